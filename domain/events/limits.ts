@@ -1,0 +1,11 @@
+// Named maxima for every input (TIGER_STYLE: limits on everything).
+export const EVENT_ID_MAX_CHARS = 128;
+export const REF_ID_MAX_CHARS = 128; // campaignId, creatorId, trackingId, asin, shipmentId, ...
+export const CATEGORY_MAX_CHARS = 64;
+export const URL_MAX_CHARS = 2048;
+export const DISCLOSURE_MAX_CHARS = 4096;
+export const CAMPAIGN_ASINS_MAX = 10_000;
+export const SHIPMENT_LINES_MAX = 1_000;
+export const QUANTITY_MAX = 1_000_000;
+export const BATCH_EVENTS_MAX = 10_000;
+export const PROBLEMS_MAX = 1_000;

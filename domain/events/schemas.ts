@@ -1,0 +1,194 @@
+// zod schemas of the wire format (SPEC §2) and of every event payload (SPEC §3).
+import { z } from "zod";
+import { parseInstant } from "../calendar.ts";
+import { MARKETPLACE_CODES, PAYMENT_METHODS, DEFAULT_MARKETPLACES, type MarketplaceCode } from "../marketplaces.ts";
+import { Dec, MONEY_MAX, PLAIN_DECIMAL, fractionDigits } from "../money.ts";
+import * as L from "./limits.ts";
+
+export const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
+// Reference ids: printable, no whitespace at the ends, no control characters.
+const REF_ID = /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u;
+
+const moneyMessage = "must be a JSON string in plain decimal notation, e.g. \"19.99\"";
+
+export const refId = z
+  .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") })
+  .min(1, "must not be empty")
+  .max(L.REF_ID_MAX_CHARS, `must be at most ${L.REF_ID_MAX_CHARS} characters`)
+  .regex(REF_ID, "must be printable text without control characters or surrounding spaces");
+
+/** A non-negative amount of money as a decimal string (a JSON number is refused, SPEC §2). */
+export const money = z
+  .string({ error: (iss) => (iss.input === undefined ? "is required" : moneyMessage) })
+  .regex(PLAIN_DECIMAL, moneyMessage)
+  .refine((s) => !s.startsWith("-"), "must not be negative")
+  .refine((s) => new Dec(s).lte(MONEY_MAX), `must be at most ${MONEY_MAX.toString()}`);
+
+/** A rate: a fraction in [0, 1] as a decimal string. */
+export const rate = z
+  .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a JSON string in plain decimal notation, e.g. \"0.10\"") })
+  .regex(PLAIN_DECIMAL, "must be a plain decimal string such as \"0.10\"")
+  .refine((s) => !s.startsWith("-") && new Dec(s).lte(1), "must be a fraction in [0, 1]");
+
+export const instant = z
+  .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be an ISO-8601 string") })
+  .max(40, "must be at most 40 characters")
+  .refine((s) => parseInstant(s) !== null, "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00");
+
+export const marketplace = z.enum(MARKETPLACE_CODES, { error: `must be one of ${MARKETPLACE_CODES.join(", ")}` });
+const quantity = z
+  .number({ error: "must be an integer ≥ 1" })
+  .int("must be an integer ≥ 1")
+  .min(1, "must be an integer ≥ 1")
+  .max(L.QUANTITY_MAX, `must be at most ${L.QUANTITY_MAX}`);
+
+const shipmentLine = z.strictObject({
+  asin: refId,
+  category: z.string().min(1, "must not be empty").max(L.CATEGORY_MAX_CHARS).regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits and _"),
+  quantity,
+  unitPrice: money,
+});
+
+const shipmentFields = {
+  shipmentId: refId,
+  orderId: refId,
+  trackingId: refId,
+  orderedAt: instant,
+  lines: z.array(shipmentLine).min(1, "must have at least one line").max(L.SHIPMENT_LINES_MAX),
+};
+
+/** Budget or payout amounts may not have more fraction digits than the currency. */
+function minorDigitsCheck(moneyField: string) {
+  return (value: { marketplace: MarketplaceCode } & Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const amount = value[moneyField];
+    const market = DEFAULT_MARKETPLACES[value.marketplace];
+    if (typeof amount === "string" && market && fractionDigits(amount) > market.minorDigits) {
+      ctx.addIssue({ code: "custom", path: [moneyField], message: `has more fraction digits than ${market.currency} allows (${market.minorDigits})` });
+    }
+  };
+}
+
+const campaignCreatedV1Fields = {
+  campaignId: refId,
+  brandId: refId,
+  marketplace,
+  bonusRate: rate,
+  budget: money,
+  startsAt: instant,
+  endsAt: instant,
+  asins: z.array(refId).min(1, "must list at least one ASIN").max(L.CAMPAIGN_ASINS_MAX),
+};
+
+function campaignPeriodCheck(value: { startsAt: string; endsAt: string }, ctx: z.RefinementCtx) {
+  const starts = parseInstant(value.startsAt);
+  const ends = parseInstant(value.endsAt);
+  if (starts !== null && ends !== null && !(starts < ends)) {
+    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must be after startsAt" });
+  }
+}
+
+export const campaignCreatedV1 = z.strictObject(campaignCreatedV1Fields).superRefine(campaignPeriodCheck).superRefine(minorDigitsCheck("budget"));
+
+/**
+ * CampaignCreated version 2 (the one real upcasting example): the budget's currency is explicit.
+ * Version 1 leaves it implicit in the marketplace; upcast.ts fills it in. The currency must be the
+ * marketplace's currency (SPEC §3: "A campaign's currency is its marketplace's currency").
+ */
+export const campaignCreatedV2 = z
+  .strictObject({ ...campaignCreatedV1Fields, currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO-4217 code") })
+  .superRefine(campaignPeriodCheck)
+  .superRefine(minorDigitsCheck("budget"))
+  .superRefine((value, ctx) => {
+    const expected = DEFAULT_MARKETPLACES[value.marketplace]?.currency;
+    if (expected && value.currency !== expected) {
+      ctx.addIssue({ code: "custom", path: ["currency"], message: `must be ${expected}, the currency of marketplace ${value.marketplace}` });
+    }
+  });
+
+export const dataSchemas = {
+  CampaignCreated: { 1: campaignCreatedV1, 2: campaignCreatedV2 },
+  CampaignAccepted: { 1: z.strictObject({ campaignId: refId, creatorId: refId, trackingId: refId }) },
+  ContentLinkSubmitted: {
+    1: z.strictObject({
+      campaignId: refId,
+      creatorId: refId,
+      url: z.string().min(1, "must not be empty").max(L.URL_MAX_CHARS).regex(/^https?:\/\/\S+$/i, "must be an http(s) URL"),
+      disclosure: z.string({ error: "must be a string (it may be empty)" }).max(L.DISCLOSURE_MAX_CHARS),
+    }),
+  },
+  ClickRecorded: { 1: z.strictObject({ trackingId: refId, asin: refId.optional() }) },
+  ShipmentRecorded: { 1: z.strictObject(shipmentFields) },
+  SubscribeAndSaveFirstShipment: { 1: z.strictObject({ ...shipmentFields, subscriptionId: refId }) },
+  ShipmentReturned: {
+    1: z.strictObject({
+      shipmentId: refId,
+      lines: z.array(z.strictObject({ asin: refId, quantity })).min(1, "must have at least one line").max(L.SHIPMENT_LINES_MAX),
+    }),
+  },
+  StrikeIssued: {
+    1: z.strictObject({
+      creatorId: refId,
+      reason: z.enum(["no_content", "missing_disclosure", "other"], { error: "must be one of no_content, missing_disclosure, other" }),
+      campaignId: refId.optional(),
+    }),
+  },
+  CampaignEnded: { 1: z.strictObject({ campaignId: refId }) },
+  TaxInfoSubmitted: { 1: z.strictObject({ creatorId: refId, marketplace }) },
+  PaymentMethodChanged: {
+    1: z.strictObject({ creatorId: refId, marketplace, method: z.enum(PAYMENT_METHODS, { error: `must be one of ${PAYMENT_METHODS.join(", ")}` }) }),
+  },
+  PayoutIssued: {
+    1: z.strictObject({ payoutId: refId, creatorId: refId, marketplace, amount: money }).superRefine(minorDigitsCheck("amount")),
+  },
+} as const;
+
+export type EventType = keyof typeof dataSchemas;
+export const EVENT_TYPES = Object.keys(dataSchemas) as EventType[];
+
+/** Newest schema version of each type: what the engine reads after upcasting. */
+export const LATEST_SCHEMA_VERSION: Record<EventType, number> = Object.fromEntries(
+  EVENT_TYPES.map((t) => [t, Math.max(...Object.keys(dataSchemas[t]).map(Number))]),
+) as Record<EventType, number>;
+
+export const envelopeSchema = z.strictObject({
+  id: z
+    .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") })
+    .min(1, "must not be empty")
+    .max(L.EVENT_ID_MAX_CHARS, `must be at most ${L.EVENT_ID_MAX_CHARS} characters`)
+    .regex(EVENT_ID, "may contain only A-Z a-z 0-9 . _ : -"),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: `must be one of ${EVENT_TYPES.join(", ")}` }),
+  schemaVersion: z.number({ error: "must be an integer ≥ 1" }).int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1").optional(),
+  occurredAt: instant,
+  data: z.unknown().refine((v) => v !== undefined, "is required"),
+});
+
+export type CampaignCreatedV1 = z.infer<typeof campaignCreatedV1>;
+export type CampaignCreatedData = z.infer<typeof campaignCreatedV2>;
+export type CampaignAcceptedData = z.infer<(typeof dataSchemas)["CampaignAccepted"][1]>;
+export type ContentLinkSubmittedData = z.infer<(typeof dataSchemas)["ContentLinkSubmitted"][1]>;
+export type ClickRecordedData = z.infer<(typeof dataSchemas)["ClickRecorded"][1]>;
+export type ShipmentRecordedData = z.infer<(typeof dataSchemas)["ShipmentRecorded"][1]>;
+export type SubscribeAndSaveData = z.infer<(typeof dataSchemas)["SubscribeAndSaveFirstShipment"][1]>;
+export type ShipmentReturnedData = z.infer<(typeof dataSchemas)["ShipmentReturned"][1]>;
+export type StrikeIssuedData = z.infer<(typeof dataSchemas)["StrikeIssued"][1]>;
+export type CampaignEndedData = z.infer<(typeof dataSchemas)["CampaignEnded"][1]>;
+export type TaxInfoSubmittedData = z.infer<(typeof dataSchemas)["TaxInfoSubmitted"][1]>;
+export type PaymentMethodChangedData = z.infer<(typeof dataSchemas)["PaymentMethodChanged"][1]>;
+export type PayoutIssuedData = z.infer<(typeof dataSchemas)["PayoutIssued"][1]>;
+export type ShipmentLine = ShipmentRecordedData["lines"][number];
+
+/** Payload of each type at its newest schema version. */
+export interface EventDataMap {
+  CampaignCreated: CampaignCreatedData;
+  CampaignAccepted: CampaignAcceptedData;
+  ContentLinkSubmitted: ContentLinkSubmittedData;
+  ClickRecorded: ClickRecordedData;
+  ShipmentRecorded: ShipmentRecordedData;
+  SubscribeAndSaveFirstShipment: SubscribeAndSaveData;
+  ShipmentReturned: ShipmentReturnedData;
+  StrikeIssued: StrikeIssuedData;
+  CampaignEnded: CampaignEndedData;
+  TaxInfoSubmitted: TaxInfoSubmittedData;
+  PaymentMethodChanged: PaymentMethodChangedData;
+  PayoutIssued: PayoutIssuedData;
+}

@@ -1,0 +1,77 @@
+// The one port every event store adapter implements (SQLite, PostgreSQL, KurrentDB).
+// Contract (tests/int/eventStoreContract.ts runs it against each adapter):
+//  - append(batch) is atomic: every new event of the batch is committed, or none is.
+//  - Idempotency by event id (SPEC §2): same id + same canonical content = duplicate (acknowledged,
+//    not stored again); same id + other content = conflict (the whole batch is refused). This also
+//    holds inside one batch.
+//  - Positions are global, start at 1, have no gaps and follow commit order.
+//  - Each event belongs to one stream (streamIdOf); revisions per stream start at 0, no gaps.
+//  - expectedRevisions: per stream, the revision its last event must have before the append
+//    (-1 = the stream must not exist); a mismatch refuses the whole batch (WrongExpectedRevision).
+//  - readForward returns events with position > afterPosition, ascending, at most `limit`.
+//  - An acknowledged append is durable (survives SIGKILL of the process).
+import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
+
+export const READ_PAGE_MAX = 10_000;
+
+export interface AppendOptions {
+  expectedRevisions?: Readonly<Record<string, number>>;
+}
+
+export interface AppendOutcome {
+  id: string;
+  position: number;
+  duplicate: boolean;
+}
+
+export interface AppendResult {
+  appended: number;
+  duplicates: number;
+  /** Store head after the append (the last committed position). */
+  lastPosition: number;
+  /** One entry per input event, in input order (a duplicate names the stored position). */
+  outcomes: AppendOutcome[];
+}
+
+export class ConflictError extends Error {
+  readonly code = "conflict";
+  constructor(readonly eventId: string, readonly index: number) {
+    super(`event id '${eventId}' is already stored with different content`);
+  }
+}
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = "wrong_expected_revision";
+  constructor(readonly streamId: string, readonly expected: number, readonly actual: number) {
+    super(`stream '${streamId}' is at revision ${actual}, expected ${expected}`);
+  }
+}
+
+export interface Subscription {
+  /** Stops delivering; resolves once the handler is no longer running. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription stopped on its own with an error (it never resolves on stop()). */
+  readonly failed: Promise<Error>;
+}
+
+export interface SubscribeOptions {
+  /** Largest batch handed to the handler. */
+  batchSize?: number;
+  /** How long to wait between polls when caught up (adapters with push notification may ignore it). */
+  idleMs?: number;
+}
+
+export interface EventStore {
+  readonly kind: string;
+  append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readForward(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]>;
+  /** Last committed position; 0 for an empty store. */
+  head(): Promise<number>;
+  /**
+   * Catch up from afterPosition, then follow live: the handler receives consecutive batches in
+   * position order without gaps or repeats, one at a time (the next waits for the previous).
+   */
+  subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}

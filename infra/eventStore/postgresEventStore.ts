@@ -1,0 +1,240 @@
+// PostgreSQL event store. Same contract as SQLite (port.ts); one transaction per append call.
+//
+// Gap-free positions in commit order under concurrent writers. A SEQUENCE is not enough: it hands
+// out numbers outside the transaction, so a reader can see 11 committed while 10 is still in
+// flight (it would skip 10 forever), and a rollback burns numbers (gaps). Instead every append
+// locks the one-row `head` table first (SELECT ... FOR UPDATE) and writes head + n before commit.
+// The row lock serializes writers until commit, and PostgreSQL makes a transaction visible before
+// it releases its locks, so when position p is visible every position < p is too. Cost: appends
+// are serialized (one WAL flush each); batches amortize it.
+import pg from "pg";
+import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
+import type { EventType } from "../../domain/events/schemas.ts";
+import { streamIdOf } from "../../domain/events/streams.ts";
+import { contentHash } from "./contentHash.ts";
+import { pollingSubscription } from "./pollingSubscription.ts";
+import {
+  ConflictError,
+  READ_PAGE_MAX,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendOutcome,
+  type AppendResult,
+  type EventStore,
+  type SubscribeOptions,
+  type Subscription,
+} from "./port.ts";
+
+export const PG_POOL_MAX = 10;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables (created if missing); default "ledger". */
+  schema?: string;
+}
+
+interface Row {
+  position: string;
+  id: string;
+  type: string;
+  schema_version: number;
+  occurred_at: string;
+  occurred_at_ms: string;
+  data: unknown;
+  stream_id: string;
+  stream_revision: number;
+  recorded_at: Date;
+}
+
+const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at";
+
+function toStored(row: Row): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    schemaVersion: row.schema_version,
+    occurredAt: row.occurred_at,
+    occurredAtMs: Number(row.occurred_at_ms),
+    data: row.data,
+    position: Number(row.position),
+    streamId: row.stream_id,
+    streamRevision: row.stream_revision,
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = "postgres";
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool, private readonly s: string) {}
+
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const schema = options.schema ?? "ledger";
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`schema must match ${SCHEMA_NAME}, got '${schema}'`);
+    const pool = new pg.Pool({ connectionString: options.connectionString, max: PG_POOL_MAX });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on("error", () => {});
+    const s = `"${schema}"`;
+    try {
+      await pool.query(`
+        CREATE SCHEMA IF NOT EXISTS ${s};
+        CREATE TABLE IF NOT EXISTS ${s}.events (
+          position        bigint      PRIMARY KEY,
+          id              text        NOT NULL UNIQUE,
+          type            text        NOT NULL,
+          schema_version  integer     NOT NULL,
+          occurred_at     text        NOT NULL,
+          occurred_at_ms  bigint      NOT NULL,
+          data            jsonb       NOT NULL,
+          content         text        NOT NULL,
+          stream_id       text        NOT NULL,
+          stream_revision integer     NOT NULL,
+          recorded_at     timestamptz NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON ${s}.events (stream_id, stream_revision);
+        CREATE TABLE IF NOT EXISTS ${s}.head (
+          singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+          position  bigint  NOT NULL
+        );
+        INSERT INTO ${s}.head (position) VALUES (0) ON CONFLICT DO NOTHING;
+      `);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresEventStore(pool, s);
+  }
+
+  async append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult> {
+    if (this.closed) throw new Error("event store is closed");
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await this.appendIn(client, events, options);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async appendIn(client: pg.PoolClient, events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const s = this.s;
+    // From here until COMMIT this transaction is the only writer (see the header comment).
+    const locked = await client.query<{ position: string }>(`SELECT position FROM ${s}.head FOR UPDATE`);
+    const headBefore = Number(locked.rows[0]!.position);
+
+    const ids = events.map((e) => e.id);
+    const known = await client.query<{ id: string; position: string; content: string }>(
+      `SELECT id, position, content FROM ${s}.events WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    const stored = new Map(known.rows.map((r) => [r.id, { position: Number(r.position), content: r.content }]));
+
+    const prepared = events.map((event) => ({ event, content: contentHash(event), streamId: streamIdOf(event.type, event.data) }));
+    const expected = options?.expectedRevisions ?? {};
+    const streams = [...new Set([...prepared.map((p) => p.streamId), ...Object.keys(expected)])];
+    const revs = await client.query<{ stream_id: string; rev: number }>(
+      `SELECT stream_id, max(stream_revision) AS rev FROM ${s}.events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
+      [streams],
+    );
+    const revisions = new Map(revs.rows.map((r) => [r.stream_id, r.rev]));
+    for (const [stream, want] of Object.entries(expected)) {
+      const actual = revisions.get(stream) ?? -1;
+      if (actual !== want) throw new WrongExpectedRevisionError(stream, want, actual);
+    }
+
+    const recordedAt = new Date().toISOString();
+    const rows = { position: [] as number[], id: [] as string[], type: [] as string[], version: [] as number[], occurredAt: [] as string[],
+      occurredAtMs: [] as number[], data: [] as string[], content: [] as string[], streamId: [] as string[], revision: [] as number[] };
+    let head = headBefore;
+    let duplicates = 0;
+    const outcomes: AppendOutcome[] = [];
+    prepared.forEach(({ event, content, streamId }, index) => {
+      const existing = stored.get(event.id);
+      if (existing) {
+        if (existing.content !== content) throw new ConflictError(event.id, index);
+        duplicates += 1;
+        outcomes.push({ id: event.id, position: existing.position, duplicate: true });
+        return;
+      }
+      head += 1;
+      const revision = (revisions.get(streamId) ?? -1) + 1;
+      revisions.set(streamId, revision);
+      // A later copy of the same id in this batch is then a duplicate of this one.
+      stored.set(event.id, { position: head, content });
+      outcomes.push({ id: event.id, position: head, duplicate: false });
+      rows.position.push(head);
+      rows.id.push(event.id);
+      rows.type.push(event.type);
+      rows.version.push(event.schemaVersion);
+      rows.occurredAt.push(event.occurredAt);
+      rows.occurredAtMs.push(event.occurredAtMs);
+      rows.data.push(JSON.stringify(event.data));
+      rows.content.push(content);
+      rows.streamId.push(streamId);
+      rows.revision.push(revision);
+    });
+
+    if (head > headBefore) {
+      // One statement for the whole batch: unnest turns parallel arrays into rows.
+      await client.query(
+        `INSERT INTO ${s}.events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at)
+         SELECT p, i, t, v, o, om, d::jsonb, c, si, sr, $11::timestamptz
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[])
+           AS x(p, i, t, v, o, om, d, c, si, sr)`,
+        [rows.position, rows.id, rows.type, rows.version, rows.occurredAt, rows.occurredAtMs, rows.data, rows.content, rows.streamId, rows.revision, recordedAt],
+      );
+      await client.query(`UPDATE ${s}.head SET position = $1`, [head]);
+    }
+    return { appended: head - headBefore, duplicates, lastPosition: head, outcomes };
+  }
+
+  async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    checkLimit(limit);
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [afterPosition, limit]);
+    return rows.map(toStored);
+  }
+
+  async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
+    checkLimit(limit);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.s}.events WHERE stream_id = $1 AND stream_revision > $2 ORDER BY stream_revision LIMIT $3`,
+      [streamId, afterRevision, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  async head(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.s}.head`);
+    return Number(rows[0]!.position);
+  }
+
+  subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {
+    const subscription = pollingSubscription((after, limit) => this.readForward(after, limit), afterPosition, handler, options);
+    this.subscriptions.add(subscription);
+    void subscription.done.then(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.pool.end();
+  }
+}
+
+export function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  return PostgresEventStore.open(options);
+}
