@@ -2,16 +2,32 @@
 import { DateTime } from "luxon";
 
 /** ISO-8601 instant that carries an offset or Z (SPEC §2); a local time without offset is invalid. */
-const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const INSTANT_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const REPORT_RANGE_MAX_DAYS = 90;
 
 /** Parses an instant; returns epoch milliseconds, or null when the text is not an instant with an offset. */
 export function parseInstant(text: string): number | null {
-  if (!INSTANT_WITH_OFFSET.test(text)) return null;
-  const parsed = DateTime.fromISO(text, { setZone: true });
-  return parsed.isValid ? parsed.toMillis() : null;
+  // Hand-parsed: this runs for every instant of every ingested event (the ingest hot path).
+  const m = INSTANT_WITH_OFFSET.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutes = 0;
+  if (m[8] !== "Z") {
+    const offsetHours = Number(m[10]);
+    const offsetMins = Number(m[11]);
+    if (offsetHours > 18 || offsetMins > 59) return null;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export function instantMs(text: string): number {
@@ -20,14 +36,27 @@ export function instantMs(text: string): number {
   return ms;
 }
 
+// Every zone's offset changes and every local midnight fall on a quarter hour of UTC, so all
+// instants of one UTC quarter hour share a local date in every zone: memoize per quarter hour.
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const LOCAL_DATE_CACHE_MAX = 200_000;
+const localDateCache = new Map<string, string>();
+
 /** Local calendar date (YYYY-MM-DD) of an instant in a zone. */
 export function localDate(epochMs: number, zone: string): string {
-  return DateTime.fromMillis(epochMs, { zone }).toISODate()!;
+  const key = `${zone}|${Math.floor(epochMs / QUARTER_HOUR_MS)}`;
+  let date = localDateCache.get(key);
+  if (date === undefined) {
+    date = DateTime.fromMillis(epochMs, { zone }).toISODate()!;
+    if (localDateCache.size >= LOCAL_DATE_CACHE_MAX) localDateCache.clear();
+    localDateCache.set(key, date);
+  }
+  return date;
 }
 
 /** Earning month (YYYY-MM) of an instant in the marketplace zone (rule 9). */
 export function earningMonth(epochMs: number, zone: string): string {
-  return DateTime.fromMillis(epochMs, { zone }).toFormat("yyyy-MM");
+  return localDate(epochMs, zone).slice(0, 7);
 }
 
 /** Payable date of an earning month: first day of the next month plus 60 days (rule 10). */

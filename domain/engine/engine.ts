@@ -2,7 +2,7 @@
 // `applyEvent(state, event)` returns the event's outcome (postings, facts, anomalies) and advances
 // the state. It is deterministic and pure at its boundary — no I/O, clock, environment or
 // randomness — and it updates `state` in place because it folds millions of events.
-import { earningMonth, localDate } from "../calendar.ts";
+import { earningMonth, instantMs, localDate } from "../calendar.ts";
 import type { CurrentEvent, CurrentEventOf } from "../events/envelope.ts";
 import type { ShipmentLine } from "../events/schemas.ts";
 import type { Marketplace } from "../marketplaces.ts";
@@ -100,7 +100,7 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
       paymentMethodChanged(event, out);
       break;
     case "PayoutIssued":
-      payoutIssued(event, out);
+      payoutIssued(state, event, out);
       break;
   }
   state.position = event.position;
@@ -127,8 +127,8 @@ function campaignCreated(state: EngineState, event: Ev<"CampaignCreated">, out: 
     spentMinor: 0,
     releasedMinor: 0,
     exhaustedAt: null,
-    startsAtMs: Date.parse(d.startsAt),
-    endsAtMs: Date.parse(d.endsAt),
+    startsAtMs: instantMs(d.startsAt),
+    endsAtMs: instantMs(d.endsAt),
     asins: new Set(d.asins),
     ended: false,
   });
@@ -206,6 +206,11 @@ function lineAmountMinor(line: ShipmentLine, rate: string, minorDigits: number):
   return toMinor(roundHalfEven(new Dec(line.unitPrice).mul(line.quantity).mul(rate), minorDigits), minorDigits);
 }
 
+/** −x without producing −0 (which would print as "-0.00"). */
+function negate(x: number): number {
+  return x === 0 ? 0 : -x;
+}
+
 /** round(amount × part / whole) in minor units, half-even (rule 8). */
 function proportionMinor(amountMinor: number, part: number, whole: number): number {
   return new Dec(amountMinor).mul(part).div(whole).toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).toNumber();
@@ -232,7 +237,7 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
   const digits = market.minorDigits;
   const month = earningMonth(event.occurredAtMs, market.zone);
   const reportDate = localDate(event.occurredAtMs, market.zone);
-  const orderedAtMs = Date.parse(d.orderedAt);
+  const orderedAtMs = instantMs(d.orderedAt);
   const removedAtMs = state.strikes.get(creatorId)?.removedAtMs ?? null;
   // Rule 3: the order falls in [startsAt, endsAt) and the creator was not removed at orderedAt.
   const orderQualifies = campaign.startsAtMs <= orderedAtMs && orderedAtMs < campaign.endsAtMs && (removedAtMs === null || orderedAtMs < removedAtMs);
@@ -350,7 +355,7 @@ function returnLine(
   const revenueMinor = Math.min(proportionMinor(line.revenueMinor, units, line.quantity), line.revenueMinor - line.revenueReturnedMinor);
   line.standardReversedMinor += standardMinor;
   line.revenueReturnedMinor += revenueMinor;
-  out.post({ ...common, kind: "standard_reversal", amountMinor: -standardMinor, earningMonth: returnMonth, rate: line.standardRate, units: -units, revenueMinor: -revenueMinor, note: null });
+  out.post({ ...common, kind: "standard_reversal", amountMinor: negate(standardMinor), earningMonth: returnMonth, rate: line.standardRate, units: -units, revenueMinor: negate(revenueMinor), note: null });
 
   if (line.bonusState !== "pending" && line.bonusState !== "confirmed") return; // a forfeited bonus is never reversed
   const bonusMinor = Math.min(proportionMinor(line.bonusMinor, units, line.quantity), line.bonusMinor - line.bonusReturnedMinor);
@@ -435,8 +440,12 @@ function paymentMethodChanged(event: Ev<"PaymentMethodChanged">, out: OutcomeBui
   out.fact({ kind: "payment_method", creatorId, marketplace, method });
 }
 
-function payoutIssued(event: Ev<"PayoutIssued">, out: OutcomeBuilder): void {
+function payoutIssued(state: EngineState, event: Ev<"PayoutIssued">, out: OutcomeBuilder): void {
   const { creatorId, marketplace, payoutId, amount } = event.data;
+  if (state.payouts.has(payoutId)) {
+    return out.anomaly("duplicate_payout", `payout ${payoutId} was already issued; this one is not counted`, creatorId);
+  }
+  state.payouts.add(payoutId);
   const market = out.rules.marketplaces[marketplace];
   out.fact({
     kind: "payout",

@@ -89,6 +89,9 @@ export const ANOMALY_CODES = [
   "missing_disclosure",
   "content_after_campaign_end",
   "payment_method_not_offered",
+  "duplicate_payout",
+  /** The engine threw on this event (a bug or a broken assertion): recorded, never skipped silently. */
+  "cannot_apply",
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

@@ -66,6 +66,7 @@ export interface EngineState {
   contentQualified: Set<string>;
   shipments: Map<string, ShipmentState>;
   subscriptions: Set<string>;
+  payouts: Set<string>;
   /** campaignId → shipmentIds with at least one pending bonus line (settled at CampaignEnded). */
   pendingShipments: Map<string, Set<string>>;
   strikes: Map<string, { sortedMs: number[]; removedAtMs: number | null }>;
@@ -81,6 +82,7 @@ export function emptyState(): EngineState {
     contentQualified: new Set(),
     shipments: new Map(),
     subscriptions: new Set(),
+    payouts: new Set(),
     pendingShipments: new Map(),
     strikes: new Map(),
     position: 0,

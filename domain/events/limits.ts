@@ -5,7 +5,11 @@ export const CATEGORY_MAX_CHARS = 64;
 export const URL_MAX_CHARS = 2048;
 export const DISCLOSURE_MAX_CHARS = 4096;
 export const CAMPAIGN_ASINS_MAX = 10_000;
-export const SHIPMENT_LINES_MAX = 1_000;
-export const QUANTITY_MAX = 1_000_000;
+// quantity × unit price × lines stays below 2^53 minor units (integer-exact read models):
+// 100 lines × 100,000 units × 100,000.00 = 10^12 major = 10^14 minor units per shipment.
+export const SHIPMENT_LINES_MAX = 100;
+export const QUANTITY_MAX = 100_000;
+/** Largest unit price in major units. */
+export const UNIT_PRICE_MAX = 100_000;
 export const BATCH_EVENTS_MAX = 10_000;
 export const PROBLEMS_MAX = 1_000;

@@ -21,14 +21,18 @@ export const refId = z
 export const money = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : moneyMessage) })
   .regex(PLAIN_DECIMAL, moneyMessage)
+  // zod runs later checks even after a failed regex: each guards on the format itself.
   .refine((s) => !s.startsWith("-"), "must not be negative")
-  .refine((s) => new Dec(s).lte(MONEY_MAX), `must be at most ${MONEY_MAX.toString()}`);
+  .refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).lte(MONEY_MAX), `must be at most ${MONEY_MAX.toString()}`);
+
+/** A unit price: money with a tighter bound, so quantity × price stays exact in integer minor units. */
+export const unitPrice = money.refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).lte(L.UNIT_PRICE_MAX), `must be at most ${L.UNIT_PRICE_MAX}`);
 
 /** A rate: a fraction in [0, 1] as a decimal string. */
 export const rate = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a JSON string in plain decimal notation, e.g. \"0.10\"") })
   .regex(PLAIN_DECIMAL, "must be a plain decimal string such as \"0.10\"")
-  .refine((s) => !s.startsWith("-") && new Dec(s).lte(1), "must be a fraction in [0, 1]");
+  .refine((s) => !PLAIN_DECIMAL.test(s) || (!s.startsWith("-") && new Dec(s).lte(1)), "must be a fraction in [0, 1]");
 
 export const instant = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be an ISO-8601 string") })
@@ -46,7 +50,7 @@ const shipmentLine = z.strictObject({
   asin: refId,
   category: z.string().min(1, "must not be empty").max(L.CATEGORY_MAX_CHARS).regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits and _"),
   quantity,
-  unitPrice: money,
+  unitPrice,
 });
 
 const shipmentFields = {
@@ -79,7 +83,11 @@ const campaignCreatedV1Fields = {
   asins: z.array(refId).min(1, "must list at least one ASIN").max(L.CAMPAIGN_ASINS_MAX),
 };
 
-function campaignPeriodCheck(value: { startsAt: string; endsAt: string }, ctx: z.RefinementCtx) {
+// Runs even when other fields failed (`when` below), so one pass reports every problem.
+const always = { when: () => true };
+
+function campaignPeriodCheck(value: { startsAt: unknown; endsAt: unknown }, ctx: z.RefinementCtx) {
+  if (typeof value?.startsAt !== "string" || typeof value?.endsAt !== "string") return;
   const starts = parseInstant(value.startsAt);
   const ends = parseInstant(value.endsAt);
   if (starts !== null && ends !== null && !(starts < ends)) {
@@ -87,7 +95,7 @@ function campaignPeriodCheck(value: { startsAt: string; endsAt: string }, ctx: z
   }
 }
 
-export const campaignCreatedV1 = z.strictObject(campaignCreatedV1Fields).superRefine(campaignPeriodCheck).superRefine(minorDigitsCheck("budget"));
+export const campaignCreatedV1 = z.strictObject(campaignCreatedV1Fields).superRefine(campaignPeriodCheck, always).superRefine(minorDigitsCheck("budget"));
 
 /**
  * CampaignCreated version 2 (the one real upcasting example): the budget's currency is explicit.
@@ -96,7 +104,7 @@ export const campaignCreatedV1 = z.strictObject(campaignCreatedV1Fields).superRe
  */
 export const campaignCreatedV2 = z
   .strictObject({ ...campaignCreatedV1Fields, currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO-4217 code") })
-  .superRefine(campaignPeriodCheck)
+  .superRefine(campaignPeriodCheck, always)
   .superRefine(minorDigitsCheck("budget"))
   .superRefine((value, ctx) => {
     const expected = DEFAULT_MARKETPLACES[value.marketplace]?.currency;

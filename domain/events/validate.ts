@@ -31,6 +31,11 @@ function issuesToProblems(index: number, id: string | null, prefix: readonly Pro
   });
 }
 
+function unknownVersion(index: number, id: string | null, type: EventType, version: number): Problem {
+  const known = Object.keys(dataSchemas[type]).join(", ");
+  return { index, id, path: "schemaVersion", message: `${type} has no schema version ${version}; known: ${known}` };
+}
+
 /** Validates one raw event; returns the event or its problems. */
 export function validateEvent(raw: unknown, index: number): { event: LedgerEvent } | { problems: Problem[] } {
   const rawId = typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string" ? ((raw as { id: string }).id.slice(0, 200)) : null;
@@ -49,6 +54,8 @@ export function validateEvent(raw: unknown, index: number): { event: LedgerEvent
       if (schema) {
         const data = schema.safeParse((raw as { data?: unknown }).data);
         if (!data.success) problems.push(...issuesToProblems(index, rawId, ["data"], data.error.issues));
+      } else if (Number.isInteger(version) && version >= 1) {
+        problems.push(unknownVersion(index, rawId, type as EventType, version));
       }
     }
     return { problems };
@@ -56,10 +63,7 @@ export function validateEvent(raw: unknown, index: number): { event: LedgerEvent
   const { id, type, occurredAt } = envelope.data;
   const schemaVersion = envelope.data.schemaVersion ?? 1;
   const schema = (dataSchemas[type] as Record<number, z.ZodType>)[schemaVersion];
-  if (!schema) {
-    const known = Object.keys(dataSchemas[type]).join(", ");
-    return { problems: [{ index, id, path: "schemaVersion", message: `${type} has no schema version ${schemaVersion}; known: ${known}` }] };
-  }
+  if (!schema) return { problems: [unknownVersion(index, id, type, schemaVersion)] };
   const data = schema.safeParse(envelope.data.data);
   if (!data.success) return { problems: issuesToProblems(index, id, ["data"], data.error.issues) };
   return { event: { id, type, schemaVersion, occurredAt, occurredAtMs: instantMs(occurredAt), data: data.data } };

@@ -3,13 +3,21 @@ import type { EventStore } from "./port.ts";
 import { openPostgresEventStore } from "./postgresEventStore.ts";
 import { openSqliteEventStore } from "./sqliteEventStore.ts";
 
-export type EventStoreConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; connectionString: string; schema?: string };
+export type EventStoreConfig =
+  | { kind: "sqlite"; file: string }
+  | { kind: "postgres"; connectionString: string; schema?: string }
+  | { kind: "kurrent"; connectionString: string; logStream?: string };
 
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case "sqlite":
       return openSqliteEventStore({ file: config.file });
     case "postgres":
-      return openPostgresEventStore(config.schema === undefined ? { connectionString: config.connectionString } : { connectionString: config.connectionString, schema: config.schema });
+      return openPostgresEventStore({ connectionString: config.connectionString, schema: config.schema });
+    case "kurrent": {
+      // Loaded on demand: the gRPC client is only paid for by processes configured for KurrentDB.
+      const { openKurrentEventStore } = await import("./kurrentEventStore.ts");
+      return openKurrentEventStore({ connectionString: config.connectionString, logStream: config.logStream });
+    }
   }
 }

@@ -1,0 +1,21 @@
+// Payout status (SPEC §4 rule 11): the first status that applies, in this order.
+import type { PaymentMethod } from "./marketplaces.ts";
+
+export const PAYOUT_STATUSES = ["nothing_due", "tax_info_missing", "no_payment_method", "below_threshold", "ready"] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+export interface PayoutInputs {
+  payableMinor: number;
+  taxInfoOnFile: boolean;
+  paymentMethod: PaymentMethod | null;
+  /** Threshold of the chosen method in minor units; null when there is no method. */
+  thresholdMinor: number | null;
+}
+
+export function payoutStatus(p: PayoutInputs): PayoutStatus {
+  if (p.payableMinor <= 0) return "nothing_due";
+  if (!p.taxInfoOnFile) return "tax_info_missing";
+  if (p.paymentMethod === null || p.thresholdMinor === null) return "no_payment_method";
+  if (p.payableMinor < p.thresholdMinor) return "below_threshold"; // the balance carries over
+  return "ready";
+}

@@ -1,0 +1,63 @@
+// SQLite read-model database (better-sqlite3, WAL). Each projection has its own file, away from
+// the event store, so projectors in different processes never contend for one writer lock.
+import Database from "better-sqlite3";
+import type { ReadModelDb, ReadModelTx, SqlValue } from "./port.ts";
+
+export function openSqliteReadModelDb(file: string): ReadModelDb {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  // The checkpoint commits with the writes; a crash loses at most the last transactions, which
+  // replay from the checkpoint (projections are rebuildable), so NORMAL is enough here.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("cache_size = -65536");
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const tx: ReadModelTx = {
+    async run(sql, params = []) {
+      prepare(sql).run(...(params as SqlValue[]));
+    },
+    async runMany(sql, rows) {
+      const statement = prepare(sql);
+      for (const row of rows) statement.run(...(row as SqlValue[]));
+    },
+    async query<T>(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).all(...(params as SqlValue[])) as T[];
+    },
+  };
+  let inTransaction = false;
+  return {
+    dialect: "sqlite",
+    ...tx,
+    async exec(sql) {
+      db.exec(sql);
+    },
+    async transaction(fn) {
+      // One connection per projector, used by one writer at a time: a nested call is a bug.
+      if (inTransaction) throw new Error("sqlite read model: nested transaction");
+      inTransaction = true;
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(tx);
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw error;
+      } finally {
+        inTransaction = false;
+      }
+    },
+    async close() {
+      statements.clear();
+      db.close();
+    },
+  };
+}

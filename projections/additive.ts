@@ -1,0 +1,44 @@
+// Batched additive upserts: a batch of outcomes becomes one increment per touched row, written
+// with INSERT ... ON CONFLICT DO UPDATE SET col = col + excluded.col. Increments commute, so the
+// read model does not depend on the batch size (deterministic replay).
+import type { ReadModelTx, SqlValue } from "../infra/readModel/port.ts";
+
+/** keyColumns must be exactly the table's primary key (they are the ON CONFLICT target). */
+export class AdditiveRows {
+  private readonly rows = new Map<string, { key: SqlValue[]; values: number[] }>();
+
+  constructor(
+    readonly table: string,
+    readonly keyColumns: readonly string[],
+    readonly valueColumns: readonly string[],
+  ) {}
+
+  add(key: SqlValue[], deltas: readonly number[]): void {
+    const id = JSON.stringify(key);
+    let row = this.rows.get(id);
+    if (!row) this.rows.set(id, (row = { key, values: new Array(this.valueColumns.length).fill(0) }));
+    for (let i = 0; i < deltas.length; i += 1) row.values[i] = row.values[i]! + deltas[i]!;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  async write(tx: ReadModelTx): Promise<void> {
+    if (this.rows.size === 0) return;
+    const columns = [...this.keyColumns, ...this.valueColumns];
+    const sql =
+      `INSERT INTO ${this.table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+      `ON CONFLICT (${this.keyColumns.join(", ")}) DO UPDATE SET ` +
+      this.valueColumns.map((c) => `${c} = ${this.table}.${c} + excluded.${c}`).join(", ");
+    await tx.runMany(sql, [...this.rows.values()].map((r) => [...r.key, ...r.values]));
+    this.rows.clear();
+  }
+}
+
+/** Insert-once rows (INSERT ... ON CONFLICT DO NOTHING). */
+export async function insertIgnore(tx: ReadModelTx, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  if (rows.length === 0) return;
+  const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING`;
+  await tx.runMany(sql, rows);
+}

@@ -1,0 +1,36 @@
+// Reads of the budget projection (SPEC §5 budget).
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
+import { formatMinor } from "../../domain/money.ts";
+import { int, type ReadModelDb } from "../../infra/readModel/port.ts";
+
+export async function budgetOf(db: ReadModelDb, p: string, campaignId: string) {
+  const rows = await db.query<{ marketplace: MarketplaceCode; budget: unknown; spent: unknown; released: unknown; exhausted_at: string | null; ended: unknown }>(
+    `SELECT marketplace, budget, spent, released, exhausted_at, ended FROM ${p}campaigns WHERE campaign_id = ?`,
+    [campaignId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const market = DEFAULT_MARKETPLACES[row.marketplace];
+  const budget = int(row.budget);
+  const spent = int(row.spent);
+  const remaining = budget - spent;
+  const f = (n: number) => formatMinor(n, market.minorDigits);
+  return {
+    currency: market.currency,
+    budget: f(budget),
+    spent: f(spent),
+    released: f(int(row.released)),
+    remaining: f(remaining),
+    exhausted: remaining === 0,
+    exhaustedAt: remaining === 0 ? row.exhausted_at : null,
+    ended: int(row.ended) === 1,
+  };
+}
+
+/** Campaigns past endsAt + grace that have not ended yet (the scheduler's work list). */
+export async function campaignsDueToEnd(db: ReadModelDb, p: string, cutoffMs: number, limit: number) {
+  return db.query<{ campaign_id: string; ends_at: string }>(
+    `SELECT campaign_id, ends_at FROM ${p}campaigns WHERE ended = 0 AND ends_at_ms <= ? ORDER BY ends_at_ms, campaign_id LIMIT ?`,
+    [cutoffMs, limit],
+  );
+}

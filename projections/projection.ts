@@ -1,0 +1,23 @@
+// A projection: a named, versioned read model folded from the engine's outcomes.
+// Versions live side by side as tables with a version prefix (`earnings_v2_totals`), so a rebuild
+// writes a fresh copy while the active one keeps serving (SPEC §6).
+import type { Outcome } from "../domain/engine/outcome.ts";
+import type { ReadModelTx } from "../infra/readModel/port.ts";
+
+export const PROJECTION_NAMES = ["earnings", "budget", "report", "payout"] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+
+export interface ProjectionDefinition {
+  name: ProjectionName;
+  /** DDL of one version's tables; every table name starts with `prefix`. */
+  schema(prefix: string): string;
+  /** Folds a batch of outcomes (ascending positions) into the tables under `prefix`. */
+  apply(tx: ReadModelTx, prefix: string, outcomes: readonly Outcome[]): Promise<void>;
+  /** Tables (without prefix) and their key columns, for canonical export and diff. */
+  tables: Readonly<Record<string, readonly string[]>>;
+}
+
+export function tablePrefix(name: ProjectionName, version: number): string {
+  if (!Number.isInteger(version) || version < 1 || version > 9999) throw new Error(`bad projection version ${version}`);
+  return `${name}_v${version}_`;
+}

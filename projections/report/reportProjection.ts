@@ -1,0 +1,36 @@
+// Daily report read model (SPEC §5 report): per creator, local date and campaign.
+import { reportEffect } from "../../domain/engine/buckets.ts";
+import type { Outcome } from "../../domain/engine/outcome.ts";
+import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
+import { AdditiveRows, insertIgnore } from "../additive.ts";
+import type { ProjectionDefinition } from "../projection.ts";
+
+const VALUES = ["clicks", "units", "revenue", "earnings", "spend"] as const;
+
+export const reportProjection: ProjectionDefinition = {
+  name: "report",
+  tables: { days: ["creator_id", "date", "campaign_id", "marketplace"], orders: ["creator_id", "date", "campaign_id", "order_id"] },
+  schema: (p) => `
+    CREATE TABLE IF NOT EXISTS ${p}days (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL,
+      ${VALUES.map((v) => `${v} BIGINT NOT NULL DEFAULT 0`).join(", ")}, PRIMARY KEY (creator_id, date, campaign_id, marketplace));
+    CREATE TABLE IF NOT EXISTS ${p}orders (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, order_id TEXT NOT NULL,
+      PRIMARY KEY (creator_id, date, campaign_id, order_id));
+  `,
+  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+    const days = new AdditiveRows(`${p}days`, ["creator_id", "date", "campaign_id", "marketplace"], VALUES);
+    const orders: SqlValue[][] = [];
+    for (const o of outcomes) {
+      for (const post of o.postings) {
+        const { earningsMinor, spendMinor } = reportEffect(post.kind, post.amountMinor);
+        if (earningsMinor === 0 && spendMinor === 0 && post.units === 0 && post.revenueMinor === 0 && post.kind !== "standard") continue;
+        days.add([post.creatorId, post.reportDate, post.campaignId, post.marketplace], [0, post.units, post.revenueMinor, earningsMinor, spendMinor]);
+      }
+      for (const f of o.facts) {
+        if (f.kind === "click") days.add([f.creatorId, f.reportDate, f.campaignId, f.marketplace], [1, 0, 0, 0, 0]);
+        else if (f.kind === "shipment") orders.push([f.creatorId, f.reportDate, f.campaignId, f.orderId]);
+      }
+    }
+    await days.write(tx);
+    await insertIgnore(tx, `${p}orders`, ["creator_id", "date", "campaign_id", "order_id"], orders);
+  },
+};

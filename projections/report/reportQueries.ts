@@ -1,0 +1,49 @@
+// Reads of the report projection (SPEC §5 report): daily rows and per-marketplace totals.
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
+import { formatMinor } from "../../domain/money.ts";
+import { int, type ReadModelDb, type SqlValue } from "../../infra/readModel/port.ts";
+
+export interface ReportRow {
+  date: string;
+  campaignId: string;
+  marketplace: string;
+  currency: string;
+  clicks: number;
+  orders: number;
+  units: number;
+  revenue: string;
+  earnings: string;
+  spend: string;
+}
+
+export async function reportOf(db: ReadModelDb, p: string, creatorId: string, from: string, to: string, campaignId: string | null) {
+  const filter = campaignId === null ? "" : " AND d.campaign_id = ?";
+  const params: SqlValue[] = [creatorId, from, to, ...(campaignId === null ? [] : [campaignId])];
+  const rows = await db.query<{ date: string; campaign_id: string; marketplace: MarketplaceCode; clicks: unknown; units: unknown; revenue: unknown; earnings: unknown; spend: unknown; orders: unknown }>(
+    `SELECT d.date, d.campaign_id, d.marketplace, d.clicks, d.units, d.revenue, d.earnings, d.spend,
+       (SELECT COUNT(*) FROM ${p}orders o WHERE o.creator_id = d.creator_id AND o.date = d.date AND o.campaign_id = d.campaign_id) AS orders
+     FROM ${p}days d WHERE d.creator_id = ? AND d.date >= ? AND d.date <= ?${filter} ORDER BY d.date, d.campaign_id`,
+    params,
+  );
+  const sums = new Map<MarketplaceCode, { clicks: number; orders: number; units: number; revenue: number; earnings: number; spend: number }>();
+  const out: ReportRow[] = [];
+  for (const r of rows) {
+    const v = { clicks: int(r.clicks), orders: int(r.orders), units: int(r.units), revenue: int(r.revenue), earnings: int(r.earnings), spend: int(r.spend) };
+    // A day whose activity cancelled out completely (e.g. a forfeited bonus only) has no activity left.
+    if (v.clicks === 0 && v.orders === 0 && v.units === 0 && v.revenue === 0 && v.earnings === 0 && v.spend === 0) continue;
+    const market = DEFAULT_MARKETPLACES[r.marketplace];
+    const f = (n: number) => formatMinor(n, market.minorDigits);
+    out.push({ date: r.date, campaignId: r.campaign_id, marketplace: r.marketplace, currency: market.currency, clicks: v.clicks, orders: v.orders, units: v.units, revenue: f(v.revenue), earnings: f(v.earnings), spend: f(v.spend) });
+    const s = sums.get(r.marketplace) ?? { clicks: 0, orders: 0, units: 0, revenue: 0, earnings: 0, spend: 0 };
+    for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += v[k];
+    sums.set(r.marketplace, s);
+  }
+  const totals = [...sums.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([marketplace, s]) => {
+      const market = DEFAULT_MARKETPLACES[marketplace];
+      const f = (n: number) => formatMinor(n, market.minorDigits);
+      return { marketplace, currency: market.currency, clicks: s.clicks, orders: s.orders, units: s.units, revenue: f(s.revenue), earnings: f(s.earnings), spend: f(s.spend) };
+    });
+  return { rows: out, totals };
+}

@@ -1,0 +1,174 @@
+// Runs projectors over the event store: one engine per rule version ("lane") folds each batch of
+// events once, and every projector of that lane applies the outcomes past its own checkpoint.
+// Projectors in one process share the engine (one copy of its state); in separate processes each
+// process has its own.
+import { applyEvent } from "../domain/engine/engine.ts";
+import type { Outcome } from "../domain/engine/outcome.ts";
+import { emptyState, type EngineState } from "../domain/engine/state.ts";
+import { toCurrentEvent } from "../domain/events/current.ts";
+import type { StoredEvent } from "../domain/events/envelope.ts";
+import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
+import type { EventStore, Subscription } from "../infra/eventStore/port.ts";
+import type { SnapshotStore } from "../infra/engineSnapshots.ts";
+import type { Projector } from "./projector.ts";
+
+export interface RunnerLog {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RunnerOptions {
+  store: EventStore;
+  projectors: Projector[];
+  /** Name under which engine snapshots of this runner are kept; null = no snapshots. */
+  group: string | null;
+  snapshots: SnapshotStore | null;
+  batchSize?: number;
+  snapshotEveryEvents?: number;
+  log?: RunnerLog;
+  /** Called after each batch is committed by every projector (progress bars, metrics). */
+  onBatch?: (lastPosition: number, events: number) => void;
+  /** Called when following the store stopped on an error (a write failed): crash-only services exit and restart. */
+  onFailure?: (error: Error) => void;
+}
+
+interface Lane {
+  rules: RuleVersion;
+  state: EngineState;
+  projectors: Projector[];
+  eventsSinceSnapshot: number;
+}
+
+export const RUNNER_BATCH_DEFAULT = 2_000;
+export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 200_000;
+
+/** Applies one event, turning an engine failure into a recorded anomaly instead of a silent skip or a halt. */
+export function applySafely(state: EngineState, rules: RuleVersion, event: StoredEvent): Outcome {
+  try {
+    return applyEvent(state, rules, toCurrentEvent(event));
+  } catch (error) {
+    state.position = event.position;
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      position: event.position,
+      eventId: event.id,
+      eventType: event.type,
+      occurredAt: event.occurredAt,
+      occurredAtMs: event.occurredAtMs,
+      postings: [],
+      facts: [],
+      anomalies: [{ position: event.position, eventId: event.id, eventType: event.type, code: "cannot_apply", message, creatorId: null, campaignId: null }],
+    };
+  }
+}
+
+export class ProjectionRunner {
+  private readonly lanes: Lane[] = [];
+  private subscription: Subscription | null = null;
+  private readonly batchSize: number;
+  private readonly snapshotEveryEvents: number;
+  private lastPosition_ = 0;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.batchSize = options.batchSize ?? RUNNER_BATCH_DEFAULT;
+    this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
+    if (options.projectors.length === 0) throw new Error("runner: no projectors");
+  }
+
+  get projectors(): readonly Projector[] {
+    return this.options.projectors;
+  }
+
+  /** Loads snapshots and checkpoints; returns the position the runner will read after. */
+  async prepare(): Promise<number> {
+    if (this.lanes.length > 0) return this.lastPosition_;
+    const byRules = new Map<number, Projector[]>();
+    for (const p of this.options.projectors) byRules.set(p.ruleVersion, [...(byRules.get(p.ruleVersion) ?? []), p]);
+    for (const [version, projectors] of byRules) {
+      const minCheckpoint = Math.min(...projectors.map((p) => p.position));
+      let state = emptyState();
+      const { group, snapshots } = this.options;
+      if (group && snapshots) {
+        const snapshot = await snapshots.load(group, version);
+        if (snapshot && snapshot.position <= minCheckpoint) state = snapshot;
+      }
+      this.lanes.push({ rules: ruleVersion(version), state, projectors, eventsSinceSnapshot: 0 });
+    }
+    this.lastPosition_ = Math.min(...this.lanes.map((l) => l.state.position));
+    return this.lastPosition_;
+  }
+
+  /** Folds one batch of consecutive events through every lane and commits every projector. */
+  async applyBatch(events: StoredEvent[]): Promise<void> {
+    // After a failed batch the engine state is past events some projector did not commit: only a
+    // fresh runner (which resumes from the checkpoints) may go on.
+    if (this.failed) throw new Error("runner: a previous batch failed; start a new runner");
+    if (events.length === 0) return;
+    try {
+      await this.applyBatchOnce(events);
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    }
+  }
+
+  private failed = false;
+
+  private async applyBatchOnce(events: StoredEvent[]): Promise<void> {
+    const last = events[events.length - 1]!.position;
+    for (const lane of this.lanes) {
+      const outcomes: Outcome[] = [];
+      for (const event of events) {
+        if (event.position <= lane.state.position) continue; // this lane's snapshot is already past it
+        outcomes.push(applySafely(lane.state, lane.rules, event));
+      }
+      for (const projector of lane.projectors) await projector.apply(outcomes, last);
+      lane.eventsSinceSnapshot += outcomes.length;
+      if (lane.eventsSinceSnapshot >= this.snapshotEveryEvents) await this.snapshot(lane);
+    }
+    this.lastPosition_ = last;
+    this.options.onBatch?.(last, events.length);
+  }
+
+  private async snapshot(lane: Lane): Promise<void> {
+    const { group, snapshots } = this.options;
+    lane.eventsSinceSnapshot = 0;
+    if (!group || !snapshots) return;
+    const started = Date.now();
+    await snapshots.save(group, lane.rules.version, lane.state);
+    this.options.log?.info({ group, ruleVersion: lane.rules.version, position: lane.state.position, tookMs: Date.now() - started }, "engine snapshot saved");
+  }
+
+  /** Reads and applies until the store's head (as it was when called). */
+  async catchUp(): Promise<number> {
+    if (this.lanes.length === 0) await this.prepare();
+    const head = await this.options.store.head();
+    while (this.lastPosition_ < head) {
+      const events = await this.options.store.readForward(this.lastPosition_, this.batchSize);
+      if (events.length === 0) break;
+      await this.applyBatch(events);
+    }
+    return this.lastPosition_;
+  }
+
+  /** Catches up, then follows the store live until stop(). */
+  async start(): Promise<void> {
+    if (this.lanes.length === 0) await this.prepare();
+    this.subscription = this.options.store.subscribe(this.lastPosition_, (events) => this.applyBatch(events), { batchSize: this.batchSize });
+    void this.subscription.failed.then((error) => {
+      this.options.log?.error({ err: error.message }, "projection runner stopped on an error");
+      this.options.onFailure?.(error);
+    });
+  }
+
+  get lastPosition(): number {
+    return this.lastPosition_;
+  }
+
+  /** Stops following and keeps a snapshot so the next start resumes here. */
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = null;
+    for (const lane of this.lanes) if (lane.eventsSinceSnapshot > 0) await this.snapshot(lane);
+  }
+}

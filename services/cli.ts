@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// The ledger's command line (commander): serve, ingest, replay, payouts run, demo, projectors.
+import { Command, InvalidArgumentError } from "commander";
+import cliProgress from "cli-progress";
+import fs from "node:fs";
+import readline from "node:readline";
+import { formatMinor } from "../domain/money.ts";
+import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
+import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { loadConfig, parseProjectorList } from "./config.ts";
+import { ingestBatch } from "./ingest.ts";
+import { Ledger, openProjectionDb } from "./ledger.ts";
+import { createLogger } from "./logger.ts";
+import { runPayouts } from "./payoutRun.ts";
+import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
+import { serve } from "./serve.ts";
+import { demoDataset } from "./workload.ts";
+
+const INGEST_BATCH_DEFAULT = 1_000;
+
+function progressBar(label: string) {
+  return new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} events/s | ETA {eta}s`, hideCursor: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be an integer ≥ 1");
+  return n;
+}
+
+const program = new Command("ledger").description("Event-sourced commission ledger").showHelpAfterError();
+
+program
+  .command("serve")
+  .description("serve the HTTP API (embedded store by default; see README for the environment)")
+  .action(async () => {
+    await serve(loadConfig());
+  });
+
+program
+  .command("projectors")
+  .description("run projectors without the API, e.g. LEDGER_PROJECTORS=earnings ledger projectors")
+  .option("--only <names>", "comma-separated projections (default: LEDGER_PROJECTORS or all)")
+  .action(async (opts: { only?: string }) => {
+    const config = loadConfig();
+    const names = opts.only ? parseProjectorList(opts.only) : config.projectors;
+    const log = createLogger(config.logLevel, `projector:${names.join("+")}`);
+    const ledger = await Ledger.open(config, log);
+    await ledger.startProjectors(names);
+    log.info({ projectors: names }, "projectors running");
+    const stop = async () => {
+      await ledger.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop());
+    process.once("SIGTERM", () => void stop());
+  });
+
+program
+  .command("ingest <file>")
+  .description("append the events of an NDJSON file in batches (idempotent: re-running appends nothing new)")
+  .option("--batch <n>", "events per batch", int, INGEST_BATCH_DEFAULT)
+  .action(async (file: string, opts: { batch: number }) => {
+    const config = loadConfig();
+    const ledger = await Ledger.open(config, createLogger("warn"));
+    const totalBytes = fs.statSync(file).size;
+    const bar = progressBar("ingest");
+    bar.start(totalBytes, 0, { rate: 0 });
+    const started = Date.now();
+    const summary = { appended: 0, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] as string[] };
+    let bytes = 0;
+    let events = 0;
+    let batch: unknown[] = [];
+    let lineNo = 0;
+    let batchFirstLine = 1;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const result = await ingestBatch(ledger.store, batch);
+      if (result.kind === "appended") {
+        summary.appended += result.appended;
+        summary.duplicates += result.duplicates;
+      } else {
+        summary.refusedBatches += 1;
+        summary.refusedEvents += batch.length;
+        const reasons = result.kind === "invalid" ? result.problems.map((p) => `line ${batchFirstLine + p.index}: ${p.id ?? "?"} ${p.path} ${p.message}`) : [`line ${batchFirstLine + result.index}: ${result.message}`];
+        if (summary.reasons.length < 50) summary.reasons.push(...reasons.slice(0, 50 - summary.reasons.length));
+      }
+      events += batch.length;
+      batch = [];
+      batchFirstLine = lineNo + 1;
+      bar.update(bytes, { rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)) });
+    };
+    const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      lineNo += 1;
+      bytes += Buffer.byteLength(line) + 1;
+      if (line.trim() === "") continue;
+      try {
+        batch.push(JSON.parse(line));
+      } catch (error) {
+        batch.push({ __invalidJson: (error as Error).message }); // refused with its batch, reported with its line
+      }
+      if (batch.length >= opts.batch) await flush();
+    }
+    await flush();
+    bar.update(totalBytes);
+    bar.stop();
+    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    await ledger.close();
+    process.exitCode = summary.refusedBatches > 0 ? 1 : 0;
+  });
+
+program
+  .command("replay <projection>")
+  .description("rebuild a projection at a new version from position 0 while the active one keeps serving")
+  .option("--rules <version>", "rule version of the new copy", int)
+  .option("--version <n>", "version number of the new copy (default: next free)", int)
+  .option("--diff [format]", "print old vs new per creator and campaign: table (default), csv or json")
+  .option("--promote", "make the new copy the active one once built")
+  .action(async (projection: string, opts: { rules?: number; version?: number; diff?: boolean | string; promote?: boolean }) => {
+    if (!(PROJECTION_NAMES as readonly string[]).includes(projection)) throw new InvalidArgumentError(`projection must be one of ${PROJECTION_NAMES.join(", ")}`);
+    const name = projection as ProjectionName;
+    const config = loadConfig();
+    const ledger = await Ledger.open(config, createLogger("warn"));
+    const db = await openProjectionDb(config, name);
+    const oldVersion = await currentVersion(db, name);
+    const head = await ledger.store.head();
+    const bar = progressBar(`replay ${name}`);
+    bar.start(head, 0, { rate: 0 });
+    const started = Date.now();
+    const projector = await rebuild(ledger.store, db, name, {
+      version: opts.version,
+      ruleVersion: opts.rules ?? config.ruleVersion,
+      onProgress: (position) => bar.update(position, { rate: Math.round(position / Math.max(0.001, (Date.now() - started) / 1000)) }),
+    });
+    bar.update(head);
+    bar.stop();
+    process.stderr.write(`built ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);
+    if (opts.diff) printDiff(await diffVersions(db, name, oldVersion, projector.version), typeof opts.diff === "string" ? opts.diff : "table", name, oldVersion, projector.version);
+    if (opts.promote) {
+      await promote(db, name, projector.version);
+      process.stderr.write(`promoted ${name} v${projector.version}; v${oldVersion} retired\n`);
+    }
+    await db.close();
+    await ledger.close();
+  });
+
+function printDiff(rows: DiffRow[], format: string, name: string, oldVersion: number, newVersion: number) {
+  const digits = (key: Record<string, string>) => DEFAULT_MARKETPLACES[(key.marketplace as MarketplaceCode) ?? "US"]?.minorDigits ?? 2;
+  const records = rows.map((r) => ({ ...r.key, field: r.field, old: formatMinor(r.oldMinor, digits(r.key)), new: formatMinor(r.newMinor, digits(r.key)), difference: formatMinor(r.differenceMinor, digits(r.key)) }));
+  if (format === "json") return process.stdout.write(JSON.stringify({ projection: name, oldVersion, newVersion, changes: records }, null, 2) + "\n");
+  if (format === "csv") {
+    const header = Object.keys(records[0] ?? { key: "", field: "", old: "", new: "", difference: "" });
+    process.stdout.write([header.join(","), ...records.map((r) => header.map((h) => String((r as Record<string, unknown>)[h] ?? "")).join(","))].join("\n") + "\n");
+    return;
+  }
+  process.stdout.write(`${name}: v${oldVersion} → v${newVersion}: ${records.length} changed amount(s)\n`);
+  if (records.length > 0) console.table(records);
+}
+
+const payouts = program.command("payouts").description("payout runs");
+payouts
+  .command("run")
+  .requiredOption("--marketplace <code>", "marketplace, e.g. US")
+  .requiredOption("--as-of <date>", "local date YYYY-MM-DD")
+  .description("issue PayoutIssued for every creator whose status is ready (waits for the payout projection)")
+  .action(async (opts: { marketplace: string; asOf: string }) => {
+    if (!isMarketplaceCode(opts.marketplace)) throw new InvalidArgumentError("unknown marketplace");
+    const config = loadConfig();
+    const ledger = await Ledger.open(config, createLogger("warn"));
+    await ledger.startProjectors(["payout"]);
+    const result = await runPayouts(ledger, opts.marketplace, opts.asOf);
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    await ledger.close();
+  });
+
+program
+  .command("demo")
+  .description("write the deterministic demo data set as NDJSON to stdout")
+  .action(() => {
+    for (const event of demoDataset()) process.stdout.write(JSON.stringify(event) + "\n");
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`ledger: ${(error as Error).message}\n`);
+  process.exit(1);
+});

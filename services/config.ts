@@ -1,0 +1,75 @@
+// Configuration from the environment (SPEC §7). The only module that reads process.env.
+import { Duration } from "luxon";
+import path from "node:path";
+import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+
+export interface LedgerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  demo: boolean;
+  scheduler: boolean;
+  campaignEndGraceMs: number;
+  schedulerIntervalMs: number;
+  store: { kind: "sqlite"; file: string } | { kind: "postgres"; connectionString: string; schema: string };
+  readModels: { kind: "sqlite"; dir: string } | { kind: "postgres"; connectionString: string; schema: string };
+  /** Projectors that run inside this process. */
+  projectors: ProjectionName[];
+  ruleVersion: number;
+  bodyLimitBytes: number;
+  batchEventsMax: number;
+  logLevel: string;
+  /** `token:scope,scope;…` (services/http/auth.ts); empty = no access control. */
+  tokens: string;
+  /** Start without tokens outside demo mode only when this is set (LEDGER_ALLOW_OPEN=1). */
+  allowOpen: boolean;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  return !["0", "false", "off", "no"].includes(value.toLowerCase());
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+export function parseProjectorList(value: string | undefined): ProjectionName[] {
+  if (value === undefined || value === "" || value === "all") return [...PROJECTION_NAMES];
+  if (value === "none") return [];
+  const names = value.split(",").map((s) => s.trim());
+  for (const n of names) if (!(PROJECTION_NAMES as readonly string[]).includes(n)) throw new Error(`LEDGER_PROJECTORS: unknown projection '${n}'`);
+  return names as ProjectionName[];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const dataDir = path.resolve(env.LEDGER_DATA_DIR || "./data");
+  const grace = Duration.fromISO(env.LEDGER_CAMPAIGN_END_GRACE || "P1D");
+  if (!grace.isValid) throw new Error(`LEDGER_CAMPAIGN_END_GRACE must be an ISO-8601 duration, got '${env.LEDGER_CAMPAIGN_END_GRACE}'`);
+  const storeKind = env.LEDGER_STORE || "sqlite";
+  const readKind = env.LEDGER_READ_MODELS || "sqlite";
+  if (storeKind !== "sqlite" && storeKind !== "postgres") throw new Error(`LEDGER_STORE must be sqlite or postgres, got '${storeKind}'`);
+  if (readKind !== "sqlite" && readKind !== "postgres") throw new Error(`LEDGER_READ_MODELS must be sqlite or postgres, got '${readKind}'`);
+  const pgUrl = env.LEDGER_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  return {
+    port: positiveInt("PORT", env.PORT, 8080),
+    host: env.HOST || "127.0.0.1",
+    dataDir,
+    demo: flag(env.LEDGER_DEMO, true),
+    scheduler: flag(env.LEDGER_SCHEDULER, true),
+    campaignEndGraceMs: grace.toMillis(),
+    schedulerIntervalMs: positiveInt("LEDGER_SCHEDULER_INTERVAL_MS", env.LEDGER_SCHEDULER_INTERVAL_MS, 30_000),
+    store: storeKind === "sqlite" ? { kind: "sqlite", file: path.join(dataDir, "events.db") } : { kind: "postgres", connectionString: env.LEDGER_STORE_URL || pgUrl, schema: env.LEDGER_STORE_SCHEMA || "ledger_events" },
+    readModels: readKind === "sqlite" ? { kind: "sqlite", dir: dataDir } : { kind: "postgres", connectionString: env.LEDGER_READ_MODELS_URL || pgUrl, schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read" },
+    projectors: parseProjectorList(env.LEDGER_PROJECTORS),
+    ruleVersion: positiveInt("LEDGER_RULE_VERSION", env.LEDGER_RULE_VERSION, 1),
+    bodyLimitBytes: positiveInt("LEDGER_BODY_LIMIT_BYTES", env.LEDGER_BODY_LIMIT_BYTES, 10 * 1024 * 1024),
+    batchEventsMax: positiveInt("LEDGER_BATCH_MAX", env.LEDGER_BATCH_MAX, 10_000),
+    logLevel: env.LEDGER_LOG_LEVEL || "info",
+    tokens: env.LEDGER_TOKENS || "",
+    allowOpen: flag(env.LEDGER_ALLOW_OPEN, false),
+  };
+}

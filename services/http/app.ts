@@ -1,0 +1,197 @@
+// The HTTP API (SPEC §5), Fastify. Every answer is JSON (or CSV for the report); every error has
+// the SPEC's shape; no request can produce a stack trace.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { z } from "zod";
+import { checkReportRange, parseLocalDate } from "../../domain/calendar.ts";
+import { MARKETPLACE_CODES } from "../../domain/marketplaces.ts";
+import { refId } from "../../domain/events/schemas.ts";
+import { budgetOf } from "../../projections/budget/budgetQueries.ts";
+import { creatorAnomalies, creatorExists, earningsOf, LEDGER_PAGE_MAX, ledgerOf } from "../../projections/earnings/earningsQueries.ts";
+import { payoutOf } from "../../projections/payout/payoutQueries.ts";
+import { reportOf } from "../../projections/report/reportQueries.ts";
+import { ingestBatch, parseNdjson } from "../ingest.ts";
+import { ProjectionLagError, type Ledger } from "../ledger.ts";
+import { runPayouts } from "../payoutRun.ts";
+import { authorize, parseTokens } from "./auth.ts";
+import { reportCsv } from "./csv.ts";
+import { badRequest, errorBody, HttpError, notFound } from "./errors.ts";
+import { createMetrics } from "./metrics.ts";
+import { openApiDocument } from "./openapi.ts";
+
+export const ANOMALIES_PER_ANSWER_MAX = 1_000;
+
+/** Parses with zod; a failure is a 400 naming each field. */
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw badRequest(
+      `invalid ${where}`,
+      result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+const creatorParams = z.strictObject({ creatorId: refId });
+const campaignParams = z.strictObject({ campaignId: refId });
+const localDate = z.string().refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD");
+const reportQuery = z.strictObject({ from: localDate, to: localDate, campaignId: refId.optional(), format: z.enum(["json", "csv"]).optional() });
+const payoutQuery = z.strictObject({ asOf: localDate });
+const ledgerQuery = z.strictObject({
+  after: z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter").optional(),
+  limit: z.coerce.number().int().min(1).max(LEDGER_PAGE_MAX).optional(),
+});
+const payoutRunBody = z.strictObject({ marketplace: z.enum(MARKETPLACE_CODES), asOf: localDate });
+
+export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
+  const metrics = createMetrics();
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ledger.config.bodyLimitBytes,
+    // Requests with prototype-polluting keys are refused, not silently stripped.
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+  });
+
+  const grants = parseTokens(ledger.config.tokens);
+  app.addHook("onRequest", async (request) => authorize(grants, request));
+
+  app.addContentTypeParser(["application/x-ndjson", "application/ndjson"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    if (error instanceof ProjectionLagError) return reply.code(503).send(errorBody("projection_lagging", error.message));
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reply.code(413).send(errorBody("too_large", `request body is larger than ${ledger.config.bodyLimitBytes} bytes`));
+    if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", "send application/json or application/x-ndjson"));
+    if (status >= 400 && status < 500) return reply.code(status).send(errorBody("invalid_request", error.message));
+    ledger.log.error({ err: error.message, url: request.url }, "request failed");
+    return reply.code(500).send(errorBody("internal", "internal error; the request changed nothing unless it was acknowledged"));
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody("not_found", `no route ${request.method} ${request.url.split("?")[0]}`)));
+
+  // --- writes ---------------------------------------------------------------------------------
+  app.post("/v1/events", async (request, reply) => {
+    let raws: unknown[];
+    const body = request.body;
+    if (typeof body === "string") {
+      const parsed = parseNdjson(body);
+      if (parsed.problems.length > 0) throw refusal(parsed.problems);
+      raws = parsed.values;
+    } else if (Array.isArray(body)) {
+      raws = body;
+    } else if (body !== null && typeof body === "object") {
+      raws = [body]; // one event on its own is a batch of one
+    } else {
+      throw badRequest("the body must be a JSON array of events or NDJSON");
+    }
+    if (raws.length > ledger.config.batchEventsMax) {
+      metrics.refused.inc();
+      throw new HttpError(413, "too_large", `a batch holds at most ${ledger.config.batchEventsMax} events; got ${raws.length}`);
+    }
+    const result = await ingestBatch(ledger.store, raws);
+    if (result.kind === "invalid") throw refusal(result.problems);
+    if (result.kind === "conflict") {
+      metrics.conflicts.inc();
+      throw new HttpError(409, "conflict", result.message, [{ index: result.index, id: result.eventId, path: "id", message: result.message }]);
+    }
+    metrics.appended.inc(result.appended);
+    metrics.duplicates.inc(result.duplicates);
+    return reply.code(200).send({ appended: result.appended, duplicates: result.duplicates, lastPosition: result.lastPosition });
+  });
+
+  function refusal(problems: unknown[]): HttpError {
+    metrics.refused.inc();
+    return badRequest(`the batch was refused: ${problems.length} problem(s); nothing was appended`, problems);
+  }
+
+  app.post("/v1/payouts/run", async (request) => {
+    const body = parse(payoutRunBody, request.body, "body");
+    return runPayouts(ledger, body.marketplace, body.asOf);
+  });
+
+  // --- reads ----------------------------------------------------------------------------------
+  async function requireCreator(creatorId: string) {
+    const earnings = await ledger.reads.earnings.active();
+    if (!(await creatorExists(ledger.reads.earnings.db, earnings.prefix, creatorId))) throw notFound(`creator ${creatorId}`);
+    return earnings;
+  }
+
+  app.get("/v1/creators/:creatorId/earnings", async (request) => {
+    const { creatorId } = parse(creatorParams, request.params, "path");
+    const a = await requireCreator(creatorId);
+    const db = ledger.reads.earnings.db;
+    return {
+      creatorId,
+      asOfPosition: a.position,
+      marketplaces: await earningsOf(db, a.prefix, creatorId),
+      anomalies: await creatorAnomalies(db, a.prefix, creatorId, ANOMALIES_PER_ANSWER_MAX),
+    };
+  });
+
+  app.get("/v1/creators/:creatorId/ledger", async (request) => {
+    const { creatorId } = parse(creatorParams, request.params, "path");
+    const query = parse(ledgerQuery, request.query, "query");
+    const a = await requireCreator(creatorId);
+    // `after=P` skips every entry of position P; `after=P.S` (nextAfter) resumes inside position P.
+    const [position = "0", seq] = (query.after ?? "0").split(".");
+    const after = { position: Number(position), seq: query.after === undefined ? -1 : seq === undefined ? Number.MAX_SAFE_INTEGER : Number(seq) };
+    const page = await ledgerOf(ledger.reads.earnings.db, a.prefix, creatorId, after, query.limit ?? 100);
+    return { creatorId, asOfPosition: a.position, ...page };
+  });
+
+  app.get("/v1/campaigns/:campaignId/budget", async (request) => {
+    const { campaignId } = parse(campaignParams, request.params, "path");
+    const a = await ledger.reads.budget.active();
+    const budget = await budgetOf(ledger.reads.budget.db, a.prefix, campaignId);
+    if (!budget) throw notFound(`campaign ${campaignId}`);
+    return { campaignId, asOfPosition: a.position, ...budget };
+  });
+
+  app.get("/v1/creators/:creatorId/report", async (request, reply: FastifyReply) => {
+    const { creatorId } = parse(creatorParams, request.params, "path");
+    const query = parse(reportQuery, request.query, "query");
+    const range = checkReportRange(query.from, query.to);
+    if (!range.ok) throw badRequest(range.message, [{ path: "from,to", message: range.message }]);
+    await requireCreator(creatorId);
+    const a = await ledger.reads.report.active();
+    const report = await reportOf(ledger.reads.report.db, a.prefix, creatorId, query.from, query.to, query.campaignId ?? null);
+    if (query.format === "csv") {
+      return reply
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="report-${query.from}-${query.to}.csv"`)
+        .header("x-as-of-position", String(a.position))
+        .send(reportCsv(report.rows));
+    }
+    return { creatorId, from: query.from, to: query.to, asOfPosition: a.position, rows: report.rows, totals: report.totals };
+  });
+
+  app.get("/v1/creators/:creatorId/payout", async (request) => {
+    const { creatorId } = parse(creatorParams, request.params, "path");
+    const { asOf } = parse(payoutQuery, request.query, "query");
+    await requireCreator(creatorId);
+    const a = await ledger.reads.payout.active();
+    const lines = await payoutOf(ledger.reads.payout.db, a.prefix, creatorId, asOf, ledger.rules);
+    return { creatorId, asOf, asOfPosition: a.position, marketplaces: lines.map((l) => l.body) };
+  });
+
+  app.get("/v1/health", async () => {
+    const health = await ledger.health();
+    metrics.head.set(health.head);
+    for (const p of health.projections) metrics.lag.set({ projection: p.name }, p.lag);
+    return { status: "ok", store: { head: health.head }, projections: health.projections };
+  });
+
+  app.get("/metrics", async (_request: FastifyRequest, reply: FastifyReply) => {
+    const health = await ledger.health();
+    metrics.head.set(health.head);
+    for (const p of health.projections) metrics.lag.set({ projection: p.name }, p.lag);
+    return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const openapi = openApiDocument();
+  app.get("/v1/openapi.json", async () => openapi);
+
+  await app.ready();
+  return app;
+}

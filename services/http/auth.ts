@@ -1,0 +1,56 @@
+// Access control: bearer tokens from configuration, each with scopes. Without a token: 401; with a
+// token lacking the route's scope: 403. Health, metrics and the OpenAPI document stay open.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import { HttpError } from "./errors.ts";
+
+export const SCOPES = ["ingest", "read", "payouts"] as const;
+export type Scope = (typeof SCOPES)[number];
+export const TOKEN_MIN_CHARS = 16;
+export const TOKENS_MAX = 100;
+
+export interface TokenGrant {
+  digest: Buffer;
+  scopes: ReadonlySet<Scope>;
+}
+
+/** Parses `secretA:ingest,read;secretB:payouts`. */
+export function parseTokens(text: string | undefined): TokenGrant[] {
+  if (!text) return [];
+  const grants = text.split(";").filter((s) => s.trim() !== "").map((entry) => {
+    const colon = entry.lastIndexOf(":");
+    const token = entry.slice(0, colon).trim();
+    const scopes = entry.slice(colon + 1).split(",").map((s) => s.trim());
+    if (colon < 0 || token.length < TOKEN_MIN_CHARS) throw new Error(`LEDGER_TOKENS: each entry is token:scope,scope with a token of at least ${TOKEN_MIN_CHARS} characters`);
+    for (const s of scopes) if (!(SCOPES as readonly string[]).includes(s)) throw new Error(`LEDGER_TOKENS: unknown scope '${s}' (known: ${SCOPES.join(", ")})`);
+    return { digest: sha256(token), scopes: new Set(scopes as Scope[]) };
+  });
+  if (grants.length > TOKENS_MAX) throw new Error(`LEDGER_TOKENS: at most ${TOKENS_MAX} tokens`);
+  return grants;
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/** The scope a route needs, or null for the open routes. */
+export function scopeOf(method: string, url: string): Scope | null {
+  const path = url.split("?")[0]!;
+  if (path === "/v1/health" || path === "/metrics" || path === "/v1/openapi.json") return null;
+  if (method === "POST" && path === "/v1/events") return "ingest";
+  if (method === "POST" && path === "/v1/payouts/run") return "payouts";
+  return "read";
+}
+
+export function authorize(grants: readonly TokenGrant[], request: FastifyRequest): void {
+  if (grants.length === 0) return; // running open (demo, or explicitly allowed)
+  const scope = scopeOf(request.method, request.url);
+  if (scope === null) return;
+  const header = request.headers.authorization;
+  const match = typeof header === "string" ? /^Bearer (\S{1,512})$/.exec(header) : null;
+  if (!match) throw new HttpError(401, "unauthorized", "send Authorization: Bearer <token>");
+  const digest = sha256(match[1]!);
+  const grant = grants.find((g) => timingSafeEqual(g.digest, digest));
+  if (!grant) throw new HttpError(401, "unauthorized", "unknown token");
+  if (!grant.scopes.has(scope)) throw new HttpError(403, "forbidden", `this token lacks the '${scope}' scope`);
+}

@@ -1,0 +1,15 @@
+// Prometheus metrics (prom-client): ingestion counters and projection lag.
+import client from "prom-client";
+
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const appended = new client.Counter({ name: "ledger_events_appended_total", help: "Events appended to the store", registers: [registry] });
+  const duplicates = new client.Counter({ name: "ledger_events_duplicate_total", help: "Events acknowledged as duplicates", registers: [registry] });
+  const conflicts = new client.Counter({ name: "ledger_batches_conflict_total", help: "Batches refused for an id conflict", registers: [registry] });
+  const refused = new client.Counter({ name: "ledger_batches_refused_total", help: "Batches refused as invalid", registers: [registry] });
+  const lag = new client.Gauge({ name: "ledger_projection_lag_events", help: "Events the projection has not applied yet", labelNames: ["projection"], registers: [registry] });
+  const head = new client.Gauge({ name: "ledger_store_head_position", help: "Last committed position of the event store", registers: [registry] });
+  return { registry, appended, duplicates, conflicts, refused, lag, head };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

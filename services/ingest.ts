@@ -1,0 +1,46 @@
+// The one write path for facts (HTTP, NDJSON file, Kafka): validate the whole batch, then one
+// atomic append. Invalid → every problem, nothing appended. Same id, other content → conflict.
+import { validateBatch, type Problem } from "../domain/events/validate.ts";
+import { ConflictError, type EventStore } from "../infra/eventStore/port.ts";
+
+export type IngestResult =
+  | { kind: "appended"; appended: number; duplicates: number; lastPosition: number }
+  | { kind: "invalid"; problems: Problem[] }
+  | { kind: "conflict"; eventId: string; index: number; message: string };
+
+export async function ingestBatch(store: EventStore, raws: readonly unknown[]): Promise<IngestResult> {
+  const validation = validateBatch(raws);
+  if (!validation.ok) return { kind: "invalid", problems: validation.problems };
+  if (validation.events.length === 0) return { kind: "appended", appended: 0, duplicates: 0, lastPosition: await store.head() };
+  try {
+    const result = await store.append(validation.events);
+    return { kind: "appended", appended: result.appended, duplicates: result.duplicates, lastPosition: result.lastPosition };
+  } catch (error) {
+    if (error instanceof ConflictError) return { kind: "conflict", eventId: error.eventId, index: error.index, message: error.message };
+    throw error;
+  }
+}
+
+export const NDJSON_LINE_MAX_CHARS = 1_000_000;
+
+/** Parses NDJSON text: one event per non-blank line; a bad line is a problem, not an exception. */
+export function parseNdjson(text: string): { values: unknown[]; problems: Problem[] } {
+  const values: unknown[] = [];
+  const problems: Problem[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    const index = values.length + problems.length;
+    if (line.length > NDJSON_LINE_MAX_CHARS) {
+      problems.push({ index, id: null, path: "", message: `line ${i + 1} is longer than ${NDJSON_LINE_MAX_CHARS} characters` });
+      continue;
+    }
+    try {
+      values.push(JSON.parse(line));
+    } catch (error) {
+      problems.push({ index, id: null, path: "", message: `line ${i + 1} is not valid JSON: ${(error as Error).message}` });
+    }
+  }
+  return { values, problems };
+}

@@ -1,0 +1,168 @@
+// Wires one ledger process: the event store, the read-model databases, and (optionally) the
+// projectors that run in this process. The API and the CLI both start from here.
+import fs from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
+import { openSqliteSnapshotStore, type SnapshotStore } from "../infra/engineSnapshots.ts";
+import { openEventStore } from "../infra/eventStore/openEventStore.ts";
+import type { EventStore } from "../infra/eventStore/port.ts";
+import type { ReadModelDb } from "../infra/readModel/port.ts";
+import { openSqliteReadModelDb } from "../infra/readModel/sqliteReadModelDb.ts";
+import { budgetProjection } from "../projections/budget/budgetProjection.ts";
+import { earningsProjection } from "../projections/earnings/earningsProjection.ts";
+import { payoutProjection } from "../projections/payout/payoutProjection.ts";
+import { PROJECTION_NAMES, tablePrefix, type ProjectionDefinition, type ProjectionName } from "../projections/projection.ts";
+import { activeVersion, Projector } from "../projections/projector.ts";
+import { reportProjection } from "../projections/report/reportProjection.ts";
+import { ProjectionRunner } from "../projections/runner.ts";
+import type { LedgerConfig } from "./config.ts";
+
+export const DEFINITIONS: Record<ProjectionName, ProjectionDefinition> = {
+  earnings: earningsProjection,
+  budget: budgetProjection,
+  report: reportProjection,
+  payout: payoutProjection,
+};
+
+/** Opens the database of one projection: its own SQLite file, or the shared PostgreSQL schema. */
+export async function openProjectionDb(config: LedgerConfig, name: ProjectionName): Promise<ReadModelDb> {
+  if (config.readModels.kind === "sqlite") {
+    fs.mkdirSync(config.readModels.dir, { recursive: true });
+    return openSqliteReadModelDb(path.join(config.readModels.dir, `${name}.db`));
+  }
+  const { openPostgresReadModelDb } = await import("../infra/readModel/postgresReadModelDb.ts");
+  return openPostgresReadModelDb(config.readModels);
+}
+
+export interface ReadSide {
+  db: ReadModelDb;
+  /** Active version's table prefix and position, looked up per request (a promotion switches it). */
+  active(): Promise<{ prefix: string; position: number; version: number; ruleVersion: number }>;
+}
+
+const PROMOTION_CHECK_MS = 2_000;
+
+export class Ledger {
+  runner: ProjectionRunner | null = null;
+  private snapshots: SnapshotStore | null = null;
+  private writers: ReadModelDb[] = [];
+
+  private constructor(
+    readonly config: LedgerConfig,
+    readonly store: EventStore,
+    readonly reads: Record<ProjectionName, ReadSide>,
+    readonly rules: RuleVersion,
+    readonly log: Logger,
+  ) {}
+
+  static async open(config: LedgerConfig, log: Logger): Promise<Ledger> {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const store = await openEventStore(config.store);
+    const reads = {} as Record<ProjectionName, ReadSide>;
+    for (const name of PROJECTION_NAMES) {
+      const db = await openProjectionDb(config, name);
+      // Make sure an active version exists so reads never race the first projector start.
+      await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion });
+      reads[name] = {
+        db,
+        async active() {
+          const info = await activeVersion(db, name);
+          if (!info) throw new Error(`projection ${name} has no active version`);
+          return { prefix: tablePrefix(name, info.version), position: info.position, version: info.version, ruleVersion: info.ruleVersion };
+        },
+      };
+    }
+    return new Ledger(config, store, reads, ruleVersion(config.ruleVersion), log);
+  }
+
+  private watch: NodeJS.Timeout | null = null;
+  /** What to do when a projector can no longer write; serve/projectors exit so a supervisor restarts them. */
+  onProjectorFailure: (error: Error) => void = () => undefined;
+
+  /**
+   * Starts the configured projectors in this process (catch up, then live). When a replay
+   * promotes another version (SPEC §6), the runner restarts on the newly active versions.
+   */
+  async startProjectors(names: readonly ProjectionName[] = this.config.projectors): Promise<ProjectionRunner | null> {
+    if (names.length === 0) return null;
+    const runner = await this.startRunner(names);
+    this.watch = setInterval(() => void this.followPromotions(names), PROMOTION_CHECK_MS);
+    this.watch.unref();
+    return runner;
+  }
+
+  private async followPromotions(names: readonly ProjectionName[]): Promise<void> {
+    const runner = this.runner;
+    if (!runner) return;
+    for (const projector of runner.projectors) {
+      const active = await activeVersion(this.reads[projector.name].db, projector.name);
+      if (active && active.version !== projector.version) {
+        this.log.info({ projection: projector.name, from: projector.version, to: active.version }, "active version changed; restarting projectors");
+        await runner.stop();
+        await this.closeWriters();
+        await this.startRunner(names);
+        return;
+      }
+    }
+  }
+
+  private async closeWriters(): Promise<void> {
+    await this.snapshots?.close();
+    this.snapshots = null;
+    for (const db of this.writers) await db.close();
+    this.writers = [];
+  }
+
+  private async startRunner(names: readonly ProjectionName[]): Promise<ProjectionRunner> {
+    const projectors: Projector[] = [];
+    for (const name of names) {
+      const db = await openProjectionDb(this.config, name);
+      this.writers.push(db);
+      projectors.push(await Projector.open(db, DEFINITIONS[name], { ruleVersion: this.config.ruleVersion }));
+    }
+    this.snapshots = openSqliteSnapshotStore(path.join(this.config.dataDir, "engine-snapshots.db"));
+    const group = [...names].sort().join("+");
+    const runner = new ProjectionRunner({ store: this.store, projectors, group, snapshots: this.snapshots, log: this.log, onFailure: (e) => this.onProjectorFailure(e) });
+    this.runner = runner;
+    await runner.start();
+    return runner;
+  }
+
+  /** Head of the store and, per projection, its active version's position and lag. */
+  async health() {
+    const head = await this.store.head();
+    const projections = [];
+    for (const name of PROJECTION_NAMES) {
+      const a = await this.reads[name].active();
+      projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag: Math.max(0, head - a.position) });
+    }
+    return { head, projections };
+  }
+
+  /** Resolves once every projection has applied at least `position` (or throws after timeoutMs). */
+  async waitFor(names: readonly ProjectionName[], position: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let behind = false;
+      for (const name of names) if ((await this.reads[name].active()).position < position) behind = true;
+      if (!behind) return;
+      if (Date.now() > deadline) throw new ProjectionLagError(names, position);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.watch) clearInterval(this.watch);
+    await this.runner?.stop();
+    await this.closeWriters();
+    for (const name of PROJECTION_NAMES) await this.reads[name].db.close();
+    await this.store.close();
+  }
+}
+
+export class ProjectionLagError extends Error {
+  constructor(readonly names: readonly string[], readonly position: number) {
+    super(`projections ${names.join(", ")} have not reached position ${position} yet`);
+  }
+}

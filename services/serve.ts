@@ -1,0 +1,50 @@
+// `npm start` / `ledger serve`: the API with the embedded store, demo data when the store is empty,
+// the projectors in this process (LEDGER_PROJECTORS) and the campaign-end scheduler.
+import type { LedgerConfig } from "./config.ts";
+import { buildApp } from "./http/app.ts";
+import { ingestBatch } from "./ingest.ts";
+import { Ledger } from "./ledger.ts";
+import { createLogger } from "./logger.ts";
+import { startScheduler } from "./scheduler.ts";
+import { demoDataset } from "./workload.ts";
+
+export async function serve(config: LedgerConfig) {
+  const log = createLogger(config.logLevel);
+  if (config.tokens === "" && !config.demo && !config.allowOpen) {
+    throw new Error("refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open, or run the demo");
+  }
+  const ledger = await Ledger.open(config, log);
+  if (config.demo && (await ledger.store.head()) === 0) {
+    const events = demoDataset();
+    const result = await ingestBatch(ledger.store, events);
+    if (result.kind !== "appended") throw new Error(`demo data set refused: ${JSON.stringify(result).slice(0, 500)}`);
+    log.info({ appended: result.appended }, "demo data loaded into the empty store");
+  }
+  ledger.onProjectorFailure = (error) => {
+    log.fatal({ err: error.message }, "a projector stopped; exiting so the supervisor restarts from the checkpoints");
+    process.exit(1);
+  };
+  await ledger.startProjectors();
+  const stopScheduler = config.scheduler ? startScheduler(ledger) : () => undefined;
+  const app = await buildApp(ledger);
+  const address = await app.listen({ port: config.port, host: config.host });
+  log.info({ address, dataDir: config.dataDir, projectors: config.projectors }, "ledger listening");
+  const url = address.replace("[::1]", "localhost");
+  process.stdout.write(
+    `\nLedger listening on ${url}\n` +
+      `Try:\n` +
+      `  curl -s ${url}/v1/health\n` +
+      `  curl -s ${url}/v1/creators/creator-0001/earnings\n` +
+      `  curl -s '${url}/v1/creators/creator-0001/report?from=2026-03-01&to=2026-03-31&format=csv'\n\n`,
+  );
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "shutting down");
+    stopScheduler();
+    await app.close();
+    await ledger.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  return { app, ledger, url, stop: () => shutdown("stop") };
+}

@@ -1,0 +1,263 @@
+// POST /v1/events over real sockets (SPEC §2 idempotency, §5 POST /v1/events and error shape).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectErrorShape,
+  expectNo5xxAndErrorShapes,
+  get,
+  head,
+  postEvents,
+  postJson,
+  postNdjson,
+  postRaw,
+  startE2eServer,
+  toNdjson,
+  type E2eServer,
+} from "../support/e2eServer.ts";
+
+// Clicks on a tracking id nobody accepted: schema-valid, stored, anomalies only (SPEC §3).
+const click = (id: string, trackingId = "T-X", occurredAt = "2026-01-05T17:00:00Z") => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt, data: { trackingId } });
+
+describe("POST /v1/events", () => {
+  let server: E2eServer;
+  let url: string;
+
+  beforeAll(async () => {
+    server = await startE2eServer();
+    url = server.baseUrl;
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it("appends a JSON array and answers {appended, duplicates, lastPosition}", async () => {
+    const answer = await postEvents(url, [click("a-1"), click("a-2")]);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ appended: 2, duplicates: 0, lastPosition: 2 });
+    expect(await head(url)).toBe(2);
+  });
+
+  it("appends NDJSON (application/x-ndjson), blank lines and CRLF tolerated", async () => {
+    const body = [click("n-1"), click("n-2"), click("n-3")].map((e) => JSON.stringify(e)).join("\r\n") + "\r\n\r\n";
+    const answer = await postRaw(url, "/v1/events", body, "application/x-ndjson");
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ appended: 3, duplicates: 0, lastPosition: 5 });
+  });
+
+  it("resending a batch gives all duplicates and appends nothing (JSON and NDJSON)", async () => {
+    expect((await postEvents(url, [click("a-1"), click("a-2")])).body).toEqual({ appended: 0, duplicates: 2, lastPosition: 5 });
+    expect((await postNdjson(url, [click("n-1"), click("n-2"), click("n-3")])).body).toEqual({ appended: 0, duplicates: 3, lastPosition: 5 });
+    expect(await head(url)).toBe(5);
+  });
+
+  it("counts new and duplicate events of one batch separately", async () => {
+    const answer = await postEvents(url, [click("a-1"), click("a-3")]);
+    expect(answer.body).toEqual({ appended: 1, duplicates: 1, lastPosition: 6 });
+  });
+
+  it("treats the same instant in another offset and the same data in another key order as a duplicate", async () => {
+    // 2026-01-05T17:00:00Z == 2026-01-05T09:00:00-08:00; SPEC §2 compares the occurredAt instant and parsed data.
+    const same = { data: { trackingId: "T-X" }, occurredAt: "2026-01-05T09:00:00-08:00", type: "ClickRecorded", id: "a-1" };
+    const answer = await postEvents(url, [same]);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ appended: 0, duplicates: 1, lastPosition: 6 });
+  });
+
+  it("same id with other content: 409 naming the id, and the whole batch (with its new events) is refused", async () => {
+    const before = await head(url);
+    const answer = await postEvents(url, [click("c-new"), click("a-2", "T-OTHER")]);
+    expectErrorShape(answer, 409);
+    expect(answer.body.error.message).toContain("a-2");
+    expect(JSON.stringify(answer.body.error.details)).toContain("a-2");
+    expect(await head(url)).toBe(before);
+    // c-new was not stored: sending it alone now appends it.
+    expect((await postEvents(url, [click("c-new")])).body).toEqual({ appended: 1, duplicates: 0, lastPosition: before + 1 });
+  });
+
+  it("same id with other content over NDJSON: 409 naming the id, nothing appended", async () => {
+    const before = await head(url);
+    const answer = await postNdjson(url, [click("c-new-2"), click("n-3", "T-X", "2026-01-05T17:00:01Z")]);
+    expectErrorShape(answer, 409);
+    expect(answer.body.error.message).toContain("n-3");
+    expect(await head(url)).toBe(before);
+  });
+
+  it("the same id twice in one batch with different content: 409 naming the id, nothing appended", async () => {
+    const before = await head(url);
+    const answer = await postEvents(url, [click("d-1"), click("d-1", "T-OTHER")]);
+    expectErrorShape(answer, 409);
+    expect(answer.body.error.message).toContain("d-1");
+    expect(await head(url)).toBe(before);
+  });
+
+  it("an invalid batch: 400 with one details entry per problem (index, id, path, message), nothing appended", async () => {
+    const before = await head(url);
+    const batch = [
+      click("v-1"), // 0: valid
+      { id: "shp-bad", type: "ShipmentRecorded", occurredAt: "2026-01-06T18:00:00Z", // 1: money as a JSON number
+        data: { shipmentId: "S", orderId: "O", trackingId: "T-X", orderedAt: "2026-01-05T18:00:00Z", lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 19.99 }] } },
+      click("v-2"), // 2: valid
+      { id: "clk-bad", type: "ClickRecorded", occurredAt: "2026-01-05T17:00:00", data: { trackingId: "T-X", color: "red" } }, // 3: no offset + unknown field
+      { ...click("x"), id: "bad id!" }, // 4: id with characters outside A-Z a-z 0-9 . _ : -
+      42, // 5: not an object
+    ];
+    const answer = await postEvents(url, batch);
+    expectErrorShape(answer, 400);
+    const details = answer.body.error.details as { index: number; id: string | null; path: string; message: string }[];
+    for (const d of details) {
+      expect(Object.keys(d).sort()).toEqual(["id", "index", "message", "path"]);
+      expect(typeof d.message).toBe("string");
+      expect(d.message.length).toBeGreaterThan(0);
+    }
+    expect(details.map(({ index, id, path }) => ({ index, id, path }))).toEqual([
+      { index: 1, id: "shp-bad", path: "data.lines[0].unitPrice" },
+      { index: 3, id: "clk-bad", path: "occurredAt" },
+      { index: 3, id: "clk-bad", path: "data" },
+      { index: 4, id: "bad id!", path: "id" },
+      { index: 5, id: null, path: "" },
+    ]);
+    expect(details[2]!.message).toContain("color");
+    expect(await head(url)).toBe(before);
+    // The valid events of the refused batch were not stored.
+    expect((await postEvents(url, [click("v-1"), click("v-2")])).body).toEqual({ appended: 2, duplicates: 0, lastPosition: before + 2 });
+  });
+
+  it("an NDJSON batch with one line that is not JSON: 400 naming the line, nothing appended", async () => {
+    const before = await head(url);
+    const body = `${JSON.stringify(click("w-1"))}\n{"id": "w-2", \n${JSON.stringify(click("w-3"))}\n`;
+    const answer = await postRaw(url, "/v1/events", body, "application/x-ndjson");
+    expectErrorShape(answer, 400);
+    expect(answer.body.error.details).toHaveLength(1);
+    expect(answer.body.error.details[0]).toMatchObject({ index: 1, id: null, path: "" });
+    expect(answer.body.error.details[0].message).toContain("line 2");
+    expect(await head(url)).toBe(before);
+  });
+
+  it("malformed JSON: 400 in the SPEC error shape", async () => {
+    const before = await head(url);
+    expectErrorShape(await postRaw(url, "/v1/events", '[{"id": "m-1", ', "application/json"), 400);
+    expectErrorShape(await postRaw(url, "/v1/events", "", "application/json"), 400);
+    expectErrorShape(await postRaw(url, "/v1/events", "null", "application/json"), 400);
+    expectErrorShape(await postRaw(url, "/v1/events", '"text"', "application/json"), 400);
+    expect(await head(url)).toBe(before);
+  });
+
+  it("a prototype-polluting key is refused with 400, not a 500", async () => {
+    const before = await head(url);
+    const answer = await postRaw(url, "/v1/events", `[{"id":"p-1","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T","__proto__":{"x":1}}}]`, "application/json");
+    expectErrorShape(answer, 400);
+    expect(await head(url)).toBe(before);
+  });
+
+  it("wrong content type: 415 in the SPEC error shape, nothing appended", async () => {
+    const before = await head(url);
+    const ndjson = toNdjson([click("ct-1")]);
+    expectErrorShape(await postRaw(url, "/v1/events", ndjson, "application/xml"), 415);
+    expectErrorShape(await postRaw(url, "/v1/events", ndjson, "application/x-www-form-urlencoded"), 415);
+    expect(await head(url)).toBe(before);
+  });
+
+  it("text/plain is not one of the SPEC's formats (JSON array, NDJSON as application/x-ndjson): 415", async () => {
+    const before = await head(url);
+    const answer = await postRaw(url, "/v1/events", toNdjson([click("ct-2")]), "text/plain");
+    expectErrorShape(answer, 415);
+    expect(await head(url)).toBe(before);
+  });
+
+  it("two identical batches sent concurrently: each event stored once, the other answer counts duplicates", async () => {
+    const before = await head(url);
+    const batch = [click("r-1"), click("r-2"), click("r-3")];
+    const [a, b] = await Promise.all([postEvents(url, batch), postNdjson(url, batch)]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(a.body.appended + b.body.appended).toBe(3);
+    expect(a.body.duplicates + b.body.duplicates).toBe(3);
+    expect(await head(url)).toBe(before + 3);
+  });
+
+  it("two conflicting batches sent concurrently: one is stored, the other is refused with 409", async () => {
+    const before = await head(url);
+    const [a, b] = await Promise.all([postEvents(url, [click("q-1", "T-A")]), postEvents(url, [click("q-1", "T-B")])]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const refused = a.status === 409 ? a : b;
+    expectErrorShape(refused, 409);
+    expect(refused.body.error.message).toContain("q-1");
+    expect(await head(url)).toBe(before + 1);
+  });
+
+  it("an empty batch appends nothing", async () => {
+    const before = await head(url);
+    expect((await postEvents(url, [])).body).toEqual({ appended: 0, duplicates: 0, lastPosition: before });
+  });
+
+  it("no answer was a 5xx and every error had the SPEC shape", () => {
+    expectNo5xxAndErrorShapes();
+  });
+});
+
+describe("POST /v1/events limits (LEDGER_BODY_LIMIT_BYTES=2048, LEDGER_BATCH_MAX=3)", () => {
+  let server: E2eServer;
+  let url: string;
+
+  beforeAll(async () => {
+    server = await startE2eServer({ env: { LEDGER_BODY_LIMIT_BYTES: "2048", LEDGER_BATCH_MAX: "3" } });
+    url = server.baseUrl;
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  const bigContent = (id: string) => ({
+    id, type: "ContentLinkSubmitted", occurredAt: "2026-01-02T12:00:00Z",
+    data: { campaignId: "C", creatorId: "K", url: "https://example.com/x", disclosure: `#ad ${"x".repeat(1500)}` },
+  });
+
+  it("more events than LEDGER_BATCH_MAX: 413, nothing appended (JSON and NDJSON)", async () => {
+    const four = [click("l-1"), click("l-2"), click("l-3"), click("l-4")];
+    expect(JSON.stringify(four).length).toBeLessThan(2048);
+    const json = await postEvents(url, four);
+    expectErrorShape(json, 413);
+    const nd = await postNdjson(url, four);
+    expectErrorShape(nd, 413);
+    expect(await head(url)).toBe(0);
+  });
+
+  it("a body larger than LEDGER_BODY_LIMIT_BYTES: 413, nothing appended (JSON and NDJSON)", async () => {
+    const two = [bigContent("b-1"), bigContent("b-2")];
+    expect(JSON.stringify(two).length).toBeGreaterThan(2048);
+    expectErrorShape(await postEvents(url, two), 413);
+    expectErrorShape(await postNdjson(url, two), 413);
+    expect(await head(url)).toBe(0);
+  });
+
+  it("a batch at the limits is accepted", async () => {
+    const three = [click("l-1"), click("l-2"), click("l-3")];
+    expect((await postEvents(url, three)).body).toEqual({ appended: 3, duplicates: 0, lastPosition: 3 });
+    expect((await postEvents(url, [bigContent("b-1")])).body).toEqual({ appended: 1, duplicates: 0, lastPosition: 4 });
+  });
+
+  it("no answer was a 5xx and every error had the SPEC shape", async () => {
+    expect((await get(url, "/v1/health")).status).toBe(200);
+    expectNo5xxAndErrorShapes();
+  });
+});
+
+describe("POST /v1/payouts/run input errors", () => {
+  let server: E2eServer;
+  beforeAll(async () => {
+    server = await startE2eServer();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it("refuses bad bodies with 400 in the SPEC error shape", async () => {
+    const url = server.baseUrl;
+    expectErrorShape(await postJson(url, "/v1/payouts/run", { marketplace: "XX", asOf: "2026-04-02" }), 400);
+    expectErrorShape(await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-02-30" }), 400);
+    expectErrorShape(await postJson(url, "/v1/payouts/run", { marketplace: "US" }), 400);
+    expectErrorShape(await postJson(url, "/v1/payouts/run", []), 400);
+    expectErrorShape(await postRaw(url, "/v1/payouts/run", "{", "application/json"), 400);
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body).toEqual({ asOfPosition: 0, issued: [] });
+    expectNo5xxAndErrorShapes();
+  });
+});

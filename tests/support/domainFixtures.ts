@@ -1,0 +1,393 @@
+// Domain test fixtures: raw wire events (SPEC §2-3) with sensible defaults, and a tiny
+// Emmett-style harness: given(events).when(event).then(postings) (DESIGN: decide/evolve, tests
+// as given events → then postings). Expected values in tests are written out by hand; nothing
+// here computes an amount — the bucket table below is the SPEC §5 meaning of each posting kind.
+import { expect } from "vitest";
+import { toCurrentEvent } from "../../domain/events/current.ts";
+import { validateBatch } from "../../domain/events/validate.ts";
+import { applyEvent } from "../../domain/engine/engine.ts";
+import type { Anomaly, AnomalyCode, Fact, Outcome, Posting, PostingKind } from "../../domain/engine/outcome.ts";
+import { emptyState, type EngineState } from "../../domain/engine/state.ts";
+import { RULES_V1, type RuleVersion } from "../../domain/rules.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Raw wire events
+// ---------------------------------------------------------------------------------------------
+
+export interface RawEvent {
+  id: string;
+  type: string;
+  schemaVersion?: number;
+  occurredAt: string;
+  data: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+/** Default campaign period: March 2026 in Los Angeles (PST at the start, PDT at the end). */
+export const STARTS_AT = "2026-03-01T00:00:00-08:00"; // 2026-03-01T08:00:00Z
+export const ENDS_AT = "2026-04-01T00:00:00-07:00"; // 2026-04-01T07:00:00Z
+/** Default business times of the other events, all inside the default period. */
+export const CREATED_AT = "2026-02-20T12:00:00Z";
+export const ACCEPTED_AT = "2026-03-01T12:00:00Z";
+export const CONTENT_AT = "2026-03-05T12:00:00Z";
+export const ORDERED_AT = "2026-03-09T18:00:00Z";
+export const SHIPPED_AT = "2026-03-10T18:00:00Z"; // LA: 2026-03-10 11:00 PDT
+export const RETURNED_AT = "2026-04-15T18:00:00Z"; // LA: 2026-04-15 11:00 PDT
+
+const counters = new Map<string, number>();
+/** A fresh event id with a readable prefix (ids only need to be unique within one run). */
+export function nextId(prefix: string): string {
+  const n = (counters.get(prefix) ?? 0) + 1;
+  counters.set(prefix, n);
+  return `${prefix}-${n}`;
+}
+
+interface Envelope {
+  id?: string;
+  occurredAt?: string;
+  schemaVersion?: number;
+}
+
+function envelope(type: string, prefix: string, opts: Envelope, defaultAt: string, data: Record<string, unknown>): RawEvent {
+  const raw: RawEvent = { id: opts.id ?? nextId(prefix), type, occurredAt: opts.occurredAt ?? defaultAt, data };
+  if (opts.schemaVersion !== undefined) raw.schemaVersion = opts.schemaVersion;
+  return raw;
+}
+
+/** Drops keys whose value is undefined (so optional fields are absent, not `undefined`). */
+function compact(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+}
+
+export interface CampaignOpts extends Envelope {
+  campaignId?: string;
+  brandId?: string;
+  marketplace?: string;
+  bonusRate?: string;
+  budget?: string;
+  startsAt?: string;
+  endsAt?: string;
+  asins?: string[];
+  /** Only for schemaVersion 2. */
+  currency?: string;
+}
+
+export function campaignCreated(opts: CampaignOpts = {}): RawEvent {
+  return envelope(
+    "CampaignCreated",
+    "cc",
+    opts,
+    CREATED_AT,
+    compact({
+      campaignId: opts.campaignId ?? "C1",
+      brandId: opts.brandId ?? "B1",
+      marketplace: opts.marketplace ?? "US",
+      bonusRate: opts.bonusRate ?? "0.10",
+      budget: opts.budget ?? "500.00",
+      startsAt: opts.startsAt ?? STARTS_AT,
+      endsAt: opts.endsAt ?? ENDS_AT,
+      asins: opts.asins ?? ["A1", "A2"],
+      currency: opts.currency,
+    }),
+  );
+}
+
+export interface AcceptedOpts extends Envelope {
+  campaignId?: string;
+  creatorId?: string;
+  trackingId?: string;
+}
+
+export function accepted(opts: AcceptedOpts = {}): RawEvent {
+  return envelope("CampaignAccepted", "acc", opts, ACCEPTED_AT, {
+    campaignId: opts.campaignId ?? "C1",
+    creatorId: opts.creatorId ?? "K1",
+    trackingId: opts.trackingId ?? "T1",
+  });
+}
+
+export interface ContentOpts extends Envelope {
+  campaignId?: string;
+  creatorId?: string;
+  url?: string;
+  disclosure?: string;
+}
+
+export function contentLink(opts: ContentOpts = {}): RawEvent {
+  return envelope("ContentLinkSubmitted", "cl", opts, CONTENT_AT, {
+    campaignId: opts.campaignId ?? "C1",
+    creatorId: opts.creatorId ?? "K1",
+    url: opts.url ?? "https://video.example.com/k1/post-1",
+    disclosure: opts.disclosure ?? "#ad",
+  });
+}
+
+export interface ClickOpts extends Envelope {
+  trackingId?: string;
+  asin?: string;
+}
+
+export function click(opts: ClickOpts = {}): RawEvent {
+  return envelope("ClickRecorded", "clk", opts, "2026-03-09T17:00:00Z", compact({ trackingId: opts.trackingId ?? "T1", asin: opts.asin }));
+}
+
+export interface Line {
+  asin: string;
+  category: string;
+  quantity: number;
+  unitPrice: string;
+}
+
+export function line(asin: string, category: string, quantity: number, unitPrice: string): Line {
+  return { asin, category, quantity, unitPrice };
+}
+
+export interface ShipmentOpts extends Envelope {
+  shipmentId?: string;
+  orderId?: string;
+  trackingId?: string;
+  orderedAt?: string;
+  lines?: Line[];
+}
+
+function shipmentData(opts: ShipmentOpts, n: string): Record<string, unknown> {
+  return {
+    shipmentId: opts.shipmentId ?? `S-${n}`,
+    orderId: opts.orderId ?? `O-${n}`,
+    trackingId: opts.trackingId ?? "T1",
+    orderedAt: opts.orderedAt ?? ORDERED_AT,
+    lines: opts.lines ?? [line("A1", "toys", 1, "10.00")],
+  };
+}
+
+export function shipped(opts: ShipmentOpts = {}): RawEvent {
+  const id = opts.id ?? nextId("shp");
+  return envelope("ShipmentRecorded", "shp", { ...opts, id }, SHIPPED_AT, shipmentData(opts, id));
+}
+
+export function snsFirst(opts: ShipmentOpts & { subscriptionId?: string } = {}): RawEvent {
+  const id = opts.id ?? nextId("sns");
+  return envelope("SubscribeAndSaveFirstShipment", "sns", { ...opts, id }, SHIPPED_AT, {
+    ...shipmentData(opts, id),
+    subscriptionId: opts.subscriptionId ?? "SUB1",
+  });
+}
+
+export interface ReturnOpts extends Envelope {
+  shipmentId: string;
+  lines?: { asin: string; quantity: number }[];
+}
+
+export function returned(opts: ReturnOpts): RawEvent {
+  return envelope("ShipmentReturned", "ret", opts, RETURNED_AT, {
+    shipmentId: opts.shipmentId,
+    lines: opts.lines ?? [{ asin: "A1", quantity: 1 }],
+  });
+}
+
+export interface StrikeOpts extends Envelope {
+  creatorId?: string;
+  reason?: string;
+  campaignId?: string;
+}
+
+export function strike(opts: StrikeOpts = {}): RawEvent {
+  return envelope(
+    "StrikeIssued",
+    "stk",
+    opts,
+    "2026-02-01T00:00:00Z",
+    compact({ creatorId: opts.creatorId ?? "K1", reason: opts.reason ?? "other", campaignId: opts.campaignId }),
+  );
+}
+
+export function campaignEnded(opts: Envelope & { campaignId?: string } = {}): RawEvent {
+  const campaignId = opts.campaignId ?? "C1";
+  return envelope("CampaignEnded", "ce", { ...opts, id: opts.id ?? `campaign-ended:${campaignId}` }, ENDS_AT, { campaignId });
+}
+
+export function taxInfo(opts: Envelope & { creatorId?: string; marketplace?: string } = {}): RawEvent {
+  return envelope("TaxInfoSubmitted", "tax", opts, "2026-01-15T12:00:00Z", { creatorId: opts.creatorId ?? "K1", marketplace: opts.marketplace ?? "US" });
+}
+
+export function paymentMethod(opts: Envelope & { creatorId?: string; marketplace?: string; method?: string } = {}): RawEvent {
+  return envelope("PaymentMethodChanged", "pm", opts, "2026-01-15T12:00:00Z", {
+    creatorId: opts.creatorId ?? "K1",
+    marketplace: opts.marketplace ?? "US",
+    method: opts.method ?? "direct_deposit",
+  });
+}
+
+export function payoutIssued(opts: Envelope & { payoutId?: string; creatorId?: string; marketplace?: string; amount?: string } = {}): RawEvent {
+  const creatorId = opts.creatorId ?? "K1";
+  const marketplace = opts.marketplace ?? "US";
+  return envelope("PayoutIssued", "po", opts, "2026-05-31T12:00:00Z", {
+    payoutId: opts.payoutId ?? `payout:${creatorId}:${marketplace}:2026-05-31`,
+    creatorId,
+    marketplace,
+    amount: opts.amount ?? "12.30",
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------------
+
+export interface RunResult {
+  outcomes: Outcome[];
+  state: EngineState;
+  postings: Posting[];
+  anomalies: Anomaly[];
+  facts: Fact[];
+}
+
+/** Validates the raw events (all must be valid), gives them positions 1..n, upcasts and folds them. */
+export function run(raws: readonly RawEvent[], rules: RuleVersion = RULES_V1): RunResult {
+  const validation = validateBatch(raws);
+  if (!validation.ok) {
+    expect.fail(`fixture events are invalid: ${JSON.stringify(validation.problems, null, 2)}`);
+  }
+  const state = emptyState();
+  const outcomes = validation.events.map((event, i) =>
+    applyEvent(state, rules, toCurrentEvent({ ...event, position: i + 1 })),
+  );
+  return {
+    outcomes,
+    state,
+    postings: outcomes.flatMap((o) => o.postings),
+    anomalies: outcomes.flatMap((o) => o.anomalies),
+    facts: outcomes.flatMap((o) => o.facts),
+  };
+}
+
+export interface WhenResult extends RunResult {
+  /** Everything, including the `given` history. */
+  all: RunResult;
+  /** Posting tuples of the `when` events must equal `expected`, in journal order. */
+  then(expected: PostingTuple[]): WhenResult;
+  /** Anomaly codes of the `when` events must equal `codes`, in order. */
+  thenAnomalies(codes: AnomalyCode[]): WhenResult;
+}
+
+/** Emmett-style: given(history).when(event…).then([...tuples]). The `when` part is what is asserted. */
+export function given(history: readonly RawEvent[], rules: RuleVersion = RULES_V1) {
+  return {
+    when(...events: RawEvent[]): WhenResult {
+      const all = run([...history, ...events], rules);
+      const outcomes = all.outcomes.slice(history.length);
+      const result: WhenResult = {
+        all,
+        outcomes,
+        state: all.state,
+        postings: outcomes.flatMap((o) => o.postings),
+        anomalies: outcomes.flatMap((o) => o.anomalies),
+        facts: outcomes.flatMap((o) => o.facts),
+        then(expected) {
+          expect(tuples(result.postings)).toEqual(expected);
+          return result;
+        },
+        thenAnomalies(codes) {
+          expect(result.anomalies.map((a) => a.code)).toEqual(codes);
+          return result;
+        },
+      };
+      return result;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summaries
+// ---------------------------------------------------------------------------------------------
+
+/** [kind, creatorId, campaignId, amountMinor] */
+export type PostingTuple = [PostingKind, string, string, number];
+
+export function tuples(postings: readonly Posting[]): PostingTuple[] {
+  // `+ 0` turns a -0 into 0 so a zero reversal compares equal to 0.
+  return postings.map((p) => [p.kind, p.creatorId, p.campaignId, p.amountMinor + 0]);
+}
+
+/** [kind, amountMinor, earningMonth, reportDate]: for month and report-day assertions. */
+export type DatedTuple = [PostingKind, number, string, string];
+
+export function dated(postings: readonly Posting[]): DatedTuple[] {
+  return postings.map((p) => [p.kind, p.amountMinor + 0, p.earningMonth, p.reportDate]);
+}
+
+export interface Buckets {
+  standard: number;
+  bonusPending: number;
+  bonusConfirmed: number;
+  bonusForfeited: number;
+  reversed: number;
+  /** standard + bonusPending + bonusConfirmed + reversed (SPEC §5). */
+  total: number;
+}
+
+function zeroBuckets(): Buckets {
+  return { standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, total: 0 };
+}
+
+/** SPEC §5 buckets moved by each posting kind (the table in domain/engine/outcome.ts). */
+function addTo(b: Buckets, p: Posting): void {
+  const a = p.amountMinor;
+  switch (p.kind) {
+    case "standard":
+      b.standard += a;
+      break;
+    case "standard_reversal":
+    case "bonus_reversal":
+      b.reversed += a;
+      break;
+    case "bonus_pending":
+    case "bonus_pending_return":
+      b.bonusPending += a;
+      break;
+    case "bonus_confirm":
+      b.bonusPending -= a;
+      b.bonusConfirmed += a;
+      break;
+    case "bonus_forfeit":
+      b.bonusPending -= a;
+      b.bonusForfeited += a;
+      break;
+    case "bonus_confirmed":
+      b.bonusConfirmed += a;
+      break;
+    case "bonus_forfeited":
+      b.bonusForfeited += a;
+      break;
+  }
+}
+
+function normalize(b: Buckets): Buckets {
+  const out = { ...b, total: b.standard + b.bonusPending + b.bonusConfirmed + b.reversed };
+  for (const k of Object.keys(out) as (keyof Buckets)[]) out[k] += 0; // -0 → 0
+  return out;
+}
+
+/** Per creator: the SPEC §5 buckets, in minor units. */
+export function bucketsByCreator(postings: readonly Posting[]): Record<string, Buckets> {
+  const out: Record<string, Buckets> = {};
+  for (const p of postings) addTo((out[p.creatorId] ??= zeroBuckets()), p);
+  for (const k of Object.keys(out)) out[k] = normalize(out[k]!);
+  return out;
+}
+
+/** The buckets of one creator (all zero when the creator has no postings). */
+export function bucketsOf(postings: readonly Posting[], creatorId: string): Buckets {
+  return bucketsByCreator(postings)[creatorId] ?? zeroBuckets();
+}
+
+/** Shorthand for an expected bucket set; unspecified buckets are 0 and total is derived. */
+export function buckets(b: Partial<Omit<Buckets, "total">>): Buckets {
+  return normalize({ ...zeroBuckets(), ...b });
+}
+
+/** Budget spent (minor units) of a campaign in the engine state (rule 4). */
+export function spentOf(state: EngineState, campaignId: string): number {
+  const campaign = state.campaigns.get(campaignId);
+  if (!campaign) throw new Error(`no campaign ${campaignId} in the engine state`);
+  return campaign.spentMinor;
+}
