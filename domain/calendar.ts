@@ -36,22 +36,33 @@ export function instantMs(text: string): number {
   return ms;
 }
 
-// Every zone's offset changes and every local midnight fall on a quarter hour of UTC, so all
-// instants of one UTC quarter hour share a local date in every zone: memoize per quarter hour.
-const QUARTER_HOUR_MS = 15 * 60 * 1000;
-const LOCAL_DATE_CACHE_MAX = 200_000;
-const localDateCache = new Map<string, string>();
+// localDate runs for every click and shipment of a replay, so it avoids luxon on the hot path:
+// per zone and UTC day it caches the zone's offset when the offset is the same at both ends of the
+// day (every day but the few with a DST change), and falls back to luxon on those days.
+const DAY_MS = 24 * 60 * 60 * 1000;
+const OFFSET_CACHE_DAYS_MAX = 100_000;
+const offsetCaches = new Map<string, Map<number, number>>();
+
+function stableOffsetMinutes(day: number, zone: string): number {
+  let cache = offsetCaches.get(zone);
+  if (!cache) offsetCaches.set(zone, (cache = new Map()));
+  let offset = cache.get(day);
+  if (offset === undefined) {
+    const start = DateTime.fromMillis(day * DAY_MS, { zone });
+    if (!start.isValid) throw new Error(`unknown time zone ${zone}`);
+    const end = DateTime.fromMillis((day + 1) * DAY_MS - 1, { zone });
+    offset = start.offset === end.offset ? start.offset : Number.NaN;
+    if (cache.size >= OFFSET_CACHE_DAYS_MAX) cache.clear();
+    cache.set(day, offset);
+  }
+  return offset;
+}
 
 /** Local calendar date (YYYY-MM-DD) of an instant in a zone. */
 export function localDate(epochMs: number, zone: string): string {
-  const key = `${zone}|${Math.floor(epochMs / QUARTER_HOUR_MS)}`;
-  let date = localDateCache.get(key);
-  if (date === undefined) {
-    date = DateTime.fromMillis(epochMs, { zone }).toISODate()!;
-    if (localDateCache.size >= LOCAL_DATE_CACHE_MAX) localDateCache.clear();
-    localDateCache.set(key, date);
-  }
-  return date;
+  const offset = stableOffsetMinutes(Math.floor(epochMs / DAY_MS), zone);
+  if (Number.isNaN(offset)) return DateTime.fromMillis(epochMs, { zone }).toISODate()!;
+  return new Date(epochMs + offset * 60_000).toISOString().slice(0, 10);
 }
 
 /** Earning month (YYYY-MM) of an instant in the marketplace zone (rule 9). */
@@ -59,11 +70,18 @@ export function earningMonth(epochMs: number, zone: string): string {
   return localDate(epochMs, zone).slice(0, 7);
 }
 
+const payableOnCache = new Map<string, string>();
+
 /** Payable date of an earning month: first day of the next month plus 60 days (rule 10). */
 export function payableOn(month: string): string {
-  const first = DateTime.fromISO(`${month}-01`, { zone: "UTC" });
-  if (!first.isValid) throw new Error(`not a month: ${month}`);
-  return first.plus({ months: 1 }).plus({ days: 60 }).toISODate()!;
+  let date = payableOnCache.get(month);
+  if (date === undefined) {
+    const first = DateTime.fromISO(`${month}-01`, { zone: "UTC" });
+    if (!first.isValid) throw new Error(`not a month: ${month}`);
+    date = first.plus({ months: 1 }).plus({ days: 60 }).toISODate()!;
+    if (payableOnCache.size < OFFSET_CACHE_DAYS_MAX) payableOnCache.set(month, date);
+  }
+  return date;
 }
 
 /** The earliest earning month whose payable date is after `date` (used for nextPayableOn). */

@@ -14,7 +14,7 @@ export class AdditiveRows {
   ) {}
 
   add(key: SqlValue[], deltas: readonly number[]): void {
-    const id = JSON.stringify(key);
+    const id = key.join("\u0000"); // key parts never contain NUL (ids are printable text)
     let row = this.rows.get(id);
     if (!row) this.rows.set(id, (row = { key, values: new Array(this.valueColumns.length).fill(0) }));
     for (let i = 0; i < deltas.length; i += 1) row.values[i] = row.values[i]! + deltas[i]!;

@@ -39,7 +39,7 @@ interface Lane {
   eventsSinceSnapshot: number;
 }
 
-export const RUNNER_BATCH_DEFAULT = 2_000;
+export const RUNNER_BATCH_DEFAULT = 5_000;
 export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 200_000;
 
 /** Applies one event, turning an engine failure into a recorded anomaly instead of a silent skip or a halt. */

@@ -114,6 +114,28 @@ program
   });
 
 program
+  .command("kafka-ingest")
+  .description("consume event envelopes from LEDGER_KAFKA_TOPIC into the store; invalid ones go to LEDGER_KAFKA_DLQ_TOPIC")
+  .action(async () => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel, "kafka-ingestor");
+    const { runKafkaIngestor } = await import("./kafkaIngestor.ts");
+    const running = await runKafkaIngestor(config, config.kafka, log);
+    const stop = async (signal: string) => {
+      log.info({ signal }, "shutting down");
+      await running.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    void running.ingestor.crashed.then(async (error) => {
+      log.fatal({ err: error.message }, "kafka consumer stopped for good; exiting so the supervisor restarts it");
+      await running.stop().catch(() => {});
+      process.exit(1);
+    });
+  });
+
+program
   .command("replay <projection>")
   .description("rebuild a projection at a new version from position 0 while the active one keeps serving")
   .option("--rules <version>", "rule version of the new copy", int)

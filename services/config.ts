@@ -2,6 +2,7 @@
 import { Duration } from "luxon";
 import path from "node:path";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import type { KafkaSettings } from "./kafkaIngestor.ts";
 
 export interface LedgerConfig {
   port: number;
@@ -11,7 +12,12 @@ export interface LedgerConfig {
   scheduler: boolean;
   campaignEndGraceMs: number;
   schedulerIntervalMs: number;
-  store: { kind: "sqlite"; file: string } | { kind: "postgres"; connectionString: string; schema: string };
+  store:
+    | { kind: "sqlite"; file: string }
+    | { kind: "postgres"; connectionString: string; schema: string }
+    | { kind: "kurrent"; connectionString: string; logStream: string };
+  /** LEDGER_KAFKA_*: used by `ledger kafka-ingest` (services/kafkaIngestor.ts). */
+  kafka: KafkaSettings;
   readModels: { kind: "sqlite"; dir: string } | { kind: "postgres"; connectionString: string; schema: string };
   /** Projectors that run inside this process. */
   projectors: ProjectionName[];
@@ -51,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (!grace.isValid) throw new Error(`LEDGER_CAMPAIGN_END_GRACE must be an ISO-8601 duration, got '${env.LEDGER_CAMPAIGN_END_GRACE}'`);
   const storeKind = env.LEDGER_STORE || "sqlite";
   const readKind = env.LEDGER_READ_MODELS || "sqlite";
-  if (storeKind !== "sqlite" && storeKind !== "postgres") throw new Error(`LEDGER_STORE must be sqlite or postgres, got '${storeKind}'`);
+  if (storeKind !== "sqlite" && storeKind !== "postgres" && storeKind !== "kurrent") throw new Error(`LEDGER_STORE must be sqlite, postgres or kurrent, got '${storeKind}'`);
   if (readKind !== "sqlite" && readKind !== "postgres") throw new Error(`LEDGER_READ_MODELS must be sqlite or postgres, got '${readKind}'`);
   const pgUrl = env.LEDGER_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
   return {
@@ -62,7 +68,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     scheduler: flag(env.LEDGER_SCHEDULER, true),
     campaignEndGraceMs: grace.toMillis(),
     schedulerIntervalMs: positiveInt("LEDGER_SCHEDULER_INTERVAL_MS", env.LEDGER_SCHEDULER_INTERVAL_MS, 30_000),
-    store: storeKind === "sqlite" ? { kind: "sqlite", file: path.join(dataDir, "events.db") } : { kind: "postgres", connectionString: env.LEDGER_STORE_URL || pgUrl, schema: env.LEDGER_STORE_SCHEMA || "ledger_events" },
+    store:
+      storeKind === "sqlite"
+        ? { kind: "sqlite", file: path.join(dataDir, "events.db") }
+        : storeKind === "postgres"
+          ? { kind: "postgres", connectionString: env.LEDGER_STORE_URL || pgUrl, schema: env.LEDGER_STORE_SCHEMA || "ledger_events" }
+          : { kind: "kurrent", connectionString: env.LEDGER_STORE_URL || "esdb://127.0.0.1:2113?tls=false", logStream: env.LEDGER_KURRENT_LOG_STREAM || "ledger-log" },
+    kafka: {
+      brokers: (env.LEDGER_KAFKA_BROKERS || "127.0.0.1:9092").split(",").map((b) => b.trim()).filter((b) => b !== ""),
+      clientId: env.LEDGER_KAFKA_CLIENT_ID || "ledger-kafka-ingestor",
+      groupId: env.LEDGER_KAFKA_GROUP || "ledger-ingestor",
+      topic: env.LEDGER_KAFKA_TOPIC || "ledger-events",
+      deadLetterTopic: env.LEDGER_KAFKA_DLQ_TOPIC || "ledger-events-dlq",
+      fromBeginning: flag(env.LEDGER_KAFKA_FROM_BEGINNING, true),
+      appendBatchMax: positiveInt("LEDGER_KAFKA_BATCH", env.LEDGER_KAFKA_BATCH, 1_000),
+    },
     readModels: readKind === "sqlite" ? { kind: "sqlite", dir: dataDir } : { kind: "postgres", connectionString: env.LEDGER_READ_MODELS_URL || pgUrl, schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read" },
     projectors: parseProjectorList(env.LEDGER_PROJECTORS),
     ruleVersion: positiveInt("LEDGER_RULE_VERSION", env.LEDGER_RULE_VERSION, 1),

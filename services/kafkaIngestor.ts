@@ -1,5 +1,7 @@
 // The Kafka ingestor process: the event store from configuration (LEDGER_STORE) plus a consumer group
 // on LEDGER_KAFKA_TOPIC (infra/kafka/kafkaIngestor.ts). It needs no read models and runs no projectors.
+import fs from "node:fs";
+import path from "node:path";
 import type { Logger } from "pino";
 import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { KafkaIngestor } from "../infra/kafka/kafkaIngestor.ts";
@@ -23,6 +25,7 @@ export interface RunningIngestor {
 }
 
 export async function runKafkaIngestor(config: Pick<LedgerConfig, "store">, kafka: KafkaSettings, log: Logger): Promise<RunningIngestor> {
+  if (config.store.kind === "sqlite") fs.mkdirSync(path.dirname(config.store.file), { recursive: true });
   const store = await openEventStore(config.store);
   // Loaded on demand: only this process pays for kafkajs.
   const { startKafkaIngestor } = await import("../infra/kafka/kafkaIngestor.ts");

@@ -34,8 +34,8 @@ export async function serve(config: LedgerConfig) {
     `\nLedger listening on ${url}\n` +
       `Try:\n` +
       `  curl -s ${url}/v1/health\n` +
-      `  curl -s ${url}/v1/creators/creator-0001/earnings\n` +
-      `  curl -s '${url}/v1/creators/creator-0001/report?from=2026-03-01&to=2026-03-31&format=csv'\n\n`,
+      `  curl -s ${url}/v1/creators/cr-00000/earnings\n` +
+      `  curl -s '${url}/v1/creators/cr-00000/report?from=2025-09-01&to=2025-11-29&format=csv'\n\n`,
   );
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");

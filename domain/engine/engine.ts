@@ -4,9 +4,8 @@
 // randomness — and it updates `state` in place because it folds millions of events.
 import { earningMonth, instantMs, localDate } from "../calendar.ts";
 import type { CurrentEvent, CurrentEventOf } from "../events/envelope.ts";
-import type { ShipmentLine } from "../events/schemas.ts";
 import type { Marketplace } from "../marketplaces.ts";
-import { Dec, roundHalfEven, toMinor } from "../money.ts";
+import { Dec, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
 import { standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
 import type { Anomaly, AnomalyCode, Fact, Outcome, Posting } from "./outcome.ts";
@@ -201,19 +200,9 @@ function clickRecorded(state: EngineState, event: Ev<"ClickRecorded">, out: Outc
   });
 }
 
-/** round(quantity × unitPrice × rate) in minor units, half-even (rules 2, 3). */
-function lineAmountMinor(line: ShipmentLine, rate: string, minorDigits: number): number {
-  return toMinor(roundHalfEven(new Dec(line.unitPrice).mul(line.quantity).mul(rate), minorDigits), minorDigits);
-}
-
 /** −x without producing −0 (which would print as "-0.00"). */
 function negate(x: number): number {
   return x === 0 ? 0 : -x;
-}
-
-/** round(amount × part / whole) in minor units, half-even (rule 8). */
-function proportionMinor(amountMinor: number, part: number, whole: number): number {
-  return new Dec(amountMinor).mul(part).div(whole).toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).toNumber();
 }
 
 function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev<"SubscribeAndSaveFirstShipment">, out: OutcomeBuilder): void {
@@ -249,13 +238,12 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
   const spentBefore = campaign.spentMinor;
   for (const line of d.lines) {
     const rate = standardRate(out.rules, line.category);
-    const standardMinor = lineAmountMinor(line, rate, digits);
-    const revenueMinor = toMinor(roundHalfEven(new Dec(line.unitPrice).mul(line.quantity), digits), digits);
+    const standardMinor = lineAmountMinor(line.quantity, line.unitPrice, rate, digits);
+    const revenueMinor = lineAmountMinor(line.quantity, line.unitPrice, "1", digits);
     out.post({ ...common, kind: "standard", asin: line.asin, amountMinor: standardMinor, rate, units: line.quantity, revenueMinor, note: null });
     const state_: LineState = {
       asin: line.asin,
       quantity: line.quantity,
-      unitPrice: line.unitPrice,
       standardRate: rate,
       standardMinor,
       standardReversedMinor: 0,
@@ -269,7 +257,7 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
     };
     shipment.lines.push(state_);
     if (!orderQualifies || !campaign.asins.has(line.asin)) continue;
-    const uncappedMinor = lineAmountMinor(line, campaign.bonusRate, digits);
+    const uncappedMinor = lineAmountMinor(line.quantity, line.unitPrice, campaign.bonusRate, digits);
     const remainingMinor = campaign.budgetMinor - campaign.spentMinor;
     const bonusMinor = Math.min(uncappedMinor, remainingMinor); // rule 4: capped at the remaining budget
     if (bonusMinor <= 0) continue;

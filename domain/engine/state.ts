@@ -25,7 +25,6 @@ export type BonusState = "none" | "pending" | "confirmed" | "forfeited";
 export interface LineState {
   asin: string;
   quantity: number;
-  unitPrice: string;
   standardRate: string;
   standardMinor: number;
   standardReversedMinor: number;

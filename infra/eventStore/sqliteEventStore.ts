@@ -8,11 +8,22 @@
 // Positions are assigned by us (max + 1) under the write lock (BEGIN IMMEDIATE), so they are
 // gap-free and in commit order even with another process writing to the same file; a rolled-back
 // savepoint gives its positions back because nothing was committed.
+//
+// Hot path (one INSERT per event, nothing else):
+//  - Stream revisions come from an in-memory cache (stream → last revision, -1 = no such stream),
+//    filled from the index on a miss. It is trusted only while no other connection wrote to the
+//    file: `PRAGMA data_version` is read under the write lock at the start of every group commit
+//    and the cache is dropped when it moved (or when a commit failed). The UNIQUE index on
+//    (stream_id, stream_revision) stays as a safety net: a wrong revision fails the insert.
+//  - Duplicate vs conflict: the insert is `ON CONFLICT (id) DO NOTHING`; only when the id is
+//    already taken are the canonical contents compared, the stored one rebuilt from its columns.
+//    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
+//    reads any more).
 import Database from "better-sqlite3";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
-import { contentHash } from "./contentHash.ts";
+import { storedCanonicalContent } from "./contentHash.ts";
 import { pollingSubscription } from "./pollingSubscription.ts";
 import {
   ConflictError,
@@ -29,6 +40,9 @@ import {
 /** Events merged into one transaction at most; the rest waits for the next flush. */
 export const GROUP_EVENTS_MAX = 100_000;
 
+/** Streams whose revision is kept in memory at most (oldest forgotten first; a miss costs one index seek). */
+const REVISION_CACHE_MAX = 65_536;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position        INTEGER PRIMARY KEY,  -- rowid alias; assigned max + 1 under the write lock
@@ -38,7 +52,7 @@ CREATE TABLE IF NOT EXISTS events (
   occurred_at     TEXT    NOT NULL,     -- as received, with its offset
   occurred_at_ms  INTEGER NOT NULL,
   data            TEXT    NOT NULL,     -- JSON
-  content         TEXT    NOT NULL,     -- sha256 of canonicalContent: duplicate vs conflict
+  content         TEXT    NOT NULL,     -- unused ('' ; files written before held a digest)
   stream_id       TEXT    NOT NULL,
   stream_revision INTEGER NOT NULL,
   recorded_at     TEXT    NOT NULL      -- commit time, ISO UTC
@@ -95,6 +109,9 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
+  /** Stream → its last committed revision (-1: no such stream); valid for `dataVersion` only. */
+  private readonly revisions = new Map<string, number>();
+  private dataVersion: number | undefined;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -105,14 +122,17 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(SCHEMA);
     this.stmt = {
       head: this.db.prepare<[], { head: number | null }>("SELECT max(position) AS head FROM events"),
-      insert: this.db.prepare<[number, string, string, number, string, number, string, string, string, number, string]>(
+      insert: this.db.prepare<[number, string, string, number, string, number, string, string, number, string]>(
         `INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
-      byId: this.db.prepare<[string], { position: number; content: string }>("SELECT position, content FROM events WHERE id = ?"),
-      streamRevision: this.db.prepare<[string], { rev: number }>(
-        "SELECT stream_revision AS rev FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1",
+      byId: this.db.prepare<[string], { position: number; type: string; schema_version: number; occurred_at_ms: number; data: string }>(
+        "SELECT position, type, schema_version, occurred_at_ms, data FROM events WHERE id = ?",
       ),
+      streamRevision: this.db
+        .prepare<[string], number>("SELECT stream_revision FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1")
+        .pluck(),
+      dataVersion: this.db.prepare<[], number>("PRAGMA data_version").pluck(),
       forward: this.db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
       stream: this.db.prepare<[string, number, number], Row>(
         `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision > ? ORDER BY stream_revision LIMIT ?`,
@@ -156,19 +176,24 @@ export class SqliteEventStore implements EventStore {
     const settled: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
       this.stmt.begin.run();
+      // Under the write lock: if another connection committed since our last look, the cached
+      // revisions may be stale.
+      const version = this.stmt.dataVersion.get();
+      if (version !== this.dataVersion) {
+        this.revisions.clear();
+        this.dataVersion = version;
+      }
       const recordedAt = new Date().toISOString();
       let head = this.stmt.head.get()?.head ?? 0;
-      // Stream revisions seen in this transaction; starts empty because another process may have
-      // written since the last flush.
-      const revisions = new Map<string, number>();
       for (const pending of group) {
         this.stmt.savepoint.run();
         const staged = new Map<string, number>();
         try {
-          const result = this.appendOne(pending, head, recordedAt, revisions, staged);
+          const result = this.appendOne(pending, head, recordedAt, staged);
           this.stmt.release.run();
           head = result.lastPosition;
-          for (const [stream, rev] of staged) revisions.set(stream, rev);
+          // Cached before COMMIT: should the commit fail, the catch below drops the cache.
+          for (const [stream, rev] of staged) this.rememberRevision(stream, rev);
           settled.push({ ok: true, result });
         } catch (error) {
           this.stmt.rollbackTo.run();
@@ -180,6 +205,8 @@ export class SqliteEventStore implements EventStore {
       // lastPosition is the head once the whole group is committed (port: "head after the append").
       for (const s of settled) if (s.ok) s.result.lastPosition = head;
     } catch (error) {
+      this.revisions.clear();
+      this.dataVersion = undefined;
       if (this.db.inTransaction) this.stmt.rollback.run();
       for (const pending of group) pending.reject(error);
       return;
@@ -191,43 +218,64 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  private rememberRevision(stream: string, revision: number): void {
+    const cache = this.revisions;
+    cache.set(stream, revision);
+    if (cache.size > REVISION_CACHE_MAX) {
+      // Forget the oldest eighth in one go (Map iterates in insertion order).
+      let drop = REVISION_CACHE_MAX >>> 3;
+      for (const key of cache.keys()) {
+        cache.delete(key);
+        if (--drop === 0) break;
+      }
+    }
+  }
+
   /** One batch inside its savepoint; throws to refuse it. `staged` collects its stream revisions. */
-  private appendOne(pending: Pending, headBefore: number, recordedAt: string, revisions: Map<string, number>, staged: Map<string, number>): AppendResult {
+  private appendOne(pending: Pending, headBefore: number, recordedAt: string, staged: Map<string, number>): AppendResult {
     const revisionOf = (stream: string): number => {
-      const known = staged.get(stream) ?? revisions.get(stream);
+      const inBatch = staged.get(stream);
+      if (inBatch !== undefined) return inBatch;
+      const known = this.revisions.get(stream);
       if (known !== undefined) return known;
-      const rev = this.stmt.streamRevision.get(stream)?.rev ?? -1;
-      revisions.set(stream, rev);
+      // Not touched by this batch yet, so the index answers for what is committed or released.
+      const rev = this.stmt.streamRevision.get(stream) ?? -1;
+      this.rememberRevision(stream, rev);
       return rev;
     };
-    for (const [stream, expected] of Object.entries(pending.options?.expectedRevisions ?? {})) {
-      const actual = revisionOf(stream);
-      if (actual !== expected) throw new WrongExpectedRevisionError(stream, expected, actual);
+    const expectedRevisions = pending.options?.expectedRevisions;
+    if (expectedRevisions) {
+      for (const [stream, expected] of Object.entries(expectedRevisions)) {
+        const actual = revisionOf(stream);
+        if (actual !== expected) throw new WrongExpectedRevisionError(stream, expected, actual);
+      }
     }
+    const insert = this.stmt.insert;
+    const events = pending.events;
     let head = headBefore;
     let duplicates = 0;
     const outcomes: AppendOutcome[] = [];
-    pending.events.forEach((event, index) => {
-      const content = contentHash(event);
+    for (let index = 0; index < events.length; index += 1) {
+      const event = events[index]!;
+      const data = JSON.stringify(event.data);
       const streamId = streamIdOf(event.type, event.data);
       const revision = revisionOf(streamId) + 1;
       const position = head + 1;
-      const { changes } = this.stmt.insert.run(
-        position, event.id, event.type, event.schemaVersion, event.occurredAt, event.occurredAtMs,
-        JSON.stringify(event.data), content, streamId, revision, recordedAt,
-      );
+      const { changes } = insert.run(position, event.id, event.type, event.schemaVersion, event.occurredAt, event.occurredAtMs, data, streamId, revision, recordedAt);
       if (changes === 1) {
         head = position;
         staged.set(streamId, revision);
         outcomes.push({ id: event.id, position, duplicate: false });
-        return;
+        continue;
       }
       // The id is taken: stored earlier, or earlier in this very batch (same lookup either way).
+      // Compare canonical contents, both taken through the stored JSON text.
       const existing = this.stmt.byId.get(event.id)!;
-      if (existing.content !== content) throw new ConflictError(event.id, index);
+      const stored = storedCanonicalContent(existing.type, existing.schema_version, existing.occurred_at_ms, existing.data);
+      if (stored !== storedCanonicalContent(event.type, event.schemaVersion, event.occurredAtMs, data)) throw new ConflictError(event.id, index);
       duplicates += 1;
       outcomes.push({ id: event.id, position: existing.position, duplicate: true });
-    });
+    }
     return { appended: head - headBefore, duplicates, lastPosition: head, outcomes };
   }
 

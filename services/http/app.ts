@@ -51,7 +51,16 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     // Requests with prototype-polluting keys are refused, not silently stripped.
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    // Path parameters are bounded by validation (refId, 128 characters) with a precise 400.
+    routerOptions: { maxParamLength: 1_000 },
+    // Errors raised by Fastify's router (bad percent-encoding, …) also get the SPEC's shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      (reply as FastifyReply).code(status >= 400 && status < 500 ? status : 400).send(errorBody("invalid_request", error.message));
+    },
   });
+  // Only JSON and NDJSON are event formats (SPEC §5); text/plain is refused with 415.
+  app.removeContentTypeParser("text/plain");
 
   const grants = parseTokens(ledger.config.tokens);
   app.addHook("onRequest", async (request) => authorize(grants, request));

@@ -1,0 +1,30 @@
+# One image for every ledger process; the command picks the service:
+#   serve | projectors | kafka-ingest | ingest <file> | replay <projection> | payouts run ...
+# No build step: tsx runs the TypeScript sources (as `npm start` does).
+FROM node:20-slim AS deps
+WORKDIR /app
+# better-sqlite3 (embedded store, engine snapshots) downloads a prebuilt binary; the toolchain is
+# only the fallback when none matches.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-slim
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    LEDGER_DATA_DIR=/data
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json tsconfig.json ./
+COPY bin ./bin
+COPY domain ./domain
+COPY infra ./infra
+COPY projections ./projections
+COPY services ./services
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+ENTRYPOINT ["npx", "tsx", "services/cli.ts"]
+CMD ["serve"]

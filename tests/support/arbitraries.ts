@@ -1,0 +1,452 @@
+// fast-check arbitraries for property tests (issue 7): random sequences of VALID wire events
+// (SPEC §2-3) over a small universe — 2-3 campaigns (US, JP and sometimes UK), 3-4 creators,
+// their tracking ids, shipments of 1-3 lines with ASINs in and out of the campaign, returns of
+// known shipments (sometimes more units than shipped, sometimes an ASIN the shipment lacks),
+// content links with and without a qualifying disclosure, strikes, CampaignEnded (sometimes
+// twice), tax info, payment methods and payouts. Every event passes validation; many are
+// anomalies on purpose (SPEC §3: schema-valid facts that do not fit the ledger's state).
+//
+// The arbitrary draws a list of small "commands" and a deterministic builder turns them into
+// events, so fast-check shrinks a failing sequence command by command. Business time advances
+// with each command (0 to 2 days), from a base inside the campaigns' periods, and every instant
+// is written with one of a few offsets (Z, -08:00, +09:00, +05:30, ...).
+import fc from "fast-check";
+
+export interface RawEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Universe
+// ---------------------------------------------------------------------------------------------
+
+export type Market = "US" | "JP" | "UK";
+
+const MINOR_DIGITS: Record<Market, number> = { US: 2, JP: 0, UK: 2 };
+
+/** Every event's business time lies in [BASE_MS, BASE_MS + ~200 days). */
+export const BASE_MS = Date.parse("2026-01-05T17:00:00Z");
+export const WINDOW_FIRST_DATE = "2025-12-01";
+export const WINDOW_LAST_DATE = "2026-12-31";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export const ASINS = ["A1", "A2", "A3", "A4", "A5", "X9"] as const;
+export const CATEGORIES = ["toys", "kitchen", "electronics", "beauty", "grocery", "apparel", "amazon_games", "gift_cards", "luxury_beauty", "garden"] as const;
+export const DISCLOSURES = [
+  "#ad",
+  "Loving it! #ad",
+  "Sponsored",
+  "ADVERTISEMENT: paid partnership",
+  "(ad) thanks",
+  "",
+  "my favourite badge",
+  "adverts everywhere",
+  "#adventure",
+  "not sponsored_by anyone",
+  "paid partnership",
+] as const;
+export const CREATOR_POOL = ["K1", "K2", "K3", "K4"] as const;
+/** Offsets (minutes) instants are written with; the instant itself is what counts. */
+const OFFSETS = [0, 0, -480, -420, 540, 330, 60] as const;
+
+export interface CampaignSpec {
+  campaignId: string;
+  marketplace: Market;
+  bonusRate: string;
+  budgetMinor: number;
+  startsAtMs: number;
+  endsAtMs: number;
+  asins: string[];
+}
+
+export interface Universe {
+  campaigns: CampaignSpec[];
+  creators: string[];
+  /** A campaign id nobody created (acceptances of it are anomalies). */
+  ghostCampaignId: string;
+  /** Acceptances made right after the campaigns are created, some with a content link at once. */
+  initialAcceptances: { campaign: number; creator: number; disclosure: string | null }[];
+}
+
+const bonusRateArb = fc.constantFrom("0", "0.05", "0.10", "0.125", "0.2", "0.33", "1");
+
+function campaignArb(campaignId: string, marketplace: Market): fc.Arbitrary<CampaignSpec> {
+  const budgetArb =
+    marketplace === "JP"
+      ? fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 8, arbitrary: fc.integer({ min: 1, max: 20_000 }) })
+      : fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 8, arbitrary: fc.integer({ min: 1, max: 30_000 }) });
+  return fc
+    .record({
+      bonusRate: bonusRateArb,
+      budgetMinor: budgetArb,
+      startOffsetH: fc.integer({ min: -10 * 24, max: 30 * 24 }),
+      durationH: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 24, max: 20 * 24 }) }, { weight: 3, arbitrary: fc.integer({ min: 20 * 24, max: 70 * 24 }) }),
+      asins: fc.subarray(["A1", "A2", "A3", "A4", "A5"], { minLength: 1 }),
+    })
+    .map((r) => ({
+      campaignId,
+      marketplace,
+      bonusRate: r.bonusRate,
+      budgetMinor: r.budgetMinor,
+      startsAtMs: BASE_MS + r.startOffsetH * HOUR_MS,
+      endsAtMs: BASE_MS + (r.startOffsetH + r.durationH) * HOUR_MS,
+      asins: r.asins,
+    }));
+}
+
+export const universeArb: fc.Arbitrary<Universe> = fc
+  .record({
+    us: campaignArb("C-US", "US"),
+    jp: campaignArb("C-JP", "JP"),
+    uk: fc.option(campaignArb("C-UK", "UK"), { nil: undefined }),
+    creatorCount: fc.integer({ min: 3, max: 4 }),
+    initialAcceptances: fc.uniqueArray(
+      fc.record({
+        campaign: fc.nat({ max: 2 }),
+        creator: fc.nat({ max: 3 }),
+        disclosure: fc.option(fc.constantFrom(...DISCLOSURES), { nil: null, freq: 3 }),
+      }),
+      { minLength: 1, maxLength: 12, selector: (a) => `${a.campaign}/${a.creator}` },
+    ),
+  })
+  .map(({ us, jp, uk, creatorCount, initialAcceptances }) => {
+    const campaigns = uk ? [us, jp, uk] : [us, jp];
+    return {
+      campaigns,
+      creators: CREATOR_POOL.slice(0, creatorCount),
+      ghostCampaignId: "C-GHOST",
+      initialAcceptances: initialAcceptances.filter((a) => a.campaign < campaigns.length && a.creator < creatorCount),
+    };
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+interface LineCmd {
+  /** Index into the campaign's ASINs, or any ASIN of the universe when `outside`. */
+  asin: number;
+  outside: boolean;
+  category: (typeof CATEGORIES)[number];
+  quantity: number;
+  /** Unit price in thousandths of the major unit (US/UK) or in yen (JP). */
+  price: number;
+  /** US/UK: write the price with 3 fraction digits (exercises rounding); else with 2. */
+  milli: boolean;
+}
+
+export type Command =
+  | { kind: "accept"; dtMin: number; campaign: number; creator: number; ghost: boolean; reuseTracking: boolean }
+  | { kind: "content"; dtMin: number; campaign: number; creator: number; anyPair: boolean; disclosure: string; late: boolean }
+  | { kind: "click"; dtMin: number; tracking: number; asin: boolean; unknown: boolean }
+  | { kind: "ship"; dtMin: number; tracking: number; unknown: boolean; duplicate: boolean; orderedBackH: number; lines: LineCmd[]; sns: number | null }
+  | { kind: "return"; dtMin: number; shipment: number; unknown: boolean; lines: { line: number; quantity: number; wrongAsin: boolean }[] }
+  | { kind: "strike"; dtMin: number; creator: number; reason: "no_content" | "missing_disclosure" | "other"; campaign: number | null }
+  | { kind: "end"; dtMin: number; campaign: number; again: boolean; early: boolean }
+  | { kind: "tax"; dtMin: number; creator: number; market: number }
+  | { kind: "method"; dtMin: number; creator: number; market: number; method: "direct_deposit" | "gift_card" | "check" }
+  | { kind: "payout"; dtMin: number; creator: number; market: number; amountMinor: number; reuseId: boolean };
+
+const dtArb = fc.integer({ min: 0, max: 2 * 24 * 60 });
+const idx = fc.nat({ max: 20 });
+const rare = fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+
+const lineArb: fc.Arbitrary<LineCmd> = fc.record({
+  asin: fc.nat({ max: 9 }),
+  outside: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  category: fc.constantFrom(...CATEGORIES),
+  quantity: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: 6, max: 500 }) }),
+  price: fc.integer({ min: 1, max: 200_000 }),
+  milli: fc.boolean(),
+});
+
+export const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("accept" as const), dtMin: dtArb, campaign: idx, creator: idx, ghost: rare, reuseTracking: rare }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("content" as const), dtMin: dtArb, campaign: idx, creator: idx, anyPair: rare, disclosure: fc.constantFrom(...DISCLOSURES), late: rare }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("click" as const), dtMin: dtArb, tracking: idx, asin: fc.boolean(), unknown: rare }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("ship" as const),
+      dtMin: dtArb,
+      tracking: idx,
+      unknown: rare,
+      duplicate: rare,
+      orderedBackH: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 72 }) }, { weight: 1, arbitrary: fc.integer({ min: 72, max: 30 * 24 }) }),
+      lines: fc.array(lineArb, { minLength: 1, maxLength: 3 }),
+      sns: fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 3 }) }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("return" as const),
+      dtMin: dtArb,
+      shipment: idx,
+      unknown: rare,
+      lines: fc.array(fc.record({ line: fc.nat({ max: 5 }), quantity: fc.integer({ min: 1, max: 7 }), wrongAsin: rare }), { minLength: 1, maxLength: 2 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("strike" as const),
+      dtMin: dtArb,
+      creator: idx,
+      reason: fc.constantFrom("no_content" as const, "missing_disclosure" as const, "other" as const),
+      campaign: fc.option(idx, { nil: null }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("end" as const), dtMin: dtArb, campaign: idx, again: rare, early: rare }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("tax" as const), dtMin: dtArb, creator: idx, market: idx }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("method" as const),
+      dtMin: dtArb,
+      creator: idx,
+      market: idx,
+      method: fc.constantFrom("direct_deposit" as const, "gift_card" as const, "check" as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("payout" as const), dtMin: dtArb, creator: idx, market: idx, amountMinor: fc.integer({ min: 1, max: 50_000 }), reuseId: rare }) },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Builder: commands → raw events
+// ---------------------------------------------------------------------------------------------
+
+const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, "0");
+
+/** The instant `ms` written as local time at `offsetMin` with that offset (or Z). */
+export function isoWithOffset(ms: number, offsetMin: number): string {
+  const local = new Date(ms + offsetMin * 60_000);
+  const base = `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
+  if (offsetMin === 0) return `${base}Z`;
+  const sign = offsetMin < 0 ? "-" : "+";
+  return `${base}${sign}${pad(Math.trunc(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`;
+}
+
+/** Minor units as a plain decimal string with the currency's digits (JP "1500", US "15.00"). */
+export function formatMoney(minor: number, digits: number): string {
+  if (digits === 0) return String(minor);
+  const scale = 10 ** digits;
+  return `${Math.floor(minor / scale)}.${pad(minor % scale, digits)}`;
+}
+
+function formatPrice(market: Market, price: number, milli: boolean): string {
+  if (market === "JP") return String(Math.max(1, Math.floor(price / 10)));
+  if (milli) return formatMoney(price, 3);
+  return formatMoney(Math.max(1, Math.floor(price / 10)), 2);
+}
+
+export interface Sequence {
+  universe: Universe;
+  commands: Command[];
+  /** End every campaign after the commands (so most sequences exercise settlement, rule 5). */
+  endAll: boolean;
+  events: RawEvent[];
+}
+
+/** Deterministic: the same universe and commands always give the same events (ids included). */
+export function buildEvents(universe: Universe, commands: readonly Command[], endAll: boolean, idPrefix = "e"): RawEvent[] {
+  const events: RawEvent[] = [];
+  let seq = 0;
+  let offsetTurn = 0;
+  const at = (ms: number) => isoWithOffset(ms, OFFSETS[offsetTurn++ % OFFSETS.length]!);
+  const push = (type: string, ms: number, data: Record<string, unknown>, id?: string) => {
+    seq += 1;
+    events.push({ id: id ?? `${idPrefix}${seq}`, type, occurredAt: at(ms), data });
+  };
+  const { campaigns, creators } = universe;
+  const markets = [...new Set(campaigns.map((c) => c.marketplace))];
+  const trackings: { trackingId: string; campaign: CampaignSpec | null; creatorId: string }[] = [];
+  const shipments: { shipmentId: string; lines: { asin: string; quantity: number }[] }[] = [];
+  const payoutIds: string[] = [];
+  const ended = new Set<string>();
+  let nowMs = BASE_MS - 20 * DAY_MS;
+
+  for (const c of campaigns) {
+    push("CampaignCreated", nowMs, {
+      campaignId: c.campaignId,
+      brandId: `B-${c.marketplace}`,
+      marketplace: c.marketplace,
+      bonusRate: c.bonusRate,
+      budget: formatMoney(c.budgetMinor, MINOR_DIGITS[c.marketplace]),
+      startsAt: at(c.startsAtMs),
+      endsAt: at(c.endsAtMs),
+      asins: c.asins,
+    });
+    nowMs += 30 * 60_000;
+  }
+  for (const a of universe.initialAcceptances) {
+    const c = campaigns[a.campaign]!;
+    const creatorId = creators[a.creator]!;
+    const trackingId = `T-${c.campaignId}-${creatorId}`;
+    trackings.push({ trackingId, campaign: c, creatorId });
+    push("CampaignAccepted", nowMs, { campaignId: c.campaignId, creatorId, trackingId });
+    nowMs += 10 * 60_000;
+    if (a.disclosure !== null) {
+      push("ContentLinkSubmitted", Math.max(nowMs, c.startsAtMs), { campaignId: c.campaignId, creatorId, url: `https://video.example.com/${creatorId}/${seq}`, disclosure: a.disclosure });
+    }
+  }
+  nowMs = BASE_MS;
+
+  const end = (c: CampaignSpec, again: boolean) => {
+    if (ended.has(c.campaignId) && !again) return;
+    // The first end has the scheduler's id; a second one (an anomaly) another id.
+    const id = ended.has(c.campaignId) ? undefined : `campaign-ended:${c.campaignId}`;
+    ended.add(c.campaignId);
+    push("CampaignEnded", c.endsAtMs, { campaignId: c.campaignId }, id);
+  };
+
+  for (const cmd of commands) {
+    nowMs += cmd.dtMin * 60_000;
+    switch (cmd.kind) {
+      case "accept": {
+        const c = campaigns[cmd.campaign % campaigns.length]!;
+        const creatorId = creators[cmd.creator % creators.length]!;
+        const campaignId = cmd.ghost ? universe.ghostCampaignId : c.campaignId;
+        const reuse = cmd.reuseTracking && trackings.length > 0;
+        const trackingId = reuse ? trackings[cmd.campaign % trackings.length]!.trackingId : `T-${campaignId}-${creatorId}-${seq}`;
+        if (!reuse) trackings.push({ trackingId, campaign: cmd.ghost ? null : c, creatorId });
+        push("CampaignAccepted", nowMs, { campaignId, creatorId, trackingId });
+        break;
+      }
+      case "content": {
+        // Mostly a pair that accepted (any pair now and then: an unknown acceptance).
+        const t = cmd.anyPair || trackings.length === 0 ? null : trackings[cmd.campaign % trackings.length]!;
+        const c = t?.campaign ?? campaigns[cmd.campaign % campaigns.length]!;
+        const creatorId = t?.creatorId ?? creators[cmd.creator % creators.length]!;
+        const ms = cmd.late ? Math.max(nowMs, c.endsAtMs + HOUR_MS) : nowMs;
+        push("ContentLinkSubmitted", ms, { campaignId: c.campaignId, creatorId, url: `https://video.example.com/${creatorId}/${seq}`, disclosure: cmd.disclosure });
+        break;
+      }
+      case "click": {
+        const t = trackings.length === 0 || cmd.unknown ? null : trackings[cmd.tracking % trackings.length]!;
+        const data: Record<string, unknown> = { trackingId: t?.trackingId ?? "T-unknown" };
+        if (cmd.asin) data.asin = t?.campaign?.asins[0] ?? "A1";
+        push("ClickRecorded", nowMs, data);
+        break;
+      }
+      case "ship": {
+        const t = trackings.length === 0 || cmd.unknown ? null : trackings[cmd.tracking % trackings.length]!;
+        const market: Market = t?.campaign?.marketplace ?? "US";
+        const asinsIn = t?.campaign?.asins ?? ["A1"];
+        const lines = cmd.lines.map((l) => ({
+          asin: l.outside ? ASINS[l.asin % ASINS.length]! : asinsIn[l.asin % asinsIn.length]!,
+          category: l.category,
+          quantity: l.quantity,
+          unitPrice: formatPrice(market, l.price, l.milli),
+        }));
+        const duplicate = cmd.duplicate && shipments.length > 0;
+        const shipmentId = duplicate ? shipments[cmd.tracking % shipments.length]!.shipmentId : `S${seq}`;
+        const data: Record<string, unknown> = {
+          shipmentId,
+          orderId: `O${seq % 7 === 0 ? seq - 1 : seq}`,
+          trackingId: t?.trackingId ?? "T-unknown",
+          orderedAt: at(nowMs - cmd.orderedBackH * HOUR_MS),
+          lines,
+        };
+        if (!duplicate) shipments.push({ shipmentId, lines: lines.map((l) => ({ asin: l.asin, quantity: l.quantity })) });
+        if (cmd.sns === null) push("ShipmentRecorded", nowMs, data);
+        else push("SubscribeAndSaveFirstShipment", nowMs, { ...data, subscriptionId: `SUB${cmd.sns}` });
+        break;
+      }
+      case "return": {
+        if (shipments.length === 0 && !cmd.unknown) break; // nothing to return yet
+        const s = cmd.unknown ? null : shipments[cmd.shipment % shipments.length]!;
+        const lines = cmd.lines.map((l) => {
+          if (!s) return { asin: "A1", quantity: l.quantity };
+          const line = s.lines[l.line % s.lines.length]!;
+          // quantity up to shipped + 2 (returning too many is an anomaly; only shipped units reverse)
+          return { asin: l.wrongAsin ? "Z-NOT-SHIPPED" : line.asin, quantity: 1 + ((l.quantity - 1) % (line.quantity + 2)) };
+        });
+        push("ShipmentReturned", nowMs, { shipmentId: s?.shipmentId ?? "S-unknown", lines });
+        break;
+      }
+      case "strike": {
+        const data: Record<string, unknown> = { creatorId: creators[cmd.creator % creators.length]!, reason: cmd.reason };
+        if (cmd.campaign !== null) data.campaignId = campaigns[cmd.campaign % campaigns.length]!.campaignId;
+        push("StrikeIssued", nowMs, data);
+        break;
+      }
+      case "end": {
+        // As the scheduler would: once endsAt has passed (now and then earlier, as campaign management may).
+        const c = campaigns[cmd.campaign % campaigns.length]!;
+        if (nowMs >= c.endsAtMs || cmd.early) end(c, cmd.again);
+        break;
+      }
+      case "tax":
+        push("TaxInfoSubmitted", nowMs, { creatorId: creators[cmd.creator % creators.length]!, marketplace: markets[cmd.market % markets.length]! });
+        break;
+      case "method":
+        push("PaymentMethodChanged", nowMs, { creatorId: creators[cmd.creator % creators.length]!, marketplace: markets[cmd.market % markets.length]!, method: cmd.method });
+        break;
+      case "payout": {
+        const marketplace = markets[cmd.market % markets.length]!;
+        const reuse = cmd.reuseId && payoutIds.length > 0;
+        const payoutId = reuse ? payoutIds[cmd.creator % payoutIds.length]! : `P${seq}`;
+        if (!reuse) payoutIds.push(payoutId);
+        push("PayoutIssued", nowMs, { payoutId, creatorId: creators[cmd.creator % creators.length]!, marketplace, amount: formatMoney(cmd.amountMinor, MINOR_DIGITS[marketplace]) });
+        break;
+      }
+    }
+  }
+  if (endAll) for (const c of campaigns) end(c, false);
+  return events;
+}
+
+/** A random valid event sequence (with the universe and commands that produced it, for reports). */
+export function sequenceArb(options: { maxCommands?: number; minCommands?: number } = {}): fc.Arbitrary<Sequence> {
+  return fc
+    .record({
+      universe: universeArb,
+      commands: fc.array(commandArb, { minLength: options.minCommands ?? 0, maxLength: options.maxCommands ?? 60, size: "max" }),
+      endAll: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    })
+    .map(({ universe, commands, endAll }) => ({ universe, commands, endAll, events: buildEvents(universe, commands, endAll) }));
+}
+
+export const eventsArb = (options: { maxCommands?: number; minCommands?: number } = {}): fc.Arbitrary<RawEvent[]> => sequenceArb(options).map((s) => s.events);
+
+// ---------------------------------------------------------------------------------------------
+// Resending: duplicates shuffled in, batches
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The events with exact copies of some of them inserted somewhere after their original (a copy
+ * before its original would itself be the original, which changes the order, not a resend).
+ * `inserts[k] = [which, where]`: a copy of event `which` placed `where` slots after it.
+ */
+export function withDuplicates<T>(events: readonly T[], inserts: readonly [number, number][]): T[] {
+  if (events.length === 0) return [];
+  const after: T[][] = events.map(() => []);
+  for (const [which, where] of inserts) {
+    const i = which % events.length;
+    const j = Math.min(events.length - 1, i + (where % (events.length - i)));
+    after[j]!.push(structuredClone(events[i]!));
+  }
+  return events.flatMap((e, i) => [e, ...after[i]!]);
+}
+
+export const duplicateInsertsArb = fc.array(fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 1000 })), { minLength: 1, maxLength: 30 });
+
+/** Splits `items` into consecutive non-empty chunks at the given cut points. */
+export function chunked<T>(items: readonly T[], cuts: readonly number[]): T[][] {
+  const points = [...new Set(cuts.map((c) => (items.length === 0 ? 0 : c % items.length)).filter((c) => c > 0))].sort((a, b) => a - b);
+  const out: T[][] = [];
+  let start = 0;
+  for (const p of [...points, items.length]) {
+    if (p > start) out.push(items.slice(start, p));
+    start = p;
+  }
+  return out;
+}
+
+export const cutsArb = fc.array(fc.nat({ max: 1000 }), { maxLength: 8 });
