@@ -15,6 +15,7 @@ export interface SnapshotStore {
 export function openSqliteSnapshotStore(file: string): SnapshotStore {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000"); // projector processes share this file, each under its own group
   db.exec(`CREATE TABLE IF NOT EXISTS engine_snapshots (grp TEXT NOT NULL, rule_version INTEGER NOT NULL, position INTEGER NOT NULL,
     state BLOB NOT NULL, PRIMARY KEY (grp, rule_version))`);
   const select = db.prepare("SELECT position, state FROM engine_snapshots WHERE grp = ? AND rule_version = ?");

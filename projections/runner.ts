@@ -3,7 +3,7 @@
 // Projectors in one process share the engine (one copy of its state); in separate processes each
 // process has its own.
 import { applyEvent } from "../domain/engine/engine.ts";
-import type { Outcome } from "../domain/engine/outcome.ts";
+import { emptyOutcome, type Outcome } from "../domain/engine/outcome.ts";
 import { emptyState, type EngineState } from "../domain/engine/state.ts";
 import { toCurrentEvent } from "../domain/events/current.ts";
 import type { StoredEvent } from "../domain/events/envelope.ts";
@@ -49,16 +49,9 @@ export function applySafely(state: EngineState, rules: RuleVersion, event: Store
   } catch (error) {
     state.position = event.position;
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      position: event.position,
-      eventId: event.id,
-      eventType: event.type,
-      occurredAt: event.occurredAt,
-      occurredAtMs: event.occurredAtMs,
-      postings: [],
-      facts: [],
-      anomalies: [{ position: event.position, eventId: event.id, eventType: event.type, code: "cannot_apply", message, creatorId: null, campaignId: null }],
-    };
+    const outcome = emptyOutcome(event);
+    outcome.anomalies.push({ position: event.position, eventId: event.id, eventType: event.type, code: "cannot_apply", message, creatorId: null, campaignId: null });
+    return outcome;
   }
 }
 

@@ -171,8 +171,9 @@ program
   });
 
 function printDiff(rows: DiffRow[], format: string, name: string, oldVersion: number, newVersion: number) {
-  const digits = (key: Record<string, string>) => DEFAULT_MARKETPLACES[(key.marketplace as MarketplaceCode) ?? "US"]?.minorDigits ?? 2;
-  const records = rows.map((r) => ({ ...r.key, field: r.field, old: formatMinor(r.oldMinor, digits(r.key)), new: formatMinor(r.newMinor, digits(r.key)), difference: formatMinor(r.differenceMinor, digits(r.key)) }));
+  // Units and counts are plain integers; money has the marketplace's minor digits.
+  const digits = (r: DiffRow) => (r.field === "units" ? 0 : DEFAULT_MARKETPLACES[r.key.marketplace as MarketplaceCode].minorDigits);
+  const records = rows.map((r) => ({ ...r.key, field: r.field, old: formatMinor(r.oldMinor, digits(r)), new: formatMinor(r.newMinor, digits(r)), difference: formatMinor(r.differenceMinor, digits(r)) }));
   if (format === "json") return process.stdout.write(JSON.stringify({ projection: name, oldVersion, newVersion, changes: records }, null, 2) + "\n");
   if (format === "csv") {
     const header = Object.keys(records[0] ?? { key: "", field: "", old: "", new: "", difference: "" });

@@ -38,16 +38,18 @@ export async function rebuild(store: EventStore, db: ReadModelDb, name: Projecti
 
 /** What a diff compares, per projection: one row per key with a few amounts (minor units). */
 const DIFF_VIEWS: Record<ProjectionName, { keys: string[]; values: string[]; sql: (p: string) => string }> = {
+  // Every view keys on the marketplace too: it says how many minor digits the amounts have.
   earnings: {
-    keys: ["creator_id", "campaign_id"],
+    keys: ["creator_id", "campaign_id", "marketplace"],
     values: ["standard", "bonus_pending", "bonus_confirmed", "bonus_forfeited", "reversed"],
-    sql: (p) => `SELECT creator_id, campaign_id, standard, bonus_pending, bonus_confirmed, bonus_forfeited, reversed FROM ${p}campaigns`,
+    sql: (p) => `SELECT creator_id, campaign_id, marketplace, standard, bonus_pending, bonus_confirmed, bonus_forfeited, reversed FROM ${p}campaigns`,
   },
-  budget: { keys: ["campaign_id"], values: ["spent", "released"], sql: (p) => `SELECT campaign_id, spent, released FROM ${p}campaigns` },
+  budget: { keys: ["campaign_id", "marketplace"], values: ["spent", "released"], sql: (p) => `SELECT campaign_id, marketplace, spent, released FROM ${p}campaigns` },
   report: {
-    keys: ["creator_id", "campaign_id"],
+    keys: ["creator_id", "campaign_id", "marketplace"],
     values: ["units", "revenue", "earnings", "spend"],
-    sql: (p) => `SELECT creator_id, campaign_id, SUM(units) AS units, SUM(revenue) AS revenue, SUM(earnings) AS earnings, SUM(spend) AS spend FROM ${p}days GROUP BY creator_id, campaign_id`,
+    sql: (p) => `SELECT creator_id, campaign_id, marketplace, SUM(units) AS units, SUM(revenue) AS revenue, SUM(earnings) AS earnings, SUM(spend) AS spend
+      FROM ${p}days GROUP BY creator_id, campaign_id, marketplace`,
   },
   payout: {
     keys: ["creator_id", "marketplace"],

@@ -8,7 +8,7 @@ import type { Marketplace } from "../marketplaces.ts";
 import { Dec, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
 import { standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
-import type { Anomaly, AnomalyCode, Fact, Outcome, Posting } from "./outcome.ts";
+import { emptyOutcome, type Anomaly, type AnomalyCode, type Fact, type Outcome, type Posting } from "./outcome.ts";
 import { pairKey, type CampaignState, type EngineState, type LineState, type ShipmentState } from "./state.ts";
 import { insertStrike, removalTime } from "./strikes.ts";
 
@@ -18,16 +18,7 @@ type Ev<T extends CurrentEvent["type"]> = CurrentEventOf<T>;
 class OutcomeBuilder {
   readonly outcome: Outcome;
   constructor(readonly event: CurrentEvent, readonly rules: RuleVersion) {
-    this.outcome = {
-      position: event.position,
-      eventId: event.id,
-      eventType: event.type,
-      occurredAt: event.occurredAt,
-      occurredAtMs: event.occurredAtMs,
-      postings: [],
-      facts: [],
-      anomalies: [],
-    };
+    this.outcome = emptyOutcome(event);
   }
 
   anomaly(code: AnomalyCode, message: string, creatorId: string | null = null, campaignId: string | null = null): void {

@@ -115,3 +115,8 @@ export interface Outcome {
   facts: Fact[];
   anomalies: Anomaly[];
 }
+
+/** The outcome of an event before any rule added to it. */
+export function emptyOutcome(event: { position: number; id: string; type: EventType; occurredAt: string; occurredAtMs: number }): Outcome {
+  return { position: event.position, eventId: event.id, eventType: event.type, occurredAt: event.occurredAt, occurredAtMs: event.occurredAtMs, postings: [], facts: [], anomalies: [] };
+}

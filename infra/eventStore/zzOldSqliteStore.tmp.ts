@@ -1,0 +1,315 @@
+// SQLite event store (the default). One file, WAL, synchronous=FULL: an acknowledged append has
+// been fsynced to the WAL, so it survives SIGKILL (and power loss as far as SQLite guarantees).
+//
+// Group commit: better-sqlite3 is synchronous, so an fsync blocks the event loop. Appends are
+// queued and flushed on setImmediate: every batch that arrived meanwhile shares one transaction
+// (one fsync), each inside its own SAVEPOINT so a conflict refuses only its own batch.
+//
+// Positions are assigned by us (max + 1) under the write lock (BEGIN IMMEDIATE), so they are
+// gap-free and in commit order even with another process writing to the same file; a rolled-back
+// savepoint gives its positions back because nothing was committed.
+//
+// Hot path (one INSERT per event, nothing else):
+//  - Stream revisions come from an in-memory cache (stream → last revision, -1 = no such stream),
+//    filled from the index on a miss. It is trusted only while no other connection wrote to the
+//    file: `PRAGMA data_version` is read under the write lock at the start of every group commit
+//    and the cache is dropped when it moved (or when a commit failed). The UNIQUE index on
+//    (stream_id, stream_revision) stays as a safety net: a wrong revision fails the insert.
+//  - Duplicate vs conflict: the insert is `ON CONFLICT (id) DO NOTHING`; only when the id is
+//    already taken are the canonical contents compared, the stored one rebuilt from its columns.
+//    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
+//    reads any more).
+import Database from "better-sqlite3";
+import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
+import type { EventType } from "../../domain/events/schemas.ts";
+import { streamIdOf } from "../../domain/events/streams.ts";
+import { storedCanonicalContent } from "./contentHash.ts";
+import { pollingSubscription } from "./pollingSubscription.ts";
+import {
+  ConflictError,
+  READ_PAGE_MAX,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendOutcome,
+  type AppendResult,
+  type EventStore,
+  type SubscribeOptions,
+  type Subscription,
+} from "./port.ts";
+
+/** Events merged into one transaction at most; the rest waits for the next flush. */
+export const GROUP_EVENTS_MAX = 100_000;
+
+/** Streams whose revision is kept in memory at most (oldest forgotten first; a miss costs one index seek). */
+const REVISION_CACHE_MAX = 65_536;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position        INTEGER PRIMARY KEY,  -- rowid alias; assigned max + 1 under the write lock
+  id              TEXT    NOT NULL UNIQUE,
+  type            TEXT    NOT NULL,
+  schema_version  INTEGER NOT NULL,
+  occurred_at     TEXT    NOT NULL,     -- as received, with its offset
+  occurred_at_ms  INTEGER NOT NULL,
+  data            TEXT    NOT NULL,     -- JSON
+  content         TEXT    NOT NULL,     -- unused ('' ; files written before held a digest)
+  stream_id       TEXT    NOT NULL,
+  stream_revision INTEGER NOT NULL,
+  recorded_at     TEXT    NOT NULL      -- commit time, ISO UTC
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON events (stream_id, stream_revision);
+`;
+
+interface Row {
+  position: number;
+  id: string;
+  type: string;
+  schema_version: number;
+  occurred_at: string;
+  occurred_at_ms: number;
+  data: string;
+  stream_id: string;
+  stream_revision: number;
+  recorded_at: string;
+}
+
+interface Pending {
+  events: readonly LedgerEvent[];
+  options: AppendOptions | undefined;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at";
+
+function toStored(row: Row): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    schemaVersion: row.schema_version,
+    occurredAt: row.occurred_at,
+    occurredAtMs: row.occurred_at_ms,
+    data: JSON.parse(row.data) as unknown,
+    position: row.position,
+    streamId: row.stream_id,
+    streamRevision: row.stream_revision,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly kind = "sqlite";
+  private readonly db: Database.Database;
+  private readonly stmt;
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly subscriptions = new Set<Subscription>();
+  /** Stream → its last committed revision (-1: no such stream); valid for `dataVersion` only. */
+  private readonly revisions = new Map<string, number>();
+  private dataVersion: number | undefined;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    // Another process (CLI ingest next to the server) may hold the write lock briefly.
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+    this.stmt = {
+      head: this.db.prepare<[], { head: number | null }>("SELECT max(position) AS head FROM events"),
+      insert: this.db.prepare<[number, string, string, number, string, number, string, string, number, string]>(
+        `INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ),
+      byId: this.db.prepare<[string], { position: number; type: string; schema_version: number; occurred_at_ms: number; data: string }>(
+        "SELECT position, type, schema_version, occurred_at_ms, data FROM events WHERE id = ?",
+      ),
+      streamRevision: this.db
+        .prepare<[string], number>("SELECT stream_revision FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1")
+        .pluck(),
+      dataVersion: this.db.prepare<[], number>("PRAGMA data_version").pluck(),
+      forward: this.db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      stream: this.db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision > ? ORDER BY stream_revision LIMIT ?`,
+      ),
+      begin: this.db.prepare("BEGIN IMMEDIATE"),
+      commit: this.db.prepare("COMMIT"),
+      rollback: this.db.prepare("ROLLBACK"),
+      savepoint: this.db.prepare("SAVEPOINT batch"),
+      release: this.db.prepare("RELEASE batch"),
+      rollbackTo: this.db.prepare("ROLLBACK TO batch"),
+    };
+  }
+
+  append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error("event store is closed"));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ events, options, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every queued batch (up to GROUP_EVENTS_MAX events) in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0) return;
+    let count = 0;
+    let take = 0;
+    while (take < this.queue.length && (take === 0 || count + this.queue[take]!.events.length <= GROUP_EVENTS_MAX)) {
+      count += this.queue[take]!.events.length;
+      take += 1;
+    }
+    const group = this.queue.splice(0, take);
+    if (this.queue.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+
+    const settled: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.stmt.begin.run();
+      // Under the write lock: if another connection committed since our last look, the cached
+      // revisions may be stale.
+      const version = this.stmt.dataVersion.get();
+      if (version !== this.dataVersion) {
+        this.revisions.clear();
+        this.dataVersion = version;
+      }
+      const recordedAt = new Date().toISOString();
+      let head = this.stmt.head.get()?.head ?? 0;
+      for (const pending of group) {
+        this.stmt.savepoint.run();
+        const staged = new Map<string, number>();
+        try {
+          const result = this.appendOne(pending, head, recordedAt, staged);
+          this.stmt.release.run();
+          head = result.lastPosition;
+          // Cached before COMMIT: should the commit fail, the catch below drops the cache.
+          for (const [stream, rev] of staged) this.rememberRevision(stream, rev);
+          settled.push({ ok: true, result });
+        } catch (error) {
+          this.stmt.rollbackTo.run();
+          this.stmt.release.run();
+          settled.push({ ok: false, error });
+        }
+      }
+      this.stmt.commit.run();
+      // lastPosition is the head once the whole group is committed (port: "head after the append").
+      for (const s of settled) if (s.ok) s.result.lastPosition = head;
+    } catch (error) {
+      this.revisions.clear();
+      this.dataVersion = undefined;
+      if (this.db.inTransaction) this.stmt.rollback.run();
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    group.forEach((pending, i) => {
+      const s = settled[i]!;
+      if (s.ok) pending.resolve(s.result);
+      else pending.reject(s.error);
+    });
+  }
+
+  private rememberRevision(stream: string, revision: number): void {
+    const cache = this.revisions;
+    cache.set(stream, revision);
+    if (cache.size > REVISION_CACHE_MAX) {
+      // Forget the oldest eighth in one go (Map iterates in insertion order).
+      let drop = REVISION_CACHE_MAX >>> 3;
+      for (const key of cache.keys()) {
+        cache.delete(key);
+        if (--drop === 0) break;
+      }
+    }
+  }
+
+  /** One batch inside its savepoint; throws to refuse it. `staged` collects its stream revisions. */
+  private appendOne(pending: Pending, headBefore: number, recordedAt: string, staged: Map<string, number>): AppendResult {
+    const revisionOf = (stream: string): number => {
+      const inBatch = staged.get(stream);
+      if (inBatch !== undefined) return inBatch;
+      const known = this.revisions.get(stream);
+      if (known !== undefined) return known;
+      // Not touched by this batch yet, so the index answers for what is committed or released.
+      const rev = this.stmt.streamRevision.get(stream) ?? -1;
+      this.rememberRevision(stream, rev);
+      return rev;
+    };
+    const expectedRevisions = pending.options?.expectedRevisions;
+    if (expectedRevisions) {
+      for (const [stream, expected] of Object.entries(expectedRevisions)) {
+        const actual = revisionOf(stream);
+        if (actual !== expected) throw new WrongExpectedRevisionError(stream, expected, actual);
+      }
+    }
+    const insert = this.stmt.insert;
+    const events = pending.events;
+    let head = headBefore;
+    let duplicates = 0;
+    const outcomes: AppendOutcome[] = [];
+    for (let index = 0; index < events.length; index += 1) {
+      const event = events[index]!;
+      const data = JSON.stringify(event.data);
+      const streamId = streamIdOf(event.type, event.data);
+      const revision = revisionOf(streamId) + 1;
+      const position = head + 1;
+      const { changes } = insert.run(position, event.id, event.type, event.schemaVersion, event.occurredAt, event.occurredAtMs, data, streamId, revision, recordedAt);
+      if (changes === 1) {
+        head = position;
+        staged.set(streamId, revision);
+        outcomes.push({ id: event.id, position, duplicate: false });
+        continue;
+      }
+      // The id is taken: stored earlier, or earlier in this very batch (same lookup either way).
+      // Compare canonical contents, both taken through the stored JSON text.
+      const existing = this.stmt.byId.get(event.id)!;
+      const stored = storedCanonicalContent(existing.type, existing.schema_version, existing.occurred_at_ms, existing.data);
+      if (stored !== storedCanonicalContent(event.type, event.schemaVersion, event.occurredAtMs, data)) throw new ConflictError(event.id, index);
+      duplicates += 1;
+      outcomes.push({ id: event.id, position: existing.position, duplicate: true });
+    }
+    return { appended: head - headBefore, duplicates, lastPosition: head, outcomes };
+  }
+
+  async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    checkLimit(limit);
+    return this.stmt.forward.all(afterPosition, limit).map(toStored);
+  }
+
+  async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
+    checkLimit(limit);
+    return this.stmt.stream.all(streamId, afterRevision, limit).map(toStored);
+  }
+
+  async head(): Promise<number> {
+    return this.stmt.head.get()?.head ?? 0;
+  }
+
+  subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {
+    const subscription = pollingSubscription((after, limit) => this.readForward(after, limit), afterPosition, handler, options);
+    this.subscriptions.add(subscription);
+    void subscription.done.then(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    // Whatever is queued was promised an answer: commit it before closing.
+    while (this.queue.length > 0) this.flush();
+    this.db.close();
+  }
+}
+
+export async function openSqliteEventStore(options: { file: string }): Promise<SqliteEventStore> {
+  return new SqliteEventStore(options.file);
+}
