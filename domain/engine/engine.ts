@@ -318,6 +318,18 @@ function shipmentReturned(state: EngineState, event: Ev<"ShipmentReturned">, out
   if (campaign.spentMinor !== spentBefore) budgetChanged(campaign, out);
 }
 
+/**
+ * Rule 8: round(original × returned / shipped), never past what is left of the original. The
+ * return that brings back the line's last unit reverses exactly what is left, so a line returned in
+ * parts nets to zero (rounding each part alone could leave a minor unit behind).
+ * `line.returnedQuantity` already includes `units`.
+ */
+function reversalMinor(originalMinor: number, reversedSoFarMinor: number, units: number, line: LineState): number {
+  const leftMinor = originalMinor - reversedSoFarMinor;
+  if (line.returnedQuantity === line.quantity) return leftMinor;
+  return Math.min(proportionMinor(originalMinor, units, line.quantity), leftMinor);
+}
+
 type ReturnCommon = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId" | "reportDate" | "asin">;
 
 /** Rule 8 for one line: reverse `units` of it, never past the line's original amounts. */
@@ -330,14 +342,14 @@ function returnLine(
   out: OutcomeBuilder,
 ): void {
   const { returnMonth, shipmentMonth } = months;
-  const standardMinor = Math.min(proportionMinor(line.standardMinor, units, line.quantity), line.standardMinor - line.standardReversedMinor);
-  const revenueMinor = Math.min(proportionMinor(line.revenueMinor, units, line.quantity), line.revenueMinor - line.revenueReturnedMinor);
+  const standardMinor = reversalMinor(line.standardMinor, line.standardReversedMinor, units, line);
+  const revenueMinor = reversalMinor(line.revenueMinor, line.revenueReturnedMinor, units, line);
   line.standardReversedMinor += standardMinor;
   line.revenueReturnedMinor += revenueMinor;
   out.post({ ...common, kind: "standard_reversal", amountMinor: negate(standardMinor), earningMonth: returnMonth, rate: line.standardRate, units: -units, revenueMinor: negate(revenueMinor), note: null });
 
   if (line.bonusState !== "pending" && line.bonusState !== "confirmed") return; // a forfeited bonus is never reversed
-  const bonusMinor = Math.min(proportionMinor(line.bonusMinor, units, line.quantity), line.bonusMinor - line.bonusReturnedMinor);
+  const bonusMinor = reversalMinor(line.bonusMinor, line.bonusReturnedMinor, units, line);
   if (bonusMinor <= 0) return;
   line.bonusReturnedMinor += bonusMinor;
   campaign.spentMinor -= bonusMinor; // goes back to the budget

@@ -37,7 +37,7 @@ export const rate = z
 export const instant = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be an ISO-8601 string") })
   .max(40, "must be at most 40 characters")
-  .refine((s) => parseInstant(s) !== null, "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00");
+  .refine((s) => parseInstant(s) !== null, "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00, in the years 1970-2999");
 
 export const marketplace = z.enum(MARKETPLACE_CODES, { error: `must be one of ${MARKETPLACE_CODES.join(", ")}` });
 const quantity = z

@@ -14,7 +14,7 @@ import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { runPayouts } from "../payoutRun.ts";
 import { authorize, parseTokens } from "./auth.ts";
 import { reportCsv } from "./csv.ts";
-import { badRequest, errorBody, HttpError, notFound } from "./errors.ts";
+import { badRequest, clientErrorAnswer, errorBody, HttpError, notFound } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 
@@ -34,7 +34,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 
 const creatorParams = z.strictObject({ creatorId: refId });
 const campaignParams = z.strictObject({ campaignId: refId });
-const localDate = z.string().refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD");
+const localDate = z.string().refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD in the years 1970-2999");
 const reportQuery = z.strictObject({ from: localDate, to: localDate, campaignId: refId.optional(), format: z.enum(["json", "csv"]).optional() });
 const payoutQuery = z.strictObject({ asOf: localDate });
 const ledgerQuery = z.strictObject({
@@ -53,6 +53,11 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     onConstructorPoisoning: "error",
     // Path parameters are bounded by validation (refId, 128 characters) with a precise 400.
     routerOptions: { maxParamLength: 1_000 },
+    clientErrorHandler: (error, socket) => {
+      if ((error as { code?: string }).code === "ECONNRESET" || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorAnswer((error as { code?: string }).code));
+      socket.destroy(error);
+    },
     // Errors raised by Fastify's router (bad percent-encoding, …) also get the SPEC's shape.
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;

@@ -171,16 +171,17 @@ describe("rounding of partial returns never exceeds the original", () => {
     expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 3, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: -3, total: 0 });
   });
 
-  it("standard 0.05 and bonus 0.16 over 3 units: 2 + 2 + 1 and 5 + 5 + 5", () => {
+  it("standard 0.05 and bonus 0.16 over 3 units: 2 + 2 + 1 and 5 + 5 + 6", () => {
     // 3 × 0.55 = 1.65: standard 0.0495 → 0.05 (5); bonus 0.165 → 0.16 (16, half-even tie).
     const sale = shipped({ shipmentId: "S1", lines: [line("A1", "toys", 3, "0.55")] });
     const r = run([...base(), sale, return1(1), return1(1), return1(1)]);
     expect(r.outcomes[2]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 5], ["bonus_pending", 16]]);
-    // round(5/3 = 1.67) = 2, 2, then only 1 left. round(16/3 = 5.33) = 5 each (16 − 10 = 6 left for the third).
+    // round(5/3 = 1.67) = 2, 2, then only 1 left. round(16/3 = 5.33) = 5, 5; the last unit's return
+    // reverses what is left: 16 − 10 = 6, so the fully returned line nets to zero.
     expect(r.outcomes.slice(3).map((o) => o.postings.map((p) => p.amountMinor))).toEqual([
       [-2, -5],
       [-2, -5],
-      [-1, -5],
+      [-1, -6],
     ]);
   });
 
@@ -207,13 +208,14 @@ describe("rounding of partial returns never exceeds the original", () => {
       ]);
   });
 
-  it("each return is rounded on its own (rule 8 formula): two single-unit returns of a 5-minor bonus reverse 2 + 2", () => {
-    // SPEC rule 8: each reversal is round(original × returned / shipped) = round(2.5) = 2. The
-    // formula leaves 1 minor unit of bonus when the units come back one at a time (see report).
+  it("a line returned in parts nets to zero: the last unit's return reverses what is left (rule 8, README decision)", () => {
+    // SPEC rule 8: the first reversal is round(original × returned / shipped) = round(2.5) = 2 (half-even).
+    // Rounding the second alone would also give 2 and leave 1 minor unit of a fully returned line;
+    // the return of the last unit reverses what is left instead: 5 − 2 = 3. Standard: 2 → 1, then 1.
     const r = run([...base(), shipped({ shipmentId: "S1", lines: [line("A1", "toys", 2, "0.25")] }), return1(1), return1(1)]);
     expect(r.outcomes.slice(3).map((o) => o.postings.map((p) => [p.kind, p.amountMinor]))).toEqual([
       [["standard_reversal", -1], ["bonus_pending_return", -2]],
-      [["standard_reversal", -1], ["bonus_pending_return", -2]],
+      [["standard_reversal", -1], ["bonus_pending_return", -3]],
     ]);
   });
 });
