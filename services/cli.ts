@@ -3,12 +3,11 @@
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import fs from "node:fs";
-import readline from "node:readline";
 import { formatMinor } from "../domain/money.ts";
 import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { loadConfig, parseProjectorList } from "./config.ts";
-import { ingestBatch } from "./ingest.ts";
+import { ingestFile } from "./ingestFile.ts";
 import { Ledger, openProjectionDb } from "./ledger.ts";
 import { createLogger } from "./logger.ts";
 import { runPayouts } from "./payoutRun.ts";
@@ -70,42 +69,10 @@ program
     const bar = progressBar("ingest");
     bar.start(totalBytes, 0, { rate: 0 });
     const started = Date.now();
-    const summary = { appended: 0, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] as string[] };
-    let bytes = 0;
-    let events = 0;
-    let batch: unknown[] = [];
-    let lineNo = 0;
-    let batchFirstLine = 1;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const result = await ingestBatch(ledger.store, batch);
-      if (result.kind === "appended") {
-        summary.appended += result.appended;
-        summary.duplicates += result.duplicates;
-      } else {
-        summary.refusedBatches += 1;
-        summary.refusedEvents += batch.length;
-        const reasons = result.kind === "invalid" ? result.problems.map((p) => `line ${batchFirstLine + p.index}: ${p.id ?? "?"} ${p.path} ${p.message}`) : [`line ${batchFirstLine + result.index}: ${result.message}`];
-        if (summary.reasons.length < 50) summary.reasons.push(...reasons.slice(0, 50 - summary.reasons.length));
-      }
-      events += batch.length;
-      batch = [];
-      batchFirstLine = lineNo + 1;
-      bar.update(bytes, { rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)) });
-    };
-    const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      lineNo += 1;
-      bytes += Buffer.byteLength(line) + 1;
-      if (line.trim() === "") continue;
-      try {
-        batch.push(JSON.parse(line));
-      } catch (error) {
-        batch.push({ __invalidJson: (error as Error).message }); // refused with its batch, reported with its line
-      }
-      if (batch.length >= opts.batch) await flush();
-    }
-    await flush();
+    const summary = await ingestFile(ledger.store, file, {
+      batch: opts.batch,
+      onProgress: (bytes, events) => bar.update(bytes, { rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)) }),
+    });
     bar.update(totalBytes);
     bar.stop();
     process.stdout.write(JSON.stringify(summary, null, 2) + "\n");

@@ -1,0 +1,72 @@
+// Access control (issue 7): bearer tokens with scopes from LEDGER_TOKENS. Without a token: 401;
+// with a token lacking the route's scope: 403; either way nothing changes. Health stays open.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../services/config.ts";
+import { serve } from "../../services/serve.ts";
+import { accepted, campaignCreated } from "../support/domainFixtures.ts";
+import { head, startE2eServer, type E2eServer } from "../support/e2eServer.ts";
+
+const INGEST = "ingest-token-0123456789";
+const READ = "read-token-0123456789ab";
+const PAYOUTS = "payouts-token-0123456789";
+const TOKENS = `${INGEST}:ingest;${READ}:read;${PAYOUTS}:payouts`;
+
+let server: E2eServer;
+beforeAll(async () => {
+  server = await startE2eServer({ env: { LEDGER_TOKENS: TOKENS } });
+});
+afterAll(async () => {
+  await server.destroy();
+});
+
+async function call(method: string, path: string, token: string | null, body?: unknown) {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(`${server.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
+}
+
+const batch = [campaignCreated({ id: "auth-cc-1", campaignId: "CA1" }), accepted({ id: "auth-acc-1", campaignId: "CA1", creatorId: "KA", trackingId: "TA" })];
+
+describe("tokens and scopes", () => {
+  it("POST /v1/events: 401 without a token, 401 with an unknown one, 403 without the ingest scope; nothing appended", async () => {
+    expect((await call("POST", "/v1/events", null, batch)).status).toBe(401);
+    expect((await call("POST", "/v1/events", "not-a-real-token-at-all", batch)).status).toBe(401);
+    const forbidden = await call("POST", "/v1/events", READ, batch);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error?.code).toBe("forbidden");
+    expect(await head(server.baseUrl)).toBe(0);
+    const ok = await call("POST", "/v1/events", INGEST, batch);
+    expect(ok.status).toBe(200);
+    expect(await head(server.baseUrl)).toBe(2);
+  });
+
+  it("reads need the read scope", async () => {
+    expect((await call("GET", "/v1/campaigns/CA1/budget", null)).status).toBe(401);
+    expect((await call("GET", "/v1/campaigns/CA1/budget", INGEST)).status).toBe(403);
+    expect((await call("GET", "/v1/creators/KA/earnings", PAYOUTS)).status).toBe(403);
+    const deadline = Date.now() + 5_000;
+    let answer = await call("GET", "/v1/campaigns/CA1/budget", READ);
+    while (answer.status === 404 && Date.now() < deadline) answer = await call("GET", "/v1/campaigns/CA1/budget", READ);
+    expect(answer.status).toBe(200);
+  });
+
+  it("payout runs need the payouts scope; a refused run appends nothing", async () => {
+    const before = await head(server.baseUrl);
+    expect((await call("POST", "/v1/payouts/run", READ, { marketplace: "US", asOf: "2026-06-01" })).status).toBe(403);
+    expect((await call("POST", "/v1/payouts/run", null, { marketplace: "US", asOf: "2026-06-01" })).status).toBe(401);
+    expect(await head(server.baseUrl)).toBe(before);
+    expect((await call("POST", "/v1/payouts/run", PAYOUTS, { marketplace: "US", asOf: "2026-06-01" })).status).toBe(200);
+  });
+
+  it("health stays open", async () => {
+    expect((await call("GET", "/v1/health", null)).status).toBe(200);
+  });
+});
+
+describe("starting without tokens", () => {
+  it("is refused outside the demo unless LEDGER_ALLOW_OPEN=1", async () => {
+    await expect(serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_DATA_DIR: "/nonexistent-never-created", PORT: "0" }))).rejects.toThrow(/refusing to start without access control/);
+  });
+});

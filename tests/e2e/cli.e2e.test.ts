@@ -1,0 +1,95 @@
+// The CLI as an operator runs it (issue 5): demo, ingest (idempotent, precise refusals), replay
+// with diff, payouts run, --help. Each command is a real child process over one data directory.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function ledger(args: string[], dataDir = path.join(dir, "data")) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "services/cli.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, LEDGER_DATA_DIR: dataDir, LEDGER_LOG_LEVEL: "silent", LEDGER_DEMO: "0" },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeNdjson(name: string, lines: readonly (string | object)[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  return file;
+}
+
+describe("ledger CLI", () => {
+  it("--help lists the commands", () => {
+    const help = ledger(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["serve", "projectors", "ingest", "replay", "payouts", "demo", "kafka-ingest"]) expect(help.stdout).toContain(command);
+  });
+
+  it("demo writes the deterministic data set; ingest appends it once, then only duplicates", () => {
+    const demo = ledger(["demo"]);
+    expect(demo.code).toBe(0);
+    const lines = demo.stdout.trim().split("\n");
+    expect(lines).toHaveLength(400);
+    expect(ledger(["demo"]).stdout).toBe(demo.stdout); // deterministic
+    const file = writeNdjson("demo.ndjson", lines);
+    const first = ledger(["ingest", file, "--batch", "150"], path.join(dir, "demo-data"));
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ appended: 400, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+    const again = ledger(["ingest", file], path.join(dir, "demo-data"));
+    expect(JSON.parse(again.stdout)).toEqual({ appended: 0, duplicates: 400, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+  });
+
+  it("a refused batch names each bad line and appends nothing of that batch; exit code 1", () => {
+    const file = writeNdjson("bad.ndjson", [
+      campaignCreated({ id: "cli-cc-9", campaignId: "C9" }),
+      "{not json",
+      "",
+      { ...accepted({ id: "cli-acc-9", campaignId: "C9" }), extra: 1 },
+    ]);
+    const result = ledger(["ingest", file], path.join(dir, "bad-data"));
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.appended).toBe(0);
+    expect(summary.refusedBatches).toBe(1);
+    expect(summary.refusedEvents).toBe(3);
+    expect(summary.reasons[0]).toMatch(/^line 2: not valid JSON: /);
+    expect(summary.reasons[1]).toBe("line 4: cli-acc-9  unknown field: extra");
+  });
+
+  it("replay --rules 2 --diff json lists exactly the amount the changed rate moves; --promote switches", () => {
+    const file = writeNdjson("fixture.ndjson", [
+      campaignCreated({ id: "cc-1", campaignId: "C1", asins: ["A-OTHER"] }),
+      accepted({ id: "acc-1", campaignId: "C1", creatorId: "K1", trackingId: "T1" }),
+      // toys 3 × 9.99 = 29.97: v1 × 0.03 = 0.8991 → 0.90; v2 × 0.04 = 1.1988 → 1.20
+      shipped({ id: "shp-1", shipmentId: "S1", orderId: "O1", trackingId: "T1", lines: [line("A1", "toys", 3, "9.99")] }),
+      // kitchen 2 × 20.00 × 0.045 = 1.80 under both versions (same creator and campaign: totals 2.70 → 3.00)
+      shipped({ id: "shp-2", shipmentId: "S2", orderId: "O2", trackingId: "T1", lines: [line("A2", "kitchen", 2, "20.00")] }),
+    ]);
+    const data = path.join(dir, "replay-data");
+    expect(ledger(["ingest", file], data).code).toBe(0);
+    // Build v1's content first (v2 at rule version 1, promoted), then diff rule version 2 against it.
+    expect(ledger(["replay", "earnings", "--rules", "1", "--promote"], data).code).toBe(0);
+    const diff = ledger(["replay", "earnings", "--rules", "2", "--diff", "json"], data);
+    expect(diff.code).toBe(0);
+    expect(JSON.parse(diff.stdout)).toEqual({
+      projection: "earnings",
+      oldVersion: 2,
+      newVersion: 3,
+      changes: [{ creator_id: "K1", campaign_id: "C1", marketplace: "US", field: "standard", old: "2.70", new: "3.00", difference: "0.30" }],
+    });
+    expect(diff.stderr).toContain("built earnings v3 (rule version 2) at position 4");
+  });
+
+  it("payouts run answers with what it issued", () => {
+    const result = ledger(["payouts", "run", "--marketplace", "US", "--as-of", "2026-06-01"], path.join(dir, "replay-data"));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ asOfPosition: 4, issued: [] });
+  });
+});
