@@ -39,7 +39,10 @@ interface Lane {
   eventsSinceSnapshot: number;
 }
 
+/** Catch-up (rebuild) batches: large, for throughput. */
 export const RUNNER_BATCH_DEFAULT = 5_000;
+/** Live batches: small, so an API in the same process answers between them. */
+export const RUNNER_LIVE_BATCH_DEFAULT = 1_000;
 export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 200_000;
 
 /** Applies one event, turning an engine failure into a recorded anomaly instead of a silent skip or a halt. */
@@ -115,7 +118,10 @@ export class ProjectionRunner {
         if (event.position <= lane.state.position) continue; // this lane's snapshot is already past it
         outcomes.push(applySafely(lane.state, lane.rules, event));
       }
-      for (const projector of lane.projectors) await projector.apply(outcomes, last);
+      for (const projector of lane.projectors) {
+        await projector.apply(outcomes, last);
+        await new Promise((resolve) => setImmediate(resolve)); // let requests in between projectors
+      }
       lane.eventsSinceSnapshot += outcomes.length;
       if (lane.eventsSinceSnapshot >= this.snapshotEveryEvents) await this.snapshot(lane);
     }
@@ -147,7 +153,8 @@ export class ProjectionRunner {
   /** Catches up, then follows the store live until stop(). */
   async start(): Promise<void> {
     if (this.lanes.length === 0) await this.prepare();
-    this.subscription = this.options.store.subscribe(this.lastPosition_, (events) => this.applyBatch(events), { batchSize: this.batchSize });
+    const batchSize = this.options.batchSize ?? RUNNER_LIVE_BATCH_DEFAULT;
+    this.subscription = this.options.store.subscribe(this.lastPosition_, (events) => this.applyBatch(events), { batchSize });
     void this.subscription.failed.then((error) => {
       this.options.log?.error({ err: error.message }, "projection runner stopped on an error");
       this.options.onFailure?.(error);

@@ -48,6 +48,10 @@ program
     const names = opts.only ? parseProjectorList(opts.only) : config.projectors;
     const log = createLogger(config.logLevel, `projector:${names.join("+")}`);
     const ledger = await Ledger.open(config, log);
+    ledger.onProjectorFailure = (error) => {
+      log.fatal({ err: error.message }, "a projector stopped; exiting so the supervisor restarts from the checkpoints");
+      process.exit(1);
+    };
     await ledger.startProjectors(names);
     log.info({ projectors: names }, "projectors running");
     const stop = async () => {
