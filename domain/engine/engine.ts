@@ -232,7 +232,7 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
     const standardMinor = lineAmountMinor(line.quantity, line.unitPrice, rate, digits);
     const revenueMinor = lineAmountMinor(line.quantity, line.unitPrice, "1", digits);
     out.post({ ...common, kind: "standard", asin: line.asin, amountMinor: standardMinor, rate, units: line.quantity, revenueMinor, note: null });
-    const state_: LineState = {
+    const lineState: LineState = {
       asin: line.asin,
       quantity: line.quantity,
       standardRate: rate,
@@ -246,27 +246,27 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
       bonusReturnedMinor: 0,
       pendingReturns: [],
     };
-    shipment.lines.push(state_);
+    shipment.lines.push(lineState);
     if (!orderQualifies || !campaign.asins.has(line.asin)) continue;
     const uncappedMinor = lineAmountMinor(line.quantity, line.unitPrice, campaign.bonusRate, digits);
     const remainingMinor = campaign.budgetMinor - campaign.spentMinor;
     const bonusMinor = Math.min(uncappedMinor, remainingMinor); // rule 4: capped at the remaining budget
     if (bonusMinor <= 0) continue;
     const note = bonusMinor < uncappedMinor ? `capped by the budget: ${uncappedMinor} → ${bonusMinor} minor units` : null;
-    state_.bonusMinor = bonusMinor;
+    lineState.bonusMinor = bonusMinor;
     const bonus = { ...common, asin: line.asin, amountMinor: bonusMinor, rate: campaign.bonusRate, units: 0, revenueMinor: 0 };
     if (!campaign.ended) {
-      state_.bonusState = "pending";
+      lineState.bonusState = "pending";
       campaign.spentMinor += bonusMinor;
       hasPending = true;
       out.post({ ...bonus, kind: "bonus_pending", note });
     } else if (qualifiesContent) {
       // Rule 5, last sentence: after CampaignEnded the bonus is confirmed or forfeited at once.
-      state_.bonusState = "confirmed";
+      lineState.bonusState = "confirmed";
       campaign.spentMinor += bonusMinor;
       out.post({ ...bonus, kind: "bonus_confirmed", note });
     } else {
-      state_.bonusState = "forfeited"; // never touches the budget
+      lineState.bonusState = "forfeited"; // never touches the budget
       out.post({ ...bonus, kind: "bonus_forfeited", note: note ?? "campaign ended without qualifying content" });
     }
   }
