@@ -1,40 +1,138 @@
-// Snapshots of the engine's state (DESIGN: the engine's state lives where its checkpoint lives, so
-// a restart resumes instead of replaying from zero). A snapshot is a cache: it is only used when
-// its position is at or before every checkpoint it feeds; without one, the engine replays from 0.
+// The engine's state on disk (DESIGN: the engine's state lives where its checkpoint lives, so a
+// restart resumes instead of replaying from zero, and memory stays bounded as the log grows).
+//
+// Two parts, always saved together in one SQLite transaction at one position:
+//  - shipments (the part that grows with the log) as rows, one per shipment, read back on demand
+//    through a bounded cache (DiskShipmentMap);
+//  - everything else (campaigns, acceptances, budgets, strikes, pending bonuses: bounded by the
+//    program's size, not the log's) as one structured-clone blob.
+// A saved state is a cache, never the truth: it is used only when its position is at or before
+// every checkpoint it feeds; otherwise the engine starts fresh and replays from position 0.
 import Database from "better-sqlite3";
 import { deserialize, serialize } from "node:v8";
-import type { EngineState } from "../domain/engine/state.ts";
+import type { EngineState, ShipmentMap, ShipmentState } from "../domain/engine/state.ts";
+import { emptyState } from "../domain/engine/state.ts";
+
+/** Shipments kept in memory beyond the ones changed since the last save. */
+export const SHIPMENT_CACHE_MAX = 5_000;
 
 export interface SnapshotStore {
+  /** The saved state of a group's lane, its shipments read through a bounded cache; null when none. */
   load(group: string, ruleVersion: number): Promise<EngineState | null>;
+  /** An empty state whose shipments live on disk; forgets what was saved for this lane. */
+  fresh(group: string, ruleVersion: number): Promise<EngineState>;
+  /** Saves the state (changed shipments and the rest) at its position, atomically. */
   save(group: string, ruleVersion: number, state: EngineState): Promise<void>;
   remove(group: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export function openSqliteSnapshotStore(file: string): SnapshotStore {
+/**
+ * Shipments on disk behind a bounded cache. Entries set or read since the last save are "dirty"
+ * (the engine mutates what it reads) and stay in memory until `flush` writes them; after a flush
+ * they join the clean cache, which keeps the newest SHIPMENT_CACHE_MAX.
+ */
+export class DiskShipmentMap implements ShipmentMap {
+  private readonly dirty = new Map<string, ShipmentState>();
+  private readonly clean = new Map<string, ShipmentState>();
+  private readonly select: Database.Statement<[string, number, string], { state: string }>;
+  private readonly upsert: Database.Statement<[string, number, string, string]>;
+
+  constructor(
+    db: Database.Database,
+    private readonly group: string,
+    private readonly ruleVersion: number,
+    private readonly cacheMax = SHIPMENT_CACHE_MAX,
+  ) {
+    this.select = db.prepare("SELECT state FROM engine_shipments WHERE grp = ? AND rule_version = ? AND shipment_id = ?");
+    this.upsert = db.prepare(`INSERT INTO engine_shipments (grp, rule_version, shipment_id, state) VALUES (?, ?, ?, ?)
+      ON CONFLICT (grp, rule_version, shipment_id) DO UPDATE SET state = excluded.state`);
+  }
+
+  get(shipmentId: string): ShipmentState | undefined {
+    let shipment = this.dirty.get(shipmentId) ?? this.clean.get(shipmentId);
+    if (shipment === undefined) {
+      const row = this.select.get(this.group, this.ruleVersion, shipmentId);
+      if (row === undefined) return undefined;
+      shipment = JSON.parse(row.state) as ShipmentState;
+    }
+    // The caller may change it: keep it until the next flush.
+    this.clean.delete(shipmentId);
+    this.dirty.set(shipmentId, shipment);
+    return shipment;
+  }
+
+  has(shipmentId: string): boolean {
+    return this.dirty.has(shipmentId) || this.clean.has(shipmentId) || this.select.get(this.group, this.ruleVersion, shipmentId) !== undefined;
+  }
+
+  set(shipmentId: string, shipment: ShipmentState): this {
+    this.clean.delete(shipmentId);
+    this.dirty.set(shipmentId, shipment);
+    return this;
+  }
+
+  /** Writes every changed shipment; call inside the transaction that saves the rest of the state. */
+  flush(): void {
+    for (const [id, shipment] of this.dirty) {
+      this.upsert.run(this.group, this.ruleVersion, id, JSON.stringify(shipment));
+      this.clean.set(id, shipment);
+    }
+    this.dirty.clear();
+    for (const id of this.clean.keys()) {
+      if (this.clean.size <= this.cacheMax) break;
+      this.clean.delete(id); // oldest first
+    }
+  }
+}
+
+export function openSqliteSnapshotStore(file: string, options: { shipmentCacheMax?: number } = {}): SnapshotStore {
+  const cacheMax = options.shipmentCacheMax ?? SHIPMENT_CACHE_MAX;
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 5000"); // projector processes share this file, each under its own group
+  db.pragma("synchronous = NORMAL"); // a cache: losing the last save only means replaying further
   db.exec(`CREATE TABLE IF NOT EXISTS engine_snapshots (grp TEXT NOT NULL, rule_version INTEGER NOT NULL, position INTEGER NOT NULL,
-    state BLOB NOT NULL, PRIMARY KEY (grp, rule_version))`);
+      state BLOB NOT NULL, PRIMARY KEY (grp, rule_version));
+    CREATE TABLE IF NOT EXISTS engine_shipments (grp TEXT NOT NULL, rule_version INTEGER NOT NULL, shipment_id TEXT NOT NULL,
+      state TEXT NOT NULL, PRIMARY KEY (grp, rule_version, shipment_id));`);
   const select = db.prepare("SELECT position, state FROM engine_snapshots WHERE grp = ? AND rule_version = ?");
   const upsert = db.prepare(`INSERT INTO engine_snapshots (grp, rule_version, position, state) VALUES (?, ?, ?, ?)
     ON CONFLICT (grp, rule_version) DO UPDATE SET position = excluded.position, state = excluded.state`);
-  const remove = db.prepare("DELETE FROM engine_snapshots WHERE grp = ?");
+  const forget = db.transaction((group: string, ruleVersion: number) => {
+    db.prepare("DELETE FROM engine_snapshots WHERE grp = ? AND rule_version = ?").run(group, ruleVersion);
+    db.prepare("DELETE FROM engine_shipments WHERE grp = ? AND rule_version = ?").run(group, ruleVersion);
+  });
+  const removeGroup = db.transaction((group: string) => {
+    db.prepare("DELETE FROM engine_snapshots WHERE grp = ?").run(group);
+    db.prepare("DELETE FROM engine_shipments WHERE grp = ?").run(group);
+  });
+  const saveAll = db.transaction((group: string, ruleVersion: number, state: EngineState) => {
+    const { shipments, ...rest } = state;
+    if (shipments instanceof DiskShipmentMap) shipments.flush();
+    else for (const [id, shipment] of shipments as Map<string, ShipmentState>) db.prepare(
+      `INSERT INTO engine_shipments (grp, rule_version, shipment_id, state) VALUES (?, ?, ?, ?)
+       ON CONFLICT (grp, rule_version, shipment_id) DO UPDATE SET state = excluded.state`,
+    ).run(group, ruleVersion, id, JSON.stringify(shipment));
+    upsert.run(group, ruleVersion, state.position, serialize(rest));
+  });
   return {
     async load(group, ruleVersion) {
       const row = select.get(group, ruleVersion) as { position: number; state: Buffer } | undefined;
       if (!row) return null;
-      const state = deserialize(row.state) as EngineState;
-      if (state.position !== row.position) throw new Error(`engine snapshot ${group}: position ${row.position} does not match its state (${state.position})`);
-      return state;
+      const rest = deserialize(row.state) as Omit<EngineState, "shipments">;
+      if (rest.position !== row.position) throw new Error(`engine snapshot ${group}: position ${row.position} does not match its state (${rest.position})`);
+      return { ...rest, shipments: new DiskShipmentMap(db, group, ruleVersion, cacheMax) };
+    },
+    async fresh(group, ruleVersion) {
+      forget(group, ruleVersion);
+      return { ...emptyState(), shipments: new DiskShipmentMap(db, group, ruleVersion, cacheMax) };
     },
     async save(group, ruleVersion, state) {
-      upsert.run(group, ruleVersion, state.position, serialize(state));
+      saveAll(group, ruleVersion, state);
     },
     async remove(group) {
-      remove.run(group);
+      removeGroup(group);
     },
     async close() {
       db.close();

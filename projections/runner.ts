@@ -43,7 +43,8 @@ interface Lane {
 export const RUNNER_BATCH_DEFAULT = 5_000;
 /** Live batches: small, so an API in the same process answers between them. */
 export const RUNNER_LIVE_BATCH_DEFAULT = 1_000;
-export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 200_000;
+/** How often the engine's state is saved: bounds the replay after a crash and the shipments held in memory. */
+export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 25_000;
 
 /** Applies one event, turning an engine failure into a recorded anomaly instead of a silent skip or a halt. */
 export function applySafely(state: EngineState, rules: RuleVersion, event: StoredEvent): Outcome {
@@ -82,11 +83,12 @@ export class ProjectionRunner {
     for (const p of this.options.projectors) byRules.set(p.ruleVersion, [...(byRules.get(p.ruleVersion) ?? []), p]);
     for (const [version, projectors] of byRules) {
       const minCheckpoint = Math.min(...projectors.map((p) => p.position));
-      let state = emptyState();
+      let state: EngineState = emptyState();
       const { group, snapshots } = this.options;
       if (group && snapshots) {
+        // A saved state past some checkpoint cannot feed that projector: start fresh (on disk).
         const snapshot = await snapshots.load(group, version);
-        if (snapshot && snapshot.position <= minCheckpoint) state = snapshot;
+        state = snapshot && snapshot.position <= minCheckpoint ? snapshot : await snapshots.fresh(group, version);
       }
       this.lanes.push({ rules: ruleVersion(version), state, projectors, eventsSinceSnapshot: 0 });
     }

@@ -3,7 +3,9 @@
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import fs from "node:fs";
+import path from "node:path";
 import { formatMinor } from "../domain/money.ts";
+import { openSqliteSnapshotStore } from "../infra/engineSnapshots.ts";
 import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { loadConfig, parseProjectorList } from "./config.ts";
@@ -124,11 +126,14 @@ program
     const bar = progressBar(`replay ${name}`);
     bar.start(head, 0, { rate: 0 });
     const started = Date.now();
+    const snapshots = openSqliteSnapshotStore(path.join(config.dataDir, "engine-snapshots.db"));
     const projector = await rebuild(ledger.store, db, name, {
+      snapshots,
       version: opts.version,
       ruleVersion: opts.rules ?? config.ruleVersion,
       onProgress: (position) => bar.update(position, { rate: Math.round(position / Math.max(0.001, (Date.now() - started) / 1000)) }),
     });
+    await snapshots.close();
     bar.update(head);
     bar.stop();
     process.stderr.write(`built ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);

@@ -6,11 +6,14 @@ import { tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, listVersions, promote, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
+import type { SnapshotStore } from "../infra/engineSnapshots.ts";
 import { DEFINITIONS } from "./ledger.ts";
 
 export interface RebuildOptions {
   version?: number;
   ruleVersion: number;
+  /** Where the engine keeps its shipments while rebuilding (bounded memory); in memory when absent. */
+  snapshots?: SnapshotStore;
   batchSize?: number;
   onProgress?: (position: number, head: number) => void;
 }
@@ -24,15 +27,17 @@ export async function rebuild(store: EventStore, db: ReadModelDb, name: Projecti
   const projector = await Projector.open(db, DEFINITIONS[name], { version, ruleVersion: options.ruleVersion, status: "building" });
   await projector.reset();
   const head = await store.head();
+  const group = `rebuild:${name}:v${version}`;
   const runner = new ProjectionRunner({
     store,
     projectors: [projector],
-    group: null,
-    snapshots: null,
+    group: options.snapshots ? group : null,
+    snapshots: options.snapshots ?? null,
     batchSize: options.batchSize,
     onBatch: (position) => options.onProgress?.(position, head),
   });
   await runner.catchUp();
+  await options.snapshots?.remove(group);
   return projector;
 }
 

@@ -55,6 +55,18 @@ export interface AcceptanceState {
   campaignId: string;
 }
 
+/**
+ * Where the engine keeps shipments (the one part of its state that grows with the log). A Map in
+ * memory for tests and small runs; services give it a disk-backed map with a bounded cache
+ * (infra/engineSnapshots.ts), so memory stays bounded as the log grows (DESIGN). The engine
+ * mutates what `get` returns; implementations must keep such entries until they are persisted.
+ */
+export interface ShipmentMap {
+  get(shipmentId: string): ShipmentState | undefined;
+  has(shipmentId: string): boolean;
+  set(shipmentId: string, shipment: ShipmentState): unknown;
+}
+
 export interface EngineState {
   campaigns: Map<string, CampaignState>;
   /** trackingId → acceptance (rule 1). */
@@ -63,7 +75,7 @@ export interface EngineState {
   accepted: Set<string>;
   /** `${campaignId}\u0000${creatorId}` with a qualifying content link (rule 5). */
   contentQualified: Set<string>;
-  shipments: Map<string, ShipmentState>;
+  shipments: ShipmentMap;
   subscriptions: Set<string>;
   payouts: Set<string>;
   /** campaignId → shipmentIds with at least one pending bonus line (settled at CampaignEnded). */
@@ -73,7 +85,7 @@ export interface EngineState {
   position: number;
 }
 
-export function emptyState(): EngineState {
+export function emptyState(): EngineState & { shipments: Map<string, ShipmentState> } {
   return {
     campaigns: new Map(),
     acceptances: new Map(),

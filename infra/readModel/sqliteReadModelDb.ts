@@ -10,7 +10,7 @@ export function openSqliteReadModelDb(file: string): ReadModelDb {
   // replay from the checkpoint (projections are rebuildable), so NORMAL is enough here.
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
-  db.pragma("cache_size = -8192"); // 8 MiB page cache per projection (RSS budget: four projections in one process)
+  db.pragma("cache_size = -2048"); // 8 MiB page cache per projection (RSS budget: four projections in one process)
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let statement = statements.get(sql);

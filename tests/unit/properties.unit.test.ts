@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyEvent } from "../../domain/engine/engine.ts";
 import type { Outcome, Posting } from "../../domain/engine/outcome.ts";
-import { emptyState, type EngineState } from "../../domain/engine/state.ts";
+import { emptyState, type EngineState, type ShipmentState } from "../../domain/engine/state.ts";
 import type { CurrentEvent } from "../../domain/events/envelope.ts";
 import { toCurrentEvent } from "../../domain/events/current.ts";
 import { validateBatch } from "../../domain/events/validate.ts";
@@ -126,7 +126,7 @@ describe("engine properties over random valid event sequences", () => {
       fc.property(sequenceArb(), (s) => {
         const { state, outcomes } = fold(current(s.events));
         // State: every line.
-        for (const shipment of state.shipments.values()) {
+        for (const shipment of (state.shipments as Map<string, ShipmentState>).values()) {
           for (const line of shipment.lines) {
             expect(line.returnedQuantity).toBeGreaterThanOrEqual(0);
             expect(line.returnedQuantity).toBeLessThanOrEqual(line.quantity);

@@ -1,0 +1,62 @@
+// The engine's disk-backed state (infra/engineSnapshots.ts): with a tiny shipment cache, saves every
+// few events and reloads from disk in between, the engine's outcomes equal an in-memory fold.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { applyEvent } from "../../domain/engine/engine.ts";
+import type { Outcome } from "../../domain/engine/outcome.ts";
+import { emptyState, type EngineState } from "../../domain/engine/state.ts";
+import { toCurrentEvent } from "../../domain/events/current.ts";
+import { validateBatch } from "../../domain/events/validate.ts";
+import { RULES_V1 } from "../../domain/rules.ts";
+import { openSqliteSnapshotStore, type SnapshotStore } from "../../infra/engineSnapshots.ts";
+import { generateEvents } from "../support/projectionHarness.ts";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-engine-state-"));
+let store: SnapshotStore | null = null;
+afterEach(async () => {
+  await store?.close();
+  store = null;
+});
+
+function events() {
+  const validation = validateBatch(generateEvents(20261125, 3_000));
+  if (!validation.ok) throw new Error("generated events are invalid");
+  return validation.events.map((e, i) => toCurrentEvent({ ...e, position: i + 1 }));
+}
+
+describe("disk-backed engine state", () => {
+  it("a 3-shipment cache, saves every 50 events and reloads every 400 give the in-memory outcomes", async () => {
+    const all = events();
+    const memory = emptyState();
+    const expected: Outcome[] = all.map((e) => applyEvent(memory, RULES_V1, e));
+
+    store = openSqliteSnapshotStore(path.join(dir, "a.db"), { shipmentCacheMax: 3 });
+    let state: EngineState = await store.fresh("g", 1);
+    const actual: Outcome[] = [];
+    for (const event of all) {
+      actual.push(applyEvent(state, RULES_V1, event));
+      if (event.position % 50 === 0) await store.save("g", 1, state);
+      if (event.position % 400 === 0) state = (await store.load("g", 1))!; // as after a restart
+    }
+    expect(actual).toEqual(expected);
+    expect(state.position).toBe(3_000);
+  });
+
+  it("what was not saved is not there after a reload; fresh forgets the lane", async () => {
+    const all = events().slice(0, 200);
+    store = openSqliteSnapshotStore(path.join(dir, "b.db"), { shipmentCacheMax: 2 });
+    const state = await store.fresh("g", 1);
+    for (const event of all.slice(0, 100)) applyEvent(state, RULES_V1, event);
+    await store.save("g", 1, state);
+    for (const event of all.slice(100)) applyEvent(state, RULES_V1, event);
+    const reloaded = (await store.load("g", 1))!;
+    expect(reloaded.position).toBe(100);
+    const memory = emptyState();
+    for (const event of all.slice(0, 100)) applyEvent(memory, RULES_V1, event);
+    for (const id of memory.shipments.keys()) expect(reloaded.shipments.get(id)).toEqual(memory.shipments.get(id));
+    await store.fresh("g", 1);
+    expect(await store.load("g", 1)).toBeNull();
+  });
+});
