@@ -62,3 +62,21 @@ export function pollingSubscription(
     },
   };
 }
+
+/** The live polling subscriptions of one store, so close() can stop them all. */
+export class PollingSubscriptions {
+  private readonly live = new Set<Subscription>();
+
+  constructor(private readonly readForward: (afterPosition: number, limit: number) => Promise<StoredEvent[]>) {}
+
+  subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {
+    const subscription = pollingSubscription(this.readForward, afterPosition, handler, options);
+    this.live.add(subscription);
+    void subscription.done.then(() => this.live.delete(subscription));
+    return subscription;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.live].map((s) => s.stop()));
+  }
+}

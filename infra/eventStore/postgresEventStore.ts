@@ -12,7 +12,7 @@ import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
-import { pollingSubscription } from "./pollingSubscription.ts";
+import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
   ConflictError,
   READ_PAGE_MAX,
@@ -70,7 +70,7 @@ function checkLimit(limit: number): void {
 
 export class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new PollingSubscriptions((after, limit) => this.readForward(after, limit));
   private closed = false;
 
   private constructor(private readonly pool: pg.Pool, private readonly s: string) {}
@@ -221,16 +221,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {
-    const subscription = pollingSubscription((after, limit) => this.readForward(after, limit), afterPosition, handler, options);
-    this.subscriptions.add(subscription);
-    void subscription.done.then(() => this.subscriptions.delete(subscription));
-    return subscription;
+    return this.subscriptions.subscribe(afterPosition, handler, options);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     await this.pool.end();
   }
 }

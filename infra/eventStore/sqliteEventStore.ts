@@ -24,7 +24,7 @@ import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { storedCanonicalContent } from "./contentHash.ts";
-import { pollingSubscription } from "./pollingSubscription.ts";
+import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
   ConflictError,
   READ_PAGE_MAX,
@@ -108,7 +108,7 @@ export class SqliteEventStore implements EventStore {
   private queue: Pending[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new PollingSubscriptions((after, limit) => this.readForward(after, limit));
   /** Stream → its last committed revision (-1: no such stream); valid for `dataVersion` only. */
   private readonly revisions = new Map<string, number>();
   private dataVersion: number | undefined;
@@ -294,16 +294,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {
-    const subscription = pollingSubscription((after, limit) => this.readForward(after, limit), afterPosition, handler, options);
-    this.subscriptions.add(subscription);
-    void subscription.done.then(() => this.subscriptions.delete(subscription));
-    return subscription;
+    return this.subscriptions.subscribe(afterPosition, handler, options);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     // Whatever is queued was promised an answer: commit it before closing.
     while (this.queue.length > 0) this.flush();
     this.db.close();

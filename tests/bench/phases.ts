@@ -205,7 +205,7 @@ export async function replayPhase(o: { storeFile: string; outDir: string; names:
   const projectors: Projector[] = [];
   for (let i = 0; i < o.names.length; i += 1) projectors.push(await Projector.open(dbs[i]!, DEFINITIONS[o.names[i]!], { ruleVersion: 1 }));
   const tick = progress(`rebuild ${o.names.join("+")}`, head);
-  // As a service runs it: the engine's shipments on disk behind a bounded cache, saved every 50,000 events.
+  // As a service runs it: the engine's shipments on disk behind a bounded cache, saved every 25,000 events.
   const snapshotFile = path.join(o.outDir, "engine-snapshots.db");
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${snapshotFile}${suffix}`, { force: true });
   const snapshots = openSqliteSnapshotStore(snapshotFile);
