@@ -1,7 +1,7 @@
 // A projector: one version of one projection in a read-model database, with its checkpoint in the
 // same transaction as its writes (a restart resumes exactly where the last commit ended).
 import type { Outcome } from "../domain/engine/outcome.ts";
-import type { ReadModelDb } from "../infra/readModel/port.ts";
+import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { int } from "../infra/readModel/port.ts";
 import { tablePrefix, type ProjectionDefinition, type ProjectionName } from "./projection.ts";
 
@@ -18,8 +18,12 @@ export interface VersionInfo {
 const META_DDL = `CREATE TABLE IF NOT EXISTS projection_versions (name TEXT NOT NULL, version INTEGER NOT NULL, rule_version INTEGER NOT NULL,
   position BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, PRIMARY KEY (name, version))`;
 
-export async function listVersions(db: ReadModelDb, name: ProjectionName): Promise<VersionInfo[]> {
+/** Creates the versions table (once per database, before anything reads it). */
+export async function ensureVersionsTable(db: ReadModelDb): Promise<void> {
   await db.exec(META_DDL);
+}
+
+export async function listVersions(db: ReadModelTx, name: ProjectionName): Promise<VersionInfo[]> {
   const rows = await db.query<{ version: unknown; rule_version: unknown; position: unknown; status: VersionStatus }>(
     "SELECT version, rule_version, position, status FROM projection_versions WHERE name = ? ORDER BY version",
     [name],
@@ -27,8 +31,14 @@ export async function listVersions(db: ReadModelDb, name: ProjectionName): Promi
   return rows.map((r) => ({ name, version: int(r.version), ruleVersion: int(r.rule_version), position: int(r.position), status: r.status }));
 }
 
-export async function activeVersion(db: ReadModelDb, name: ProjectionName): Promise<VersionInfo | null> {
+export async function activeVersion(db: ReadModelTx, name: ProjectionName): Promise<VersionInfo | null> {
   return (await listVersions(db, name)).find((v) => v.status === "active") ?? null;
+}
+
+export class CheckpointMovedError extends Error {
+  constructor(name: string, version: number, expected: number) {
+    super(`${name} v${version}: the checkpoint is no longer at ${expected}; another process is projecting this version`);
+  }
 }
 
 export class Projector {
@@ -59,6 +69,7 @@ export class Projector {
    * projection has no version yet, version 1 at `ruleVersion` becomes active.
    */
   static async open(db: ReadModelDb, definition: ProjectionDefinition, options: { ruleVersion: number; version?: number; status?: VersionStatus }): Promise<Projector> {
+    await ensureVersionsTable(db);
     const versions = await listVersions(db, definition.name);
     let info = options.version === undefined ? versions.find((v) => v.status === "active") : versions.find((v) => v.version === options.version);
     if (!info) {
@@ -79,7 +90,10 @@ export class Projector {
     const fresh = outcomes.filter((o) => o.position > this.position_);
     await this.db.transaction(async (tx) => {
       await this.definition.apply(tx, this.prefix, fresh);
-      await tx.run("UPDATE projection_versions SET position = ? WHERE name = ? AND version = ?", [lastPosition, this.name, this.version]);
+      // The checkpoint moves only from where this projector left it: if another process projected
+      // this version meanwhile, nothing commits and this projector stops (never counts twice).
+      const moved = await tx.run("UPDATE projection_versions SET position = ? WHERE name = ? AND version = ? AND position = ?", [lastPosition, this.name, this.version, this.position_]);
+      if (moved !== 1) throw new CheckpointMovedError(this.name, this.version, this.position_);
     });
     this.position_ = lastPosition;
   }

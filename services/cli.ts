@@ -8,6 +8,7 @@ import { formatMinor } from "../domain/money.ts";
 import { openSqliteSnapshotStore } from "../infra/engineSnapshots.ts";
 import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { listVersions } from "../projections/projector.ts";
 import { loadConfig, parseProjectorList } from "./config.ts";
 import { ingestFile } from "./ingestFile.ts";
 import { Ledger, openProjectionDb } from "./ledger.ts";
@@ -137,7 +138,11 @@ program
     bar.update(head);
     bar.stop();
     process.stderr.write(`built ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);
-    if (opts.diff) printDiff(await diffVersions(db, name, oldVersion, projector.version), typeof opts.diff === "string" ? opts.diff : "table", name, oldVersion, projector.version);
+    if (opts.diff) {
+      const old = (await listVersions(db, name)).find((v) => v.version === oldVersion);
+      process.stderr.write(`diff: ${name} v${oldVersion} at position ${old?.position ?? "?"} against v${projector.version} at position ${projector.position}\n`);
+      printDiff(await diffVersions(db, name, oldVersion, projector.version), typeof opts.diff === "string" ? opts.diff : "table", name, oldVersion, projector.version);
+    }
     if (opts.promote) {
       await promote(db, name, projector.version);
       process.stderr.write(`promoted ${name} v${projector.version}; v${oldVersion} retired\n`);
@@ -165,12 +170,13 @@ payouts
   .command("run")
   .requiredOption("--marketplace <code>", "marketplace, e.g. US")
   .requiredOption("--as-of <date>", "local date YYYY-MM-DD")
+  .option("--project", "also run the payout projector in this process (when no server or projector process runs it)")
   .description("issue PayoutIssued for every creator whose status is ready (waits for the payout projection)")
-  .action(async (opts: { marketplace: string; asOf: string }) => {
+  .action(async (opts: { marketplace: string; asOf: string; project?: boolean }) => {
     if (!isMarketplaceCode(opts.marketplace)) throw new InvalidArgumentError("unknown marketplace");
     const config = loadConfig();
     const ledger = await Ledger.open(config, createLogger("warn"));
-    await ledger.startProjectors(["payout"]);
+    if (opts.project) await ledger.startProjectors(["payout"]);
     const result = await runPayouts(ledger, opts.marketplace, opts.asOf);
     process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     await ledger.close();

@@ -7,7 +7,7 @@ import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
 import { openSqliteSnapshotStore, type SnapshotStore } from "../infra/engineSnapshots.ts";
 import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
-import type { ReadModelDb } from "../infra/readModel/port.ts";
+import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { openSqliteReadModelDb } from "../infra/readModel/sqliteReadModelDb.ts";
 import { budgetProjection } from "../projections/budget/budgetProjection.ts";
 import { earningsProjection } from "../projections/earnings/earningsProjection.ts";
@@ -35,10 +35,25 @@ export async function openProjectionDb(config: LedgerConfig, name: ProjectionNam
   return openPostgresReadModelDb(config.readModels);
 }
 
+export interface ActiveVersion {
+  prefix: string;
+  position: number;
+  version: number;
+  ruleVersion: number;
+}
+
 export interface ReadSide {
   db: ReadModelDb;
   /** Active version's table prefix and position, looked up per request (a promotion switches it). */
-  active(): Promise<{ prefix: string; position: number; version: number; ruleVersion: number }>;
+  active(): Promise<ActiveVersion>;
+  /** fn's reads and the active version's position from one snapshot, so an answer matches its asOfPosition. */
+  read<T>(fn: (tx: ReadModelTx, active: ActiveVersion) => Promise<T>): Promise<T>;
+}
+
+async function activeIn(tx: ReadModelTx, name: ProjectionName): Promise<ActiveVersion> {
+  const info = await activeVersion(tx, name);
+  if (!info) throw new Error(`projection ${name} has no active version`);
+  return { prefix: tablePrefix(name, info.version), position: info.position, version: info.version, ruleVersion: info.ruleVersion };
 }
 
 const PROMOTION_CHECK_MS = 2_000;
@@ -66,11 +81,8 @@ export class Ledger {
       await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion });
       reads[name] = {
         db,
-        async active() {
-          const info = await activeVersion(db, name);
-          if (!info) throw new Error(`projection ${name} has no active version`);
-          return { prefix: tablePrefix(name, info.version), position: info.position, version: info.version, ruleVersion: info.ruleVersion };
-        },
+        active: () => activeIn(db, name),
+        read: (fn) => db.snapshot(async (tx) => fn(tx, await activeIn(tx, name))),
       };
     }
     return new Ledger(config, store, reads, ruleVersion(config.ruleVersion), log);
@@ -92,9 +104,23 @@ export class Ledger {
     return runner;
   }
 
+  private switching = false;
+
   private async followPromotions(names: readonly ProjectionName[]): Promise<void> {
     const runner = this.runner;
-    if (!runner) return;
+    if (!runner || this.switching) return; // a check still running (a slow stop) must not start a second runner
+    this.switching = true;
+    try {
+      await this.switchIfPromoted(runner, names);
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, "following a promotion failed");
+      this.onProjectorFailure(error as Error);
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  private async switchIfPromoted(runner: ProjectionRunner, names: readonly ProjectionName[]): Promise<void> {
     for (const projector of runner.projectors) {
       const active = await activeVersion(this.reads[projector.name].db, projector.name);
       if (active && active.version !== projector.version) {
@@ -163,6 +189,6 @@ export class Ledger {
 
 export class ProjectionLagError extends Error {
   constructor(readonly names: readonly string[], readonly position: number) {
-    super(`projections ${names.join(", ")} have not reached position ${position} yet`);
+    super(`projections ${names.join(", ")} have not reached position ${position} yet (is a projector running? see LEDGER_PROJECTORS)`);
   }
 }

@@ -3,11 +3,13 @@
 import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { int } from "../infra/readModel/port.ts";
 import { tablePrefix, type ProjectionName } from "../projections/projection.ts";
-import { activeVersion, listVersions, promote, Projector } from "../projections/projector.ts";
+import { activeVersion, ensureVersionsTable, listVersions, promote, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
 import { DEFINITIONS } from "./ledger.ts";
+
+const CATCH_UP_ROUNDS_MAX = 10;
 
 export interface RebuildOptions {
   version?: number;
@@ -20,6 +22,7 @@ export interface RebuildOptions {
 
 /** Builds `name` at a new (or given) version from position 0; returns that version. */
 export async function rebuild(store: EventStore, db: ReadModelDb, name: ProjectionName, options: RebuildOptions): Promise<Projector> {
+  await ensureVersionsTable(db);
   const versions = await listVersions(db, name);
   const version = options.version ?? Math.max(0, ...versions.map((v) => v.version)) + 1;
   const existing = versions.find((v) => v.version === version);
@@ -36,7 +39,14 @@ export async function rebuild(store: EventStore, db: ReadModelDb, name: Projecti
     batchSize: options.batchSize,
     onBatch: (position) => options.onProgress?.(position, head),
   });
+  // The active copy keeps following the store meanwhile: catch up at least to where it is now, so a
+  // diff compares the same events and shows only what the rules change.
   await runner.catchUp();
+  for (let round = 0; round < CATCH_UP_ROUNDS_MAX; round += 1) {
+    const active = await activeVersion(db, name);
+    if (!active || active.version === projector.version || active.position <= projector.position) break;
+    await runner.catchUp();
+  }
   await options.snapshots?.remove(group);
   return projector;
 }

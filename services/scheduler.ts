@@ -2,6 +2,7 @@
 // occurredAt = endsAt once endsAt + grace has passed. The event is the same whoever writes it, so
 // two schedulers (or campaign management) racing produce one stored event and duplicates.
 import { validateBatch } from "../domain/events/validate.ts";
+import { ConflictError } from "../infra/eventStore/port.ts";
 import { campaignsDueToEnd } from "../projections/budget/budgetQueries.ts";
 import type { Ledger } from "./ledger.ts";
 
@@ -11,19 +12,31 @@ export function campaignEndedEvent(campaignId: string, endsAt: string) {
   return { id: `campaign-ended:${campaignId}`, type: "CampaignEnded", schemaVersion: 1, occurredAt: endsAt, data: { campaignId } };
 }
 
-/** One pass: ends every due campaign; returns how many CampaignEnded were newly appended. */
+/**
+ * One pass: ends every due campaign; returns how many CampaignEnded were newly appended. Each
+ * campaign is appended on its own, so one that cannot be ended (an id that cannot form an event
+ * id, or a conflicting `campaign-ended:` event from campaign management) is logged and skipped
+ * instead of holding every other campaign back.
+ */
 export async function endDueCampaigns(ledger: Ledger, nowMs: number): Promise<number> {
   const read = await ledger.reads.budget.active();
   const due = await campaignsDueToEnd(ledger.reads.budget.db, read.prefix, nowMs - ledger.config.campaignEndGraceMs, SCHEDULER_CAMPAIGNS_PER_TICK_MAX);
-  if (due.length === 0) return 0;
-  const validation = validateBatch(due.map((c) => campaignEndedEvent(c.campaign_id, c.ends_at)));
-  if (!validation.ok) {
-    ledger.log.error({ problems: validation.problems }, "scheduler: invalid CampaignEnded (campaign id not usable as an event id)");
-    return 0;
+  let appended = 0;
+  for (const campaign of due) {
+    const validation = validateBatch([campaignEndedEvent(campaign.campaign_id, campaign.ends_at)]);
+    if (!validation.ok) {
+      ledger.log.error({ campaignId: campaign.campaign_id, problems: validation.problems }, "scheduler: cannot end this campaign (its id cannot form an event id)");
+      continue;
+    }
+    try {
+      appended += (await ledger.store.append(validation.events)).appended;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      ledger.log.error({ campaignId: campaign.campaign_id, err: error.message }, "scheduler: another CampaignEnded with this id is stored; skipped");
+    }
   }
-  const result = await ledger.store.append(validation.events);
-  if (result.appended > 0) ledger.log.info({ appended: result.appended, campaigns: due.map((c) => c.campaign_id) }, "scheduler: campaigns ended");
-  return result.appended;
+  if (appended > 0) ledger.log.info({ appended }, "scheduler: campaigns ended");
+  return appended;
 }
 
 export function startScheduler(ledger: Ledger, now: () => number = Date.now): () => void {

@@ -1,5 +1,7 @@
 // `npm start` / `ledger serve`: the API with the embedded store, demo data when the store is empty,
 // the projectors in this process (LEDGER_PROJECTORS) and the campaign-end scheduler.
+import { canonicalContent } from "../domain/events/canonical.ts";
+import { validateBatch } from "../domain/events/validate.ts";
 import type { LedgerConfig } from "./config.ts";
 import { buildApp } from "./http/app.ts";
 import { ingestBatch } from "./ingest.ts";
@@ -8,17 +10,27 @@ import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler.ts";
 import { demoDataset } from "./workload.ts";
 
+/** Whether the store begins with the demo data set (its first event, by id and content). */
+async function holdsDemoData(ledger: Ledger): Promise<boolean> {
+  const [first] = await ledger.store.readForward(0, 1);
+  const demo = validateBatch(demoDataset().slice(0, 1));
+  if (!first || !demo.ok) return false;
+  return first.id === demo.events[0]!.id && canonicalContent(first) === canonicalContent(demo.events[0]!);
+}
+
 export async function serve(config: LedgerConfig) {
   const log = createLogger(config.logLevel);
-  if (config.tokens === "" && !config.demo && !config.allowOpen) {
-    throw new Error("refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open, or run the demo");
-  }
   const ledger = await Ledger.open(config, log);
   if (config.demo && (await ledger.store.head()) === 0) {
     const events = demoDataset();
     const result = await ingestBatch(ledger.store, events);
     if (result.kind !== "appended") throw new Error(`demo data set refused: ${JSON.stringify(result).slice(0, 500)}`);
     log.info({ appended: result.appended }, "demo data loaded into the empty store");
+  }
+  // Only the demo runs open by default: a store that holds anything else needs tokens.
+  if (config.tokens === "" && !config.allowOpen && !(config.demo && (await holdsDemoData(ledger)))) {
+    await ledger.close();
+    throw new Error("refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open; only the demo data set runs open by default");
   }
   ledger.onProjectorFailure = (error) => {
     log.fatal({ err: error.message }, "a projector stopped; exiting so the supervisor restarts from the checkpoints");

@@ -1,9 +1,13 @@
 // Idempotency compares normalized content (SPEC §2): type, schemaVersion, occurredAt instant and
-// parsed data. Money and rates compare by value ("10.0" equals "10.00"); object keys are sorted.
+// parsed data. Money and rates compare by value ("10.0" equals "10.00"), instants inside the data by
+// instant ("…18:00:00Z" equals "…10:00:00-08:00"); object keys are sorted. Instants compare to the
+// millisecond.
+import { parseInstant } from "../calendar.ts";
 import { Dec } from "../money.ts";
 import type { LedgerEvent } from "./envelope.ts";
 
 const DECIMAL_KEYS = new Set(["unitPrice", "budget", "bonusRate", "amount"]);
+const INSTANT_KEYS = new Set(["orderedAt", "startsAt", "endsAt"]);
 
 function canonicalValue(value: unknown, key: string | null): unknown {
   if (Array.isArray(value)) return value.map((v) => canonicalValue(v, null));
@@ -16,6 +20,7 @@ function canonicalValue(value: unknown, key: string | null): unknown {
     return out;
   }
   if (typeof value === "string" && key !== null && DECIMAL_KEYS.has(key)) return new Dec(value).toFixed();
+  if (typeof value === "string" && key !== null && INSTANT_KEYS.has(key)) return parseInstant(value) ?? value;
   return value;
 }
 

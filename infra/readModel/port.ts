@@ -4,7 +4,8 @@
 export type SqlValue = string | number | null;
 
 export interface ReadModelTx {
-  run(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  /** Runs one statement; resolves with the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** The same statement for many parameter rows (prepared once where the adapter can). */
   runMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
   query<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
@@ -16,6 +17,8 @@ export interface ReadModelDb extends ReadModelTx {
   exec(sql: string): Promise<void>;
   /** Runs fn in one transaction: all its writes commit together, or none do. */
   transaction<T>(fn: (tx: ReadModelTx) => Promise<T>): Promise<T>;
+  /** Runs fn's reads on one consistent snapshot (an answer and its asOfPosition agree). */
+  snapshot<T>(fn: (tx: ReadModelTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

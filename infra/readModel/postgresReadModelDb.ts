@@ -14,7 +14,7 @@ const ROWS_PER_STATEMENT = 500;
 function txOver(client: pg.PoolClient | pg.Pool): ReadModelTx {
   const tx: ReadModelTx = {
     async run(sql, params = []) {
-      await client.query(toPgPlaceholders(sql), params as SqlValue[]);
+      return (await client.query(toPgPlaceholders(sql), params as SqlValue[])).rowCount ?? 0;
     },
     async runMany(sql, rows) {
       // Multi-row VALUES for INSERTs (one round trip per chunk); other statements row by row.
@@ -53,6 +53,20 @@ export async function openPostgresReadModelDb(options: { connectionString: strin
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
+        const result = await fn(txOver(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async snapshot(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         const result = await fn(txOver(client));
         await client.query("COMMIT");
         return result;

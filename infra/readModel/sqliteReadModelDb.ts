@@ -23,7 +23,7 @@ export function openSqliteReadModelDb(file: string): ReadModelDb {
   };
   const tx: ReadModelTx = {
     async run(sql, params = []) {
-      prepare(sql).run(...(params as SqlValue[]));
+      return prepare(sql).run(...(params as SqlValue[])).changes;
     },
     async runMany(sql, rows) {
       const statement = prepare(sql);
@@ -53,6 +53,19 @@ export function openSqliteReadModelDb(file: string): ReadModelDb {
         if (db.inTransaction) db.exec("ROLLBACK");
         throw error;
       } finally {
+        inTransaction = false;
+      }
+    },
+    async snapshot(fn) {
+      // A deferred transaction in WAL mode reads one snapshot; SQLite calls are synchronous, so
+      // no other request runs on this connection until fn's reads are done.
+      if (inTransaction || db.inTransaction) return fn(tx);
+      inTransaction = true;
+      db.exec("BEGIN");
+      try {
+        return await fn(tx);
+      } finally {
+        if (db.inTransaction) db.exec("COMMIT");
         inTransaction = false;
       }
     },

@@ -1,9 +1,9 @@
 // Reads of the budget projection (SPEC §5 budget).
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
-import { int, type ReadModelDb } from "../../infra/readModel/port.ts";
+import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
 
-export async function budgetOf(db: ReadModelDb, p: string, campaignId: string) {
+export async function budgetOf(db: ReadModelTx, p: string, campaignId: string) {
   const rows = await db.query<{ marketplace: MarketplaceCode; budget: unknown; spent: unknown; released: unknown; exhausted_at: string | null; ended: unknown }>(
     `SELECT marketplace, budget, spent, released, exhausted_at, ended FROM ${p}campaigns WHERE campaign_id = ?`,
     [campaignId],
@@ -28,7 +28,7 @@ export async function budgetOf(db: ReadModelDb, p: string, campaignId: string) {
 }
 
 /** Campaigns past endsAt + grace that have not ended yet (the scheduler's work list). */
-export async function campaignsDueToEnd(db: ReadModelDb, p: string, cutoffMs: number, limit: number) {
+export async function campaignsDueToEnd(db: ReadModelTx, p: string, cutoffMs: number, limit: number) {
   return db.query<{ campaign_id: string; ends_at: string }>(
     `SELECT campaign_id, ends_at FROM ${p}campaigns WHERE ended = 0 AND ends_at_ms <= ? ORDER BY ends_at_ms, campaign_id LIMIT ?`,
     [cutoffMs, limit],

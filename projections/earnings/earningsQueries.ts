@@ -2,7 +2,8 @@
 import { payableOn } from "../../domain/calendar.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
-import { int, type ReadModelDb } from "../../infra/readModel/port.ts";
+import { byCodePoint } from "../order.ts";
+import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { BUCKET_COLUMNS } from "./earningsProjection.ts";
 
 type BucketRow = Record<(typeof BUCKET_COLUMNS)[number], unknown>;
@@ -25,11 +26,11 @@ export function formatBuckets(row: BucketRow, digits: number) {
 
 const B = BUCKET_COLUMNS.join(", ");
 
-export async function creatorExists(db: ReadModelDb, p: string, creatorId: string): Promise<boolean> {
+export async function creatorExists(db: ReadModelTx, p: string, creatorId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM ${p}creators WHERE creator_id = ?`, [creatorId])).length > 0;
 }
 
-export async function creatorAnomalies(db: ReadModelDb, p: string, creatorId: string, limit: number) {
+export async function creatorAnomalies(db: ReadModelTx, p: string, creatorId: string, limit: number) {
   const rows = await db.query<{ position: unknown; event_id: string; code: string; message: string }>(
     `SELECT position, event_id, code, message FROM ${p}anomalies WHERE creator_id = ? ORDER BY position, idx LIMIT ?`,
     [creatorId, limit],
@@ -37,7 +38,7 @@ export async function creatorAnomalies(db: ReadModelDb, p: string, creatorId: st
   return rows.map((r) => ({ position: int(r.position), eventId: r.event_id, code: r.code, message: r.message }));
 }
 
-export async function earningsOf(db: ReadModelDb, p: string, creatorId: string) {
+export async function earningsOf(db: ReadModelTx, p: string, creatorId: string) {
   const totals = await db.query<BucketRow & { marketplace: MarketplaceCode }>(`SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ? ORDER BY marketplace`, [creatorId]);
   const months = await db.query<BucketRow & { marketplace: MarketplaceCode; month: string }>(
     `SELECT marketplace, month, ${B} FROM ${p}months WHERE creator_id = ? ORDER BY marketplace, month`,
@@ -50,6 +51,7 @@ export async function earningsOf(db: ReadModelDb, p: string, creatorId: string) 
      WHERE c.creator_id = ? ORDER BY c.marketplace, c.campaign_id`,
     [creatorId],
   );
+  campaigns.sort((a, b) => byCodePoint(a.campaign_id, b.campaign_id));
   return totals.map((t) => {
     const market = DEFAULT_MARKETPLACES[t.marketplace];
     const digits = market.minorDigits;
@@ -67,7 +69,7 @@ export async function earningsOf(db: ReadModelDb, p: string, creatorId: string) 
 
 export const LEDGER_PAGE_MAX = 1_000;
 
-export async function ledgerOf(db: ReadModelDb, p: string, creatorId: string, after: { position: number; seq: number }, limit: number) {
+export async function ledgerOf(db: ReadModelTx, p: string, creatorId: string, after: { position: number; seq: number }, limit: number) {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT position, seq, source_event_id, event_type, kind, campaign_id, marketplace, shipment_id, asin, amount_minor, earning_month, rate, rule_version, note
      FROM ${p}ledger WHERE creator_id = ? AND (position > ? OR (position = ? AND seq > ?)) ORDER BY position, seq LIMIT ?`,

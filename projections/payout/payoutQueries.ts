@@ -4,7 +4,7 @@ import { type MarketplaceCode, type PaymentMethod } from "../../domain/marketpla
 import { Dec, formatMinor, toMinor } from "../../domain/money.ts";
 import { payoutStatus, type PayoutStatus } from "../../domain/payout.ts";
 import type { RuleVersion } from "../../domain/rules.ts";
-import { int, type ReadModelDb } from "../../infra/readModel/port.ts";
+import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
 
 interface AccountRow {
   creator_id: string;
@@ -27,9 +27,10 @@ export interface PayoutLine {
 }
 
 function accountsSql(p: string, where: string): string {
-  // Payouts count as of their own date: a payout issued after asOf is not yet paid as of asOf.
+  // Every payout issued so far counts (rule 11: "minus PayoutIssued amounts"), whatever its date:
+  // money paid out is never owed again, so a run for an earlier asOf cannot pay it twice.
   return `SELECT a.creator_id, a.marketplace, a.tax_info, a.method, a.bonus_pending,
-      COALESCE((SELECT SUM(x.amount) FROM ${p}payouts x WHERE x.creator_id = a.creator_id AND x.marketplace = a.marketplace AND x.date <= ?), 0) AS paid,
+      COALESCE((SELECT SUM(x.amount) FROM ${p}payouts x WHERE x.creator_id = a.creator_id AND x.marketplace = a.marketplace), 0) AS paid,
       COALESCE((SELECT SUM(m.payable) FROM ${p}months m WHERE m.creator_id = a.creator_id AND m.marketplace = a.marketplace AND m.payable_on <= ?), 0) AS due,
       COALESCE((SELECT SUM(m.payable) FROM ${p}months m WHERE m.creator_id = a.creator_id AND m.marketplace = a.marketplace AND m.payable_on > ?), 0) AS later
     FROM ${p}accounts a WHERE ${where} ORDER BY a.marketplace, a.creator_id`;
@@ -65,12 +66,12 @@ function toLine(r: AccountRow, asOf: string, rules: RuleVersion): PayoutLine {
   };
 }
 
-export async function payoutOf(db: ReadModelDb, p: string, creatorId: string, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
-  const rows = await db.query<AccountRow>(accountsSql(p, "a.creator_id = ?"), [asOf, asOf, asOf, creatorId]);
+export async function payoutOf(db: ReadModelTx, p: string, creatorId: string, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
+  const rows = await db.query<AccountRow>(accountsSql(p, "a.creator_id = ?"), [asOf, asOf, creatorId]);
   return rows.map((r) => toLine(r, asOf, rules));
 }
 
-export async function payoutsOfMarketplace(db: ReadModelDb, p: string, marketplace: MarketplaceCode, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
-  const rows = await db.query<AccountRow>(accountsSql(p, "a.marketplace = ?"), [asOf, asOf, asOf, marketplace]);
+export async function payoutsOfMarketplace(db: ReadModelTx, p: string, marketplace: MarketplaceCode, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
+  const rows = await db.query<AccountRow>(accountsSql(p, "a.marketplace = ?"), [asOf, asOf, marketplace]);
   return rows.map((r) => toLine(r, asOf, rules));
 }

@@ -1,7 +1,8 @@
 // Reads of the report projection (SPEC §5 report): daily rows and per-marketplace totals.
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
-import { int, type ReadModelDb, type SqlValue } from "../../infra/readModel/port.ts";
+import { byCodePoint } from "../order.ts";
+import { int, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 
 export interface ReportRow {
   date: string;
@@ -16,7 +17,7 @@ export interface ReportRow {
   spend: string;
 }
 
-export async function reportOf(db: ReadModelDb, p: string, creatorId: string, from: string, to: string, campaignId: string | null) {
+export async function reportOf(db: ReadModelTx, p: string, creatorId: string, from: string, to: string, campaignId: string | null) {
   const filter = campaignId === null ? "" : " AND d.campaign_id = ?";
   const params: SqlValue[] = [creatorId, from, to, ...(campaignId === null ? [] : [campaignId])];
   const rows = await db.query<{ date: string; campaign_id: string; marketplace: MarketplaceCode; clicks: unknown; units: unknown; revenue: unknown; earnings: unknown; spend: unknown; orders: unknown }>(
@@ -25,6 +26,7 @@ export async function reportOf(db: ReadModelDb, p: string, creatorId: string, fr
      FROM ${p}days d WHERE d.creator_id = ? AND d.date >= ? AND d.date <= ?${filter} ORDER BY d.date, d.campaign_id`,
     params,
   );
+  rows.sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.campaign_id, b.campaign_id));
   const sums = new Map<MarketplaceCode, { clicks: number; orders: number; units: number; revenue: number; earnings: number; spend: number }>();
   const out: ReportRow[] = [];
   for (const r of rows) {
@@ -39,7 +41,7 @@ export async function reportOf(db: ReadModelDb, p: string, creatorId: string, fr
     sums.set(r.marketplace, s);
   }
   const totals = [...sums.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodePoint(a, b))
     .map(([marketplace, s]) => {
       const market = DEFAULT_MARKETPLACES[marketplace];
       const f = (n: number) => formatMinor(n, market.minorDigits);

@@ -11,7 +11,7 @@ import { payoutOf } from "../../projections/payout/payoutQueries.ts";
 import { reportOf } from "../../projections/report/reportQueries.ts";
 import { ingestBatch, parseNdjson } from "../ingest.ts";
 import { ProjectionLagError, type Ledger } from "../ledger.ts";
-import { runPayouts } from "../payoutRun.ts";
+import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { authorize, parseTokens } from "./auth.ts";
 import { reportCsv } from "./csv.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError, notFound } from "./errors.ts";
@@ -75,6 +75,7 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
     if (error instanceof ProjectionLagError) return reply.code(503).send(errorBody("projection_lagging", error.message));
+    if (error instanceof PayoutRunRefused) return reply.code(400).send(errorBody("invalid_request", error.message));
     const status = error.statusCode ?? 500;
     if (status === 413) return reply.code(413).send(errorBody("too_large", `request body is larger than ${ledger.config.bodyLimitBytes} bytes`));
     if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", "send application/json or application/x-ndjson"));
@@ -124,42 +125,43 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     return runPayouts(ledger, body.marketplace, body.asOf);
   });
 
-  // --- reads ----------------------------------------------------------------------------------
-  async function requireCreator(creatorId: string) {
-    const earnings = await ledger.reads.earnings.active();
-    if (!(await creatorExists(ledger.reads.earnings.db, earnings.prefix, creatorId))) throw notFound(`creator ${creatorId}`);
-    return earnings;
+  // --- reads: each answer comes from one snapshot of its projection, so it matches its asOfPosition ---
+  async function creatorKnown(creatorId: string): Promise<boolean> {
+    return ledger.reads.earnings.read((tx, a) => creatorExists(tx, a.prefix, creatorId));
   }
 
   app.get("/v1/creators/:creatorId/earnings", async (request) => {
     const { creatorId } = parse(creatorParams, request.params, "path");
-    const a = await requireCreator(creatorId);
-    const db = ledger.reads.earnings.db;
-    return {
-      creatorId,
-      asOfPosition: a.position,
-      marketplaces: await earningsOf(db, a.prefix, creatorId),
-      anomalies: await creatorAnomalies(db, a.prefix, creatorId, ANOMALIES_PER_ANSWER_MAX),
-    };
+    return ledger.reads.earnings.read(async (tx, a) => {
+      if (!(await creatorExists(tx, a.prefix, creatorId))) throw notFound(`creator ${creatorId}`);
+      return {
+        creatorId,
+        asOfPosition: a.position,
+        marketplaces: await earningsOf(tx, a.prefix, creatorId),
+        anomalies: await creatorAnomalies(tx, a.prefix, creatorId, ANOMALIES_PER_ANSWER_MAX),
+      };
+    });
   });
 
   app.get("/v1/creators/:creatorId/ledger", async (request) => {
     const { creatorId } = parse(creatorParams, request.params, "path");
     const query = parse(ledgerQuery, request.query, "query");
-    const a = await requireCreator(creatorId);
     // `after=P` skips every entry of position P; `after=P.S` (nextAfter) resumes inside position P.
     const [position = "0", seq] = (query.after ?? "0").split(".");
     const after = { position: Number(position), seq: query.after === undefined ? -1 : seq === undefined ? Number.MAX_SAFE_INTEGER : Number(seq) };
-    const page = await ledgerOf(ledger.reads.earnings.db, a.prefix, creatorId, after, query.limit ?? 100);
-    return { creatorId, asOfPosition: a.position, ...page };
+    return ledger.reads.earnings.read(async (tx, a) => {
+      if (!(await creatorExists(tx, a.prefix, creatorId))) throw notFound(`creator ${creatorId}`);
+      return { creatorId, asOfPosition: a.position, ...(await ledgerOf(tx, a.prefix, creatorId, after, query.limit ?? 100)) };
+    });
   });
 
   app.get("/v1/campaigns/:campaignId/budget", async (request) => {
     const { campaignId } = parse(campaignParams, request.params, "path");
-    const a = await ledger.reads.budget.active();
-    const budget = await budgetOf(ledger.reads.budget.db, a.prefix, campaignId);
-    if (!budget) throw notFound(`campaign ${campaignId}`);
-    return { campaignId, asOfPosition: a.position, ...budget };
+    return ledger.reads.budget.read(async (tx, a) => {
+      const budget = await budgetOf(tx, a.prefix, campaignId);
+      if (!budget) throw notFound(`campaign ${campaignId}`);
+      return { campaignId, asOfPosition: a.position, ...budget };
+    });
   });
 
   app.get("/v1/creators/:creatorId/report", async (request, reply: FastifyReply) => {
@@ -167,26 +169,28 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     const query = parse(reportQuery, request.query, "query");
     const range = checkReportRange(query.from, query.to);
     if (!range.ok) throw badRequest(range.message, [{ path: "from,to", message: range.message }]);
-    await requireCreator(creatorId);
-    const a = await ledger.reads.report.active();
-    const report = await reportOf(ledger.reads.report.db, a.prefix, creatorId, query.from, query.to, query.campaignId ?? null);
+    if (!(await creatorKnown(creatorId))) throw notFound(`creator ${creatorId}`);
+    const { report, position } = await ledger.reads.report.read(async (tx, a) => ({
+      report: await reportOf(tx, a.prefix, creatorId, query.from, query.to, query.campaignId ?? null),
+      position: a.position,
+    }));
     if (query.format === "csv") {
       return reply
         .header("content-type", "text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="report-${query.from}-${query.to}.csv"`)
-        .header("x-as-of-position", String(a.position))
+        .header("x-as-of-position", String(position))
         .send(reportCsv(report.rows));
     }
-    return { creatorId, from: query.from, to: query.to, asOfPosition: a.position, rows: report.rows, totals: report.totals };
+    return { creatorId, from: query.from, to: query.to, asOfPosition: position, rows: report.rows, totals: report.totals };
   });
 
   app.get("/v1/creators/:creatorId/payout", async (request) => {
     const { creatorId } = parse(creatorParams, request.params, "path");
     const { asOf } = parse(payoutQuery, request.query, "query");
-    await requireCreator(creatorId);
-    const a = await ledger.reads.payout.active();
-    const lines = await payoutOf(ledger.reads.payout.db, a.prefix, creatorId, asOf, ledger.rules);
-    return { creatorId, asOf, asOfPosition: a.position, marketplaces: lines.map((l) => l.body) };
+    const { lines, position } = await ledger.reads.payout.read(async (tx, a) => ({ lines: await payoutOf(tx, a.prefix, creatorId, asOf, ledger.rules), position: a.position }));
+    // A creator with only tax info or a payment method so far is known to the payout projection alone.
+    if (lines.length === 0 && !(await creatorKnown(creatorId))) throw notFound(`creator ${creatorId}`);
+    return { creatorId, asOf, asOfPosition: position, marketplaces: lines.map((l) => l.body) };
   });
 
   app.get("/v1/health", async () => {

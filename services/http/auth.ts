@@ -33,18 +33,20 @@ function sha256(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** The scope a route needs, or null for the open routes. */
-export function scopeOf(method: string, url: string): Scope | null {
-  const path = url.split("?")[0]!;
-  if (path === "/v1/health" || path === "/metrics" || path === "/v1/openapi.json") return null;
-  if (method === "POST" && path === "/v1/events") return "ingest";
-  if (method === "POST" && path === "/v1/payouts/run") return "payouts";
+/**
+ * The scope a route needs, or null for the open routes. `route` is the pattern Fastify matched
+ * (never the raw URL: `/v1/%65vents` reaches the events route too); an unmatched request needs `read`.
+ */
+export function scopeOf(method: string, route: string | undefined): Scope | null {
+  if (route === "/v1/health" || route === "/metrics" || route === "/v1/openapi.json") return null;
+  if (method === "POST" && route === "/v1/events") return "ingest";
+  if (method === "POST" && route === "/v1/payouts/run") return "payouts";
   return "read";
 }
 
 export function authorize(grants: readonly TokenGrant[], request: FastifyRequest): void {
   if (grants.length === 0) return; // running open (demo, or explicitly allowed)
-  const scope = scopeOf(request.method, request.url);
+  const scope = scopeOf(request.method, request.routeOptions.url);
   if (scope === null) return;
   const header = request.headers.authorization;
   const match = typeof header === "string" ? /^Bearer (\S{1,512})$/.exec(header) : null;

@@ -1,5 +1,8 @@
 // Access control (issue 7): bearer tokens with scopes from LEDGER_TOKENS. Without a token: 401;
 // with a token lacking the route's scope: 403; either way nothing changes. Health stays open.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/config.ts";
 import { serve } from "../../services/serve.ts";
@@ -67,6 +70,27 @@ describe("tokens and scopes", () => {
 
 describe("starting without tokens", () => {
   it("is refused outside the demo unless LEDGER_ALLOW_OPEN=1", async () => {
-    await expect(serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_DATA_DIR: "/nonexistent-never-created", PORT: "0" }))).rejects.toThrow(/refusing to start without access control/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-open-"));
+    try {
+      await expect(serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/refusing to start without access control/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is refused in demo mode too when the store holds other data than the demo's", async () => {
+    // The store of the suite's server holds the auth fixture, not the demo data set.
+    await expect(serve(loadConfig({ LEDGER_DATA_DIR: server.dataDir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/only the demo data set runs open/);
+  });
+});
+
+describe("the scope follows the route Fastify matched, not the raw URL", () => {
+  it("a percent-encoded path to /v1/events or /v1/payouts/run still needs its own scope", async () => {
+    const before = await head(server.baseUrl);
+    const sneaky = [campaignCreated({ id: "auth-cc-sneaky", campaignId: "CS" })];
+    expect((await call("POST", "/v1/%65vents", READ, sneaky)).status).toBe(403);
+    expect((await call("POST", "/v1/payouts/%72un", READ, { marketplace: "US", asOf: "2026-06-01" })).status).toBe(403);
+    expect(await head(server.baseUrl)).toBe(before);
+    expect((await call("POST", "/v1/%65vents", INGEST, sneaky)).status).toBe(200);
   });
 });

@@ -88,7 +88,7 @@ describe("ledger CLI", () => {
   });
 
   it("payouts run answers with what it issued", () => {
-    const result = ledger(["payouts", "run", "--marketplace", "US", "--as-of", "2026-06-01"], path.join(dir, "replay-data"));
+    const result = ledger(["payouts", "run", "--marketplace", "US", "--as-of", "2026-06-01", "--project"], path.join(dir, "replay-data"));
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ asOfPosition: 4, issued: [] });
   });

@@ -94,3 +94,25 @@ describe("endDueCampaigns with LEDGER_CAMPAIGN_END_GRACE=PT2H, after campaign ma
     expect((await get(server.baseUrl, "/v1/campaigns/G-1/budget")).body.ended).toBe(true);
   });
 });
+
+describe("a campaign whose id cannot form an event id", () => {
+  let server: E2eServer;
+  beforeAll(async () => {
+    server = await startE2eServer();
+    // "summer sale" is a valid campaign id (printable text) but `campaign-ended:summer sale` is not an event id.
+    const answer = await postEvents(server.baseUrl, [{ ...campaign("summer sale", "2026-03-01T00:00:00Z"), id: "cc-summer-sale" }, campaign("C-OK", "2026-03-01T00:00:00Z")]);
+    expect(answer.status).toBe(200);
+    await waitForProjections(server.baseUrl);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it("is skipped (and logged) without holding the other due campaigns back", async () => {
+    const afterGrace = Date.parse("2026-03-02T00:00:00Z");
+    expect(await endDueCampaigns(server.ledger, afterGrace)).toBe(1);
+    await waitForProjections(server.baseUrl);
+    expect((await get(server.baseUrl, "/v1/campaigns/C-OK/budget")).body.ended).toBe(true);
+    expect((await get(server.baseUrl, "/v1/campaigns/summer%20sale/budget")).body.ended).toBe(false);
+  });
+});

@@ -15,7 +15,7 @@ import { openSqliteSnapshotStore, type SnapshotStore } from "../../infra/engineS
 import { validateBatch } from "../../domain/events/validate.ts";
 import { BATCH_EVENTS_MAX } from "../../domain/events/limits.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../../projections/projection.ts";
-import { activeVersion, Projector } from "../../projections/projector.ts";
+import { activeVersion, ensureVersionsTable, Projector } from "../../projections/projector.ts";
 import { ProjectionRunner } from "../../projections/runner.ts";
 import { DEFINITIONS } from "../../services/ledger.ts";
 import { PG_URL, dropSchema, randomSchema } from "./pgTest.ts";
@@ -186,7 +186,10 @@ export async function prefixes(dbs: Dbs): Promise<Record<ProjectionName, string>
 
 export async function checkpoints(dbs: Dbs): Promise<Record<ProjectionName, number>> {
   const out = {} as Record<ProjectionName, number>;
-  for (const name of PROJECTION_NAMES) out[name] = (await activeVersion(dbs[name], name))?.position ?? 0;
+  for (const name of PROJECTION_NAMES) {
+    await ensureVersionsTable(dbs[name]); // a projection no projector opened yet is at 0
+    out[name] = (await activeVersion(dbs[name], name))?.position ?? 0;
+  }
   return out;
 }
 

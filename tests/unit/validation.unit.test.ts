@@ -311,3 +311,15 @@ describe("canonical content (SPEC §2 idempotency: same type, schemaVersion, ins
     for (const other of [later, pricier, more, sns]) expect(canonicalContent(only(other))).not.toBe(ref);
   });
 });
+
+describe("canonical content compares instants inside the data by instant", () => {
+  it("orderedAt written with Z or with -08:00 for the same instant is the same content", () => {
+    const base = { type: "ShipmentRecorded" as const, schemaVersion: 1, occurredAtMs: 0 };
+    const line = { asin: "A1", category: "toys", quantity: 1, unitPrice: "1.00" };
+    const a = canonicalContent({ ...base, data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T18:00:00Z", lines: [line] } });
+    const b = canonicalContent({ ...base, data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T10:00:00-08:00", lines: [line] } });
+    const c = canonicalContent({ ...base, data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T10:00:01-08:00", lines: [line] } });
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+});
