@@ -139,7 +139,7 @@ export function payableOn(month: string): string {
 
 /** The earliest earning month whose payable date is after `date` (used for nextPayableOn). */
 export function nextPayableOn(date: string): string {
-  // payableOn(month) grows with month; start two months back and walk forward.
+  // payableOn(month) grows with month and lies 1-3 months after it: start four months back, walk forward.
   let month = DateTime.fromISO(date, { zone: "UTC" }).minus({ months: 4 }).startOf("month");
   for (let i = 0; i < 8; i += 1) {
     const candidate = payableOn(month.toFormat("yyyy-MM"));

@@ -109,11 +109,14 @@ export function openSqliteSnapshotStore(file: string, options: { shipmentCacheMa
   });
   const saveAll = db.transaction((group: string, ruleVersion: number, state: EngineState) => {
     const { shipments, ...rest } = state;
-    if (shipments instanceof DiskShipmentMap) shipments.flush();
-    else for (const [id, shipment] of shipments as Map<string, ShipmentState>) db.prepare(
-      `INSERT INTO engine_shipments (grp, rule_version, shipment_id, state) VALUES (?, ?, ?, ?)
-       ON CONFLICT (grp, rule_version, shipment_id) DO UPDATE SET state = excluded.state`,
-    ).run(group, ruleVersion, id, JSON.stringify(shipment));
+    if (shipments instanceof DiskShipmentMap) {
+      shipments.flush();
+    } else {
+      // A state that kept its shipments in memory (a Map): write them all through a disk map.
+      const disk = new DiskShipmentMap(db, group, ruleVersion, cacheMax);
+      for (const [id, shipment] of shipments as Map<string, ShipmentState>) disk.set(id, shipment);
+      disk.flush();
+    }
     upsert.run(group, ruleVersion, state.position, serialize(rest));
   });
   return {

@@ -62,12 +62,14 @@ export function applySafely(state: EngineState, rules: RuleVersion, event: Store
 export class ProjectionRunner {
   private readonly lanes: Lane[] = [];
   private subscription: Subscription | null = null;
-  private readonly batchSize: number;
+  private failed = false;
+  /** Batch size of catchUp(); start() uses the live batch size unless one is configured. */
+  private readonly catchUpBatchSize: number;
   private readonly snapshotEveryEvents: number;
   private lastPosition_ = 0;
 
   constructor(private readonly options: RunnerOptions) {
-    this.batchSize = options.batchSize ?? RUNNER_BATCH_DEFAULT;
+    this.catchUpBatchSize = options.batchSize ?? RUNNER_BATCH_DEFAULT;
     this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
     if (options.projectors.length === 0) throw new Error("runner: no projectors");
   }
@@ -110,8 +112,6 @@ export class ProjectionRunner {
     }
   }
 
-  private failed = false;
-
   private async applyBatchOnce(events: StoredEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
     for (const lane of this.lanes) {
@@ -145,7 +145,7 @@ export class ProjectionRunner {
     if (this.lanes.length === 0) await this.prepare();
     const head = await this.options.store.head();
     while (this.lastPosition_ < head) {
-      const events = await this.options.store.readForward(this.lastPosition_, this.batchSize);
+      const events = await this.options.store.readForward(this.lastPosition_, this.catchUpBatchSize);
       if (events.length === 0) break;
       await this.applyBatch(events);
     }
