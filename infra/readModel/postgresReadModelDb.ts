@@ -43,40 +43,29 @@ export async function openPostgresReadModelDb(options: { connectionString: strin
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 4, options: `-c search_path=${options.schema}` });
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   const base = txOver(pool);
+  /** fn on one pooled connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
+  const inTransaction = async <T>(begin: string, fn: (tx: ReadModelTx) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query(begin);
+      const result = await fn(txOver(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     dialect: "postgres",
     ...base,
     async exec(sql) {
       await pool.query(sql);
     },
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const result = await fn(txOver(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    async snapshot(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        const result = await fn(txOver(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => inTransaction("BEGIN", fn),
+    snapshot: (fn) => inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn),
     async close() {
       await pool.end();
     },
