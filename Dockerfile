@@ -25,6 +25,8 @@ COPY services ./services
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
+# A V8 old-space cap makes the heap collect earlier instead of growing lazily (README, Benchmark).
+ENV NODE_OPTIONS=--max-old-space-size=256
 EXPOSE 8080
 ENTRYPOINT ["npx", "tsx", "services/cli.ts"]
 CMD ["serve"]

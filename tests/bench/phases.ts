@@ -1,5 +1,6 @@
 // The benchmark's phases. Each runs in its own child process (bench.ts spawns them) so its peak
 // RSS is its own; each can also be run alone, e.g. under `node --cpu-prof` (see bench.ts).
+import { buildApp } from "../../services/http/app.ts";
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
@@ -39,19 +40,9 @@ async function openLedger(dir: string): Promise<Ledger> {
   return Ledger.open(config, pino({ level: "warn" }, pino.destination(2)));
 }
 
-/**
- * The HTTP app, if services/http/app.ts exists (imported by a computed path so the benchmark
- * still type-checks and runs while the API is being written).
- */
+/** The HTTP app (services/http/app.ts). */
 async function loadBuildApp(): Promise<((ledger: Ledger) => Promise<{ listen(o: { port: number; host: string }): Promise<string>; close(): Promise<unknown> }>) | null> {
-  const modulePath = "../../services/http/app.ts";
-  try {
-    const mod = (await import(modulePath)) as { buildApp?: unknown };
-    return typeof mod.buildApp === "function" ? (mod.buildApp as never) : null;
-  } catch (error) {
-    process.stderr.write(`  (HTTP app not available: ${(error as Error).message.split("\n")[0]})\n`);
-    return null;
-  }
+  return buildApp as never;
 }
 
 // --- baseline: raw better-sqlite3 ------------------------------------------------------------------
