@@ -38,6 +38,28 @@ export async function creatorAnomalies(db: ReadModelTx, p: string, creatorId: st
   return rows.map((r) => ({ position: int(r.position), eventId: r.event_id, code: r.code, message: r.message }));
 }
 
+export const ANOMALIES_PAGE_MAX = 1_000;
+
+/** Every anomaly (with or without a creator) after a (position, idx) cursor, in order. */
+export async function anomaliesAfter(db: ReadModelTx, p: string, after: { position: number; idx: number }, limit: number) {
+  const rows = await db.query<{ position: unknown; idx: unknown; event_id: string; event_type: string; code: string; message: string; creator_id: string | null; campaign_id: string | null }>(
+    `SELECT position, idx, event_id, event_type, code, message, creator_id, campaign_id FROM ${p}anomalies
+     WHERE position > ? OR (position = ? AND idx > ?) ORDER BY position, idx LIMIT ?`,
+    [after.position, after.position, after.idx, limit],
+  );
+  const anomalies = rows.map((r) => ({
+    position: int(r.position),
+    eventId: r.event_id,
+    eventType: r.event_type,
+    code: r.code,
+    message: r.message,
+    creatorId: r.creator_id,
+    campaignId: r.campaign_id,
+  }));
+  const last = rows[rows.length - 1];
+  return { anomalies, nextAfter: rows.length === limit && last ? `${int(last.position)}.${int(last.idx)}` : null };
+}
+
 export async function earningsOf(db: ReadModelTx, p: string, creatorId: string) {
   const totals = await db.query<BucketRow & { marketplace: MarketplaceCode }>(`SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ? ORDER BY marketplace`, [creatorId]);
   const months = await db.query<BucketRow & { marketplace: MarketplaceCode; month: string }>(

@@ -6,7 +6,7 @@ import { checkReportRange, parseLocalDate } from "../../domain/calendar.ts";
 import { MARKETPLACE_CODES } from "../../domain/marketplaces.ts";
 import { refId } from "../../domain/events/schemas.ts";
 import { budgetOf } from "../../projections/budget/budgetQueries.ts";
-import { creatorAnomalies, creatorExists, earningsOf, LEDGER_PAGE_MAX, ledgerOf } from "../../projections/earnings/earningsQueries.ts";
+import { anomaliesAfter, ANOMALIES_PAGE_MAX, creatorAnomalies, creatorExists, earningsOf, LEDGER_PAGE_MAX, ledgerOf } from "../../projections/earnings/earningsQueries.ts";
 import { payoutOf } from "../../projections/payout/payoutQueries.ts";
 import { reportOf } from "../../projections/report/reportQueries.ts";
 import { ingestBatch, parseNdjson } from "../ingest.ts";
@@ -37,9 +37,22 @@ const campaignParams = z.strictObject({ campaignId: refId });
 const localDate = z.string().refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD in the years 1970-2999");
 const reportQuery = z.strictObject({ from: localDate, to: localDate, campaignId: refId.optional(), format: z.enum(["json", "csv"]).optional() });
 const payoutQuery = z.strictObject({ asOf: localDate });
+/** A paging cursor: a position (skip all of it) or `position.seq` (resume inside it), from nextAfter. */
+const cursor = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter");
+
+function parseCursor(text: string | undefined): { position: number; seq: number } {
+  if (text === undefined) return { position: 0, seq: -1 };
+  const [position = "0", seq] = text.split(".");
+  return { position: Number(position), seq: seq === undefined ? Number.MAX_SAFE_INTEGER : Number(seq) };
+}
+
 const ledgerQuery = z.strictObject({
-  after: z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter").optional(),
+  after: cursor.optional(),
   limit: z.coerce.number().int().min(1).max(LEDGER_PAGE_MAX).optional(),
+});
+const anomaliesQuery = z.strictObject({
+  after: cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(ANOMALIES_PAGE_MAX).optional(),
 });
 const payoutRunBody = z.strictObject({ marketplace: z.enum(MARKETPLACE_CODES), asOf: localDate });
 
@@ -146,9 +159,7 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
   app.get("/v1/creators/:creatorId/ledger", async (request) => {
     const { creatorId } = parse(creatorParams, request.params, "path");
     const query = parse(ledgerQuery, request.query, "query");
-    // `after=P` skips every entry of position P; `after=P.S` (nextAfter) resumes inside position P.
-    const [position = "0", seq] = (query.after ?? "0").split(".");
-    const after = { position: Number(position), seq: query.after === undefined ? -1 : seq === undefined ? Number.MAX_SAFE_INTEGER : Number(seq) };
+    const after = parseCursor(query.after);
     return ledger.reads.earnings.read(async (tx, a) => {
       if (!(await creatorExists(tx, a.prefix, creatorId))) throw notFound(`creator ${creatorId}`);
       return { creatorId, asOfPosition: a.position, ...(await ledgerOf(tx, a.prefix, creatorId, after, query.limit ?? 100)) };
@@ -191,6 +202,14 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     // A creator with only tax info or a payment method so far is known to the payout projection alone.
     if (lines.length === 0 && !(await creatorKnown(creatorId))) throw notFound(`creator ${creatorId}`);
     return { creatorId, asOf, asOfPosition: position, marketplaces: lines.map((l) => l.body) };
+  });
+
+  // Every anomaly, also those no creator owns (a click on an unknown tracking id), for finance.
+  // Paged like the ledger: `after=P` skips position P, `after=P.I` (nextAfter) resumes inside it.
+  app.get("/v1/anomalies", async (request) => {
+    const query = parse(anomaliesQuery, request.query, "query");
+    const after = parseCursor(query.after);
+    return ledger.reads.earnings.read(async (tx, a) => ({ asOfPosition: a.position, ...(await anomaliesAfter(tx, a.prefix, { position: after.position, idx: after.seq }, query.limit ?? 100)) }));
   });
 
   app.get("/v1/health", async () => {

@@ -72,6 +72,13 @@ export function openApiDocument() {
           responses: { 200: { description: "payouts issued" }, 400: { description: "invalid", content: json(error) }, 503: { description: "payout projection not caught up", content: json(error) } },
         },
       },
+      "/v1/anomalies": {
+        get: {
+          summary: "Every anomaly, also those without a creator, in position order",
+          parameters: [{ name: "after", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 1000 } }],
+          responses: { 200: { description: "anomalies and nextAfter" }, 400: { description: "invalid", content: json(error) } },
+        },
+      },
       "/v1/health": { get: { responses: { 200: { description: "store head and projection lag" } } } },
     },
     components: {
