@@ -22,7 +22,7 @@ import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts
 import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
 import { generateWorkload, mulberry32, type RawWireEvent } from "../../services/workload.ts";
-import { catchUp, checkpoints, closeDbs, exportAll, openDbs, tempDir } from "../support/projectionHarness.ts";
+import { catchUp, checkpoints, closeDbs, expectSameExports, openDbs, tempDir } from "../support/projectionHarness.ts";
 import { startProjectors, startServer, type LedgerChild, type ServerChild } from "../support/serverChild.ts";
 
 const SEED = Number(process.env.CRASH_SEED ?? 7007);
@@ -297,18 +297,7 @@ describe("crash under load", () => {
       expect(await checkpoints(crashed)).toEqual(Object.fromEntries(PROJECTION_NAMES.map((n) => [n, head])));
       const runner = await catchUp(store, clean, { batchSize: 2_000 });
       await runner.stop();
-      const expected = await exportAll(clean);
-      const actual = await exportAll(crashed);
-      for (const name of PROJECTION_NAMES) {
-        expect(actual[name].rows, name).toBe(expected[name].rows);
-        if (actual[name].hash !== expected[name].hash) {
-          const a = actual[name].text.split("\n");
-          const e = expected[name].text.split("\n");
-          const at = a.findIndex((line, k) => line !== e[k]);
-          expect(a[at], `${name}: first differing line ${at}`).toBe(e[at]);
-        }
-        expect(actual[name].hash, name).toBe(expected[name].hash);
-      }
+      await expectSameExports(crashed, clean);
     } finally {
       await closeDbs(crashed);
       await closeDbs(clean);

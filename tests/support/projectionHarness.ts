@@ -261,6 +261,23 @@ export async function exportAll(dbs: Dbs): Promise<Record<ProjectionName, Projec
   return out;
 }
 
+/** Asserts two sets of read models export identically; on a mismatch, names the first differing line. */
+export async function expectSameExports(actualDbs: Dbs, expectedDbs: Dbs): Promise<void> {
+  const { expect } = await import("vitest"); // lazily: child processes import this harness outside vitest
+  const expected = await exportAll(expectedDbs);
+  const actual = await exportAll(actualDbs);
+  for (const name of PROJECTION_NAMES) {
+    expect(actual[name].rows, name).toBe(expected[name].rows);
+    if (actual[name].hash !== expected[name].hash) {
+      const a = actual[name].text.split("\n");
+      const e = expected[name].text.split("\n");
+      const at = a.findIndex((line, k) => line !== e[k]);
+      expect(a[at], `${name}: first differing line ${at}`).toBe(e[at]);
+    }
+    expect(actual[name].hash, name).toBe(expected[name].hash);
+  }
+}
+
 export async function exportHashes(dbs: Dbs): Promise<Record<ProjectionName, string>> {
   const all = await exportAll(dbs);
   return Object.fromEntries(PROJECTION_NAMES.map((n) => [n, all[n].hash])) as Record<ProjectionName, string>;
