@@ -8,9 +8,8 @@
 import { DateTime } from "luxon";
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
 import { formatMinor } from "../domain/money.ts";
-import { validateBatch } from "../domain/events/validate.ts";
-import { ConflictError } from "../infra/eventStore/port.ts";
 import { payoutsOfMarketplace } from "../projections/payout/payoutQueries.ts";
+import { ingestBatch } from "./ingest.ts";
 import type { Ledger } from "./ledger.ts";
 
 export const PAYOUT_CATCH_UP_TIMEOUT_MS = 30_000;
@@ -43,18 +42,14 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
     const payoutId = `payout:${line.creatorId}:${marketplace}:${asOf}`;
     const amount = formatMinor(line.payableMinor, market.minorDigits);
     const raw = { id: payoutId, type: "PayoutIssued", schemaVersion: 1, occurredAt, data: { payoutId, creatorId: line.creatorId, marketplace, amount } };
-    const validation = validateBatch([raw]);
-    if (!validation.ok) {
-      skipped.push({ creatorId: line.creatorId, reason: validation.problems.map((p) => `${p.path} ${p.message}`).join("; ") });
-      continue;
-    }
-    try {
-      const result = await ledger.store.append(validation.events);
-      lastPosition = Math.max(lastPosition, result.outcomes[0]!.position);
-      if (result.appended === 1) issued.push({ payoutId, creatorId: line.creatorId, amount });
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+    const result = await ingestBatch(ledger.store, [raw]);
+    if (result.kind === "invalid") {
+      skipped.push({ creatorId: line.creatorId, reason: result.problems.map((p) => `${p.path} ${p.message}`).join("; ") });
+    } else if (result.kind === "conflict") {
       skipped.push({ creatorId: line.creatorId, reason: `${payoutId} was already issued with another amount` });
+    } else {
+      lastPosition = Math.max(lastPosition, result.lastPosition);
+      if (result.appended === 1) issued.push({ payoutId, creatorId: line.creatorId, amount });
     }
   }
   if (skipped.length > 0) ledger.log.warn({ marketplace, asOf, skipped }, "payout run skipped creators");

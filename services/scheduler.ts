@@ -1,9 +1,8 @@
 // Campaign-end scheduler (SPEC §3 CampaignEnded): appends `campaign-ended:{campaignId}` with
 // occurredAt = endsAt once endsAt + grace has passed. The event is the same whoever writes it, so
 // two schedulers (or campaign management) racing produce one stored event and duplicates.
-import { validateBatch } from "../domain/events/validate.ts";
-import { ConflictError } from "../infra/eventStore/port.ts";
 import { campaignsDueToEnd } from "../projections/budget/budgetQueries.ts";
+import { ingestBatch } from "./ingest.ts";
 import type { Ledger } from "./ledger.ts";
 
 export const SCHEDULER_CAMPAIGNS_PER_TICK_MAX = 1_000;
@@ -23,17 +22,10 @@ export async function endDueCampaigns(ledger: Ledger, nowMs: number): Promise<nu
   const due = await campaignsDueToEnd(ledger.reads.budget.db, read.prefix, nowMs - ledger.config.campaignEndGraceMs, SCHEDULER_CAMPAIGNS_PER_TICK_MAX);
   let appended = 0;
   for (const campaign of due) {
-    const validation = validateBatch([campaignEndedEvent(campaign.campaign_id, campaign.ends_at)]);
-    if (!validation.ok) {
-      ledger.log.error({ campaignId: campaign.campaign_id, problems: validation.problems }, "scheduler: cannot end this campaign (its id cannot form an event id)");
-      continue;
-    }
-    try {
-      appended += (await ledger.store.append(validation.events)).appended;
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      ledger.log.error({ campaignId: campaign.campaign_id, err: error.message }, "scheduler: another CampaignEnded with this id is stored; skipped");
-    }
+    const result = await ingestBatch(ledger.store, [campaignEndedEvent(campaign.campaign_id, campaign.ends_at)]);
+    if (result.kind === "appended") appended += result.appended;
+    else if (result.kind === "invalid") ledger.log.error({ campaignId: campaign.campaign_id, problems: result.problems }, "scheduler: cannot end this campaign (its id cannot form an event id)");
+    else ledger.log.error({ campaignId: campaign.campaign_id, err: result.message }, "scheduler: another CampaignEnded with this id is stored; skipped");
   }
   if (appended > 0) ledger.log.info({ appended }, "scheduler: campaigns ended");
   return appended;

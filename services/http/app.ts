@@ -212,17 +212,21 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     return ledger.reads.earnings.read(async (tx, a) => ({ asOfPosition: a.position, ...(await anomaliesAfter(tx, a.prefix, { position: after.position, idx: after.seq }, query.limit ?? 100)) }));
   });
 
-  app.get("/v1/health", async () => {
+  /** Store head and projection lag, also set on the Prometheus gauges. */
+  async function healthWithGauges() {
     const health = await ledger.health();
     metrics.head.set(health.head);
     for (const p of health.projections) metrics.lag.set({ projection: p.name }, p.lag);
+    return health;
+  }
+
+  app.get("/v1/health", async () => {
+    const health = await healthWithGauges();
     return { status: "ok", store: { head: health.head }, projections: health.projections };
   });
 
   app.get("/metrics", async (_request: FastifyRequest, reply: FastifyReply) => {
-    const health = await ledger.health();
-    metrics.head.set(health.head);
-    for (const p of health.projections) metrics.lag.set({ projection: p.name }, p.lag);
+    await healthWithGauges();
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
