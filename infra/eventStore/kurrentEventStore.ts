@@ -43,6 +43,7 @@ import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
 import {
+  checkReadLimit,
   ConflictError,
   READ_PAGE_MAX,
   WrongExpectedRevisionError,
@@ -96,9 +97,6 @@ export interface KurrentEventStoreOptions {
   logStream?: string;
 }
 
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
-}
 
 function toStored(resolved: ResolvedEvent): StoredEvent {
   const e = resolved.event;
@@ -275,7 +273,7 @@ export class KurrentEventStore implements EventStore {
   }
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    checkLimit(limit);
+    checkReadLimit(limit);
     if (!Number.isInteger(afterPosition) || afterPosition < 0) throw new RangeError("afterPosition must be an integer ≥ 0");
     if (limit === 0) return [];
     return this.readLog(afterPosition, limit);
@@ -296,7 +294,7 @@ export class KurrentEventStore implements EventStore {
   }
 
   async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
-    checkLimit(limit);
+    checkReadLimit(limit);
     if (limit === 0) return [];
     // Bring the index up to what other processes wrote, then read the stream's positions from the log.
     const positions = await this.exclusive(async () => {

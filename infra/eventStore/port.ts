@@ -14,6 +14,11 @@ import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 
 export const READ_PAGE_MAX = 10_000;
 
+/** Every adapter's read limit check (readForward, readStream). */
+export function checkReadLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
+}
+
 export interface AppendOptions {
   expectedRevisions?: Readonly<Record<string, number>>;
 }

@@ -14,6 +14,7 @@ import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
+  checkReadLimit,
   ConflictError,
   READ_PAGE_MAX,
   WrongExpectedRevisionError,
@@ -64,9 +65,6 @@ function toStored(row: Row): StoredEvent {
   };
 }
 
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
-}
 
 export class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
@@ -201,13 +199,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    checkLimit(limit);
+    checkReadLimit(limit);
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [afterPosition, limit]);
     return rows.map(toStored);
   }
 
   async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
-    checkLimit(limit);
+    checkReadLimit(limit);
     const { rows } = await this.pool.query<Row>(
       `SELECT ${COLUMNS} FROM ${this.s}.events WHERE stream_id = $1 AND stream_revision > $2 ORDER BY stream_revision LIMIT $3`,
       [streamId, afterRevision, limit],

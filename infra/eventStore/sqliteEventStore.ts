@@ -26,6 +26,7 @@ import { streamIdOf } from "../../domain/events/streams.ts";
 import { storedCanonicalContent } from "./contentHash.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
+  checkReadLimit,
   ConflictError,
   READ_PAGE_MAX,
   WrongExpectedRevisionError,
@@ -97,9 +98,6 @@ function toStored(row: Row): StoredEvent {
   };
 }
 
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
-}
 
 export class SqliteEventStore implements EventStore {
   readonly kind = "sqlite";
@@ -280,12 +278,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    checkLimit(limit);
+    checkReadLimit(limit);
     return this.stmt.forward.all(afterPosition, limit).map(toStored);
   }
 
   async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
-    checkLimit(limit);
+    checkReadLimit(limit);
     return this.stmt.stream.all(streamId, afterRevision, limit).map(toStored);
   }
 
