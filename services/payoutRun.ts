@@ -1,18 +1,33 @@
 // POST /v1/payouts/run (SPEC §5): one PayoutIssued per creator whose status is `ready`, only once
-// the payout projection has caught up with the store, never twice for one creator and date.
+// the payout projection has caught up with the store, never twice for one balance.
+//
+// Why a payout is decided against the store, not only against the read model: two processes
+// (the API beside a projector process, or `ledger payouts run`) may run at once, for the same date
+// or different ones. Each creator's payouts in a marketplace form one stream
+// (payoutStreamId); a run reads that stream's revision, checks that the payout projection has
+// applied every event of it, decides from the projection, and appends with that expected revision.
+// If another run paid meanwhile, the store refuses the append (nothing is written) and this run
+// waits for the projection to apply the other payout, then decides again: the creator is paid once.
+//
 // The event is deterministic (id payout:{creatorId}:{marketplace}:{asOf}, occurredAt = start of
-// asOf in the marketplace zone), so two racing runs write identical events: the second is a
-// duplicate, never a second payout. Each creator is appended on its own, so one creator whose id
-// cannot form an event id (or whose payout another run issued with another amount) is reported
-// and skipped instead of blocking everyone after it.
+// asOf in the marketplace zone), so a retried request writes an identical event. A second payout
+// for the same creator and date (the first one failed, or new earnings became payable) gets the
+// suffix :2, :3, … Each creator is appended on its own, so one that cannot be paid (an id that cannot
+// form an event id) is reported and skipped instead of blocking everyone after it.
 import { DateTime } from "luxon";
+import { assertNever } from "../domain/assert.ts";
+import { payoutStreamId } from "../domain/events/streams.ts";
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
 import { formatMinor } from "../domain/money.ts";
-import { payoutsOfMarketplace } from "../projections/payout/payoutQueries.ts";
+import { READ_PAGE_MAX } from "../infra/eventStore/port.ts";
+import type { StoredEvent } from "../domain/events/envelope.ts";
+import { payoutsOfMarketplace, type PayoutLine } from "../projections/payout/payoutQueries.ts";
 import { ingestBatch } from "./ingest.ts";
 import type { Ledger } from "./ledger.ts";
 
 export const PAYOUT_CATCH_UP_TIMEOUT_MS = 30_000;
+/** Passes over the creators whose payout stream moved under this run before it gives up on them. */
+export const PAYOUT_DECIDE_ROUNDS_MAX = 10;
 
 /** A run that cannot be done as asked (an asOf in the future): a 400, nothing issued. */
 export class PayoutRunRefused extends Error {}
@@ -20,38 +35,107 @@ export class PayoutRunRefused extends Error {}
 let running: Promise<unknown> = Promise.resolve();
 
 export async function runPayouts(ledger: Ledger, marketplace: MarketplaceCode, asOf: string, nowMs: number = Date.now()) {
-  // Runs in this process take turns; runs in other processes are made safe by the ids.
+  // Runs in this process take turns (no wasted conflicts); runs in other processes are made safe by
+  // the expected revision of each creator's payout stream.
   const turn = running.then(() => runPayoutsNow(ledger, marketplace, asOf, nowMs));
   running = turn.catch(() => undefined);
   return turn;
 }
 
+/** Every event of a stream (a creator's payouts in one marketplace: a few a year). */
+async function readWholeStream(ledger: Ledger, streamId: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for (;;) {
+    const page = await ledger.store.readStream(streamId, events.length - 1, READ_PAGE_MAX);
+    events.push(...page);
+    if (page.length < READ_PAGE_MAX) return events;
+  }
+}
+
+/** The first of payout:{c}:{m}:{asOf}, …:2, …:3 that this creator's payout stream does not hold yet. */
+function nextPayoutId(base: string, stream: readonly StoredEvent[]): string {
+  const taken = new Set(stream.map((e) => (e.data as { payoutId: string }).payoutId));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n += 1) if (!taken.has(`${base}:${n}`)) return `${base}:${n}`;
+}
+
+type Decision =
+  | { kind: "issued"; payoutId: string; amount: string; position: number }
+  | { kind: "already"; position: number }
+  | { kind: "again" }
+  | { kind: "skipped"; reason: string };
+
 async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf: string, nowMs: number) {
   const market = ledger.rules.marketplaces[marketplace];
   const today = DateTime.fromMillis(nowMs, { zone: market.zone }).toISODate()!;
   if (asOf > today) throw new PayoutRunRefused(`asOf ${asOf} is after today (${today} in ${market.zone}): nothing can be paid ahead of time`);
-  const head = await ledger.store.head();
-  await ledger.waitFor(["payout"], head, PAYOUT_CATCH_UP_TIMEOUT_MS);
-  const read = await ledger.reads.payout.active();
-  const lines = (await payoutsOfMarketplace(ledger.reads.payout.db, read.prefix, marketplace, asOf, ledger.rules)).filter((l) => l.status === "ready");
   const occurredAt = DateTime.fromISO(asOf, { zone: market.zone }).startOf("day").toISO()!;
   const issued: { payoutId: string; creatorId: string; amount: string }[] = [];
   const skipped: { creatorId: string; reason: string }[] = [];
-  let lastPosition = head;
-  for (const line of lines) {
-    const payoutId = `payout:${line.creatorId}:${marketplace}:${asOf}`;
-    const amount = formatMinor(line.payableMinor, market.minorDigits);
-    const raw = { id: payoutId, type: "PayoutIssued", schemaVersion: 1, occurredAt, data: { payoutId, creatorId: line.creatorId, marketplace, amount } };
-    const result = await ingestBatch(ledger.store, [raw]);
-    if (result.kind === "invalid") {
-      skipped.push({ creatorId: line.creatorId, reason: result.problems.map((p) => `${p.path} ${p.message}`).join("; ") });
-    } else if (result.kind === "conflict") {
-      skipped.push({ creatorId: line.creatorId, reason: `${payoutId} was already issued with another amount` });
-    } else {
-      lastPosition = Math.max(lastPosition, result.lastPosition);
-      if (result.appended === 1) issued.push({ payoutId, creatorId: line.creatorId, amount });
+  let lastPosition = await ledger.store.head();
+  /** null: every creator of the marketplace; else only these (their payout stream moved under us). */
+  let only: Set<string> | null = null;
+
+  for (let round = 0; round < PAYOUT_DECIDE_ROUNDS_MAX && (only === null || only.size > 0); round += 1) {
+    const head = await ledger.store.head();
+    await ledger.waitFor(["payout"], head, PAYOUT_CATCH_UP_TIMEOUT_MS);
+    const { lines, position } = await ledger.reads.payout.read(async (tx, a) => ({
+      lines: await payoutsOfMarketplace(tx, a.prefix, marketplace, asOf, ledger.rules),
+      position: a.position,
+    }));
+    const again = new Set<string>();
+    for (const line of lines) {
+      if (line.status !== "ready" || (only !== null && !only.has(line.creatorId))) continue;
+      const decision = await decide(ledger, line, asOf, occurredAt, position);
+      switch (decision.kind) {
+        case "issued":
+          issued.push({ payoutId: decision.payoutId, creatorId: line.creatorId, amount: decision.amount });
+          lastPosition = Math.max(lastPosition, decision.position);
+          break;
+        case "already":
+          lastPosition = Math.max(lastPosition, decision.position);
+          break;
+        case "again":
+          again.add(line.creatorId);
+          break;
+        case "skipped":
+          skipped.push({ creatorId: line.creatorId, reason: decision.reason });
+          break;
+        default:
+          assertNever(decision, "payout decision");
+      }
     }
+    only = again;
+  }
+  for (const creatorId of only ?? []) {
+    skipped.push({ creatorId, reason: `its payouts kept changing under this run (${PAYOUT_DECIDE_ROUNDS_MAX} attempts); run again` });
   }
   if (skipped.length > 0) ledger.log.warn({ marketplace, asOf, skipped }, "payout run skipped creators");
   return skipped.length > 0 ? { asOfPosition: lastPosition, issued, skipped } : { asOfPosition: lastPosition, issued };
+}
+
+/** Pays one ready creator against the revision of its payout stream the projection has applied. */
+async function decide(ledger: Ledger, line: PayoutLine, asOf: string, occurredAt: string, projectedPosition: number): Promise<Decision> {
+  const streamId = payoutStreamId(line.creatorId, line.marketplace);
+  const stream = await readWholeStream(ledger, streamId);
+  const last = stream[stream.length - 1];
+  // A payout the projection has not applied yet: the balance read from it is stale.
+  if (last && last.position > projectedPosition) return { kind: "again" };
+  const payoutId = nextPayoutId(`payout:${line.creatorId}:${line.marketplace}:${asOf}`, stream);
+  const amount = formatMinor(line.payableMinor, ledger.rules.marketplaces[line.marketplace].minorDigits);
+  const raw = { id: payoutId, type: "PayoutIssued", schemaVersion: 1, occurredAt, data: { payoutId, creatorId: line.creatorId, marketplace: line.marketplace, amount } };
+  const result = await ingestBatch(ledger.store, [raw], { expectedRevisions: { [streamId]: last ? last.streamRevision : -1 } });
+  switch (result.kind) {
+    case "appended":
+      // A duplicate: this very payout is stored already (a legacy store's payout outside the stream).
+      return result.appended === 1 ? { kind: "issued", payoutId, amount, position: result.lastPosition } : { kind: "already", position: result.lastPosition };
+    case "stale":
+      return { kind: "again" };
+    case "invalid":
+      return { kind: "skipped", reason: result.problems.map((p) => `${p.path} ${p.message}`).join("; ") };
+    case "conflict":
+      return { kind: "skipped", reason: `${payoutId} was already issued with another amount` };
+    default:
+      return assertNever(result, "ingest result");
+  }
 }

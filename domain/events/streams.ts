@@ -1,6 +1,15 @@
 // Which stream an event belongs to (SPEC §2: the store adds streamId and streamRevision).
 import type { EventType } from "./schemas.ts";
 
+/**
+ * The stream of one creator's payouts in one marketplace. A payout run appends with the revision
+ * of this stream it decided on (optimistic concurrency), so two runs in different processes
+ * cannot both pay the same balance (services/payoutRun.ts).
+ */
+export function payoutStreamId(creatorId: string, marketplace: string): string {
+  return `payouts-${creatorId}-${marketplace}`;
+}
+
 export function streamIdOf(type: EventType, data: unknown): string {
   const d = data as Record<string, string>;
   switch (type) {
@@ -19,7 +28,8 @@ export function streamIdOf(type: EventType, data: unknown): string {
     case "StrikeIssued":
     case "TaxInfoSubmitted":
     case "PaymentMethodChanged":
-    case "PayoutIssued":
       return `creator-${d.creatorId}`;
+    case "PayoutIssued":
+      return payoutStreamId(d.creatorId!, d.marketplace!);
   }
 }

@@ -1,0 +1,11 @@
+// Assertions that crash on a broken invariant instead of carrying on (TIGER_STYLE).
+
+/** The default branch of an exhaustive switch: adding a case fails to compile until it is handled. */
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+/** Throws when an invariant does not hold; the message says which. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
