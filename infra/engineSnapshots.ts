@@ -6,12 +6,21 @@
 //    through a bounded cache (DiskShipmentMap);
 //  - everything else (campaigns, acceptances, budgets, strikes, pending bonuses: bounded by the
 //    program's size, not the log's) as one structured-clone blob.
-// A saved state is a cache, never the truth: it is used only when its position is at or before
-// every checkpoint it feeds; otherwise the engine starts fresh and replays from position 0.
-import Database from "better-sqlite3";
+// A saved state is a cache, never the truth: it is used only when it was saved from the same store
+// (store id), in this code's state format, at a position at or before every checkpoint it feeds;
+// otherwise the engine starts fresh and replays from position 0. A damaged file is deleted and
+// made anew (sqliteCacheFile.ts).
+import type Database from "better-sqlite3";
 import { deserialize, serialize } from "node:v8";
 import type { EngineState, ShipmentMap, ShipmentState } from "../domain/engine/state.ts";
 import { emptyState } from "../domain/engine/state.ts";
+import { openCacheFile, type CacheFileLog } from "./sqliteCacheFile.ts";
+
+/**
+ * The layout of a saved state: raise it with every change of EngineState or ShipmentState (and of
+ * the tables below). A file saved in another format is emptied on open.
+ */
+export const SNAPSHOT_FORMAT = 2;
 
 /** Shipments kept in memory beyond the ones changed since the last save. */
 export const SHIPMENT_CACHE_MAX = 5_000;
@@ -86,19 +95,28 @@ export class DiskShipmentMap implements ShipmentMap {
   }
 }
 
-export function openSqliteSnapshotStore(file: string, options: { shipmentCacheMax?: number } = {}): SnapshotStore {
+export interface SnapshotStoreOptions {
+  /** The event store the states are folded from: states saved from another store are not used. */
+  storeId: string;
+  shipmentCacheMax?: number;
+  log?: CacheFileLog;
+}
+
+export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOptions): SnapshotStore {
   const cacheMax = options.shipmentCacheMax ?? SHIPMENT_CACHE_MAX;
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("busy_timeout = 5000"); // projector processes share this file, each under its own group
+  // Projector processes share this file, each under its own group (busy timeout set on open).
+  const db = openCacheFile(file, "engine snapshot file", options.log);
   db.pragma("synchronous = NORMAL"); // a cache: losing the last save only means replaying further
+  if (Number(db.pragma("user_version", { simple: true })) !== SNAPSHOT_FORMAT) {
+    db.exec(`BEGIN IMMEDIATE; DROP TABLE IF EXISTS engine_snapshots; DROP TABLE IF EXISTS engine_shipments; PRAGMA user_version = ${SNAPSHOT_FORMAT}; COMMIT`);
+  }
   db.exec(`CREATE TABLE IF NOT EXISTS engine_snapshots (grp TEXT NOT NULL, rule_version INTEGER NOT NULL, position INTEGER NOT NULL,
-      state BLOB NOT NULL, PRIMARY KEY (grp, rule_version));
+      store_id TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (grp, rule_version));
     CREATE TABLE IF NOT EXISTS engine_shipments (grp TEXT NOT NULL, rule_version INTEGER NOT NULL, shipment_id TEXT NOT NULL,
       state TEXT NOT NULL, PRIMARY KEY (grp, rule_version, shipment_id));`);
-  const select = db.prepare("SELECT position, state FROM engine_snapshots WHERE grp = ? AND rule_version = ?");
-  const upsert = db.prepare(`INSERT INTO engine_snapshots (grp, rule_version, position, state) VALUES (?, ?, ?, ?)
-    ON CONFLICT (grp, rule_version) DO UPDATE SET position = excluded.position, state = excluded.state`);
+  const select = db.prepare("SELECT position, state FROM engine_snapshots WHERE grp = ? AND rule_version = ? AND store_id = ?");
+  const upsert = db.prepare(`INSERT INTO engine_snapshots (grp, rule_version, position, store_id, state) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (grp, rule_version) DO UPDATE SET position = excluded.position, store_id = excluded.store_id, state = excluded.state`);
   const forget = db.transaction((group: string, ruleVersion: number) => {
     db.prepare("DELETE FROM engine_snapshots WHERE grp = ? AND rule_version = ?").run(group, ruleVersion);
     db.prepare("DELETE FROM engine_shipments WHERE grp = ? AND rule_version = ?").run(group, ruleVersion);
@@ -117,11 +135,11 @@ export function openSqliteSnapshotStore(file: string, options: { shipmentCacheMa
       for (const [id, shipment] of shipments as Map<string, ShipmentState>) disk.set(id, shipment);
       disk.flush();
     }
-    upsert.run(group, ruleVersion, state.position, serialize(rest));
+    upsert.run(group, ruleVersion, state.position, options.storeId, serialize(rest));
   });
   return {
     async load(group, ruleVersion) {
-      const row = select.get(group, ruleVersion) as { position: number; state: Buffer } | undefined;
+      const row = select.get(group, ruleVersion, options.storeId) as { position: number; state: Buffer } | undefined;
       if (!row) return null;
       const rest = deserialize(row.state) as Omit<EngineState, "shipments">;
       if (rest.position !== row.position) throw new Error(`engine snapshot ${group}: position ${row.position} does not match its state (${rest.position})`);

@@ -9,6 +9,11 @@ export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
 export interface ProjectionDefinition {
   name: ProjectionName;
+  /**
+   * The layout of the tables below; raise it with every change of `schema` or of what `apply`
+   * writes. A version built with another layout is dropped and rebuilt from the store on open.
+   */
+  format: number;
   /** DDL of one version's tables; every table name starts with `prefix`. */
   schema(prefix: string): string;
   /** Folds a batch of outcomes (ascending positions) into the tables under `prefix`. */

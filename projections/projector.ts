@@ -1,8 +1,15 @@
 // A projector: one version of one projection in a read-model database, with its checkpoint in the
 // same transaction as its writes (a restart resumes exactly where the last commit ended).
-import type { Outcome } from "../domain/engine/outcome.ts";
+//
+// The checkpoint names the store it came from (the store's id) and the id of the event at its
+// position, so a read model is never served or extended over a store that is not the one it was
+// built from: a store rolled back behind the checkpoint, replaced by another one, or rewritten
+// (verifyStore below).
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { int } from "../infra/readModel/port.ts";
+import type { EventStore } from "../infra/eventStore/port.ts";
+import type { Outcome } from "../domain/engine/outcome.ts";
+import { DEFINITIONS } from "./definitions.ts";
 import { tablePrefix, type ProjectionDefinition, type ProjectionName } from "./projection.ts";
 
 export type VersionStatus = "active" | "building" | "retired";
@@ -11,24 +18,65 @@ export interface VersionInfo {
   name: ProjectionName;
   version: number;
   ruleVersion: number;
+  /** The table layout (ProjectionDefinition.format) this version was built with. */
+  format: number;
   position: number;
+  /** Id of the event at `position` (null at 0). */
+  eventId: string | null;
+  /** The store the version was built from (null until a projector first opens it over a store). */
+  storeId: string | null;
   status: VersionStatus;
+  createdAt: string;
 }
 
-const META_DDL = `CREATE TABLE IF NOT EXISTS projection_versions (name TEXT NOT NULL, version INTEGER NOT NULL, rule_version INTEGER NOT NULL,
-  position BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, PRIMARY KEY (name, version))`;
+const META_DDL = `CREATE TABLE IF NOT EXISTS projections (name TEXT NOT NULL, version INTEGER NOT NULL, rule_version INTEGER NOT NULL,
+  format INTEGER NOT NULL, position BIGINT NOT NULL DEFAULT 0, event_id TEXT, store_id TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (name, version))`;
 
-/** Creates the versions table (once per database, before anything reads it). */
+/** The meta table of the first releases (no format, no store identity): its versions are rebuilt. */
+const LEGACY_META_TABLE = "projection_versions";
+
+/**
+ * Creates the versions table (once per database, before anything reads it). Versions recorded in
+ * the first releases' table have no store identity and an older layout: their tables are dropped
+ * and the projections rebuild from the store (read models are caches of the store).
+ */
 export async function ensureVersionsTable(db: ReadModelDb): Promise<void> {
   await db.exec(META_DDL);
+  let legacy: { name: ProjectionName; version: unknown }[];
+  try {
+    legacy = await db.query(`SELECT name, version FROM ${LEGACY_META_TABLE}`);
+  } catch {
+    return; // no legacy table
+  }
+  await db.transaction(async (tx) => {
+    for (const row of legacy) {
+      const definition = DEFINITIONS[row.name];
+      if (!definition) continue;
+      for (const table of Object.keys(definition.tables)) await tx.run(`DROP TABLE IF EXISTS ${tablePrefix(row.name, int(row.version))}${table}`);
+    }
+    await tx.run(`DROP TABLE ${LEGACY_META_TABLE}`);
+  });
 }
 
+type VersionRow = { version: unknown; rule_version: unknown; format: unknown; position: unknown; event_id: string | null; store_id: string | null; status: VersionStatus; created_at: string };
+
 export async function listVersions(db: ReadModelTx, name: ProjectionName): Promise<VersionInfo[]> {
-  const rows = await db.query<{ version: unknown; rule_version: unknown; position: unknown; status: VersionStatus }>(
-    "SELECT version, rule_version, position, status FROM projection_versions WHERE name = ? ORDER BY version",
+  const rows = await db.query<VersionRow>(
+    "SELECT version, rule_version, format, position, event_id, store_id, status, created_at FROM projections WHERE name = ? ORDER BY version",
     [name],
   );
-  return rows.map((r) => ({ name, version: int(r.version), ruleVersion: int(r.rule_version), position: int(r.position), status: r.status }));
+  return rows.map((r) => ({
+    name,
+    version: int(r.version),
+    ruleVersion: int(r.rule_version),
+    format: int(r.format),
+    position: int(r.position),
+    eventId: r.event_id,
+    storeId: r.store_id,
+    status: r.status,
+    createdAt: r.created_at,
+  }));
 }
 
 export async function activeVersion(db: ReadModelTx, name: ProjectionName): Promise<VersionInfo | null> {
@@ -41,8 +89,22 @@ export class CheckpointMovedError extends Error {
   }
 }
 
+/** The read model does not come from this store (or this store lost events it was built from). */
+export class StoreMismatchError extends Error {
+  readonly code = "store_mismatch";
+}
+
+/** What to do when a read model does not match the store: refuse to go on, or drop and rebuild it. */
+export type MismatchPolicy = "refuse" | "rebuild";
+
+export interface ProjectorLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
 export class Projector {
   private position_ = 0;
+  private storeId_: string | null = null;
 
   private constructor(
     readonly db: ReadModelDb,
@@ -66,55 +128,113 @@ export class Projector {
 
   /**
    * Opens (creating if needed) one version. Without `version`, the active one; when the
-   * projection has no version yet, version 1 at `ruleVersion` becomes active.
+   * projection has no version yet, version 1 at `ruleVersion` becomes active. A version built with
+   * another table layout (an older release) is dropped and starts again from position 0.
    */
-  static async open(db: ReadModelDb, definition: ProjectionDefinition, options: { ruleVersion: number; version?: number; status?: VersionStatus }): Promise<Projector> {
-    await ensureVersionsTable(db);
+  static async open(
+    db: ReadModelDb,
+    definition: ProjectionDefinition,
+    options: { ruleVersion: number; version?: number; status?: VersionStatus; log?: ProjectorLog },
+  ): Promise<Projector> {
+    await db.exec(META_DDL);
     const versions = await listVersions(db, definition.name);
     let info = options.version === undefined ? versions.find((v) => v.status === "active") : versions.find((v) => v.version === options.version);
     if (!info) {
       const version = options.version ?? 1;
       const status = options.status ?? (versions.some((v) => v.status === "active") ? "building" : "active");
-      await db.run("INSERT INTO projection_versions (name, version, rule_version, position, status) VALUES (?, ?, ?, 0, ?)", [definition.name, version, options.ruleVersion, status]);
-      info = { name: definition.name, version, ruleVersion: options.ruleVersion, position: 0, status };
+      const createdAt = new Date().toISOString();
+      await db.run("INSERT INTO projections (name, version, rule_version, format, position, status, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)", [
+        definition.name, version, options.ruleVersion, definition.format, status, createdAt,
+      ]);
+      info = { name: definition.name, version, ruleVersion: options.ruleVersion, format: definition.format, position: 0, eventId: null, storeId: null, status, createdAt };
     }
     const projector = new Projector(db, definition, info.version, info.ruleVersion);
-    await db.exec(definition.schema(projector.prefix));
     projector.position_ = info.position;
+    projector.storeId_ = info.storeId;
+    if (info.format !== definition.format) {
+      options.log?.warn({ projection: definition.name, version: info.version, format: info.format, expected: definition.format }, "read model has an older table layout; rebuilding it from the store");
+      await projector.reset();
+    }
+    await db.exec(definition.schema(projector.prefix));
     return projector;
   }
 
-  /** Applies the outcomes of events up to `lastPosition` (some events have none for this projection). */
-  async apply(outcomes: readonly Outcome[], lastPosition: number): Promise<void> {
-    if (lastPosition <= this.position_) return;
+  /**
+   * Checks that this version was built from `store` as it is now: the same store id, a position
+   * the store has, and the same event at that position. A mismatch refuses (StoreMismatchError), or
+   * with the `rebuild` policy drops the version's tables so it rebuilds from position 0.
+   */
+  async verifyStore(store: EventStore, policy: MismatchPolicy, log?: ProjectorLog): Promise<void> {
+    const problem = await this.mismatchWith(store);
+    if (problem === null) {
+      if (this.storeId_ === null) await this.adopt(store.storeId);
+      return;
+    }
+    const where = `${this.name} v${this.version}`;
+    if (policy === "refuse") {
+      throw new StoreMismatchError(
+        `read model ${where} does not match the event store: ${problem}. Restore the store it was built from, or start with ` +
+          "LEDGER_ON_STORE_MISMATCH=rebuild to drop the read models and rebuild them from this store.",
+      );
+    }
+    log?.warn({ projection: this.name, version: this.version, problem }, "read model does not match the event store; rebuilding it (LEDGER_ON_STORE_MISMATCH=rebuild)");
+    await this.reset();
+    await this.adopt(store.storeId);
+  }
+
+  private async mismatchWith(store: EventStore): Promise<string | null> {
+    if (this.position_ === 0) return null; // nothing from any store yet
+    if (this.storeId_ !== null && this.storeId_ !== store.storeId) return `it was built from store ${this.storeId_}, this is store ${store.storeId}`;
+    const head = await store.head();
+    if (head < this.position_) return `it has applied events up to position ${this.position_} but the store ends at position ${head} (rolled back or replaced?)`;
+    const [event] = await store.readForward(this.position_ - 1, 1);
+    const versions = await listVersions(this.db, this.name);
+    const expectedId = versions.find((v) => v.version === this.version)?.eventId ?? null;
+    if (expectedId !== null && event?.id !== expectedId) return `the event at position ${this.position_} is '${event?.id}', the read model applied '${expectedId}' there`;
+    return null;
+  }
+
+  private async adopt(storeId: string): Promise<void> {
+    await this.db.run("UPDATE projections SET store_id = ? WHERE name = ? AND version = ?", [storeId, this.name, this.version]);
+    this.storeId_ = storeId;
+  }
+
+  /** Applies the outcomes of events up to `last` (some events have none for this projection). */
+  async apply(outcomes: readonly Outcome[], last: { position: number; eventId: string }): Promise<void> {
+    if (last.position <= this.position_) return;
     const fresh = outcomes.filter((o) => o.position > this.position_);
     await this.db.transaction(async (tx) => {
       await this.definition.apply(tx, this.prefix, fresh);
       // The checkpoint moves only from where this projector left it: if another process projected
       // this version meanwhile, nothing commits and this projector stops (never counts twice).
-      const moved = await tx.run("UPDATE projection_versions SET position = ? WHERE name = ? AND version = ? AND position = ?", [lastPosition, this.name, this.version, this.position_]);
+      const moved = await tx.run("UPDATE projections SET position = ?, event_id = ? WHERE name = ? AND version = ? AND position = ?", [
+        last.position, last.eventId, this.name, this.version, this.position_,
+      ]);
       if (moved !== 1) throw new CheckpointMovedError(this.name, this.version, this.position_);
     });
-    this.position_ = lastPosition;
+    this.position_ = last.position;
   }
 
   /** Drops this version's tables and resets its checkpoint (a rebuild from position 0). */
   async reset(): Promise<void> {
     await this.db.transaction(async (tx) => {
       for (const table of Object.keys(this.definition.tables)) await tx.run(`DROP TABLE IF EXISTS ${this.prefix}${table}`);
-      await tx.run("UPDATE projection_versions SET position = 0 WHERE name = ? AND version = ?", [this.name, this.version]);
+      await tx.run("UPDATE projections SET position = 0, event_id = NULL, store_id = NULL, format = ? WHERE name = ? AND version = ?", [
+        this.definition.format, this.name, this.version,
+      ]);
     });
     await this.db.exec(this.definition.schema(this.prefix));
     this.position_ = 0;
+    this.storeId_ = null;
   }
 }
 
 /** Makes `version` the active one and retires the previous active version, atomically (SPEC §6). */
 export async function promote(db: ReadModelDb, name: ProjectionName, version: number): Promise<void> {
   await db.transaction(async (tx) => {
-    const rows = await tx.query<{ version: unknown }>("SELECT version FROM projection_versions WHERE name = ? AND version = ?", [name, version]);
+    const rows = await tx.query<{ version: unknown }>("SELECT version FROM projections WHERE name = ? AND version = ?", [name, version]);
     if (rows.length === 0) throw new Error(`${name} has no version ${version}`);
-    await tx.run("UPDATE projection_versions SET status = 'retired' WHERE name = ? AND status = 'active'", [name]);
-    await tx.run("UPDATE projection_versions SET status = 'active' WHERE name = ? AND version = ?", [name, version]);
+    await tx.run("UPDATE projections SET status = 'retired' WHERE name = ? AND status = 'active'", [name]);
+    await tx.run("UPDATE projections SET status = 'active' WHERE name = ? AND version = ?", [name, version]);
   });
 }

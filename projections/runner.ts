@@ -10,7 +10,7 @@ import type { StoredEvent } from "../domain/events/envelope.ts";
 import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
 import type { EventStore, Subscription } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
-import type { Projector } from "./projector.ts";
+import { StoreMismatchError, type Projector } from "./projector.ts";
 
 export interface RunnerLog {
   info(obj: object, msg?: string): void;
@@ -113,7 +113,8 @@ export class ProjectionRunner {
   }
 
   private async applyBatchOnce(events: StoredEvent[]): Promise<void> {
-    const last = events[events.length - 1]!.position;
+    const lastEvent = events[events.length - 1]!;
+    const last = lastEvent.position;
     for (const lane of this.lanes) {
       const outcomes: Outcome[] = [];
       for (const event of events) {
@@ -121,7 +122,7 @@ export class ProjectionRunner {
         outcomes.push(applySafely(lane.state, lane.rules, event));
       }
       for (const projector of lane.projectors) {
-        await projector.apply(outcomes, last);
+        await projector.apply(outcomes, { position: last, eventId: lastEvent.id });
         await new Promise((resolve) => setImmediate(resolve)); // let requests in between projectors
       }
       lane.eventsSinceSnapshot += outcomes.length;
@@ -144,6 +145,7 @@ export class ProjectionRunner {
   async catchUp(): Promise<number> {
     if (this.lanes.length === 0) await this.prepare();
     const head = await this.options.store.head();
+    if (head < this.lastPosition_) throw new StoreMismatchError(`the event store ends at position ${head}, behind the read models at ${this.lastPosition_} (rolled back or replaced?)`);
     while (this.lastPosition_ < head) {
       const events = await this.options.store.readForward(this.lastPosition_, this.catchUpBatchSize);
       if (events.length === 0) break;

@@ -5,13 +5,12 @@ import cliProgress from "cli-progress";
 import fs from "node:fs";
 import path from "node:path";
 import { formatMinor } from "../domain/money.ts";
-import { openSqliteSnapshotStore } from "../infra/engineSnapshots.ts";
 import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
 import { loadConfig, parseProjectorList } from "./config.ts";
 import { ingestFile } from "./ingestFile.ts";
-import { Ledger, openProjectionDb } from "./ledger.ts";
+import { Ledger, openProjectionDb, openSnapshots } from "./ledger.ts";
 import { createLogger } from "./logger.ts";
 import { runPayouts } from "./payoutRun.ts";
 import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
@@ -127,7 +126,7 @@ program
     const bar = progressBar(`replay ${name}`);
     bar.start(head, 0, { rate: 0 });
     const started = Date.now();
-    const snapshots = openSqliteSnapshotStore(path.join(config.dataDir, "engine-snapshots.db"));
+    const snapshots = openSnapshots(config, ledger.store, ledger.log);
     const projector = await rebuild(ledger.store, db, name, {
       snapshots,
       version: opts.version,

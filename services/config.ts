@@ -2,6 +2,7 @@
 import { Duration } from "luxon";
 import path from "node:path";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import type { MismatchPolicy } from "../projections/projector.ts";
 import type { KafkaSettings } from "./kafkaIngestor.ts";
 
 export interface LedgerConfig {
@@ -29,6 +30,8 @@ export interface LedgerConfig {
   tokens: string;
   /** Start without tokens outside demo mode only when this is set (LEDGER_ALLOW_OPEN=1). */
   allowOpen: boolean;
+  /** Read models that do not match the event store (rolled back, replaced): refuse to start, or rebuild them. */
+  onStoreMismatch: MismatchPolicy;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -41,6 +44,12 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
   return n;
+}
+
+function mismatchPolicy(value: string | undefined): MismatchPolicy {
+  if (value === undefined || value === "" || value === "refuse") return "refuse";
+  if (value === "rebuild") return "rebuild";
+  throw new Error(`LEDGER_ON_STORE_MISMATCH must be refuse or rebuild, got '${value}'`);
 }
 
 export function parseProjectorList(value: string | undefined): ProjectionName[] {
@@ -91,5 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     logLevel: env.LEDGER_LOG_LEVEL || "info",
     tokens: env.LEDGER_TOKENS || "",
     allowOpen: flag(env.LEDGER_ALLOW_OPEN, false),
+    onStoreMismatch: mismatchPolicy(env.LEDGER_ON_STORE_MISMATCH),
   };
 }

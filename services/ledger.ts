@@ -9,30 +9,44 @@ import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { openSqliteReadModelDb } from "../infra/readModel/sqliteReadModelDb.ts";
-import { budgetProjection } from "../projections/budget/budgetProjection.ts";
-import { earningsProjection } from "../projections/earnings/earningsProjection.ts";
-import { payoutProjection } from "../projections/payout/payoutProjection.ts";
-import { PROJECTION_NAMES, tablePrefix, type ProjectionDefinition, type ProjectionName } from "../projections/projection.ts";
-import { activeVersion, Projector } from "../projections/projector.ts";
-import { reportProjection } from "../projections/report/reportProjection.ts";
+import { lockPostgresProjection, lockSqliteProjection, type ProjectorLock } from "../infra/projectorLock.ts";
+import { DEFINITIONS } from "../projections/definitions.ts";
+import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
+import { activeVersion, ensureVersionsTable, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { LedgerConfig } from "./config.ts";
 
-export const DEFINITIONS: Record<ProjectionName, ProjectionDefinition> = {
-  earnings: earningsProjection,
-  budget: budgetProjection,
-  report: reportProjection,
-  payout: payoutProjection,
-};
-
-/** Opens the database of one projection: its own SQLite file, or the shared PostgreSQL schema. */
-export async function openProjectionDb(config: LedgerConfig, name: ProjectionName): Promise<ReadModelDb> {
+/**
+ * Opens the database of one projection: its own SQLite file, or the shared PostgreSQL schema.
+ * `writer`: this process projects into it (a read-only file then fails here, at start).
+ */
+export async function openProjectionDb(config: LedgerConfig, name: ProjectionName, options: { writer?: boolean; log?: Logger } = {}): Promise<ReadModelDb> {
   if (config.readModels.kind === "sqlite") {
     fs.mkdirSync(config.readModels.dir, { recursive: true });
-    return openSqliteReadModelDb(path.join(config.readModels.dir, `${name}.db`));
+    return openSqliteReadModelDb(path.join(config.readModels.dir, `${name}.db`), options);
   }
   const { openPostgresReadModelDb } = await import("../infra/readModel/postgresReadModelDb.ts");
   return openPostgresReadModelDb(config.readModels);
+}
+
+/** Takes the lock of each projection this process projects (infra/projectorLock.ts); all or none. */
+async function lockProjections(config: LedgerConfig, names: readonly ProjectionName[]): Promise<ProjectorLock[]> {
+  const locks: ProjectorLock[] = [];
+  try {
+    for (const name of names) {
+      const readModels = config.readModels;
+      locks.push(readModels.kind === "sqlite" ? lockSqliteProjection(readModels.dir, name) : await lockPostgresProjection(readModels.connectionString, readModels.schema, name));
+    }
+    return locks;
+  } catch (error) {
+    for (const lock of locks) await lock.release();
+    throw error;
+  }
+}
+
+/** The engine snapshot file of a data directory (a cache: see infra/engineSnapshots.ts). */
+export function openSnapshots(config: LedgerConfig, store: EventStore, log: Logger): SnapshotStore {
+  return openSqliteSnapshotStore(path.join(config.dataDir, "engine-snapshots.db"), { storeId: store.storeId, log });
 }
 
 export interface ActiveVersion {
@@ -56,12 +70,21 @@ async function activeIn(tx: ReadModelTx, name: ProjectionName): Promise<ActiveVe
   return { prefix: tablePrefix(name, info.version), position: info.position, version: info.version, ruleVersion: info.ruleVersion };
 }
 
+function readSide(db: ReadModelDb, name: ProjectionName): ReadSide {
+  return {
+    db,
+    active: () => activeIn(db, name),
+    read: (fn) => db.snapshot(async (tx) => fn(tx, await activeIn(tx, name))),
+  };
+}
+
 const PROMOTION_CHECK_MS = 2_000;
 
 export class Ledger {
   runner: ProjectionRunner | null = null;
   private snapshots: SnapshotStore | null = null;
   private writers: ReadModelDb[] = [];
+  private locks: ProjectorLock[] = [];
 
   private constructor(
     readonly config: LedgerConfig,
@@ -75,15 +98,20 @@ export class Ledger {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const store = await openEventStore(config.store);
     const reads = {} as Record<ProjectionName, ReadSide>;
-    for (const name of PROJECTION_NAMES) {
-      const db = await openProjectionDb(config, name);
-      // Make sure an active version exists so reads never race the first projector start.
-      await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion });
-      reads[name] = {
-        db,
-        active: () => activeIn(db, name),
-        read: (fn) => db.snapshot(async (tx) => fn(tx, await activeIn(tx, name))),
-      };
+    try {
+      for (const name of PROJECTION_NAMES) {
+        const db = await openProjectionDb(config, name, { log });
+        reads[name] = readSide(db, name);
+        await ensureVersionsTable(db);
+        // Make sure an active version exists so reads never race the first projector start, and
+        // that it was built from this store as it is now (never serve events the store lost).
+        const active = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
+        await active.verifyStore(store, config.onStoreMismatch, log);
+      }
+    } catch (error) {
+      for (const side of Object.values(reads)) await side.db.close();
+      await store.close();
+      throw error;
     }
     return new Ledger(config, store, reads, ruleVersion(config.ruleVersion), log);
   }
@@ -98,6 +126,8 @@ export class Ledger {
    */
   async startProjectors(names: readonly ProjectionName[] = this.config.projectors): Promise<ProjectionRunner | null> {
     if (names.length === 0) return null;
+    // Refused at start when another process projects one of these (never on a first write).
+    this.locks = await lockProjections(this.config, names);
     const runner = await this.startRunner(names);
     this.watch = setInterval(() => void this.followPromotions(names), PROMOTION_CHECK_MS);
     this.watch.unref();
@@ -143,11 +173,13 @@ export class Ledger {
   private async startRunner(names: readonly ProjectionName[]): Promise<ProjectionRunner> {
     const projectors: Projector[] = [];
     for (const name of names) {
-      const db = await openProjectionDb(this.config, name);
+      const db = await openProjectionDb(this.config, name, { writer: true, log: this.log });
       this.writers.push(db);
-      projectors.push(await Projector.open(db, DEFINITIONS[name], { ruleVersion: this.config.ruleVersion }));
+      const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: this.config.ruleVersion, log: this.log });
+      await projector.verifyStore(this.store, this.config.onStoreMismatch, this.log);
+      projectors.push(projector);
     }
-    this.snapshots = openSqliteSnapshotStore(path.join(this.config.dataDir, "engine-snapshots.db"));
+    this.snapshots = openSnapshots(this.config, this.store, this.log);
     const group = [...names].sort().join("+");
     const runner = new ProjectionRunner({ store: this.store, projectors, group, snapshots: this.snapshots, log: this.log, onFailure: (e) => this.onProjectorFailure(e) });
     this.runner = runner;
@@ -182,6 +214,8 @@ export class Ledger {
     if (this.watch) clearInterval(this.watch);
     await this.runner?.stop();
     await this.closeWriters();
+    for (const lock of this.locks) await lock.release();
+    this.locks = [];
     for (const name of PROJECTION_NAMES) await this.reads[name].db.close();
     await this.store.close();
   }

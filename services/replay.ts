@@ -7,7 +7,7 @@ import { activeVersion, ensureVersionsTable, listVersions, promote, Projector } 
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
-import { DEFINITIONS } from "./ledger.ts";
+import { DEFINITIONS } from "../projections/definitions.ts";
 
 const CATCH_UP_ROUNDS_MAX = 10;
 
@@ -29,6 +29,7 @@ export async function rebuild(store: EventStore, db: ReadModelDb, name: Projecti
   if (existing?.status === "active") throw new Error(`${name} v${version} is the active version; rebuild into a new version`);
   const projector = await Projector.open(db, DEFINITIONS[name], { version, ruleVersion: options.ruleVersion, status: "building" });
   await projector.reset();
+  await projector.verifyStore(store, "refuse"); // at position 0: records which store it is built from
   const head = await store.head();
   const group = `rebuild:${name}:v${version}`;
   const runner = new ProjectionRunner({

@@ -2,6 +2,7 @@
 // the projectors in this process (LEDGER_PROJECTORS) and the campaign-end scheduler.
 import { canonicalContent } from "../domain/events/canonical.ts";
 import { validateBatch } from "../domain/events/validate.ts";
+import type { FastifyInstance } from "fastify";
 import type { LedgerConfig } from "./config.ts";
 import { buildApp } from "./http/app.ts";
 import { ingestBatch } from "./ingest.ts";
@@ -18,6 +19,9 @@ async function holdsDemoData(ledger: Ledger): Promise<boolean> {
   return first.id === demo.events[0]!.id && canonicalContent(first) === canonicalContent(demo.events[0]!);
 }
 
+/** How long a shutdown may wait for requests in flight and the ledger to close. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 export async function serve(config: LedgerConfig) {
   const log = createLogger(config.logLevel);
   const ledger = await Ledger.open(config, log);
@@ -32,13 +36,34 @@ export async function serve(config: LedgerConfig) {
     await ledger.close();
     throw new Error("refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open; only the demo data set runs open by default");
   }
+  let app: FastifyInstance | null = null;
+  let stopScheduler: () => void = () => undefined;
+  let stopping = false;
+  /** Stops taking requests, lets those in flight finish, closes the ledger, exits with `code`. */
+  const shutdown = async (reason: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, "shutting down");
+    setTimeout(() => process.exit(code), SHUTDOWN_TIMEOUT_MS).unref();
+    stopScheduler();
+    await app?.close();
+    await ledger.close().catch((error: Error) => log.error({ err: error.message }, "closing the ledger failed"));
+    process.exit(code);
+  };
+  // Crash-only projectors: a supervisor restarts the process, which resumes from the checkpoints;
+  // requests in flight are answered first.
   ledger.onProjectorFailure = (error) => {
     log.fatal({ err: error.message }, "a projector stopped; exiting so the supervisor restarts from the checkpoints");
-    process.exit(1);
+    void shutdown("projector failure", 1);
   };
-  await ledger.startProjectors();
-  const stopScheduler = config.scheduler ? startScheduler(ledger) : () => undefined;
-  const app = await buildApp(ledger);
+  try {
+    await ledger.startProjectors(); // refused here when another process projects the same read models
+  } catch (error) {
+    await ledger.close();
+    throw error;
+  }
+  if (config.scheduler) stopScheduler = startScheduler(ledger);
+  app = await buildApp(ledger);
   const address = await app.listen({ port: config.port, host: config.host });
   log.info({ address, dataDir: config.dataDir, projectors: config.projectors }, "ledger listening");
   const url = address.replace("[::1]", "localhost");
@@ -49,13 +74,6 @@ export async function serve(config: LedgerConfig) {
       `  curl -s ${url}/v1/creators/cr-00000/earnings\n` +
       `  curl -s '${url}/v1/creators/cr-00000/report?from=2025-09-01&to=2025-11-29&format=csv'\n\n`,
   );
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, "shutting down");
-    stopScheduler();
-    await app.close();
-    await ledger.close();
-    process.exit(0);
-  };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   return { app, ledger, url, stop: () => shutdown("stop") };

@@ -24,7 +24,7 @@
 //  - subscribe is a KurrentDB catch-up subscription on the log stream from the checkpoint: it reads
 //    history, then follows live by push (no polling), and hands the handler batches in position order.
 //  - recordedAt is KurrentDB's own commit timestamp of the event (`created`).
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   BACKWARDS,
   END,
@@ -167,7 +167,29 @@ export class KurrentEventStore implements EventStore {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  storeId = "";
+
   private constructor(private readonly client: EventStoreDBClient, private readonly log: string) {}
+
+  /** The store's id: the one event of the stream `{log}-store`, written by the first open. */
+  private async readOrCreateStoreId(): Promise<string> {
+    const metaStream = `${this.log}-store`;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        for await (const resolved of this.client.readStream(metaStream, { fromRevision: START, maxCount: 1 })) {
+          return (resolved.event!.data as { storeId: string }).storeId;
+        }
+      } catch (error) {
+        if (!(error instanceof StreamNotFoundError)) throw error;
+      }
+      try {
+        await this.client.appendToStream(metaStream, [jsonEvent({ type: "StoreCreated", data: { storeId: randomUUID() } })], { expectedRevision: NO_STREAM });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error; // another process created it: read that one
+      }
+    }
+    throw new Error(`${metaStream}: could not read or create the store id`);
+  }
 
   static async open(options: KurrentEventStoreOptions): Promise<KurrentEventStore> {
     const log = options.logStream ?? LOG_STREAM;
@@ -175,6 +197,7 @@ export class KurrentEventStore implements EventStore {
     const client = EventStoreDBClient.connectionString(options.connectionString);
     const store = new KurrentEventStore(client, log);
     try {
+      store.storeId = await store.readOrCreateStoreId();
       await store.exclusive(() => store.catchUp());
     } catch (error) {
       await client.dispose();

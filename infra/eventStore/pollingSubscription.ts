@@ -7,8 +7,14 @@ import { READ_PAGE_MAX, type SubscribeOptions, type Subscription } from "./port.
 export const SUBSCRIBE_BATCH_DEFAULT = 1_000;
 export const SUBSCRIBE_IDLE_MS_DEFAULT = 20;
 
+/** The store ends before a position it already delivered: it was rolled back or replaced. */
+export class StoreBehindError extends Error {
+  readonly code = "store_mismatch";
+}
+
 export function pollingSubscription(
   readForward: (afterPosition: number, limit: number) => Promise<StoredEvent[]>,
+  head: () => Promise<number>,
   afterPosition: number,
   handler: (events: StoredEvent[]) => Promise<void>,
   options: SubscribeOptions = {},
@@ -29,6 +35,10 @@ export function pollingSubscription(
       const page = await readForward(position, batchSize);
       if (stopped) return;
       if (page.length === 0) {
+        // Caught up: a store that now ends before what was delivered lost events (rolled back or
+        // replaced); stop rather than wait forever for positions that were handed out already.
+        const storeHead = await head();
+        if (storeHead < position) throw new StoreBehindError(`the event store ends at position ${storeHead}, behind position ${position} already delivered (rolled back or replaced?)`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, idleMs);
           wake = () => {
@@ -67,10 +77,13 @@ export function pollingSubscription(
 export class PollingSubscriptions {
   private readonly live = new Set<Subscription>();
 
-  constructor(private readonly readForward: (afterPosition: number, limit: number) => Promise<StoredEvent[]>) {}
+  constructor(
+    private readonly readForward: (afterPosition: number, limit: number) => Promise<StoredEvent[]>,
+    private readonly head: () => Promise<number>,
+  ) {}
 
   subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {
-    const subscription = pollingSubscription(this.readForward, afterPosition, handler, options);
+    const subscription = pollingSubscription(this.readForward, this.head, afterPosition, handler, options);
     this.live.add(subscription);
     void subscription.done.then(() => this.live.delete(subscription));
     return subscription;

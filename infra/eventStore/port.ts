@@ -10,6 +10,8 @@
 //    (-1 = the stream must not exist); a mismatch refuses the whole batch (WrongExpectedRevision).
 //  - readForward returns events with position > afterPosition, ascending, at most `limit`.
 //  - An acknowledged append is durable (survives SIGKILL of the process).
+//  - storeId is a random id made when the store is created, the same on every open: read models
+//    keep it with their checkpoints, so another store is never mistaken for theirs.
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 
 export const READ_PAGE_MAX = 10_000;
@@ -68,6 +70,8 @@ export interface SubscribeOptions {
 
 export interface EventStore {
   readonly kind: string;
+  /** Made once, when the store is created (see the contract above). */
+  readonly storeId: string;
   append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult>;
   readForward(afterPosition: number, limit: number): Promise<StoredEvent[]>;
   readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]>;

@@ -7,6 +7,7 @@
 // The row lock serializes writers until commit, and PostgreSQL makes a transaction visible before
 // it releases its locks, so when position p is visible every position < p is too. Cost: appends
 // are serialized (one WAL flush each); batches amortize it.
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
@@ -68,10 +69,13 @@ function toStored(row: Row): StoredEvent {
 
 export class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
-  private readonly subscriptions = new PollingSubscriptions((after, limit) => this.readForward(after, limit));
+  private readonly subscriptions = new PollingSubscriptions(
+    (after, limit) => this.readForward(after, limit),
+    () => this.head(),
+  );
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool, private readonly s: string) {}
+  private constructor(private readonly pool: pg.Pool, private readonly s: string, readonly storeId: string) {}
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const schema = options.schema ?? "ledger";
@@ -102,12 +106,15 @@ export class PostgresEventStore implements EventStore {
           position  bigint  NOT NULL
         );
         INSERT INTO ${s}.head (position) VALUES (0) ON CONFLICT DO NOTHING;
+        CREATE TABLE IF NOT EXISTS ${s}.store_meta (key text PRIMARY KEY, value text NOT NULL);
       `);
+      await pool.query(`INSERT INTO ${s}.store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT DO NOTHING`, [randomUUID()]);
+      const id = await pool.query<{ value: string }>(`SELECT value FROM ${s}.store_meta WHERE key = 'store_id'`);
+      return new PostgresEventStore(pool, s, id.rows[0]!.value);
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresEventStore(pool, s);
   }
 
   async append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult> {

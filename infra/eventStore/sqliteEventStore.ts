@@ -20,6 +20,7 @@
 //    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
 //    reads any more).
 import Database from "better-sqlite3";
+import { randomUUID } from "node:crypto";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS events (
   recorded_at     TEXT    NOT NULL      -- commit time, ISO UTC
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON events (stream_id, stream_revision);
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 interface Row {
@@ -101,12 +103,16 @@ function toStored(row: Row): StoredEvent {
 
 export class SqliteEventStore implements EventStore {
   readonly kind = "sqlite";
+  readonly storeId: string;
   private readonly db: Database.Database;
   private readonly stmt;
   private queue: Pending[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly subscriptions = new PollingSubscriptions((after, limit) => this.readForward(after, limit));
+  private readonly subscriptions = new PollingSubscriptions(
+    (after, limit) => this.readForward(after, limit),
+    () => this.head(),
+  );
   /** Stream → its last committed revision (-1: no such stream); valid for `dataVersion` only. */
   private readonly revisions = new Map<string, number>();
   private dataVersion: number | undefined;
@@ -118,6 +124,8 @@ export class SqliteEventStore implements EventStore {
     // Another process (CLI ingest next to the server) may hold the write lock briefly.
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
+    this.storeId = this.db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'store_id'").pluck().get()!;
     this.stmt = {
       head: this.db.prepare<[], { head: number | null }>("SELECT max(position) AS head FROM events"),
       insert: this.db.prepare<[number, string, string, number, string, number, string, string, number, string]>(
@@ -305,6 +313,14 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * The store is the ledger's only source of truth: unlike the read models it is never rebuilt, so a
+ * file that cannot be opened (damaged, not a database, unreadable) refuses to start, named.
+ */
 export async function openSqliteEventStore(options: { file: string }): Promise<SqliteEventStore> {
-  return new SqliteEventStore(options.file);
+  try {
+    return new SqliteEventStore(options.file);
+  } catch (error) {
+    throw new Error(`event store ${options.file}: ${(error as Error).message} (the store is the source of truth and is never rebuilt: restore it from a backup)`);
+  }
 }

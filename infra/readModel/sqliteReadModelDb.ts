@@ -1,15 +1,22 @@
 // SQLite read-model database (better-sqlite3, WAL). Each projection has its own file, away from
 // the event store, so projectors in different processes never contend for one writer lock.
-import Database from "better-sqlite3";
+// A read-model file is a cache of the store: a damaged one is deleted and rebuilt (sqliteCacheFile.ts).
+import type Database from "better-sqlite3";
+import { assertWritable, openCacheFile, type CacheFileLog } from "../sqliteCacheFile.ts";
 import type { ReadModelDb, ReadModelTx, SqlValue } from "./port.ts";
 
-export function openSqliteReadModelDb(file: string): ReadModelDb {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
+export interface SqliteReadModelOptions {
+  /** This process writes the file (it runs the projector): a read-only file then fails at once. */
+  writer?: boolean;
+  log?: CacheFileLog;
+}
+
+export function openSqliteReadModelDb(file: string, options: SqliteReadModelOptions = {}): ReadModelDb {
+  const db: Database.Database = openCacheFile(file, "read model", options.log);
+  if (options.writer) assertWritable(db, file, "read model");
   // The checkpoint commits with the writes; a crash loses at most the last transactions, which
   // replay from the checkpoint (projections are rebuildable), so NORMAL is enough here.
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
   db.pragma("cache_size = -4096"); // 4 MiB per projection (RSS budget: four projections in one process)
   db.pragma("wal_autocheckpoint = 10000"); // fewer, larger checkpoints: a rebuild writes pages all over its B-trees
   const statements = new Map<string, Database.Statement>();

@@ -6,6 +6,7 @@ import type { ProjectionDefinition } from "../projection.ts";
 
 export const budgetProjection: ProjectionDefinition = {
   name: "budget",
+  format: 1,
   tables: { campaigns: ["campaign_id"] },
   // ends_at feeds the campaign-end scheduler (services/scheduler.ts).
   schema: (p) => `

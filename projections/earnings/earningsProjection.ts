@@ -23,6 +23,7 @@ function deltas(kind: Parameters<typeof addPosting>[1], amountMinor: number): nu
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
+  format: 1,
   tables: {
     creators: ["creator_id"],
     totals: ["creator_id", "marketplace"],

@@ -9,6 +9,7 @@ import type { ProjectionDefinition } from "../projection.ts";
 
 export const payoutProjection: ProjectionDefinition = {
   name: "payout",
+  format: 1,
   tables: { accounts: ["creator_id", "marketplace"], months: ["creator_id", "marketplace", "month", "payable_on"], payouts: ["payout_id"] },
   schema: (p) => `
     CREATE TABLE IF NOT EXISTS ${p}accounts (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, tax_info INTEGER NOT NULL DEFAULT 0,

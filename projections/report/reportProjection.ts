@@ -9,6 +9,7 @@ const VALUES = ["clicks", "units", "revenue", "earnings", "spend"] as const;
 
 export const reportProjection: ProjectionDefinition = {
   name: "report",
+  format: 1,
   tables: { days: ["creator_id", "date", "campaign_id", "marketplace"], orders: ["creator_id", "date", "campaign_id", "order_id"] },
   schema: (p) => `
     CREATE TABLE IF NOT EXISTS ${p}days (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL,

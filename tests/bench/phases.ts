@@ -13,7 +13,8 @@ import { Projector } from "../../projections/projector.ts";
 import { openSqliteSnapshotStore } from "../../infra/engineSnapshots.ts";
 import { ProjectionRunner } from "../../projections/runner.ts";
 import { loadConfig } from "../../services/config.ts";
-import { DEFINITIONS, Ledger } from "../../services/ledger.ts";
+import { DEFINITIONS } from "../../projections/definitions.ts";
+import { Ledger } from "../../services/ledger.ts";
 import { mulberry32, skewedCreatorIndex, workloadShape } from "../../services/workload.ts";
 import { BATCH_EVENTS, httpClient, percentile, progress, rssSampler, workloadBatches } from "./support.ts";
 
@@ -199,7 +200,7 @@ export async function replayPhase(o: { storeFile: string; outDir: string; names:
   // As a service runs it: the engine's shipments on disk behind a bounded cache, saved every 25,000 events.
   const snapshotFile = path.join(o.outDir, "engine-snapshots.db");
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${snapshotFile}${suffix}`, { force: true });
-  const snapshots = openSqliteSnapshotStore(snapshotFile);
+  const snapshots = openSqliteSnapshotStore(snapshotFile, { storeId: store.storeId });
   const runner = new ProjectionRunner({ store, projectors, group: o.names.join("+"), snapshots, onBatch: (last) => tick(last) });
   const t0 = performance.now();
   const reached = await runner.catchUp();

@@ -32,7 +32,7 @@ describe("disk-backed engine state", () => {
     const memory = emptyState();
     const expected: Outcome[] = all.map((e) => applyEvent(memory, RULES_V1, e));
 
-    store = openSqliteSnapshotStore(path.join(dir, "a.db"), { shipmentCacheMax: 3 });
+    store = openSqliteSnapshotStore(path.join(dir, "a.db"), { storeId: "store-under-test", shipmentCacheMax: 3 });
     let state: EngineState = await store.fresh("g", 1);
     const actual: Outcome[] = [];
     for (const event of all) {
@@ -46,7 +46,7 @@ describe("disk-backed engine state", () => {
 
   it("what was not saved is not there after a reload; fresh forgets the lane", async () => {
     const all = events().slice(0, 200);
-    store = openSqliteSnapshotStore(path.join(dir, "b.db"), { shipmentCacheMax: 2 });
+    store = openSqliteSnapshotStore(path.join(dir, "b.db"), { storeId: "store-under-test", shipmentCacheMax: 2 });
     const state = await store.fresh("g", 1);
     for (const event of all.slice(0, 100)) applyEvent(state, RULES_V1, event);
     await store.save("g", 1, state);

@@ -39,8 +39,11 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       await sut.cleanup();
     });
 
-    it("starts empty", async () => {
+    it("starts empty, with an id of its own", async () => {
       expect(await store.head()).toBe(0);
+      const other = await factory();
+      expect(other.store.storeId).not.toBe(store.storeId);
+      await other.cleanup();
       expect(await store.readForward(0, 10)).toEqual([]);
     });
 
@@ -325,11 +328,14 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       await subscription.stop();
     });
 
-    it("keeps data, head and idempotency across close and reopen", async () => {
+    it("keeps data, head, idempotency and its store id across close and reopen", async () => {
       await store.append(clicks(["a", "b"], "t-1"));
       await store.append(clicks(["c"], "t-2"));
       const before = await all(store);
+      const storeId = store.storeId;
+      expect(storeId).toMatch(/^[0-9a-f-]{36}$/);
       store = await sut.reopen();
+      expect(store.storeId).toBe(storeId);
       expect(await store.head()).toBe(3);
       expect(await all(store)).toEqual(before);
       const resent = await store.append(clicks(["a", "d"], "t-1"));

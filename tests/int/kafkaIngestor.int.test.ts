@@ -126,6 +126,7 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
     // then commits and fails as if the process died between the durable append and the offset commit.
     const hooked: EventStore = {
       kind: "sqlite-hooked",
+      storeId: store.storeId,
       append: async (events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult> => {
         appendCalls += 1;
         if (appendCalls === 1) {

@@ -9,7 +9,7 @@ import { openSqliteSnapshotStore } from "../../infra/engineSnapshots.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../../projections/projection.ts";
 import { activeVersion, Projector, promote } from "../../projections/projector.ts";
 import { ProjectionRunner } from "../../projections/runner.ts";
-import { DEFINITIONS } from "../../services/ledger.ts";
+import { DEFINITIONS } from "../../projections/definitions.ts";
 import {
   FIXTURE,
   FIXTURE_HEAD,
@@ -124,7 +124,7 @@ describe("replay determinism over the hand-written fixture", () => {
 
   it("stop midway (snapshot saved), restart with the same snapshot store: resumes there, exports identically", async () => {
     const dbs = await freshDbs(env, "restart");
-    const snapshots = openSqliteSnapshotStore(join(env.dir, "restart", "snapshots.db"));
+    const snapshots = openSqliteSnapshotStore(join(env.dir, "restart", "snapshots.db"), { storeId: env.store.storeId });
     try {
       const first = await makeRunner(env.store, dbs, { batchSize: 3, snapshots, snapshotEveryEvents: 4 });
       expect(await first.prepare()).toBe(0);
@@ -144,7 +144,7 @@ describe("replay determinism over the hand-written fixture", () => {
 
   it("crash without stop: the snapshot is behind the checkpoints; the gap replays through the engine only", async () => {
     const dbs = await freshDbs(env, "crash");
-    const snapshots = openSqliteSnapshotStore(join(env.dir, "crash", "snapshots.db"));
+    const snapshots = openSqliteSnapshotStore(join(env.dir, "crash", "snapshots.db"), { storeId: env.store.storeId });
     try {
       const first = await makeRunner(env.store, dbs, { batchSize: 5, snapshots, snapshotEveryEvents: 10 });
       expect(await first.prepare()).toBe(0);
@@ -171,7 +171,7 @@ describe("replay determinism over the hand-written fixture", () => {
 
   it("projectors of one group at different checkpoints: a snapshot ahead of the slowest is not used", async () => {
     const dbs = await freshDbs(env, "mixed");
-    const snapshots = openSqliteSnapshotStore(join(env.dir, "mixed", "snapshots.db"));
+    const snapshots = openSqliteSnapshotStore(join(env.dir, "mixed", "snapshots.db"), { storeId: env.store.storeId });
     try {
       // earnings and budget alone up to 15, snapshot at 15 under the group "all"
       const first = await makeRunner(env.store, dbs, { batchSize: 4, snapshots, snapshotEveryEvents: 4, names: ["earnings", "budget"] });
@@ -194,7 +194,7 @@ describe("replay determinism over the hand-written fixture", () => {
 
   it("a snapshot at the slowest checkpoint is used while faster projectors skip what they already have", async () => {
     const dbs = await freshDbs(env, "staggered");
-    const snapshots = openSqliteSnapshotStore(join(env.dir, "staggered", "snapshots.db"));
+    const snapshots = openSqliteSnapshotStore(join(env.dir, "staggered", "snapshots.db"), { storeId: env.store.storeId });
     try {
       const first = await makeRunner(env.store, dbs, { batchSize: 5, snapshots, snapshotEveryEvents: 1000 });
       expect(await first.prepare()).toBe(0);
@@ -218,7 +218,7 @@ describe("replay determinism over the hand-written fixture", () => {
 
   it("a write failure in one projector: a new runner (crash-only restart) recovers, exports identically", async () => {
     const dbs = await freshDbs(env, "failure");
-    const snapshots = openSqliteSnapshotStore(join(env.dir, "failure", "snapshots.db"));
+    const snapshots = openSqliteSnapshotStore(join(env.dir, "failure", "snapshots.db"), { storeId: env.store.storeId });
     try {
       // The payout database fails its 3rd transaction (the batch 9..12) once, as a lost connection would.
       const payout = dbs.payout;
@@ -308,7 +308,7 @@ describe("replay determinism over 3000 generated events", () => {
 
   it("three restarts from snapshots (every 500 events) export identically", async () => {
     const dbs = await freshDbs(env, "restarts");
-    const snapshots = openSqliteSnapshotStore(join(env.dir, "restarts", "snapshots.db"));
+    const snapshots = openSqliteSnapshotStore(join(env.dir, "restarts", "snapshots.db"), { storeId: env.store.storeId });
     try {
       // Resume points: 0 (no snapshot yet); 777 (stop() saved one); 1277 (the crashed runner's last
       // periodic snapshot: 500 events after 777), while the checkpoints are at 1500.

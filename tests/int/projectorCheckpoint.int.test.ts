@@ -8,7 +8,7 @@ import { validateBatch } from "../../domain/events/validate.ts";
 import { RULES_V1 } from "../../domain/rules.ts";
 import { openSqliteReadModelDb } from "../../infra/readModel/sqliteReadModelDb.ts";
 import { earningsOf } from "../../projections/earnings/earningsQueries.ts";
-import { CheckpointMovedError, Projector } from "../../projections/projector.ts";
+import { CheckpointMovedError, ensureVersionsTable, Projector } from "../../projections/projector.ts";
 import { earningsProjection } from "../../projections/earnings/earningsProjection.ts";
 import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
 import { tempDir } from "../support/projectionHarness.ts";
@@ -38,11 +38,44 @@ describe("two processes projecting one version", () => {
     const dbB = openSqliteReadModelDb(file);
     const a = await Projector.open(dbA, earningsProjection, { ruleVersion: 1 });
     const b = await Projector.open(dbB, earningsProjection, { ruleVersion: 1 });
-    await a.apply(outcomes, 3);
-    await expect(b.apply(outcomes, 3)).rejects.toBeInstanceOf(CheckpointMovedError);
+    await a.apply(outcomes, { position: 3, eventId: "shp-1" });
+    await expect(b.apply(outcomes, { position: 3, eventId: "shp-1" })).rejects.toBeInstanceOf(CheckpointMovedError);
     const earnings = await earningsOf(dbA, a.prefix, "K1");
     expect(earnings[0]?.totals.standard).toBe("1.80");
     await dbA.close();
     await dbB.close();
+  });
+});
+
+describe("read models of another layout are rebuilt, not misread", () => {
+  it("a version built with another table layout (format) starts again from position 0 with empty tables", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const db = openSqliteReadModelDb(path.join(dir, "earnings.db"));
+    const projector = await Projector.open(db, earningsProjection, { ruleVersion: 1 });
+    await db.run(`INSERT INTO ${projector.prefix}creators (creator_id) VALUES ('K1')`);
+    await db.run("UPDATE projections SET position = 7, event_id = 'e7', format = ? WHERE name = 'earnings'", [earningsProjection.format - 1]);
+    const reopened = await Projector.open(db, { ...earningsProjection }, { ruleVersion: 1 });
+    expect(reopened.position).toBe(0);
+    expect(await db.query(`SELECT creator_id FROM ${reopened.prefix}creators`)).toEqual([]);
+    expect(await db.query("SELECT position, event_id, format FROM projections WHERE name = 'earnings'")).toEqual([{ position: 0, event_id: null, format: earningsProjection.format }]);
+    await db.close();
+  });
+
+  it("the first releases' meta table (projection_versions) is dropped with the tables it listed", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const db = openSqliteReadModelDb(path.join(dir, "earnings.db"));
+    await db.exec(`CREATE TABLE projection_versions (name TEXT NOT NULL, version INTEGER NOT NULL, rule_version INTEGER NOT NULL,
+      position BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, PRIMARY KEY (name, version));
+      INSERT INTO projection_versions VALUES ('earnings', 1, 1, 282, 'active');
+      CREATE TABLE earnings_v1_totals (creator_id TEXT, marketplace TEXT, standard BIGINT);
+      INSERT INTO earnings_v1_totals VALUES ('K1', 'US', 600);`);
+    await ensureVersionsTable(db);
+    const tables = await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    expect(tables.map((t) => t.name)).toEqual(["projections"]);
+    const projector = await Projector.open(db, earningsProjection, { ruleVersion: 1 });
+    expect(projector.position).toBe(0);
+    await db.close();
   });
 });

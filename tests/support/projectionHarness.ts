@@ -17,7 +17,7 @@ import { BATCH_EVENTS_MAX } from "../../domain/events/limits.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, Projector } from "../../projections/projector.ts";
 import { ProjectionRunner } from "../../projections/runner.ts";
-import { DEFINITIONS } from "../../services/ledger.ts";
+import { DEFINITIONS } from "../../projections/definitions.ts";
 import { PG_URL, dropSchema, randomSchema } from "./pgTest.ts";
 
 export type ReadModelKind = "sqlite" | "postgres";
@@ -77,7 +77,7 @@ export interface ProjectionEnv {
 export async function openEnv(kind: ReadModelKind = "sqlite", dir: string = tempDir()): Promise<ProjectionEnv> {
   const schema = kind === "postgres" ? randomSchema("proj") : null;
   const store = await openSqliteEventStore({ file: storeFile(dir) });
-  const snapshots = openSqliteSnapshotStore(snapshotFile(dir));
+  const snapshots = openSqliteSnapshotStore(snapshotFile(dir), { storeId: store.storeId });
   const where = schema === null ? { dir } : { dir, schema };
   const env: ProjectionEnv = {
     kind,

@@ -18,7 +18,7 @@ if (!dir) throw new Error("usage: projectorChild.ts <dir>");
 
 const store = await openSqliteEventStore({ file: storeFile(dir) });
 const dbs = await openDbs("sqlite", { dir });
-const snapshots = openSqliteSnapshotStore(snapshotFile(dir));
+const snapshots = openSqliteSnapshotStore(snapshotFile(dir), { storeId: store.storeId });
 const runner = await makeRunner(store, dbs, {
   batchSize: CHILD_BATCH_EVENTS,
   snapshots,
