@@ -5,15 +5,16 @@ export const PAYOUT_STATUSES = ["nothing_due", "tax_info_missing", "no_payment_m
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 export interface PayoutInputs {
-  payableMinor: number;
+  /** Minor units; a bigint because a balance may pass 2^53 minor units. */
+  payableMinor: bigint;
   taxInfoOnFile: boolean;
   paymentMethod: PaymentMethod | null;
   /** Threshold of the chosen method in minor units; null when there is no method. */
-  thresholdMinor: number | null;
+  thresholdMinor: bigint | null;
 }
 
 export function payoutStatus(p: PayoutInputs): PayoutStatus {
-  if (p.payableMinor <= 0) return "nothing_due";
+  if (p.payableMinor <= 0n) return "nothing_due";
   if (!p.taxInfoOnFile) return "tax_info_missing";
   if (p.paymentMethod === null || p.thresholdMinor === null) return "no_payment_method";
   if (p.payableMinor < p.thresholdMinor) return "below_threshold"; // the balance carries over

@@ -3,9 +3,18 @@
 // read model does not depend on the batch size (deterministic replay).
 import type { ReadModelTx, SqlValue } from "../infra/readModel/port.ts";
 
+/** a + b, exact: plain numbers while the sum is a safe integer, bigint past 2^53. */
+export function addExact(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === "number" && typeof b === "number") {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  return BigInt(a) + BigInt(b);
+}
+
 /** keyColumns must be exactly the table's primary key (they are the ON CONFLICT target). */
 export class AdditiveRows {
-  private readonly rows = new Map<string, { key: SqlValue[]; values: number[] }>();
+  private readonly rows = new Map<string, { key: SqlValue[]; values: (number | bigint)[] }>();
 
   constructor(
     readonly table: string,
@@ -13,11 +22,12 @@ export class AdditiveRows {
     readonly valueColumns: readonly string[],
   ) {}
 
-  add(key: SqlValue[], deltas: readonly number[]): void {
+  add(key: SqlValue[], deltas: readonly (number | bigint)[]): void {
     const id = key.join("\u0000"); // key parts never contain NUL (ids are printable text)
     let row = this.rows.get(id);
-    if (!row) this.rows.set(id, (row = { key, values: new Array(this.valueColumns.length).fill(0) }));
-    for (let i = 0; i < deltas.length; i += 1) row.values[i] = row.values[i]! + deltas[i]!;
+    if (!row) this.rows.set(id, (row = { key, values: new Array<number | bigint>(this.valueColumns.length).fill(0) }));
+    // A batch of large amounts for one row may sum past 2^53: stay exact.
+    for (let i = 0; i < deltas.length; i += 1) row.values[i] = addExact(row.values[i]!, deltas[i]!);
   }
 
   get size(): number {

@@ -2,7 +2,7 @@
 // Versions live side by side as tables with a version prefix (`earnings_v2_totals`), so a rebuild
 // writes a fresh copy while the active one keeps serving (SPEC §6).
 import type { Outcome } from "../domain/engine/outcome.ts";
-import type { ReadModelTx } from "../infra/readModel/port.ts";
+import type { Dialect, ReadModelTx } from "../infra/readModel/port.ts";
 
 export const PROJECTION_NAMES = ["earnings", "budget", "report", "payout"] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
@@ -15,7 +15,7 @@ export interface ProjectionDefinition {
    */
   format: number;
   /** DDL of one version's tables; every table name starts with `prefix`. */
-  schema(prefix: string): string;
+  schema(prefix: string, dialect: Dialect): string;
   /** Folds a batch of outcomes (ascending positions) into the tables under `prefix`. */
   apply(tx: ReadModelTx, prefix: string, outcomes: readonly Outcome[]): Promise<void>;
   /** Tables (without prefix) and their key columns, for canonical export and diff. */

@@ -155,7 +155,7 @@ export class Projector {
       options.log?.warn({ projection: definition.name, version: info.version, format: info.format, expected: definition.format }, "read model has an older table layout; rebuilding it from the store");
       await projector.reset();
     }
-    await db.exec(definition.schema(projector.prefix));
+    await db.exec(definition.schema(projector.prefix, db.dialect));
     return projector;
   }
 
@@ -223,7 +223,7 @@ export class Projector {
         this.definition.format, this.name, this.version,
       ]);
     });
-    await this.db.exec(this.definition.schema(this.prefix));
+    await this.db.exec(this.definition.schema(this.prefix, this.db.dialect));
     this.position_ = 0;
     this.storeId_ = null;
   }

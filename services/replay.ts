@@ -1,7 +1,7 @@
 // Replay (SPEC §6): rebuild one projection at a new version from position 0 into a fresh copy while
 // the active copy keeps serving; diff the two per creator and campaign; promote atomically.
 import type { ReadModelDb } from "../infra/readModel/port.ts";
-import { int } from "../infra/readModel/port.ts";
+import { minor } from "../infra/readModel/port.ts";
 import { tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, listVersions, promote, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
@@ -77,9 +77,9 @@ const DIFF_VIEWS: Record<ProjectionName, { keys: string[]; values: string[]; sql
 export interface DiffRow {
   key: Record<string, string>;
   field: string;
-  oldMinor: number;
-  newMinor: number;
-  differenceMinor: number;
+  oldMinor: bigint;
+  newMinor: bigint;
+  differenceMinor: bigint;
 }
 
 export async function diffVersions(db: ReadModelDb, name: ProjectionName, oldVersion: number, newVersion: number): Promise<DiffRow[]> {
@@ -95,8 +95,8 @@ export async function diffVersions(db: ReadModelDb, name: ProjectionName, oldVer
   for (const key of keys) {
     const keyValues = JSON.parse(key) as string[];
     for (const field of view.values) {
-      const oldMinor = int(before.get(key)?.[field] ?? 0);
-      const newMinor = int(after.get(key)?.[field] ?? 0);
+      const oldMinor = minor(before.get(key)?.[field] ?? 0);
+      const newMinor = minor(after.get(key)?.[field] ?? 0);
       if (oldMinor !== newMinor) {
         out.push({ key: Object.fromEntries(view.keys.map((k, i) => [k, keyValues[i]!])), field, oldMinor, newMinor, differenceMinor: newMinor - oldMinor });
       }

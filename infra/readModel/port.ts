@@ -1,7 +1,8 @@
 // The read-model database port: the portable subset of SQL the projections use, over SQLite
 // (default) or PostgreSQL. SQL uses `?` placeholders; adapters translate. Amounts are BIGINT minor
 // units; ON CONFLICT ... DO UPDATE upserts work in both dialects.
-export type SqlValue = string | number | null;
+export type SqlValue = string | number | bigint | null;
+export type Dialect = "sqlite" | "postgres";
 
 export interface ReadModelTx {
   /** Runs one statement; resolves with the number of rows it changed. */
@@ -12,7 +13,7 @@ export interface ReadModelTx {
 }
 
 export interface ReadModelDb extends ReadModelTx {
-  readonly dialect: "sqlite" | "postgres";
+  readonly dialect: Dialect;
   /** DDL, several statements separated by ';'. */
   exec(sql: string): Promise<void>;
   /** Runs fn in one transaction: all its writes commit together, or none do. */
@@ -22,9 +23,29 @@ export interface ReadModelDb extends ReadModelTx {
   close(): Promise<void>;
 }
 
-/** BIGINT columns come back as strings from PostgreSQL; every amount passes through here. */
+/** Counts and positions (never near 2^53): SQLite gives them as bigint, PostgreSQL BIGINT as a string. */
 export function int(value: unknown): number {
   const n = typeof value === "number" ? value : Number(value);
   if (!Number.isSafeInteger(n)) throw new Error(`read model: ${String(value)} is not a safe integer`);
   return n;
+}
+
+/**
+ * Money in minor units, exact at any size: sums of valid amounts pass 2^53 long before they pass
+ * what a BIGINT holds, so every amount read from a read model is a bigint.
+ */
+export function minor(value: unknown): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === "string" && /^-?[0-9]{1,20}$/.test(value)) return BigInt(value);
+  throw new Error(`read model: ${String(value)} is not an amount in minor units`);
+}
+
+/**
+ * DDL of a column of minor units. SQLite turns an integer sum that overflows 64 bits into a float
+ * without a word; the CHECK makes that an error that stops the projector instead (PostgreSQL's
+ * BIGINT raises one by itself). The limit is ±9.2 × 10^18 minor units per stored amount.
+ */
+export function moneyColumn(name: string, dialect: Dialect): string {
+  return `${name} BIGINT NOT NULL DEFAULT 0${dialect === "sqlite" ? ` CHECK (typeof(${name}) = 'integer')` : ""}`;
 }

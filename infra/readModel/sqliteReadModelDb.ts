@@ -17,6 +17,8 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
   // The checkpoint commits with the writes; a crash loses at most the last transactions, which
   // replay from the checkpoint (projections are rebuildable), so NORMAL is enough here.
   db.pragma("synchronous = NORMAL");
+  // Integers come back as bigint: a sum of amounts may pass 2^53 (port.ts: minor, int).
+  db.defaultSafeIntegers(true);
   db.pragma("cache_size = -4096"); // 4 MiB per projection (RSS budget: four projections in one process)
   db.pragma("wal_autocheckpoint = 10000"); // fewer, larger checkpoints: a rebuild writes pages all over its B-trees
   const statements = new Map<string, Database.Statement>();

@@ -1,7 +1,7 @@
 // Reads of the budget projection (SPEC §5 budget).
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
-import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 
 export async function budgetOf(db: ReadModelTx, p: string, campaignId: string) {
   const rows = await db.query<{ marketplace: MarketplaceCode; budget: unknown; spent: unknown; released: unknown; exhausted_at: string | null; ended: unknown }>(
@@ -11,18 +11,18 @@ export async function budgetOf(db: ReadModelTx, p: string, campaignId: string) {
   const row = rows[0];
   if (!row) return null;
   const market = DEFAULT_MARKETPLACES[row.marketplace];
-  const budget = int(row.budget);
-  const spent = int(row.spent);
+  const budget = minor(row.budget);
+  const spent = minor(row.spent);
   const remaining = budget - spent;
-  const f = (n: number) => formatMinor(n, market.minorDigits);
+  const f = (n: bigint) => formatMinor(n, market.minorDigits);
   return {
     currency: market.currency,
     budget: f(budget),
     spent: f(spent),
-    released: f(int(row.released)),
+    released: f(minor(row.released)),
     remaining: f(remaining),
-    exhausted: remaining === 0,
-    exhaustedAt: remaining === 0 ? row.exhausted_at : null,
+    exhausted: remaining === 0n,
+    exhaustedAt: remaining === 0n ? row.exhausted_at : null,
     ended: int(row.ended) === 1,
   };
 }

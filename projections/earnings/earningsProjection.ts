@@ -2,12 +2,12 @@
 // per earning month and per campaign; the audit trail of every posting; anomalies per creator.
 import { addPosting, zeroBuckets, BUCKET_NAMES } from "../../domain/engine/buckets.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
+import { moneyColumn, type Dialect, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import { AdditiveRows, insertIgnore } from "../additive.ts";
 import type { ProjectionDefinition } from "../projection.ts";
 
 export const BUCKET_COLUMNS = ["standard", "bonus_pending", "bonus_confirmed", "bonus_forfeited", "reversed"] as const;
-const BUCKETS_DDL = BUCKET_COLUMNS.map((c) => `${c} BIGINT NOT NULL DEFAULT 0`).join(", ");
+const bucketsDdl = (d: Dialect) => BUCKET_COLUMNS.map((c) => moneyColumn(c, d)).join(", ");
 
 export const LEDGER_COLUMNS = [
   "creator_id", "position", "seq", "source_event_id", "event_type", "kind", "campaign_id", "marketplace", "shipment_id", "asin",
@@ -23,7 +23,7 @@ function deltas(kind: Parameters<typeof addPosting>[1], amountMinor: number): nu
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
-  format: 1,
+  format: 2,
   tables: {
     creators: ["creator_id"],
     totals: ["creator_id", "marketplace"],
@@ -33,11 +33,11 @@ export const earningsProjection: ProjectionDefinition = {
     ledger: ["creator_id", "position", "seq"],
     anomalies: ["position", "idx"],
   },
-  schema: (p) => `
+  schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}creators (creator_id TEXT PRIMARY KEY);
-    CREATE TABLE IF NOT EXISTS ${p}totals (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${BUCKETS_DDL}, PRIMARY KEY (creator_id, marketplace));
-    CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, ${BUCKETS_DDL}, PRIMARY KEY (creator_id, marketplace, month));
-    CREATE TABLE IF NOT EXISTS ${p}campaigns (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${BUCKETS_DDL}, PRIMARY KEY (creator_id, campaign_id, marketplace));
+    CREATE TABLE IF NOT EXISTS ${p}totals (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketsDdl(d)}, PRIMARY KEY (creator_id, marketplace));
+    CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, ${bucketsDdl(d)}, PRIMARY KEY (creator_id, marketplace, month));
+    CREATE TABLE IF NOT EXISTS ${p}campaigns (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketsDdl(d)}, PRIMARY KEY (creator_id, campaign_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}content (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, PRIMARY KEY (creator_id, campaign_id));
     CREATE TABLE IF NOT EXISTS ${p}ledger (creator_id TEXT NOT NULL, position BIGINT NOT NULL, seq INTEGER NOT NULL, source_event_id TEXT NOT NULL,
       event_type TEXT NOT NULL, kind TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, shipment_id TEXT, asin TEXT,

@@ -3,22 +3,22 @@ import { payableOn } from "../../domain/calendar.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
 import { byCodePoint } from "../order.ts";
-import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { BUCKET_COLUMNS } from "./earningsProjection.ts";
 
 type BucketRow = Record<(typeof BUCKET_COLUMNS)[number], unknown>;
 
 export function formatBuckets(row: BucketRow, digits: number) {
-  const standard = int(row.standard);
-  const pending = int(row.bonus_pending);
-  const confirmed = int(row.bonus_confirmed);
-  const reversed = int(row.reversed);
-  const f = (n: number) => formatMinor(n, digits);
+  const standard = minor(row.standard);
+  const pending = minor(row.bonus_pending);
+  const confirmed = minor(row.bonus_confirmed);
+  const reversed = minor(row.reversed);
+  const f = (n: bigint) => formatMinor(n, digits);
   return {
     standard: f(standard),
     bonusPending: f(pending),
     bonusConfirmed: f(confirmed),
-    bonusForfeited: f(int(row.bonus_forfeited)),
+    bonusForfeited: f(minor(row.bonus_forfeited)),
     reversed: f(reversed),
     total: f(standard + pending + confirmed + reversed),
   };
@@ -108,7 +108,7 @@ export async function ledgerOf(db: ReadModelTx, p: string, creatorId: string, af
       campaignId: r.campaign_id as string,
       shipmentId: (r.shipment_id as string | null) ?? null,
       asin: (r.asin as string | null) ?? null,
-      amount: formatMinor(int(r.amount_minor), market.minorDigits),
+      amount: formatMinor(minor(r.amount_minor), market.minorDigits),
       currency: market.currency,
       marketplace: r.marketplace as string,
       earningMonth: r.earning_month as string,

@@ -3,20 +3,20 @@
 import { payableEffect } from "../../domain/engine/buckets.ts";
 import { payableOn } from "../../domain/calendar.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
+import { moneyColumn, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import { AdditiveRows, insertIgnore } from "../additive.ts";
 import type { ProjectionDefinition } from "../projection.ts";
 
 export const payoutProjection: ProjectionDefinition = {
   name: "payout",
-  format: 1,
+  format: 2,
   tables: { accounts: ["creator_id", "marketplace"], months: ["creator_id", "marketplace", "month", "payable_on"], payouts: ["payout_id"] },
-  schema: (p) => `
+  schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}accounts (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, tax_info INTEGER NOT NULL DEFAULT 0,
-      method TEXT, bonus_pending BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (creator_id, marketplace));
+      method TEXT, ${moneyColumn("bonus_pending", d)}, PRIMARY KEY (creator_id, marketplace));
     CREATE INDEX IF NOT EXISTS ${p}accounts_marketplace ON ${p}accounts (marketplace, creator_id);
     CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, payable_on TEXT NOT NULL,
-      payable BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (creator_id, marketplace, month, payable_on));
+      ${moneyColumn("payable", d)}, PRIMARY KEY (creator_id, marketplace, month, payable_on));
     CREATE TABLE IF NOT EXISTS ${p}payouts (payout_id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, amount BIGINT NOT NULL,
       date TEXT NOT NULL, position BIGINT NOT NULL);
     CREATE INDEX IF NOT EXISTS ${p}payouts_creator ON ${p}payouts (creator_id, marketplace, date);

@@ -1,77 +1,108 @@
-// Reads of the payout projection (SPEC §4 rule 11, §5 payout and payout run).
+// Reads of the payout projection (SPEC §4 rule 11, §5 payout and payout run). Amounts are summed
+// here, in bigint, not with SQL SUM: a creator's payouts and months may add up past 2^53 minor units.
 import { nextPayableOn } from "../../domain/calendar.ts";
 import { type MarketplaceCode, type PaymentMethod } from "../../domain/marketplaces.ts";
 import { Dec, formatMinor, toMinor } from "../../domain/money.ts";
 import { payoutStatus, type PayoutStatus } from "../../domain/payout.ts";
 import type { RuleVersion } from "../../domain/rules.ts";
-import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
-
-interface AccountRow {
-  creator_id: string;
-  marketplace: MarketplaceCode;
-  tax_info: unknown;
-  method: PaymentMethod | null;
-  paid: unknown;
-  bonus_pending: unknown;
-  due: unknown;
-  later: unknown;
-}
+import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 
 export interface PayoutLine {
   creatorId: string;
   marketplace: MarketplaceCode;
   currency: string;
-  payableMinor: number;
+  payableMinor: bigint;
   status: PayoutStatus;
   body: Record<string, unknown>;
 }
 
-function accountsSql(p: string, where: string): string {
-  // Every payout issued so far counts (rule 11: "minus PayoutIssued amounts"), whatever its date:
-  // money paid out is never owed again, so a run for an earlier asOf cannot pay it twice.
-  return `SELECT a.creator_id, a.marketplace, a.tax_info, a.method, a.bonus_pending,
-      COALESCE((SELECT SUM(x.amount) FROM ${p}payouts x WHERE x.creator_id = a.creator_id AND x.marketplace = a.marketplace), 0) AS paid,
-      COALESCE((SELECT SUM(m.payable) FROM ${p}months m WHERE m.creator_id = a.creator_id AND m.marketplace = a.marketplace AND m.payable_on <= ?), 0) AS due,
-      COALESCE((SELECT SUM(m.payable) FROM ${p}months m WHERE m.creator_id = a.creator_id AND m.marketplace = a.marketplace AND m.payable_on > ?), 0) AS later
-    FROM ${p}accounts a WHERE ${where} ORDER BY a.marketplace, a.creator_id`;
+interface Account {
+  creatorId: string;
+  marketplace: MarketplaceCode;
+  taxInfo: boolean;
+  method: PaymentMethod | null;
+  bonusPendingMinor: bigint;
+  /** Every payout issued so far, whatever its date (rule 11: "minus PayoutIssued amounts"): money paid out is never owed again. */
+  paidMinor: bigint;
+  dueMinor: bigint;
+  laterMinor: bigint;
 }
 
-function toLine(r: AccountRow, asOf: string, rules: RuleVersion): PayoutLine {
-  const market = rules.marketplaces[r.marketplace];
+/** The accounts of one creator or one marketplace, with their months and payouts summed as of `asOf`. */
+async function accounts(tx: ReadModelTx, p: string, asOf: string, where: { column: "creator_id" | "marketplace"; value: string }): Promise<Account[]> {
+  const rows = await tx.query<{ creator_id: string; marketplace: MarketplaceCode; tax_info: unknown; method: PaymentMethod | null; bonus_pending: unknown }>(
+    `SELECT creator_id, marketplace, tax_info, method, bonus_pending FROM ${p}accounts WHERE ${where.column} = ? ORDER BY marketplace, creator_id`,
+    [where.value],
+  );
+  const byKey = new Map<string, Account>();
+  const list = rows.map((r) => {
+    const account: Account = {
+      creatorId: r.creator_id,
+      marketplace: r.marketplace,
+      taxInfo: int(r.tax_info) === 1,
+      method: r.method,
+      bonusPendingMinor: minor(r.bonus_pending),
+      paidMinor: 0n,
+      dueMinor: 0n,
+      laterMinor: 0n,
+    };
+    byKey.set(`${r.creator_id}\u0000${r.marketplace}`, account);
+    return account;
+  });
+  const months = await tx.query<{ creator_id: string; marketplace: string; payable_on: string; payable: unknown }>(
+    `SELECT creator_id, marketplace, payable_on, payable FROM ${p}months WHERE ${where.column} = ?`,
+    [where.value],
+  );
+  for (const m of months) {
+    const account = byKey.get(`${m.creator_id}\u0000${m.marketplace}`);
+    if (!account) continue;
+    if (m.payable_on <= asOf) account.dueMinor += minor(m.payable);
+    else account.laterMinor += minor(m.payable);
+  }
+  const payouts = await tx.query<{ creator_id: string; marketplace: string; amount: unknown }>(
+    `SELECT creator_id, marketplace, amount FROM ${p}payouts WHERE ${where.column} = ?`,
+    [where.value],
+  );
+  for (const x of payouts) {
+    const account = byKey.get(`${x.creator_id}\u0000${x.marketplace}`);
+    if (account) account.paidMinor += minor(x.amount);
+  }
+  return list;
+}
+
+function toLine(a: Account, asOf: string, rules: RuleVersion): PayoutLine {
+  const market = rules.marketplaces[a.marketplace];
   const digits = market.minorDigits;
-  const paid = int(r.paid);
-  const payableMinor = int(r.due) - paid;
-  const threshold = r.method ? market.thresholds[r.method] : undefined;
-  const thresholdMinor = threshold === undefined ? null : toMinor(new Dec(threshold), digits);
-  const status = payoutStatus({ payableMinor, taxInfoOnFile: int(r.tax_info) === 1, paymentMethod: r.method, thresholdMinor });
-  const f = (n: number) => formatMinor(n, digits);
+  const payableMinor = a.dueMinor - a.paidMinor;
+  const threshold = a.method ? market.thresholds[a.method] : undefined;
+  const thresholdMinor = threshold === undefined ? null : BigInt(toMinor(new Dec(threshold), digits));
+  const status = payoutStatus({ payableMinor, taxInfoOnFile: a.taxInfo, paymentMethod: a.method, thresholdMinor });
+  const f = (n: bigint) => formatMinor(n, digits);
   return {
-    creatorId: r.creator_id,
-    marketplace: r.marketplace,
+    creatorId: a.creatorId,
+    marketplace: a.marketplace,
     currency: market.currency,
     payableMinor,
     status,
     body: {
-      marketplace: r.marketplace,
+      marketplace: a.marketplace,
       currency: market.currency,
       payable: f(payableMinor),
-      pending: f(int(r.later) + int(r.bonus_pending)),
-      paid: f(paid),
+      pending: f(a.laterMinor + a.bonusPendingMinor),
+      paid: f(a.paidMinor),
       threshold: thresholdMinor === null ? null : f(thresholdMinor),
       status,
       nextPayableOn: nextPayableOn(asOf),
-      taxInfoOnFile: int(r.tax_info) === 1,
-      paymentMethod: r.method,
+      taxInfoOnFile: a.taxInfo,
+      paymentMethod: a.method,
     },
   };
 }
 
 export async function payoutOf(db: ReadModelTx, p: string, creatorId: string, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
-  const rows = await db.query<AccountRow>(accountsSql(p, "a.creator_id = ?"), [asOf, asOf, creatorId]);
-  return rows.map((r) => toLine(r, asOf, rules));
+  return (await accounts(db, p, asOf, { column: "creator_id", value: creatorId })).map((a) => toLine(a, asOf, rules));
 }
 
 export async function payoutsOfMarketplace(db: ReadModelTx, p: string, marketplace: MarketplaceCode, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
-  const rows = await db.query<AccountRow>(accountsSql(p, "a.marketplace = ?"), [asOf, asOf, marketplace]);
-  return rows.map((r) => toLine(r, asOf, rules));
+  return (await accounts(db, p, asOf, { column: "marketplace", value: marketplace })).map((a) => toLine(a, asOf, rules));
 }

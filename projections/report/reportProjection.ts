@@ -1,19 +1,20 @@
 // Daily report read model (SPEC §5 report): per creator, local date and campaign.
 import { reportEffect } from "../../domain/engine/buckets.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
+import { moneyColumn, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import { AdditiveRows, insertIgnore } from "../additive.ts";
 import type { ProjectionDefinition } from "../projection.ts";
 
-const VALUES = ["clicks", "units", "revenue", "earnings", "spend"] as const;
+const MONEY_VALUES = ["revenue", "earnings", "spend"] as const;
+const VALUES = ["clicks", "units", ...MONEY_VALUES] as const;
 
 export const reportProjection: ProjectionDefinition = {
   name: "report",
-  format: 1,
+  format: 2,
   tables: { days: ["creator_id", "date", "campaign_id", "marketplace"], orders: ["creator_id", "date", "campaign_id", "order_id"] },
-  schema: (p) => `
+  schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}days (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL,
-      ${VALUES.map((v) => `${v} BIGINT NOT NULL DEFAULT 0`).join(", ")}, PRIMARY KEY (creator_id, date, campaign_id, marketplace));
+      clicks BIGINT NOT NULL DEFAULT 0, units BIGINT NOT NULL DEFAULT 0, ${MONEY_VALUES.map((v) => moneyColumn(v, d)).join(", ")}, PRIMARY KEY (creator_id, date, campaign_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}orders (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, order_id TEXT NOT NULL,
       PRIMARY KEY (creator_id, date, campaign_id, order_id));
   `,

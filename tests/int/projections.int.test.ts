@@ -399,39 +399,39 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
     // K2 US: 2026-03 1.13, 2026-04 0.30 (forfeited and pending-returned bonus are never payable).
     it("before the payout (phase B): nothing_due before payableOn, ready / tax_info_missing on it", () => {
       expect(payoutBodies(payoutsAfterB["K1@2026-05-30"]!)).toEqual([
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-05-31", taxInfoOnFile: true, paymentMethod: null },
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0, marketplace: "US", currency: "USD", payable: "0.00", pending: "17.10", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-05-31", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-05-31", taxInfoOnFile: true, paymentMethod: null },
+        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "US", currency: "USD", payable: "0.00", pending: "17.10", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-05-31", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
       ]);
       expect(payoutBodies(payoutsAfterB["K1@2026-05-31"]!)).toEqual([
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: null },
+        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: null },
         // 16.00 ≥ 10.00 (direct deposit, US)
-        { creatorId: "K1", status: "ready", payableMinor: 1600, marketplace: "US", currency: "USD", payable: "16.00", pending: "1.10", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        { creatorId: "K1", status: "ready", payableMinor: 1600n, marketplace: "US", currency: "USD", payable: "16.00", pending: "1.10", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
       ]);
       expect(payoutBodies(payoutsAfterB["K2@2026-05-30"]!)).toEqual([
-        { creatorId: "K2", status: "nothing_due", payableMinor: 0, marketplace: "US", currency: "USD", payable: "0.00", pending: "1.43", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-05-31", taxInfoOnFile: false, paymentMethod: "gift_card" },
+        { creatorId: "K2", status: "nothing_due", payableMinor: 0n, marketplace: "US", currency: "USD", payable: "0.00", pending: "1.43", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-05-31", taxInfoOnFile: false, paymentMethod: "gift_card" },
       ]);
       expect(payoutBodies(payoutsAfterB["K2@2026-05-31"]!)).toEqual([
-        { creatorId: "K2", status: "tax_info_missing", payableMinor: 113, marketplace: "US", currency: "USD", payable: "1.13", pending: "0.30", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: false, paymentMethod: "gift_card" },
+        { creatorId: "K2", status: "tax_info_missing", payableMinor: 113n, marketplace: "US", currency: "USD", payable: "1.13", pending: "0.30", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: false, paymentMethod: "gift_card" },
       ]);
       expect(payoutsAfterB["US@2026-05-31"]!.map((l) => [l.creatorId, l.status, l.payableMinor])).toEqual([
-        ["K1", "ready", 1600],
-        ["K2", "tax_info_missing", 113],
+        ["K1", "ready", 1600n],
+        ["K2", "tax_info_missing", 113n],
       ]);
     });
 
     it("after the payout of 16.00: nothing_due on 2026-05-31, below_threshold / no_payment_method on 2026-06-30", async () => {
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K1", "2026-05-31", RULES_V1))).toEqual([
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: null },
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0, marketplace: "US", currency: "USD", payable: "0.00", pending: "1.10", paid: "16.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: null },
+        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "US", currency: "USD", payable: "0.00", pending: "1.10", paid: "16.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
       ]);
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K1", "2026-06-30", RULES_V1))).toEqual([
         // 330 due, tax info on file, but "check" is not offered in JP (P30): no method
-        { creatorId: "K1", status: "no_payment_method", payableMinor: 330, marketplace: "JP", currency: "JPY", payable: "330", pending: "0", paid: "0", threshold: null, nextPayableOn: "2026-07-31", taxInfoOnFile: true, paymentMethod: null },
+        { creatorId: "K1", status: "no_payment_method", payableMinor: 330n, marketplace: "JP", currency: "JPY", payable: "330", pending: "0", paid: "0", threshold: null, nextPayableOn: "2026-07-31", taxInfoOnFile: true, paymentMethod: null },
         // 16.00 + 1.10 − 16.00 = 1.10 < 10.00: the balance carries over
-        { creatorId: "K1", status: "below_threshold", payableMinor: 110, marketplace: "US", currency: "USD", payable: "1.10", pending: "0.00", paid: "16.00", threshold: "10.00", nextPayableOn: "2026-07-31", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        { creatorId: "K1", status: "below_threshold", payableMinor: 110n, marketplace: "US", currency: "USD", payable: "1.10", pending: "0.00", paid: "16.00", threshold: "10.00", nextPayableOn: "2026-07-31", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
       ]);
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K2", "2026-06-30", RULES_V1))).toEqual([
-        { creatorId: "K2", status: "tax_info_missing", payableMinor: 143, marketplace: "US", currency: "USD", payable: "1.43", pending: "0.00", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-07-31", taxInfoOnFile: false, paymentMethod: "gift_card" },
+        { creatorId: "K2", status: "tax_info_missing", payableMinor: 143n, marketplace: "US", currency: "USD", payable: "1.43", pending: "0.00", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-07-31", taxInfoOnFile: false, paymentMethod: "gift_card" },
       ]);
       expect(await payoutOf(env.dbs.payout, p.payout, "K3", "2026-06-30", RULES_V1)).toEqual([]);
     });

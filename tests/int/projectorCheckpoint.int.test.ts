@@ -58,7 +58,7 @@ describe("read models of another layout are rebuilt, not misread", () => {
     const reopened = await Projector.open(db, { ...earningsProjection }, { ruleVersion: 1 });
     expect(reopened.position).toBe(0);
     expect(await db.query(`SELECT creator_id FROM ${reopened.prefix}creators`)).toEqual([]);
-    expect(await db.query("SELECT position, event_id, format FROM projections WHERE name = 'earnings'")).toEqual([{ position: 0, event_id: null, format: earningsProjection.format }]);
+    expect(await db.query("SELECT position, event_id, format FROM projections WHERE name = 'earnings'")).toEqual([{ position: 0n, event_id: null, format: BigInt(earningsProjection.format) }]);
     await db.close();
   });
 

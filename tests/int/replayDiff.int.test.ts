@@ -37,7 +37,7 @@ describe("replay at rule version 2 with one changed rate", () => {
     expect((await activeVersion(db, "earnings"))?.version).toBe(1); // still serving v1
 
     expect(await diffVersions(db, "earnings", 1, 2)).toEqual([
-      { key: { creator_id: "K1", campaign_id: "C1", marketplace: "US" }, field: "standard", oldMinor: 90, newMinor: 120, differenceMinor: 30 },
+      { key: { creator_id: "K1", campaign_id: "C1", marketplace: "US" }, field: "standard", oldMinor: 90n, newMinor: 120n, differenceMinor: 30n },
     ]);
     expect(await diffVersions(env.dbs.earnings, "earnings", 1, 1)).toEqual([]);
 
