@@ -12,6 +12,7 @@ import {
   postRaw,
   startE2eServer,
   toNdjson,
+  waitForProjections,
   type E2eServer,
 } from "../support/e2eServer.ts";
 
@@ -227,6 +228,47 @@ describe("POST /v1/events", () => {
   it("an empty batch appends nothing", async () => {
     const before = await head(url);
     expect((await postEvents(url, [])).body).toEqual({ appended: 0, duplicates: 0, lastPosition: before });
+  });
+
+  it("no answer was a 5xx and every error had the SPEC shape", () => {
+    expectNo5xxAndErrorShapes();
+  });
+});
+
+describe("reference ids (D8): what can be stored can be read back by its URL", () => {
+  let server: E2eServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startE2eServer();
+    url = server.baseUrl;
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  const acceptance = (id: string, creatorId: string) => ({ id, type: "CampaignAccepted", occurredAt: "2026-01-05T17:00:00Z", data: { campaignId: "C-ids", creatorId, trackingId: `T-${id}` } });
+  // Lone surrogates, right-to-left override, zero-width space, a non-character, space, a letter outside ASCII, a slash, NUL.
+  const BAD = ["K\ud800", "K\udfff", "K\u202e1", "K\u200b", "K\uffff", "K 1", "Kü", "K/1", "K\u0000"];
+
+  it("an id with a character outside A-Z a-z 0-9 . _ : - is refused with 400 naming the allowed characters, in a body and in a URL", async () => {
+    const answer = await postEvents(url, BAD.map((creatorId, i) => acceptance(`id-bad-${i}`, creatorId)));
+    expectErrorShape(answer, 400);
+    expect(answer.body.error.details).toEqual(BAD.map((_, i) => ({ index: i, id: `id-bad-${i}`, path: "data.creatorId", message: "may contain only A-Z a-z 0-9 . _ : -" })));
+    for (const bad of BAD.filter((b) => !/[\ud800-\udfff]/.test(b))) {
+      const read = await get(url, `/v1/creators/${encodeURIComponent(bad)}/earnings`);
+      expectErrorShape(read, 400);
+      expect(read.body.error.details).toEqual([{ path: "creatorId", message: "may contain only A-Z a-z 0-9 . _ : -" }]);
+    }
+    expect(await head(url)).toBe(0);
+  });
+
+  it("ids of every allowed character, 1 and 128 long, are stored and read back; 129 is refused", async () => {
+    const ids = ["AZaz09._:-", "k", "k".repeat(128)];
+    expect((await postEvents(url, ids.map((creatorId, i) => acceptance(`id-ok-${i}`, creatorId)))).body).toMatchObject({ appended: 3 });
+    await waitForProjections(url);
+    for (const creatorId of ids) expect((await get(url, `/v1/creators/${encodeURIComponent(creatorId)}/earnings`)).status).toBe(200);
+    expectErrorShape(await postEvents(url, [acceptance("id-long", "k".repeat(129))]), 400);
+    expectErrorShape(await get(url, `/v1/creators/${"k".repeat(129)}/earnings`), 400);
   });
 
   it("no answer was a 5xx and every error had the SPEC shape", () => {
