@@ -17,9 +17,9 @@ import { badRequest, HttpError } from "./errors.ts";
  */
 export const JSON_DEPTH_MAX = 16;
 
-/** The body formats (SPEC §5): a JSON array (or one object), NDJSON. */
-export const BODY_MEDIA_TYPES = ["application/json", "application/x-ndjson", "application/ndjson"] as const;
+/** The body formats (SPEC §5): a JSON array (or one object), NDJSON under either name. */
 export const NDJSON_MEDIA_TYPES = ["application/x-ndjson", "application/ndjson"];
+export const BODY_MEDIA_TYPES = ["application/json", ...NDJSON_MEDIA_TYPES];
 
 /** Methods whose bodies Fastify never parses. */
 const BODYLESS_METHODS = new Set(["GET", "HEAD", "TRACE"]);
@@ -39,14 +39,12 @@ export function checkBodyHeaders(request: FastifyRequest): void {
   const headers = request.headers;
   const hasBody = headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
   if (BODYLESS_METHODS.has(request.method) || !hasBody) return;
-  const encoding = headers["content-encoding"];
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity" && encoding.trim() !== "") {
-    throw unsupported(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed`);
-  }
+  const encoding = headers["content-encoding"]?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") throw unsupported(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed`);
   const contentType = headers["content-type"];
   const [mediaType = "", ...parameters] = (contentType ?? "").split(";");
   const media = mediaType.trim().toLowerCase();
-  if (!(BODY_MEDIA_TYPES as readonly string[]).includes(media)) {
+  if (!BODY_MEDIA_TYPES.includes(media)) {
     throw unsupported(`${contentType === undefined ? "a body needs a Content-Type" : `Content-Type ${media.slice(0, 80)} is not supported`}: send ${BODY_MEDIA_TYPES.join(" or ")}`);
   }
   for (const parameter of parameters) {
