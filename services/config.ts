@@ -26,7 +26,7 @@ export interface LedgerConfig {
   bodyLimitBytes: number;
   batchEventsMax: number;
   logLevel: string;
-  /** `token:scope,scope;…` (services/http/auth.ts); empty = no access control. */
+  /** `token:scope,scope;…` (services/http/auth.ts); unset or empty = no access control; set, it must hold a token. */
   tokens: string;
   /** Start without tokens outside demo mode only when this is set (LEDGER_ALLOW_OPEN=1). */
   allowOpen: boolean;

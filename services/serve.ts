@@ -5,6 +5,7 @@ import { validateBatch } from "../domain/events/validate.ts";
 import type { FastifyInstance } from "fastify";
 import type { LedgerConfig } from "./config.ts";
 import { buildApp } from "./http/app.ts";
+import { parseTokens } from "./http/auth.ts";
 import { ingestBatch } from "./ingest.ts";
 import { Ledger } from "./ledger.ts";
 import { createLogger } from "./logger.ts";
@@ -23,6 +24,8 @@ async function holdsDemoData(ledger: Ledger): Promise<boolean> {
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 export async function serve(config: LedgerConfig) {
+  // Access control is settled before the store opens: a malformed or blank LEDGER_TOKENS refuses to start.
+  const grants = parseTokens(config.tokens);
   const log = createLogger(config.logLevel);
   const ledger = await Ledger.open(config, log);
   if (config.demo && (await ledger.store.head()) === 0) {
@@ -32,7 +35,7 @@ export async function serve(config: LedgerConfig) {
     log.info({ appended: result.appended }, "demo data loaded into the empty store");
   }
   // Only the demo runs open by default: a store that holds anything else needs tokens.
-  if (config.tokens === "" && !config.allowOpen && !(config.demo && (await holdsDemoData(ledger)))) {
+  if (grants.length === 0 && !config.allowOpen && !(config.demo && (await holdsDemoData(ledger)))) {
     await ledger.close();
     throw new Error("refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open; only the demo data set runs open by default");
   }

@@ -5,9 +5,13 @@ import { MARKETPLACE_CODES, PAYMENT_METHODS, DEFAULT_MARKETPLACES, type Marketpl
 import { Dec, MONEY_MAX, PLAIN_DECIMAL, fractionDigits } from "../money.ts";
 import * as L from "./limits.ts";
 
+/**
+ * Every id, the event's and each reference (creatorId, campaignId, trackingId, asin, ...): the
+ * SPEC's id characters only. Anything wider (lone surrogates, U+202E, U+200B, U+FFFF, spaces)
+ * could be stored under a name its own URL cannot carry, so it could never be read back.
+ */
 export const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
-// Reference ids: printable, no whitespace at the ends, no control characters.
-const REF_ID = /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u;
+const ID_CHARACTERS = "may contain only A-Z a-z 0-9 . _ : -";
 
 const moneyMessage = "must be a JSON string in plain decimal notation, e.g. \"19.99\"";
 
@@ -15,7 +19,7 @@ export const refId = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") })
   .min(1, "must not be empty")
   .max(L.REF_ID_MAX_CHARS, `must be at most ${L.REF_ID_MAX_CHARS} characters`)
-  .regex(REF_ID, "must be printable text without control characters or surrounding spaces");
+  .regex(EVENT_ID, ID_CHARACTERS);
 
 /** A non-negative amount of money as a decimal string (a JSON number is refused, SPEC §2). */
 export const money = z
@@ -163,7 +167,7 @@ export const envelopeSchema = z.strictObject({
     .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") })
     .min(1, "must not be empty")
     .max(L.EVENT_ID_MAX_CHARS, `must be at most ${L.EVENT_ID_MAX_CHARS} characters`)
-    .regex(EVENT_ID, "may contain only A-Z a-z 0-9 . _ : -"),
+    .regex(EVENT_ID, ID_CHARACTERS),
   type: z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: `must be one of ${EVENT_TYPES.join(", ")}` }),
   schemaVersion: z.number({ error: "must be an integer ≥ 1" }).int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1").optional(),
   occurredAt: instant,

@@ -1,5 +1,6 @@
 // The HTTP API (SPEC §5), Fastify. Every answer is JSON (or CSV for the report); every error has
 // the SPEC's shape; no request can produce a stack trace.
+import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { checkReportRange, parseLocalDate } from "../../domain/calendar.ts";
@@ -9,16 +10,21 @@ import { budgetOf } from "../../projections/budget/budgetQueries.ts";
 import { anomaliesAfter, ANOMALIES_PAGE_MAX, creatorAnomalies, creatorExists, earningsOf, LEDGER_PAGE_MAX, ledgerOf } from "../../projections/earnings/earningsQueries.ts";
 import { payoutOf } from "../../projections/payout/payoutQueries.ts";
 import { reportOf } from "../../projections/report/reportQueries.ts";
-import { ingestBatch, parseNdjson } from "../ingest.ts";
+import { ingestBatch } from "../ingest.ts";
 import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { authorize, parseTokens } from "./auth.ts";
+import { checkBodyHeaders, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { reportCsv } from "./csv.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError, notFound } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 
 export const ANOMALIES_PER_ANSWER_MAX = 1_000;
+
+const noRoute = (request: FastifyRequest) => new HttpError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}`);
+/** Answers to POST /v1/events that refuse a batch as invalid (ledger_batches_refused_total). */
+const REFUSED_STATUSES = new Set([400, 413, 415]);
 
 /** Parses with zod; a failure is a 400 naming each field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -56,14 +62,16 @@ const anomaliesQuery = z.strictObject({
 });
 const payoutRunBody = z.strictObject({ marketplace: z.enum(MARKETPLACE_CODES), asOf: localDate });
 
+/** The events of an NDJSON body, already parsed line by line (services/http/bodies.ts). */
+class NdjsonEvents {
+  constructor(readonly values: unknown[]) {}
+}
+
 export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
   const metrics = createMetrics();
   const app = Fastify({
     logger: false,
     bodyLimit: ledger.config.bodyLimitBytes,
-    // Requests with prototype-polluting keys are refused, not silently stripped.
-    onProtoPoisoning: "error",
-    onConstructorPoisoning: "error",
     // Path parameters are bounded by validation (refId, 128 characters) with a precise 400.
     routerOptions: { maxParamLength: 1_000 },
     clientErrorHandler: (error, socket) => {
@@ -77,45 +85,59 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
       (reply as FastifyReply).code(status >= 400 && status < 500 ? status : 400).send(errorBody("invalid_request", error.message));
     },
   });
-  // Only JSON and NDJSON are event formats (SPEC §5); text/plain is refused with 415.
-  app.removeContentTypeParser("text/plain");
-
   const grants = parseTokens(ledger.config.tokens);
-  app.addHook("onRequest", async (request) => authorize(grants, request));
+  // Nothing here reads the body, and no body is read before all of it has passed: who may ask,
+  // then whether the route exists (Fastify's not-found route would parse a body too), then
+  // whether the body is one the API reads (bodies.ts).
+  app.addHook("onRequest", async (request) => {
+    authorize(grants, request);
+    if (request.is404) throw noRoute(request);
+    checkBodyHeaders(request);
+  });
 
-  app.addContentTypeParser(["application/x-ndjson", "application/ndjson"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+  // Only JSON and NDJSON are body formats (SPEC §5). Fastify's JSON parser (with its
+  // prototype-poisoning check) is replaced by one that bounds depth and event count before
+  // JSON.parse; a `__proto__` key is then named as an unknown field by the strict schemas.
+  const eventsMax = ledger.config.batchEventsMax;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => done(null, parseJsonBody(text as string, eventsMax)));
+  app.addContentTypeParser(NDJSON_MEDIA_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
+    const { values, problems } = await readNdjson(payload, Number(request.headers["content-length"] ?? 0), { bodyLimitBytes: ledger.config.bodyLimitBytes, eventsMax });
+    if (problems.length > 0) throw refusal(problems);
+    return new NdjsonEvents(values);
+  });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    // Every refused batch, wherever it was refused (body headers and reader, limits, validation).
+    const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
+    if (request.routeOptions.url === "/v1/events" && REFUSED_STATUSES.has(status)) metrics.refused.inc();
     if (error instanceof HttpError) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
     if (error instanceof ProjectionLagError) return reply.code(503).send(errorBody("projection_lagging", error.message));
     if (error instanceof PayoutRunRefused) return reply.code(400).send(errorBody("invalid_request", error.message));
-    const status = error.statusCode ?? 500;
-    if (status === 413) return reply.code(413).send(errorBody("too_large", `request body is larger than ${ledger.config.bodyLimitBytes} bytes`));
+    if (status === 413) return reply.code(413).send(errorBody("too_large", tooLarge(ledger.config.bodyLimitBytes).message));
     if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", "send application/json or application/x-ndjson"));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody("invalid_request", error.message));
     ledger.log.error({ err: error.message, url: request.url }, "request failed");
     return reply.code(500).send(errorBody("internal", "internal error; the request changed nothing unless it was acknowledged"));
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody("not_found", `no route ${request.method} ${request.url.split("?")[0]}`)));
+  // Unreachable through the onRequest hook above (it answers first); kept so a 404 never falls back to Fastify's own shape.
+  app.setNotFoundHandler(async (request) => {
+    throw noRoute(request);
+  });
 
   // --- writes ---------------------------------------------------------------------------------
   app.post("/v1/events", async (request, reply) => {
+    // The body readers (bodies.ts) have bounded depth and event count (LEDGER_BATCH_MAX) already.
     let raws: unknown[];
     const body = request.body;
-    if (typeof body === "string") {
-      const parsed = parseNdjson(body);
-      if (parsed.problems.length > 0) throw refusal(parsed.problems);
-      raws = parsed.values;
+    if (body instanceof NdjsonEvents) {
+      raws = body.values;
     } else if (Array.isArray(body)) {
       raws = body;
     } else if (body !== null && typeof body === "object") {
       raws = [body]; // one event on its own is a batch of one
     } else {
       throw badRequest("the body must be a JSON array of events or NDJSON");
-    }
-    if (raws.length > ledger.config.batchEventsMax) {
-      metrics.refused.inc();
-      throw new HttpError(413, "too_large", `a batch holds at most ${ledger.config.batchEventsMax} events; got ${raws.length}`);
     }
     const result = await ingestBatch(ledger.store, raws);
     if (result.kind === "invalid") throw refusal(result.problems);
@@ -129,7 +151,6 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
   });
 
   function refusal(problems: unknown[]): HttpError {
-    metrics.refused.inc();
     return badRequest(`the batch was refused: ${problems.length} problem(s); nothing was appended`, problems);
   }
 

@@ -14,9 +14,9 @@ export interface TokenGrant {
   scopes: ReadonlySet<Scope>;
 }
 
-/** Parses `secretA:ingest,read;secretB:payouts`. */
+/** Parses `secretA:ingest,read;secretB:payouts`; unset or empty means no access control. */
 export function parseTokens(text: string | undefined): TokenGrant[] {
-  if (!text) return [];
+  if (text === undefined || text === "") return [];
   const grants = text.split(";").filter((s) => s.trim() !== "").map((entry) => {
     const colon = entry.lastIndexOf(":");
     const token = entry.slice(0, colon).trim();
@@ -25,6 +25,8 @@ export function parseTokens(text: string | undefined): TokenGrant[] {
     for (const s of scopes) if (!(SCOPES as readonly string[]).includes(s)) throw new Error(`LEDGER_TOKENS: unknown scope '${s}' (known: ${SCOPES.join(", ")})`);
     return { digest: sha256(token), scopes: new Set(scopes as Scope[]) };
   });
+  // A set variable without a token (' ', ';') is a slip, never a wish to run open: refuse it.
+  if (grants.length === 0) throw new Error("LEDGER_TOKENS is set but holds no token: give token:scope,scope;… or unset it (only the demo or LEDGER_ALLOW_OPEN=1 runs open)");
   if (grants.length > TOKENS_MAX) throw new Error(`LEDGER_TOKENS: at most ${TOKENS_MAX} tokens`);
   return grants;
 }

@@ -1,6 +1,6 @@
 // OpenAPI 3.1 document, its event schemas generated from the same zod schemas that validate input.
 import { z } from "zod";
-import { dataSchemas, envelopeSchema, EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { dataSchemas, envelopeSchema, EVENT_TYPES, refId } from "../../domain/events/schemas.ts";
 
 function jsonSchema(schema: z.ZodType): unknown {
   // Refinements (instants with offsets, money limits) cannot be expressed in JSON Schema; the
@@ -18,7 +18,8 @@ export function openApiDocument() {
       eventSchemas[`${type}V${version}Data`] = jsonSchema(schema);
     }
   }
-  const creatorId = { name: "creatorId", in: "path", required: true, schema: { type: "string" } };
+  const id = jsonSchema(refId); // the SPEC's id characters, 1-128 long
+  const creatorId = { name: "creatorId", in: "path", required: true, schema: id };
   const errors = { 400: { description: "invalid input", content: json(error) }, 404: { description: "unknown", content: json(error) } };
   return {
     openapi: "3.1.0",
@@ -49,7 +50,7 @@ export function openApiDocument() {
         },
       },
       "/v1/campaigns/{campaignId}/budget": {
-        get: { parameters: [{ name: "campaignId", in: "path", required: true, schema: { type: "string" } }], responses: { 200: { description: "budget" }, ...errors } },
+        get: { parameters: [{ name: "campaignId", in: "path", required: true, schema: id }], responses: { 200: { description: "budget" }, ...errors } },
       },
       "/v1/creators/{creatorId}/report": {
         get: {
@@ -57,7 +58,7 @@ export function openApiDocument() {
             creatorId,
             { name: "from", in: "query", required: true, schema: { type: "string", format: "date" } },
             { name: "to", in: "query", required: true, schema: { type: "string", format: "date" } },
-            { name: "campaignId", in: "query", schema: { type: "string" } },
+            { name: "campaignId", in: "query", schema: id },
             { name: "format", in: "query", schema: { enum: ["json", "csv"] } },
           ],
           responses: { 200: { description: "daily rows and totals (JSON or CSV)" }, ...errors },

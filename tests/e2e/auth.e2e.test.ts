@@ -78,6 +78,28 @@ describe("starting without tokens", () => {
     }
   });
 
+  it("is refused when LEDGER_TOKENS is set but holds no token (' ', ';', ' ; '), even with LEDGER_ALLOW_OPEN=1 (D4)", async () => {
+    for (const tokens of [" ", ";", " ; ", ";;\t;"]) {
+      for (const allowOpen of ["0", "1"]) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-blank-tokens-"));
+        try {
+          // Before the fix this started with no access control: close it again instead of leaking it.
+          const outcome = await serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent", LEDGER_TOKENS: tokens, LEDGER_ALLOW_OPEN: allowOpen })).then(
+            async (started) => {
+              await started.app.close();
+              await started.ledger.close();
+              return "started";
+            },
+            (error: Error) => error.message,
+          );
+          expect(outcome, JSON.stringify(tokens)).toMatch(/^LEDGER_TOKENS is set but holds no token/);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  });
+
   it("is refused in demo mode too when the store holds other data than the demo's", async () => {
     // The store of the suite's server holds the auth fixture, not the demo data set.
     await expect(serve(loadConfig({ LEDGER_DATA_DIR: server.dataDir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/only the demo data set runs open/);

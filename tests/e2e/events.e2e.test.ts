@@ -1,4 +1,5 @@
 // POST /v1/events over real sockets (SPEC §2 idempotency, §5 POST /v1/events and error shape).
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   expectErrorShape,
@@ -11,6 +12,7 @@ import {
   postRaw,
   startE2eServer,
   toNdjson,
+  waitForProjections,
   type E2eServer,
 } from "../support/e2eServer.ts";
 
@@ -141,10 +143,26 @@ describe("POST /v1/events", () => {
     expect(await head(url)).toBe(before);
   });
 
-  it("a prototype-polluting key is refused with 400, not a 500", async () => {
+  it("a prototype-polluting key is refused with 400 naming the key and where it is (D8)", async () => {
     const before = await head(url);
-    const answer = await postRaw(url, "/v1/events", `[{"id":"p-1","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T","__proto__":{"x":1}}}]`, "application/json");
-    expectErrorShape(answer, 400);
+    const event = `{"id":"p-1","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T","__proto__":{"x":1}}}`;
+    const envelope = `{"__proto__":{"x":1},"id":"p-2","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T"}}`;
+    const constructor = `{"id":"p-3","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T","constructor":{"prototype":{"x":1}}}}`;
+    const expected = [
+      { index: 0, id: "p-1", path: "data", message: "unknown field: __proto__" },
+      { index: 1, id: "p-2", path: "", message: "unknown field: __proto__" },
+      { index: 2, id: "p-3", path: "data", message: "unknown field: constructor" },
+    ];
+    const json = await postRaw(url, "/v1/events", `[${event},${envelope},${constructor}]`, "application/json");
+    expectErrorShape(json, 400);
+    expect(json.body.error.details).toEqual(expected);
+    const ndjson = await postRaw(url, "/v1/events", `${event}\n${envelope}\n${constructor}\n`, "application/x-ndjson");
+    expectErrorShape(ndjson, 400);
+    expect(ndjson.body.error.details).toEqual(expected);
+    const payoutRun = await postRaw(url, "/v1/payouts/run", `{"marketplace":"US","asOf":"2026-04-02","__proto__":{"x":1}}`, "application/json");
+    expectErrorShape(payoutRun, 400);
+    expect(payoutRun.body.error.details).toEqual([{ path: "", message: expect.stringContaining("__proto__") }]);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
     expect(await head(url)).toBe(before);
   });
 
@@ -154,6 +172,29 @@ describe("POST /v1/events", () => {
     expectErrorShape(await postRaw(url, "/v1/events", ndjson, "application/xml"), 415);
     expectErrorShape(await postRaw(url, "/v1/events", ndjson, "application/x-www-form-urlencoded"), 415);
     expect(await head(url)).toBe(before);
+  });
+
+  it("only JSON and NDJSON bodies, in UTF-8 and uncompressed, are read: anything else is 415 before parsing (D2, D8)", async () => {
+    const before = await head(url);
+    const json = JSON.stringify([click("enc-1")]);
+    const refused = async (headers: Record<string, string>, body: string | Blob, message: RegExp) => {
+      const response = await fetch(`${url}/v1/events`, { method: "POST", headers, body });
+      const answer = { status: response.status, headers: response.headers, text: await response.text(), body: undefined as any, method: "POST", url };
+      answer.body = JSON.parse(answer.text);
+      expectErrorShape(answer, 415, "unsupported_media_type");
+      expect(answer.body.error.message).toMatch(message);
+    };
+    await refused({ "content-type": "application/json", "content-encoding": "gzip" }, new Blob([gzipSync(json)]), /Content-Encoding gzip is not supported: send the body uncompressed/);
+    await refused({ "content-type": "application/x-ndjson", "content-encoding": "br" }, json, /send the body uncompressed/);
+    await refused({ "content-type": "application/json; charset=latin1" }, json, /charset latin1 is not supported: send UTF-8/);
+    await refused({ "content-type": "application/x-ndjson; charset=utf-16" }, json, /charset utf-16/);
+    await refused({ "content-type": "application/vnd.api+json" }, json, /Content-Type application\/vnd.api\+json is not supported: send application\/json or application\/x-ndjson or application\/ndjson/);
+    await refused({}, new Blob([json]), /a body needs a Content-Type/); // (fetch labels a string text/plain)
+    expect(await head(url)).toBe(before);
+    // UTF-8 in any spelling of the name, identity encoding, and application/ndjson are read.
+    expect((await postRaw(url, "/v1/events", json, 'application/json; charset="UTF-8"')).body).toEqual({ appended: 1, duplicates: 0, lastPosition: before + 1 });
+    const response = await fetch(`${url}/v1/events`, { method: "POST", headers: { "content-type": "application/ndjson; charset=utf-8", "content-encoding": "identity" }, body: toNdjson([click("enc-1"), click("enc-2")]) });
+    expect(await response.json()).toEqual({ appended: 1, duplicates: 1, lastPosition: before + 2 });
   });
 
   it("text/plain is not one of the SPEC's formats (JSON array, NDJSON as application/x-ndjson): 415", async () => {
@@ -187,6 +228,32 @@ describe("POST /v1/events", () => {
   it("an empty batch appends nothing", async () => {
     const before = await head(url);
     expect((await postEvents(url, [])).body).toEqual({ appended: 0, duplicates: 0, lastPosition: before });
+  });
+
+  const acceptance = (id: string, creatorId: string) => ({ id, type: "CampaignAccepted", occurredAt: "2026-01-05T17:00:00Z", data: { campaignId: "C-ids", creatorId, trackingId: `T-${id}` } });
+  // Lone surrogates, right-to-left override, zero-width space, a non-character, space, a letter outside ASCII, a slash, NUL.
+  const BAD = ["K\ud800", "K\udfff", "K\u202e1", "K\u200b", "K\uffff", "K 1", "Kü", "K/1", "K\u0000"];
+
+  it("an id with a character outside A-Z a-z 0-9 . _ : - is refused with 400 naming the allowed characters, in a body and in a URL (D8)", async () => {
+    const before = await head(url);
+    const answer = await postEvents(url, BAD.map((creatorId, i) => acceptance(`id-bad-${i}`, creatorId)));
+    expectErrorShape(answer, 400);
+    expect(answer.body.error.details).toEqual(BAD.map((_, i) => ({ index: i, id: `id-bad-${i}`, path: "data.creatorId", message: "may contain only A-Z a-z 0-9 . _ : -" })));
+    for (const bad of BAD.filter((b) => !/[\ud800-\udfff]/.test(b))) {
+      const read = await get(url, `/v1/creators/${encodeURIComponent(bad)}/earnings`);
+      expectErrorShape(read, 400);
+      expect(read.body.error.details).toEqual([{ path: "creatorId", message: "may contain only A-Z a-z 0-9 . _ : -" }]);
+    }
+    expect(await head(url)).toBe(before);
+  });
+
+  it("ids of every allowed character, 1 and 128 long, are stored and read back by their URL; 129 is refused (D8)", async () => {
+    const ids = ["AZaz09._:-", "k", "k".repeat(128)];
+    expect((await postEvents(url, ids.map((creatorId, i) => acceptance(`id-ok-${i}`, creatorId)))).body).toMatchObject({ appended: 3 });
+    await waitForProjections(url);
+    for (const creatorId of ids) expect((await get(url, `/v1/creators/${encodeURIComponent(creatorId)}/earnings`)).status).toBe(200);
+    expectErrorShape(await postEvents(url, [acceptance("id-long", "k".repeat(129))]), 400);
+    expectErrorShape(await get(url, `/v1/creators/${"k".repeat(129)}/earnings`), 400);
   });
 
   it("no answer was a 5xx and every error had the SPEC shape", () => {

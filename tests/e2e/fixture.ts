@@ -4,10 +4,11 @@
 // Campaign CMP-1 (US, USD, zone America/Los_Angeles): bonusRate 0.10, budget 50.00,
 // period [2026-01-01T00:00-08:00, 2026-02-01T00:00-08:00), asins A1, A2.
 // Creators: K1 (tracking T1, qualifying content "#ad"), K2 (tracking T2, no content),
-// K3 (tracking T3) in campaign `=C2,"q"` (an id that a spreadsheet would run as a formula).
+// K3 (tracking T3) in campaign `-C2` (an id that a spreadsheet would run as a formula: minus cell
+// C2; `-` is the one formula sign the SPEC's id characters allow).
 
 export const CAMPAIGN = "CMP-1";
-export const FORMULA_CAMPAIGN = '=C2,"q"';
+export const FORMULA_CAMPAIGN = "-C2";
 
 /** Part 1 (positions 1-8): the campaign, acceptances, content, clicks, two shipments of K1. */
 export const PART1 = [
@@ -67,7 +68,7 @@ export const PART2 = [
   // 14, 15 — K1 is payable in the US
   { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: "2026-01-01T00:00:00Z", data: { creatorId: "K1", marketplace: "US" } },
   { id: "pm-1", type: "PaymentMethodChanged", occurredAt: "2026-01-01T00:05:00Z", data: { creatorId: "K1", marketplace: "US", method: "direct_deposit" } },
-  // 16-18 — K3 in a campaign whose id starts with "=" and holds a comma and quotes; one click on LA date 2026-01-05
+  // 16-18 — K3 in a campaign whose id starts with "-" (a formula sign); one click on LA date 2026-01-05
   { id: "cc-2", type: "CampaignCreated", occurredAt: "2025-12-20T12:00:00Z",
     data: { campaignId: FORMULA_CAMPAIGN, brandId: "B2", marketplace: "US", bonusRate: "0.05", budget: "10.00",
       startsAt: "2026-01-01T00:00:00-08:00", endsAt: "2026-12-01T00:00:00-08:00", asins: ["A1"] } },

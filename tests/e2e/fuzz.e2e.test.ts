@@ -6,7 +6,11 @@
 // Asserted: never a 5xx; every 4xx has exactly {"error": {"code", "message", "details": []}};
 // a 2xx on POST /v1/events appended nothing; the server still answers; the store head and a
 // seeded creator's earnings are unchanged at the end (nothing appended, nothing changed).
+// The hardening issue's hostile inputs stay fixed here too, each with the status it must get:
+// nesting over JSON_DEPTH_MAX and NDJSON over the batch maximum (D2), compressed bodies and
+// non-UTF-8 charsets (415), ids with code points outside the SPEC's id characters (D8).
 import http from "node:http";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,12 +20,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/config.ts";
 import { buildApp } from "../../services/http/app.ts";
 import { Ledger } from "../../services/ledger.ts";
+import { JSON_DEPTH_MAX } from "../../services/http/bodies.ts";
 import { createLogger } from "../../services/logger.ts";
 import { sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 
 const SEED = 0x0f_022_026;
 const REQUESTS = 10_400;
 const CONCURRENCY = 16;
+/** LEDGER_BATCH_MAX of the fuzzed server (its default). */
+const BATCH_MAX = 10_000;
 
 // ---------------------------------------------------------------------------------------------
 // Server and a raw HTTP client (node:http: any bytes, any content type, no client-side fixing)
@@ -38,7 +45,11 @@ interface Req {
   method: string;
   path: string;
   contentType?: string;
+  /** Further request headers (Content-Encoding, …). */
+  headers?: Record<string, string>;
   body?: Buffer | string;
+  /** The statuses this request must get, when it is known (the hardening issue's inputs). */
+  expect?: number[];
 }
 
 interface Res {
@@ -61,7 +72,7 @@ function requestTarget(path: string): string {
 
 function send(req: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = {};
+    const headers: Record<string, string | number> = { ...req.headers };
     if (req.contentType !== undefined) headers["content-type"] = req.contentType;
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, "utf8");
     if (body !== undefined) headers["content-length"] = body.length;
@@ -105,6 +116,10 @@ const CREATORS = seed.universe.creators;
 let fresh = 0;
 const freshId = () => `fz-${(fresh += 1)}`;
 
+/** Code points an id must not hold (D8): lone surrogates, bidi override, zero-width space, non-characters, BOM, and plain non-id characters. */
+const BAD_ID_CODE_POINTS = ["\ud800", "\udfff", "\u202e", "\u200b", "\uffff", "\ufffe", "\ufeff", "\u00e9", " ", "/", "%", "?", "#"];
+const ID_FIELDS = ["creatorId", "campaignId", "brandId", "trackingId", "shipmentId", "orderId", "payoutId", "subscriptionId"];
+
 /** Odd Unicode: lone surrogates, NUL and controls, bidi and zero-width marks, emoji, combining marks, BOM. */
 const ODD = ["\ud800", "\udfff", "\u0000", "\u0007", "\u202e", "\u200b", "\ufeff", "😀", "e\u0301", "\u{10ffff}", "\uffff", "\u2028", "Ω", "𝒜", "'; DROP TABLE events; --", "%00", "../../etc/passwd", "\\", "\""];
 const oddString = fc.oneof(
@@ -142,6 +157,17 @@ const poisonArb: fc.Arbitrary<(e: Record<string, any>) => void> = fc.oneof(
   fc.constantFrom(null, [], "data", 42).map((v) => (e: Record<string, any>) => void (e.data = v)),
   fc.constant((e: Record<string, any>) => void delete e.data),
   fc.constant((e: Record<string, any>) => void delete e.type),
+  // A code point outside the SPEC's id characters spliced into a reference id, else the event id (D8).
+  fc.tuple(fc.constantFrom(...ID_FIELDS), fc.constantFrom(...BAD_ID_CODE_POINTS), fc.nat()).map(([k, bad, at]) => (e: Record<string, any>) => {
+    const d = e.data;
+    const splice = (v: unknown) => {
+      const text = String(v);
+      const i = at % (text.length + 1);
+      return text.slice(0, i) + bad + text.slice(i);
+    };
+    if (d && typeof d === "object" && !Array.isArray(d) && k in d) d[k] = splice(d[k]);
+    else e.id = splice(e.id);
+  }),
   fc.tuple(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !["id", "type", "schemaVersion", "occurredAt", "data"].includes(k)), wrongValue).map(
     ([k, v]) => (e: Record<string, any>) => void Object.defineProperty(e, k, { value: v, enumerable: true, writable: true, configurable: true }),
   ),
@@ -213,6 +239,8 @@ const JSON_TYPES = ["application/json", "application/json; charset=utf-8", "appl
 const contentTypeArb = fc.oneof({ weight: 6, arbitrary: fc.constant("application/json") }, { weight: 3, arbitrary: fc.constantFrom(...JSON_TYPES) }, { weight: 1, arbitrary: fc.constant(undefined) });
 
 const INVALID_UTF8 = [[0xff], [0xfe, 0xff], [0xc3, 0x28], [0xe2, 0x28, 0xa1], [0xf0, 0x28, 0x8c, 0xbc], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80]];
+
+const expecting = (statuses: number[], req: Req): Req => ({ ...req, expect: statuses });
 
 const eventsPost = (label: string, body: Buffer | string, contentType: string | undefined): Req => {
   const req: Req = { label, method: "POST", path: "/v1/events", body };
@@ -294,9 +322,34 @@ const postArb: fc.Arbitrary<Req> = fc.oneof(
       return eventsPost(conflict ? "conflict" : "duplicate", JSON.stringify([e]), "application/json");
     }),
   },
-  // Deep nesting in the body itself.
-  { weight: 1, arbitrary: fc.integer({ min: 100, max: 5_000 }).map((d) => eventsPost("deep array", "[".repeat(d) + "]".repeat(d), "application/json")) },
-  { weight: 1, arbitrary: fc.integer({ min: 100, max: 5_000 }).map((d) => eventsPost("deep object", '{"a":'.repeat(d) + "1" + "}".repeat(d), "application/json")) },
+  // Deep nesting in the body itself: over JSON_DEPTH_MAX it is refused before it is parsed (D2).
+  { weight: 1, arbitrary: fc.integer({ min: JSON_DEPTH_MAX + 1, max: 5_000 }).map((d) => expecting([400], eventsPost("deep array", "[".repeat(d) + "]".repeat(d), "application/json"))) },
+  { weight: 1, arbitrary: fc.integer({ min: JSON_DEPTH_MAX + 1, max: 5_000 }).map((d) => expecting([400], eventsPost("deep object", '{"a":'.repeat(d) + "1" + "}".repeat(d), "application/json"))) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.array(fc.integer({ min: JSON_DEPTH_MAX + 1, max: 20_000 }), { minLength: 1, maxLength: 5 }), fc.array(validNewEventArb, { maxLength: 3 })).map(([depths, good]) =>
+      expecting([400], eventsPost("deep ndjson lines", [...good.map((e) => JSON.stringify(e)), ...depths.map((d) => "[".repeat(d) + "]".repeat(d))].join("\n"), "application/x-ndjson")),
+    ),
+  },
+  // More NDJSON events than LEDGER_BATCH_MAX: 413, refused while the body still arrives (D2).
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: BATCH_MAX + 1, max: 3 * BATCH_MAX }), fc.constantFrom("{}", "[]", "1", '{"id":"x"}')).map(([n, line]) => expecting([413], eventsPost("ndjson over the batch maximum", `${line}\n`.repeat(n), "application/x-ndjson"))) },
+  // Compressed bodies and charsets other than UTF-8: 415, never inflated or decoded (D2, D8). The
+  // events are valid and new: had the server read them, they would have been appended.
+  {
+    weight: 2,
+    arbitrary: fc.tuple(validNewEventArb, fc.constantFrom("gzip", "x-gzip", "GZIP", "deflate", "br", "compress", "gzip, identity", "zstd")).map(([e, encoding]) => {
+      const text = JSON.stringify([e]);
+      const lower = encoding.toLowerCase();
+      const body = lower.includes("gzip") ? gzipSync(text) : lower === "deflate" ? deflateSync(text) : lower === "br" ? brotliCompressSync(text) : text;
+      return expecting([415], { ...eventsPost(`content-encoding ${encoding}`, body, "application/json"), headers: { "content-encoding": encoding } });
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(validNewEventArb, fc.constantFrom("latin1", "ISO-8859-1", "utf-16", "UTF-16LE", "us-ascii", "utf8", '"latin1"', "windows-1252", ""), fc.constantFrom("application/json", "application/x-ndjson", "application/ndjson"))
+      .map(([e, charset, type]) => expecting([415], eventsPost(`charset ${charset}`, type === "application/json" ? JSON.stringify([e]) : `${JSON.stringify(e)}\n`, `${type}; charset=${charset}`))),
+  },
   // Huge and negative numbers as the whole body or a batch.
   { weight: 1, arbitrary: fc.constantFrom("1e999999", "-1e999999", "123456789012345678901234567890", "[1e309]", "-0", "[-1]", "NaN", "Infinity").map((t) => eventsPost("number body", t, "application/json")) },
 );
@@ -402,7 +455,7 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "ledger-fuzz-"));
-    const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_ALLOW_OPEN: "1", LEDGER_LOG_LEVEL: "silent" });
+    const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_ALLOW_OPEN: "1", LEDGER_LOG_LEVEL: "silent", LEDGER_BATCH_MAX: String(BATCH_MAX) });
     ledger = await Ledger.open(config, createLogger("silent"));
     await ledger.startProjectors();
     app = await buildApp(ledger);
@@ -441,9 +494,13 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
       eventsPost("over body limit", "[" + '"x",'.repeat(Math.ceil(limit / 4)) + '"x"]', "application/json"),
       eventsPost("over body limit (ndjson)", "x".repeat(limit + 10), "application/x-ndjson"),
       eventsPost("ndjson line over the line limit", `{"id":"${"y".repeat(1_100_000)}"}\n`, "application/x-ndjson"),
-      eventsPost("deep array 100k", "[".repeat(100_000) + "]".repeat(100_000), "application/json"),
-      eventsPost("deep object 100k", '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000), "application/json"),
-      eventsPost("deep ndjson 100k", "[".repeat(100_000) + "]".repeat(100_000) + "\n", "application/x-ndjson"),
+      expecting([400], eventsPost("deep array 100k", "[".repeat(100_000) + "]".repeat(100_000), "application/json")),
+      expecting([400], eventsPost("deep object 100k", '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000), "application/json")),
+      expecting([400], eventsPost("deep ndjson 100k", "[".repeat(100_000) + "]".repeat(100_000) + "\n", "application/x-ndjson")),
+      // The hardening issue's bodies (D2; tests/e2e/hostileBodies.e2e.test.ts runs them against a 256 MB server).
+      expecting([400], eventsPost("deep array 5M", "[".repeat(5e6) + "]".repeat(5e6), "application/json")),
+      expecting([413], eventsPost("ndjson 3.5M lines", "{}\n".repeat(Math.floor((limit - 1) / 3)), "application/x-ndjson")),
+      expecting([400], eventsPost("ndjson lines 500k deep", ("[".repeat(5e5) + "]".repeat(5e5) + "\n").repeat(10), "application/x-ndjson")),
       eventsPost("long string 1M", JSON.stringify([{ ...SEED_EVENTS[0], id: "z".repeat(1_000_000) }]), "application/json"),
       eventsPost("empty body", "", "application/json"),
       eventsPost("empty ndjson", "", "application/x-ndjson"),
@@ -476,6 +533,7 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
         labels.set(req.label, byLabel);
         const where = () => `#${i} ${req.label} ${req.method} ${req.path.slice(0, 160)} ${req.contentType ?? "(no content-type)"} body=${JSON.stringify(String(req.body ?? "").slice(0, 160))}`;
         if (res.status >= 500 || res.status < 200) offenders.push(`${where()} → ${res.status} ${res.text.slice(0, 200)}`);
+        else if (req.expect !== undefined && !req.expect.includes(res.status)) offenders.push(`${where()} → ${res.status}, expected ${req.expect.join(" or ")}: ${res.text.slice(0, 200)}`);
         else if (res.status >= 400) {
           const problem = errorShapeProblem(res);
           if (problem) offenders.push(`${where()} → ${res.status} bad error shape (${problem}): ${res.text.slice(0, 200)}`);

@@ -1,5 +1,6 @@
 // Read endpoints over real sockets (SPEC §5), against the hand-computed fixture in fixture.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportCsv } from "../../services/http/csv.ts";
 import { expectErrorShape, expectNo5xxAndErrorShapes, get, postEvents, postNdjson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
 import { ALL_EVENTS, CAMPAIGN, FORMULA_CAMPAIGN, PART1, PART2, positionOf } from "./fixture.ts";
 
@@ -172,10 +173,13 @@ describe("read endpoints over the fixture", () => {
     expect(answer.text).toBe(K1_CSV);
   });
 
-  it("CSV quotes cells and neutralises a campaign id that starts with =", async () => {
-    // K3: one click on 2026-01-05 in campaign `=C2,"q"` → cell `'=C2,"q"`, quoted because of the comma and quotes.
+  it("CSV neutralises a campaign id that starts with a formula sign, and quotes cells", async () => {
+    // K3: one click on 2026-01-05 in campaign `-C2` → cell `'-C2`.
     const answer = await get(url, "/v1/creators/K3/report?from=2026-01-01&to=2026-01-31&format=csv");
-    expect(answer.text).toBe('date,campaign_id,marketplace,currency,clicks,orders,units,revenue,earnings,spend\n2026-01-05,"\'=C2,""q""",US,USD,1,0,0,0.00,0.00,0.00\n');
+    expect(answer.text).toBe("date,campaign_id,marketplace,currency,clicks,orders,units,revenue,earnings,spend\n2026-01-05,'-C2,US,USD,1,0,0,0.00,0.00,0.00\n");
+    // No id can hold `=`, a comma or quotes since D8; the writer still neutralises and quotes such a cell.
+    const row = { date: "2026-01-05", campaignId: '=C2,"q"', marketplace: "US", currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" };
+    expect(reportCsv([row]).split("\n")[1]).toBe('2026-01-05,"\'=C2,""q""",US,USD,1,0,0,0.00,0.00,0.00');
     const json = await get(url, "/v1/creators/K3/report?from=2026-01-01&to=2026-01-31");
     expect(json.body.rows).toEqual([{ date: "2026-01-05", campaignId: FORMULA_CAMPAIGN, marketplace: "US", currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" }]);
   });

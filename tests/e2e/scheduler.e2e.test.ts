@@ -1,6 +1,7 @@
 // Campaign-end scheduler (SPEC §3 CampaignEnded, §7 LEDGER_CAMPAIGN_END_GRACE): appends
 // `campaign-ended:{campaignId}` once endsAt + grace has passed, once, even when two passes race.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REF_ID_MAX_CHARS } from "../../domain/events/limits.ts";
 import { endDueCampaigns } from "../../services/scheduler.ts";
 import { expectNo5xxAndErrorShapes, get, head, postEvents, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
 
@@ -96,11 +97,12 @@ describe("endDueCampaigns with LEDGER_CAMPAIGN_END_GRACE=PT2H, after campaign ma
 });
 
 describe("a campaign whose id cannot form an event id", () => {
+  const LONG_ID = "L".repeat(REF_ID_MAX_CHARS);
   let server: E2eServer;
   beforeAll(async () => {
     server = await startE2eServer();
-    // "summer sale" is a valid campaign id (printable text) but `campaign-ended:summer sale` is not an event id.
-    const answer = await postEvents(server.baseUrl, [{ ...campaign("summer sale", "2026-03-01T00:00:00Z"), id: "cc-summer-sale" }, campaign("C-OK", "2026-03-01T00:00:00Z")]);
+    // A campaign id of 128 characters is valid, but `campaign-ended:` + 128 characters is too long for an event id.
+    const answer = await postEvents(server.baseUrl, [{ ...campaign(LONG_ID, "2026-03-01T00:00:00Z"), id: "cc-long-id" }, campaign("C-OK", "2026-03-01T00:00:00Z")]);
     expect(answer.status).toBe(200);
     await waitForProjections(server.baseUrl);
   });
@@ -113,6 +115,6 @@ describe("a campaign whose id cannot form an event id", () => {
     expect(await endDueCampaigns(server.ledger, afterGrace)).toBe(1);
     await waitForProjections(server.baseUrl);
     expect((await get(server.baseUrl, "/v1/campaigns/C-OK/budget")).body.ended).toBe(true);
-    expect((await get(server.baseUrl, "/v1/campaigns/summer%20sale/budget")).body.ended).toBe(false);
+    expect((await get(server.baseUrl, `/v1/campaigns/${LONG_ID}/budget`)).body.ended).toBe(false);
   });
 });

@@ -32,6 +32,8 @@ export interface ChildOptions {
   dataDir: string;
   /** Extra environment; overrides the defaults below. */
   env?: Record<string, string>;
+  /** Node flags before the loader, e.g. `--max-old-space-size=256` as `npm start` runs the server. */
+  nodeFlags?: string[];
 }
 
 function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -50,8 +52,8 @@ function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pr
   };
 }
 
-function launch(args: string[], env: NodeJS.ProcessEnv): LedgerChild {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+function launch(args: string[], env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): LedgerChild {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CLI, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   const keep = (chunk: string) => {
     text += chunk;
@@ -92,7 +94,7 @@ const LISTENING = /Ledger listening on (http:\/\/[^\s]+)/;
  * LEDGER_PROJECTORS, default all in-process). Resolves once it prints where it listens.
  */
 export async function startServer(options: ChildOptions, timeoutMs = 20_000): Promise<ServerChild> {
-  const child = launch(["serve"], baseEnv(options.dataDir, options.env));
+  const child = launch(["serve"], baseEnv(options.dataDir, options.env), options.nodeFlags);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       void child.kill();
@@ -117,5 +119,5 @@ export async function startServer(options: ChildOptions, timeoutMs = 20_000): Pr
 
 /** `ledger projectors` (the projectors without the API) over the same data directory. */
 export function startProjectors(options: ChildOptions): LedgerChild {
-  return launch(["projectors"], baseEnv(options.dataDir, options.env));
+  return launch(["projectors"], baseEnv(options.dataDir, options.env), options.nodeFlags);
 }
