@@ -28,27 +28,3 @@ export async function ingestBatch(store: EventStore, raws: readonly unknown[], o
     throw error;
   }
 }
-
-export const NDJSON_LINE_MAX_CHARS = 1_000_000;
-
-/** Parses NDJSON text: one event per non-blank line; a bad line is a problem, not an exception. */
-export function parseNdjson(text: string): { values: unknown[]; problems: Problem[] } {
-  const values: unknown[] = [];
-  const problems: Problem[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const index = values.length + problems.length;
-    if (line.length > NDJSON_LINE_MAX_CHARS) {
-      problems.push({ index, id: null, path: "", message: `line ${i + 1} is longer than ${NDJSON_LINE_MAX_CHARS} characters` });
-      continue;
-    }
-    try {
-      values.push(JSON.parse(line));
-    } catch (error) {
-      problems.push({ index, id: null, path: "", message: `line ${i + 1} is not valid JSON: ${(error as Error).message}` });
-    }
-  }
-  return { values, problems };
-}

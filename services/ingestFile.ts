@@ -3,6 +3,8 @@
 // the file goes on, so re-running after a fix appends only what was refused (ids make it safe).
 import fs from "node:fs";
 import readline from "node:readline";
+import { parseBoundedJson } from "../domain/events/jsonScan.ts";
+import { NDJSON_LINE_MAX_CHARS } from "../domain/events/limits.ts";
 import { validateBatch } from "../domain/events/validate.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import { ingestBatch } from "./ingest.ts";
@@ -65,7 +67,8 @@ export async function ingestFile(
     bytes += Buffer.byteLength(line) + 1;
     if (line.trim() === "") continue;
     try {
-      batch.push({ line: lineNo, value: JSON.parse(line) });
+      if (line.length > NDJSON_LINE_MAX_CHARS) throw new Error(`line is longer than ${NDJSON_LINE_MAX_CHARS} characters`);
+      batch.push({ line: lineNo, value: parseBoundedJson(line) });
     } catch (error) {
       batch.push({ line: lineNo, parseError: (error as Error).message });
     }

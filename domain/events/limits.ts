@@ -13,3 +13,5 @@ export const QUANTITY_MAX = 100_000;
 export const UNIT_PRICE_MAX = 100_000;
 export const BATCH_EVENTS_MAX = 10_000;
 export const PROBLEMS_MAX = 1_000;
+/** Longest NDJSON line (one event) any reader accepts: HTTP bodies and `ledger ingest` files. */
+export const NDJSON_LINE_MAX_CHARS = 1_000_000;

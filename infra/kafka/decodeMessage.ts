@@ -1,6 +1,7 @@
 // One Kafka message → one validated event, or the reason it goes to the dead-letter topic.
 // A message holds ONE envelope (SPEC §2) as UTF-8 JSON; batching is Kafka's job, not the payload's.
 import type { LedgerEvent } from "../../domain/events/envelope.ts";
+import { parseBoundedJson } from "../../domain/events/jsonScan.ts";
 import { validateBatch, type Problem } from "../../domain/events/validate.ts";
 
 /** Largest message value the ingestor parses (Kafka's own default message.max.bytes is ~1 MB). */
@@ -26,7 +27,7 @@ export function decodeMessage(value: Buffer | null): Decoded {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(value.toString("utf8"));
+    raw = parseBoundedJson(value.toString("utf8"));
   } catch (error) {
     return { ok: false, reason: { code: "invalid_json", message: `not valid JSON: ${(error as Error).message}` } };
   }

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/config.ts";
 import { buildApp } from "../../services/http/app.ts";
 import { Ledger } from "../../services/ledger.ts";
-import { JSON_DEPTH_MAX } from "../../services/http/bodies.ts";
+import { JSON_DEPTH_MAX } from "../../domain/events/jsonScan.ts";
 import { createLogger } from "../../services/logger.ts";
 import { sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 

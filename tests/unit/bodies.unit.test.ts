@@ -2,7 +2,8 @@
 // that runs before JSON.parse, and the NDJSON reader fed in arbitrary chunks.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JSON_DEPTH_MAX, NdjsonReader, scanJson } from "../../services/http/bodies.ts";
+import { JSON_DEPTH_MAX, scanJson } from "../../domain/events/jsonScan.ts";
+import { NdjsonReader } from "../../services/http/bodies.ts";
 import { HttpError } from "../../services/http/errors.ts";
 
 describe("scanJson", () => {
