@@ -3,7 +3,7 @@
 // Projectors in one process share the engine (one copy of its state); in separate processes each
 // process has its own.
 import { applyEvent } from "../domain/engine/engine.ts";
-import { emptyOutcome, type Outcome } from "../domain/engine/outcome.ts";
+import type { Outcome } from "../domain/engine/outcome.ts";
 import { emptyState, type EngineState } from "../domain/engine/state.ts";
 import { toCurrentEvent } from "../domain/events/current.ts";
 import type { StoredEvent } from "../domain/events/envelope.ts";
@@ -45,19 +45,6 @@ export const RUNNER_BATCH_DEFAULT = 5_000;
 export const RUNNER_LIVE_BATCH_DEFAULT = 1_000;
 /** How often the engine's state is saved: bounds the replay after a crash and the shipments held in memory. */
 export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 25_000;
-
-/** Applies one event, turning an engine failure into a recorded anomaly instead of a silent skip or a halt. */
-export function applySafely(state: EngineState, rules: RuleVersion, event: StoredEvent): Outcome {
-  try {
-    return applyEvent(state, rules, toCurrentEvent(event));
-  } catch (error) {
-    state.position = event.position;
-    const message = error instanceof Error ? error.message : String(error);
-    const outcome = emptyOutcome(event);
-    outcome.anomalies.push({ position: event.position, eventId: event.id, eventType: event.type, code: "cannot_apply", message, creatorId: null, campaignId: null });
-    return outcome;
-  }
-}
 
 export class ProjectionRunner {
   private readonly lanes: Lane[] = [];
@@ -119,7 +106,9 @@ export class ProjectionRunner {
       const outcomes: Outcome[] = [];
       for (const event of events) {
         if (event.position <= lane.state.position) continue; // this lane's snapshot is already past it
-        outcomes.push(applySafely(lane.state, lane.rules, event));
+        // An engine error (a bug, a broken invariant) is not an anomaly: it stops this runner with
+        // every checkpoint where it was, so a restart retries (and a rebuild reproduces the same).
+        outcomes.push(applyEvent(lane.state, lane.rules, toCurrentEvent(event)));
       }
       for (const projector of lane.projectors) {
         await projector.apply(outcomes, { position: last, eventId: lastEvent.id });
@@ -169,10 +158,11 @@ export class ProjectionRunner {
     return this.lastPosition_;
   }
 
-  /** Stops following and keeps a snapshot so the next start resumes here. */
+  /** Stops following and keeps a snapshot so the next start resumes here (never after a failed batch: its state is not sound). */
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = null;
+    if (this.failed) return;
     for (const lane of this.lanes) if (lane.eventsSinceSnapshot > 0) await this.snapshot(lane);
   }
 }

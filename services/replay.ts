@@ -2,6 +2,7 @@
 // the active copy keeps serving; diff the two per creator and campaign; promote atomically.
 import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { minor } from "../infra/readModel/port.ts";
+import { BUCKET_COLUMNS } from "../projections/bucketColumns.ts";
 import { tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, listVersions, promote, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
@@ -53,14 +54,15 @@ export async function rebuild(store: EventStore, db: ReadModelDb, name: Projecti
 }
 
 /** What a diff compares, per projection: one row per key with a few amounts (minor units). */
-const DIFF_VIEWS: Record<ProjectionName, { keys: string[]; values: string[]; sql: (p: string) => string }> = {
+const DIFF_VIEWS: Record<ProjectionName, { keys: string[]; values: readonly string[]; sql: (p: string) => string }> = {
   // Every view keys on the marketplace too: it says how many minor digits the amounts have.
+  journal: { keys: ["account", "marketplace"], values: ["balance_minor"], sql: (p) => `SELECT account, marketplace, balance_minor FROM ${p}accounts` },
   earnings: {
     keys: ["creator_id", "campaign_id", "marketplace"],
-    values: ["standard", "bonus_pending", "bonus_confirmed", "bonus_forfeited", "reversed"],
-    sql: (p) => `SELECT creator_id, campaign_id, marketplace, standard, bonus_pending, bonus_confirmed, bonus_forfeited, reversed FROM ${p}campaigns`,
+    values: BUCKET_COLUMNS,
+    sql: (p) => `SELECT creator_id, campaign_id, marketplace, ${BUCKET_COLUMNS.join(", ")} FROM ${p}campaigns`,
   },
-  budget: { keys: ["campaign_id", "marketplace"], values: ["spent", "released"], sql: (p) => `SELECT campaign_id, marketplace, spent, released FROM ${p}campaigns` },
+  budget: { keys: ["campaign_id", "marketplace"], values: ["budget", "spent", "released"], sql: (p) => `SELECT campaign_id, marketplace, budget, spent, released FROM ${p}campaigns` },
   report: {
     keys: ["creator_id", "campaign_id", "marketplace"],
     values: ["units", "revenue", "earnings", "spend"],

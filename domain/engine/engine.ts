@@ -2,10 +2,12 @@
 // `applyEvent(state, event)` returns the event's outcome (postings, facts, anomalies) and advances
 // the state. It is deterministic and pure at its boundary — no I/O, clock, environment or
 // randomness — and it updates `state` in place because it folds millions of events.
+import { assert, assertNever } from "../assert.ts";
 import { earningMonth, instantMs, localDate } from "../calendar.ts";
 import type { CurrentEvent, CurrentEventOf } from "../events/envelope.ts";
 import type { Marketplace } from "../marketplaces.ts";
-import { Dec, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
+import { accountName, transferOf } from "../journal/entryKinds.ts";
+import { Dec, fractionDigits, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
 import { standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
 import { emptyOutcome, type Anomaly, type AnomalyCode, type Fact, type Outcome, type Posting } from "./outcome.ts";
@@ -13,6 +15,8 @@ import { pairKey, type CampaignState, type EngineState, type LineState, type Shi
 import { insertStrike, removalTime } from "./strikes.ts";
 
 type Ev<T extends CurrentEvent["type"]> = CurrentEventOf<T>;
+
+type PostingFields = Omit<Posting, "position" | "seq" | "sourceEventId" | "eventType" | "ruleVersion" | "source" | "destination">;
 
 /** Collects one event's outcome; every posting gets the next sequence number. */
 class OutcomeBuilder {
@@ -30,13 +34,18 @@ class OutcomeBuilder {
     this.outcome.facts.push(fact);
   }
 
-  post(p: Omit<Posting, "position" | "seq" | "sourceEventId" | "eventType" | "ruleVersion">): void {
+  /** Books one journal entry; its transfer's accounts come from the table of entry kinds (SPEC §8.1). */
+  post(p: PostingFields, brandId: string | null = null): void {
+    const transfer = transferOf(p.kind, p.amountMinor);
+    const owners = { marketplace: p.marketplace, creatorId: p.creatorId, campaignId: p.campaignId, brandId };
     this.outcome.postings.push({
       position: this.event.position,
       seq: this.outcome.postings.length,
       sourceEventId: this.event.id,
       eventType: this.event.type,
       ruleVersion: this.rules.version,
+      source: transfer === null ? null : accountName(transfer.source, owners),
+      destination: transfer === null ? null : accountName(transfer.destination, owners),
       ...p,
     });
   }
@@ -92,6 +101,24 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
     case "PayoutIssued":
       payoutIssued(state, event, out);
       break;
+    case "PayoutFailed":
+      payoutFailed(state, event, out);
+      break;
+    case "CommissionAdjusted":
+      commissionAdjusted(state, event, out);
+      break;
+    case "CampaignBudgetChanged":
+      campaignBudgetChanged(state, event, out);
+      break;
+    case "CampaignPaused":
+    case "CampaignResumed":
+      campaignPausedOrResumed(state, event, out);
+      break;
+    case "CampaignEndChanged":
+      campaignEndChanged(state, event, out);
+      break;
+    default:
+      assertNever(event, "event");
   }
   state.position = event.position;
   return out.outcome;
@@ -109,27 +136,89 @@ function campaignCreated(state: EngineState, event: Ev<"CampaignCreated">, out: 
   }
   const market = out.rules.marketplaces[d.marketplace];
   const budgetMinor = toMinor(new Dec(d.budget), market.minorDigits);
-  state.campaigns.set(d.campaignId, {
+  const campaign: CampaignState = {
     campaignId: d.campaignId,
+    brandId: d.brandId,
     marketplace: d.marketplace,
     bonusRate: d.bonusRate,
     budgetMinor,
     spentMinor: 0,
     releasedMinor: 0,
+    balanceMinor: 0,
     exhaustedAt: null,
+    startsAt: d.startsAt,
     startsAtMs: instantMs(d.startsAt),
+    endsAt: d.endsAt,
     endsAtMs: instantMs(d.endsAt),
     asins: new Set(d.asins),
+    pauses: [],
+    creators: [],
     ended: false,
+  };
+  state.campaigns.set(d.campaignId, campaign);
+  campaignFact(campaign, out);
+  moveBudget(campaign, out); // the brand funds the budget (SPEC §8.1 budget_funding)
+  budgetChanged(campaign, out);
+}
+
+/** The whole campaign as it now stands (for the campaign and brand reads, §9). */
+function campaignFact(c: CampaignState, out: OutcomeBuilder): void {
+  const market = marketOf(out.rules, c);
+  out.fact({
+    kind: "campaign",
+    campaignId: c.campaignId,
+    brandId: c.brandId,
+    marketplace: c.marketplace,
+    currency: market.currency,
+    bonusRate: c.bonusRate,
+    budgetMinor: c.budgetMinor,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    endsAtMs: c.endsAtMs,
+    asins: [...c.asins],
+    paused: isPaused(c),
   });
-  out.fact({ kind: "campaign", campaignId: d.campaignId, brandId: d.brandId, marketplace: d.marketplace, currency: market.currency, budgetMinor, startsAt: d.startsAt, endsAt: d.endsAt });
-  budgetChanged(state.campaigns.get(d.campaignId)!, out);
+}
+
+/** Rule 4 and §9: what is left to grant; 0 once spent reaches (or, after a cut, passes) the budget. */
+function remainingOf(c: CampaignState): number {
+  return Math.max(0, c.budgetMinor - c.spentMinor);
+}
+
+/**
+ * Brings the account campaign:{id}:budget to `remaining` (SPEC §8.1): funding from the brand when
+ * remaining grew past it (creation, a raise), a return to the brand when it holds more (a cut, or a
+ * release that the budget no longer has room for after a cut).
+ */
+function moveBudget(c: CampaignState, out: OutcomeBuilder): void {
+  const difference = remainingOf(c) - c.balanceMinor;
+  if (difference === 0) return;
+  const common = { creatorId: null, campaignId: c.campaignId, marketplace: c.marketplace, currency: marketOf(out.rules, c).currency, shipmentId: null, orderId: null, asin: null,
+    earningMonth: null, reportDate: null, rate: null, units: 0, revenueMinor: 0, note: null };
+  out.post({ ...common, kind: difference > 0 ? "budget_funding" : "budget_return", amountMinor: difference }, c.brandId);
+  c.balanceMinor += difference;
+}
+
+/** Bonus granted out of the budget (rule 4): never more than remains. */
+function grant(c: CampaignState, amountMinor: number): void {
+  assert(amountMinor > 0 && amountMinor <= remainingOf(c) && amountMinor <= c.balanceMinor, `grant of ${amountMinor} within ${c.campaignId}'s remaining budget`);
+  c.spentMinor += amountMinor;
+  c.balanceMinor -= amountMinor;
+}
+
+/** Bonus given back to the budget (rules 5, 8): a forfeiture, a return while pending, a reversal. */
+function release(c: CampaignState, amountMinor: number): void {
+  assert(amountMinor >= 0 && amountMinor <= c.spentMinor, `release of ${amountMinor} within ${c.campaignId}'s spent ${c.spentMinor}`);
+  c.spentMinor -= amountMinor;
+  c.releasedMinor += amountMinor;
+  c.balanceMinor += amountMinor;
 }
 
 /** Reports the budget after an event that changed it, and keeps exhaustedAt (SPEC §5 budget). */
 function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
-  const remainingMinor = campaign.budgetMinor - campaign.spentMinor;
-  if (remainingMinor < 0 || campaign.spentMinor < 0) throw new Error(`engine: campaign ${campaign.campaignId} budget out of range (spent ${campaign.spentMinor})`);
+  moveBudget(campaign, out);
+  const remainingMinor = remainingOf(campaign);
+  assert(campaign.spentMinor >= 0 && campaign.balanceMinor === remainingMinor, `${campaign.campaignId}: campaign:budget ${campaign.balanceMinor} = remaining ${remainingMinor}, spent ${campaign.spentMinor} ≥ 0`);
   if (remainingMinor > 0) campaign.exhaustedAt = null;
   else if (campaign.exhaustedAt === null) campaign.exhaustedAt = out.event.occurredAt;
   out.fact({
@@ -140,6 +229,22 @@ function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
     releasedMinor: campaign.releasedMinor,
     exhaustedAt: campaign.exhaustedAt,
   });
+}
+
+function isPaused(c: CampaignState): boolean {
+  const last = c.pauses[c.pauses.length - 1];
+  return last !== undefined && last.toMs === null;
+}
+
+/** §9: an order placed in a paused interval [paused, resumed) earns no bonus (pauses known when the shipment is applied). */
+function pausedAt(c: CampaignState, orderedAtMs: number): boolean {
+  return c.pauses.some((p) => p.fromMs <= orderedAtMs && (p.toMs === null || orderedAtMs < p.toMs));
+}
+
+/** Rule 5: a content link with a qualifying disclosure, applied before CampaignEnded, with occurredAt before the (current) end. */
+function contentQualifies(state: EngineState, c: CampaignState, creatorId: string): boolean {
+  const at = state.contentAtMs.get(pairKey(c.campaignId, creatorId));
+  return at !== undefined && at < c.endsAtMs;
 }
 
 function campaignAccepted(state: EngineState, event: Ev<"CampaignAccepted">, out: OutcomeBuilder): void {
@@ -155,6 +260,7 @@ function campaignAccepted(state: EngineState, event: Ev<"CampaignAccepted">, out
   }
   state.accepted.add(key);
   state.acceptances.set(trackingId, { creatorId, campaignId });
+  campaign.creators.push(creatorId);
   out.fact({ kind: "acceptance", campaignId, creatorId, trackingId, marketplace: campaign.marketplace });
 }
 
@@ -165,15 +271,19 @@ function contentLinkSubmitted(state: EngineState, event: Ev<"ContentLinkSubmitte
   if (!state.accepted.has(pairKey(campaignId, creatorId))) {
     return out.anomaly("unknown_acceptance", `creator ${creatorId} has not accepted campaign ${campaignId}`, creatorId, campaignId);
   }
-  // Rule 5: it must be applied before CampaignEnded and have occurredAt < endsAt.
-  if (campaign.ended || event.occurredAtMs >= campaign.endsAtMs) {
-    return out.anomaly("content_after_campaign_end", `content link submitted after campaign ${campaignId} ended; it does not count`, creatorId, campaignId);
-  }
+  // Rule 5: it must be applied before CampaignEnded ...
+  if (campaign.ended) return out.anomaly("content_after_campaign_end", `content link submitted after campaign ${campaignId} ended; it does not count`, creatorId, campaignId);
   if (!disclosureQualifies(disclosure)) {
     return out.anomaly("missing_disclosure", `disclosure ${JSON.stringify(disclosure.slice(0, 80))} has none of the words ad, #ad, sponsored, advertisement`, creatorId, campaignId);
   }
-  state.contentQualified.add(pairKey(campaignId, creatorId));
-  out.fact({ kind: "content_qualified", campaignId, creatorId });
+  // ... and have occurredAt < endsAt, judged against the end as it stands at CampaignEnded (§9 may move it).
+  const key = pairKey(campaignId, creatorId);
+  const before = contentQualifies(state, campaign, creatorId);
+  state.contentAtMs.set(key, Math.min(state.contentAtMs.get(key) ?? Number.POSITIVE_INFINITY, event.occurredAtMs));
+  if (event.occurredAtMs >= campaign.endsAtMs) {
+    out.anomaly("content_after_campaign_end", `content link submitted at or after campaign ${campaignId}'s end (${campaign.endsAt}); it counts only if the end moves past it`, creatorId, campaignId);
+  }
+  if (!before && contentQualifies(state, campaign, creatorId)) out.fact({ kind: "content", campaignId, creatorId, qualified: true });
 }
 
 function clickRecorded(state: EngineState, event: Ev<"ClickRecorded">, out: OutcomeBuilder): void {
@@ -219,9 +329,11 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
   const reportDate = localDate(event.occurredAtMs, market.zone);
   const orderedAtMs = instantMs(d.orderedAt);
   const removedAtMs = state.strikes.get(creatorId)?.removedAtMs ?? null;
-  // Rule 3: the order falls in [startsAt, endsAt) and the creator was not removed at orderedAt.
-  const orderQualifies = campaign.startsAtMs <= orderedAtMs && orderedAtMs < campaign.endsAtMs && (removedAtMs === null || orderedAtMs < removedAtMs);
-  const qualifiesContent = state.contentQualified.has(pairKey(campaignId, creatorId));
+  // Rule 3: the order falls in [startsAt, endsAt), the creator was not removed at orderedAt, and
+  // (§9) the campaign was not paused at orderedAt.
+  const orderQualifies =
+    campaign.startsAtMs <= orderedAtMs && orderedAtMs < campaign.endsAtMs && (removedAtMs === null || orderedAtMs < removedAtMs) && !pausedAt(campaign, orderedAtMs);
+  const qualifiesContent = contentQualifies(state, campaign, creatorId);
 
   const shipment: ShipmentState = { shipmentId: d.shipmentId, orderId: d.orderId, creatorId, campaignId, earningMonth: month, reportDate, lines: [] };
   const common = { creatorId, campaignId, marketplace: campaign.marketplace, currency: market.currency, shipmentId: d.shipmentId, orderId: d.orderId, earningMonth: month, reportDate };
@@ -249,21 +361,20 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
     shipment.lines.push(lineState);
     if (!orderQualifies || !campaign.asins.has(line.asin)) continue;
     const uncappedMinor = lineAmountMinor(line.quantity, line.unitPrice, campaign.bonusRate, digits);
-    const remainingMinor = campaign.budgetMinor - campaign.spentMinor;
-    const bonusMinor = Math.min(uncappedMinor, remainingMinor); // rule 4: capped at the remaining budget
+    const bonusMinor = Math.min(uncappedMinor, remainingOf(campaign)); // rule 4: capped at the remaining budget
     if (bonusMinor <= 0) continue;
     const note = bonusMinor < uncappedMinor ? `capped by the budget: ${uncappedMinor} → ${bonusMinor} minor units` : null;
     lineState.bonusMinor = bonusMinor;
     const bonus = { ...common, asin: line.asin, amountMinor: bonusMinor, rate: campaign.bonusRate, units: 0, revenueMinor: 0 };
     if (!campaign.ended) {
       lineState.bonusState = "pending";
-      campaign.spentMinor += bonusMinor;
+      grant(campaign, bonusMinor);
       hasPending = true;
       out.post({ ...bonus, kind: "bonus_pending", note });
     } else if (qualifiesContent) {
       // Rule 5, last sentence: after CampaignEnded the bonus is confirmed or forfeited at once.
       lineState.bonusState = "confirmed";
-      campaign.spentMinor += bonusMinor;
+      grant(campaign, bonusMinor);
       out.post({ ...bonus, kind: "bonus_confirmed", note });
     } else {
       lineState.bonusState = "forfeited"; // never touches the budget
@@ -330,7 +441,7 @@ function reversalMinor(originalMinor: number, reversedSoFarMinor: number, units:
   return Math.min(proportionMinor(originalMinor, units, line.quantity), leftMinor);
 }
 
-type ReturnCommon = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId" | "reportDate" | "asin">;
+type ReturnCommon = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId" | "asin"> & { reportDate: string };
 
 /** Rule 8 for one line: reverse `units` of it, never past the line's original amounts. */
 function returnLine(
@@ -352,8 +463,7 @@ function returnLine(
   const bonusMinor = reversalMinor(line.bonusMinor, line.bonusReturnedMinor, units, line);
   if (bonusMinor <= 0) return;
   line.bonusReturnedMinor += bonusMinor;
-  campaign.spentMinor -= bonusMinor; // goes back to the budget
-  campaign.releasedMinor += bonusMinor;
+  release(campaign, bonusMinor); // goes back to the budget
   const bonus = { ...common, amountMinor: -bonusMinor, rate: campaign.bonusRate, units: 0, revenueMinor: 0 };
   if (line.bonusState === "pending") {
     // Not yet earned, so not a reversal: it lowers the pending bonus of the shipment's month.
@@ -385,7 +495,7 @@ function campaignEnded(state: EngineState, event: Ev<"CampaignEnded">, out: Outc
   // Rule 5: settle every pending bonus of the campaign, shipment by shipment, in the order recorded.
   for (const shipmentId of state.pendingShipments.get(campaignId) ?? []) {
     const shipment = state.shipments.get(shipmentId)!;
-    const qualifies = state.contentQualified.has(pairKey(campaignId, shipment.creatorId));
+    const qualifies = contentQualifies(state, campaign, shipment.creatorId);
     const common = {
       creatorId: shipment.creatorId,
       campaignId,
@@ -407,8 +517,7 @@ function campaignEnded(state: EngineState, event: Ev<"CampaignEnded">, out: Outc
         continue;
       }
       line.bonusState = "forfeited";
-      campaign.spentMinor -= netMinor; // the forfeited amount goes back to the budget
-      campaign.releasedMinor += netMinor;
+      release(campaign, netMinor); // the forfeited amount goes back to the budget
       // Split by report day: the bonus leaves its shipment's day and, with it, its returns' days.
       const note = "no qualifying content link before the campaign ended";
       out.post({ ...common, kind: "bonus_forfeit", asin: line.asin, amountMinor: line.bonusMinor, reportDate: shipment.reportDate, note });
@@ -436,16 +545,113 @@ function payoutIssued(state: EngineState, event: Ev<"PayoutIssued">, out: Outcom
   if (state.payouts.has(payoutId)) {
     return out.anomaly("duplicate_payout", `payout ${payoutId} was already issued; this one is not counted`, creatorId);
   }
-  state.payouts.add(payoutId);
   const market = out.rules.marketplaces[marketplace];
-  out.fact({
-    kind: "payout",
+  const amountMinor = toMinor(new Dec(amount), market.minorDigits);
+  state.payouts.set(payoutId, { creatorId, marketplace, amountMinor, failed: false });
+  out.post(payoutPosting("payout", creatorId, marketplace, market.currency, negate(amountMinor)));
+  out.fact({ kind: "payout", creatorId, marketplace, currency: market.currency, payoutId, amountMinor, date: localDate(event.occurredAtMs, market.zone) });
+}
+
+/** §8.4: the payout's amount goes back to creator:earned (paid drops, payable rises by it). */
+function payoutFailed(state: EngineState, event: Ev<"PayoutFailed">, out: OutcomeBuilder): void {
+  const { payoutId, reason } = event.data;
+  const payout = state.payouts.get(payoutId);
+  if (!payout) return out.anomaly("unknown_payout", `PayoutFailed names payout ${payoutId}, which was never issued`);
+  if (payout.failed) return out.anomaly("payout_already_failed", `payout ${payoutId} has already failed; this failure changes nothing`, payout.creatorId);
+  payout.failed = true;
+  const market = out.rules.marketplaces[payout.marketplace];
+  out.post(payoutPosting("payout_failed", payout.creatorId, payout.marketplace, market.currency, payout.amountMinor));
+  out.fact({ kind: "payout_failed", creatorId: payout.creatorId, marketplace: payout.marketplace, payoutId, reason });
+}
+
+function payoutPosting(kind: "payout" | "payout_failed", creatorId: string, marketplace: Marketplace["code"], currency: string, amountMinor: number): PostingFields {
+  return { kind, creatorId, campaignId: null, marketplace, currency, shipmentId: null, orderId: null, asin: null, amountMinor, earningMonth: null, reportDate: null, rate: null, units: 0, revenueMinor: 0, note: null };
+}
+
+/** §8.4: earned when it occurs (its month in the marketplace zone), payable like any earning; never touches a budget. */
+function commissionAdjusted(state: EngineState, event: Ev<"CommissionAdjusted">, out: OutcomeBuilder): void {
+  const { creatorId, marketplace, amount, reasonCode, note, actor, campaignId } = event.data;
+  if (campaignId !== undefined) {
+    const campaign = state.campaigns.get(campaignId);
+    if (!campaign) return out.anomaly("unknown_campaign", `adjustment names unknown campaign ${campaignId}; nothing is booked`, creatorId, campaignId);
+    if (campaign.marketplace !== marketplace) {
+      return out.anomaly("marketplace_mismatch", `adjustment in ${marketplace} names campaign ${campaignId} of ${campaign.marketplace}; nothing is booked`, creatorId, campaignId);
+    }
+  }
+  const market = out.rules.marketplaces[marketplace];
+  out.post({
+    kind: "adjustment",
     creatorId,
+    campaignId: campaignId ?? null,
     marketplace,
     currency: market.currency,
-    payoutId,
+    shipmentId: null,
+    orderId: null,
+    asin: null,
     amountMinor: toMinor(new Dec(amount), market.minorDigits),
-    date: localDate(event.occurredAtMs, market.zone),
+    earningMonth: earningMonth(event.occurredAtMs, market.zone),
+    reportDate: null, // not campaign activity: not in the daily report (§8.4)
+    rate: null,
+    units: 0,
+    revenueMinor: 0,
+    note: `${reasonCode} by ${actor}: ${note}`,
   });
 }
 
+/** §9: every management fact names a known campaign that has not ended; otherwise it changes nothing. */
+function managedCampaign(state: EngineState, campaignId: string, out: OutcomeBuilder): CampaignState | null {
+  const campaign = state.campaigns.get(campaignId);
+  if (!campaign) {
+    out.anomaly("unknown_campaign", `${out.event.type} for unknown campaign ${campaignId}`, null, campaignId);
+    return null;
+  }
+  if (campaign.ended) {
+    out.anomaly("campaign_already_ended", `campaign ${campaignId} has ended; this ${out.event.type} changes nothing`, null, campaignId);
+    return null;
+  }
+  return campaign;
+}
+
+/** §9: the new total budget; remaining = max(0, budget − spent); nothing granted is taken back. */
+function campaignBudgetChanged(state: EngineState, event: Ev<"CampaignBudgetChanged">, out: OutcomeBuilder): void {
+  const campaign = managedCampaign(state, event.data.campaignId, out);
+  if (!campaign) return;
+  const market = marketOf(out.rules, campaign);
+  if (fractionDigits(event.data.budget) > market.minorDigits) {
+    return out.anomaly("invalid_amount", `budget ${event.data.budget} has more fraction digits than ${market.currency} allows (${market.minorDigits})`, null, campaign.campaignId);
+  }
+  campaign.budgetMinor = toMinor(new Dec(event.data.budget), market.minorDigits);
+  campaignFact(campaign, out);
+  budgetChanged(campaign, out); // funds or returns the change of remaining (moveBudget)
+}
+
+/** §9: pausing a paused campaign or resuming a running one is an anomaly. */
+function campaignPausedOrResumed(state: EngineState, event: Ev<"CampaignPaused"> | Ev<"CampaignResumed">, out: OutcomeBuilder): void {
+  const campaign = managedCampaign(state, event.data.campaignId, out);
+  if (!campaign) return;
+  const pausing = event.type === "CampaignPaused";
+  if (pausing === isPaused(campaign)) {
+    return out.anomaly("invalid_state", `campaign ${campaign.campaignId} is ${pausing ? "already paused" : "not paused"}; this ${event.type} changes nothing`, null, campaign.campaignId);
+  }
+  if (pausing) campaign.pauses.push({ fromMs: event.occurredAtMs, toMs: null });
+  else campaign.pauses[campaign.pauses.length - 1]!.toMs = event.occurredAtMs;
+  campaignFact(campaign, out);
+}
+
+/** §9: the new end replaces endsAt for rule 3, rule 5 (content is judged again) and the scheduler. */
+function campaignEndChanged(state: EngineState, event: Ev<"CampaignEndChanged">, out: OutcomeBuilder): void {
+  const campaign = managedCampaign(state, event.data.campaignId, out);
+  if (!campaign) return;
+  const endsAtMs = instantMs(event.data.endsAt);
+  if (endsAtMs <= campaign.startsAtMs) {
+    return out.anomaly("ends_before_start", `new end ${event.data.endsAt} is not after the campaign's start ${campaign.startsAt}`, null, campaign.campaignId);
+  }
+  const before = campaign.creators.map((creatorId) => contentQualifies(state, campaign, creatorId));
+  campaign.endsAt = event.data.endsAt;
+  campaign.endsAtMs = endsAtMs;
+  campaignFact(campaign, out);
+  campaign.creators.forEach((creatorId, i) => {
+    const qualified = contentQualifies(state, campaign, creatorId);
+    if (qualified !== before[i]) out.fact({ kind: "content", campaignId: campaign.campaignId, creatorId, qualified });
+  });
+}

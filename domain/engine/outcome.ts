@@ -2,42 +2,28 @@
 // facts the read models need, and anomalies. Postings are never edited: a return, a
 // confirmation, a forfeiture are postings of their own (DESIGN: corrections are new entries).
 import type { EventType } from "../events/schemas.ts";
+import type { EntryKind } from "../journal/entryKinds.ts";
 import type { MarketplaceCode, PaymentMethod } from "../marketplaces.ts";
 
 /**
- * Kinds of posting and the bucket each moves (SPEC §5 earnings):
- *  standard              +standard                 shipment line (rule 2)
- *  standard_reversal     −reversed                 return (rule 8)
- *  bonus_pending         +bonusPending             shipment line before CampaignEnded (rules 3-5)
- *  bonus_pending_return  −bonusPending             return of a still-pending bonus (rule 8)
- *  bonus_confirm         bonusPending → confirmed  CampaignEnded, content rule met (rule 5)
- *  bonus_forfeit         bonusPending → forfeited  CampaignEnded, content rule not met (rule 5)
- *  bonus_confirmed       +bonusConfirmed           shipment applied after CampaignEnded, rule met
- *  bonus_forfeited       +bonusForfeited           shipment applied after CampaignEnded, rule not met
- *  bonus_reversal        −reversed                 return of a confirmed bonus (rule 8)
+ * One journal entry (SPEC §8.1): a signed amount of one kind, the transfer it books between two
+ * accounts (domain/journal/entryKinds.ts has the table of kinds), and everything an auditor needs to
+ * trace it: its source event, the rate and rule version that produced it.
  */
-export const POSTING_KINDS = [
-  "standard",
-  "standard_reversal",
-  "bonus_pending",
-  "bonus_pending_return",
-  "bonus_confirm",
-  "bonus_forfeit",
-  "bonus_confirmed",
-  "bonus_forfeited",
-  "bonus_reversal",
-] as const;
-export type PostingKind = (typeof POSTING_KINDS)[number];
-
 export interface Posting {
-  /** Position of the source event; (position, seq) identifies a posting. */
+  /** Position of the source event; (position, seq) identifies an entry (entryId `{position}:{seq}`). */
   position: number;
   seq: number;
   sourceEventId: string;
   eventType: EventType;
-  kind: PostingKind;
-  creatorId: string;
-  campaignId: string;
+  kind: EntryKind;
+  /** Account names of the transfer (SPEC §8.1); both null for a memo entry or an amount of 0. */
+  source: string | null;
+  destination: string | null;
+  /** null for a campaign's own entries (budget funding and returns). */
+  creatorId: string | null;
+  /** null for payouts, and for adjustments that name no campaign. */
+  campaignId: string | null;
   marketplace: MarketplaceCode;
   currency: string;
   shipmentId: string | null;
@@ -45,12 +31,12 @@ export interface Posting {
   asin: string | null;
   /** Signed, in the currency's minor units (rounded per SPEC §4 before it gets here). */
   amountMinor: number;
-  /** Earning month (rule 9) in the marketplace zone, YYYY-MM. */
-  earningMonth: string;
-  /** Local date the amount shows on in the daily report (SPEC §5): the shipment's or the return's day. */
-  reportDate: string;
-  /** The rate that produced the amount (standard rate or the campaign's bonus rate). */
-  rate: string;
+  /** Earning month (rule 9) in the marketplace zone, YYYY-MM; null for entries no month earns (budget, payouts). */
+  earningMonth: string | null;
+  /** Local date the amount shows on in the daily report (SPEC §5); null for entries not in the report. */
+  reportDate: string | null;
+  /** The rate that produced the amount (standard rate or the campaign's bonus rate); null where none did. */
+  rate: string | null;
   ruleVersion: number;
   /** Units and revenue (minor units) for the report; nonzero only on standard and standard_reversal. */
   units: number;
@@ -60,18 +46,34 @@ export interface Posting {
 }
 
 export type Fact =
-  | { kind: "campaign"; campaignId: string; brandId: string; marketplace: MarketplaceCode; currency: string; budgetMinor: number; startsAt: string; endsAt: string }
+  /** A campaign as created (SPEC §3) or as its management changed it (§9): the whole of it. */
+  | {
+      kind: "campaign";
+      campaignId: string;
+      brandId: string;
+      marketplace: MarketplaceCode;
+      currency: string;
+      bonusRate: string;
+      budgetMinor: number;
+      startsAt: string;
+      endsAt: string;
+      endsAtMs: number;
+      asins: string[];
+      paused: boolean;
+    }
   | { kind: "campaign_ended"; campaignId: string }
-  /** The campaign's budget after the event (rule 4), whenever the event changed it. */
+  /** The campaign's budget after the event (rule 4, §9), whenever the event changed it. */
   | { kind: "budget"; campaignId: string; budgetMinor: number; spentMinor: number; releasedMinor: number; exhaustedAt: string | null }
   | { kind: "acceptance"; campaignId: string; creatorId: string; trackingId: string; marketplace: MarketplaceCode }
-  | { kind: "content_qualified"; campaignId: string; creatorId: string }
+  /** Whether the creator's content counts for rule 5 as things stand (a content link, or an end that moved past it). */
+  | { kind: "content"; campaignId: string; creatorId: string; qualified: boolean }
   | { kind: "click"; campaignId: string; creatorId: string; marketplace: MarketplaceCode; currency: string; reportDate: string }
   | { kind: "shipment"; campaignId: string; creatorId: string; marketplace: MarketplaceCode; orderId: string; reportDate: string }
   | { kind: "strike"; creatorId: string; removedAt: string | null }
   | { kind: "tax_info"; creatorId: string; marketplace: MarketplaceCode }
   | { kind: "payment_method"; creatorId: string; marketplace: MarketplaceCode; method: PaymentMethod }
-  | { kind: "payout"; creatorId: string; marketplace: MarketplaceCode; currency: string; payoutId: string; amountMinor: number; date: string };
+  | { kind: "payout"; creatorId: string; marketplace: MarketplaceCode; currency: string; payoutId: string; amountMinor: number; date: string }
+  | { kind: "payout_failed"; creatorId: string; marketplace: MarketplaceCode; payoutId: string; reason: string };
 
 export const ANOMALY_CODES = [
   "unknown_campaign",
@@ -90,8 +92,18 @@ export const ANOMALY_CODES = [
   "content_after_campaign_end",
   "payment_method_not_offered",
   "duplicate_payout",
-  /** The engine threw on this event (a bug or a broken assertion): recorded, never skipped silently. */
-  "cannot_apply",
+  /** PayoutFailed of a payout the ledger never issued (§8.4). */
+  "unknown_payout",
+  /** A second PayoutFailed of one payout (§8.4). */
+  "payout_already_failed",
+  /** An adjustment naming a campaign of another marketplace (§8.4). */
+  "marketplace_mismatch",
+  /** A budget with more fraction digits than the campaign's currency (§9). */
+  "invalid_amount",
+  /** Pausing a paused campaign or resuming a running one (§9). */
+  "invalid_state",
+  /** A new end that is not after the campaign's start (§9). */
+  "ends_before_start",
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

@@ -5,18 +5,29 @@ import type { MarketplaceCode } from "../marketplaces.ts";
 
 export interface CampaignState {
   campaignId: string;
+  brandId: string;
   marketplace: MarketplaceCode;
   bonusRate: string;
+  /** The total budget (SPEC §3, changed by §9 CampaignBudgetChanged). */
   budgetMinor: number;
-  /** Bonus accrued (pending + confirmed) net of reversals, returns and forfeitures (rule 4). */
+  /** Bonus accrued (pending + confirmed) net of reversals, returns and forfeitures (rule 4); may pass the budget after a cut (§9). */
   spentMinor: number;
   /** Bonus given back: forfeited, returned while pending, reversed (SPEC §5 budget `released`). */
   releasedMinor: number;
+  /** Balance of the account campaign:{id}:budget (SPEC §8.1): max(0, budget − spent) after every event. */
+  balanceMinor: number;
   /** occurredAt of the event that last brought `remaining` to 0; null while remaining > 0. */
   exhaustedAt: string | null;
+  startsAt: string;
   startsAtMs: number;
+  /** The campaign's end as things stand (§9 CampaignEndChanged moves it). */
+  endsAt: string;
   endsAtMs: number;
   asins: Set<string>;
+  /** Paused intervals of orderedAt, [fromMs, toMs) (§9); toMs is null while paused. */
+  pauses: { fromMs: number; toMs: number | null }[];
+  /** Creators who accepted, in order (their content is judged again when the end moves). */
+  creators: string[];
   ended: boolean;
 }
 
@@ -50,6 +61,13 @@ export interface ShipmentState {
   lines: LineState[];
 }
 
+export interface PayoutState {
+  creatorId: string;
+  marketplace: MarketplaceCode;
+  amountMinor: number;
+  failed: boolean;
+}
+
 export interface AcceptanceState {
   creatorId: string;
   campaignId: string;
@@ -73,11 +91,15 @@ export interface EngineState {
   acceptances: Map<string, AcceptanceState>;
   /** `${campaignId}\u0000${creatorId}` of every acceptance. */
   accepted: Set<string>;
-  /** `${campaignId}\u0000${creatorId}` with a qualifying content link (rule 5). */
-  contentQualified: Set<string>;
+  /**
+   * `${campaignId}\u0000${creatorId}` → occurredAt of the earliest content link with a qualifying
+   * disclosure applied before CampaignEnded (rule 5); it counts while it is before the campaign's end.
+   */
+  contentAtMs: Map<string, number>;
   shipments: ShipmentMap;
   subscriptions: Set<string>;
-  payouts: Set<string>;
+  /** Every payout issued (§8.4: a PayoutFailed names one of them). */
+  payouts: Map<string, PayoutState>;
   /** campaignId → shipmentIds with at least one pending bonus line (settled at CampaignEnded). */
   pendingShipments: Map<string, Set<string>>;
   strikes: Map<string, { sortedMs: number[]; removedAtMs: number | null }>;
@@ -90,10 +112,10 @@ export function emptyState(): EngineState & { shipments: Map<string, ShipmentSta
     campaigns: new Map(),
     acceptances: new Map(),
     accepted: new Set(),
-    contentQualified: new Set(),
+    contentAtMs: new Map(),
     shipments: new Map(),
     subscriptions: new Set(),
-    payouts: new Set(),
+    payouts: new Map(),
     pendingShipments: new Map(),
     strikes: new Map(),
     position: 0,

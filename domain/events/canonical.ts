@@ -1,13 +1,13 @@
 // Idempotency compares normalized content (SPEC §2): type, schemaVersion, occurredAt instant and
 // parsed data. Money and rates compare by value ("10.0" equals "10.00"), instants inside the data by
 // instant ("…18:00:00Z" equals "…10:00:00-08:00"); object keys are sorted. Instants compare to the
-// millisecond.
+// millisecond. Which keys are money or instants comes from the payload schemas (canonicalKeys).
 import { parseInstant } from "../calendar.ts";
 import { Dec } from "../money.ts";
 import type { LedgerEvent } from "./envelope.ts";
+import { canonicalKeys } from "./schemas.ts";
 
-const DECIMAL_KEYS = new Set(["unitPrice", "budget", "bonusRate", "amount"]);
-const INSTANT_KEYS = new Set(["orderedAt", "startsAt", "endsAt"]);
+const { decimals: DECIMAL_KEYS, instants: INSTANT_KEYS } = canonicalKeys();
 
 function canonicalValue(value: unknown, key: string | null): unknown {
   if (Array.isArray(value)) return value.map((v) => canonicalValue(v, null));

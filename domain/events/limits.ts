@@ -4,6 +4,8 @@ export const REF_ID_MAX_CHARS = 128; // campaignId, creatorId, trackingId, asin,
 export const CATEGORY_MAX_CHARS = 64;
 export const URL_MAX_CHARS = 2048;
 export const DISCLOSURE_MAX_CHARS = 4096;
+/** The note of a CommissionAdjusted (SPEC §8.4). */
+export const NOTE_MAX_CHARS = 500;
 export const CAMPAIGN_ASINS_MAX = 10_000;
 // quantity × unit price × lines stays below 2^53 minor units (integer-exact read models):
 // 100 lines × 100,000 units × 100,000.00 = 10^12 major = 10^14 minor units per shipment.

@@ -11,6 +11,9 @@ import * as L from "./limits.ts";
  * could be stored under a name its own URL cannot carry, so it could never be read back.
  */
 export const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
+
+export const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correction", "other"] as const;
+export const PAYOUT_FAILURE_REASONS = ["account_closed", "invalid_account", "returned", "other"] as const;
 const ID_CHARACTERS = "may contain only A-Z a-z 0-9 . _ : -";
 
 const moneyMessage = "must be a JSON string in plain decimal notation, e.g. \"19.99\"";
@@ -28,6 +31,22 @@ export const money = z
   // zod runs later checks even after a failed regex: each guards on the format itself.
   .refine((s) => !s.startsWith("-"), "must not be negative")
   .refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).lte(MONEY_MAX), `must be at most ${MONEY_MAX.toString()}`);
+
+/** A signed, nonzero amount of money (CommissionAdjusted, §8.4): a decrease is negative. */
+export const signedMoney = z
+  .string({ error: (iss) => (iss.input === undefined ? "is required" : `${moneyMessage}; negative for a decrease`) })
+  .regex(PLAIN_DECIMAL, `${moneyMessage}; negative for a decrease`)
+  .refine((s) => !PLAIN_DECIMAL.test(s) || !new Dec(s).isZero(), "must not be zero")
+  .refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).abs().lte(MONEY_MAX), `must be between -${MONEY_MAX.toString()} and ${MONEY_MAX.toString()}`);
+
+/** Free text a person wrote (a note, who decided): printable, no control characters, trimmed. */
+function text(maxChars: number) {
+  return z
+    .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") })
+    .min(1, "must not be empty")
+    .max(maxChars, `must be at most ${maxChars} characters`)
+    .regex(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, "must be printable text without control characters or surrounding spaces");
+}
 
 /** A unit price: money with a tighter bound, so quantity × price stays exact in integer minor units. */
 export const unitPrice = money.refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).lte(L.UNIT_PRICE_MAX), `must be at most ${L.UNIT_PRICE_MAX}`);
@@ -152,6 +171,28 @@ export const dataSchemas = {
   PayoutIssued: {
     1: z.strictObject({ payoutId: refId, creatorId: refId, marketplace, amount: money }).superRefine(minorDigitsCheck("amount")),
   },
+  // SPEC §8.4
+  CommissionAdjusted: {
+    1: z
+      .strictObject({
+        creatorId: refId,
+        marketplace,
+        amount: signedMoney,
+        reasonCode: z.enum(ADJUSTMENT_REASONS, { error: `must be one of ${ADJUSTMENT_REASONS.join(", ")}` }),
+        note: text(L.NOTE_MAX_CHARS),
+        actor: text(L.REF_ID_MAX_CHARS),
+        campaignId: refId.optional(),
+      })
+      .superRefine(minorDigitsCheck("amount")),
+  },
+  PayoutFailed: {
+    1: z.strictObject({ payoutId: refId, reason: z.enum(PAYOUT_FAILURE_REASONS, { error: `must be one of ${PAYOUT_FAILURE_REASONS.join(", ")}` }) }),
+  },
+  // SPEC §9: the currency's digits of a new budget are checked by the engine (the campaign names the marketplace).
+  CampaignBudgetChanged: { 1: z.strictObject({ campaignId: refId, budget: money }) },
+  CampaignPaused: { 1: z.strictObject({ campaignId: refId }) },
+  CampaignResumed: { 1: z.strictObject({ campaignId: refId }) },
+  CampaignEndChanged: { 1: z.strictObject({ campaignId: refId, endsAt: instant }) },
 } as const;
 
 export type EventType = keyof typeof dataSchemas;
@@ -187,6 +228,12 @@ export type CampaignEndedData = z.infer<(typeof dataSchemas)["CampaignEnded"][1]
 export type TaxInfoSubmittedData = z.infer<(typeof dataSchemas)["TaxInfoSubmitted"][1]>;
 export type PaymentMethodChangedData = z.infer<(typeof dataSchemas)["PaymentMethodChanged"][1]>;
 export type PayoutIssuedData = z.infer<(typeof dataSchemas)["PayoutIssued"][1]>;
+export type CommissionAdjustedData = z.infer<(typeof dataSchemas)["CommissionAdjusted"][1]>;
+export type PayoutFailedData = z.infer<(typeof dataSchemas)["PayoutFailed"][1]>;
+export type CampaignBudgetChangedData = z.infer<(typeof dataSchemas)["CampaignBudgetChanged"][1]>;
+export type CampaignPausedData = z.infer<(typeof dataSchemas)["CampaignPaused"][1]>;
+export type CampaignResumedData = z.infer<(typeof dataSchemas)["CampaignResumed"][1]>;
+export type CampaignEndChangedData = z.infer<(typeof dataSchemas)["CampaignEndChanged"][1]>;
 export type ShipmentLine = ShipmentRecordedData["lines"][number];
 
 /** Payload of each type at its newest schema version. */
@@ -203,4 +250,44 @@ export interface EventDataMap {
   TaxInfoSubmitted: TaxInfoSubmittedData;
   PaymentMethodChanged: PaymentMethodChangedData;
   PayoutIssued: PayoutIssuedData;
+  CommissionAdjusted: CommissionAdjustedData;
+  PayoutFailed: PayoutFailedData;
+  CampaignBudgetChanged: CampaignBudgetChangedData;
+  CampaignPaused: CampaignPausedData;
+  CampaignResumed: CampaignResumedData;
+  CampaignEndChanged: CampaignEndChangedData;
+}
+
+// --- Canonical content keys (SPEC §2 idempotency), derived from the schemas above -------------
+
+const DECIMAL_SCHEMAS: ReadonlySet<z.ZodType> = new Set<z.ZodType>([money, unitPrice, rate, signedMoney]);
+const INSTANT_SCHEMAS: ReadonlySet<z.ZodType> = new Set<z.ZodType>([instant]);
+
+/**
+ * The payload keys whose values compare by value (decimals: "10.0" = "10.00") and by instant
+ * ("…Z" = "…-08:00"), found by walking every payload schema. A key name must mean one thing in
+ * every schema; a new field of either kind is picked up without a list to keep by hand.
+ */
+export function canonicalKeys(): { decimals: ReadonlySet<string>; instants: ReadonlySet<string> } {
+  const decimals = new Set<string>();
+  const instants = new Set<string>();
+  const plain = new Set<string>();
+  const visit = (schema: z.ZodType, key: string | null): void => {
+    if (DECIMAL_SCHEMAS.has(schema) || INSTANT_SCHEMAS.has(schema)) {
+      if (key === null) throw new Error("canonicalKeys(): a decimal or instant outside an object");
+      (DECIMAL_SCHEMAS.has(schema) ? decimals : instants).add(key);
+      return;
+    }
+    if (schema instanceof z.ZodOptional) return visit(schema.unwrap() as z.ZodType, key);
+    if (schema instanceof z.ZodArray) return visit(schema.element as z.ZodType, key);
+    if (schema instanceof z.ZodObject) {
+      for (const [k, child] of Object.entries(schema.shape)) visit(child as z.ZodType, k);
+      return;
+    }
+    if (key !== null) plain.add(key);
+  };
+  for (const type of EVENT_TYPES) for (const schema of Object.values(dataSchemas[type] as Record<string, z.ZodType>)) visit(schema, null);
+  for (const key of decimals) if (instants.has(key) || plain.has(key)) throw new Error(`canonicalKeys(): '${key}' is a decimal in one payload and not in another`);
+  for (const key of instants) if (plain.has(key)) throw new Error(`canonicalKeys(): '${key}' is an instant in one payload and not in another`);
+  return { decimals, instants };
 }

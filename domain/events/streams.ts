@@ -1,4 +1,5 @@
 // Which stream an event belongs to (SPEC §2: the store adds streamId and streamRevision).
+import { assertNever } from "../assert.ts";
 import type { EventType } from "./schemas.ts";
 
 /**
@@ -15,6 +16,10 @@ export function streamIdOf(type: EventType, data: unknown): string {
   switch (type) {
     case "CampaignCreated":
     case "CampaignEnded":
+    case "CampaignBudgetChanged":
+    case "CampaignPaused":
+    case "CampaignResumed":
+    case "CampaignEndChanged":
       return `campaign-${d.campaignId}`;
     case "CampaignAccepted":
     case "ContentLinkSubmitted":
@@ -28,8 +33,13 @@ export function streamIdOf(type: EventType, data: unknown): string {
     case "StrikeIssued":
     case "TaxInfoSubmitted":
     case "PaymentMethodChanged":
+    case "CommissionAdjusted":
       return `creator-${d.creatorId}`;
     case "PayoutIssued":
       return payoutStreamId(d.creatorId!, d.marketplace!);
+    case "PayoutFailed":
+      return `payout-${d.payoutId}`;
+    default:
+      return assertNever(type, "event type");
   }
 }

@@ -342,6 +342,17 @@ export class KurrentEventStore implements EventStore {
     return out;
   }
 
+  async readById(id: string): Promise<StoredEvent | null> {
+    const position = await this.exclusive(async () => {
+      await this.catchUp();
+      return this.index.ids.get(id)?.position ?? null;
+    });
+    if (position === null) return null;
+    const [event] = await this.readLog(position - 1, 1);
+    if (!event || event.id !== id) throw new Error(`${this.log}: index and log disagree about event '${id}'`);
+    return event;
+  }
+
   async head(): Promise<number> {
     try {
       for await (const resolved of this.client.readStream(this.log, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {

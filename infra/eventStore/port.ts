@@ -75,6 +75,8 @@ export interface EventStore {
   append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult>;
   readForward(afterPosition: number, limit: number): Promise<StoredEvent[]>;
   readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]>;
+  /** The stored event with this id (SPEC §8.3), or null. */
+  readById(id: string): Promise<StoredEvent | null>;
   /** Last committed position; 0 for an empty store. */
   head(): Promise<number>;
   /**

@@ -220,6 +220,11 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStored);
   }
 
+  async readById(id: string): Promise<StoredEvent | null> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.s}.events WHERE id = $1`, [id]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
   async head(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.s}.head`);
     return Number(rows[0]!.position);

@@ -139,6 +139,7 @@ export class SqliteEventStore implements EventStore {
         .prepare<[string], number>("SELECT stream_revision FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1")
         .pluck(),
       dataVersion: this.db.prepare<[], number>("PRAGMA data_version").pluck(),
+      one: this.db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       forward: this.db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
       stream: this.db.prepare<[string, number, number], Row>(
         `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision > ? ORDER BY stream_revision LIMIT ?`,
@@ -293,6 +294,11 @@ export class SqliteEventStore implements EventStore {
   async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
     checkReadLimit(limit);
     return this.stmt.stream.all(streamId, afterRevision, limit).map(toStored);
+  }
+
+  async readById(id: string): Promise<StoredEvent | null> {
+    const row = this.stmt.one.get(id);
+    return row === undefined ? null : toStored(row);
   }
 
   async head(): Promise<number> {

@@ -1,31 +1,148 @@
-// Budget read model (SPEC §5 budget): one row per campaign, the engine's budget after each event.
-import { instantMs } from "../../domain/calendar.ts";
+// Campaigns and their budgets (SPEC §5 budget, §9 campaign reads): one row per campaign as it
+// stands now, and its history, one row per event that changed it, for point-in-time reads (§8.2).
+//
+// `spent` and `released` are derived from the journal: the bonus each entry moves out of or back into
+// campaign:{id}:budget (domain/journal/entryKinds.ts budgetFlow). The engine reports its own view of
+// the budget after each event that changed it; the two must agree, or the projector stops (a broken
+// invariant is never written down). `remaining` = max(0, budget − spent) is computed on read.
+import { assert } from "../../domain/assert.ts";
+import { budgetFlow } from "../../domain/journal/entryKinds.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
+import { int, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import type { ProjectionDefinition } from "../projection.ts";
+
+/** The columns of a campaign row (the same in `campaigns` and `history`). */
+export const CAMPAIGN_COLUMNS = [
+  "campaign_id", "brand_id", "marketplace", "bonus_rate", "budget", "spent", "released", "exhausted_at",
+  "starts_at", "ends_at", "ends_at_ms", "asins", "paused", "ended", "creators", "position",
+] as const;
+
+interface CampaignRow {
+  campaign_id: string;
+  brand_id: string;
+  marketplace: string;
+  bonus_rate: string;
+  budget: number;
+  spent: number;
+  released: number;
+  exhausted_at: string | null;
+  starts_at: string;
+  ends_at: string;
+  ends_at_ms: number;
+  /** JSON array of the campaign's ASINs. */
+  asins: string;
+  paused: number;
+  ended: number;
+  /** Creators who accepted (§9 `creators`). */
+  creators: number;
+  /** The position of the last event that changed the row. */
+  position: number;
+}
+
+const COLUMNS_DDL = `campaign_id TEXT NOT NULL, brand_id TEXT NOT NULL, marketplace TEXT NOT NULL, bonus_rate TEXT NOT NULL,
+  budget BIGINT NOT NULL, spent BIGINT NOT NULL, released BIGINT NOT NULL, exhausted_at TEXT, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+  ends_at_ms BIGINT NOT NULL, asins TEXT NOT NULL, paused INTEGER NOT NULL, ended INTEGER NOT NULL, creators INTEGER NOT NULL, position BIGINT NOT NULL`;
+
+function toValues(row: CampaignRow): SqlValue[] {
+  return CAMPAIGN_COLUMNS.map((c) => row[c]);
+}
+
+async function loadRow(tx: ReadModelTx, p: string, campaignId: string): Promise<CampaignRow | null> {
+  const rows = await tx.query<Record<string, unknown>>(`SELECT ${CAMPAIGN_COLUMNS.join(", ")} FROM ${p}campaigns WHERE campaign_id = ?`, [campaignId]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    ...(r as unknown as CampaignRow),
+    budget: int(r.budget),
+    spent: int(r.spent),
+    released: int(r.released),
+    ends_at_ms: int(r.ends_at_ms),
+    paused: int(r.paused),
+    ended: int(r.ended),
+    creators: int(r.creators),
+    position: int(r.position),
+  };
+}
 
 export const budgetProjection: ProjectionDefinition = {
   name: "budget",
-  format: 1,
-  tables: { campaigns: ["campaign_id"] },
-  // ends_at feeds the campaign-end scheduler (services/scheduler.ts).
+  format: 3,
+  tables: { campaigns: ["campaign_id"], history: ["campaign_id", "position"] },
+  // ends_at_ms and ended feed the campaign-end scheduler (services/scheduler.ts).
   schema: (p) => `
-    CREATE TABLE IF NOT EXISTS ${p}campaigns (campaign_id TEXT PRIMARY KEY, marketplace TEXT NOT NULL, budget BIGINT NOT NULL,
-      ends_at TEXT NOT NULL, ends_at_ms BIGINT NOT NULL, spent BIGINT NOT NULL DEFAULT 0, released BIGINT NOT NULL DEFAULT 0, exhausted_at TEXT, ended INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE IF NOT EXISTS ${p}campaigns (${COLUMNS_DDL}, PRIMARY KEY (campaign_id));
+    CREATE INDEX IF NOT EXISTS ${p}campaigns_brand ON ${p}campaigns (brand_id, campaign_id);
+    CREATE INDEX IF NOT EXISTS ${p}campaigns_due ON ${p}campaigns (ended, ends_at_ms);
+    CREATE TABLE IF NOT EXISTS ${p}history (${COLUMNS_DDL}, PRIMARY KEY (campaign_id, position));
+    CREATE INDEX IF NOT EXISTS ${p}history_brand ON ${p}history (brand_id, campaign_id, position);
   `,
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
-    const created: SqlValue[][] = [];
-    const latest = new Map<string, SqlValue[]>(); // last budget of the batch per campaign
-    const ended: SqlValue[][] = [];
+    const rows = new Map<string, CampaignRow>();
+    const history: SqlValue[][] = [];
+    const rowOf = async (campaignId: string): Promise<CampaignRow> => {
+      let row = rows.get(campaignId) ?? (await loadRow(tx, p, campaignId));
+      assert(row !== null, `budget projection: campaign ${campaignId} has an entry or fact before it was created`);
+      rows.set(campaignId, row);
+      return row;
+    };
     for (const o of outcomes) {
+      const touched = new Set<string>();
+      for (const post of o.postings) {
+        if (post.campaignId === null) continue;
+        const flow = budgetFlow(post.kind, post.amountMinor);
+        if (flow.spentMinor === 0 && flow.releasedMinor === 0) continue;
+        const row = await rowOf(post.campaignId);
+        row.spent += flow.spentMinor;
+        row.released += flow.releasedMinor;
+        touched.add(post.campaignId);
+      }
       for (const f of o.facts) {
-        if (f.kind === "campaign") created.push([f.campaignId, f.marketplace, f.budgetMinor, f.endsAt, instantMs(f.endsAt)]);
-        else if (f.kind === "budget") latest.set(f.campaignId, [f.spentMinor, f.releasedMinor, f.exhaustedAt, f.campaignId]);
-        else if (f.kind === "campaign_ended") ended.push([f.campaignId]);
+        switch (f.kind) {
+          case "campaign": {
+            const existing = rows.get(f.campaignId) ?? (await loadRow(tx, p, f.campaignId));
+            const row: CampaignRow = existing ?? {
+              campaign_id: f.campaignId, brand_id: f.brandId, marketplace: f.marketplace, bonus_rate: f.bonusRate, budget: 0, spent: 0, released: 0,
+              exhausted_at: null, starts_at: f.startsAt, ends_at: f.endsAt, ends_at_ms: f.endsAtMs, asins: "[]", paused: 0, ended: 0, creators: 0, position: o.position,
+            };
+            Object.assign(row, { budget: f.budgetMinor, ends_at: f.endsAt, ends_at_ms: f.endsAtMs, asins: JSON.stringify(f.asins), paused: f.paused ? 1 : 0 });
+            rows.set(f.campaignId, row);
+            touched.add(f.campaignId);
+            break;
+          }
+          case "budget": {
+            const row = await rowOf(f.campaignId);
+            // The journal and the engine must tell the same budget (SPEC §8.1 reconciliation).
+            assert(row.spent === f.spentMinor && row.released === f.releasedMinor,
+              `budget projection: campaign ${f.campaignId} at position ${o.position}: the journal gives spent ${row.spent}, released ${row.released}; the engine ${f.spentMinor}, ${f.releasedMinor}`);
+            row.budget = f.budgetMinor;
+            row.exhausted_at = f.exhaustedAt;
+            touched.add(f.campaignId);
+            break;
+          }
+          case "campaign_ended":
+            (await rowOf(f.campaignId)).ended = 1;
+            touched.add(f.campaignId);
+            break;
+          case "acceptance":
+            (await rowOf(f.campaignId)).creators += 1;
+            touched.add(f.campaignId);
+            break;
+          default:
+            break; // facts of other read models
+        }
+      }
+      for (const campaignId of touched) {
+        const row = rows.get(campaignId)!;
+        row.position = o.position;
+        history.push(toValues(row));
       }
     }
-    await tx.runMany(`INSERT INTO ${p}campaigns (campaign_id, marketplace, budget, ends_at, ends_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, created);
-    await tx.runMany(`UPDATE ${p}campaigns SET spent = ?, released = ?, exhausted_at = ? WHERE campaign_id = ?`, [...latest.values()]);
-    await tx.runMany(`UPDATE ${p}campaigns SET ended = 1 WHERE campaign_id = ?`, ended);
+    const placeholders = CAMPAIGN_COLUMNS.map(() => "?").join(", ");
+    await tx.runMany(
+      `INSERT INTO ${p}campaigns (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (campaign_id) DO UPDATE SET ` +
+        CAMPAIGN_COLUMNS.filter((c) => c !== "campaign_id").map((c) => `${c} = excluded.${c}`).join(", "),
+      [...rows.values()].map(toValues),
+    );
+    await tx.runMany(`INSERT INTO ${p}history (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders})`, history);
   },
 };

@@ -1,48 +1,35 @@
-// Earnings read model (SPEC §5 earnings and ledger): bucket totals per creator and marketplace,
-// per earning month and per campaign; the audit trail of every posting; anomalies per creator.
-import { addPosting, zeroBuckets, BUCKET_NAMES } from "../../domain/engine/buckets.ts";
+// Earnings read model (SPEC §5 earnings, §8.4 adjusted): bucket totals per creator and marketplace,
+// per earning month and per campaign, which campaigns' content counts, and anomalies per creator.
+// The audit trail of every amount is the journal projection's (projections/journal).
+import { bucketDeltas, movesBuckets } from "../../domain/journal/entryKinds.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import { moneyColumn, type Dialect, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
+import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
 import { AdditiveRows, insertIgnore } from "../additive.ts";
+import { BUCKET_COLUMNS, bucketColumnsDdl } from "../bucketColumns.ts";
 import type { ProjectionDefinition } from "../projection.ts";
 
-export const BUCKET_COLUMNS = ["standard", "bonus_pending", "bonus_confirmed", "bonus_forfeited", "reversed"] as const;
-const bucketsDdl = (d: Dialect) => BUCKET_COLUMNS.map((c) => moneyColumn(c, d)).join(", ");
+/** An adjustment without a campaign (§8.4) shows in a campaigns row with campaignId null; stored as ''. */
+export const NO_CAMPAIGN = "";
 
-export const LEDGER_COLUMNS = [
-  "creator_id", "position", "seq", "source_event_id", "event_type", "kind", "campaign_id", "marketplace", "shipment_id", "asin",
-  "amount_minor", "earning_month", "report_date", "rate", "rule_version", "note",
-] as const;
 export const ANOMALY_COLUMNS = ["position", "idx", "event_id", "event_type", "code", "message", "creator_id", "campaign_id"] as const;
-
-function deltas(kind: Parameters<typeof addPosting>[1], amountMinor: number): number[] {
-  const b = zeroBuckets();
-  addPosting(b, kind, amountMinor);
-  return BUCKET_NAMES.map((n) => b[n]);
-}
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
-  format: 2,
+  format: 3,
   tables: {
     creators: ["creator_id"],
     totals: ["creator_id", "marketplace"],
     months: ["creator_id", "marketplace", "month"],
     campaigns: ["creator_id", "campaign_id", "marketplace"],
     content: ["creator_id", "campaign_id"],
-    ledger: ["creator_id", "position", "seq"],
     anomalies: ["position", "idx"],
   },
   schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}creators (creator_id TEXT PRIMARY KEY);
-    CREATE TABLE IF NOT EXISTS ${p}totals (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketsDdl(d)}, PRIMARY KEY (creator_id, marketplace));
-    CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, ${bucketsDdl(d)}, PRIMARY KEY (creator_id, marketplace, month));
-    CREATE TABLE IF NOT EXISTS ${p}campaigns (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketsDdl(d)}, PRIMARY KEY (creator_id, campaign_id, marketplace));
-    CREATE TABLE IF NOT EXISTS ${p}content (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, PRIMARY KEY (creator_id, campaign_id));
-    CREATE TABLE IF NOT EXISTS ${p}ledger (creator_id TEXT NOT NULL, position BIGINT NOT NULL, seq INTEGER NOT NULL, source_event_id TEXT NOT NULL,
-      event_type TEXT NOT NULL, kind TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, shipment_id TEXT, asin TEXT,
-      amount_minor BIGINT NOT NULL, earning_month TEXT NOT NULL, report_date TEXT NOT NULL, rate TEXT NOT NULL, rule_version INTEGER NOT NULL, note TEXT,
-      PRIMARY KEY (creator_id, position, seq));
+    CREATE TABLE IF NOT EXISTS ${p}totals (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, marketplace));
+    CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, marketplace, month));
+    CREATE TABLE IF NOT EXISTS ${p}campaigns (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, campaign_id, marketplace));
+    CREATE TABLE IF NOT EXISTS ${p}content (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, qualified INTEGER NOT NULL, PRIMARY KEY (creator_id, campaign_id));
     CREATE TABLE IF NOT EXISTS ${p}anomalies (position BIGINT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
       code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));
     CREATE INDEX IF NOT EXISTS ${p}anomalies_creator ON ${p}anomalies (creator_id, position);
@@ -51,31 +38,28 @@ export const earningsProjection: ProjectionDefinition = {
     const totals = new AdditiveRows(`${p}totals`, ["creator_id", "marketplace"], BUCKET_COLUMNS);
     const months = new AdditiveRows(`${p}months`, ["creator_id", "marketplace", "month"], BUCKET_COLUMNS);
     const campaigns = new AdditiveRows(`${p}campaigns`, ["creator_id", "campaign_id", "marketplace"], BUCKET_COLUMNS);
+    const zero = BUCKET_COLUMNS.map(() => 0);
     const creators = new Set<string>();
-    const content: SqlValue[][] = [];
-    const ledger: SqlValue[][] = [];
+    const content = new Map<string, SqlValue[]>(); // the last word of the batch per pair
     const anomalies: SqlValue[][] = [];
     for (const o of outcomes) {
       for (const post of o.postings) {
-        const d = deltas(post.kind, post.amountMinor);
+        if (post.creatorId === null) continue; // a campaign's own entries (budget funding, returns)
         creators.add(post.creatorId);
+        if (!movesBuckets(post.kind)) continue; // payouts: in the journal, not in earnings
+        const d = bucketDeltas(post.kind, post.amountMinor);
         totals.add([post.creatorId, post.marketplace], d);
-        months.add([post.creatorId, post.marketplace, post.earningMonth], d);
-        campaigns.add([post.creatorId, post.campaignId, post.marketplace], d);
-        ledger.push([
-          post.creatorId, post.position, post.seq, post.sourceEventId, post.eventType, post.kind, post.campaignId, post.marketplace,
-          post.shipmentId, post.asin, post.amountMinor, post.earningMonth, post.reportDate, post.rate, post.ruleVersion, post.note,
-        ]);
+        if (post.earningMonth !== null) months.add([post.creatorId, post.marketplace, post.earningMonth], d);
+        campaigns.add([post.creatorId, post.campaignId ?? NO_CAMPAIGN, post.marketplace], d);
       }
       for (const fact of o.facts) {
         if (fact.kind === "acceptance") {
           // An accepted campaign shows in the creator's earnings even before it earns anything.
           creators.add(fact.creatorId);
-          const zero = BUCKET_COLUMNS.map(() => 0);
           totals.add([fact.creatorId, fact.marketplace], zero);
           campaigns.add([fact.creatorId, fact.campaignId, fact.marketplace], zero);
-        } else if (fact.kind === "content_qualified") {
-          content.push([fact.creatorId, fact.campaignId]);
+        } else if (fact.kind === "content") {
+          content.set(`${fact.creatorId}\u0000${fact.campaignId}`, [fact.creatorId, fact.campaignId, fact.qualified ? 1 : 0]);
         }
       }
       o.anomalies.forEach((a, idx) => {
@@ -87,8 +71,10 @@ export const earningsProjection: ProjectionDefinition = {
     await totals.write(tx);
     await months.write(tx);
     await campaigns.write(tx);
-    await insertIgnore(tx, `${p}content`, ["creator_id", "campaign_id"], content);
-    await insertIgnore(tx, `${p}ledger`, LEDGER_COLUMNS, ledger);
+    await tx.runMany(
+      `INSERT INTO ${p}content (creator_id, campaign_id, qualified) VALUES (?, ?, ?) ON CONFLICT (creator_id, campaign_id) DO UPDATE SET qualified = excluded.qualified`,
+      [...content.values()],
+    );
     await insertIgnore(tx, `${p}anomalies`, ANOMALY_COLUMNS, anomalies);
   },
 };

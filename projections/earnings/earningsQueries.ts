@@ -1,122 +1,88 @@
-// Reads of the earnings projection (SPEC §5 earnings, ledger).
+// Reads of the earnings projection (SPEC §5 earnings, §8.4 adjusted). The answer's shape is built
+// by earningsAnswer() from plain bucket rows, which both this projection's tables (now) and the
+// journal's entries (point in time, projections/journal/pointInTime.ts) produce.
 import { payableOn } from "../../domain/calendar.ts";
+import { BUCKETS, sumOf, TOTAL_BUCKETS, type Buckets } from "../../domain/journal/entryKinds.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
+import { type ReadModelTx } from "../../infra/readModel/port.ts";
+import { BUCKET_COLUMNS, bucketsOfRow } from "../bucketColumns.ts";
 import { byCodePoint } from "../order.ts";
-import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
-import { BUCKET_COLUMNS } from "./earningsProjection.ts";
+import { NO_CAMPAIGN } from "./earningsProjection.ts";
 
-type BucketRow = Record<(typeof BUCKET_COLUMNS)[number], unknown>;
+export type FormattedBuckets = Record<(typeof BUCKETS)[number] | "total", string>;
 
-export function formatBuckets(row: BucketRow, digits: number) {
-  const standard = minor(row.standard);
-  const pending = minor(row.bonus_pending);
-  const confirmed = minor(row.bonus_confirmed);
-  const reversed = minor(row.reversed);
-  const f = (n: bigint) => formatMinor(n, digits);
-  return {
-    standard: f(standard),
-    bonusPending: f(pending),
-    bonusConfirmed: f(confirmed),
-    bonusForfeited: f(minor(row.bonus_forfeited)),
-    reversed: f(reversed),
-    total: f(standard + pending + confirmed + reversed),
-  };
+export function formatBuckets(b: Buckets, digits: number): FormattedBuckets {
+  const out = {} as FormattedBuckets;
+  for (const bucket of BUCKETS) out[bucket] = formatMinor(b[bucket], digits);
+  out.total = formatMinor(sumOf(b, TOTAL_BUCKETS), digits);
+  return out;
+}
+
+/** The rows an earnings answer is made of, whichever way they were computed. */
+export interface EarningsRows {
+  totals: { marketplace: MarketplaceCode; buckets: Buckets }[];
+  months: { marketplace: MarketplaceCode; month: string; buckets: Buckets }[];
+  /** campaignId null: adjustments that name no campaign (§8.4). */
+  campaigns: { marketplace: MarketplaceCode; campaignId: string | null; buckets: Buckets; contentSubmitted: boolean }[];
+}
+
+/** Campaign ids in code-point order; the row of adjustments without a campaign last. */
+function byCampaign(a: { campaignId: string | null }, b: { campaignId: string | null }): number {
+  if (a.campaignId === null || b.campaignId === null) return a.campaignId === b.campaignId ? 0 : a.campaignId === null ? 1 : -1;
+  return byCodePoint(a.campaignId, b.campaignId);
+}
+
+/** SPEC §5: per marketplace, its totals, its months (with payableOn) and its campaigns. */
+export function earningsAnswer(rows: EarningsRows) {
+  return [...rows.totals]
+    .sort((a, b) => byCodePoint(a.marketplace, b.marketplace))
+    .map((t) => {
+      const market = DEFAULT_MARKETPLACES[t.marketplace];
+      const digits = market.minorDigits;
+      return {
+        marketplace: t.marketplace,
+        currency: market.currency,
+        totals: formatBuckets(t.buckets, digits),
+        months: rows.months
+          .filter((m) => m.marketplace === t.marketplace)
+          .sort((a, b) => byCodePoint(a.month, b.month))
+          .map((m) => ({ month: m.month, payableOn: payableOn(m.month), ...formatBuckets(m.buckets, digits) })),
+        campaigns: rows.campaigns
+          .filter((c) => c.marketplace === t.marketplace)
+          .sort(byCampaign)
+          .map((c) => ({ campaignId: c.campaignId, contentSubmitted: c.contentSubmitted, ...formatBuckets(c.buckets, digits) })),
+      };
+    });
+}
+
+export async function creatorExists(tx: ReadModelTx, p: string, creatorId: string): Promise<boolean> {
+  return (await tx.query(`SELECT 1 FROM ${p}creators WHERE creator_id = ?`, [creatorId])).length > 0;
 }
 
 const B = BUCKET_COLUMNS.join(", ");
 
-export async function creatorExists(db: ReadModelTx, p: string, creatorId: string): Promise<boolean> {
-  return (await db.query(`SELECT 1 FROM ${p}creators WHERE creator_id = ?`, [creatorId])).length > 0;
-}
-
-export async function creatorAnomalies(db: ReadModelTx, p: string, creatorId: string, limit: number) {
-  const rows = await db.query<{ position: unknown; event_id: string; code: string; message: string }>(
-    `SELECT position, event_id, code, message FROM ${p}anomalies WHERE creator_id = ? ORDER BY position, idx LIMIT ?`,
-    [creatorId, limit],
-  );
-  return rows.map((r) => ({ position: int(r.position), eventId: r.event_id, code: r.code, message: r.message }));
-}
-
-export const ANOMALIES_PAGE_MAX = 1_000;
-
-/** Every anomaly (with or without a creator) after a (position, idx) cursor, in order. */
-export async function anomaliesAfter(db: ReadModelTx, p: string, after: { position: number; idx: number }, limit: number) {
-  const rows = await db.query<{ position: unknown; idx: unknown; event_id: string; event_type: string; code: string; message: string; creator_id: string | null; campaign_id: string | null }>(
-    `SELECT position, idx, event_id, event_type, code, message, creator_id, campaign_id FROM ${p}anomalies
-     WHERE position > ? OR (position = ? AND idx > ?) ORDER BY position, idx LIMIT ?`,
-    [after.position, after.position, after.idx, limit],
-  );
-  const anomalies = rows.map((r) => ({
-    position: int(r.position),
-    eventId: r.event_id,
-    eventType: r.event_type,
-    code: r.code,
-    message: r.message,
-    creatorId: r.creator_id,
-    campaignId: r.campaign_id,
-  }));
-  const last = rows[rows.length - 1];
-  return { anomalies, nextAfter: rows.length === limit && last ? `${int(last.position)}.${int(last.idx)}` : null };
-}
-
-export async function earningsOf(db: ReadModelTx, p: string, creatorId: string) {
-  const totals = await db.query<BucketRow & { marketplace: MarketplaceCode }>(`SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ? ORDER BY marketplace`, [creatorId]);
-  const months = await db.query<BucketRow & { marketplace: MarketplaceCode; month: string }>(
-    `SELECT marketplace, month, ${B} FROM ${p}months WHERE creator_id = ? ORDER BY marketplace, month`,
+/** The earnings of a creator as the projection holds them now. */
+export async function earningsOf(tx: ReadModelTx, p: string, creatorId: string) {
+  const totals = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode }>(`SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ?`, [creatorId]);
+  const months = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode; month: string }>(
+    `SELECT marketplace, month, ${B} FROM ${p}months WHERE creator_id = ?`,
     [creatorId],
   );
-  const campaigns = await db.query<BucketRow & { marketplace: MarketplaceCode; campaign_id: string; content: unknown }>(
-    `SELECT c.marketplace, c.campaign_id, ${BUCKET_COLUMNS.map((b) => `c.${b}`).join(", ")},
-       CASE WHEN q.campaign_id IS NULL THEN 0 ELSE 1 END AS content
+  const campaigns = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode; campaign_id: string; qualified: unknown }>(
+    `SELECT c.marketplace, c.campaign_id, ${BUCKET_COLUMNS.map((b) => `c.${b}`).join(", ")}, q.qualified
      FROM ${p}campaigns c LEFT JOIN ${p}content q ON q.creator_id = c.creator_id AND q.campaign_id = c.campaign_id
-     WHERE c.creator_id = ? ORDER BY c.marketplace, c.campaign_id`,
+     WHERE c.creator_id = ?`,
     [creatorId],
   );
-  campaigns.sort((a, b) => byCodePoint(a.campaign_id, b.campaign_id));
-  return totals.map((t) => {
-    const market = DEFAULT_MARKETPLACES[t.marketplace];
-    const digits = market.minorDigits;
-    return {
-      marketplace: t.marketplace,
-      currency: market.currency,
-      totals: formatBuckets(t, digits),
-      months: months.filter((m) => m.marketplace === t.marketplace).map((m) => ({ month: m.month, payableOn: payableOn(m.month), ...formatBuckets(m, digits) })),
-      campaigns: campaigns
-        .filter((c) => c.marketplace === t.marketplace)
-        .map((c) => ({ campaignId: c.campaign_id, contentSubmitted: int(c.content) === 1, ...formatBuckets(c, digits) })),
-    };
+  return earningsAnswer({
+    totals: totals.map((r) => ({ marketplace: r.marketplace, buckets: bucketsOfRow(r) })),
+    months: months.map((r) => ({ marketplace: r.marketplace, month: r.month, buckets: bucketsOfRow(r) })),
+    campaigns: campaigns.map((r) => ({
+      marketplace: r.marketplace,
+      campaignId: r.campaign_id === NO_CAMPAIGN ? null : r.campaign_id,
+      buckets: bucketsOfRow(r),
+      contentSubmitted: Number(r.qualified ?? 0) === 1,
+    })),
   });
-}
-
-export const LEDGER_PAGE_MAX = 1_000;
-
-export async function ledgerOf(db: ReadModelTx, p: string, creatorId: string, after: { position: number; seq: number }, limit: number) {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT position, seq, source_event_id, event_type, kind, campaign_id, marketplace, shipment_id, asin, amount_minor, earning_month, rate, rule_version, note
-     FROM ${p}ledger WHERE creator_id = ? AND (position > ? OR (position = ? AND seq > ?)) ORDER BY position, seq LIMIT ?`,
-    [creatorId, after.position, after.position, after.seq, limit],
-  );
-  const entries = rows.map((r) => {
-    const market = DEFAULT_MARKETPLACES[r.marketplace as MarketplaceCode];
-    return {
-      position: int(r.position),
-      seq: int(r.seq),
-      sourceEventId: r.source_event_id as string,
-      eventType: r.event_type as string,
-      kind: r.kind as string,
-      campaignId: r.campaign_id as string,
-      shipmentId: (r.shipment_id as string | null) ?? null,
-      asin: (r.asin as string | null) ?? null,
-      amount: formatMinor(minor(r.amount_minor), market.minorDigits),
-      currency: market.currency,
-      marketplace: r.marketplace as string,
-      earningMonth: r.earning_month as string,
-      rate: r.rate as string,
-      ruleVersion: int(r.rule_version),
-      note: (r.note as string | null) ?? null,
-    };
-  });
-  const last = entries[entries.length - 1];
-  return { entries, nextAfter: entries.length === limit && last ? `${last.position}.${last.seq}` : null };
 }

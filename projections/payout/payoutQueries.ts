@@ -6,6 +6,7 @@ import { Dec, formatMinor, toMinor } from "../../domain/money.ts";
 import { payoutStatus, type PayoutStatus } from "../../domain/payout.ts";
 import type { RuleVersion } from "../../domain/rules.ts";
 import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { byCodePoint } from "../order.ts";
 
 export interface PayoutLine {
   creatorId: string;
@@ -16,13 +17,14 @@ export interface PayoutLine {
   body: Record<string, unknown>;
 }
 
-interface Account {
+/** One creator's standing in one marketplace as of a date: what rule 11 needs. */
+export interface Account {
   creatorId: string;
   marketplace: MarketplaceCode;
   taxInfo: boolean;
   method: PaymentMethod | null;
   bonusPendingMinor: bigint;
-  /** Every payout issued so far, whatever its date (rule 11: "minus PayoutIssued amounts"): money paid out is never owed again. */
+  /** Every payout issued so far and not failed, whatever its date (rule 11: "minus PayoutIssued amounts", §8.4): money paid out is never owed again. */
   paidMinor: bigint;
   dueMinor: bigint;
   laterMinor: bigint;
@@ -35,7 +37,7 @@ async function accounts(tx: ReadModelTx, p: string, asOf: string, where: { colum
     [where.value],
   );
   const byKey = new Map<string, Account>();
-  const list = rows.map((r) => {
+  const list = rows.sort((a, b) => byCodePoint(a.marketplace, b.marketplace) || byCodePoint(a.creator_id, b.creator_id)).map((r) => {
     const account: Account = {
       creatorId: r.creator_id,
       marketplace: r.marketplace,
@@ -60,7 +62,7 @@ async function accounts(tx: ReadModelTx, p: string, asOf: string, where: { colum
     else account.laterMinor += minor(m.payable);
   }
   const payouts = await tx.query<{ creator_id: string; marketplace: string; amount: unknown }>(
-    `SELECT creator_id, marketplace, amount FROM ${p}payouts WHERE ${where.column} = ?`,
+    `SELECT creator_id, marketplace, amount FROM ${p}payouts WHERE ${where.column} = ? AND failed_position IS NULL`,
     [where.value],
   );
   for (const x of payouts) {
@@ -70,7 +72,7 @@ async function accounts(tx: ReadModelTx, p: string, asOf: string, where: { colum
   return list;
 }
 
-function toLine(a: Account, asOf: string, rules: RuleVersion): PayoutLine {
+export function toLine(a: Account, asOf: string, rules: RuleVersion): PayoutLine {
   const market = rules.marketplaces[a.marketplace];
   const digits = market.minorDigits;
   const payableMinor = a.dueMinor - a.paidMinor;
@@ -105,4 +107,51 @@ export async function payoutOf(db: ReadModelTx, p: string, creatorId: string, as
 
 export async function payoutsOfMarketplace(db: ReadModelTx, p: string, marketplace: MarketplaceCode, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
   return (await accounts(db, p, asOf, { column: "marketplace", value: marketplace })).map((a) => toLine(a, asOf, rules));
+}
+
+export type PayoutStatusName = "issued" | "failed";
+
+export interface PayoutView {
+  payoutId: string;
+  creatorId: string;
+  marketplace: MarketplaceCode;
+  currency: string;
+  amount: string;
+  date: string;
+  position: number;
+  status: PayoutStatusName;
+  failedReason: string | null;
+}
+
+type PayoutRow = { payout_id: string; creator_id: string; marketplace: MarketplaceCode; amount: unknown; date: string; position: unknown; failed_position: unknown; failed_reason: string | null };
+
+/** A payout as of position `upTo`: failed only once its PayoutFailed is at or before it. */
+function payoutView(r: PayoutRow, rules: RuleVersion, upTo: number): PayoutView {
+  const market = rules.marketplaces[r.marketplace];
+  const failed = r.failed_position !== null && r.failed_position !== undefined && int(r.failed_position) <= upTo;
+  return {
+    payoutId: r.payout_id,
+    creatorId: r.creator_id,
+    marketplace: r.marketplace,
+    currency: market.currency,
+    amount: formatMinor(minor(r.amount), market.minorDigits),
+    date: r.date,
+    position: int(r.position),
+    status: failed ? "failed" : "issued",
+    failedReason: failed ? r.failed_reason : null,
+  };
+}
+
+const PAYOUT_COLUMNS = "payout_id, creator_id, marketplace, amount, date, position, failed_position, failed_reason";
+
+/** SPEC §8.5: every payout of a creator issued up to position `upTo`, newest first. */
+export async function payoutsOfCreator(tx: ReadModelTx, p: string, creatorId: string, upTo: number, rules: RuleVersion): Promise<PayoutView[]> {
+  const rows = await tx.query<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM ${p}payouts WHERE creator_id = ? AND position <= ? ORDER BY position DESC`, [creatorId, upTo]);
+  return rows.map((r) => payoutView(r, rules, upTo));
+}
+
+/** One payout as of position `upTo` (null when unknown, or issued after it). */
+export async function payoutById(tx: ReadModelTx, p: string, payoutId: string, upTo: number, rules: RuleVersion): Promise<PayoutView | null> {
+  const rows = await tx.query<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM ${p}payouts WHERE payout_id = ? AND position <= ?`, [payoutId, upTo]);
+  return rows[0] ? payoutView(rows[0], rules, upTo) : null;
 }

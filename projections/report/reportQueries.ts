@@ -1,8 +1,26 @@
-// Reads of the report projection (SPEC §5 report): daily rows and per-marketplace totals.
+// Reads of the report projection (SPEC §5 creator report, §9 campaign report): daily rows and
+// per-marketplace totals. Both reports are built from the same raw rows (one per creator, date and
+// campaign), which this projection's tables (now) and the journal (point in time,
+// projections/journal/pointInTime.ts) both produce, so a campaign report's rows are exactly its
+// creators' rows for that campaign.
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
 import { byCodePoint } from "../order.ts";
-import { int, minor, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
+import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
+
+/** One creator's activity in one campaign on one local date. */
+export interface ReportRawRow {
+  date: string;
+  creatorId: string;
+  campaignId: string;
+  marketplace: MarketplaceCode;
+  clicks: number;
+  orders: number;
+  units: number;
+  revenue: bigint;
+  earnings: bigint;
+  spend: bigint;
+}
 
 export interface ReportRow {
   date: string;
@@ -17,40 +35,94 @@ export interface ReportRow {
   spend: string;
 }
 
-export async function reportOf(db: ReadModelTx, p: string, creatorId: string, from: string, to: string, campaignId: string | null) {
-  const filter = campaignId === null ? "" : " AND d.campaign_id = ?";
-  const params: SqlValue[] = [creatorId, from, to, ...(campaignId === null ? [] : [campaignId])];
-  const rows = await db.query<{ date: string; campaign_id: string; marketplace: MarketplaceCode; clicks: unknown; units: unknown; revenue: unknown; earnings: unknown; spend: unknown; orders: unknown }>(
-    `SELECT d.date, d.campaign_id, d.marketplace, d.clicks, d.units, d.revenue, d.earnings, d.spend,
-       (SELECT COUNT(*) FROM ${p}orders o WHERE o.creator_id = d.creator_id AND o.date = d.date AND o.campaign_id = d.campaign_id) AS orders
-     FROM ${p}days d WHERE d.creator_id = ? AND d.date >= ? AND d.date <= ?${filter} ORDER BY d.date, d.campaign_id`,
-    params,
-  );
-  rows.sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.campaign_id, b.campaign_id));
+export interface CampaignReportRow {
+  date: string;
+  creatorId: string;
+  clicks: number;
+  orders: number;
+  units: number;
+  revenue: string;
+  earnings: string;
+  spend: string;
+}
+
+export type ReportScope = { creatorId: string; campaignId: string | null } | { campaignId: string; creatorId?: undefined };
+
+/** A day whose activity cancelled out completely (e.g. a forfeited bonus only) has no activity left. */
+function hasActivity(r: ReportRawRow): boolean {
+  return r.clicks !== 0 || r.orders !== 0 || r.units !== 0 || r.revenue !== 0n || r.earnings !== 0n || r.spend !== 0n;
+}
+
+function totalsOf(rows: readonly ReportRawRow[]) {
   const sums = new Map<MarketplaceCode, { clicks: number; orders: number; units: number; revenue: bigint; earnings: bigint; spend: bigint }>();
-  const out: ReportRow[] = [];
-  for (const r of rows) {
-    const v = { clicks: int(r.clicks), orders: int(r.orders), units: int(r.units), revenue: minor(r.revenue), earnings: minor(r.earnings), spend: minor(r.spend) };
-    // A day whose activity cancelled out completely (e.g. a forfeited bonus only) has no activity left.
-    if (v.clicks === 0 && v.orders === 0 && v.units === 0 && v.revenue === 0n && v.earnings === 0n && v.spend === 0n) continue;
-    const market = DEFAULT_MARKETPLACES[r.marketplace];
-    const f = (n: bigint) => formatMinor(n, market.minorDigits);
-    out.push({ date: r.date, campaignId: r.campaign_id, marketplace: r.marketplace, currency: market.currency, clicks: v.clicks, orders: v.orders, units: v.units, revenue: f(v.revenue), earnings: f(v.earnings), spend: f(v.spend) });
-    const s = sums.get(r.marketplace) ?? { clicks: 0, orders: 0, units: 0, revenue: 0n, earnings: 0n, spend: 0n };
+  for (const v of rows) {
+    const s = sums.get(v.marketplace) ?? { clicks: 0, orders: 0, units: 0, revenue: 0n, earnings: 0n, spend: 0n };
     s.clicks += v.clicks;
     s.orders += v.orders;
     s.units += v.units;
     s.revenue += v.revenue; // exact: totals may pass 2^53 minor units
     s.earnings += v.earnings;
     s.spend += v.spend;
-    sums.set(r.marketplace, s);
+    sums.set(v.marketplace, s);
   }
-  const totals = [...sums.entries()]
+  return [...sums.entries()]
     .sort(([a], [b]) => byCodePoint(a, b))
     .map(([marketplace, s]) => {
       const market = DEFAULT_MARKETPLACES[marketplace];
       const f = (n: bigint) => formatMinor(n, market.minorDigits);
       return { marketplace, currency: market.currency, clicks: s.clicks, orders: s.orders, units: s.units, revenue: f(s.revenue), earnings: f(s.earnings), spend: f(s.spend) };
     });
-  return { rows: out, totals };
+}
+
+/** SPEC §5: a creator's rows sorted by date, then campaignId, and totals per marketplace. */
+export function creatorReport(raw: readonly ReportRawRow[]): { rows: ReportRow[]; totals: ReturnType<typeof totalsOf> } {
+  const rows = raw.filter(hasActivity).sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.campaignId, b.campaignId));
+  return {
+    rows: rows.map((r) => {
+      const market = DEFAULT_MARKETPLACES[r.marketplace];
+      const f = (n: bigint) => formatMinor(n, market.minorDigits);
+      return { date: r.date, campaignId: r.campaignId, marketplace: r.marketplace, currency: market.currency, clicks: r.clicks, orders: r.orders, units: r.units, revenue: f(r.revenue), earnings: f(r.earnings), spend: f(r.spend) };
+    }),
+    totals: totalsOf(rows),
+  };
+}
+
+/** SPEC §9: a campaign's rows sorted by date, then creatorId, and totals. */
+export function campaignReport(raw: readonly ReportRawRow[]): { rows: CampaignReportRow[]; totals: ReturnType<typeof totalsOf> } {
+  const rows = raw.filter(hasActivity).sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.creatorId, b.creatorId));
+  return {
+    rows: rows.map((r) => {
+      const f = (n: bigint) => formatMinor(n, DEFAULT_MARKETPLACES[r.marketplace].minorDigits);
+      return { date: r.date, creatorId: r.creatorId, clicks: r.clicks, orders: r.orders, units: r.units, revenue: f(r.revenue), earnings: f(r.earnings), spend: f(r.spend) };
+    }),
+    totals: totalsOf(rows),
+  };
+}
+
+/** The raw rows of a creator (optionally one campaign) or of a campaign, from `from` to `to`, as the projection holds them now. */
+export async function reportRowsOf(tx: ReadModelTx, p: string, scope: ReportScope, from: string, to: string): Promise<ReportRawRow[]> {
+  const where =
+    scope.creatorId === undefined
+      ? { sql: "d.campaign_id = ?", params: [scope.campaignId] }
+      : scope.campaignId === null
+        ? { sql: "d.creator_id = ?", params: [scope.creatorId] }
+        : { sql: "d.creator_id = ? AND d.campaign_id = ?", params: [scope.creatorId, scope.campaignId] };
+  const rows = await tx.query<{ date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; clicks: unknown; units: unknown; revenue: unknown; earnings: unknown; spend: unknown; orders: unknown }>(
+    `SELECT d.date, d.creator_id, d.campaign_id, d.marketplace, d.clicks, d.units, d.revenue, d.earnings, d.spend,
+       (SELECT COUNT(*) FROM ${p}orders o WHERE o.creator_id = d.creator_id AND o.date = d.date AND o.campaign_id = d.campaign_id) AS orders
+     FROM ${p}days d WHERE ${where.sql} AND d.date >= ? AND d.date <= ?`,
+    [...where.params, from, to],
+  );
+  return rows.map((r) => ({
+    date: r.date,
+    creatorId: r.creator_id,
+    campaignId: r.campaign_id,
+    marketplace: r.marketplace,
+    clicks: int(r.clicks),
+    orders: int(r.orders),
+    units: int(r.units),
+    revenue: minor(r.revenue),
+    earnings: minor(r.earnings),
+    spend: minor(r.spend),
+  }));
 }

@@ -42,10 +42,6 @@ async function openLedger(dir: string): Promise<Ledger> {
 }
 
 /** The HTTP app (services/http/app.ts). */
-async function loadBuildApp(): Promise<((ledger: Ledger) => Promise<{ listen(o: { port: number; host: string }): Promise<string>; close(): Promise<unknown> }>) | null> {
-  return buildApp as never;
-}
-
 // --- baseline: raw better-sqlite3 ------------------------------------------------------------------
 
 /** The physical limit of the embedded store: the same events as rows of one table, WAL, synchronous=FULL. */
@@ -127,11 +123,6 @@ export async function ingestPhase(o: { dir: string; seed: number; events: number
 /** Serves the API over `dir` until stdin closes; prints `@@listening <url>` (or `@@unavailable`). */
 export async function servePhase(o: { dir: string }): Promise<PhaseResult> {
   const rss = rssSampler();
-  const buildApp = await loadBuildApp();
-  if (!buildApp) {
-    process.stdout.write("@@unavailable\n");
-    return { peakRssMb: rss.peakMb(), available: false };
-  }
   const ledger = await openLedger(o.dir);
   const app = await buildApp(ledger);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -241,24 +232,15 @@ export async function queryPhase(o: { dir: string; seed: number; events: number;
     payout: () => `/v1/creators/${creators[skewedCreatorIndex(rng(), creators.length)]}/payout?asOf=${day(shape.startMs + Math.floor(rng() * (spanDays + 120)) * 86_400_000)}`,
   };
 
-  const buildApp = await loadBuildApp();
-  let via: "http" | "direct";
-  let call: (p: string) => Promise<number>;
-  let closeApp = async () => {};
-  if (buildApp) {
-    via = "http";
-    const app = await buildApp(ledger);
-    const url = await app.listen({ port: 0, host: "127.0.0.1" });
-    const client = httpClient(url, BENCH_TOKEN, 1);
-    call = async (p) => (await client.get(p)).status;
-    closeApp = async () => {
-      client.close();
-      await app.close();
-    };
-  } else {
-    via = "direct";
-    call = await directQueries(ledger);
-  }
+  const via = "http";
+  const app = await buildApp(ledger);
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const client = httpClient(url, BENCH_TOKEN, 1);
+  const call = async (p: string) => (await client.get(p)).status;
+  const closeApp = async () => {
+    client.close();
+    await app.close();
+  };
 
   const latencies: Record<QueryKind, number[]> = { earnings: [], report: [], budget: [], payout: [] };
   const statuses: Record<QueryKind, Record<number, number>> = { earnings: {}, report: {}, budget: {}, payout: {} };
@@ -287,37 +269,6 @@ export async function queryPhase(o: { dir: string; seed: number; events: number;
   const peakRssMb = rss.peakMb();
   rss.stop();
   return { peakRssMb, via, queries: o.queries, queryMs, statuses, creators: creators.length, campaigns: campaigns.length };
-}
-
-/** Fallback while the API does not exist: the same reads through projections/*Queries.ts, in-process. */
-async function directQueries(ledger: Ledger): Promise<(p: string) => Promise<number>> {
-  const { earningsOf, creatorAnomalies } = await import("../../projections/earnings/earningsQueries.ts");
-  const { reportOf } = await import("../../projections/report/reportQueries.ts");
-  const { budgetOf } = await import("../../projections/budget/budgetQueries.ts");
-  const { payoutOf } = await import("../../projections/payout/payoutQueries.ts");
-  return async (p: string) => {
-    const url = new URL(p, "http://x");
-    const parts = url.pathname.split("/");
-    const id = decodeURIComponent(parts[3]!);
-    if (parts[2] === "campaigns") {
-      const a = await ledger.reads.budget.active();
-      return (await budgetOf(ledger.reads.budget.db, a.prefix, id)) ? 200 : 404;
-    }
-    const kind = parts[4];
-    if (kind === "earnings") {
-      const a = await ledger.reads.earnings.active();
-      JSON.stringify({ m: await earningsOf(ledger.reads.earnings.db, a.prefix, id), a: await creatorAnomalies(ledger.reads.earnings.db, a.prefix, id, 1_000) });
-      return 200;
-    }
-    if (kind === "report") {
-      const a = await ledger.reads.report.active();
-      JSON.stringify(await reportOf(ledger.reads.report.db, a.prefix, id, url.searchParams.get("from")!, url.searchParams.get("to")!, null));
-      return 200;
-    }
-    const a = await ledger.reads.payout.active();
-    JSON.stringify(await payoutOf(ledger.reads.payout.db, a.prefix, id, url.searchParams.get("asOf")!, ledger.rules));
-    return 200;
-  };
 }
 
 export { BATCH_EVENTS };

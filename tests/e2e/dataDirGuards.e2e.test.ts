@@ -187,7 +187,7 @@ describe("D7: one projecting process per read model", () => {
     const first = await startServer({ dataDir: dir });
     try {
       const output = await refusedStart(dir);
-      expect(output).toMatch(new RegExp(`projection earnings in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is already projected by another process \\(pid ${first.pid}\\)`));
+      expect(output).toMatch(new RegExp(`projection journal in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is already projected by another process \\(pid ${first.pid}\\)`));
       const projectors = startProjectors({ dataDir: dir, env: { LEDGER_PROJECTORS: "payout" } });
       expect((await projectors.exited).code).toBe(1);
       expect(projectors.output()).toContain("projection payout in");
@@ -210,7 +210,7 @@ describe("D7: one projecting process per read model", () => {
     const first = await startServer({ dataDir: freshDir(), env });
     try {
       const output = await refusedStart(freshDir(), env);
-      expect(output).toMatch(new RegExp(`projection earnings in PostgreSQL schema ${schema} is already projected by another process`));
+      expect(output).toMatch(new RegExp(`projection journal in PostgreSQL schema ${schema} is already projected by another process`));
     } finally {
       await first.stop();
       await dropSchema(schema);

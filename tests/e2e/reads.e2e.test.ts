@@ -5,7 +5,7 @@ import { expectErrorShape, expectNo5xxAndErrorShapes, get, postEvents, postNdjso
 import { ALL_EVENTS, CAMPAIGN, FORMULA_CAMPAIGN, PART1, PART2, positionOf } from "./fixture.ts";
 
 const HEAD = ALL_EVENTS.length; // 18
-const zero = { standard: "0.00", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "0.00", reversed: "0.00", total: "0.00" };
+const zero = { standard: "0.00", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "0.00", reversed: "0.00", adjusted: "0.00", total: "0.00" };
 
 // K1, by hand (fixture.ts):
 //   standard  = 6.00 + 1.12 + 10.00 (January) + 0.90 (February)                 = 18.02
@@ -13,12 +13,12 @@ const zero = { standard: "0.00", bonusPending: "0.00", bonusConfirmed: "0.00", b
 //   confirmed = 10.00 (A1) + 30.00 (A2)                                         = 40.00
 //   reversed  = −3.00 (ret-1, standard) − 3.00 − 10.00 (ret-2, standard + bonus) = −16.00
 //   total     = 18.02 + 0.00 + 40.00 − 16.00                                    = 42.02
-const K1_TOTALS = { standard: "18.02", bonusPending: "0.00", bonusConfirmed: "40.00", bonusForfeited: "0.00", reversed: "-16.00", total: "42.02" };
+const K1_TOTALS = { standard: "18.02", bonusPending: "0.00", bonusConfirmed: "40.00", bonusForfeited: "0.00", reversed: "-16.00", adjusted: "0.00", total: "42.02" };
 const K1_MONTHS = [
   // January: standard 6.00 + 1.12 + 10.00; confirmed bonus keeps its shipments' month (rule 9);
   // ret-1 reverses 3.00 of standard in January; the pending-bonus return is not a reversal.
   // payableOn: 2026-02-01 + 60 days = 2026-04-02 (rule 10).
-  { month: "2026-01", payableOn: "2026-04-02", standard: "17.12", bonusPending: "0.00", bonusConfirmed: "40.00", bonusForfeited: "0.00", reversed: "-3.00", total: "54.12" },
+  { month: "2026-01", payableOn: "2026-04-02", standard: "17.12", bonusPending: "0.00", bonusConfirmed: "40.00", bonusForfeited: "0.00", reversed: "-3.00", adjusted: "0.00", total: "54.12" },
   // February: S3 standard 0.90. payableOn 2026-03-01 + 60 days = 2026-04-30.
   { month: "2026-02", payableOn: "2026-04-30", ...zero, standard: "0.90", total: "0.90" },
   // March: ret-2 reverses 3.00 standard + 10.00 confirmed bonus, booked in the return's month (rule 8).
@@ -115,7 +115,7 @@ describe("read endpoints over the fixture", () => {
     expect(health.body).toEqual({
       status: "ok",
       store: { head: HEAD },
-      projections: ["earnings", "budget", "report", "payout"].map((name) => ({ name, version: 1, ruleVersion: 1, position: HEAD, lag: 0 })),
+      projections: ["journal", "earnings", "budget", "report", "payout"].map((name) => ({ name, version: 1, ruleVersion: 1, position: HEAD, lag: 0 })),
     });
   });
 
@@ -126,7 +126,7 @@ describe("read endpoints over the fixture", () => {
       creatorId: "K1",
       asOfPosition: HEAD,
       marketplaces: [{ marketplace: "US", currency: "USD", totals: K1_TOTALS, months: K1_MONTHS, campaigns: [{ campaignId: CAMPAIGN, contentSubmitted: true, ...K1_TOTALS }] }],
-      anomalies: [{ position: positionOf("ret-2"), eventId: "ret-2", code: "returned_more_than_shipped", message: expect.any(String) }],
+      anomalies: [{ position: positionOf("ret-2"), eventId: "ret-2", eventType: "ShipmentReturned", code: "returned_more_than_shipped", message: expect.any(String), creatorId: "K1", campaignId: CAMPAIGN }],
     });
   });
 
@@ -276,7 +276,7 @@ describe("read endpoints over the fixture", () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(answer.text).toContain("# TYPE ledger_projection_lag_events gauge");
-    for (const name of ["earnings", "budget", "report", "payout"]) expect(answer.text).toContain(`ledger_projection_lag_events{projection="${name}"} 0`);
+    for (const name of ["journal", "earnings", "budget", "report", "payout"]) expect(answer.text).toContain(`ledger_projection_lag_events{projection="${name}"} 0`);
     expect(answer.text).toContain(`ledger_events_appended_total ${HEAD}`);
   });
 

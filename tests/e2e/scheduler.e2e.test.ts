@@ -62,7 +62,7 @@ describe("endDueCampaigns (default grace P1D)", () => {
     });
     expect((await get(server.baseUrl, "/v1/campaigns/SCH-2/budget")).body).toMatchObject({ spent: "0.00", released: "0.00", ended: true });
     const earnings = await get(server.baseUrl, "/v1/creators/K9/earnings");
-    expect(earnings.body.marketplaces[0].totals).toEqual({ standard: "1.50", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "5.00", reversed: "0.00", total: "1.50" });
+    expect(earnings.body.marketplaces[0].totals).toEqual({ standard: "1.50", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "5.00", reversed: "0.00", adjusted: "0.00", total: "1.50" });
     expectNo5xxAndErrorShapes();
   });
 });

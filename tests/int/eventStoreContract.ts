@@ -328,6 +328,13 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       await subscription.stop();
     });
 
+    it("reads one event by its id; an unknown id is null", async () => {
+      await store.append(clicks(["a", "b", "c"], "t-1"));
+      const all3 = await all(store);
+      expect(await store.readById("b")).toEqual(all3[1]);
+      expect(await store.readById("zz")).toBeNull();
+    });
+
     it("keeps data, head, idempotency and its store id across close and reopen", async () => {
       await store.append(clicks(["a", "b"], "t-1"));
       await store.append(clicks(["c"], "t-2"));

@@ -138,6 +138,7 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
       },
       readForward: (a, l) => store.readForward(a, l),
       readStream: (s, a, l) => store.readStream(s, a, l),
+      readById: (id) => store.readById(id),
       head: () => store.head(),
       subscribe: (a, h, o) => store.subscribe(a, h, o),
       close: async () => {},

@@ -45,11 +45,14 @@
 //   2026-03: standard 2.25, forfeited 2.50, reversed −1.12, total 1.13.  2026-04: 0.30, forfeited 1.00.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES_V1 } from "../../domain/rules.ts";
-import { budgetOf } from "../../projections/budget/budgetQueries.ts";
-import { creatorAnomalies, creatorExists, earningsOf, ledgerOf } from "../../projections/earnings/earningsQueries.ts";
+import type { ReadModelTx } from "../../infra/readModel/port.ts";
+import { creatorAnomalies } from "../../projections/anomalyQueries.ts";
+import { budgetView, campaignRow } from "../../projections/budget/budgetQueries.ts";
+import { creatorExists, earningsOf } from "../../projections/earnings/earningsQueries.ts";
+import { ledgerOf } from "../../projections/journal/journalQueries.ts";
 import { payoutOf, payoutsOfMarketplace, type PayoutLine } from "../../projections/payout/payoutQueries.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
-import { reportOf } from "../../projections/report/reportQueries.ts";
+import { creatorReport, reportRowsOf } from "../../projections/report/reportQueries.ts";
 import type { ProjectionRunner } from "../../projections/runner.ts";
 import {
   FIXTURE_HEAD,
@@ -65,14 +68,25 @@ import {
   type ReadModelKind,
 } from "../support/projectionHarness.ts";
 
+/** The buckets of SPEC §5; no adjustment in this fixture (adjusted is zero in the total's digits). */
 const B = (standard: string, bonusPending: string, bonusConfirmed: string, bonusForfeited: string, reversed: string, total: string) => ({
   standard,
   bonusPending,
   bonusConfirmed,
   bonusForfeited,
   reversed,
+  adjusted: total.includes(".") ? "0.00" : "0",
   total,
 });
+
+async function budgetOf(tx: ReadModelTx, prefix: string, campaignId: string) {
+  const row = await campaignRow(tx, prefix, campaignId, "now");
+  return row === null ? null : budgetView(row);
+}
+
+async function reportOf(tx: ReadModelTx, prefix: string, creatorId: string, from: string, to: string, campaignId: string | null) {
+  return creatorReport(await reportRowsOf(tx, prefix, { creatorId, campaignId }, from, to));
+}
 
 function payoutBodies(lines: PayoutLine[]): Record<string, unknown>[] {
   return lines.map((l) => ({ creatorId: l.creatorId, status: l.status, payableMinor: l.payableMinor, ...l.body }));
@@ -117,9 +131,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
   });
 
   it("every projection's checkpoint reaches the store head after each phase", async () => {
-    expect(checkpointsAfterA).toEqual({ earnings: 24, budget: 24, report: 24, payout: 24 });
-    expect(await checkpoints(env.dbs)).toEqual({ earnings: 32, budget: 32, report: 32, payout: 32 });
-    expect(runner.projectors.map((x) => x.position)).toEqual([32, 32, 32, 32]);
+    expect(checkpointsAfterA).toEqual({ journal: 24, earnings: 24, budget: 24, report: 24, payout: 24 });
+    expect(await checkpoints(env.dbs)).toEqual({ journal: 32, earnings: 32, budget: 32, report: 32, payout: 32 });
+    expect(runner.projectors.map((x) => x.position)).toEqual([32, 32, 32, 32, 32]);
   });
 
   describe("earnings", () => {
@@ -171,16 +185,16 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
     });
 
     it("anomalies: per creator in position order; creator-less ones in no creator's list", async () => {
-      const k1 = await creatorAnomalies(env.dbs.earnings, p.earnings, "K1", 100);
+      const k1 = await creatorAnomalies(env.dbs.earnings, `${p.earnings}anomalies`, "K1", FIXTURE_HEAD, 100);
       expect(k1.map((a) => [a.position, a.eventId, a.code])).toEqual([
         [6, "acc-k1-dup", "duplicate_acceptance"],
         [25, "ret-1", "asin_not_in_shipment"],
         [30, "pm-k1-jp", "payment_method_not_offered"],
       ]);
       for (const a of k1) expect(a.message.length).toBeGreaterThan(0);
-      const k2 = await creatorAnomalies(env.dbs.earnings, p.earnings, "K2", 100);
+      const k2 = await creatorAnomalies(env.dbs.earnings, `${p.earnings}anomalies`, "K2", FIXTURE_HEAD, 100);
       expect(k2.map((a) => [a.position, a.eventId, a.code])).toEqual([[8, "cl-k2-us", "missing_disclosure"]]);
-      expect(await creatorAnomalies(env.dbs.earnings, p.earnings, "K1", 2)).toHaveLength(2);
+      expect(await creatorAnomalies(env.dbs.earnings, `${p.earnings}anomalies`, "K1", FIXTURE_HEAD, 2)).toHaveLength(2);
 
       const all = await env.dbs.earnings.query<{ position: unknown; code: string; creator_id: string | null }>(
         `SELECT position, code, creator_id FROM ${p.earnings}anomalies ORDER BY position, idx`,
@@ -219,6 +233,8 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
       [24, 1, "shp-6", "bonus_confirmed", "C-US", "S6", "A1", "2.50", "USD", "2026-04", "0.10"],
       [25, 0, "ret-1", "standard_reversal", "C-US", "S1", "A1", "-0.60", "USD", "2026-04", "0.03"],
       [25, 1, "ret-1", "bonus_reversal", "C-US", "S1", "A1", "-2.00", "USD", "2026-04", "0.10"],
+      // P32: the payout leaves K1's earned account (SPEC §8.1: payouts appear in the creator's ledger)
+      [32, 0, "payout:K1:US:2026-05-31", "payout", null, null, null, "-16.00", "USD", null, null],
     ];
     const K2_LEDGER = [
       [13, 0, "shp-2", "standard", "C-US", "S2", "A2", "2.25", "USD", "2026-03", "0.045"],
@@ -235,7 +251,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
     const tuple = (e: Entry) => [e.position, e.seq, e.sourceEventId, e.kind, e.campaignId, e.shipmentId, e.asin, e.amount, e.currency, e.earningMonth, e.rate];
 
     it("K1: every amount in position order, with its source, kind, month, rate and rule version", async () => {
-      const { entries, nextAfter } = await ledgerOf(env.dbs.earnings, p.earnings, "K1", { position: 0, seq: 0 }, 1000);
+      const { entries, nextAfter } = await ledgerOf(env.dbs.journal, p.journal, "K1", { position: 0, seq: 0 }, FIXTURE_HEAD, 1000);
       expect(entries.map(tuple)).toEqual(K1_LEDGER);
       expect(nextAfter).toBeNull();
       expect(new Set(entries.map((e) => e.ruleVersion))).toEqual(new Set([1]));
@@ -250,6 +266,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
         "campaign-ended:C-JP": "CampaignEnded",
         "shp-6": "ShipmentRecorded",
         "ret-1": "ShipmentReturned",
+        "payout:K1:US:2026-05-31": "PayoutIssued",
       });
       // The budget cap is explained on the capped postings (S3 3.00 → 1.00, S5 and S6 4.00 → 2.50).
       const capped = entries.filter((e) => e.note !== null && e.note.includes("capped")).map((e) => [e.position, e.seq]);
@@ -257,7 +274,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
     });
 
     it("K2: the forfeit of a partly returned pending bonus leaves both of its report days", async () => {
-      const { entries } = await ledgerOf(env.dbs.earnings, p.earnings, "K2", { position: 0, seq: 0 }, 1000);
+      const { entries } = await ledgerOf(env.dbs.journal, p.journal, "K2", { position: 0, seq: 0 }, FIXTURE_HEAD, 1000);
       expect(entries.map(tuple)).toEqual(K2_LEDGER);
     });
 
@@ -266,17 +283,17 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
       const nexts: (string | null)[] = [];
       let after = { position: 0, seq: 0 };
       for (let page = 0; page < 10; page += 1) {
-        const { entries, nextAfter } = await ledgerOf(env.dbs.earnings, p.earnings, "K1", after, 5);
+        const { entries, nextAfter } = await ledgerOf(env.dbs.journal, p.journal, "K1", after, FIXTURE_HEAD, 5);
         seen.push(...entries.map(tuple));
         nexts.push(nextAfter);
         if (nextAfter === null) break;
         const [position, seq] = nextAfter.split(".").map(Number) as [number, number];
         after = { position, seq };
       }
-      expect(nexts).toEqual(["14.1", "20.1", "22.0", null]); // 19 entries: 5 + 5 + 5 + 4
+      expect(nexts).toEqual(["14.1", "20.1", "22.0", "32.0", null]); // 20 entries: 5 + 5 + 5 + 5 + 0
       expect(seen).toEqual(K1_LEDGER);
       // Inside one position: after (21, 0) comes (21, 3), K1's next entry.
-      const mid = await ledgerOf(env.dbs.earnings, p.earnings, "K1", { position: 21, seq: 0 }, 2);
+      const mid = await ledgerOf(env.dbs.journal, p.journal, "K1", { position: 21, seq: 0 }, FIXTURE_HEAD, 2);
       expect(mid.entries.map((e) => [e.position, e.seq])).toEqual([[21, 3], [21, 4]]);
       expect(mid.nextAfter).toBe("21.4");
     });

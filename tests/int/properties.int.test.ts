@@ -13,9 +13,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { budgetOf } from "../../projections/budget/budgetQueries.ts";
-import { earningsOf, ledgerOf, LEDGER_PAGE_MAX } from "../../projections/earnings/earningsQueries.ts";
-import { reportOf } from "../../projections/report/reportQueries.ts";
+import type { ReadModelTx } from "../../infra/readModel/port.ts";
+import { budgetView, campaignRow } from "../../projections/budget/budgetQueries.ts";
+import { earningsOf } from "../../projections/earnings/earningsQueries.ts";
+import { ledgerOf as journalLedgerOf, LEDGER_PAGE_MAX } from "../../projections/journal/journalQueries.ts";
+import { creatorReport, reportRowsOf } from "../../projections/report/reportQueries.ts";
 import {
   appendRaw,
   catchUp,
@@ -36,6 +38,15 @@ const RUNS = 25;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
+
+async function budgetOf(tx: ReadModelTx, prefix: string, campaignId: string) {
+  const row = await campaignRow(tx, prefix, campaignId, "now");
+  return row === null ? null : budgetView(row);
+}
+
+async function reportOf(tx: ReadModelTx, prefix: string, creatorId: string, from: string, to: string, campaignId: string | null) {
+  return creatorReport(await reportRowsOf(tx, prefix, { creatorId, campaignId }, from, to));
+}
 
 /** "-12.30" → -1230, "1230" (JPY) → 1230: the SPEC §5 amount string in minor units. */
 function minor(amount: string): number {
@@ -92,6 +103,9 @@ function ledgerEffect(kind: string, amount: number): Sums {
       break;
     case "bonus_forfeited": // applied after CampaignEnded, content rule not met
       s.bonusForfeited = amount;
+      break;
+    case "payout": // paid out of what was earned: not an earning (SPEC §8.1)
+    case "payout_failed":
       break;
     default:
       throw new Error(`unknown ledger kind ${kind}`);
@@ -175,8 +189,9 @@ describe("projection properties over random valid event sequences (SQLite)", () 
             const fromLedgerCampaign = new Map<string, Sums>(); // marketplace/campaign
             let after = { position: 0, seq: -1 };
             for (;;) {
-              const page = await ledgerOf(edb, p.earnings, creatorId, after, LEDGER_PAGE_MAX);
+              const page = await journalLedgerOf(env.dbs.journal, p.journal, creatorId, after, Number.MAX_SAFE_INTEGER, LEDGER_PAGE_MAX);
               for (const e of page.entries) {
+                if (e.kind === "payout" || e.kind === "payout_failed") continue; // not earnings (SPEC §8.1)
                 const effect = ledgerEffect(e.kind, minor(e.amount));
                 for (const [map, key] of [
                   [fromLedger, e.marketplace],

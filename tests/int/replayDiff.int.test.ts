@@ -44,6 +44,6 @@ describe("replay at rule version 2 with one changed rate", () => {
     await promote(db, "earnings", 2);
     expect((await activeVersion(db, "earnings"))?.version).toBe(2);
     const k1 = await earningsOf(db, "earnings_v2_", "K1");
-    expect(k1[0]?.totals).toEqual({ standard: "1.20", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "0.00", reversed: "0.00", total: "1.20" });
+    expect(k1[0]?.totals).toEqual({ standard: "1.20", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "0.00", reversed: "0.00", adjusted: "0.00", total: "1.20" });
   });
 });

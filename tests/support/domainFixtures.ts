@@ -6,7 +6,8 @@ import { expect } from "vitest";
 import { toCurrentEvent } from "../../domain/events/current.ts";
 import { validateBatch } from "../../domain/events/validate.ts";
 import { applyEvent } from "../../domain/engine/engine.ts";
-import type { Anomaly, AnomalyCode, Fact, Outcome, Posting, PostingKind } from "../../domain/engine/outcome.ts";
+import type { Anomaly, AnomalyCode, Fact, Outcome, Posting } from "../../domain/engine/outcome.ts";
+import type { EntryKind } from "../../domain/journal/entryKinds.ts";
 import { emptyState, type EngineState } from "../../domain/engine/state.ts";
 import { RULES_V1, type RuleVersion } from "../../domain/rules.ts";
 
@@ -300,8 +301,8 @@ export function given(history: readonly RawEvent[], rules: RuleVersion = RULES_V
 // Summaries
 // ---------------------------------------------------------------------------------------------
 
-/** [kind, creatorId, campaignId, amountMinor] */
-export type PostingTuple = [PostingKind, string, string, number];
+/** [kind, creatorId, campaignId, amountMinor]; creatorId null on a campaign's own entries (budget), campaignId null on payouts. */
+export type PostingTuple = [EntryKind, string | null, string | null, number];
 
 export function tuples(postings: readonly Posting[]): PostingTuple[] {
   // `+ 0` turns a -0 into 0 so a zero reversal compares equal to 0.
@@ -309,7 +310,7 @@ export function tuples(postings: readonly Posting[]): PostingTuple[] {
 }
 
 /** [kind, amountMinor, earningMonth, reportDate]: for month and report-day assertions. */
-export type DatedTuple = [PostingKind, number, string, string];
+export type DatedTuple = [EntryKind, number, string | null, string | null];
 
 export function dated(postings: readonly Posting[]): DatedTuple[] {
   return postings.map((p) => [p.kind, p.amountMinor + 0, p.earningMonth, p.reportDate]);
@@ -321,12 +322,13 @@ export interface Buckets {
   bonusConfirmed: number;
   bonusForfeited: number;
   reversed: number;
-  /** standard + bonusPending + bonusConfirmed + reversed (SPEC §5). */
+  adjusted: number;
+  /** standard + bonusPending + bonusConfirmed + reversed + adjusted (SPEC §5, §8.4). */
   total: number;
 }
 
 function zeroBuckets(): Buckets {
-  return { standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, total: 0 };
+  return { standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 0 };
 }
 
 /** SPEC §5 buckets moved by each posting kind (the table in domain/engine/outcome.ts). */
@@ -358,11 +360,19 @@ function addTo(b: Buckets, p: Posting): void {
     case "bonus_forfeited":
       b.bonusForfeited += a;
       break;
+    case "adjustment":
+      b.adjusted += a;
+      break;
+    case "budget_funding": // the campaign's budget, not the creator's earnings
+    case "budget_return":
+    case "payout": // paid out of earnings, not a change of them
+    case "payout_failed":
+      break;
   }
 }
 
 function normalize(b: Buckets): Buckets {
-  const out = { ...b, total: b.standard + b.bonusPending + b.bonusConfirmed + b.reversed };
+  const out = { ...b, total: b.standard + b.bonusPending + b.bonusConfirmed + b.reversed + b.adjusted };
   for (const k of Object.keys(out) as (keyof Buckets)[]) out[k] += 0; // -0 → 0
   return out;
 }
@@ -370,7 +380,7 @@ function normalize(b: Buckets): Buckets {
 /** Per creator: the SPEC §5 buckets, in minor units. */
 export function bucketsByCreator(postings: readonly Posting[]): Record<string, Buckets> {
   const out: Record<string, Buckets> = {};
-  for (const p of postings) addTo((out[p.creatorId] ??= zeroBuckets()), p);
+  for (const p of postings) if (p.creatorId !== null) addTo((out[p.creatorId] ??= zeroBuckets()), p);
   for (const k of Object.keys(out)) out[k] = normalize(out[k]!);
   return out;
 }

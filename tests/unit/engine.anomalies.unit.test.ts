@@ -182,7 +182,7 @@ describe("content links", () => {
   it("a qualifying one is a fact, not an anomaly", () => {
     const r = given(base()).when(contentLink({ disclosure: "#ad" }));
     expect(r.anomalies).toEqual([]);
-    expect(r.facts).toEqual([{ kind: "content_qualified", campaignId: "C1", creatorId: "K1" }]);
+    expect(r.facts).toEqual([{ kind: "content", campaignId: "C1", creatorId: "K1", qualified: true }]);
   });
 });
 

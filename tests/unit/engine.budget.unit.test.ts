@@ -40,7 +40,7 @@ describe("rule 4: the budget caps each bonus", () => {
     expect(s2!.postings[1]!.note).toMatch(/capped/);
     expect(s3!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 30]]);
     expect(spentOf(r.state, "C1")).toBe(500);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 210, bonusPending: 500, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, total: 710 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 210, bonusPending: 500, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 710 });
   });
 
   it("the cap applies line by line within one shipment", () => {
@@ -114,7 +114,7 @@ describe("rule 5: pending until CampaignEnded, then confirmed or forfeited", () 
       .when(campaignEnded())
       .then([["bonus_confirm", "K1", "C1", 300]]);
     expect(spentOf(r.state, "C1")).toBe(300);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, total: 390 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 390 });
   });
 
   it("without content the pending bonus is forfeited and goes back to the budget (spent drops)", () => {
@@ -127,7 +127,7 @@ describe("rule 5: pending until CampaignEnded, then confirmed or forfeited", () 
         ["bonus_forfeit", "K1", "C1", 200],
       ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 180, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 500, reversed: 0, total: 180 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 180, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 500, reversed: 0, adjusted: 0, total: 180 });
     expect(r.facts.filter((f) => f.kind === "budget")).toEqual([
       { kind: "budget", campaignId: "C1", budgetMinor: 500, spentMinor: 0, releasedMinor: 500, exhaustedAt: null },
     ]);
@@ -216,7 +216,7 @@ describe("rule 5: shipments applied after CampaignEnded", () => {
         ["bonus_confirmed", "K1", "C1", 300],
       ]);
     expect(spentOf(r.state, "C1")).toBe(300);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, total: 390 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 390 });
     expect(r.state.pendingShipments.get("C1")).toBeUndefined();
   });
 
@@ -228,7 +228,7 @@ describe("rule 5: shipments applied after CampaignEnded", () => {
         ["bonus_forfeited", "K1", "C1", 300],
       ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 300, reversed: 0, total: 90 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 300, reversed: 0, adjusted: 0, total: 90 });
     expect(r.facts.filter((f) => f.kind === "budget")).toEqual([]);
   });
 

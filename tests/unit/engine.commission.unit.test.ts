@@ -33,7 +33,7 @@ describe("rules 2-3: the DESIGN example", () => {
       ]);
   });
 
-  it("each posting carries its source, rate, rule version, month and report day", () => {
+  it("each posting carries its source event, accounts, rate, rule version, month and report day", () => {
     const r = given(history()).when(
       shipped({ id: "shp-detail", shipmentId: "S1", orderId: "O1", occurredAt: "2026-03-10T18:00:00Z", lines: [line("A1", "toys", 3, "9.99")] }),
     );
@@ -45,6 +45,8 @@ describe("rules 2-3: the DESIGN example", () => {
         eventType: "ShipmentRecorded",
         ruleVersion: 1,
         kind: "standard",
+        source: "program:US:standard", // SPEC §8.1: program → creator's earned account
+        destination: "creator:K1:US:earned",
         creatorId: "K1",
         campaignId: "C1",
         marketplace: "US",
@@ -67,6 +69,8 @@ describe("rules 2-3: the DESIGN example", () => {
         eventType: "ShipmentRecorded",
         ruleVersion: 1,
         kind: "bonus_pending",
+        source: "campaign:C1:budget", // the budget → the creator's pending bonus in the campaign
+        destination: "creator:K1:C1:pending",
         creatorId: "K1",
         campaignId: "C1",
         marketplace: "US",
@@ -94,7 +98,7 @@ describe("rules 2-3: the DESIGN example", () => {
       shipped({ shipmentId: "S2", lines: [line("A2", "kitchen", 2, "12.50"), line("Z9", "grocery", 1, "7.00")] }),
       // A2: 25.00 × 0.045 = 1.125 → 1.12 (tie, 2 even); bonus 2.50. Z9: 7.00 × 0.01 = 0.07, not a campaign ASIN.
     ]);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 209, bonusPending: 550, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, total: 759 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 209, bonusPending: 550, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 759 });
   });
 });
 

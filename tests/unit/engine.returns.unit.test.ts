@@ -40,7 +40,7 @@ describe("return of a pending bonus", () => {
     ]);
     expect(r.postings.map((p) => [p.units, p.revenueMinor])).toEqual([[-1, -1000], [0, 0]]);
     expect(spentOf(r.state, "C1")).toBe(200);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 200, bonusConfirmed: 0, bonusForfeited: 0, reversed: -30, total: 260 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 200, bonusConfirmed: 0, bonusForfeited: 0, reversed: -30, adjusted: 0, total: 260 });
   });
 
   it("then forfeited at the end: + granted on the shipment's day, − returned on the return's day", () => {
@@ -55,7 +55,7 @@ describe("return of a pending bonus", () => {
       ["bonus_forfeit", -100, "2026-03", "2026-04-15"],
     ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 200, reversed: -30, total: 60 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 200, reversed: -30, adjusted: 0, total: 60 });
     expect(r.facts.filter((f) => f.kind === "budget")).toEqual([
       { kind: "budget", campaignId: "C1", budgetMinor: 50000, spentMinor: 0, releasedMinor: 300, exhaustedAt: null },
     ]);
@@ -66,7 +66,7 @@ describe("return of a pending bonus", () => {
       .when(campaignEnded())
       .then([["bonus_confirm", "K1", "C1", 200]]);
     expect(spentOf(r.state, "C1")).toBe(200);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -30, total: 260 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -30, adjusted: 0, total: 260 });
   });
 
   it("a later return of the confirmed rest is a bonus_reversal, never past the original", () => {
@@ -81,7 +81,7 @@ describe("return of a pending bonus", () => {
       ["bonus_reversal", -200, "2026-05", "2026-05-05"],
     ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -290, total: 0 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -290, adjusted: 0, total: 0 });
   });
 });
 
@@ -98,7 +98,7 @@ describe("return of a confirmed bonus", () => {
       ["bonus_reversal", -100, "2026-04", "2026-04-15"],
     ]);
     expect(spentOf(r.state, "C1")).toBe(200);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: -130, total: 260 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: -130, adjusted: 0, total: 260 });
   });
 
   it("of a bonus confirmed at once after CampaignEnded, likewise", () => {
@@ -119,7 +119,7 @@ describe("a forfeited bonus is never reversed", () => {
       .when(return1())
       .then([["standard_reversal", "K1", "C1", -30]]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 300, reversed: -30, total: 60 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 300, reversed: -30, adjusted: 0, total: 60 });
   });
 
   it("forfeited at once after CampaignEnded: only the standard reverses", () => {
@@ -168,7 +168,7 @@ describe("rounding of partial returns never exceeds the original", () => {
     // round(3 × 1/2) = round(1.5) = 2 (half-even); the second would also be 2 but only 1 is left.
     expect(r.outcomes[3]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard_reversal", -2], ["bonus_pending_return", -5]]);
     expect(r.outcomes[4]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard_reversal", -1], ["bonus_pending_return", -5]]);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 3, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: -3, total: 0 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 3, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: -3, adjusted: 0, total: 0 });
   });
 
   it("standard 0.05 and bonus 0.16 over 3 units: 2 + 2 + 1 and 5 + 5 + 6", () => {
@@ -194,7 +194,7 @@ describe("rounding of partial returns never exceeds the original", () => {
       [["standard_reversal", -1], ["bonus_reversal", -4]],
       [["standard_reversal", -1], ["bonus_reversal", -3]],
     ]);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 2, bonusPending: 0, bonusConfirmed: 7, bonusForfeited: 0, reversed: -9, total: 0 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 2, bonusPending: 0, bonusConfirmed: 7, bonusForfeited: 0, reversed: -9, adjusted: 0, total: 0 });
     expect(spentOf(r.state, "C1")).toBe(0);
   });
 

@@ -106,6 +106,7 @@ describe("engine properties over random valid event sequences", () => {
         for (const event of current(s.events)) {
           const outcome = applyEvent(state, RULES_V1, event);
           for (const p of outcome.postings) {
+            if (p.campaignId === null) continue; // payouts, adjustments without a campaign
             spent.set(p.campaignId, (spent.get(p.campaignId) ?? 0) + spentDelta(p));
             released.set(p.campaignId, (released.get(p.campaignId) ?? 0) + releasedDelta(p));
           }

@@ -1,0 +1,21 @@
+// The earnings buckets (domain/journal/entryKinds.ts BUCKETS) as read-model columns: one column
+// per bucket, named in snake_case, in the same order. Every table of bucket amounts uses these.
+import { BUCKETS, type Bucket, type Buckets } from "../domain/journal/entryKinds.ts";
+import { minor, moneyColumn, type Dialect } from "../infra/readModel/port.ts";
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export const BUCKET_COLUMNS: readonly string[] = BUCKETS.map(snake);
+
+export function bucketColumnsDdl(dialect: Dialect): string {
+  return BUCKET_COLUMNS.map((c) => moneyColumn(c, dialect)).join(", ");
+}
+
+/** A row's bucket columns as exact amounts. */
+export function bucketsOfRow(row: Record<string, unknown>): Buckets {
+  const out = {} as Buckets;
+  BUCKETS.forEach((bucket: Bucket, i) => (out[bucket] = minor(row[BUCKET_COLUMNS[i]!])));
+  return out;
+}

@@ -1,0 +1,154 @@
+// The journal (SPEC §8.1): every entry the engine books, in position order, with the transfer
+// between two accounts it makes; each account's history with its running balance; the facts and
+// anomalies of every event. It is what finance audits (the creator's ledger, accounts, the trial
+// balance, the feed), and what point-in-time reads fold (§8.2): an owner's own rows up to a
+// position, found through indexes by (owner, position), never a replay of the stream.
+import { transferOf } from "../../domain/journal/entryKinds.ts";
+import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
+import { minor, moneyColumn, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
+import { insertIgnore } from "../additive.ts";
+import type { ProjectionDefinition } from "../projection.ts";
+
+export const ENTRY_COLUMNS = [
+  "position", "seq", "source_event_id", "event_type", "occurred_at", "kind", "source", "destination", "amount_minor", "marketplace",
+  "creator_id", "campaign_id", "shipment_id", "order_id", "asin", "earning_month", "report_date", "rate", "rule_version", "units", "revenue_minor", "note",
+] as const;
+
+export const FACT_COLUMNS = ["position", "seq", "kind", "creator_id", "campaign_id", "marketplace", "date", "ref", "amount_minor", "detail"] as const;
+
+export const JOURNAL_ANOMALY_COLUMNS = ["position", "idx", "event_id", "event_type", "code", "message", "creator_id", "campaign_id"] as const;
+
+/** The facts point-in-time reads need, as rows (the others are folded by the read models that use them). */
+function factRow(position: number, seq: number, f: Fact): SqlValue[] | null {
+  const row = (creatorId: string, campaignId: string | null, marketplace: string | null, date: string | null, ref: string | null, amountMinor: number | null, detail: string | null) =>
+    [position, seq, f.kind, creatorId, campaignId, marketplace, date, ref, amountMinor, detail];
+  switch (f.kind) {
+    case "acceptance":
+      return row(f.creatorId, f.campaignId, f.marketplace, null, f.trackingId, null, null);
+    case "content":
+      return row(f.creatorId, f.campaignId, null, null, f.qualified ? "qualified" : "not_qualified", null, null);
+    case "click":
+      return row(f.creatorId, f.campaignId, f.marketplace, f.reportDate, null, null, null);
+    case "shipment":
+      return row(f.creatorId, f.campaignId, f.marketplace, f.reportDate, f.orderId, null, null);
+    case "tax_info":
+      return row(f.creatorId, null, f.marketplace, null, null, null, null);
+    case "payment_method":
+      return row(f.creatorId, null, f.marketplace, null, f.method, null, null);
+    case "payout":
+      return row(f.creatorId, null, f.marketplace, f.date, f.payoutId, f.amountMinor, null);
+    case "payout_failed":
+      return row(f.creatorId, null, f.marketplace, null, f.payoutId, null, f.reason);
+    case "campaign":
+    case "campaign_ended":
+    case "budget":
+    case "strike":
+      return null;
+  }
+}
+
+interface AccountState {
+  balance: bigint;
+  currency: string;
+  marketplace: string;
+  firstPosition: number;
+}
+
+/** The balances of `accounts` before this batch (chunked IN lists: bounded statements). */
+async function loadBalances(tx: ReadModelTx, p: string, accounts: readonly string[]): Promise<Map<string, AccountState>> {
+  const out = new Map<string, AccountState>();
+  const CHUNK = 500;
+  for (let i = 0; i < accounts.length; i += CHUNK) {
+    const chunk = accounts.slice(i, i + CHUNK);
+    const rows = await tx.query<{ account: string; balance_minor: unknown; currency: string; marketplace: string; first_position: unknown }>(
+      `SELECT account, balance_minor, currency, marketplace, first_position FROM ${p}accounts WHERE account IN (${chunk.map(() => "?").join(", ")})`,
+      chunk,
+    );
+    for (const r of rows) out.set(r.account, { balance: minor(r.balance_minor), currency: r.currency, marketplace: r.marketplace, firstPosition: Number(r.first_position) });
+  }
+  return out;
+}
+
+export const journalProjection: ProjectionDefinition = {
+  name: "journal",
+  format: 1,
+  tables: {
+    entries: ["position", "seq"],
+    account_entries: ["account", "position", "seq"],
+    accounts: ["account"],
+    facts: ["position", "seq"],
+    anomalies: ["position", "idx"],
+  },
+  schema: (p, d) => `
+    CREATE TABLE IF NOT EXISTS ${p}entries (position BIGINT NOT NULL, seq INTEGER NOT NULL, source_event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+      occurred_at TEXT NOT NULL, kind TEXT NOT NULL, source TEXT, destination TEXT, amount_minor BIGINT NOT NULL, marketplace TEXT NOT NULL,
+      creator_id TEXT, campaign_id TEXT, shipment_id TEXT, order_id TEXT, asin TEXT, earning_month TEXT, report_date TEXT, rate TEXT,
+      rule_version INTEGER NOT NULL, units INTEGER NOT NULL, revenue_minor BIGINT NOT NULL, note TEXT, PRIMARY KEY (position, seq));
+    CREATE INDEX IF NOT EXISTS ${p}entries_creator ON ${p}entries (creator_id, position, seq);
+    CREATE INDEX IF NOT EXISTS ${p}entries_campaign ON ${p}entries (campaign_id, position, seq);
+    CREATE TABLE IF NOT EXISTS ${p}account_entries (account TEXT NOT NULL, position BIGINT NOT NULL, seq INTEGER NOT NULL,
+      delta_minor BIGINT NOT NULL, ${moneyColumn("balance_minor", d)}, PRIMARY KEY (account, position, seq));
+    CREATE TABLE IF NOT EXISTS ${p}accounts (account TEXT PRIMARY KEY, currency TEXT NOT NULL, marketplace TEXT NOT NULL,
+      ${moneyColumn("balance_minor", d)}, first_position BIGINT NOT NULL, last_position BIGINT NOT NULL);
+    CREATE INDEX IF NOT EXISTS ${p}accounts_currency ON ${p}accounts (currency, account);
+    CREATE TABLE IF NOT EXISTS ${p}facts (position BIGINT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, creator_id TEXT NOT NULL, campaign_id TEXT,
+      marketplace TEXT, date TEXT, ref TEXT, amount_minor BIGINT, detail TEXT, PRIMARY KEY (position, seq));
+    CREATE INDEX IF NOT EXISTS ${p}facts_creator ON ${p}facts (creator_id, position);
+    CREATE INDEX IF NOT EXISTS ${p}facts_campaign ON ${p}facts (campaign_id, position);
+    CREATE TABLE IF NOT EXISTS ${p}anomalies (position BIGINT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+      code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));
+    CREATE INDEX IF NOT EXISTS ${p}anomalies_creator ON ${p}anomalies (creator_id, position);
+  `,
+  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+    const entries: SqlValue[][] = [];
+    const facts: SqlValue[][] = [];
+    const anomalies: SqlValue[][] = [];
+    const touched = new Set<string>();
+    for (const o of outcomes) for (const post of o.postings) if (post.source !== null && post.destination !== null) touched.add(post.source).add(post.destination);
+    const accounts = await loadBalances(tx, p, [...touched]);
+    const accountEntries: SqlValue[][] = [];
+    const lastPosition = new Map<string, number>();
+    const move = (account: string, position: number, seq: number, delta: bigint, currency: string, marketplace: string) => {
+      let state = accounts.get(account);
+      if (!state) accounts.set(account, (state = { balance: 0n, currency, marketplace, firstPosition: position }));
+      state.balance += delta;
+      accountEntries.push([account, position, seq, delta, state.balance]);
+      lastPosition.set(account, position);
+    };
+    for (const o of outcomes) {
+      for (const post of o.postings) {
+        entries.push([
+          post.position, post.seq, post.sourceEventId, post.eventType, o.occurredAt, post.kind, post.source, post.destination, post.amountMinor,
+          post.marketplace, post.creatorId, post.campaignId, post.shipmentId, post.orderId, post.asin, post.earningMonth, post.reportDate, post.rate,
+          post.ruleVersion, post.units, post.revenueMinor, post.note,
+        ]);
+        const transfer = transferOf(post.kind, post.amountMinor);
+        if (transfer === null || post.source === null || post.destination === null) continue;
+        const amount = BigInt(transfer.amountMinor);
+        move(post.source, post.position, post.seq, -amount, post.currency, post.marketplace);
+        move(post.destination, post.position, post.seq, amount, post.currency, post.marketplace);
+      }
+      let seq = 0;
+      for (const f of o.facts) {
+        const row = factRow(o.position, seq, f);
+        if (row !== null) {
+          facts.push(row);
+          seq += 1;
+        }
+      }
+      o.anomalies.forEach((a, idx) => anomalies.push([a.position, idx, a.eventId, a.eventType, a.code, a.message, a.creatorId, a.campaignId]));
+    }
+    await insertIgnore(tx, `${p}entries`, ENTRY_COLUMNS, entries);
+    await insertIgnore(tx, `${p}account_entries`, ["account", "position", "seq", "delta_minor", "balance_minor"], accountEntries);
+    await tx.runMany(
+      `INSERT INTO ${p}accounts (account, currency, marketplace, balance_minor, first_position, last_position) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account) DO UPDATE SET balance_minor = excluded.balance_minor, last_position = excluded.last_position`,
+      [...lastPosition.entries()].map(([account, last]) => {
+        const s = accounts.get(account)!;
+        return [account, s.currency, s.marketplace, s.balance, s.firstPosition, last];
+      }),
+    );
+    await insertIgnore(tx, `${p}facts`, FACT_COLUMNS, facts);
+    await insertIgnore(tx, `${p}anomalies`, JOURNAL_ANOMALY_COLUMNS, anomalies);
+  },
+};

@@ -1,0 +1,280 @@
+// Every read of the API (SPEC §5, §8, §9), as of now or as of a position (§8.2), independent of
+// HTTP: the routes (services/http/readRoutes.ts) parse and answer, the tests compare reads.
+//
+// A read of now answers from its read model at that read model's position, once it has applied
+// `minPosition` (read-your-writes). A read as of P answers what a ledger that stored exactly the
+// events 1..P answers, with asOfPosition = P: from the journal's rows up to P (point in time,
+// projections/journal/pointInTime.ts) or from a read model's own history. Either way it waits, at
+// most READ_WAIT_MS, for the projection it reads to reach the position, then gives up with
+// ProjectionLagError (503 with Retry-After).
+import { checkReportRange } from "../domain/calendar.ts";
+import { toCurrentEvent } from "../domain/events/current.ts";
+import type { StoredEvent } from "../domain/events/envelope.ts";
+import { LATEST_SCHEMA_VERSION, type EventType } from "../domain/events/schemas.ts";
+import type { MarketplaceCode } from "../domain/marketplaces.ts";
+import { formatMinor } from "../domain/money.ts";
+import { READ_PAGE_MAX } from "../infra/eventStore/port.ts";
+import type { ReadModelTx } from "../infra/readModel/port.ts";
+import { anomaliesAfter, ANOMALIES_PER_ANSWER_MAX, creatorAnomalies } from "../projections/anomalyQueries.ts";
+import { brandCampaignRows, budgetView, campaignRow, campaignView } from "../projections/budget/budgetQueries.ts";
+import { creatorExists, earningsAnswer, earningsOf } from "../projections/earnings/earningsQueries.ts";
+import { accountAt, accountEntriesOf, creatorKnownAt, ledgerOf, trialBalanceOf, type Cursor } from "../projections/journal/journalQueries.ts";
+import { earningsRowsAt, payoutAccountsAt, payoutStatementAt, reportRowsAt } from "../projections/journal/pointInTime.ts";
+import { payoutById, payoutOf, payoutsOfCreator, toLine } from "../projections/payout/payoutQueries.ts";
+import type { ProjectionName } from "../projections/projection.ts";
+import { campaignReport, creatorReport, reportRowsOf, type ReportScope } from "../projections/report/reportQueries.ts";
+import type { ActiveVersion, Ledger } from "./ledger.ts";
+
+/** How long a read waits for its projection to reach the position it asks for (SPEC §8.2). */
+export const READ_WAIT_MS = 5_000;
+
+/** What position a read answers as of. */
+export interface ReadAt {
+  /** Answer as of this position (SPEC §8.2); null: now. */
+  asOfPosition: number | null;
+  /** Answer once the projection has applied this position (read-your-writes); null: at once. */
+  minPosition: number | null;
+}
+
+export const NOW: ReadAt = { asOfPosition: null, minPosition: null };
+
+/** A position that is not one of the store's (beyond its head): a 400. */
+export class PositionOutOfRange extends Error {}
+
+/** A read that ran into a bad request (the report range): a 400 with this message. */
+export class ReadRefused extends Error {}
+
+export class Reads {
+  constructor(private readonly ledger: Ledger) {}
+
+  /** Positions beyond the store's head are not the store's: a 400. Returns the head. */
+  private async validate(at: ReadAt): Promise<number> {
+    const head = await this.ledger.store.head();
+    for (const [name, value] of [["asOfPosition", at.asOfPosition], ["minPosition", at.minPosition]] as const) {
+      if (value !== null && value > head) throw new PositionOutOfRange(`${name} ${value} is beyond the store's head (${head})`);
+    }
+    return head;
+  }
+
+  /** Validates the positions and waits for `projection` to reach them. */
+  private async settle(at: ReadAt, projection: ProjectionName): Promise<void> {
+    await this.validate(at);
+    const wanted = Math.max(at.asOfPosition ?? 0, at.minPosition ?? 0);
+    if (wanted > 0) await this.ledger.waitFor([projection], wanted, READ_WAIT_MS);
+  }
+
+  /** Runs fn on one snapshot of `projection`, as of `at`: upTo is P, or the projection's own position. */
+  private async on<T>(projection: ProjectionName, at: ReadAt, fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>): Promise<T> {
+    await this.settle(at, projection);
+    return this.ledger.reads[projection].read((tx, a) => fn(tx, a, at.asOfPosition ?? a.position));
+  }
+
+  // --- creators (SPEC §5, §8.4) ----------------------------------------------------------------
+
+  async earnings(creatorId: string, at: ReadAt) {
+    if (at.asOfPosition === null) {
+      return this.on("earnings", at, async (tx, a) => {
+        if (!(await creatorExists(tx, a.prefix, creatorId))) return null;
+        return {
+          creatorId,
+          asOfPosition: a.position,
+          marketplaces: await earningsOf(tx, a.prefix, creatorId),
+          anomalies: await creatorAnomalies(tx, `${a.prefix}anomalies`, creatorId, a.position, ANOMALIES_PER_ANSWER_MAX),
+        };
+      });
+    }
+    return this.on("journal", at, async (tx, a, upTo) => {
+      if (!(await creatorKnownAt(tx, a.prefix, creatorId, upTo))) return null;
+      return {
+        creatorId,
+        asOfPosition: upTo,
+        marketplaces: earningsAnswer(await earningsRowsAt(tx, a.prefix, creatorId, upTo)),
+        anomalies: await creatorAnomalies(tx, `${a.prefix}anomalies`, creatorId, upTo, ANOMALIES_PER_ANSWER_MAX),
+      };
+    });
+  }
+
+  /** Whether a creator is known, as the earnings read model tells it (now) or the journal (as of P). */
+  private async creatorKnown(creatorId: string, at: ReadAt): Promise<boolean> {
+    return at.asOfPosition === null
+      ? this.on("earnings", at, (tx, a) => creatorExists(tx, a.prefix, creatorId))
+      : this.on("journal", at, (tx, a, upTo) => creatorKnownAt(tx, a.prefix, creatorId, upTo));
+  }
+
+  async ledgerEntries(creatorId: string, after: Cursor, limit: number, at: ReadAt) {
+    return this.on("journal", at, async (tx, a, upTo) => {
+      if (!(await creatorKnownAt(tx, a.prefix, creatorId, upTo))) return null;
+      return { creatorId, asOfPosition: upTo, ...(await ledgerOf(tx, a.prefix, creatorId, after, upTo, limit)) };
+    });
+  }
+
+  /** SPEC §5: a creator's daily report; `campaignId` narrows it to one campaign. */
+  async creatorReport(creatorId: string, campaignId: string | null, from: string, to: string, at: ReadAt) {
+    checkRange(from, to);
+    if (!(await this.creatorKnown(creatorId, at))) return null;
+    const scope: ReportScope = { creatorId, campaignId };
+    const { report, position } = await this.reportRows(scope, from, to, at, creatorReport);
+    return { creatorId, from, to, asOfPosition: position, rows: report.rows, totals: report.totals };
+  }
+
+  /** SPEC §9: a campaign's daily report (its creators' rows for that campaign). */
+  async campaignReport(campaignId: string, from: string, to: string, at: ReadAt) {
+    checkRange(from, to);
+    if ((await this.campaign(campaignId, at)) === null) return null;
+    const { report, position } = await this.reportRows({ campaignId }, from, to, at, campaignReport);
+    return { campaignId, from, to, asOfPosition: position, rows: report.rows, totals: report.totals };
+  }
+
+  private async reportRows<R>(scope: ReportScope, from: string, to: string, at: ReadAt, shape: (raw: Awaited<ReturnType<typeof reportRowsOf>>) => R) {
+    if (at.asOfPosition === null) {
+      return this.on("report", at, async (tx, a) => ({ report: shape(await reportRowsOf(tx, a.prefix, scope, from, to)), position: a.position }));
+    }
+    return this.on("journal", at, async (tx, a, upTo) => ({ report: shape(await reportRowsAt(tx, a.prefix, scope, from, to, upTo)), position: upTo }));
+  }
+
+  /** SPEC §5 payout status as of the local date `asOf` (rule 11). */
+  async payout(creatorId: string, asOf: string, at: ReadAt) {
+    const rules = this.ledger.rules;
+    const { lines, position } =
+      at.asOfPosition === null
+        ? await this.on("payout", at, async (tx, a) => ({ lines: await payoutOf(tx, a.prefix, creatorId, asOf, rules), position: a.position }))
+        : await this.on("journal", at, async (tx, a, upTo) => ({ lines: (await payoutAccountsAt(tx, a.prefix, creatorId, asOf, upTo)).map((acc) => toLine(acc, asOf, rules)), position: upTo }));
+    // A creator with only tax info or a payment method so far is known to the payout read model alone.
+    if (lines.length === 0 && !(await this.creatorKnown(creatorId, at))) return null;
+    return { creatorId, asOf, asOfPosition: position, marketplaces: lines.map((l) => l.body) };
+  }
+
+  /** SPEC §8.5: a creator's payouts, newest first. */
+  async payoutsOf(creatorId: string, at: ReadAt) {
+    const { payouts, position } = await this.on("payout", at, async (tx, a, upTo) => ({ payouts: await payoutsOfCreator(tx, a.prefix, creatorId, upTo, this.ledger.rules), position: upTo }));
+    if (payouts.length === 0 && !(await this.creatorKnown(creatorId, at))) return null;
+    return { creatorId, asOfPosition: position, payouts };
+  }
+
+  /** SPEC §8.5: one payout and its statement: rule 11 at the payout's own position and date. */
+  async payoutStatement(payoutId: string, at: ReadAt) {
+    const found = await this.on("payout", at, async (tx, a, upTo) => ({ payout: await payoutById(tx, a.prefix, payoutId, upTo, this.ledger.rules), position: upTo }));
+    if (found.payout === null) return null;
+    const payout = found.payout;
+    const digits = this.ledger.rules.marketplaces[payout.marketplace].minorDigits;
+    const statement = await this.on("journal", { asOfPosition: null, minPosition: payout.position }, (tx, a) =>
+      payoutStatementAt(tx, a.prefix, payout.creatorId, payout.marketplace as MarketplaceCode, payout.date, payout.position),
+    );
+    const earned = statement.months.reduce((sum, m) => sum + m.earnedMinor, 0n);
+    return {
+      ...payout,
+      asOfPosition: found.position,
+      statement: {
+        months: statement.months.map((m) => ({ month: m.month, payableOn: m.payableOn, earned: formatMinor(m.earnedMinor, digits) })),
+        previouslyPaid: formatMinor(statement.previouslyPaidMinor, digits),
+        payable: formatMinor(earned - statement.previouslyPaidMinor, digits),
+      },
+    };
+  }
+
+  // --- campaigns and brands (SPEC §5 budget, §9) ---------------------------------------------
+
+  private async campaign(campaignId: string, at: ReadAt) {
+    return this.on("budget", at, async (tx, a, upTo) => {
+      const row = await campaignRow(tx, a.prefix, campaignId, at.asOfPosition === null ? "now" : upTo);
+      return row === null ? null : { row, position: upTo };
+    });
+  }
+
+  async budget(campaignId: string, at: ReadAt) {
+    const found = await this.campaign(campaignId, at);
+    return found === null ? null : { campaignId, asOfPosition: found.position, ...budgetView(found.row) };
+  }
+
+  async campaignDetails(campaignId: string, at: ReadAt) {
+    const found = await this.campaign(campaignId, at);
+    return found === null ? null : { ...campaignView(found.row), asOfPosition: found.position };
+  }
+
+  async brandCampaigns(brandId: string, at: ReadAt) {
+    return this.on("budget", at, async (tx, a, upTo) => {
+      const rows = await brandCampaignRows(tx, a.prefix, brandId, at.asOfPosition === null ? "now" : upTo);
+      return rows.length === 0 ? null : { brandId, asOfPosition: upTo, campaigns: rows.map(campaignView) };
+    });
+  }
+
+  // --- the journal: anomalies, accounts, trial balance (SPEC §3, §8.1) ------------------------
+
+  async anomalies(after: { position: number; idx: number }, limit: number, at: ReadAt) {
+    return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await anomaliesAfter(tx, `${a.prefix}anomalies`, after, upTo, limit)) }));
+  }
+
+  async account(account: string, at: ReadAt) {
+    return this.on("journal", at, async (tx, a, upTo) => {
+      const found = await accountAt(tx, a.prefix, account, upTo);
+      return found === null ? null : { ...found, asOfPosition: upTo };
+    });
+  }
+
+  async accountEntries(account: string, after: Cursor, limit: number, at: ReadAt) {
+    return this.on("journal", at, async (tx, a, upTo) => {
+      if ((await accountAt(tx, a.prefix, account, upTo)) === null) return null;
+      return { account, asOfPosition: upTo, ...(await accountEntriesOf(tx, a.prefix, account, after, upTo, limit)) };
+    });
+  }
+
+  async trialBalance(currency: string, at: ReadAt) {
+    return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await trialBalanceOf(tx, a.prefix, currency, upTo)) }));
+  }
+
+  // --- the event log (SPEC §8.3): the store itself --------------------------------------------
+
+  /** The stored event as the engine sees it (upcast to its type's newest schema version). */
+  async event(id: string, at: ReadAt) {
+    const head = await this.validate(at); // the store itself: nothing to wait for
+    const stored = await this.ledger.store.readById(id);
+    const upTo = at.asOfPosition ?? head;
+    if (stored === null || stored.position > upTo) return null;
+    return { ...eventView(stored), asOfPosition: upTo };
+  }
+
+  /**
+   * Stored events after `after`, in position order. A page scans at most EVENTS_SCAN_MAX events, so
+   * with a `type` filter it may hold fewer than `limit` (even none): follow `next` until it is null.
+   */
+  async events(after: number, limit: number, type: EventType | null, at: ReadAt) {
+    const head = await this.validate(at); // the store itself: nothing to wait for
+    const upTo = at.asOfPosition ?? head;
+    const events = [];
+    let position = after;
+    while (position < upTo && events.length < limit && position - after < EVENTS_SCAN_MAX) {
+      const page = await this.ledger.store.readForward(position, Math.min(READ_PAGE_MAX, upTo - position, EVENTS_SCAN_MAX - (position - after)));
+      if (page.length === 0) break;
+      for (const stored of page) {
+        position = stored.position;
+        if (type !== null && stored.type !== type) continue;
+        events.push(eventView(stored));
+        if (events.length === limit) break;
+      }
+    }
+    return { asOfPosition: upTo, events, next: position < upTo ? position : null };
+  }
+}
+
+/** A stored event as the engine sees it: upcast to its type's newest schema version (SPEC §8.3). */
+function eventView(stored: StoredEvent) {
+  return {
+    position: stored.position,
+    streamId: stored.streamId,
+    streamRevision: stored.streamRevision,
+    recordedAt: stored.recordedAt,
+    id: stored.id,
+    type: stored.type,
+    schemaVersion: LATEST_SCHEMA_VERSION[stored.type],
+    occurredAt: stored.occurredAt,
+    data: toCurrentEvent(stored).data,
+  };
+}
+
+/** Events one page of GET /v1/events looks at, at most (a type filter may skip them all). */
+export const EVENTS_SCAN_MAX = 10_000;
+
+function checkRange(from: string, to: string): void {
+  const range = checkReportRange(from, to);
+  if (!range.ok) throw new ReadRefused(range.message);
+}
