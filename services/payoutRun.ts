@@ -19,11 +19,11 @@ import { assertNever } from "../domain/assert.ts";
 import { payoutStreamId } from "../domain/events/streams.ts";
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
 import { formatMinor } from "../domain/money.ts";
-import { READ_PAGE_MAX } from "../infra/eventStore/port.ts";
 import type { StoredEvent } from "../domain/events/envelope.ts";
 import { payoutsOfMarketplace, type PayoutLine } from "../projections/payout/payoutQueries.ts";
 import { ingestBatch } from "./ingest.ts";
 import type { Ledger } from "./ledger.ts";
+import { expectedRevision, readWholeStream } from "./streamHead.ts";
 
 export const PAYOUT_CATCH_UP_TIMEOUT_MS = 30_000;
 /** Passes over the creators whose payout stream moved under this run before it gives up on them. */
@@ -40,16 +40,6 @@ export async function runPayouts(ledger: Ledger, marketplace: MarketplaceCode, a
   const turn = running.then(() => runPayoutsNow(ledger, marketplace, asOf, nowMs));
   running = turn.catch(() => undefined);
   return turn;
-}
-
-/** Every event of a stream (a creator's payouts in one marketplace: a few a year). */
-async function readWholeStream(ledger: Ledger, streamId: string): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (;;) {
-    const page = await ledger.store.readStream(streamId, events.length - 1, READ_PAGE_MAX);
-    events.push(...page);
-    if (page.length < READ_PAGE_MAX) return events;
-  }
 }
 
 /** The first of payout:{c}:{m}:{asOf}, …:2, …:3 that this creator's payout stream does not hold yet. */
@@ -117,14 +107,13 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
 /** Pays one ready creator against the revision of its payout stream the projection has applied. */
 async function decide(ledger: Ledger, line: PayoutLine, asOf: string, occurredAt: string, projectedPosition: number): Promise<Decision> {
   const streamId = payoutStreamId(line.creatorId, line.marketplace);
-  const stream = await readWholeStream(ledger, streamId);
-  const last = stream[stream.length - 1];
-  // A payout the projection has not applied yet: the balance read from it is stale.
-  if (last && last.position > projectedPosition) return { kind: "again" };
+  const stream = await readWholeStream(ledger.store, streamId);
+  const revision = expectedRevision(stream, projectedPosition);
+  if (revision === null) return { kind: "again" }; // a payout the projection has not applied yet: the balance read from it is stale
   const payoutId = nextPayoutId(`payout:${line.creatorId}:${line.marketplace}:${asOf}`, stream);
   const amount = formatMinor(line.payableMinor, ledger.rules.marketplaces[line.marketplace].minorDigits);
   const raw = { id: payoutId, type: "PayoutIssued", schemaVersion: 1, occurredAt, data: { payoutId, creatorId: line.creatorId, marketplace: line.marketplace, amount } };
-  const result = await ingestBatch(ledger.store, [raw], { expectedRevisions: { [streamId]: last ? last.streamRevision : -1 } });
+  const result = await ingestBatch(ledger.store, [raw], { expectedRevisions: { [streamId]: revision } });
   switch (result.kind) {
     case "appended":
       // A duplicate: this very payout is stored already (a legacy store's payout outside the stream).

@@ -118,3 +118,69 @@ describe("a campaign whose id cannot form an event id", () => {
     expect((await get(server.baseUrl, `/v1/campaigns/${LONG_ID}/budget`)).body.ended).toBe(false);
   });
 });
+
+describe("the scheduler follows end changes (SPEC §9 CampaignEndChanged)", () => {
+  let server: E2eServer;
+  const endChanged = (id: string, campaignId: string, endsAt: string, occurredAt: string) => ({
+    id, type: "CampaignEndChanged", occurredAt, data: { campaignId, endsAt },
+  });
+  const storedEnd = async (campaignId: string) => (await get(server.baseUrl, `/v1/events/campaign-ended:${campaignId}`)).body;
+
+  beforeAll(async () => {
+    server = await startE2eServer();
+    await postEvents(server.baseUrl, [campaign("MOVE-LATER", "2026-03-01T00:00:00Z"), campaign("MOVE-EARLIER", "2026-06-01T00:00:00Z")]);
+    await waitForProjections(server.baseUrl);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it("an end moved later after the old end passed, before the scheduler ran: it ends at the new end", async () => {
+    // The old end + grace (2026-03-02) has passed when the change arrives; the scheduler has not run.
+    await postEvents(server.baseUrl, [endChanged("ec-later", "MOVE-LATER", "2026-04-01T00:00:00Z", "2026-03-05T00:00:00Z")]);
+    await waitForProjections(server.baseUrl);
+    expect(await endDueCampaigns(server.ledger, Date.parse("2026-03-10T00:00:00Z"))).toBe(0);
+    expect(await endDueCampaigns(server.ledger, Date.parse("2026-04-02T00:00:00Z"))).toBe(1);
+    expect(await storedEnd("MOVE-LATER")).toMatchObject({ type: "CampaignEnded", occurredAt: "2026-04-01T00:00:00Z" });
+    await waitForProjections(server.baseUrl);
+  });
+
+  it("an end moved into the past ends the campaign at the next tick, at the new end", async () => {
+    const now = Date.parse("2026-04-10T00:00:00Z");
+    await postEvents(server.baseUrl, [endChanged("ec-earlier", "MOVE-EARLIER", "2026-04-05T00:00:00Z", "2026-04-09T00:00:00Z")]);
+    await waitForProjections(server.baseUrl);
+    expect(await endDueCampaigns(server.ledger, now)).toBe(1);
+    expect(await storedEnd("MOVE-EARLIER")).toMatchObject({ type: "CampaignEnded", occurredAt: "2026-04-05T00:00:00Z" });
+  });
+
+  it("a change that lands between the scheduler's read and its append refuses the append; the next tick uses the new end", async () => {
+    const fresh = await startE2eServer();
+    try {
+      await postEvents(fresh.baseUrl, [campaign("RACE2", "2026-03-01T00:00:00Z")]);
+      await waitForProjections(fresh.baseUrl);
+      // The end change is appended right after the scheduler read the campaign read model.
+      const store = fresh.ledger.store;
+      const readStream = store.readStream.bind(store);
+      let injected = false;
+      store.readStream = async (streamId, afterRevision, limit) => {
+        if (!injected && streamId === "campaign-RACE2") {
+          injected = true;
+          const appended = await postEvents(fresh.baseUrl, [endChanged("ec-race", "RACE2", "2026-05-01T00:00:00Z", "2026-03-03T00:00:00Z")]);
+          expect(appended.status).toBe(200);
+        }
+        return readStream(streamId, afterRevision, limit);
+      };
+      expect(await endDueCampaigns(fresh.ledger, Date.parse("2026-03-10T00:00:00Z"))).toBe(0);
+      await waitForProjections(fresh.baseUrl);
+      expect(await endDueCampaigns(fresh.ledger, Date.parse("2026-03-10T00:00:00Z"))).toBe(0); // the new end has not passed
+      expect(await endDueCampaigns(fresh.ledger, Date.parse("2026-05-03T00:00:00Z"))).toBe(1);
+      expect((await get(fresh.baseUrl, "/v1/events/campaign-ended:RACE2")).body).toMatchObject({ occurredAt: "2026-05-01T00:00:00Z" });
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it("no answer was a 5xx", () => {
+    expectNo5xxAndErrorShapes();
+  });
+});
