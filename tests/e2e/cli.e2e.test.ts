@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
+import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -44,6 +45,13 @@ describe("ledger CLI", () => {
     expect(JSON.parse(first.stdout)).toEqual({ appended: 400, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
     const again = ledger(["ingest", file], path.join(dir, "demo-data"));
     expect(JSON.parse(again.stdout)).toEqual({ appended: 0, duplicates: 400, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+  });
+
+  it("ingest takes the event types of Part II (adjustments, failed payouts, campaign management)", () => {
+    const file = writeNdjson("part-two.ndjson", [...PART_TWO_EVENTS]);
+    const result = ledger(["ingest", file], path.join(dir, "part-two"));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ appended: PART_TWO_EVENTS.length, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
   });
 
   it("a refused batch names each bad line and appends nothing of that batch; exit code 1", () => {

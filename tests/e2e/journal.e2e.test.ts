@@ -247,3 +247,25 @@ describe("minPosition past what the projections applied (SPEC §8.2)", () => {
     expect(answer.headers.get("retry-after")).toBe("1");
   });
 });
+
+describe("a failed payout paid again on the same date", () => {
+  let server: E2eServer;
+
+  beforeAll(async () => {
+    server = await startE2eServer();
+    expect((await postEvents(server.baseUrl, ALL_EVENTS)).status).toBe(200);
+    await waitForProjections(server.baseUrl);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it("gets the suffix :2 (the first id is taken by the failed payout)", async () => {
+    const url = server.baseUrl;
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([{ payoutId: FIRST, creatorId: "K1", amount: "54.12" }]);
+    expect((await postEvents(url, [failure])).status).toBe(200);
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([{ payoutId: `${FIRST}:2`, creatorId: "K1", amount: "54.12" }]);
+    // Once paid, running the date again pays nothing.
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([]);
+  });
+});
