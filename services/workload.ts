@@ -16,6 +16,7 @@
 //
 // No Math.random: everything comes from mulberry32 seeded by `seed`, so the same options always
 // give the same events (the benchmark's figures are comparable across commits).
+import { demoStory } from "./demoStory.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../domain/marketplaces.ts";
 
 /** One event exactly as an upstream system sends it (SPEC §2). */
@@ -167,8 +168,9 @@ export const DEMO_SEED = 2021;
  */
 export function demoDataset(): RawWireEvent[] {
   // DEMO_SEED was picked (among 2020-2059) so that, with rule version 1, the demo ends with an
-  // exhausted budget, a removed creator, confirmed and forfeited bonuses and returns of both.
-  return [...generateWorkload({ seed: DEMO_SEED, events: 400, creators: 16, campaigns: 6, profile: DEMO_PROFILE })];
+  // exhausted budget, a removed creator, confirmed and forfeited bonuses and returns of both. The
+  // scripted story that follows adds what Part II of the SPEC brings (services/demoStory.ts).
+  return [...generateWorkload({ seed: DEMO_SEED, events: 400, creators: 16, campaigns: 6, profile: DEMO_PROFILE }), ...demoStory()];
 }
 
 // ---------------------------------------------------------------------------------------------

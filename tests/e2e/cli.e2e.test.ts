@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 
+/** The demo data set: 400 generated events and the scripted story of services/demoStory.ts. */
+const DEMO_EVENTS = 417;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -37,14 +39,14 @@ describe("ledger CLI", () => {
     const demo = ledger(["demo"]);
     expect(demo.code).toBe(0);
     const lines = demo.stdout.trim().split("\n");
-    expect(lines).toHaveLength(400);
+    expect(lines).toHaveLength(DEMO_EVENTS);
     expect(ledger(["demo"]).stdout).toBe(demo.stdout); // deterministic
     const file = writeNdjson("demo.ndjson", lines);
     const first = ledger(["ingest", file, "--batch", "150"], path.join(dir, "demo-data"));
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ appended: 400, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+    expect(JSON.parse(first.stdout)).toEqual({ appended: DEMO_EVENTS, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
     const again = ledger(["ingest", file], path.join(dir, "demo-data"));
-    expect(JSON.parse(again.stdout)).toEqual({ appended: 0, duplicates: 400, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+    expect(JSON.parse(again.stdout)).toEqual({ appended: 0, duplicates: DEMO_EVENTS, refusedBatches: 0, refusedEvents: 0, reasons: [] });
   });
 
   it("ingest takes the event types of Part II (adjustments, failed payouts, campaign management)", () => {
