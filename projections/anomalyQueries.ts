@@ -1,6 +1,8 @@
 // Anomalies (SPEC §3), read from any projection that keeps them (earnings: per creator, for the
 // earnings answer; journal: all of them, for /v1/anomalies, the feed and point-in-time reads). One
 // shape everywhere: the same fields in the earnings answer as in /v1/anomalies.
+import type { AnomalyCode } from "../domain/engine/outcome.ts";
+import type { EventType } from "../domain/events/schemas.ts";
 import { int, type ReadModelTx, type SqlValue } from "../infra/readModel/port.ts";
 
 export const ANOMALIES_PAGE_MAX = 1_000;
@@ -10,14 +12,14 @@ export const ANOMALIES_PER_ANSWER_MAX = 1_000;
 export interface AnomalyView {
   position: number;
   eventId: string;
-  eventType: string;
-  code: string;
+  eventType: EventType;
+  code: AnomalyCode;
   message: string;
   creatorId: string | null;
   campaignId: string | null;
 }
 
-type AnomalyRow = { position: unknown; idx: unknown; event_id: string; event_type: string; code: string; message: string; creator_id: string | null; campaign_id: string | null };
+type AnomalyRow = { position: unknown; idx: unknown; event_id: string; event_type: EventType; code: AnomalyCode; message: string; creator_id: string | null; campaign_id: string | null };
 
 function view(r: AnomalyRow): AnomalyView {
   return { position: int(r.position), eventId: r.event_id, eventType: r.event_type, code: r.code, message: r.message, creatorId: r.creator_id, campaignId: r.campaign_id };

@@ -1,6 +1,8 @@
 // Reads of the journal (SPEC §5 ledger, §8.1 accounts and trial balance). Each takes `upTo`: the
 // position it answers as of — the journal's own position for a read of now, or P for a
 // point-in-time read (§8.2); rows after it are never looked at.
+import type { EventType } from "../../domain/events/schemas.ts";
+import type { EntryKind } from "../../domain/journal/entryKinds.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
 import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
@@ -38,9 +40,9 @@ export function entryView(r: EntryRow) {
     position,
     seq,
     sourceEventId: r.source_event_id as string,
-    eventType: r.event_type as string,
+    eventType: r.event_type as EventType,
     occurredAt: r.occurred_at as string,
-    kind: r.kind as string,
+    kind: r.kind as EntryKind,
     source: (r.source as string | null) ?? null,
     destination: (r.destination as string | null) ?? null,
     creatorId: (r.creator_id as string | null) ?? null,

@@ -8,13 +8,27 @@ import type { RuleVersion } from "../../domain/rules.ts";
 import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { byCodePoint } from "../order.ts";
 
+/** SPEC §5 payout, one marketplace. */
+export interface PayoutBody {
+  marketplace: MarketplaceCode;
+  currency: string;
+  payable: string;
+  pending: string;
+  paid: string;
+  threshold: string | null;
+  status: PayoutStatus;
+  nextPayableOn: string;
+  taxInfoOnFile: boolean;
+  paymentMethod: PaymentMethod | null;
+}
+
 export interface PayoutLine {
   creatorId: string;
   marketplace: MarketplaceCode;
   currency: string;
   payableMinor: bigint;
   status: PayoutStatus;
-  body: Record<string, unknown>;
+  body: PayoutBody;
 }
 
 /** One creator's standing in one marketplace as of a date: what rule 11 needs. */

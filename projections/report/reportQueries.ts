@@ -25,7 +25,7 @@ export interface ReportRawRow {
 export interface ReportRow {
   date: string;
   campaignId: string;
-  marketplace: string;
+  marketplace: MarketplaceCode;
   currency: string;
   clicks: number;
   orders: number;

@@ -2,8 +2,6 @@
 // the SPEC's shape; no request can produce a stack trace.
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { z } from "zod";
-import { MARKETPLACE_CODES } from "../../domain/marketplaces.ts";
 import { ingestBatch } from "../ingest.ts";
 import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
@@ -13,7 +11,8 @@ import { checkBodyHeaders, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLar
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
-import { localDate, parse, registerReadRoutes } from "./readRoutes.ts";
+import { payoutRunBody } from "./payoutRunBody.ts";
+import { parse, registerReadRoutes } from "./readRoutes.ts";
 
 
 /** What a 503 for a projection still behind the asked position tells the client to wait (SPEC §8.2). */
@@ -23,7 +22,6 @@ const noRoute = (request: FastifyRequest) => new HttpError(404, "not_found", `no
 /** Answers to POST /v1/events that refuse a batch as invalid (ledger_batches_refused_total). */
 const REFUSED_STATUSES = new Set([400, 413, 415]);
 
-const payoutRunBody = z.strictObject({ marketplace: z.enum(MARKETPLACE_CODES), asOf: localDate });
 
 /** The events of an NDJSON body, already parsed line by line (services/http/bodies.ts). */
 class NdjsonEvents {
@@ -146,7 +144,7 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const openapi = openApiDocument();
+  const openapi = openApiDocument(`http://${ledger.config.host}:${ledger.config.port}`);
   app.get("/v1/openapi.json", async () => openapi);
 
   await app.ready();

@@ -1,96 +1,146 @@
-// OpenAPI 3.1 document, its event schemas generated from the same zod schemas that validate input.
+// The OpenAPI 3.1 document, generated from the same zod schemas the code uses: the read routes'
+// table (readRoutes.ts: path and query parameters, answers), the answers' schemas (apiSchemas.ts),
+// and the event payload schemas that validate input (domain/events/schemas.ts).
 import { z } from "zod";
-import { dataSchemas, envelopeSchema, EVENT_TYPES, refId } from "../../domain/events/schemas.ts";
+import { dataSchemas, envelopeSchema, EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { appendedSchema, errorSchema, healthSchema, payoutRunSchema } from "./apiSchemas.ts";
+import { scopeOf } from "./auth.ts";
+import { payoutRunBody } from "./payoutRunBody.ts";
+import { READ_ROUTES } from "./readRoutes.ts";
 
-function jsonSchema(schema: z.ZodType): unknown {
-  // Refinements (instants with offsets, money limits) cannot be expressed in JSON Schema; the
-  // descriptions in SPEC §2-3 and the 400 details cover them.
-  return z.toJSONSchema(schema, { unrepresentable: "any", io: "input" });
+/** JSON Schema of a zod schema. Refinements (instants with offsets, money limits) cannot be expressed; the SPEC and the 400 details cover them. */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: "any", io }) as Record<string, unknown>;
+  return rest;
 }
 
-const error = { $ref: "#/components/schemas/Error" };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ "application/json": { schema } });
+const errorAnswer = (description: string) => ({ description, content: json(ref("Error")) });
 
-export function openApiDocument() {
-  const eventSchemas: Record<string, unknown> = {};
+/** `/v1/creators/:creatorId` → `/v1/creators/{creatorId}`. */
+function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z]+)/g, "{$1}");
+}
+
+function parameters(schema: z.ZodObject, where: "path" | "query") {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const required = where === "path" || !(field as z.ZodType).safeParse(undefined).success;
+    const described = jsonSchema(field as z.ZodType, "input");
+    return { name, in: where, required, ...(typeof described.description === "string" ? { description: described.description } : {}), schema: described };
+  });
+}
+
+/** The answers a route can give besides 200, by its access scope (SPEC §5 error shape). */
+function errorAnswers(method: string, path: string, extra: Record<string, unknown>) {
+  const secured = scopeOf(method, path) !== null;
+  return {
+    400: errorAnswer("invalid input: a field, a range, a position beyond the store's head"),
+    ...(secured ? { 401: errorAnswer("no token, or an unknown one (Authorization: Bearer <token>)"), 403: errorAnswer("the token lacks this route's scope") } : {}),
+    ...extra,
+  };
+}
+
+export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
+  const schemas: Record<string, unknown> = { Error: jsonSchema(errorSchema, "output"), Envelope: jsonSchema(envelopeSchema, "input") };
+  // One envelope per event type and schema version: its `type` and its payload (SPEC §2-3, §8.4, §9).
+  const envelopes: unknown[] = [];
   for (const type of EVENT_TYPES) {
     for (const [version, schema] of Object.entries(dataSchemas[type] as Record<string, z.ZodType>)) {
-      eventSchemas[`${type}V${version}Data`] = jsonSchema(schema);
+      const name = `${type}V${version}`;
+      schemas[`${name}Data`] = jsonSchema(schema, "input");
+      schemas[`${name}Event`] = {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "type", "occurredAt", "data"],
+        properties: {
+          id: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" },
+          type: { const: type },
+          schemaVersion: Number(version) === 1 ? { type: "integer", enum: [1], default: 1 } : { const: Number(version) },
+          occurredAt: { type: "string", description: "ISO-8601 instant with an offset or Z" },
+          data: ref(`${name}Data`),
+        },
+      };
+      envelopes.push(ref(`${name}Event`));
     }
   }
-  const id = jsonSchema(refId); // the SPEC's id characters, 1-128 long
-  const creatorId = { name: "creatorId", in: "path", required: true, schema: id };
-  const errors = { 400: { description: "invalid input", content: json(error) }, 404: { description: "unknown", content: json(error) } };
+  schemas.Event = { oneOf: envelopes };
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of READ_ROUTES) {
+    const name = `${r.operationId[0]!.toUpperCase()}${r.operationId.slice(1)}Answer`;
+    schemas[name] = jsonSchema(r.response, "output");
+    const content: Record<string, unknown> = json(ref(name));
+    if (r.csvHeader) content["text/csv"] = { schema: { type: "string", description: `format=csv; header: ${r.csvHeader.join(",")}` } };
+    paths[openApiPath(r.path)] = {
+      get: {
+        operationId: r.operationId,
+        summary: r.summary,
+        parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
+        responses: {
+          200: { description: "the answer", content },
+          ...errorAnswers("GET", r.path, { 404: errorAnswer("unknown id"), 503: errorAnswer("the read model has not reached the asked position within 5 s; retry after Retry-After") }),
+        },
+      },
+    };
+  }
+
+  schemas.Appended = jsonSchema(appendedSchema, "output");
+  schemas.PayoutRunAnswer = jsonSchema(payoutRunSchema, "output");
+  schemas.PayoutRunRequest = jsonSchema(payoutRunBody, "input");
+  schemas.Health = jsonSchema(healthSchema, "output");
+  paths["/v1/events"] = {
+    ...paths["/v1/events"],
+    post: {
+      operationId: "appendEvents",
+      summary: "Append a batch of events, all or nothing (SPEC §2, §5)",
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: { oneOf: [{ type: "array", maxItems: 10_000, items: ref("Event") }, ref("Event")] } },
+          "application/x-ndjson": { schema: { type: "string", description: "one event (see Event) per line" } },
+        },
+      },
+      responses: {
+        200: { description: "every new event durably appended; duplicates acknowledged", content: json(ref("Appended")) },
+        ...errorAnswers("POST", "/v1/events", {
+          409: errorAnswer("an id is stored with other content; nothing appended"),
+          413: errorAnswer("body or batch too large"),
+          415: errorAnswer("not JSON or NDJSON in UTF-8, or compressed"),
+        }),
+      },
+    },
+  };
+  paths["/v1/payouts/run"] = {
+    post: {
+      operationId: "runPayouts",
+      summary: "Pay every creator of a marketplace whose status is ready as of a date (SPEC §5)",
+      requestBody: { required: true, content: json(ref("PayoutRunRequest")) },
+      responses: {
+        200: { description: "the payouts issued", content: json(ref("PayoutRunAnswer")) },
+        ...errorAnswers("POST", "/v1/payouts/run", { 503: errorAnswer("the payout read model did not catch up with the store in time") }),
+      },
+    },
+  };
+  paths["/v1/health"] = {
+    get: { operationId: "getHealth", summary: "Store head and, per projection, position, lag and version", security: [], responses: { 200: { description: "health", content: json(ref("Health")) } } },
+  };
+  paths["/metrics"] = {
+    get: { operationId: "getMetrics", summary: "Prometheus metrics", security: [], responses: { 200: { description: "metrics", content: { "text/plain": { schema: { type: "string" } } } } } },
+  };
+  paths["/v1/openapi.json"] = {
+    get: { operationId: "getOpenApi", summary: "This document", security: [], responses: { 200: { description: "OpenAPI 3.1", content: json({ type: "object" }) } } },
+  };
+
   return {
     openapi: "3.1.0",
-    info: { title: "Commission ledger", version: "1" },
-    paths: {
-      "/v1/events": {
-        post: {
-          summary: "Append a batch of events (all or nothing)",
-          requestBody: {
-            content: {
-              "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Envelope" } } },
-              "application/x-ndjson": { schema: { type: "string" } },
-            },
-          },
-          responses: {
-            200: { description: "appended", content: json({ type: "object", properties: { appended: { type: "integer" }, duplicates: { type: "integer" }, lastPosition: { type: "integer" } } }) },
-            400: { description: "invalid batch", content: json(error) },
-            409: { description: "id conflict", content: json(error) },
-            413: { description: "too large", content: json(error) },
-          },
-        },
-      },
-      "/v1/creators/{creatorId}/earnings": { get: { parameters: [creatorId], responses: { 200: { description: "earnings" }, ...errors } } },
-      "/v1/creators/{creatorId}/ledger": {
-        get: {
-          parameters: [creatorId, { name: "after", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 1000 } }],
-          responses: { 200: { description: "audit entries" }, ...errors },
-        },
-      },
-      "/v1/campaigns/{campaignId}/budget": {
-        get: { parameters: [{ name: "campaignId", in: "path", required: true, schema: id }], responses: { 200: { description: "budget" }, ...errors } },
-      },
-      "/v1/creators/{creatorId}/report": {
-        get: {
-          parameters: [
-            creatorId,
-            { name: "from", in: "query", required: true, schema: { type: "string", format: "date" } },
-            { name: "to", in: "query", required: true, schema: { type: "string", format: "date" } },
-            { name: "campaignId", in: "query", schema: id },
-            { name: "format", in: "query", schema: { enum: ["json", "csv"] } },
-          ],
-          responses: { 200: { description: "daily rows and totals (JSON or CSV)" }, ...errors },
-        },
-      },
-      "/v1/creators/{creatorId}/payout": {
-        get: { parameters: [creatorId, { name: "asOf", in: "query", required: true, schema: { type: "string", format: "date" } }], responses: { 200: { description: "payout status" }, ...errors } },
-      },
-      "/v1/payouts/run": {
-        post: {
-          requestBody: { content: json({ type: "object", required: ["marketplace", "asOf"], properties: { marketplace: { type: "string" }, asOf: { type: "string", format: "date" } } }) },
-          responses: { 200: { description: "payouts issued" }, 400: { description: "invalid", content: json(error) }, 503: { description: "payout projection not caught up", content: json(error) } },
-        },
-      },
-      "/v1/anomalies": {
-        get: {
-          summary: "Every anomaly, also those without a creator, in position order",
-          parameters: [{ name: "after", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 1000 } }],
-          responses: { 200: { description: "anomalies and nextAfter" }, 400: { description: "invalid", content: json(error) } },
-        },
-      },
-      "/v1/health": { get: { responses: { 200: { description: "store head and projection lag" } } } },
-    },
+    info: { title: "Commission ledger", version: "1", description: "An event-sourced commission ledger (../shared/SPEC.md): facts in, read models out." },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths,
     components: {
-      schemas: {
-        Envelope: jsonSchema(envelopeSchema),
-        Error: {
-          type: "object",
-          properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "array" } } } },
-        },
-        ...eventSchemas,
-      },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts (README, access control)" } },
+      schemas,
     },
   };
 }

@@ -178,7 +178,7 @@ describe("read endpoints over the fixture", () => {
     const answer = await get(url, "/v1/creators/K3/report?from=2026-01-01&to=2026-01-31&format=csv");
     expect(answer.text).toBe("date,campaign_id,marketplace,currency,clicks,orders,units,revenue,earnings,spend\n2026-01-05,'-C2,US,USD,1,0,0,0.00,0.00,0.00\n");
     // No id can hold `=`, a comma or quotes since D8; the writer still neutralises and quotes such a cell.
-    const row = { date: "2026-01-05", campaignId: '=C2,"q"', marketplace: "US", currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" };
+    const row = { date: "2026-01-05", campaignId: '=C2,"q"', marketplace: "US" as const, currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" };
     expect(reportCsv([row]).split("\n")[1]).toBe('2026-01-05,"\'=C2,""q""",US,USD,1,0,0,0.00,0.00,0.00');
     const json = await get(url, "/v1/creators/K3/report?from=2026-01-01&to=2026-01-31");
     expect(json.body.rows).toEqual([{ date: "2026-01-05", campaignId: FORMULA_CAMPAIGN, marketplace: "US", currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" }]);

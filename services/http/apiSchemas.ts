@@ -1,0 +1,215 @@
+// The answers of the API as zod schemas: the OpenAPI document's response schemas are generated from
+// them (services/http/openapi.ts), the read functions are typed by them, and the contract test
+// (tests/e2e/openapi.e2e.test.ts) checks real answers against them. Field names are the SPEC's.
+import { z } from "zod";
+import { BUCKETS } from "../../domain/journal/entryKinds.ts";
+import { ENTRY_KINDS_LIST } from "../../domain/journal/entryKinds.ts";
+import { EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts";
+import { PAYOUT_STATUSES } from "../../domain/payout.ts";
+import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
+
+/** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
+const money = z.string().regex(/^-?\d+(\.\d+)?$/).describe("amount with exactly the currency's minor digits");
+const count = z.number().int();
+const position = z.number().int().min(0);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("local date YYYY-MM-DD");
+const month = z.string().regex(/^\d{4}-\d{2}$/).describe("earning month YYYY-MM");
+const instant = z.string().describe("ISO-8601 instant with offset, as received");
+const marketplace = z.enum(MARKETPLACE_CODES);
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const asOfPosition = position.describe("the last position the answer reflects (SPEC §5, §8.2)");
+const cursorAfter = z.string().nullable().describe("cursor of the next page (`after`), null at the end");
+
+export const errorSchema = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
+});
+
+export const appendedSchema = z.strictObject({ appended: count, duplicates: count, lastPosition: position });
+
+const bucketShape = Object.fromEntries([...BUCKETS, "total"].map((b) => [b, money])) as Record<(typeof BUCKETS)[number] | "total", typeof money>;
+
+export const anomalySchema = z.strictObject({
+  position,
+  eventId: z.string(),
+  eventType: z.enum(EVENT_TYPES),
+  code: z.enum(ANOMALY_CODES),
+  message: z.string(),
+  creatorId: z.string().nullable(),
+  campaignId: z.string().nullable(),
+});
+
+export const earningsSchema = z.strictObject({
+  creatorId: z.string(),
+  asOfPosition,
+  marketplaces: z.array(
+    z.strictObject({
+      marketplace,
+      currency,
+      totals: z.strictObject(bucketShape),
+      months: z.array(z.strictObject({ month, payableOn: date, ...bucketShape })),
+      campaigns: z.array(z.strictObject({ campaignId: z.string().nullable(), contentSubmitted: z.boolean(), ...bucketShape })),
+    }),
+  ),
+  anomalies: z.array(anomalySchema),
+});
+
+export const entrySchema = z.strictObject({
+  entryId: z.string().describe("{position}:{seq}, stable"),
+  position,
+  seq: count,
+  sourceEventId: z.string(),
+  eventType: z.enum(EVENT_TYPES),
+  occurredAt: instant,
+  kind: z.enum(ENTRY_KINDS_LIST),
+  source: z.string().nullable().describe("account the amount leaves (SPEC §8.1); null on a memo entry or an amount of 0"),
+  destination: z.string().nullable(),
+  creatorId: z.string().nullable(),
+  campaignId: z.string().nullable(),
+  shipmentId: z.string().nullable(),
+  asin: z.string().nullable(),
+  amount: money,
+  currency,
+  marketplace,
+  earningMonth: month.nullable(),
+  rate: z.string().nullable(),
+  ruleVersion: count,
+  note: z.string().nullable(),
+});
+
+export const ledgerSchema = z.strictObject({ creatorId: z.string(), asOfPosition, entries: z.array(entrySchema), nextAfter: cursorAfter });
+
+const reportTotals = z.array(z.strictObject({ marketplace, currency, clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money }));
+
+export const creatorReportSchema = z.strictObject({
+  creatorId: z.string(),
+  from: date,
+  to: date,
+  asOfPosition,
+  rows: z.array(z.strictObject({ date, campaignId: z.string(), marketplace, currency, clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money })),
+  totals: reportTotals,
+});
+
+export const campaignReportSchema = z.strictObject({
+  campaignId: z.string(),
+  from: date,
+  to: date,
+  asOfPosition,
+  rows: z.array(z.strictObject({ date, creatorId: z.string(), clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money })),
+  totals: reportTotals,
+});
+
+export const payoutSchema = z.strictObject({
+  creatorId: z.string(),
+  asOf: date,
+  asOfPosition,
+  marketplaces: z.array(
+    z.strictObject({
+      marketplace,
+      currency,
+      payable: money,
+      pending: money,
+      paid: money,
+      threshold: money.nullable(),
+      status: z.enum(PAYOUT_STATUSES),
+      nextPayableOn: date,
+      taxInfoOnFile: z.boolean(),
+      paymentMethod: z.enum(PAYMENT_METHODS).nullable(),
+    }),
+  ),
+});
+
+const payoutFields = {
+  payoutId: z.string(),
+  creatorId: z.string(),
+  marketplace,
+  currency,
+  amount: money,
+  date,
+  position,
+  status: z.enum(["issued", "failed"]),
+  failedReason: z.string().nullable(),
+};
+
+export const payoutsSchema = z.strictObject({ creatorId: z.string(), asOfPosition, payouts: z.array(z.strictObject(payoutFields)) });
+
+export const payoutStatementSchema = z.strictObject({
+  ...payoutFields,
+  asOfPosition,
+  statement: z.strictObject({
+    months: z.array(z.strictObject({ month, payableOn: date, earned: money })),
+    previouslyPaid: money,
+    payable: money,
+  }),
+});
+
+export const payoutRunSchema = z.strictObject({
+  asOfPosition,
+  issued: z.array(z.strictObject({ payoutId: z.string(), creatorId: z.string(), amount: money })),
+  skipped: z.array(z.strictObject({ creatorId: z.string(), reason: z.string() })).optional(),
+});
+
+const budgetFields = {
+  budget: money,
+  spent: money,
+  released: money,
+  remaining: money,
+  exhausted: z.boolean(),
+  exhaustedAt: instant.nullable(),
+  ended: z.boolean(),
+};
+
+export const budgetSchema = z.strictObject({ campaignId: z.string(), asOfPosition, currency, ...budgetFields });
+
+const campaignFields = {
+  campaignId: z.string(),
+  brandId: z.string(),
+  marketplace,
+  currency,
+  bonusRate: z.string(),
+  startsAt: instant,
+  endsAt: instant,
+  asins: z.array(z.string()),
+  paused: z.boolean(),
+  creators: count.describe("creators who accepted"),
+  ...budgetFields,
+};
+
+export const campaignSchema = z.strictObject({ ...campaignFields, asOfPosition });
+export const brandCampaignsSchema = z.strictObject({ brandId: z.string(), asOfPosition, campaigns: z.array(z.strictObject(campaignFields)) });
+
+export const anomaliesSchema = z.strictObject({ asOfPosition, anomalies: z.array(anomalySchema), nextAfter: cursorAfter });
+
+export const accountSchema = z.strictObject({ account: z.string(), currency, balance: money, asOfPosition });
+export const accountEntriesSchema = z.strictObject({
+  account: z.string(),
+  asOfPosition,
+  entries: z.array(entrySchema.extend({ change: money.describe("what the entry did to this account: + received, − sent"), balance: money })),
+  nextAfter: cursorAfter,
+});
+export const trialBalanceSchema = z.strictObject({
+  asOfPosition,
+  currency,
+  accounts: z.array(z.strictObject({ account: z.string(), balance: money })),
+  sum: money.describe("0 by construction (SPEC §8.1)"),
+});
+
+const storedEventFields = {
+  position,
+  streamId: z.string(),
+  streamRevision: count,
+  recordedAt: z.string(),
+  id: z.string(),
+  type: z.enum(EVENT_TYPES),
+  schemaVersion: count,
+  occurredAt: instant,
+  data: z.record(z.string(), z.unknown()).describe("the payload upcast to the type's newest schema version"),
+};
+export const eventSchema = z.strictObject({ ...storedEventFields, asOfPosition });
+export const eventsSchema = z.strictObject({ asOfPosition, events: z.array(z.strictObject(storedEventFields)), next: position.nullable() });
+
+export const healthSchema = z.strictObject({
+  status: z.string(),
+  store: z.strictObject({ head: position }),
+  projections: z.array(z.strictObject({ name: z.string(), version: count, ruleVersion: count, position, lag: count })),
+});

@@ -1,0 +1,100 @@
+// The OpenAPI document is a contract a generator can rely on: it validates as OpenAPI 3.1, names
+// every route the server has, and every real answer of every route (on the demo data set, which
+// holds every event type) matches the schema the document declares for it (JSON Schema 2020-12,
+// checked with ajv, so the generated document itself is what is tested, not the zod source).
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoDataset } from "../../services/workload.ts";
+import { get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer, type HttpAnswer } from "../support/e2eServer.ts";
+
+/** A value for each path parameter, all of them known in the demo data set. */
+const PATH_VALUES: Record<string, string> = {
+  creatorId: "cr-00003",
+  campaignId: "cmp-0006",
+  brandId: "brand-000",
+  payoutId: "payout:cr-00003:US:2026-06-01",
+  account: "creator:cr-00003:US:earned",
+  id: "story-raise",
+};
+/** A value for each required query parameter. */
+const QUERY_VALUES: Record<string, string> = { from: "2026-08-01", to: "2026-08-31", asOf: "2026-09-30", currency: "USD" };
+
+type Operation = { operationId: string; parameters?: { name: string; in: string; required: boolean }[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
+type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+
+describe("the OpenAPI document", () => {
+  let server: E2eServer;
+  let doc: Document;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+
+  beforeAll(async () => {
+    server = await startE2eServer();
+    expect((await postEvents(server.baseUrl, demoDataset())).status).toBe(200);
+    await waitForProjections(server.baseUrl, 20_000);
+    doc = (await get(server.baseUrl, "/v1/openapi.json")).body as Document;
+    ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  /** Validates `body` against the schema the document declares for this operation and status. */
+  function expectDeclared(operation: Operation, status: number, answer: HttpAnswer): void {
+    const content = operation.responses[String(status)]?.content;
+    expect(content, `${operation.operationId} declares ${status}`).toBeDefined();
+    const schema = content!["application/json"]!.schema as { $ref?: string };
+    const validate = ajv.compile({ $ref: `doc${schema.$ref ?? ""}` });
+    const ok = validate(answer.body);
+    expect(ok ? [] : validate.errors, `${operation.operationId} ${status}: ${answer.text.slice(0, 300)}`).toEqual([]);
+  }
+
+  it("is valid OpenAPI 3.1 with bearer security, operationIds and servers", async () => {
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect((doc as unknown as { components: { securitySchemes: unknown } }).components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: "http", scheme: "bearer" }),
+    });
+    const ids = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("every read route answers its declared 200 schema on the demo data, and 404 with the Error schema", async () => {
+    let checked = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const get200 = methods.get;
+      if (!get200 || path === "/v1/openapi.json" || path === "/metrics") continue;
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(PATH_VALUES[name]!));
+      const query = (get200.parameters ?? []).filter((p) => p.in === "query" && p.required).map((p) => `${p.name}=${QUERY_VALUES[p.name]}`);
+      const answer = await get(server.baseUrl, `${url}${query.length > 0 ? `?${query.join("&")}` : ""}`);
+      expect(answer.status, `${path}: ${answer.text.slice(0, 300)}`).toBe(200);
+      expectDeclared(get200, 200, answer);
+      if (path.includes("{")) {
+        const unknown = path.replace(/\{(\w+)\}/g, "unknown-id");
+        const missing = await get(server.baseUrl, `${unknown}${query.length > 0 ? `?${query.join("&")}` : ""}`);
+        expect(missing.status, unknown).toBe(404);
+        expectDeclared(get200, 404, missing);
+      }
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThanOrEqual(17);
+  });
+
+  it("text/csv is declared where CSV is served", async () => {
+    for (const path of ["/v1/creators/{creatorId}/report", "/v1/campaigns/{campaignId}/report"]) {
+      expect(Object.keys(doc.paths[path]!.get!.responses["200"]!.content!)).toEqual(["application/json", "text/csv"]);
+    }
+    const csv = await get(server.baseUrl, "/v1/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31&format=csv");
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+  });
+
+  it("the writes answer their declared schemas: append, payout run, and a refused batch", async () => {
+    const appended = await postEvents(server.baseUrl, [demoDataset()[0]]);
+    expectDeclared(doc.paths["/v1/events"]!.post!, 200, appended);
+    const refused = await postEvents(server.baseUrl, [{ id: "x", type: "Nope" }]);
+    expectDeclared(doc.paths["/v1/events"]!.post!, 400, refused);
+    const run = await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-06-10" });
+    expectDeclared(doc.paths["/v1/payouts/run"]!.post!, 200, run);
+  });
+});
