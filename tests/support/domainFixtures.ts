@@ -230,6 +230,65 @@ export function payoutIssued(opts: Envelope & { payoutId?: string; creatorId?: s
   });
 }
 
+export interface AdjustmentOpts extends Envelope {
+  creatorId?: string;
+  marketplace?: string;
+  /** Signed decimal string, nonzero (SPEC §8.4). */
+  amount?: string;
+  reasonCode?: string;
+  note?: string;
+  actor?: string;
+  campaignId?: string;
+}
+
+/** SPEC §8.4 CommissionAdjusted; default: +5.00 goodwill for K1 in US, no campaign, 2026-03-15. */
+export function commissionAdjusted(opts: AdjustmentOpts = {}): RawEvent {
+  return envelope(
+    "CommissionAdjusted",
+    "adj",
+    opts,
+    "2026-03-15T12:00:00Z",
+    compact({
+      creatorId: opts.creatorId ?? "K1",
+      marketplace: opts.marketplace ?? "US",
+      amount: opts.amount ?? "5.00",
+      reasonCode: opts.reasonCode ?? "goodwill",
+      note: opts.note ?? "late content approved by hand",
+      actor: opts.actor ?? "finance:ana",
+      campaignId: opts.campaignId,
+    }),
+  );
+}
+
+/** SPEC §8.4 PayoutFailed; the default payoutId is payoutIssued()'s default. */
+export function payoutFailed(opts: Envelope & { payoutId?: string; reason?: string } = {}): RawEvent {
+  return envelope("PayoutFailed", "pf", opts, "2026-06-03T12:00:00Z", {
+    payoutId: opts.payoutId ?? "payout:K1:US:2026-05-31",
+    reason: opts.reason ?? "returned",
+  });
+}
+
+/** Default business time of the §9 management facts: inside the default period, before ORDERED_AT. */
+export const MANAGED_AT = "2026-03-08T12:00:00Z";
+
+/** SPEC §9 CampaignBudgetChanged: `budget` is the new total. */
+export function campaignBudgetChanged(opts: Envelope & { campaignId?: string; budget: string }): RawEvent {
+  return envelope("CampaignBudgetChanged", "cbc", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1", budget: opts.budget });
+}
+
+export function campaignPaused(opts: Envelope & { campaignId?: string } = {}): RawEvent {
+  return envelope("CampaignPaused", "cp", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1" });
+}
+
+export function campaignResumed(opts: Envelope & { campaignId?: string } = {}): RawEvent {
+  return envelope("CampaignResumed", "cr", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1" });
+}
+
+/** SPEC §9 CampaignEndChanged: `endsAt` is the new end. */
+export function campaignEndChanged(opts: Envelope & { campaignId?: string; endsAt: string }): RawEvent {
+  return envelope("CampaignEndChanged", "cec", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1", endsAt: opts.endsAt });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Harness
 // ---------------------------------------------------------------------------------------------
@@ -266,6 +325,8 @@ export interface WhenResult extends RunResult {
   all: RunResult;
   /** Posting tuples of the `when` events must equal `expected`, in journal order. */
   then(expected: PostingTuple[]): WhenResult;
+  /** Transfer tuples (kind, source, destination, signed amount) of the `when` events, in journal order. */
+  thenTransfers(expected: TransferTuple[]): WhenResult;
   /** Anomaly codes of the `when` events must equal `codes`, in order. */
   thenAnomalies(codes: AnomalyCode[]): WhenResult;
 }
@@ -285,6 +346,10 @@ export function given(history: readonly RawEvent[], rules: RuleVersion = RULES_V
         facts: outcomes.flatMap((o) => o.facts),
         then(expected) {
           expect(tuples(result.postings)).toEqual(expected);
+          return result;
+        },
+        thenTransfers(expected) {
+          expect(transfers(result.postings)).toEqual(expected);
           return result;
         },
         thenAnomalies(codes) {
@@ -309,6 +374,46 @@ export function tuples(postings: readonly Posting[]): PostingTuple[] {
   return postings.map((p) => [p.kind, p.creatorId, p.campaignId, p.amountMinor + 0]);
 }
 
+/**
+ * [kind, source, destination, amountMinor]: the journal's view of a posting (SPEC §8.1); source and
+ * destination are null on a memo entry and on an amount of 0. The amount keeps its ledger sign.
+ */
+export type TransferTuple = [EntryKind, string | null, string | null, number];
+
+export function transfers(postings: readonly Posting[]): TransferTuple[] {
+  return postings.map((p) => [p.kind, p.source, p.destination, p.amountMinor + 0]);
+}
+
+/**
+ * Account balances (SPEC §8.1: received minus sent) of the accounts these postings moved. Sums the
+ * transfers as the engine named them; it derives no amount of its own.
+ */
+export function balancesOf(postings: readonly Posting[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of postings) {
+    if (p.source === null || p.destination === null) continue;
+    const amount = Math.abs(p.amountMinor);
+    out[p.source] = (out[p.source] ?? 0) - amount;
+    out[p.destination] = (out[p.destination] ?? 0) + amount;
+  }
+  return out;
+}
+
+/** The facts of one kind, in order. */
+export function factsOf<K extends Fact["kind"]>(facts: readonly Fact[], kind: K): Extract<Fact, { kind: K }>[] {
+  return facts.filter((f): f is Extract<Fact, { kind: K }> => f.kind === kind);
+}
+
+/** The `when` event is an anomaly with this code, and adds nothing else (SPEC §3: no posting, no fact). */
+export function onlyAnomaly(r: WhenResult, code: AnomalyCode, creatorId: string | null, campaignId: string | null): void {
+  expect(r.postings).toEqual([]);
+  expect(r.facts).toEqual([]);
+  const last = r.outcomes[r.outcomes.length - 1]!;
+  expect(r.anomalies).toEqual([
+    { position: last.position, eventId: last.eventId, eventType: last.eventType, code, message: expect.stringMatching(/\S/), creatorId, campaignId },
+  ]);
+}
+
 /** [kind, amountMinor, earningMonth, reportDate]: for month and report-day assertions. */
 export type DatedTuple = [EntryKind, number, string | null, string | null];
 
@@ -331,7 +436,7 @@ function zeroBuckets(): Buckets {
   return { standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 0 };
 }
 
-/** SPEC §5 buckets moved by each posting kind (the table in domain/engine/outcome.ts). */
+/** SPEC §5 and §8.4 buckets moved by each posting kind, written out by hand (the engine's table is domain/journal/entryKinds.ts). */
 function addTo(b: Buckets, p: Posting): void {
   const a = p.amountMinor;
   switch (p.kind) {

@@ -18,23 +18,12 @@ import {
   shipped,
   snsFirst,
   spentOf,
+  onlyAnomaly,
   taxInfo,
-
-  type WhenResult,
 } from "../support/domainFixtures.ts";
 
 const base = () => [campaignCreated(), accepted()];
 const sale = (shipmentId: string, trackingId = "T1") => shipped({ shipmentId, trackingId, lines: [line("A1", "toys", 1, "10.00")] }); // 30 + 100
-
-/** The `when` event is an anomaly with this code, and adds nothing else. */
-function onlyAnomaly(r: WhenResult, code: string, creatorId: string | null, campaignId: string | null): void {
-  expect(r.postings).toEqual([]);
-  expect(r.facts).toEqual([]);
-  const last = r.outcomes[r.outcomes.length - 1]!;
-  expect(r.anomalies).toEqual([
-    { position: last.position, eventId: last.eventId, eventType: last.eventType, code, message: expect.stringMatching(/\S/), creatorId, campaignId },
-  ]);
-}
 
 describe("acceptances", () => {
   it("an acceptance of an unknown campaign", () => {
