@@ -19,7 +19,8 @@ import { mulberry32, skewedCreatorIndex, workloadShape } from "../../services/wo
 import { BATCH_EVENTS, httpClient, percentile, progress, rssSampler, workloadBatches } from "./support.ts";
 
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
-export const QUERY_KINDS = ["earnings", "report", "budget", "payout"] as const;
+/** Reads of now, then the same reads as of a random position (SPEC §8.2: folds of one owner's journal rows). */
+export const QUERY_KINDS = ["earnings", "report", "budget", "payout", "ledger", "earningsAsOf", "reportAsOf", "budgetAsOf", "payoutAsOf", "ledgerAsOf"] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export interface PhaseResult {
@@ -220,6 +221,9 @@ export async function queryPhase(o: { dir: string; seed: number; events: number;
   if (creators.length === 0 || campaigns.length === 0) throw new Error("query phase: the read models are empty (run the rebuild phase first)");
 
   const rng = mulberry32(o.seed ^ 0x51ed);
+  const head = await ledger.store.head();
+  // Positions in the later half, where most owners already exist (an earlier one is often a 404).
+  const asOf = () => `asOfPosition=${Math.ceil(head / 2) + Math.floor(rng() * Math.floor(head / 2))}`;
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const spanDays = Math.max(31, Math.floor((shape.endMs - shape.startMs) / 86_400_000));
   const path: Record<QueryKind, () => string> = {
@@ -230,6 +234,12 @@ export async function queryPhase(o: { dir: string; seed: number; events: number;
     },
     budget: () => `/v1/campaigns/${campaigns[Math.floor(rng() * campaigns.length)]}/budget`,
     payout: () => `/v1/creators/${creators[skewedCreatorIndex(rng(), creators.length)]}/payout?asOf=${day(shape.startMs + Math.floor(rng() * (spanDays + 120)) * 86_400_000)}`,
+    ledger: () => `/v1/creators/${creators[skewedCreatorIndex(rng(), creators.length)]}/ledger?limit=100`,
+    earningsAsOf: () => `${path.earnings()}?${asOf()}`,
+    reportAsOf: () => `${path.report()}&${asOf()}`,
+    budgetAsOf: () => `${path.budget()}?${asOf()}`,
+    payoutAsOf: () => `${path.payout()}&${asOf()}`,
+    ledgerAsOf: () => `${path.ledger()}&${asOf()}`,
   };
 
   const via = "http";
@@ -242,8 +252,8 @@ export async function queryPhase(o: { dir: string; seed: number; events: number;
     await app.close();
   };
 
-  const latencies: Record<QueryKind, number[]> = { earnings: [], report: [], budget: [], payout: [] };
-  const statuses: Record<QueryKind, Record<number, number>> = { earnings: {}, report: {}, budget: {}, payout: {} };
+  const latencies = Object.fromEntries(QUERY_KINDS.map((k) => [k, [] as number[]])) as Record<QueryKind, number[]>;
+  const statuses = Object.fromEntries(QUERY_KINDS.map((k) => [k, {} as Record<number, number>])) as Record<QueryKind, Record<number, number>>;
   const tick = progress(`queries via ${via}`, (o.warmup + o.queries) * QUERY_KINDS.length);
   let n = 0;
   for (let i = 0; i < o.warmup + o.queries; i += 1) {
