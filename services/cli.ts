@@ -10,7 +10,8 @@ import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection
 import { listVersions } from "../projections/projector.ts";
 import { loadConfig, parseProjectorList } from "./config.ts";
 import { ingestFile } from "./ingestFile.ts";
-import { Ledger, openProjectionDb, openSnapshots } from "./ledger.ts";
+import { Ledger } from "./ledger.ts";
+import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
 import { runPayouts } from "./payoutRun.ts";
 import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";

@@ -1,53 +1,19 @@
 // Wires one ledger process: the event store, the read-model databases, and (optionally) the
 // projectors that run in this process. The API and the CLI both start from here.
 import fs from "node:fs";
-import path from "node:path";
 import type { Logger } from "pino";
 import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
-import { openSqliteSnapshotStore, type SnapshotStore } from "../infra/engineSnapshots.ts";
 import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
+import type { ProjectorLock } from "../infra/projectorLock.ts";
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
-import { openSqliteReadModelDb } from "../infra/readModel/sqliteReadModelDb.ts";
-import { lockPostgresProjection, lockSqliteProjection, type ProjectorLock } from "../infra/projectorLock.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, Projector } from "../projections/projector.ts";
-import { ProjectionRunner } from "../projections/runner.ts";
 import type { LedgerConfig } from "./config.ts";
+import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
+import { runProjectors, startWorkerHost, type ProjectorHost } from "./projectorHost.ts";
 
-/**
- * Opens the database of one projection: its own SQLite file, or the shared PostgreSQL schema.
- * `writer`: this process projects into it (a read-only file then fails here, at start).
- */
-export async function openProjectionDb(config: LedgerConfig, name: ProjectionName, options: { writer?: boolean; log?: Logger } = {}): Promise<ReadModelDb> {
-  if (config.readModels.kind === "sqlite") {
-    fs.mkdirSync(config.readModels.dir, { recursive: true });
-    return openSqliteReadModelDb(path.join(config.readModels.dir, `${name}.db`), options);
-  }
-  const { openPostgresReadModelDb } = await import("../infra/readModel/postgresReadModelDb.ts");
-  return openPostgresReadModelDb(config.readModels);
-}
-
-/** Takes the lock of each projection this process projects (infra/projectorLock.ts); all or none. */
-async function lockProjections(config: LedgerConfig, names: readonly ProjectionName[]): Promise<ProjectorLock[]> {
-  const locks: ProjectorLock[] = [];
-  try {
-    for (const name of names) {
-      const readModels = config.readModels;
-      locks.push(readModels.kind === "sqlite" ? lockSqliteProjection(readModels.dir, name) : await lockPostgresProjection(readModels.connectionString, readModels.schema, name));
-    }
-    return locks;
-  } catch (error) {
-    for (const lock of locks) await lock.release();
-    throw error;
-  }
-}
-
-/** The engine snapshot file of a data directory (a cache: see infra/engineSnapshots.ts). */
-export function openSnapshots(config: LedgerConfig, store: EventStore, log: Logger): SnapshotStore {
-  return openSqliteSnapshotStore(path.join(config.dataDir, "engine-snapshots.db"), { storeId: store.storeId, log });
-}
 
 export interface ActiveVersion {
   prefix: string;
@@ -81,9 +47,7 @@ function readSide(db: ReadModelDb, name: ProjectionName): ReadSide {
 const PROMOTION_CHECK_MS = 2_000;
 
 export class Ledger {
-  runner: ProjectionRunner | null = null;
-  private snapshots: SnapshotStore | null = null;
-  private writers: ReadModelDb[] = [];
+  private host: ProjectorHost | null = null;
   private locks: ProjectorLock[] = [];
 
   private constructor(
@@ -119,72 +83,52 @@ export class Ledger {
   private watch: NodeJS.Timeout | null = null;
   /** What to do when a projector can no longer write; serve/projectors exit so a supervisor restarts them. */
   onProjectorFailure: (error: Error) => void = () => undefined;
+  private thread = false;
 
   /**
-   * Starts the configured projectors in this process (catch up, then live). When a replay
-   * promotes another version (SPEC §6), the runner restarts on the newly active versions.
+   * Starts projectors in this process (catch up, then live): on this thread, or with `thread` on a
+   * worker thread of its own (services/projectorHost.ts). When a replay promotes another version
+   * (SPEC §6), they restart on the newly active versions.
    */
-  async startProjectors(names: readonly ProjectionName[] = this.config.projectors): Promise<ProjectionRunner | null> {
-    if (names.length === 0) return null;
+  async startProjectors(names: readonly ProjectionName[] = this.config.projectors, options: { thread?: boolean } = {}): Promise<void> {
+    if (names.length === 0) return;
     // Refused at start when another process projects one of these (never on a first write).
     this.locks = await lockProjections(this.config, names);
-    const runner = await this.startRunner(names);
+    this.thread = options.thread ?? false;
+    this.host = await this.startHost(names);
     this.watch = setInterval(() => void this.followPromotions(names), PROMOTION_CHECK_MS);
     this.watch.unref();
-    return runner;
+  }
+
+  private startHost(names: readonly ProjectionName[]): Promise<ProjectorHost> {
+    const onFailure = (error: Error) => this.onProjectorFailure(error);
+    return this.thread
+      ? startWorkerHost(this.config, names, onFailure)
+      : runProjectors(this.config, this.store, names, this.log, onFailure);
   }
 
   private switching = false;
 
   private async followPromotions(names: readonly ProjectionName[]): Promise<void> {
-    const runner = this.runner;
-    if (!runner || this.switching) return; // a check still running (a slow stop) must not start a second runner
+    const host = this.host;
+    if (!host || this.switching) return; // a check still running (a slow stop) must not start a second host
     this.switching = true;
     try {
-      await this.switchIfPromoted(runner, names);
+      for (const [name, version] of host.versions) {
+        const active = await activeVersion(this.reads[name].db, name);
+        if (active && active.version !== version) {
+          this.log.info({ projection: name, from: version, to: active.version }, "active version changed; restarting projectors");
+          await host.stop();
+          this.host = await this.startHost(names);
+          return;
+        }
+      }
     } catch (error) {
       this.log.error({ err: (error as Error).message }, "following a promotion failed");
       this.onProjectorFailure(error as Error);
     } finally {
       this.switching = false;
     }
-  }
-
-  private async switchIfPromoted(runner: ProjectionRunner, names: readonly ProjectionName[]): Promise<void> {
-    for (const projector of runner.projectors) {
-      const active = await activeVersion(this.reads[projector.name].db, projector.name);
-      if (active && active.version !== projector.version) {
-        this.log.info({ projection: projector.name, from: projector.version, to: active.version }, "active version changed; restarting projectors");
-        await runner.stop();
-        await this.closeWriters();
-        await this.startRunner(names);
-        return;
-      }
-    }
-  }
-
-  private async closeWriters(): Promise<void> {
-    await this.snapshots?.close();
-    this.snapshots = null;
-    for (const db of this.writers) await db.close();
-    this.writers = [];
-  }
-
-  private async startRunner(names: readonly ProjectionName[]): Promise<ProjectionRunner> {
-    const projectors: Projector[] = [];
-    for (const name of names) {
-      const db = await openProjectionDb(this.config, name, { writer: true, log: this.log });
-      this.writers.push(db);
-      const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: this.config.ruleVersion, log: this.log });
-      await projector.verifyStore(this.store, this.config.onStoreMismatch, this.log);
-      projectors.push(projector);
-    }
-    this.snapshots = openSnapshots(this.config, this.store, this.log);
-    const group = [...names].sort().join("+");
-    const runner = new ProjectionRunner({ store: this.store, projectors, group, snapshots: this.snapshots, log: this.log, onFailure: (e) => this.onProjectorFailure(e) });
-    this.runner = runner;
-    await runner.start();
-    return runner;
   }
 
   /** Head of the store and, per projection, its active version's position and lag. */
@@ -212,8 +156,8 @@ export class Ledger {
 
   async close(): Promise<void> {
     if (this.watch) clearInterval(this.watch);
-    await this.runner?.stop();
-    await this.closeWriters();
+    await this.host?.stop();
+    this.host = null;
     for (const lock of this.locks) await lock.release();
     this.locks = [];
     for (const name of PROJECTION_NAMES) await this.reads[name].db.close();

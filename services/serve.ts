@@ -60,7 +60,8 @@ export async function serve(config: LedgerConfig) {
     void shutdown("projector failure", 1);
   };
   try {
-    await ledger.startProjectors(); // refused here when another process projects the same read models
+    // On a thread of their own: the API keeps its core. Refused here when another process projects them.
+    await ledger.startProjectors(config.projectors, { thread: true });
   } catch (error) {
     await ledger.close();
     throw error;

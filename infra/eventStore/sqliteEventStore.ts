@@ -123,6 +123,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma("synchronous = FULL");
     // Another process (CLI ingest next to the server) may hold the write lock briefly.
     this.db.pragma("busy_timeout = 5000");
+    this.db.pragma("cache_size = -65536");
     this.db.exec(SCHEMA);
     this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
     this.storeId = this.db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'store_id'").pluck().get()!;

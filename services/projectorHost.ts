@@ -1,0 +1,127 @@
+// Where the projectors of a process run: in its own thread (the CLI's `projectors` command,
+// `payouts run --project`, tests), or on a worker thread of their own (`serve`), so the API's event
+// loop answers requests and takes writes on one core while the engine and the read-model writes use
+// the other, and a projection's catch-up never delays a read.
+//
+// Either way the same code runs them (runProjectors): writer connections to each projection's
+// database, a check that each was built from this store, the engine's snapshots, and a runner that
+// catches up and then follows the store.
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import type { EventStore } from "../infra/eventStore/port.ts";
+import type { ReadModelDb } from "../infra/readModel/port.ts";
+import { DEFINITIONS } from "../projections/definitions.ts";
+import type { ProjectionName } from "../projections/projection.ts";
+import { Projector } from "../projections/projector.ts";
+import { ProjectionRunner } from "../projections/runner.ts";
+import type { LedgerConfig } from "./config.ts";
+import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
+
+/** Live batches on a worker thread: no request waits behind them, so they can be large. */
+export const WORKER_LIVE_BATCH_EVENTS = 5_000;
+/** The worker's V8 old space: with the API's, the process stays within the 300 MB budget. */
+export const WORKER_OLD_SPACE_MB = 160;
+
+export interface ProjectorHost {
+  /** The version each projection is projected at (a promotion elsewhere restarts the host). */
+  readonly versions: ReadonlyMap<ProjectionName, number>;
+  stop(): Promise<void>;
+}
+
+/** Opens `names` for writing over `store` and starts following it (catch up, then live). */
+export async function runProjectors(
+  config: LedgerConfig,
+  store: EventStore,
+  names: readonly ProjectionName[],
+  log: Logger,
+  onFailure: (error: Error) => void,
+  options: { liveBatchEvents?: number } = {},
+): Promise<ProjectorHost> {
+  const writers: ReadModelDb[] = [];
+  const projectors: Projector[] = [];
+  for (const name of names) {
+    const db = await openProjectionDb(config, name, { writer: true, log });
+    writers.push(db);
+    const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
+    await projector.verifyStore(store, config.onStoreMismatch, log);
+    projectors.push(projector);
+  }
+  const snapshots = openSnapshots(config, store, log);
+  const group = [...names].sort().join("+");
+  const runner = new ProjectionRunner({ store, projectors, group, snapshots, log, onFailure, ...(options.liveBatchEvents ? { batchSize: options.liveBatchEvents } : {}) });
+  await runner.start();
+  return {
+    versions: new Map(projectors.map((p) => [p.name, p.version])),
+    async stop() {
+      await runner.stop();
+      await snapshots.close();
+      for (const db of writers) await db.close();
+    },
+  };
+}
+
+/** What the worker (services/projectorWorker.ts) and the thread that started it tell each other. */
+export type ToWorker = { type: "stop" };
+export type FromWorker =
+  | { type: "started"; versions: [ProjectionName, number][] }
+  | { type: "failed"; message: string }
+  | { type: "stopped" };
+export interface WorkerInput {
+  config: LedgerConfig;
+  names: ProjectionName[];
+}
+
+/** Runs `names` on a worker thread of this process; `onFailure` hears of a projector that stopped. */
+export async function startWorkerHost(config: LedgerConfig, names: readonly ProjectionName[], onFailure: (error: Error) => void): Promise<ProjectorHost> {
+  // From the TypeScript sources (tsx, the tests) the worker registers tsx's loader first
+  // (services/tsWorker.mjs); the compiled build starts the compiled module.
+  const fromSource = import.meta.url.endsWith(".ts");
+  const entry = new URL(`./projectorWorker.${fromSource ? "ts" : "js"}`, import.meta.url);
+  const worker = new Worker(fromSource ? fileURLToPath(new URL("./tsWorker.mjs", import.meta.url)) : fileURLToPath(entry), {
+    workerData: { config, names: [...names], entry: entry.href } satisfies WorkerInput & { entry: string },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB },
+  });
+  let started = false;
+  let stopping = false;
+  let stopped: () => void = () => undefined;
+  const versions = await new Promise<Map<ProjectionName, number>>((resolve, reject) => {
+    // Before it started, a failure is the start's own (the caller hears it); after, onFailure's.
+    const fail = (error: Error) => {
+      if (stopping) return;
+      if (started) onFailure(error);
+      else reject(error);
+    };
+    worker.on("message", (message: FromWorker) => {
+      switch (message.type) {
+        case "started":
+          started = true;
+          resolve(new Map(message.versions));
+          break;
+        case "failed":
+          fail(new Error(message.message));
+          break;
+        case "stopped":
+          stopped();
+          break;
+      }
+    });
+    worker.on("error", (error) => fail(error));
+    worker.on("exit", (code) => {
+      stopped();
+      if (code !== 0) fail(new Error(`the projector thread exited with code ${code}`));
+    });
+  });
+  return {
+    versions,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await new Promise<void>((resolve) => {
+        stopped = resolve;
+        worker.postMessage({ type: "stop" } satisfies ToWorker);
+      });
+      await worker.terminate();
+    },
+  };
+}
