@@ -30,9 +30,9 @@ import { loadConfig } from "../../services/config.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { createLogger } from "../../services/logger.ts";
 import { NOW, Reads, type ReadAt } from "../../services/reads.ts";
-import { sequenceArb, WINDOW_FIRST_DATE, WINDOW_LAST_DATE, type RawEvent } from "../support/arbitraries.ts";
+import { reportWindows, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 import { PG_URL, dropSchema, randomSchema } from "../support/pgTest.ts";
-import { appendRaw, closeDbs, makeRunner, openDbs, tempDir, type Dbs, type ReadModelKind } from "../support/projectionHarness.ts";
+import { allPages, appendRaw, closeDbs, makeRunner, openDbs, parseCursor, tempDir, type Dbs, type ReadModelKind } from "../support/projectionHarness.ts";
 
 const SEED = 0x08_02_2026;
 /** Few, rich histories: every read is made at every chosen position on both ledgers (PostgreSQL reads cost more). */
@@ -44,6 +44,8 @@ const LEDGER_PAGE = 7;
 const ANOMALY_PAGE = 5;
 const ACCOUNT_PAGE = 4;
 const EVENT_PAGE = 9;
+/** The cursor before a creator's or an account's first entry. */
+const START = { position: 0, seq: -1 };
 
 // ---------------------------------------------------------------------------------------------
 // A ledger (services/ledger.ts) over a temp dir, its read models projected by the harness' runner
@@ -124,25 +126,6 @@ function idsOf(events: readonly RawEvent[], accounts: readonly string[]): Ids {
   };
 }
 
-/** Consecutive report windows of ≤ 90 days covering every date the generator can produce. */
-function reportWindows(): [string, string][] {
-  const out: [string, string][] = [];
-  let from = Date.parse(`${WINDOW_FIRST_DATE}T00:00:00Z`);
-  const last = Date.parse(`${WINDOW_LAST_DATE}T00:00:00Z`);
-  while (from <= last) {
-    const to = Math.min(from + 89 * 86_400_000, last);
-    out.push([new Date(from).toISOString().slice(0, 10), new Date(to).toISOString().slice(0, 10)]);
-    from = to + 86_400_000;
-  }
-  return out;
-}
-
-/** "12.3" (position.seq) → a cursor. */
-function cursor(next: string): { position: number; seq: number } {
-  const [position, seq] = next.split(".").map(Number) as [number, number];
-  return { position, seq };
-}
-
 /** An event read with its recordedAt checked to be an instant and then left out (each store commits at its own time). */
 function withoutRecordedAt<T extends { recordedAt: string }>(event: T): Omit<T, "recordedAt"> {
   expect(Number.isNaN(Date.parse(event.recordedAt)), `recordedAt ${event.recordedAt}`).toBe(false);
@@ -159,15 +142,8 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
   for (const k of ids.creators) {
     put(`earnings ${k}`, await reads.earnings(k, at));
     // The whole audit trail at once, and page by page (the cursors are part of the answer).
-    put(`ledger ${k}`, await reads.ledgerEntries(k, { position: 0, seq: -1 }, 1_000, at));
-    const pages = [];
-    for (let after = { position: 0, seq: -1 }; ; ) {
-      const page = await reads.ledgerEntries(k, after, LEDGER_PAGE, at);
-      pages.push(page);
-      if (page === null || page.nextAfter === null) break;
-      after = cursor(page.nextAfter);
-    }
-    put(`ledger pages ${k}`, pages);
+    put(`ledger ${k}`, await reads.ledgerEntries(k, START, 1_000, at));
+    put(`ledger pages ${k}`, await allPages(START, (after) => reads.ledgerEntries(k, after, LEDGER_PAGE, at), (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null)));
     for (const [from, to] of windows) put(`report ${k} ${from}..${to}`, await reads.creatorReport(k, null, from, to, at));
     for (const c of ids.campaigns) put(`report ${k} campaign ${c} ${windows[1]![0]}..${windows[1]![1]}`, await reads.creatorReport(k, c, windows[1]![0], windows[1]![1], at));
     for (const date of PAYOUT_DATES) put(`payout ${k} ${date}`, await reads.payout(k, date, at));
@@ -181,27 +157,13 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
   for (const b of ids.brands) put(`brand ${b}`, await reads.brandCampaigns(b, at));
   for (const id of ids.payouts) put(`payout statement ${id}`, await reads.payoutStatement(id, at));
 
-  const anomalyPages = [];
-  for (let after = { position: 0, idx: -1 }; ; ) {
-    const page = await reads.anomalies(after, ANOMALY_PAGE, at);
-    anomalyPages.push(page);
-    if (page.nextAfter === null) break;
-    const c = cursor(page.nextAfter);
-    after = { position: c.position, idx: c.seq };
-  }
-  put("anomaly pages", anomalyPages);
+  const anomalyCursor = (text: string) => ({ position: parseCursor(text).position, idx: parseCursor(text).seq });
+  put("anomaly pages", await allPages({ position: 0, idx: -1 }, (after) => reads.anomalies(after, ANOMALY_PAGE, at), (page) => (page.nextAfter ? anomalyCursor(page.nextAfter) : null)));
   put("anomalies", await reads.anomalies({ position: 0, idx: -1 }, 1_000, at));
 
   for (const a of ids.accounts) {
     put(`account ${a}`, await reads.account(a, at));
-    const pages = [];
-    for (let after = { position: 0, seq: -1 }; ; ) {
-      const page = await reads.accountEntries(a, after, ACCOUNT_PAGE, at);
-      pages.push(page);
-      if (page === null || page.nextAfter === null) break;
-      after = cursor(page.nextAfter);
-    }
-    put(`account entries ${a}`, pages);
+    put(`account entries ${a}`, await allPages(START, (after) => reads.accountEntries(a, after, ACCOUNT_PAGE, at), (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null)));
   }
   for (const currency of CURRENCIES) put(`trial balance ${currency}`, await reads.trialBalance(currency, at));
 
@@ -209,14 +171,8 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
     const event = await reads.event(id, at);
     put(`event ${id}`, event === null ? null : withoutRecordedAt(event));
   }
-  const eventPages = [];
-  for (let after = 0; ; ) {
-    const page = await reads.events(after, EVENT_PAGE, null, at);
-    eventPages.push({ ...page, events: page.events.map(withoutRecordedAt) });
-    if (page.next === null) break;
-    after = page.next;
-  }
-  put("event pages", eventPages);
+  const eventPages = await allPages(0, (after) => reads.events(after, EVENT_PAGE, null, at), (page) => page.next);
+  put("event pages", eventPages.map((page) => ({ ...page, events: page.events.map(withoutRecordedAt) })));
   for (const type of ids.types) {
     const page = await reads.events(3, 5, type, at);
     put(`events of ${type} after 3`, { ...page, events: page.events.map(withoutRecordedAt) });

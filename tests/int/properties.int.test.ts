@@ -29,6 +29,7 @@ import { payoutOf } from "../../projections/payout/payoutQueries.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import { campaignReport, creatorReport, reportRowsOf } from "../../projections/report/reportQueries.ts";
 import {
+  allPages,
   appendRaw,
   catchUp,
   closeDbs,
@@ -36,26 +37,17 @@ import {
   makeRunner,
   openDbs,
   openEnv,
+  parseCursor,
   prefixes,
   waitUntil,
   type ProjectionEnv,
 } from "../support/projectionHarness.ts";
-import { chunked, cutsArb, duplicateInsertsArb, sequenceArb, WINDOW_FIRST_DATE, WINDOW_LAST_DATE, withDuplicates, type RawEvent, type Sequence } from "../support/arbitraries.ts";
+import { chunked, cutsArb, duplicateInsertsArb, MARKETPLACES as MARKETS, reportWindows, sequenceArb, withDuplicates, type RawEvent, type Sequence } from "../support/arbitraries.ts";
 
 const SEED = 0x07_15_2026;
 const RUNS = 25;
 /** Histories long enough for budget changes, payouts and their failures, adjustments and ends. */
 const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60 });
-
-/** SPEC §3 marketplaces: currency and minor digits. */
-const MARKETS: Record<string, { currency: string; digits: number }> = {
-  US: { currency: "USD", digits: 2 },
-  CA: { currency: "CAD", digits: 2 },
-  UK: { currency: "GBP", digits: 2 },
-  DE: { currency: "EUR", digits: 2 },
-  IN: { currency: "INR", digits: 2 },
-  JP: { currency: "JPY", digits: 0 },
-};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -131,19 +123,6 @@ function ledgerEffect(kind: string, amount: number): Sums {
   return s;
 }
 
-/** Consecutive report windows of ≤ 90 days covering every date the generator can produce. */
-function reportWindows(): [string, string][] {
-  const out: [string, string][] = [];
-  let from = Date.parse(`${WINDOW_FIRST_DATE}T00:00:00Z`);
-  const last = Date.parse(`${WINDOW_LAST_DATE}T00:00:00Z`);
-  while (from <= last) {
-    const to = Math.min(from + 89 * 86_400_000, last);
-    out.push([new Date(from).toISOString().slice(0, 10), new Date(to).toISOString().slice(0, 10)]);
-    from = to + 86_400_000;
-  }
-  return out;
-}
-
 async function withEnv<T>(fn: (env: ProjectionEnv) => Promise<T>): Promise<T> {
   const env = await openEnv("sqlite");
   try {
@@ -168,30 +147,19 @@ async function creatorsOf(env: ProjectionEnv, p: Record<ProjectionName, string>)
   return (await env.dbs.earnings.query<{ creator_id: string }>(`SELECT creator_id FROM ${p.earnings}creators ORDER BY creator_id`)).map((r) => r.creator_id);
 }
 
+const START = { position: 0, seq: -1 };
+const nextOf = (page: { nextAfter: string | null }) => (page.nextAfter === null ? null : parseCursor(page.nextAfter));
+
 /** Every entry of a creator's audit trail (GET ledger), page after page. */
 async function ledgerEntries(env: ProjectionEnv, p: Record<ProjectionName, string>, creatorId: string, head: number) {
-  const out = [];
-  let after = { position: 0, seq: -1 };
-  for (;;) {
-    const page = await journalLedgerOf(env.dbs.journal, p.journal, creatorId, after, head, LEDGER_PAGE_MAX);
-    out.push(...page.entries);
-    if (page.nextAfter === null) return out;
-    const [pos, seq] = page.nextAfter.split(".").map(Number) as [number, number];
-    after = { position: pos, seq };
-  }
+  const pages = await allPages(START, (after) => journalLedgerOf(env.dbs.journal, p.journal, creatorId, after, head, LEDGER_PAGE_MAX), nextOf);
+  return pages.flatMap((page) => page.entries);
 }
 
 /** Every transfer of an account (GET accounts/{account}/entries), page after page (3 a page: the cursor is exercised). */
 async function accountEntries(env: ProjectionEnv, p: Record<ProjectionName, string>, account: string, head: number) {
-  const out = [];
-  let after = { position: 0, seq: -1 };
-  for (;;) {
-    const page = await accountEntriesOf(env.dbs.journal, p.journal, account, after, head, 3);
-    out.push(...page.entries);
-    if (page.nextAfter === null) return out;
-    const [pos, seq] = page.nextAfter.split(".").map(Number) as [number, number];
-    after = { position: pos, seq };
-  }
+  const pages = await allPages(START, (after) => accountEntriesOf(env.dbs.journal, p.journal, account, after, head, 3), nextOf);
+  return pages.flatMap((page) => page.entries);
 }
 
 /** An account's balance in minor units (GET accounts/{account}); 0 when it never moved. */

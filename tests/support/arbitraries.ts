@@ -42,7 +42,16 @@ export interface RawEvent {
 
 export type Market = "US" | "JP" | "UK";
 
-const MINOR_DIGITS: Record<Market | "DE", number> = { US: 2, JP: 0, UK: 2, DE: 2 };
+/** SPEC §3's marketplace table (currency, minor digits), written out for tests to compute expectations with. */
+export const MARKETPLACES: Readonly<Record<string, { currency: string; digits: number }>> = {
+  US: { currency: "USD", digits: 2 },
+  CA: { currency: "CAD", digits: 2 },
+  UK: { currency: "GBP", digits: 2 },
+  DE: { currency: "EUR", digits: 2 },
+  IN: { currency: "INR", digits: 2 },
+  JP: { currency: "JPY", digits: 0 },
+};
+const MINOR_DIGITS = (market: string): number => MARKETPLACES[market]!.digits;
 /** A marketplace no campaign of the universe is in (adjustments there still book, SPEC §8.4). */
 const FOREIGN_MARKET = "DE";
 
@@ -50,6 +59,19 @@ const FOREIGN_MARKET = "DE";
 export const BASE_MS = Date.parse("2026-01-05T17:00:00Z");
 export const WINDOW_FIRST_DATE = "2025-12-01";
 export const WINDOW_LAST_DATE = "2026-12-31";
+
+/** Consecutive report windows of ≤ 90 days (SPEC §5) covering every date the generator can produce. */
+export function reportWindows(): [string, string][] {
+  const out: [string, string][] = [];
+  let from = Date.parse(`${WINDOW_FIRST_DATE}T00:00:00Z`);
+  const last = Date.parse(`${WINDOW_LAST_DATE}T00:00:00Z`);
+  while (from <= last) {
+    const to = Math.min(from + 89 * 86_400_000, last);
+    out.push([new Date(from).toISOString().slice(0, 10), new Date(to).toISOString().slice(0, 10)]);
+    from = to + 86_400_000;
+  }
+  return out;
+}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -430,7 +452,7 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
       brandId: `B-${c.marketplace}`,
       marketplace: c.marketplace,
       bonusRate: c.bonusRate,
-      budget: formatMoney(c.budgetMinor, MINOR_DIGITS[c.marketplace]),
+      budget: formatMoney(c.budgetMinor, MINOR_DIGITS(c.marketplace)),
       startsAt: at(c.startsAtMs),
       endsAt: at(c.endsAtMs),
       asins: c.asins,
@@ -546,7 +568,7 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         const reuse = cmd.reuseId && payoutIds.length > 0;
         const payoutId = reuse ? payoutIds[cmd.creator % payoutIds.length]! : `P${seq}`;
         if (!reuse) payoutIds.push(payoutId);
-        push("PayoutIssued", nowMs, { payoutId, creatorId: creators[cmd.creator % creators.length]!, marketplace, amount: formatMoney(cmd.amountMinor, MINOR_DIGITS[marketplace]) });
+        push("PayoutIssued", nowMs, { payoutId, creatorId: creators[cmd.creator % creators.length]!, marketplace, amount: formatMoney(cmd.amountMinor, MINOR_DIGITS(marketplace)) });
         break;
       }
       case "fail": {
@@ -564,7 +586,7 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         const data: Record<string, unknown> = {
           creatorId: creators[cmd.creator % creators.length]!,
           marketplace,
-          amount: formatSigned(cmd.amountMinor, MINOR_DIGITS[marketplace], cmd.short),
+          amount: formatSigned(cmd.amountMinor, MINOR_DIGITS(marketplace), cmd.short),
           reasonCode: cmd.reason,
           note: NOTES[cmd.campaignPick % NOTES.length]!,
           actor: ACTORS[cmd.creator % ACTORS.length]!,
@@ -580,7 +602,7 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
       case "budget": {
         const c = campaigns[cmd.campaign % campaigns.length]!;
         const state = liveOf(c);
-        const digits = MINOR_DIGITS[c.marketplace];
+        const digits = MINOR_DIGITS(c.marketplace);
         const spent = probe.spentOf(c.campaignId);
         let budgetMinor: number;
         switch (cmd.change) {

@@ -13,7 +13,7 @@ import type { CurrentEvent } from "../../domain/events/envelope.ts";
 import { toCurrentEvent } from "../../domain/events/current.ts";
 import { validateBatch } from "../../domain/events/validate.ts";
 import { RULES_V1 } from "../../domain/rules.ts";
-import { sequenceArb, type RawEvent } from "../support/arbitraries.ts";
+import { MARKETPLACES as MARKETS, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 
 const SEED = 0x15_07_2026;
 const RUNS = 300;
@@ -55,17 +55,8 @@ function atMost(value: number, max: number, what: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SPEC §3 marketplaces and §8.1 chart of accounts, written out
+// SPEC §8.1 chart of accounts, written out (SPEC §3 marketplaces: MARKETS, tests/support/arbitraries.ts)
 // ---------------------------------------------------------------------------------------------
-
-const MARKETS: Record<string, { currency: string; digits: number }> = {
-  US: { currency: "USD", digits: 2 },
-  CA: { currency: "CAD", digits: 2 },
-  UK: { currency: "GBP", digits: 2 },
-  DE: { currency: "EUR", digits: 2 },
-  IN: { currency: "INR", digits: 2 },
-  JP: { currency: "JPY", digits: 0 },
-};
 
 /** "12.3" → 1230 (2 digits), "-5" → -500, "1500" → 1500 (JPY); null when it has more fraction digits than `digits`. */
 function minorOf(text: string, digits: number): number | null {
