@@ -37,6 +37,8 @@ import { allPages, appendRaw, closeDbs, makeRunner, openDbs, parseCursor, tempDi
 const SEED = 0x08_02_2026;
 /** Few, rich histories: every read is made at every chosen position on both ledgers (PostgreSQL reads cost more). */
 const RUNS: Record<ReadModelKind, number> = { sqlite: 8, postgres: 3 };
+/** ~15 s for both on an idle 2-core machine; room for a machine busy with other suites (not a timing assertion). */
+const PROPERTY_TIMEOUT_MS = 240_000;
 const CURRENCIES = ["USD", "CAD", "GBP", "EUR", "INR", "JPY"] as const;
 /** Local dates a payout status is asked for (rule 11): before, between and after the payable dates of the generated months. */
 const PAYOUT_DATES = ["2026-01-01", "2026-04-30", "2026-06-30", "2026-09-15", "2027-12-31"] as const;
@@ -224,7 +226,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = read
     let comparisons = 0;
     const tolerated = new Map<Bug, number>();
     await fc.assert(
-      fc.asyncProperty(sequenceArb({ minCommands: 50, maxCommands: 80 }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (s, picks) => {
+      fc.asyncProperty(sequenceArb({ minCommands: 50, maxCommands: 80, partII: true }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (s, picks) => {
         const full = await openLedger(kind);
         const prefix = await openLedger(kind);
         try {
@@ -263,7 +265,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = read
     );
     expect(comparisons).toBeGreaterThan(RUNS[kind] * 4 * 200); // ≥ 4 positions of ≥ 200 reads each
     if (tolerated.size > 0) console.warn(`point-in-time (${kind}): differences of known bugs: ${JSON.stringify(Object.fromEntries(tolerated))}`);
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   // --- The known bugs, each as the smallest history that shows it (they pass once it is fixed: then drop the `.fails` and the tolerance) ---
 

@@ -47,7 +47,7 @@ import { chunked, cutsArb, duplicateInsertsArb, MARKETPLACES as MARKETS, reportW
 const SEED = 0x07_15_2026;
 const RUNS = 25;
 /** Histories long enough for budget changes, payouts and their failures, adjustments and ends. */
-const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60 });
+const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60, partII: true });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

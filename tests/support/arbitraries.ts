@@ -10,9 +10,9 @@
 // then in a marketplace no campaign is in), budget changes (raises, cuts above spent, to exactly
 // spent and below it, now and then more fraction digits than the currency has), pauses and
 // resumes (sometimes pausing a paused campaign or resuming a running one) and end changes
-// (earlier, later, at or before the start, after the campaign ended). Every event passes
-// validation; many are anomalies on purpose (SPEC §3: schema-valid facts that do not fit the
-// ledger's state).
+// (earlier, later, at or before the start, after the campaign ended) — these Part II facts with
+// `sequenceArb({ partII: true })`. Every event passes validation; many are anomalies on purpose
+// (SPEC §3: schema-valid facts that do not fit the ledger's state).
 //
 // The arbitrary draws a list of small "commands" and a deterministic builder turns them into
 // events, so fast-check shrinks a failing sequence command by command. Business time advances
@@ -231,7 +231,8 @@ const lineArb: fc.Arbitrary<LineCmd> = fc.record({
   milli: fc.boolean(),
 });
 
-export const commandArb: fc.Arbitrary<Command> = fc.oneof(
+/** Commands of the facts of SPEC §3. */
+const SECTION_3_COMMANDS: fc.WeightedArbitrary<Command>[] = [
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("accept" as const), dtMin: dtArb, campaign: idx, creator: idx, ghost: rare, reuseTracking: rare }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("content" as const), dtMin: dtArb, campaign: idx, creator: idx, anyPair: rare, disclosure: fc.constantFrom(...DISCLOSURES), late: rare }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("click" as const), dtMin: dtArb, tracking: idx, asin: fc.boolean(), unknown: rare }) },
@@ -292,6 +293,10 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       reuseId: rare,
     }),
   },
+];
+
+/** Commands of the facts of SPEC Part II: adjustments and failed payouts (§8.4), campaign management (§9). */
+const PART_II_COMMANDS: fc.WeightedArbitrary<Command>[] = [
   {
     weight: 2,
     arbitrary: fc.record({
@@ -350,7 +355,10 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       hours: fc.integer({ min: 0, max: 40 * 24 }),
     }),
   },
-);
+];
+
+export const commandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS);
+export const partIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS);
 
 // ---------------------------------------------------------------------------------------------
 // Builder: commands → raw events
@@ -668,17 +676,28 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
 }
 
 /** A random valid event sequence (with the universe and commands that produced it, for reports). */
-export function sequenceArb(options: { maxCommands?: number; minCommands?: number } = {}): fc.Arbitrary<Sequence> {
+export interface SequenceOptions {
+  maxCommands?: number;
+  minCommands?: number;
+  /**
+   * Also the facts of SPEC Part II (§8.4 adjustments and failed payouts, §9 budget changes, pauses
+   * and end changes). Off by default for the callers that predate them: tests/e2e/fuzz.e2e.test.ts
+   * poisons seed events with `amount: "-5.00"`, which a CommissionAdjusted accepts.
+   */
+  partII?: boolean;
+}
+
+export function sequenceArb(options: SequenceOptions = {}): fc.Arbitrary<Sequence> {
   return fc
     .record({
       universe: universeArb,
-      commands: fc.array(commandArb, { minLength: options.minCommands ?? 0, maxLength: options.maxCommands ?? 60, size: "max" }),
+      commands: fc.array(options.partII ? partIICommandArb : commandArb, { minLength: options.minCommands ?? 0, maxLength: options.maxCommands ?? 60, size: "max" }),
       endAll: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     })
     .map(({ universe, commands, endAll }) => ({ universe, commands, endAll, events: buildEvents(universe, commands, endAll) }));
 }
 
-export const eventsArb = (options: { maxCommands?: number; minCommands?: number } = {}): fc.Arbitrary<RawEvent[]> => sequenceArb(options).map((s) => s.events);
+export const eventsArb = (options: SequenceOptions = {}): fc.Arbitrary<RawEvent[]> => sequenceArb(options).map((s) => s.events);
 
 // ---------------------------------------------------------------------------------------------
 // Resending: duplicates shuffled in, batches

@@ -18,7 +18,7 @@ import { MARKETPLACES as MARKETS, sequenceArb, type RawEvent } from "../support/
 const SEED = 0x15_07_2026;
 const RUNS = 300;
 /** Longer histories than the default: budgets get cut and raised, payouts fail, campaigns end. */
-const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 80 });
+const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 80, partII: true });
 
 function current(raws: readonly RawEvent[]): CurrentEvent[] {
   const validation = validateBatch(raws);
