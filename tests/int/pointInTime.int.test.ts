@@ -12,7 +12,7 @@
 //
 // Two production bugs make reads as of P differ from the ledger of 1..P; each is shown by a small
 // `it.fails` example at the end of this file. The random property tolerates exactly their shape
-// (KNOWN_BUGS) so that it keeps guarding every other read; remove a tolerance with its fix.
+// (knownBug()) so that it keeps guarding every other read; remove a tolerance with its fix.
 //   1. payout marketplaces order: `payout` as of P lists a creator's marketplaces in the order the
 //      journal met them (projections/journal/pointInTime.ts payoutAccountsAt: entries grouped by
 //      marketplace first, then marketplaces first seen in facts), a read of now in marketplace order
