@@ -161,6 +161,23 @@ export async function catchUp(store: EventStore, dbs: Dbs, setup: RunnerSetup = 
   return runner;
 }
 
+/** Every page of a paged read, from cursor `first` on, following `next` until it gives null (the pages with their cursors). */
+export async function allPages<C, P>(first: C, read: (after: C) => Promise<P>, next: (page: P) => C | null): Promise<P[]> {
+  const pages: P[] = [];
+  for (let after: C | null = first; after !== null; ) {
+    const page = await read(after);
+    pages.push(page);
+    after = next(page);
+  }
+  return pages;
+}
+
+/** "12.3", a ledger, account or anomaly cursor (position.seq), as the cursor object the reads take. */
+export function parseCursor(text: string): { position: number; seq: number } {
+  const [position, seq] = text.split(".").map(Number) as [number, number];
+  return { position, seq };
+}
+
 /** Polls `check` every 10 ms until it holds; throws after `timeoutMs`. */
 export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,8 @@ import {
   shipped,
   snsFirst,
   STARTS_AT,
+  tuples,
+  type PostingTuple,
 } from "../support/domainFixtures.ts";
 
 const history = () => [campaignCreated(), accepted()];
@@ -383,23 +385,33 @@ describe("rule 9: earning month in the marketplace's reporting time zone", () =>
   });
 });
 
-describe("limits: a schema-valid fact never crashes the engine", () => {
-  it("a line far beyond any real order is either refused by validation or applied", () => {
+describe("limits: what validation refuses never reaches the engine; at the maxima every amount is exact", () => {
+  it("a line far beyond any real order is refused by validation, naming both fields; the engine never sees it", () => {
     // 1,000,000 × 1,000,000,000,000.00 is beyond what integer minor units in a JS number hold.
-    const raws = [...history(), shipped({ shipmentId: "S1", lines: [line("B7", "toys", 1_000_000, "1000000000000")] })];
+    const raws = [...history(), shipped({ id: "shp-huge", shipmentId: "S1", lines: [line("B7", "toys", 1_000_000, "1000000000000")] })];
     const validation = validateBatch(raws);
-    if (validation.ok) expect(() => run(raws)).not.toThrow();
-    else expect(validation.problems.length).toBeGreaterThan(0);
+    expect(validation.ok).toBe(false);
+    expect(validation.ok ? [] : validation.problems).toEqual([
+      { index: 2, id: "shp-huge", path: "data.lines[0].quantity", message: `must be at most ${QUANTITY_MAX}` },
+      { index: 2, id: "shp-huge", path: "data.lines[0].unitPrice", message: `must be at most ${UNIT_PRICE_MAX}` },
+    ]);
   });
 
   it("a shipment at the validation maxima (lines, quantity, unit price) is valid and applied", () => {
     const lines = Array.from({ length: SHIPMENT_LINES_MAX }, () => line("A1", "amazon_games", QUANTITY_MAX, String(UNIT_PRICE_MAX)));
+    // The budget, 10^12 major = 10^14 minor units, is exactly 100 lines' bonus at rate 1.
     const raws = [campaignCreated({ bonusRate: "1", budget: "1000000000000" }), accepted(), shipped({ shipmentId: "S1", lines })];
     expect(validateBatch(raws).ok).toBe(true);
     const r = run(raws);
-    const perLineMinor = QUANTITY_MAX * UNIT_PRICE_MAX * 100; // revenue of one line in cents
-    expect(r.postings.filter((p) => p.kind === "standard").every((p) => p.amountMinor === perLineMinor / 5)).toBe(true); // 0.20
-    expect(r.postings.filter((p) => p.kind === "bonus_pending").every((p) => p.amountMinor === perLineMinor)).toBe(true); // rate 1
-    expect(r.postings.every((p) => Number.isSafeInteger(p.amountMinor) && Number.isSafeInteger(p.revenueMinor))).toBe(true);
+    // The campaign's funding, then per line its standard commission (0.20) and its whole bonus (rate 1).
+    expect(tuples(r.postings)).toEqual([
+      ["budget_funding", null, "C1", 100_000_000_000_000],
+      ...lines.flatMap((): PostingTuple[] => [
+        ["standard", "K1", "C1", 200_000_000_000],
+        ["bonus_pending", "K1", "C1", 1_000_000_000_000],
+      ]),
+    ]);
+    expect(r.postings.filter((p) => p.kind === "standard").map((p) => p.revenueMinor)).toEqual(lines.map(() => 1_000_000_000_000)); // 100,000 × 100,000.00 in cents
+    expect(r.state.campaigns.get("C1")!.spentMinor).toBe(100_000_000_000_000); // exhausted exactly
   });
 });

@@ -1,0 +1,314 @@
+// Point-in-time reads (SPEC §8.2) over random histories: every read of services/reads.ts asked
+// `asOfPosition = P` on a ledger that stored the whole history must answer, byte for byte
+// (JSON.stringify), what the same read answers now on a second ledger that stored only the events
+// 1..P and projected all of them. P ranges over several random positions of each history, and
+// always 0 and the head. Every creator, campaign, brand, payout, account and event id of the whole
+// history is read (plus one unknown id of each), so ids that do not exist yet at P must be null on
+// both sides. Run for SQLite and for PostgreSQL read models (the store is SQLite; each ledger's
+// PostgreSQL read models get their own schema, dropped after).
+//
+// The one field that cannot agree is an event's `recordedAt`: the commit time in each ledger's own
+// store. It is compared as "an ISO instant" on both sides and then left out.
+//
+// Two production bugs make reads as of P differ from the ledger of 1..P; each is shown by a small
+// `it.fails` example at the end of this file. The random property tolerates exactly their shape
+// (knownBug()) so that it keeps guarding every other read; remove a tolerance with its fix.
+//   1. payout marketplaces order: `payout` as of P lists a creator's marketplaces in the order the
+//      journal met them (projections/journal/pointInTime.ts payoutAccountsAt: entries grouped by
+//      marketplace first, then marketplaces first seen in facts), a read of now in marketplace order
+//      (projections/payout/payoutQueries.ts accounts()).
+//   2. creators known by settings only: a creator whose only events up to P are TaxInfoSubmitted /
+//      PaymentMethodChanged is known to the journal (its facts), not to the earnings read model, so
+//      `earnings`, `creatorReport` and `payoutsOf` as of P answer an empty creator, now null (404).
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { EventType } from "../../domain/events/schemas.ts";
+import type { ProjectionRunner } from "../../projections/runner.ts";
+import { loadConfig } from "../../services/config.ts";
+import { Ledger } from "../../services/ledger.ts";
+import { createLogger } from "../../services/logger.ts";
+import { NOW, Reads, type ReadAt } from "../../services/reads.ts";
+import { reportWindows, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
+import { PG_URL, dropSchema, randomSchema } from "../support/pgTest.ts";
+import { allPages, appendRaw, closeDbs, makeRunner, openDbs, parseCursor, tempDir, type Dbs, type ReadModelKind } from "../support/projectionHarness.ts";
+
+const SEED = 0x08_02_2026;
+/** Few, rich histories: every read is made at every chosen position on both ledgers (PostgreSQL reads cost more). */
+const RUNS: Record<ReadModelKind, number> = { sqlite: 8, postgres: 3 };
+/** ~15 s for both on an idle 2-core machine; room for a machine busy with other suites (not a timing assertion). */
+const PROPERTY_TIMEOUT_MS = 240_000;
+const CURRENCIES = ["USD", "CAD", "GBP", "EUR", "INR", "JPY"] as const;
+/** Local dates a payout status is asked for (rule 11): before, between and after the payable dates of the generated months. */
+const PAYOUT_DATES = ["2026-01-01", "2026-04-30", "2026-06-30", "2026-09-15", "2027-12-31"] as const;
+const LEDGER_PAGE = 7;
+const ANOMALY_PAGE = 5;
+const ACCOUNT_PAGE = 4;
+const EVENT_PAGE = 9;
+/** The cursor before a creator's or an account's first entry. */
+const START = { position: 0, seq: -1 };
+
+// ---------------------------------------------------------------------------------------------
+// A ledger (services/ledger.ts) over a temp dir, its read models projected by the harness' runner
+// ---------------------------------------------------------------------------------------------
+
+interface TestLedger {
+  reads: Reads;
+  /** Appends raw events and projects every read model up to the store's head. */
+  ingest(events: readonly RawEvent[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function openLedger(kind: ReadModelKind): Promise<TestLedger> {
+  const dir = tempDir("ledger-pit-");
+  const dataDir = join(dir, "data");
+  mkdirSync(dataDir, { recursive: true });
+  const schema = kind === "postgres" ? randomSchema("pit") : null;
+  const env: Record<string, string> = { LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" };
+  if (schema !== null) Object.assign(env, { LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema });
+  let ledger: Ledger | null = null;
+  let dbs: Dbs | null = null;
+  let runner: ProjectionRunner | null = null;
+  const close = async () => {
+    await runner?.stop();
+    if (dbs) await closeDbs(dbs);
+    await ledger?.close();
+    if (schema !== null) await dropSchema(schema);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    ledger = await Ledger.open(loadConfig(env), createLogger("silent"));
+    // The read models the ledger reads, written by one runner of this process (the ledger's own files or schema).
+    dbs = await openDbs(kind, schema === null ? { dir: dataDir } : { dir: dataDir, schema });
+    runner = await makeRunner(ledger.store, dbs);
+    const store = ledger.store;
+    const projector = runner;
+    return {
+      reads: new Reads(ledger),
+      async ingest(events) {
+        const head = (await appendRaw(store, events)).lastPosition;
+        expect(await projector.catchUp()).toBe(head);
+        return head;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every read of services/reads.ts, for every id of the history
+// ---------------------------------------------------------------------------------------------
+
+interface Ids {
+  creators: string[];
+  campaigns: string[];
+  brands: string[];
+  payouts: string[];
+  accounts: string[];
+  events: string[];
+  /** Event types some `events?type=` page is filtered by. */
+  types: EventType[];
+}
+
+/** Every id the whole history names (read from the events), plus one that never exists of each kind. */
+function idsOf(events: readonly RawEvent[], accounts: readonly string[]): Ids {
+  const collect = (field: string) => [...new Set(events.map((e) => e.data[field]).filter((v): v is string => typeof v === "string"))].sort();
+  return {
+    creators: [...collect("creatorId"), "K-nobody"],
+    campaigns: [...collect("campaignId"), "C-nobody"],
+    brands: [...collect("brandId"), "B-nobody"],
+    payouts: [...collect("payoutId"), "P-nobody"],
+    accounts: [...accounts, "creator:K-nobody:US:earned", "campaign:C-nobody:budget"],
+    events: [...events.map((e) => e.id), "e-nobody"],
+    types: ["ShipmentRecorded", "PayoutFailed", "CampaignBudgetChanged"],
+  };
+}
+
+/** An event read with its recordedAt checked to be an instant and then left out (each store commits at its own time). */
+function withoutRecordedAt<T extends { recordedAt: string }>(event: T): Omit<T, "recordedAt"> {
+  expect(Number.isNaN(Date.parse(event.recordedAt)), `recordedAt ${event.recordedAt}`).toBe(false);
+  const { recordedAt: _, ...rest } = event;
+  return rest;
+}
+
+/** Every read of services/reads.ts at `at`, each as JSON under a name that says which read it is. */
+async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const put = (name: string, value: unknown) => out.set(name, JSON.stringify(value));
+  const windows = reportWindows();
+
+  for (const k of ids.creators) {
+    put(`earnings ${k}`, await reads.earnings(k, at));
+    // The whole audit trail at once, and page by page (the cursors are part of the answer).
+    put(`ledger ${k}`, await reads.ledgerEntries(k, START, 1_000, at));
+    put(`ledger pages ${k}`, await allPages(START, (after) => reads.ledgerEntries(k, after, LEDGER_PAGE, at), (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null)));
+    for (const [from, to] of windows) put(`report ${k} ${from}..${to}`, await reads.creatorReport(k, null, from, to, at));
+    for (const c of ids.campaigns) put(`report ${k} campaign ${c} ${windows[1]![0]}..${windows[1]![1]}`, await reads.creatorReport(k, c, windows[1]![0], windows[1]![1], at));
+    for (const date of PAYOUT_DATES) put(`payout ${k} ${date}`, await reads.payout(k, date, at));
+    put(`payouts ${k}`, await reads.payoutsOf(k, at));
+  }
+  for (const c of ids.campaigns) {
+    put(`budget ${c}`, await reads.budget(c, at));
+    put(`campaign ${c}`, await reads.campaignDetails(c, at));
+    for (const [from, to] of windows) put(`campaign report ${c} ${from}..${to}`, await reads.campaignReport(c, from, to, at));
+  }
+  for (const b of ids.brands) put(`brand ${b}`, await reads.brandCampaigns(b, at));
+  for (const id of ids.payouts) put(`payout statement ${id}`, await reads.payoutStatement(id, at));
+
+  const anomalyCursor = (text: string) => ({ position: parseCursor(text).position, idx: parseCursor(text).seq });
+  put("anomaly pages", await allPages({ position: 0, idx: -1 }, (after) => reads.anomalies(after, ANOMALY_PAGE, at), (page) => (page.nextAfter ? anomalyCursor(page.nextAfter) : null)));
+  put("anomalies", await reads.anomalies({ position: 0, idx: -1 }, 1_000, at));
+
+  for (const a of ids.accounts) {
+    put(`account ${a}`, await reads.account(a, at));
+    put(`account entries ${a}`, await allPages(START, (after) => reads.accountEntries(a, after, ACCOUNT_PAGE, at), (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null)));
+  }
+  for (const currency of CURRENCIES) put(`trial balance ${currency}`, await reads.trialBalance(currency, at));
+
+  for (const id of ids.events) {
+    const event = await reads.event(id, at);
+    put(`event ${id}`, event === null ? null : withoutRecordedAt(event));
+  }
+  const eventPages = await allPages(0, (after) => reads.events(after, EVENT_PAGE, null, at), (page) => page.next);
+  put("event pages", eventPages.map((page) => ({ ...page, events: page.events.map(withoutRecordedAt) })));
+  for (const type of ids.types) {
+    const page = await reads.events(3, 5, type, at);
+    put(`events of ${type} after 3`, { ...page, events: page.events.map(withoutRecordedAt) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Known bugs (see the header and the it.fails examples): the exact shape of each difference
+// ---------------------------------------------------------------------------------------------
+
+type Bug = "payout marketplaces order" | "creator known by settings only";
+
+/** A payout answer with its marketplaces in marketplace order (what a read of now gives). */
+function inMarketplaceOrder(json: string): string {
+  const answer = JSON.parse(json) as { marketplaces: { marketplace: string }[] } | null;
+  if (answer === null) return json;
+  return JSON.stringify({ ...answer, marketplaces: [...answer.marketplaces].sort((a, b) => (a.marketplace < b.marketplace ? -1 : a.marketplace > b.marketplace ? 1 : 0)) });
+}
+
+/** The empty answers of a creator the journal knows and the earnings read model does not. */
+function emptyCreatorAnswer(name: string, json: string): boolean {
+  const answer = JSON.parse(json) as Record<string, unknown> | null;
+  if (answer === null) return false;
+  const empty = (field: string) => Array.isArray(answer[field]) && (answer[field] as unknown[]).length === 0;
+  if (name.startsWith("earnings ")) return empty("marketplaces") && empty("anomalies");
+  if (name.startsWith("report ")) return empty("rows") && empty("totals");
+  if (name.startsWith("payouts ")) return empty("payouts");
+  return false;
+}
+
+/** Which known bug a difference is, or null when it is none of them (a new difference: the property fails). */
+function knownBug(name: string, asOfP: string, ledgerOf1toP: string, events: readonly RawEvent[], p: number): Bug | null {
+  if (/^payout [^ ]+ \d{4}-\d{2}-\d{2}$/.test(name) && inMarketplaceOrder(asOfP) === ledgerOf1toP) return "payout marketplaces order";
+  const creatorId = /^(?:earnings|report|payouts) ([^ ]+)/.exec(name)?.[1];
+  if (creatorId !== undefined && ledgerOf1toP === "null" && emptyCreatorAnswer(name, asOfP)) {
+    const naming = events.slice(0, p).filter((e) => e.data.creatorId === creatorId);
+    if (naming.length > 0 && naming.every((e) => e.type === "TaxInfoSubmitted" || e.type === "PaymentMethodChanged")) return "creator known by settings only";
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The property
+// ---------------------------------------------------------------------------------------------
+
+describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = reads of a ledger of events 1..P (SPEC §8.2, %s read models)", (kind) => {
+  it("every read as of P on the whole history answers what the same read answers now on a ledger that stored only 1..P (but for the known bugs)", async () => {
+    let comparisons = 0;
+    const tolerated = new Map<Bug, number>();
+    await fc.assert(
+      fc.asyncProperty(sequenceArb({ minCommands: 50, maxCommands: 80, partII: true }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (s, picks) => {
+        const full = await openLedger(kind);
+        const prefix = await openLedger(kind);
+        try {
+          const head = await full.ingest(s.events);
+          expect(head).toBe(s.events.length);
+          const accounts: string[] = [];
+          for (const currency of CURRENCIES) accounts.push(...(await full.reads.trialBalance(currency, NOW)).accounts.map((a) => a.account));
+          const ids = idsOf(s.events, accounts);
+          // 0, the head and a few positions between, in order: the second ledger ingests up to each in turn.
+          const positions = [...new Set([0, head, ...picks.map((n) => n % (head + 1))])].sort((a, b) => a - b);
+          let stored = 0;
+          for (const p of positions) {
+            if (p > stored) stored = await prefix.ingest(s.events.slice(stored, p));
+            expect(stored).toBe(p);
+            const asOf = await everyRead(full.reads, { asOfPosition: p, minPosition: null }, ids);
+            const now = await everyRead(prefix.reads, NOW, ids);
+            expect([...asOf.keys()]).toEqual([...now.keys()]);
+            const differences = [...asOf.keys()].filter((name) => {
+              if (asOf.get(name) === now.get(name)) return false;
+              const bug = knownBug(name, asOf.get(name)!, now.get(name)!, s.events, p);
+              if (bug !== null) tolerated.set(bug, (tolerated.get(bug) ?? 0) + 1);
+              return bug === null;
+            });
+            expect(
+              differences.slice(0, 3).map((name) => ({ read: name, asOfP: asOf.get(name), ledgerOf1toP: now.get(name) })),
+              `reads as of position ${p} of ${head} that differ (${differences.length} of ${asOf.size}: ${differences.slice(0, 12).join("; ")})`,
+            ).toEqual([]);
+            comparisons += asOf.size;
+          }
+        } finally {
+          await prefix.close();
+          await full.close();
+        }
+      }),
+      { seed: SEED, numRuns: RUNS[kind], endOnFailure: true },
+    );
+    expect(comparisons).toBeGreaterThan(RUNS[kind] * 4 * 200); // ≥ 4 positions of ≥ 200 reads each
+    if (tolerated.size > 0) console.warn(`point-in-time (${kind}): differences of known bugs: ${JSON.stringify(Object.fromEntries(tolerated))}`);
+  }, PROPERTY_TIMEOUT_MS);
+
+  // --- The known bugs, each as the smallest history that shows it (they pass once it is fixed: then drop the `.fails` and the tolerance) ---
+
+  /** The same read as of P on a ledger of `events` and now on a ledger of events 1..P. */
+  async function bothSides<T>(events: RawEvent[], p: number, read: (reads: Reads, at: ReadAt) => Promise<T>): Promise<{ asOfP: string; ledgerOf1toP: string }> {
+    const full = await openLedger(kind);
+    const prefix = await openLedger(kind);
+    try {
+      await full.ingest(events);
+      await prefix.ingest(events.slice(0, p));
+      return { asOfP: JSON.stringify(await read(full.reads, { asOfPosition: p, minPosition: null })), ledgerOf1toP: JSON.stringify(await read(prefix.reads, NOW)) };
+    } finally {
+      await prefix.close();
+      await full.close();
+    }
+  }
+
+  const at = (n: number) => `2026-03-0${n}T12:00:00Z`;
+
+  // BUG 1: events P1 CommissionAdjusted K9 US "5.00", P2 TaxInfoSubmitted K9 JP. GET payout of K9 as of P2:
+  // marketplaces [US, JP] (the adjustment's entries first, then JP from its tax info fact); on the ledger
+  // of P1..P2 (a read of now): [JP, US]. Expected the latter (marketplace order, as every read of now).
+  it.fails("BUG payout marketplaces order: payout as of P lists marketplaces as the journal met them, not in marketplace order", async () => {
+    const events: RawEvent[] = [
+      { id: "adj-1", type: "CommissionAdjusted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US", amount: "5.00", reasonCode: "goodwill", note: "welcome", actor: "finance:alice" } },
+      { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(2), data: { creatorId: "K9", marketplace: "JP" } },
+    ];
+    const { asOfP, ledgerOf1toP } = await bothSides(events, 2, (reads, when) => reads.payout("K9", "2026-06-30", when));
+    expect(JSON.parse(ledgerOf1toP).marketplaces.map((m: { marketplace: string }) => m.marketplace)).toEqual(["JP", "US"]);
+    expect(asOfP).toBe(ledgerOf1toP);
+  });
+
+  // BUG 2: events P1 TaxInfoSubmitted K9 US, P2 CampaignAccepted … (anything after). GET earnings of K9
+  // as of P1: {"creatorId":"K9","asOfPosition":1,"marketplaces":[],"anomalies":[]} (the journal knows K9 by
+  // its tax_info fact); on the ledger of P1 alone (a read of now): null, 404 (the earnings read model
+  // knows creators by postings, acceptances and anomalies only). The same for the creator report and payoutsOf.
+  it.fails("BUG creator known by settings only: earnings as of P answer a creator whose only event is TaxInfoSubmitted, now 404", async () => {
+    const events: RawEvent[] = [
+      { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US" } },
+      { id: "cc-1", type: "CampaignCreated", occurredAt: at(2), data: { campaignId: "C1", brandId: "B1", marketplace: "US", bonusRate: "0.10", budget: "100.00", startsAt: at(1), endsAt: at(9), asins: ["A1"] } },
+    ];
+    const { asOfP, ledgerOf1toP } = await bothSides(events, 1, (reads, when) => reads.earnings("K9", when));
+    expect(ledgerOf1toP).toBe("null");
+    expect(asOfP).toBe(ledgerOf1toP);
+  });
+});
