@@ -68,11 +68,17 @@ export async function ledgerOf(tx: ReadModelTx, p: string, creatorId: string, af
   return { entries: rows.map(entryView), nextAfter: nextCursor(rows, limit) };
 }
 
-/** Whether the journal knows the creator at `upTo`: an entry, a fact or an anomaly of theirs. */
+/**
+ * Whether a creator is known at `upTo`, as the earnings read model tells it for now: an entry, an
+ * acceptance or an anomaly of theirs (tax info or a payment method alone make no earnings).
+ */
 export async function creatorKnownAt(tx: ReadModelTx, p: string, creatorId: string, upTo: number): Promise<boolean> {
-  for (const table of ["entries", "facts", "anomalies"]) {
-    if ((await tx.query(`SELECT 1 FROM ${p}${table} WHERE creator_id = ? AND position <= ? LIMIT 1`, [creatorId, upTo])).length > 0) return true;
-  }
+  const probes = [
+    `SELECT 1 FROM ${p}entries WHERE creator_id = ? AND position <= ? LIMIT 1`,
+    `SELECT 1 FROM ${p}facts WHERE creator_id = ? AND position <= ? AND kind = 'acceptance' LIMIT 1`,
+    `SELECT 1 FROM ${p}anomalies WHERE creator_id = ? AND position <= ? LIMIT 1`,
+  ];
+  for (const sql of probes) if ((await tx.query(sql, [creatorId, upTo])).length > 0) return true;
   return false;
 }
 

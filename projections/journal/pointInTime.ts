@@ -152,7 +152,8 @@ export async function payoutAccountsAt(tx: ReadModelTx, p: string, creatorId: st
     if (f.kind === "tax_info") a.taxInfo = true;
     else if (f.kind === "payment_method") a.method = f.ref as PaymentMethod; // the last one applies
   }
-  return [...accounts.values()];
+  // In marketplace order, as the payout read model answers (payoutQueries.ts).
+  return [...accounts.values()].sort((a, b) => byCodePoint(a.marketplace, b.marketplace));
 }
 
 /** SPEC §8.5: the earning months payable by `date` and what was paid before `payoutPosition`, as of that position. */

@@ -10,16 +10,9 @@
 // The one field that cannot agree is an event's `recordedAt`: the commit time in each ledger's own
 // store. It is compared as "an ISO instant" on both sides and then left out.
 //
-// Two production bugs make reads as of P differ from the ledger of 1..P; each is shown by a small
-// `it.fails` example at the end of this file. The random property tolerates exactly their shape
-// (knownBug()) so that it keeps guarding every other read; remove a tolerance with its fix.
-//   1. payout marketplaces order: `payout` as of P lists a creator's marketplaces in the order the
-//      journal met them (projections/journal/pointInTime.ts payoutAccountsAt: entries grouped by
-//      marketplace first, then marketplaces first seen in facts), a read of now in marketplace order
-//      (projections/payout/payoutQueries.ts accounts()).
-//   2. creators known by settings only: a creator whose only events up to P are TaxInfoSubmitted /
-//      PaymentMethodChanged is known to the journal (its facts), not to the earnings read model, so
-//      `earnings`, `creatorReport` and `payoutsOf` as of P answer an empty creator, now null (404).
+// The property found two differences, now fixed; each stays as a small example at the end of this
+// file: a payout as of P listed marketplaces in the order the journal met them, and a creator known
+// only by tax info was known as of P but not now.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -183,48 +176,12 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs (see the header and the it.fails examples): the exact shape of each difference
-// ---------------------------------------------------------------------------------------------
-
-type Bug = "payout marketplaces order" | "creator known by settings only";
-
-/** A payout answer with its marketplaces in marketplace order (what a read of now gives). */
-function inMarketplaceOrder(json: string): string {
-  const answer = JSON.parse(json) as { marketplaces: { marketplace: string }[] } | null;
-  if (answer === null) return json;
-  return JSON.stringify({ ...answer, marketplaces: [...answer.marketplaces].sort((a, b) => (a.marketplace < b.marketplace ? -1 : a.marketplace > b.marketplace ? 1 : 0)) });
-}
-
-/** The empty answers of a creator the journal knows and the earnings read model does not. */
-function emptyCreatorAnswer(name: string, json: string): boolean {
-  const answer = JSON.parse(json) as Record<string, unknown> | null;
-  if (answer === null) return false;
-  const empty = (field: string) => Array.isArray(answer[field]) && (answer[field] as unknown[]).length === 0;
-  if (name.startsWith("earnings ")) return empty("marketplaces") && empty("anomalies");
-  if (name.startsWith("report ")) return empty("rows") && empty("totals");
-  if (name.startsWith("payouts ")) return empty("payouts");
-  return false;
-}
-
-/** Which known bug a difference is, or null when it is none of them (a new difference: the property fails). */
-function knownBug(name: string, asOfP: string, ledgerOf1toP: string, events: readonly RawEvent[], p: number): Bug | null {
-  if (/^payout [^ ]+ \d{4}-\d{2}-\d{2}$/.test(name) && inMarketplaceOrder(asOfP) === ledgerOf1toP) return "payout marketplaces order";
-  const creatorId = /^(?:earnings|report|payouts) ([^ ]+)/.exec(name)?.[1];
-  if (creatorId !== undefined && ledgerOf1toP === "null" && emptyCreatorAnswer(name, asOfP)) {
-    const naming = events.slice(0, p).filter((e) => e.data.creatorId === creatorId);
-    if (naming.length > 0 && naming.every((e) => e.type === "TaxInfoSubmitted" || e.type === "PaymentMethodChanged")) return "creator known by settings only";
-  }
-  return null;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The property
 // ---------------------------------------------------------------------------------------------
 
 describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = reads of a ledger of events 1..P (SPEC §8.2, %s read models)", (kind) => {
-  it("every read as of P on the whole history answers what the same read answers now on a ledger that stored only 1..P (but for the known bugs)", async () => {
+  it("every read as of P on the whole history answers what the same read answers now on a ledger that stored only 1..P", async () => {
     let comparisons = 0;
-    const tolerated = new Map<Bug, number>();
     await fc.assert(
       fc.asyncProperty(sequenceArb({ minCommands: 50, maxCommands: 80, partII: true }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (s, picks) => {
         const full = await openLedger(kind);
@@ -244,12 +201,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = read
             const asOf = await everyRead(full.reads, { asOfPosition: p, minPosition: null }, ids);
             const now = await everyRead(prefix.reads, NOW, ids);
             expect([...asOf.keys()]).toEqual([...now.keys()]);
-            const differences = [...asOf.keys()].filter((name) => {
-              if (asOf.get(name) === now.get(name)) return false;
-              const bug = knownBug(name, asOf.get(name)!, now.get(name)!, s.events, p);
-              if (bug !== null) tolerated.set(bug, (tolerated.get(bug) ?? 0) + 1);
-              return bug === null;
-            });
+            const differences = [...asOf.keys()].filter((name) => asOf.get(name) !== now.get(name));
             expect(
               differences.slice(0, 3).map((name) => ({ read: name, asOfP: asOf.get(name), ledgerOf1toP: now.get(name) })),
               `reads as of position ${p} of ${head} that differ (${differences.length} of ${asOf.size}: ${differences.slice(0, 12).join("; ")})`,
@@ -264,10 +216,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = read
       { seed: SEED, numRuns: RUNS[kind], endOnFailure: true },
     );
     expect(comparisons).toBeGreaterThan(RUNS[kind] * 4 * 200); // ≥ 4 positions of ≥ 200 reads each
-    if (tolerated.size > 0) console.warn(`point-in-time (${kind}): differences of known bugs: ${JSON.stringify(Object.fromEntries(tolerated))}`);
   }, PROPERTY_TIMEOUT_MS);
 
-  // --- The known bugs, each as the smallest history that shows it (they pass once it is fixed: then drop the `.fails` and the tolerance) ---
+  // --- Two differences the property found, each as the smallest history that showed it (both fixed) ---
 
   /** The same read as of P on a ledger of `events` and now on a ledger of events 1..P. */
   async function bothSides<T>(events: RawEvent[], p: number, read: (reads: Reads, at: ReadAt) => Promise<T>): Promise<{ asOfP: string; ledgerOf1toP: string }> {
@@ -285,10 +236,10 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = read
 
   const at = (n: number) => `2026-03-0${n}T12:00:00Z`;
 
-  // BUG 1: events P1 CommissionAdjusted K9 US "5.00", P2 TaxInfoSubmitted K9 JP. GET payout of K9 as of P2:
+  // Events P1 CommissionAdjusted K9 US "5.00", P2 TaxInfoSubmitted K9 JP. GET payout of K9 as of P2:
   // marketplaces [US, JP] (the adjustment's entries first, then JP from its tax info fact); on the ledger
   // of P1..P2 (a read of now): [JP, US]. Expected the latter (marketplace order, as every read of now).
-  it.fails("BUG payout marketplaces order: payout as of P lists marketplaces as the journal met them, not in marketplace order", async () => {
+  it("payout as of P lists marketplaces in marketplace order, as a read of now does", async () => {
     const events: RawEvent[] = [
       { id: "adj-1", type: "CommissionAdjusted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US", amount: "5.00", reasonCode: "goodwill", note: "welcome", actor: "finance:alice" } },
       { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(2), data: { creatorId: "K9", marketplace: "JP" } },
@@ -298,11 +249,11 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = read
     expect(asOfP).toBe(ledgerOf1toP);
   });
 
-  // BUG 2: events P1 TaxInfoSubmitted K9 US, P2 CampaignAccepted … (anything after). GET earnings of K9
+  // Events P1 TaxInfoSubmitted K9 US, P2 CampaignAccepted … (anything after). GET earnings of K9
   // as of P1: {"creatorId":"K9","asOfPosition":1,"marketplaces":[],"anomalies":[]} (the journal knows K9 by
   // its tax_info fact); on the ledger of P1 alone (a read of now): null, 404 (the earnings read model
   // knows creators by postings, acceptances and anomalies only). The same for the creator report and payoutsOf.
-  it.fails("BUG creator known by settings only: earnings as of P answer a creator whose only event is TaxInfoSubmitted, now 404", async () => {
+  it("a creator whose only event is TaxInfoSubmitted is unknown as of P, as it is now (404)", async () => {
     const events: RawEvent[] = [
       { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US" } },
       { id: "cc-1", type: "CampaignCreated", occurredAt: at(2), data: { campaignId: "C1", brandId: "B1", marketplace: "US", bonusRate: "0.10", budget: "100.00", startsAt: at(1), endsAt: at(9), asins: ["A1"] } },
