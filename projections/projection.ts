@@ -16,6 +16,12 @@ export interface ProjectionDefinition {
   format: number;
   /** DDL of one version's tables; every table name starts with `prefix`. */
   schema(prefix: string, dialect: Dialect): string;
+  /**
+   * Secondary indexes that only serve reads: name (without prefix) → `table (columns)` (table
+   * without prefix). A version built from position 0 is written without them and gets them once
+   * caught up (sorting once is cheaper than keeping a random-order index up to date row by row).
+   */
+  readIndexes?: Readonly<Record<string, string>>;
   /** Folds a batch of outcomes (ascending positions) into the tables under `prefix`. */
   apply(tx: ReadModelTx, prefix: string, outcomes: readonly Outcome[]): Promise<void>;
   /** Tables (without prefix) and their key columns, for canonical export and diff. */

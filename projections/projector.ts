@@ -156,7 +156,25 @@ export class Projector {
       await projector.reset();
     }
     await db.exec(definition.schema(projector.prefix, db.dialect));
+    await projector.createReadIndexes(); // a build that stopped half-way left them out
     return projector;
+  }
+
+  private readIndexSql(): { drop: string[]; create: string[] } {
+    const entries = Object.entries(this.definition.readIndexes ?? {});
+    return {
+      drop: entries.map(([name]) => `DROP INDEX IF EXISTS ${this.prefix}${name}`),
+      create: entries.map(([name, on]) => `CREATE INDEX IF NOT EXISTS ${this.prefix}${name} ON ${this.prefix}${on}`),
+    };
+  }
+
+  /** Before a build from position 0: write without the read-only indexes (ProjectionDefinition.readIndexes). */
+  async dropReadIndexes(): Promise<void> {
+    for (const sql of this.readIndexSql().drop) await this.db.exec(sql);
+  }
+
+  async createReadIndexes(): Promise<void> {
+    for (const sql of this.readIndexSql().create) await this.db.exec(sql);
   }
 
   /**
@@ -224,6 +242,7 @@ export class Projector {
       ]);
     });
     await this.db.exec(this.definition.schema(this.prefix, this.db.dialect));
+    await this.createReadIndexes();
     this.position_ = 0;
     this.storeId_ = null;
   }

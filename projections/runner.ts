@@ -8,7 +8,7 @@ import { emptyState, type EngineState } from "../domain/engine/state.ts";
 import { toCurrentEvent } from "../domain/events/current.ts";
 import type { StoredEvent } from "../domain/events/envelope.ts";
 import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
-import type { EventStore, Subscription } from "../infra/eventStore/port.ts";
+import { READ_PAGE_MAX, type EventStore, type Subscription } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
 import { StoreMismatchError, type Projector } from "./projector.ts";
 
@@ -23,7 +23,10 @@ export interface RunnerOptions {
   /** Name under which engine snapshots of this runner are kept; null = no snapshots. */
   group: string | null;
   snapshots: SnapshotStore | null;
+  /** Events per catch-up batch (RUNNER_BATCH_DEFAULT). */
   batchSize?: number;
+  /** Events per batch when following live (default: batchSize if set, else RUNNER_LIVE_BATCH_DEFAULT). */
+  liveBatchSize?: number;
   snapshotEveryEvents?: number;
   log?: RunnerLog;
   /** Called after each batch is committed by every projector (progress bars, metrics). */
@@ -39,8 +42,11 @@ interface Lane {
   eventsSinceSnapshot: number;
 }
 
-/** Catch-up (rebuild) batches: large, for throughput. */
-export const RUNNER_BATCH_DEFAULT = 5_000;
+/**
+ * Catch-up (rebuild) batches: large, for throughput — one transaction per projector per batch, so a
+ * page of the B-trees that many events touch is written once per batch, not once per event.
+ */
+export const RUNNER_BATCH_DEFAULT = 20_000;
 /** Live batches: small, so an API in the same process answers between them. */
 export const RUNNER_LIVE_BATCH_DEFAULT = 1_000;
 /** How often the engine's state is saved: bounds the replay after a crash and the shipments held in memory. */
@@ -130,28 +136,58 @@ export class ProjectionRunner {
     this.options.log?.info({ group, ruleVersion: lane.rules.version, position: lane.state.position, tookMs: Date.now() - started }, "engine snapshot saved");
   }
 
-  /** Reads and applies until the store's head (as it was when called). */
+  /** Up to `count` events after the runner's position, read in pages of at most READ_PAGE_MAX. */
+  private async readBatch(count: number, head: number): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let after = this.lastPosition_;
+    while (events.length < count && after < head) {
+      const page = await this.options.store.readForward(after, Math.min(READ_PAGE_MAX, count - events.length));
+      if (page.length === 0) break;
+      for (const event of page) events.push(event);
+      after = page[page.length - 1]!.position;
+    }
+    return events;
+  }
+
+  /**
+   * Reads and applies until the store's head (as it was when called). Projectors that start from
+   * position 0 are built without their read-only indexes, which are made once they are caught up.
+   */
   async catchUp(): Promise<number> {
     if (this.lanes.length === 0) await this.prepare();
     const head = await this.options.store.head();
     if (head < this.lastPosition_) throw new StoreMismatchError(`the event store ends at position ${head}, behind the read models at ${this.lastPosition_} (rolled back or replaced?)`);
-    while (this.lastPosition_ < head) {
-      const events = await this.options.store.readForward(this.lastPosition_, this.catchUpBatchSize);
+    const building = this.options.projectors.filter((p) => p.position === 0 && head > 0);
+    for (const projector of building) await projector.dropReadIndexes();
+    while (this.lastPosition_ < head && !this.stopping) {
+      const events = await this.readBatch(this.catchUpBatchSize, head);
       if (events.length === 0) break;
       await this.applyBatch(events);
     }
+    for (const projector of building) await projector.createReadIndexes();
     return this.lastPosition_;
   }
 
-  /** Catches up, then follows the store live until stop(). */
+  private stopping = false;
+  private following: Promise<void> | null = null;
+
+  /**
+   * Catches up (in large batches), then follows the store live until stop(). Returns at once; a
+   * failure on the way is reported through `onFailure`.
+   */
   async start(): Promise<void> {
     if (this.lanes.length === 0) await this.prepare();
-    const batchSize = this.options.batchSize ?? RUNNER_LIVE_BATCH_DEFAULT;
-    this.subscription = this.options.store.subscribe(this.lastPosition_, (events) => this.applyBatch(events), { batchSize });
-    void this.subscription.failed.then((error) => {
+    const report = (error: Error) => {
       this.options.log?.error({ err: error.message }, "projection runner stopped on an error");
       this.options.onFailure?.(error);
-    });
+    };
+    this.following = (async () => {
+      await this.catchUp();
+      if (this.stopping) return;
+      const batchSize = this.options.liveBatchSize ?? this.options.batchSize ?? RUNNER_LIVE_BATCH_DEFAULT;
+      this.subscription = this.options.store.subscribe(this.lastPosition_, (events) => this.applyBatch(events), { batchSize });
+      void this.subscription.failed.then(report);
+    })().catch((error: unknown) => report(error instanceof Error ? error : new Error(String(error))));
   }
 
   get lastPosition(): number {
@@ -160,6 +196,8 @@ export class ProjectionRunner {
 
   /** Stops following and keeps a snapshot so the next start resumes here (never after a failed batch: its state is not sound). */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.following;
     await this.subscription?.stop();
     this.subscription = null;
     if (this.failed) return;

@@ -49,7 +49,7 @@ export async function runProjectors(
   }
   const snapshots = openSnapshots(config, store, log);
   const group = [...names].sort().join("+");
-  const runner = new ProjectionRunner({ store, projectors, group, snapshots, log, onFailure, ...(options.liveBatchEvents ? { batchSize: options.liveBatchEvents } : {}) });
+  const runner = new ProjectionRunner({ store, projectors, group, snapshots, log, onFailure, ...(options.liveBatchEvents ? { liveBatchSize: options.liveBatchEvents } : {}) });
   await runner.start();
   return {
     versions: new Map(projectors.map((p) => [p.name, p.version])),

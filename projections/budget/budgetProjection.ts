@@ -66,16 +66,18 @@ async function loadRow(tx: ReadModelTx, p: string, campaignId: string): Promise<
 
 export const budgetProjection: ProjectionDefinition = {
   name: "budget",
-  format: 3,
+  format: 4,
   tables: { campaigns: ["campaign_id"], history: ["campaign_id", "position"] },
   // ends_at_ms and ended feed the campaign-end scheduler (services/scheduler.ts).
   schema: (p) => `
     CREATE TABLE IF NOT EXISTS ${p}campaigns (${COLUMNS_DDL}, PRIMARY KEY (campaign_id));
-    CREATE INDEX IF NOT EXISTS ${p}campaigns_brand ON ${p}campaigns (brand_id, campaign_id);
-    CREATE INDEX IF NOT EXISTS ${p}campaigns_due ON ${p}campaigns (ended, ends_at_ms);
     CREATE TABLE IF NOT EXISTS ${p}history (${COLUMNS_DDL}, PRIMARY KEY (campaign_id, position));
-    CREATE INDEX IF NOT EXISTS ${p}history_brand ON ${p}history (brand_id, campaign_id, position);
   `,
+  readIndexes: {
+    campaigns_brand: "campaigns (brand_id, campaign_id)",
+    campaigns_due: "campaigns (ended, ends_at_ms)",
+    history_brand: "history (brand_id, campaign_id, position)",
+  },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const rows = new Map<string, CampaignRow>();
     const history: SqlValue[][] = [];

@@ -15,7 +15,7 @@ export const ANOMALY_COLUMNS = ["position", "idx", "event_id", "event_type", "co
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
-  format: 3,
+  format: 4,
   tables: {
     creators: ["creator_id"],
     totals: ["creator_id", "marketplace"],
@@ -32,8 +32,10 @@ export const earningsProjection: ProjectionDefinition = {
     CREATE TABLE IF NOT EXISTS ${p}content (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, qualified INTEGER NOT NULL, PRIMARY KEY (creator_id, campaign_id));
     CREATE TABLE IF NOT EXISTS ${p}anomalies (position BIGINT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
       code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));
-    CREATE INDEX IF NOT EXISTS ${p}anomalies_creator ON ${p}anomalies (creator_id, position);
   `,
+  readIndexes: {
+    anomalies_creator: "anomalies (creator_id, position)",
+  },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const totals = new AdditiveRows(`${p}totals`, ["creator_id", "marketplace"], BUCKET_COLUMNS);
     const months = new AdditiveRows(`${p}months`, ["creator_id", "marketplace", "month"], BUCKET_COLUMNS);

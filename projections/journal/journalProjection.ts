@@ -71,7 +71,7 @@ async function loadBalances(tx: ReadModelTx, p: string, accounts: readonly strin
 
 export const journalProjection: ProjectionDefinition = {
   name: "journal",
-  format: 1,
+  format: 2,
   tables: {
     entries: ["position", "seq"],
     account_entries: ["account", "position", "seq"],
@@ -84,21 +84,27 @@ export const journalProjection: ProjectionDefinition = {
       occurred_at TEXT NOT NULL, kind TEXT NOT NULL, source TEXT, destination TEXT, amount_minor BIGINT NOT NULL, marketplace TEXT NOT NULL,
       creator_id TEXT, campaign_id TEXT, shipment_id TEXT, order_id TEXT, asin TEXT, earning_month TEXT, report_date TEXT, rate TEXT,
       rule_version INTEGER NOT NULL, units INTEGER NOT NULL, revenue_minor BIGINT NOT NULL, note TEXT, PRIMARY KEY (position, seq));
-    CREATE INDEX IF NOT EXISTS ${p}entries_creator ON ${p}entries (creator_id, position, seq);
-    CREATE INDEX IF NOT EXISTS ${p}entries_campaign ON ${p}entries (campaign_id, position, seq);
     CREATE TABLE IF NOT EXISTS ${p}account_entries (account TEXT NOT NULL, position BIGINT NOT NULL, seq INTEGER NOT NULL,
-      delta_minor BIGINT NOT NULL, ${moneyColumn("balance_minor", d)}, PRIMARY KEY (account, position, seq));
+      delta_minor BIGINT NOT NULL, ${moneyColumn("balance_minor", d)});
     CREATE TABLE IF NOT EXISTS ${p}accounts (account TEXT PRIMARY KEY, currency TEXT NOT NULL, marketplace TEXT NOT NULL,
       ${moneyColumn("balance_minor", d)}, first_position BIGINT NOT NULL, last_position BIGINT NOT NULL);
     CREATE INDEX IF NOT EXISTS ${p}accounts_currency ON ${p}accounts (currency, account);
     CREATE TABLE IF NOT EXISTS ${p}facts (position BIGINT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, creator_id TEXT NOT NULL, campaign_id TEXT,
       marketplace TEXT, date TEXT, ref TEXT, amount_minor BIGINT, detail TEXT, PRIMARY KEY (position, seq));
-    CREATE INDEX IF NOT EXISTS ${p}facts_creator ON ${p}facts (creator_id, position);
-    CREATE INDEX IF NOT EXISTS ${p}facts_campaign ON ${p}facts (campaign_id, position);
+
     CREATE TABLE IF NOT EXISTS ${p}anomalies (position BIGINT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
       code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));
-    CREATE INDEX IF NOT EXISTS ${p}anomalies_creator ON ${p}anomalies (creator_id, position);
   `,
+  // Owners' rows by position (point-in-time reads, the creator's ledger, account histories). The
+  // tables themselves are keyed by position, so a rebuild appends to them in order.
+  readIndexes: {
+    entries_creator: "entries (creator_id, position, seq)",
+    entries_campaign: "entries (campaign_id, position, seq)",
+    account_entries_account: "account_entries (account, position, seq)",
+    facts_creator: "facts (creator_id, position)",
+    facts_campaign: "facts (campaign_id, position)",
+    anomalies_creator: "anomalies (creator_id, position)",
+  },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const entries: SqlValue[][] = [];
     const facts: SqlValue[][] = [];
@@ -139,7 +145,7 @@ export const journalProjection: ProjectionDefinition = {
       o.anomalies.forEach((a, idx) => anomalies.push([a.position, idx, a.eventId, a.eventType, a.code, a.message, a.creatorId, a.campaignId]));
     }
     await insertIgnore(tx, `${p}entries`, ENTRY_COLUMNS, entries);
-    await insertIgnore(tx, `${p}account_entries`, ["account", "position", "seq", "delta_minor", "balance_minor"], accountEntries);
+    await tx.runMany(`INSERT INTO ${p}account_entries (account, position, seq, delta_minor, balance_minor) VALUES (?, ?, ?, ?, ?)`, accountEntries);
     await tx.runMany(
       `INSERT INTO ${p}accounts (account, currency, marketplace, balance_minor, first_position, last_position) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account) DO UPDATE SET balance_minor = excluded.balance_minor, last_position = excluded.last_position`,

@@ -10,18 +10,20 @@ import type { ProjectionDefinition } from "../projection.ts";
 
 export const payoutProjection: ProjectionDefinition = {
   name: "payout",
-  format: 3,
+  format: 4,
   tables: { accounts: ["creator_id", "marketplace"], months: ["creator_id", "marketplace", "month", "payable_on"], payouts: ["payout_id"] },
   schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}accounts (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, tax_info INTEGER NOT NULL DEFAULT 0,
       method TEXT, ${moneyColumn("bonus_pending", d)}, PRIMARY KEY (creator_id, marketplace));
-    CREATE INDEX IF NOT EXISTS ${p}accounts_marketplace ON ${p}accounts (marketplace, creator_id);
     CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, payable_on TEXT NOT NULL,
       ${moneyColumn("payable", d)}, PRIMARY KEY (creator_id, marketplace, month, payable_on));
     CREATE TABLE IF NOT EXISTS ${p}payouts (payout_id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, amount BIGINT NOT NULL,
       date TEXT NOT NULL, position BIGINT NOT NULL, failed_position BIGINT, failed_reason TEXT);
-    CREATE INDEX IF NOT EXISTS ${p}payouts_creator ON ${p}payouts (creator_id, marketplace, date);
   `,
+  readIndexes: {
+    accounts_marketplace: "accounts (marketplace, creator_id)",
+    payouts_creator: "payouts (creator_id, marketplace, date)",
+  },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const accounts = new AdditiveRows(`${p}accounts`, ["creator_id", "marketplace"], ["bonus_pending"]);
     const months = new AdditiveRows(`${p}months`, ["creator_id", "marketplace", "month", "payable_on"], ["payable"]);

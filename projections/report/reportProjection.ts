@@ -10,15 +10,17 @@ const VALUES = ["clicks", "units", ...MONEY_VALUES] as const;
 
 export const reportProjection: ProjectionDefinition = {
   name: "report",
-  format: 3,
+  format: 4,
   tables: { days: ["creator_id", "date", "campaign_id", "marketplace"], orders: ["creator_id", "date", "campaign_id", "order_id"] },
   schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}days (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL,
       clicks BIGINT NOT NULL DEFAULT 0, units BIGINT NOT NULL DEFAULT 0, ${MONEY_VALUES.map((v) => moneyColumn(v, d)).join(", ")}, PRIMARY KEY (creator_id, date, campaign_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}orders (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, order_id TEXT NOT NULL,
       PRIMARY KEY (creator_id, date, campaign_id, order_id));
-    CREATE INDEX IF NOT EXISTS ${p}days_campaign ON ${p}days (campaign_id, date);
   `,
+  readIndexes: {
+    days_campaign: "days (campaign_id, date)",
+  },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const days = new AdditiveRows(`${p}days`, ["creator_id", "date", "campaign_id", "marketplace"], VALUES);
     const orders: SqlValue[][] = [];
