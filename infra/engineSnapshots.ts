@@ -46,21 +46,40 @@ export class DiskShipmentMap implements ShipmentMap {
   private readonly clean = new Map<string, ShipmentState>();
   private readonly select: Database.Statement<[string, number, string], { state: string }>;
   private readonly upsert: Database.Statement<[string, number, string, string]>;
+  private readonly ids: Database.Statement<[string, number], string>;
+  /**
+   * 30-bit hashes of the ids on disk: most shipments the engine asks about are new, and a hash that
+   * is not here answers "not on disk" without a query (a hash that is may still be a stranger's).
+   * Filled from the table on first use, then as flushes write.
+   */
+  private onDisk: Set<number> | null;
 
   constructor(
     db: Database.Database,
     private readonly group: string,
     private readonly ruleVersion: number,
     private readonly cacheMax = SHIPMENT_CACHE_MAX,
+    fresh = false,
   ) {
     this.select = db.prepare("SELECT state FROM engine_shipments WHERE grp = ? AND rule_version = ? AND shipment_id = ?");
     this.upsert = db.prepare(`INSERT INTO engine_shipments (grp, rule_version, shipment_id, state) VALUES (?, ?, ?, ?)
       ON CONFLICT (grp, rule_version, shipment_id) DO UPDATE SET state = excluded.state`);
+    this.ids = db.prepare<[string, number], string>("SELECT shipment_id FROM engine_shipments WHERE grp = ? AND rule_version = ?").pluck();
+    this.onDisk = fresh ? new Set() : null;
+  }
+
+  private mayBeOnDisk(shipmentId: string): boolean {
+    if (this.onDisk === null) {
+      this.onDisk = new Set();
+      for (const id of this.ids.iterate(this.group, this.ruleVersion)) this.onDisk.add(idHash(id));
+    }
+    return this.onDisk.has(idHash(shipmentId));
   }
 
   get(shipmentId: string): ShipmentState | undefined {
     let shipment = this.dirty.get(shipmentId) ?? this.clean.get(shipmentId);
     if (shipment === undefined) {
+      if (!this.mayBeOnDisk(shipmentId)) return undefined;
       const row = this.select.get(this.group, this.ruleVersion, shipmentId);
       if (row === undefined) return undefined;
       shipment = JSON.parse(row.state) as ShipmentState;
@@ -72,7 +91,11 @@ export class DiskShipmentMap implements ShipmentMap {
   }
 
   has(shipmentId: string): boolean {
-    return this.dirty.has(shipmentId) || this.clean.has(shipmentId) || this.select.get(this.group, this.ruleVersion, shipmentId) !== undefined;
+    return (
+      this.dirty.has(shipmentId) ||
+      this.clean.has(shipmentId) ||
+      (this.mayBeOnDisk(shipmentId) && this.select.get(this.group, this.ruleVersion, shipmentId) !== undefined)
+    );
   }
 
   set(shipmentId: string, shipment: ShipmentState): this {
@@ -85,6 +108,7 @@ export class DiskShipmentMap implements ShipmentMap {
   flush(): void {
     for (const [id, shipment] of this.dirty) {
       this.upsert.run(this.group, this.ruleVersion, id, JSON.stringify(shipment));
+      this.onDisk?.add(idHash(id));
       this.clean.set(id, shipment);
     }
     this.dirty.clear();
@@ -100,6 +124,16 @@ export interface SnapshotStoreOptions {
   storeId: string;
   shipmentCacheMax?: number;
   log?: CacheFileLog;
+}
+
+/**
+ * FNV-1a over the UTF-16 code units of an id, cut to 30 bits for DiskShipmentMap's filter: a 30-bit
+ * number is a V8 small integer, stored in the Set without a heap box.
+ */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
 }
 
 export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOptions): SnapshotStore {
@@ -147,7 +181,7 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
     },
     async fresh(group, ruleVersion) {
       forget(group, ruleVersion);
-      return { ...emptyState(), shipments: new DiskShipmentMap(db, group, ruleVersion, cacheMax) };
+      return { ...emptyState(), shipments: new DiskShipmentMap(db, group, ruleVersion, cacheMax, true) };
     },
     async save(group, ruleVersion, state) {
       saveAll(group, ruleVersion, state);

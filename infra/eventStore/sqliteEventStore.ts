@@ -123,6 +123,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma("synchronous = FULL");
     // Another process (CLI ingest next to the server) may hold the write lock briefly.
     this.db.pragma("busy_timeout = 5000");
+    // 64 MiB of page cache: the id and stream indexes that every append probes stay in memory.
     this.db.pragma("cache_size = -65536");
     this.db.exec(SCHEMA);
     this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
