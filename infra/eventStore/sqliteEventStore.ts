@@ -108,6 +108,7 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt;
   private queue: Pending[] = [];
   private flushScheduled = false;
+  private appending = false;
   private closed = false;
   private readonly subscriptions = new PollingSubscriptions(
     (after, limit) => this.readForward(after, limit),
@@ -123,8 +124,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma("synchronous = FULL");
     // Another process (CLI ingest next to the server) may hold the write lock briefly.
     this.db.pragma("busy_timeout = 5000");
-    // 64 MiB of page cache: the id and stream indexes that every append probes stay in memory.
-    this.db.pragma("cache_size = -65536");
     this.db.exec(SCHEMA);
     this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
     this.storeId = this.db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'store_id'").pluck().get()!;
@@ -183,6 +182,12 @@ export class SqliteEventStore implements EventStore {
     }
 
     const settled: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    if (!this.appending) {
+      // 64 MiB of page cache on the connection that appends: the id and stream indexes that every
+      // append probes stay in memory. Readers (projectors scanning forward) keep the small default.
+      this.db.pragma("cache_size = -65536");
+      this.appending = true;
+    }
     try {
       this.stmt.begin.run();
       // Under the write lock: if another connection committed since our last look, the cached

@@ -49,3 +49,26 @@ export function minor(value: unknown): bigint {
 export function moneyColumn(name: string, dialect: Dialect): string {
   return `${name} BIGINT NOT NULL DEFAULT 0${dialect === "sqlite" ? ` CHECK (typeof(${name}) = 'integer')` : ""}`;
 }
+
+/** An INSERT of one tuple of `?` placeholders, which runMany may send as many tuples per statement. */
+export interface InsertShape {
+  /** Placeholders per tuple. */
+  width: number;
+  /** The statement with `count` tuples; `placeholder(i)` names the i-th parameter (0-based). */
+  withTuples(count: number, placeholder: (index: number) => string): string;
+}
+
+/** The shape of `INSERT … VALUES (?, …, ?) …`, or null for any other statement (run row by row). */
+export function insertShape(sql: string): InsertShape | null {
+  const values = /VALUES \(([^)]*)\)/.exec(sql);
+  if (!values || !/^\s*INSERT/i.test(sql) || !/^\s*\?(\s*,\s*\?)*\s*$/.test(values[1]!)) return null;
+  const width = values[1]!.split(",").length;
+  return {
+    width,
+    withTuples(count, placeholder) {
+      let n = 0;
+      const tuple = () => `(${Array.from({ length: width }, () => placeholder(n++)).join(", ")})`;
+      return sql.replace(values[0], `VALUES ${Array.from({ length: count }, tuple).join(", ")}`);
+    },
+  };
+}

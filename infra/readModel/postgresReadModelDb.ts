@@ -1,7 +1,7 @@
 // PostgreSQL read-model database (pg). All projections share one schema; their tables carry the
 // projection name and version in their prefix, so versions and projections never collide.
 import pg from "pg";
-import type { ReadModelDb, ReadModelTx, SqlValue } from "./port.ts";
+import { insertShape, type ReadModelDb, type ReadModelTx, type SqlValue } from "./port.ts";
 
 /** `?` placeholders → `$1, $2, …` (the projections' SQL never has `?` inside string literals). */
 export function toPgPlaceholders(sql: string): string {
@@ -18,17 +18,14 @@ function txOver(client: pg.PoolClient | pg.Pool): ReadModelTx {
     },
     async runMany(sql, rows) {
       // Multi-row VALUES for INSERTs (one round trip per chunk); other statements row by row.
-      const values = /VALUES \(([^)]*)\)/.exec(sql);
-      if (!values || !/^\s*INSERT/i.test(sql)) {
+      const shape = insertShape(sql);
+      if (!shape) {
         for (const row of rows) await tx.run(sql, row);
         return;
       }
-      const width = values[1]!.split(",").length;
       for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
         const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-        let n = 0;
-        const tuples = chunk.map(() => `(${Array.from({ length: width }, () => `$${++n}`).join(", ")})`).join(", ");
-        await client.query(sql.replace(values[0], `VALUES ${tuples}`), chunk.flat() as SqlValue[]);
+        await client.query(shape.withTuples(chunk.length, (i) => `$${i + 1}`), chunk.flat() as SqlValue[]);
       }
     },
     async query<T>(sql: string, params: readonly SqlValue[] = []) {

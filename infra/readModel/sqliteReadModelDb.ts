@@ -3,7 +3,11 @@
 // A read-model file is a cache of the store: a damaged one is deleted and rebuilt (sqliteCacheFile.ts).
 import type Database from "better-sqlite3";
 import { assertWritable, openCacheFile, type CacheFileLog } from "../sqliteCacheFile.ts";
-import type { ReadModelDb, ReadModelTx, SqlValue } from "./port.ts";
+import { insertShape, type ReadModelDb, type ReadModelTx, type SqlValue } from "./port.ts";
+
+/** Tuples per multi-row INSERT, and parameters per statement (SQLite's own limit is 32,766). */
+const SQLITE_TUPLES_MAX = 64;
+const SQLITE_PARAMS_MAX = 999;
 
 export interface SqliteReadModelOptions {
   /** This process writes the file (it runs the projector): a read-only file then fails at once. */
@@ -35,8 +39,19 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
       return prepare(sql).run(...(params as SqlValue[])).changes;
     },
     async runMany(sql, rows) {
-      const statement = prepare(sql);
-      for (const row of rows) statement.run(...(row as SqlValue[]));
+      // An INSERT goes in tuples of many rows per statement: one call into SQLite per chunk instead
+      // of one per row (the per-call cost dominated rebuilds); the tail row by row.
+      const single = prepare(sql);
+      const shape = insertShape(sql);
+      let start = 0;
+      if (shape) {
+        const perStatement = Math.max(1, Math.min(SQLITE_TUPLES_MAX, Math.floor(SQLITE_PARAMS_MAX / shape.width)));
+        if (rows.length >= perStatement) {
+          const many = prepare(shape.withTuples(perStatement, () => "?"));
+          for (; start + perStatement <= rows.length; start += perStatement) many.run(...(rows.slice(start, start + perStatement).flat() as SqlValue[]));
+        }
+      }
+      for (; start < rows.length; start += 1) single.run(...(rows[start] as SqlValue[]));
     },
     async query<T>(sql: string, params: readonly SqlValue[] = []) {
       return prepare(sql).all(...(params as SqlValue[])) as T[];

@@ -1,0 +1,19 @@
+// runMany sends an INSERT of one tuple of placeholders as many tuples per statement (both
+// adapters); anything else runs row by row, so insertShape must refuse what it cannot widen.
+import { describe, expect, it } from "vitest";
+import { insertShape } from "../../infra/readModel/port.ts";
+
+describe("insertShape", () => {
+  it("widens an INSERT of placeholders, keeping its conflict clause", () => {
+    const shape = insertShape("INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT (a) DO UPDATE SET b = t.b + excluded.b");
+    expect(shape?.width).toBe(2);
+    expect(shape?.withTuples(3, () => "?")).toBe("INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?) ON CONFLICT (a) DO UPDATE SET b = t.b + excluded.b");
+    expect(shape?.withTuples(2, (i) => `$${i + 1}`)).toBe("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT (a) DO UPDATE SET b = t.b + excluded.b");
+  });
+
+  it("refuses statements it cannot widen", () => {
+    expect(insertShape("UPDATE t SET b = ? WHERE a = ?")).toBeNull();
+    expect(insertShape("INSERT INTO t (a, b) VALUES (?, 0)")).toBeNull(); // a literal in the tuple
+    expect(insertShape("INSERT INTO t (a, b) SELECT ?, ?")).toBeNull();
+  });
+});
