@@ -4,6 +4,10 @@ import type { PaymentMethod } from "./marketplaces.ts";
 export const PAYOUT_STATUSES = ["nothing_due", "tax_info_missing", "no_payment_method", "below_threshold", "ready"] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
+/** Why a payout run did not pay a creator of its marketplace: its payout status, or what the run met. */
+export const NOT_PAID_REASONS = ["nothing_due", "tax_info_missing", "no_payment_method", "below_threshold", "paid_by_another_run", "skipped"] as const;
+export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
+
 export interface PayoutInputs {
   /** Minor units; a bigint because a balance may pass 2^53 minor units. */
   payableMinor: bigint;

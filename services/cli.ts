@@ -11,7 +11,7 @@ import { listVersions } from "../projections/projector.ts";
 import { loadConfig, parseProjectorList } from "./config.ts";
 import { ingestFile } from "./ingestFile.ts";
 import { Ledger } from "./ledger.ts";
-import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
+import { isProjected, openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
 import { runPayouts } from "./payoutRun.ts";
 import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
@@ -175,6 +175,10 @@ payouts
   .action(async (opts: { marketplace: string; asOf: string; project?: boolean }) => {
     if (!isMarketplaceCode(opts.marketplace)) throw new InvalidArgumentError("unknown marketplace");
     const config = loadConfig();
+    // A run waits for the payout projection to catch up: without a projector it would wait in vain.
+    if (!opts.project && !(await isProjected(config, "payout"))) {
+      throw new Error("no process projects the payout projection (no server or `ledger projectors` runs it over this data); run again with --project to project it in this process");
+    }
     const ledger = await Ledger.open(config, createLogger("warn"));
     if (opts.project) await ledger.startProjectors(["payout"]);
     const result = await runPayouts(ledger, opts.marketplace, opts.asOf);

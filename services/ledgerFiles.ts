@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { openSqliteSnapshotStore, type SnapshotStore } from "../infra/engineSnapshots.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
-import { lockPostgresProjection, lockSqliteProjection, type ProjectorLock } from "../infra/projectorLock.ts";
+import { lockPostgresProjection, lockSqliteProjection, ProjectorLockedError, type ProjectorLock } from "../infra/projectorLock.ts";
 import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { openSqliteReadModelDb } from "../infra/readModel/sqliteReadModelDb.ts";
 import type { ProjectionName } from "../projections/projection.ts";
@@ -36,6 +36,18 @@ export async function lockProjections(config: LedgerConfig, names: readonly Proj
     return locks;
   } catch (error) {
     for (const lock of locks) await lock.release();
+    throw error;
+  }
+}
+
+/** Whether some process (a server, `ledger projectors`) projects `name` now: it holds the lock. */
+export async function isProjected(config: LedgerConfig, name: ProjectionName): Promise<boolean> {
+  try {
+    const locks = await lockProjections(config, [name]);
+    for (const lock of locks) await lock.release();
+    return false;
+  } catch (error) {
+    if (error instanceof ProjectorLockedError) return true;
     throw error;
   }
 }

@@ -18,6 +18,7 @@ import { DateTime } from "luxon";
 import { assertNever } from "../domain/assert.ts";
 import { payoutStreamId } from "../domain/events/streams.ts";
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
+import { NOT_PAID_REASONS, type NotPaidReason } from "../domain/payout.ts";
 import { formatMinor } from "../domain/money.ts";
 import type { StoredEvent } from "../domain/events/envelope.ts";
 import { payoutsOfMarketplace, type PayoutLine } from "../projections/payout/payoutQueries.ts";
@@ -60,8 +61,10 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
   const today = DateTime.fromMillis(nowMs, { zone: market.zone }).toISODate()!;
   if (asOf > today) throw new PayoutRunRefused(`asOf ${asOf} is after today (${today} in ${market.zone}): nothing can be paid ahead of time`);
   const occurredAt = DateTime.fromISO(asOf, { zone: market.zone }).startOf("day").toISO()!;
-  const issued: { payoutId: string; creatorId: string; amount: string }[] = [];
+  const issued: { payoutId: string; creatorId: string; marketplace: MarketplaceCode; currency: string; amount: string }[] = [];
   const skipped: { creatorId: string; reason: string }[] = [];
+  /** Each creator of the marketplace this run did not pay, with why (the last round's word). */
+  const notPaid = new Map<string, NotPaidReason>();
   let lastPosition = await ledger.store.head();
   /** null: every creator of the marketplace; else only these (their payout stream moved under us). */
   let only: Set<string> | null = null;
@@ -75,20 +78,27 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
     }));
     const again = new Set<string>();
     for (const line of lines) {
-      if (line.status !== "ready" || (only !== null && !only.has(line.creatorId))) continue;
+      if (only !== null && !only.has(line.creatorId)) continue;
+      notPaid.delete(line.creatorId);
+      if (line.status !== "ready") {
+        notPaid.set(line.creatorId, line.status);
+        continue;
+      }
       const decision = await decide(ledger, line, asOf, occurredAt, position);
       switch (decision.kind) {
         case "issued":
-          issued.push({ payoutId: decision.payoutId, creatorId: line.creatorId, amount: decision.amount });
+          issued.push({ payoutId: decision.payoutId, creatorId: line.creatorId, marketplace, currency: market.currency, amount: decision.amount });
           lastPosition = Math.max(lastPosition, decision.position);
           break;
         case "already":
+          notPaid.set(line.creatorId, "paid_by_another_run");
           lastPosition = Math.max(lastPosition, decision.position);
           break;
         case "again":
           again.add(line.creatorId);
           break;
         case "skipped":
+          notPaid.set(line.creatorId, "skipped");
           skipped.push({ creatorId: line.creatorId, reason: decision.reason });
           break;
         default:
@@ -98,10 +108,14 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
     only = again;
   }
   for (const creatorId of only ?? []) {
+    notPaid.set(creatorId, "skipped");
     skipped.push({ creatorId, reason: `its payouts kept changing under this run (${PAYOUT_DECIDE_ROUNDS_MAX} attempts); run again` });
   }
   if (skipped.length > 0) ledger.log.warn({ marketplace, asOf, skipped }, "payout run skipped creators");
-  return skipped.length > 0 ? { asOfPosition: lastPosition, issued, skipped } : { asOfPosition: lastPosition, issued };
+  const counts = Object.fromEntries(NOT_PAID_REASONS.map((reason) => [reason, 0])) as Record<NotPaidReason, number>;
+  for (const reason of notPaid.values()) counts[reason] += 1;
+  const answer = { asOfPosition: lastPosition, marketplace, currency: market.currency, asOf, issued, notPaid: counts };
+  return skipped.length > 0 ? { ...answer, skipped } : answer;
 }
 
 /** Pays one ready creator against the revision of its payout stream the projection has applied. */

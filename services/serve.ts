@@ -5,19 +5,23 @@ import { validateBatch } from "../domain/events/validate.ts";
 import type { FastifyInstance } from "fastify";
 import type { LedgerConfig } from "./config.ts";
 import { buildApp } from "./http/app.ts";
-import { parseTokens } from "./http/auth.ts";
+import { parseTokens, type OpenMode } from "./http/auth.ts";
 import { ingestBatch } from "./ingest.ts";
 import { Ledger } from "./ledger.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler.ts";
 import { demoDataset } from "./workload.ts";
 
-/** Whether the store begins with the demo data set (its first event, by id and content). */
-async function holdsDemoData(ledger: Ledger): Promise<boolean> {
-  const [first] = await ledger.store.readForward(0, 1);
-  const demo = validateBatch(demoDataset().slice(0, 1));
-  if (!first || !demo.ok) return false;
-  return first.id === demo.events[0]!.id && canonicalContent(first) === canonicalContent(demo.events[0]!);
+/**
+ * Whether the store holds the demo data set and nothing else: exactly its events, in its order,
+ * each with the demo's id and content. One event more (or one other) and it is somebody's data.
+ */
+async function holdsOnlyDemoData(ledger: Ledger): Promise<boolean> {
+  const demo = validateBatch(demoDataset());
+  if (!demo.ok) throw new Error(`the demo data set is invalid: ${JSON.stringify(demo.problems.slice(0, 3))}`);
+  if ((await ledger.store.head()) !== demo.events.length) return false;
+  const stored = await ledger.store.readForward(0, demo.events.length);
+  return stored.length === demo.events.length && stored.every((event, i) => event.id === demo.events[i]!.id && canonicalContent(event) === canonicalContent(demo.events[i]!));
 }
 
 /** How long a shutdown may wait for requests in flight and the ledger to close. */
@@ -34,10 +38,15 @@ export async function serve(config: LedgerConfig) {
     if (result.kind !== "appended") throw new Error(`demo data set refused: ${JSON.stringify(result).slice(0, 500)}`);
     log.info({ appended: result.appended }, "demo data loaded into the empty store");
   }
-  // Only the demo runs open by default: a store that holds anything else needs tokens.
-  if (grants.length === 0 && !config.allowOpen && !(config.demo && (await holdsDemoData(ledger)))) {
+  // Without tokens, only the demo runs open by default, and only for reading (auth.ts OpenMode):
+  // a store that holds anything but the demo data set needs tokens or LEDGER_ALLOW_OPEN=1.
+  const openMode: OpenMode = config.allowOpen ? "open" : "demo";
+  if (grants.length === 0 && !config.allowOpen && !(config.demo && (await holdsOnlyDemoData(ledger)))) {
     await ledger.close();
-    throw new Error("refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open; only the demo data set runs open by default");
+    throw new Error(
+      "refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open; " +
+        "only a store that holds nothing but the demo data set runs open by default (for reading)",
+    );
   }
   let app: FastifyInstance | null = null;
   let stopScheduler: () => void = () => undefined;
@@ -67,18 +76,32 @@ export async function serve(config: LedgerConfig) {
     throw error;
   }
   if (config.scheduler) stopScheduler = startScheduler(ledger);
-  app = await buildApp(ledger);
+  app = await buildApp(ledger, { openMode });
   const address = await app.listen({ port: config.port, host: config.host });
   log.info({ address, dataDir: config.dataDir, projectors: config.projectors }, "ledger listening");
   const url = address.replace("[::1]", "localhost");
-  process.stdout.write(
-    `\nLedger listening on ${url}\n` +
-      `Try:\n` +
-      `  curl -s ${url}/v1/health\n` +
-      `  curl -s ${url}/v1/creators/cr-00000/earnings\n` +
-      `  curl -s '${url}/v1/creators/cr-00000/report?from=2025-09-01&to=2025-11-29&format=csv'\n\n`,
-  );
+  process.stdout.write(tryLines(url, grants.length > 0 ? "tokens" : openMode));
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   return { app, ledger, url, stop: () => shutdown("stop") };
+}
+
+/** What `serve` prints once it listens: where, and requests to try (with the token header when tokens are on). */
+export function tryLines(url: string, access: OpenMode | "tokens"): string {
+  const auth = access === "tokens" ? `-H "Authorization: Bearer $LEDGER_TOKEN" ` : "";
+  const note =
+    access === "tokens"
+      ? "(LEDGER_TOKEN: a token of LEDGER_TOKENS with the read scope; /v1/health needs none)\n"
+      : access === "demo"
+        ? "(open for reading: the store holds only the demo data set; writes need LEDGER_TOKENS)\n"
+        : "(open: LEDGER_ALLOW_OPEN=1)\n";
+  return (
+    `\nLedger listening on ${url}\n` +
+    `Try:\n` +
+    `  curl -s ${url}/v1/health\n` +
+    `  curl -s ${auth}${url}/v1/creators/cr-00000/earnings\n` +
+    `  curl -s ${auth}'${url}/v1/creators/cr-00000/report?from=2025-09-01&to=2025-11-29&format=csv'\n` +
+    note +
+    "\n"
+  );
 }

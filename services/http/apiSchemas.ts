@@ -6,7 +6,7 @@ import { BUCKETS } from "../../domain/journal/entryKinds.ts";
 import { ENTRY_KINDS_LIST } from "../../domain/journal/entryKinds.ts";
 import { EVENT_TYPES } from "../../domain/events/schemas.ts";
 import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts";
-import { PAYOUT_STATUSES } from "../../domain/payout.ts";
+import { NOT_PAID_REASONS, PAYOUT_STATUSES, type NotPaidReason } from "../../domain/payout.ts";
 import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
 
 /** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
@@ -145,7 +145,13 @@ export const payoutStatementSchema = z.strictObject({
 
 export const payoutRunSchema = z.strictObject({
   asOfPosition,
-  issued: z.array(z.strictObject({ payoutId: z.string(), creatorId: z.string(), amount: money })),
+  marketplace: z.enum(MARKETPLACE_CODES),
+  currency: z.string(),
+  asOf: z.string().describe("local date YYYY-MM-DD"),
+  issued: z.array(z.strictObject({ payoutId: z.string(), creatorId: z.string(), marketplace: z.enum(MARKETPLACE_CODES), currency: z.string(), amount: money })),
+  notPaid: z
+    .strictObject(Object.fromEntries(NOT_PAID_REASONS.map((reason) => [reason, z.number().int()])) as Record<NotPaidReason, z.ZodNumber>)
+    .describe("the marketplace's creators this run did not pay, counted by why: their payout status, paid by another run meanwhile, or skipped (see skipped)"),
   skipped: z.array(z.strictObject({ creatorId: z.string(), reason: z.string() })).optional(),
 });
 

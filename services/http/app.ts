@@ -6,19 +6,35 @@ import { ingestBatch } from "../ingest.ts";
 import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
-import { authorize, parseTokens } from "./auth.ts";
+import { authorize, parseTokens, type OpenMode } from "./auth.ts";
 import { checkBodyHeaders, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
-import { parse, registerReadRoutes } from "./readRoutes.ts";
+import { parse, READ_ROUTES, registerReadRoutes } from "./readRoutes.ts";
 
 
 /** What a 503 for a projection still behind the asked position tells the client to wait (SPEC §8.2). */
 const RETRY_AFTER_SECONDS = 1;
 
 const noRoute = (request: FastifyRequest) => new HttpError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}`);
+/** Routes that validate their own query (the read routes' strict schemas); every other takes none. */
+const QUERY_ROUTES = new Set(READ_ROUTES.map((r) => `GET ${r.path}`));
+
+/** A query parameter on a route that takes none is a mistake to name, not to ignore. */
+function refuseUnknownQuery(request: FastifyRequest): void {
+  const route = request.routeOptions.url;
+  const method = request.method === "HEAD" ? "GET" : request.method; // Fastify answers HEAD on every GET route
+  if (route === undefined || QUERY_ROUTES.has(`${method} ${route}`)) return;
+  const keys = Object.keys(request.query as object);
+  if (keys.length === 0) return;
+  throw badRequest(
+    `invalid query: ${keys.join(", ")}`,
+    keys.map((key) => ({ path: key, message: "unknown query parameter; this route takes no query parameters" })),
+  );
+}
+
 /** Answers to POST /v1/events that refuse a batch as invalid (ledger_batches_refused_total). */
 const REFUSED_STATUSES = new Set([400, 413, 415]);
 
@@ -28,7 +44,12 @@ class NdjsonEvents {
   constructor(readonly values: unknown[]) {}
 }
 
-export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Without tokens: everything open, or the demo's reads only (services/http/auth.ts). */
+  openMode?: OpenMode;
+}
+
+export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promise<FastifyInstance> {
   const metrics = createMetrics();
   const app = Fastify({
     logger: false,
@@ -51,8 +72,9 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
   // then whether the route exists (Fastify's not-found route would parse a body too), then
   // whether the body is one the API reads (bodies.ts).
   app.addHook("onRequest", async (request) => {
-    authorize(grants, request);
+    authorize(grants, request, options.openMode);
     if (request.is404) throw noRoute(request);
+    refuseUnknownQuery(request);
     checkBodyHeaders(request);
   });
 
@@ -72,7 +94,7 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     // Every refused batch, wherever it was refused (body headers and reader, limits, validation).
     const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
     if (request.routeOptions.url === "/v1/events" && REFUSED_STATUSES.has(status)) metrics.refused.inc();
-    if (error instanceof HttpError) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    if (error instanceof HttpError) return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message, error.details));
     if (error instanceof ProjectionLagError) {
       return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("projection_lagging", error.message));
     }

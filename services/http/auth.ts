@@ -46,15 +46,34 @@ export function scopeOf(method: string, route: string | undefined): Scope | null
   return "read";
 }
 
-export function authorize(grants: readonly TokenGrant[], request: FastifyRequest): void {
-  if (grants.length === 0) return; // running open (demo, or explicitly allowed)
+/**
+ * How a server without tokens runs: `open` (LEDGER_ALLOW_OPEN=1, or a test harness) lets everyone
+ * do everything; `demo` lets everyone read, and refuses every write, so the store keeps holding
+ * nothing but the demo data set (the only store that starts open by default, services/serve.ts).
+ */
+export type OpenMode = "open" | "demo";
+
+/** `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1). */
+const BEARER = /^bearer +(\S{1,512}) *$/i;
+
+const unauthorized = (message: string, error?: "invalid_token") =>
+  // RFC 6750 §3: a 401 names the scheme it wants, and says when the token itself was refused.
+  new HttpError(401, "unauthorized", message, [], { "www-authenticate": `Bearer realm="ledger"${error ? `, error="${error}"` : ""}` });
+
+export function authorize(grants: readonly TokenGrant[], request: FastifyRequest, openMode: OpenMode = "open"): void {
   const scope = scopeOf(request.method, request.routeOptions.url);
   if (scope === null) return;
+  if (grants.length === 0) {
+    if (openMode === "demo" && scope !== "read") {
+      throw new HttpError(403, "demo_read_only", "this ledger runs open on the demo data set, which it keeps as it is: reads are open, writes are not. To add events or run payouts, start it with LEDGER_TOKENS (or LEDGER_ALLOW_OPEN=1 to run open)");
+    }
+    return;
+  }
   const header = request.headers.authorization;
-  const match = typeof header === "string" ? /^Bearer (\S{1,512})$/.exec(header) : null;
-  if (!match) throw new HttpError(401, "unauthorized", "send Authorization: Bearer <token>");
+  const match = typeof header === "string" ? BEARER.exec(header) : null;
+  if (!match) throw unauthorized("send Authorization: Bearer <token>");
   const digest = sha256(match[1]!);
   const grant = grants.find((g) => timingSafeEqual(g.digest, digest));
-  if (!grant) throw new HttpError(401, "unauthorized", "unknown token");
+  if (!grant) throw unauthorized("unknown token", "invalid_token");
   if (!grant.scopes.has(scope)) throw new HttpError(403, "forbidden", `this token lacks the '${scope}' scope`);
 }

@@ -19,16 +19,37 @@ import { badRequest, notFound } from "./errors.ts";
 export const EVENTS_PAGE_MAX = 1_000;
 export const PAGE_DEFAULT = 100;
 
-/** Parses with zod; a failure is a 400 naming each field. */
+/** What a 400 calls one key of `where`: a query parameter, a field of a body. */
+function keyNoun(where: string): string {
+  return where === "query" ? "query parameter" : "field";
+}
+
+/** The description of a top-level field of an object schema (its format), if it has one. */
+function fieldDescription(schema: z.ZodType, key: PropertyKey | undefined): string | undefined {
+  return schema instanceof z.ZodObject && typeof key === "string" ? (schema.shape[key] as z.ZodType | undefined)?.description : undefined;
+}
+
+/**
+ * Parses with zod; a failure is a 400 with one detail per field: an unknown key is named with the
+ * keys the route takes, a missing one says it is required and its format.
+ */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw badRequest(
-      `invalid ${where}`,
-      result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
-  }
-  return result.data;
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const details = result.error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const takes = allowed.length > 0 ? `; this route takes ${allowed.join(", ")}` : `; this route takes no ${keyNoun(where)}s`;
+      return issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: `unknown ${keyNoun(where)}${takes}` }));
+    }
+    if (issue.code === "invalid_type" && issue.input === undefined) {
+      const format = fieldDescription(schema, issue.path[0]);
+      return [{ path: issue.path.join("."), message: `required ${keyNoun(where)}${format ? `: ${format}` : ""}` }];
+    }
+    return [{ path: issue.path.join("."), message: issue.message }];
+  });
+  const summary = details.map((d) => d.path || where).join(", ");
+  throw badRequest(`invalid ${where}: ${summary}`, details);
 }
 
 /** A position in the store: a whole number ≥ 0 (the store's head is checked by services/reads.ts). */

@@ -8,6 +8,10 @@ import { loadConfig } from "../../services/config.ts";
 import { serve } from "../../services/serve.ts";
 import { accepted, campaignCreated } from "../support/domainFixtures.ts";
 import { head, startE2eServer, type E2eServer } from "../support/e2eServer.ts";
+import { startServer } from "../support/serverChild.ts";
+
+/** Events of the demo data set (services/workload.ts demoDataset). */
+const DEMO_EVENTS = 417;
 
 const INGEST = "ingest-token-0123456789";
 const READ = "read-token-0123456789ab";
@@ -102,7 +106,75 @@ describe("starting without tokens", () => {
 
   it("is refused in demo mode too when the store holds other data than the demo's", async () => {
     // The store of the suite's server holds the auth fixture, not the demo data set.
-    await expect(serve(loadConfig({ LEDGER_DATA_DIR: server.dataDir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/only the demo data set runs open/);
+    await expect(serve(loadConfig({ LEDGER_DATA_DIR: server.dataDir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/only a store that holds nothing but the demo data set runs open/);
+  });
+
+  it("runs open on the demo data set for reading only, and not at all once the store holds one event more (issue 16.3)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-demo-open-"));
+    const env = { LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent", LEDGER_SCHEDULER: "0" };
+    const close = async (started: Awaited<ReturnType<typeof serve>>) => {
+      await started.app.close();
+      await started.ledger.close();
+    };
+    try {
+      const demo = await serve(loadConfig(env));
+      try {
+        const post = await fetch(`${demo.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        expect(post.status).toBe(403);
+        expect(((await post.json()) as { error: { code: string } }).error.code).toBe("demo_read_only");
+        const run = await fetch(`${demo.url}/v1/payouts/run`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ marketplace: "US", asOf: "2026-06-01" }) });
+        expect(run.status).toBe(403);
+        expect(await head(demo.url)).toBe(DEMO_EVENTS);
+        expect((await fetch(`${demo.url}/v1/events?limit=1`)).status).toBe(200);
+      } finally {
+        await close(demo);
+      }
+      // Somebody's data after the demo's (here through an open start): no longer the demo.
+      const open = await serve(loadConfig({ ...env, LEDGER_ALLOW_OPEN: "1" }));
+      try {
+        const post = await fetch(`${open.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        expect(post.status).toBe(200);
+        expect(await head(open.url)).toBe(DEMO_EVENTS + 2);
+      } finally {
+        await close(open);
+      }
+      await expect(serve(loadConfig(env))).rejects.toThrow(/refusing to start without access control/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the Bearer scheme (RFC 7235, RFC 6750)", () => {
+  it("is case-insensitive", async () => {
+    for (const scheme of ["bearer", "BEARER", "BeArEr"]) {
+      const answer = await fetch(`${server.baseUrl}/v1/events?limit=1`, { headers: { authorization: `${scheme} ${READ}` } });
+      expect(answer.status, scheme).toBe(200);
+    }
+  });
+
+  it("a 401 names the scheme in WWW-Authenticate, and says when the token itself was refused", async () => {
+    const none = await fetch(`${server.baseUrl}/v1/events?limit=1`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="ledger"');
+    const unknown = await fetch(`${server.baseUrl}/v1/events?limit=1`, { headers: { authorization: "Bearer not-a-real-token-at-all" } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get("www-authenticate")).toBe('Bearer realm="ledger", error="invalid_token"');
+    expect((await fetch(`${server.baseUrl}/v1/events?limit=1`, { headers: { authorization: `Basic ${READ}` } })).headers.get("www-authenticate")).toBe('Bearer realm="ledger"');
+  });
+});
+
+describe("the start-up lines", () => {
+  it("show the token header when tokens are on, and say why the demo is open", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-try-"));
+    try {
+      const guarded = await startServer({ dataDir: dir, env: { LEDGER_TOKENS: TOKENS, LEDGER_ALLOW_OPEN: "0" } });
+      await guarded.stop();
+      expect(guarded.output()).toContain(`curl -s -H "Authorization: Bearer $LEDGER_TOKEN" ${guarded.url}/v1/creators/cr-00000/earnings`);
+      expect(guarded.output()).toContain(`curl -s ${guarded.url}/v1/health\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
+import { usRunAnswer } from "../support/e2eServer.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 
 /** The demo data set: 400 generated events and the scripted story of services/demoStory.ts. */
@@ -100,6 +101,15 @@ describe("ledger CLI", () => {
   it("payouts run answers with what it issued", () => {
     const result = ledger(["payouts", "run", "--marketplace", "US", "--as-of", "2026-06-01", "--project"], path.join(dir, "replay-data"));
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ asOfPosition: 4, issued: [] });
+    expect(JSON.parse(result.stdout)).toEqual(usRunAnswer("2026-06-01", 4, [], { tax_info_missing: 1 }));
+  });
+
+  it("payouts run without a payout projector says so at once and suggests --project (issue 16.9)", () => {
+    const result = ledger(["payouts", "run", "--marketplace", "US", "--as-of", "2026-06-01"], path.join(dir, "replay-data"));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "ledger: no process projects the payout projection (no server or `ledger projectors` runs it over this data); run again with --project to project it in this process\n",
+    );
   });
 });

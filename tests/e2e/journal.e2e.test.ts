@@ -15,7 +15,7 @@
 //     → payable 27.90 ≥ 10.00: ready (the negative balance was carried: 100.00 − 72.10).
 // P24 payout run as of 2026-07-31: payout:K1:US:2026-07-31 of 27.90.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectErrorShape, expectNo5xxAndErrorShapes, get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import { expectErrorShape, expectNo5xxAndErrorShapes, get, postEvents, postJson, startE2eServer, waitForProjections, usPayout, usRunAnswer, type E2eServer } from "../support/e2eServer.ts";
 import { ALL_EVENTS, CAMPAIGN, FORMULA_CAMPAIGN } from "./fixture.ts";
 
 const HEAD = ALL_EVENTS.length; // 18
@@ -48,17 +48,13 @@ describe("the journal, point in time, payouts and statements (SPEC §8)", () => 
   });
 
   it("a failed payout is paid again by the next run; a negative adjustment is carried into a later month", async () => {
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body).toEqual({
-      asOfPosition: HEAD + 1, issued: [{ payoutId: FIRST, creatorId: "K1", amount: "54.12" }],
-    });
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body).toEqual(usRunAnswer("2026-04-02", HEAD + 1, [usPayout(FIRST, "K1", "54.12")], { nothing_due: 1, tax_info_missing: 1 }));
     const failed = await postEvents(url, [failure]);
     expect(failed.body).toEqual({ appended: 1, duplicates: 0, lastPosition: HEAD + 2 });
     // Read-your-writes: the payout read answers once the failure is applied.
     const afterFailure = await get(url, `/v1/creators/K1/payout?asOf=2026-04-10&minPosition=${HEAD + 2}`);
     expect(afterFailure.body.marketplaces[0]).toMatchObject({ payable: "54.12", paid: "0.00", status: "ready" });
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-10" })).body).toEqual({
-      asOfPosition: HEAD + 3, issued: [{ payoutId: SECOND, creatorId: "K1", amount: "54.12" }],
-    });
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-10" })).body).toEqual(usRunAnswer("2026-04-10", HEAD + 3, [usPayout(SECOND, "K1", "54.12")], { nothing_due: 1, tax_info_missing: 1 }));
     const adjusted = await postEvents(url, [adjustment]);
     expect(adjusted.body.lastPosition).toBe(HEAD + 4);
     const june = await get(url, `/v1/creators/K1/payout?asOf=2026-06-30&minPosition=${HEAD + 4}`);
@@ -66,9 +62,7 @@ describe("the journal, point in time, payouts and statements (SPEC §8)", () => 
     expect((await postEvents(url, [mayShipment])).body.lastPosition).toBe(HEAD + 5);
     const july = await get(url, `/v1/creators/K1/payout?asOf=2026-07-31&minPosition=${HEAD + 5}`);
     expect(july.body.marketplaces[0]).toMatchObject({ payable: "27.90", paid: "54.12", status: "ready" });
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-07-31" })).body).toEqual({
-      asOfPosition: HEAD + 6, issued: [{ payoutId: THIRD, creatorId: "K1", amount: "27.90" }],
-    });
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-07-31" })).body).toEqual(usRunAnswer("2026-07-31", HEAD + 6, [usPayout(THIRD, "K1", "27.90")], { nothing_due: 1, tax_info_missing: 1 }));
     await waitForProjections(url);
   });
 
@@ -262,9 +256,9 @@ describe("a failed payout paid again on the same date", () => {
 
   it("gets the suffix :2 (the first id is taken by the failed payout)", async () => {
     const url = server.baseUrl;
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([{ payoutId: FIRST, creatorId: "K1", amount: "54.12" }]);
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([usPayout(FIRST, "K1", "54.12")]);
     expect((await postEvents(url, [failure])).status).toBe(200);
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([{ payoutId: `${FIRST}:2`, creatorId: "K1", amount: "54.12" }]);
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([usPayout(`${FIRST}:2`, "K1", "54.12")]);
     // Once paid, running the date again pays nothing.
     expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body.issued).toEqual([]);
   });

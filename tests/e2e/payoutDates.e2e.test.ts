@@ -2,7 +2,7 @@
 // is owed, whatever its date, so a run for an earlier asOf never pays again; a run for a date after
 // today is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectErrorShape, get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import { expectErrorShape, get, postEvents, postJson, startE2eServer, waitForProjections, usPayout, type E2eServer } from "../support/e2eServer.ts";
 
 let server: E2eServer;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ describe("payout runs across dates", () => {
   it("pays 20.00 as of 2026-06-01, then nothing for an earlier asOf", async () => {
     const first = await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-06-01" });
     expect(first.status).toBe(200);
-    expect(first.body.issued).toEqual([{ payoutId: "payout:KP:US:2026-06-01", creatorId: "KP", amount: "20.00" }]);
+    expect(first.body.issued).toEqual([usPayout("payout:KP:US:2026-06-01", "KP", "20.00")]);
     await waitForProjections(server.baseUrl);
     const earlier = await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-05-01" });
     expect(earlier.status).toBe(200);

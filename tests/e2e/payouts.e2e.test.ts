@@ -2,7 +2,7 @@
 // creator, id payout:{creatorId}:{marketplace}:{asOf}, never twice, also when runs race and
 // across a restart over the same data directory.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNo5xxAndErrorShapes, get, head, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import { expectNo5xxAndErrorShapes, get, head, postEvents, postJson, startE2eServer, usPayout, usRunAnswer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
 import { ALL_EVENTS, CAMPAIGN, PART1, PART2 } from "./fixture.ts";
 
 const HEAD = ALL_EVENTS.length; // 18
@@ -10,7 +10,7 @@ const RUN = { marketplace: "US", asOf: "2026-04-02" };
 // K1 as of 2026-04-02: January is payable (payableOn 2026-04-02):
 // standard 6.00 + 1.12 + 10.00 − 3.00 reversed + 40.00 confirmed bonus = 54.12 ≥ 10.00 (direct_deposit), tax info on file → ready.
 // K2 (3.00, no tax info) and K3 (nothing earned) are not ready.
-const K1_PAYOUT = { payoutId: "payout:K1:US:2026-04-02", creatorId: "K1", amount: "54.12" };
+const K1_PAYOUT = usPayout("payout:K1:US:2026-04-02", "K1", "54.12");
 
 /** Every read answer the restart must leave unchanged. */
 const READS = [
@@ -66,7 +66,7 @@ describe("payout runs", () => {
     expect(issued).toEqual([K1_PAYOUT]);
     // The run that issued answers with the position of its PayoutIssued; the other issued nothing.
     const [winner, loser] = a.body.issued.length === 1 ? [a, b] : [b, a];
-    expect(winner.body).toEqual({ asOfPosition: HEAD + 1, issued: [K1_PAYOUT] });
+    expect(winner.body).toEqual(usRunAnswer("2026-04-02", HEAD + 1, [K1_PAYOUT], { nothing_due: 1, tax_info_missing: 1 }));
     expect(loser.body.issued).toEqual([]);
     expect(await waitForProjections(url)).toBe(HEAD + 1);
   });
@@ -94,8 +94,8 @@ describe("payout runs", () => {
   it("running again (same date, later date) issues nothing", async ({ skip }) => {
     if (!projectorsAlive) skip();
     const url = server.baseUrl;
-    expect((await postJson(url, "/v1/payouts/run", RUN)).body).toEqual({ asOfPosition: HEAD + 1, issued: [] });
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-03" })).body).toEqual({ asOfPosition: HEAD + 1, issued: [] });
+    expect((await postJson(url, "/v1/payouts/run", RUN)).body).toEqual(usRunAnswer("2026-04-02", HEAD + 1, [], { nothing_due: 2, tax_info_missing: 1 }));
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-03" })).body).toEqual(usRunAnswer("2026-04-03", HEAD + 1, [], { nothing_due: 2, tax_info_missing: 1 }));
     expect(await head(url)).toBe(HEAD + 1);
   });
 
@@ -106,8 +106,8 @@ describe("payout runs", () => {
     await waitForProjections(server.baseUrl);
     const after = await snapshot(server.baseUrl);
     expect(after).toEqual(before);
-    expect((await postJson(server.baseUrl, "/v1/payouts/run", RUN)).body).toEqual({ asOfPosition: HEAD + 1, issued: [] });
-    expect((await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-06-30" })).body).toEqual({ asOfPosition: HEAD + 1, issued: [] });
+    expect((await postJson(server.baseUrl, "/v1/payouts/run", RUN)).body).toEqual(usRunAnswer("2026-04-02", HEAD + 1, [], { nothing_due: 2, tax_info_missing: 1 }));
+    expect((await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-06-30" })).body).toEqual(usRunAnswer("2026-06-30", HEAD + 1, [], { nothing_due: 2, tax_info_missing: 1 }));
     expect(await head(server.baseUrl)).toBe(HEAD + 1);
   });
 
@@ -156,14 +156,14 @@ describe("payout runs for two different dates racing", () => {
         data: { shipmentId: "S5", orderId: "O5", trackingId: "T2", orderedAt: "2026-01-19T18:00:00Z", lines: [{ asin: "A5", category: "toys", quantity: 3, unitPrice: "100.00" }] } },
     ])).status).toBe(200);
     const run = await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-10" });
-    expect(run.body).toEqual({ asOfPosition: HEAD + 5, issued: [{ payoutId: "payout:K2:US:2026-04-10", creatorId: "K2", amount: "12.00" }] });
+    expect(run.body).toEqual(usRunAnswer("2026-04-10", HEAD + 5, [usPayout("payout:K2:US:2026-04-10", "K2", "12.00")], { nothing_due: 2 }));
     server = await server.restart();
     // No wait: the runs themselves must wait for the payout projection to apply K2's PayoutIssued.
     const again = await Promise.all([
       postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-10" }),
       postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-11" }),
     ]);
-    expect(again.map((a) => a.body)).toEqual([{ asOfPosition: HEAD + 5, issued: [] }, { asOfPosition: HEAD + 5, issued: [] }]);
+    expect(again.map((a) => a.body)).toEqual([usRunAnswer("2026-04-10", HEAD + 5, [], { nothing_due: 3 }), usRunAnswer("2026-04-11", HEAD + 5, [], { nothing_due: 3 })]);
     expect(await head(server.baseUrl)).toBe(HEAD + 5);
     expectNo5xxAndErrorShapes();
   });

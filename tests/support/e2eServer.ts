@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
+import { NOT_PAID_REASONS, type NotPaidReason } from "../../domain/payout.ts";
 import { loadConfig } from "../../services/config.ts";
 import { buildApp } from "../../services/http/app.ts";
 import { Ledger } from "../../services/ledger.ts";
@@ -176,4 +177,15 @@ export function expectNo5xxAndErrorShapes(): void {
     if (a.status >= 500 || !shaped) offenders.push(`${a.method} ${a.url.replace(/^http:\/\/[^/]+/, "")} → ${a.status} ${a.text.slice(0, 200)}`);
   }
   expect(offenders).toEqual([]);
+}
+
+/** An issued payout in a POST /v1/payouts/run answer, in US dollars. */
+export function usPayout(payoutId: string, creatorId: string, amount: string) {
+  return { payoutId, creatorId, marketplace: "US", currency: "USD", amount };
+}
+
+/** The whole answer of a US payout run (issue 16.4): every not-paid reason is counted, 0 when none. */
+export function usRunAnswer(asOf: string, asOfPosition: number, issued: ReturnType<typeof usPayout>[], notPaid: Partial<Record<NotPaidReason, number>> = {}) {
+  const counts = Object.fromEntries(NOT_PAID_REASONS.map((reason) => [reason, notPaid[reason] ?? 0]));
+  return { asOfPosition, marketplace: "US", currency: "USD", asOf, issued, notPaid: counts };
 }
