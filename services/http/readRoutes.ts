@@ -9,7 +9,7 @@ import { parseLocalDate } from "../../domain/calendar.ts";
 import { EVENT_TYPES, refId, type EventType } from "../../domain/events/schemas.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
 import { ANOMALIES_PAGE_MAX } from "../../projections/anomalyQueries.ts";
-import { LEDGER_PAGE_MAX, type Cursor } from "../../projections/journal/journalQueries.ts";
+import { LEDGER_PAGE_MAX, WHOLE_POSITION_SEQ, type Cursor } from "../../projections/journal/journalQueries.ts";
 import type { Ledger } from "../ledger.ts";
 import { Reads, type ReadAt } from "../reads.ts";
 import * as api from "./apiSchemas.ts";
@@ -53,10 +53,10 @@ const limit = (max: number) =>
 /** A paging cursor: a position (skip all of it) or `position.seq` (resume inside it), from nextAfter. */
 const cursor = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter").describe("a position, or position.seq from nextAfter");
 
-function parseCursor(text: string | undefined): Cursor {
+export function parseCursor(text: string | undefined): Cursor {
   if (text === undefined) return { position: 0, seq: -1 };
   const [p = "0", seq] = text.split(".");
-  return { position: Number(p), seq: seq === undefined ? Number.MAX_SAFE_INTEGER : Number(seq) };
+  return { position: Number(p), seq: seq === undefined ? WHOLE_POSITION_SEQ : Number(seq) };
 }
 
 const format = z.enum(["json", "csv"]).optional();
