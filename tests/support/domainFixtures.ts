@@ -276,6 +276,21 @@ export function campaignBudgetChanged(opts: Envelope & { campaignId?: string; bu
   return envelope("CampaignBudgetChanged", "cbc", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1", budget: opts.budget });
 }
 
+/** SPEC §11: what POST /v1/webhooks appends (the ledger's own type: never ingested). */
+export function webhookRegistered(opts: Envelope & { webhookId?: string; url?: string; events?: string[] } = {}): RawEvent {
+  const webhookId = opts.webhookId ?? "wh_1";
+  return envelope("WebhookRegistered", "whr", { id: `webhook-registered:${webhookId}`, ...opts }, CREATED_AT, {
+    webhookId,
+    url: opts.url ?? "https://hooks.example.com/ledger",
+    events: opts.events ?? ["posting.created"],
+  });
+}
+
+export function webhookDeleted(opts: Envelope & { webhookId?: string } = {}): RawEvent {
+  const webhookId = opts.webhookId ?? "wh_1";
+  return envelope("WebhookDeleted", "whd", { id: `webhook-deleted:${webhookId}`, ...opts }, CREATED_AT, { webhookId });
+}
+
 export function campaignPaused(opts: Envelope & { campaignId?: string } = {}): RawEvent {
   return envelope("CampaignPaused", "cp", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1" });
 }
@@ -301,9 +316,9 @@ export interface RunResult {
   facts: Fact[];
 }
 
-/** Validates the raw events (all must be valid), gives them positions 1..n, upcasts and folds them. */
+/** Validates the raw events (all must be valid; the ledger's own types too), gives them positions 1..n, upcasts and folds them. */
 export function run(raws: readonly RawEvent[], rules: RuleVersion = RULES_V1): RunResult {
-  const validation = validateBatch(raws);
+  const validation = validateBatch(raws, { internal: true });
   if (!validation.ok) {
     expect.fail(`fixture events are invalid: ${JSON.stringify(validation.problems, null, 2)}`);
   }
