@@ -31,6 +31,7 @@ import {
   type ProjectionEnv,
 } from "../support/projectionHarness.ts";
 import { chunked, cutsArb, duplicateInsertsArb, sequenceArb, WINDOW_FIRST_DATE, WINDOW_LAST_DATE, withDuplicates, type RawEvent } from "../support/arbitraries.ts";
+import { add, ledgerEffect, minor, sumsOf, zero, type Sums } from "../support/ledgerSums.ts";
 
 const SEED = 0x07_15_2026;
 const RUNS = 25;
@@ -46,72 +47,6 @@ async function budgetOf(tx: ReadModelTx, prefix: string, campaignId: string) {
 
 async function reportOf(tx: ReadModelTx, prefix: string, creatorId: string, from: string, to: string, campaignId: string | null) {
   return creatorReport(await reportRowsOf(tx, prefix, { creatorId, campaignId }, from, to));
-}
-
-/** "-12.30" → -1230, "1230" (JPY) → 1230: the SPEC §5 amount string in minor units. */
-function minor(amount: string): number {
-  expect(amount).toMatch(/^-?\d+(\.\d+)?$/);
-  const negative = amount.startsWith("-");
-  const digits = amount.replace("-", "").replace(".", "");
-  const n = Number(digits);
-  return negative ? -n : n;
-}
-
-const BUCKETS = ["standard", "bonusPending", "bonusConfirmed", "bonusForfeited", "reversed"] as const;
-type Bucket = (typeof BUCKETS)[number];
-type Sums = Record<Bucket, number> & { total: number };
-const zero = (): Sums => ({ standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, total: 0 });
-
-function sumsOf(row: Record<Bucket | "total", string>): Sums {
-  const s = zero();
-  for (const b of BUCKETS) s[b] = minor(row[b]);
-  s.total = minor(row.total);
-  // SPEC §5: total = standard + pending + confirmed + reversed (forfeited is not earned).
-  expect(s.total).toBe(s.standard + s.bonusPending + s.bonusConfirmed + s.reversed);
-  return s;
-}
-
-function add(into: Sums, s: Sums): void {
-  for (const k of [...BUCKETS, "total"] as const) into[k] += s[k];
-}
-
-/** What an audit-trail entry moves, per SPEC §4-5 (written out here, not taken from buckets.ts). */
-function ledgerEffect(kind: string, amount: number): Sums {
-  const s = zero();
-  switch (kind) {
-    case "standard":
-      s.standard = amount;
-      break;
-    case "standard_reversal": // a return reverses standard commission (rule 8), booked as `reversed`
-    case "bonus_reversal": // a return of a confirmed bonus
-      s.reversed = amount;
-      break;
-    case "bonus_pending": // rule 5: pending until CampaignEnded
-    case "bonus_pending_return": // rule 8: a returned pending bonus lowers the pending bonus itself
-      s.bonusPending = amount;
-      break;
-    case "bonus_confirm": // pending → confirmed at CampaignEnded
-      s.bonusPending = 0 - amount; // (0 - x, not -x: no -0)
-      s.bonusConfirmed = amount;
-      break;
-    case "bonus_forfeit": // pending → forfeited at CampaignEnded
-      s.bonusPending = 0 - amount; // (0 - x, not -x: no -0)
-      s.bonusForfeited = amount;
-      break;
-    case "bonus_confirmed": // applied after CampaignEnded, content rule met
-      s.bonusConfirmed = amount;
-      break;
-    case "bonus_forfeited": // applied after CampaignEnded, content rule not met
-      s.bonusForfeited = amount;
-      break;
-    case "payout": // paid out of what was earned: not an earning (SPEC §8.1)
-    case "payout_failed":
-      break;
-    default:
-      throw new Error(`unknown ledger kind ${kind}`);
-  }
-  s.total = s.standard + s.bonusPending + s.bonusConfirmed + s.reversed;
-  return s;
 }
 
 /** Consecutive report windows of ≤ 90 days covering every date the generator can produce. */
