@@ -3,6 +3,7 @@ import { Duration } from "luxon";
 import path from "node:path";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import type { MismatchPolicy } from "../projections/projector.ts";
+import type { RetryPolicy } from "../domain/webhooks/retrySchedule.ts";
 import type { KafkaSettings } from "./kafkaIngestor.ts";
 
 export interface LedgerConfig {
@@ -32,6 +33,36 @@ export interface LedgerConfig {
   allowOpen: boolean;
   /** Read models that do not match the event store (rolled back, replaced): refuse to start, or rebuild them. */
   onStoreMismatch: MismatchPolicy;
+  /** LEDGER_WEBHOOK_*: registration and delivery of webhooks (SPEC §11). */
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** LEDGER_WEBHOOK_KEY: every endpoint's signing secret is derived from it; null: webhooks cannot be registered or signed. */
+  key: string | null;
+  /** LEDGER_WEBHOOK_ALLOW_PRIVATE=1: endpoints may resolve to loopback and private addresses (tests, private networks). */
+  allowPrivate: boolean;
+  /** One request's deadline (DNS, connect, the receiver's status line). */
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** How often the delivery worker looks for due deliveries and retries. */
+  pollMs: number;
+}
+
+/** A webhook key shorter than this is a slip (it signs every endpoint's secret). */
+export const WEBHOOK_KEY_MIN_CHARS = 32;
+
+function webhookKey(value: string | undefined): string | null {
+  if (value === undefined || value === "") return null;
+  if (value.length < WEBHOOK_KEY_MIN_CHARS) throw new Error(`LEDGER_WEBHOOK_KEY must be at least ${WEBHOOK_KEY_MIN_CHARS} characters (e.g. openssl rand -hex 32)`);
+  return value;
+}
+
+/** A duration in milliseconds that must be ≥ 1 (a 0 would retry in a busy loop or never wait). */
+function durationMs(name: string, value: string | undefined, fallback: number): number {
+  const ms = positiveInt(name, value, fallback);
+  if (ms < 1) throw new Error(`${name} must be at least 1 (milliseconds), got '${value}'`);
+  return ms;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -101,5 +132,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     tokens: env.LEDGER_TOKENS || "",
     allowOpen: flag(env.LEDGER_ALLOW_OPEN, false),
     onStoreMismatch: mismatchPolicy(env.LEDGER_ON_STORE_MISMATCH),
+    webhooks: {
+      key: webhookKey(env.LEDGER_WEBHOOK_KEY),
+      allowPrivate: flag(env.LEDGER_WEBHOOK_ALLOW_PRIVATE, false),
+      timeoutMs: durationMs("LEDGER_WEBHOOK_TIMEOUT_MS", env.LEDGER_WEBHOOK_TIMEOUT_MS, 10_000),
+      retry: {
+        baseMs: durationMs("LEDGER_WEBHOOK_RETRY_BASE_MS", env.LEDGER_WEBHOOK_RETRY_BASE_MS, 10_000),
+        maxMs: durationMs("LEDGER_WEBHOOK_RETRY_MAX_MS", env.LEDGER_WEBHOOK_RETRY_MAX_MS, 3_600_000),
+        giveUpMs: durationMs("LEDGER_WEBHOOK_GIVE_UP_MS", env.LEDGER_WEBHOOK_GIVE_UP_MS, 86_400_000),
+      },
+      pollMs: durationMs("LEDGER_WEBHOOK_POLL_MS", env.LEDGER_WEBHOOK_POLL_MS, 1_000),
+    },
   };
 }

@@ -9,12 +9,15 @@ import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { openSqliteReadModelDb } from "../infra/readModel/sqliteReadModelDb.ts";
+import { serializeTransactions } from "../infra/readModel/serialized.ts";
 import { lockPostgresProjection, lockSqliteProjection, type ProjectorLock } from "../infra/projectorLock.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
+import { disabledEndpoints } from "../projections/webhooks/webhookQueries.ts";
 import type { LedgerConfig } from "./config.ts";
+import { WebhookDeliveryWorker } from "./webhooks/deliveryWorker.ts";
 
 /**
  * Opens the database of one projection: its own SQLite file, or the shared PostgreSQL schema.
@@ -84,6 +87,8 @@ export class Ledger {
   runner: ProjectionRunner | null = null;
   private snapshots: SnapshotStore | null = null;
   private writers: ReadModelDb[] = [];
+  /** Sends webhooks wherever the webhooks projector runs (services/webhooks/deliveryWorker.ts). */
+  private deliveries: WebhookDeliveryWorker | null = null;
   private locks: ProjectorLock[] = [];
 
   private constructor(
@@ -164,6 +169,8 @@ export class Ledger {
   }
 
   private async closeWriters(): Promise<void> {
+    await this.deliveries?.stop();
+    this.deliveries = null;
     await this.snapshots?.close();
     this.snapshots = null;
     for (const db of this.writers) await db.close();
@@ -173,7 +180,8 @@ export class Ledger {
   private async startRunner(names: readonly ProjectionName[]): Promise<ProjectionRunner> {
     const projectors: Projector[] = [];
     for (const name of names) {
-      const db = await openProjectionDb(this.config, name, { writer: true, log: this.log });
+      // The webhooks projector shares its database with the delivery worker: one transaction at a time.
+      const db = serializeTransactions(await openProjectionDb(this.config, name, { writer: true, log: this.log }));
       this.writers.push(db);
       const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: this.config.ruleVersion, log: this.log });
       await projector.verifyStore(this.store, this.config.onStoreMismatch, this.log);
@@ -184,10 +192,21 @@ export class Ledger {
     const runner = new ProjectionRunner({ store: this.store, projectors, group, snapshots: this.snapshots, log: this.log, onFailure: (e) => this.onProjectorFailure(e) });
     this.runner = runner;
     await runner.start();
+    const webhooks = projectors.find((p) => p.name === "webhooks");
+    if (webhooks) {
+      this.deliveries = new WebhookDeliveryWorker({
+        writer: webhooks.db,
+        read: (fn) => this.reads.webhooks.db.snapshot(fn),
+        prefix: webhooks.prefix,
+        settings: this.config.webhooks,
+        log: this.log,
+      });
+      this.deliveries.start();
+    }
     return runner;
   }
 
-  /** Head of the store and, per projection, its active version's position and lag. */
+  /** Head of the store and, per projection, its active version's position and lag; webhook endpoints disabled after failing (SPEC §11). */
   async health() {
     const head = await this.store.head();
     const projections = [];
@@ -195,7 +214,8 @@ export class Ledger {
       const a = await this.reads[name].active();
       projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag: Math.max(0, head - a.position) });
     }
-    return { head, projections };
+    const disabledWebhooks = await this.reads.webhooks.read((tx, a) => disabledEndpoints(tx, a.prefix));
+    return { head, projections, disabledWebhooks };
   }
 
   /** Resolves once every projection has applied at least `position` (or throws after timeoutMs). */

@@ -13,7 +13,7 @@ import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
 import { parse, registerReadRoutes } from "./readRoutes.ts";
-
+import { registerWebhookRoutes } from "./webhookRoutes.ts";
 
 /** What a 503 for a projection still behind the asked position tells the client to wait (SPEC §8.2). */
 const RETRY_AFTER_SECONDS = 1;
@@ -125,6 +125,7 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
   });
 
   registerReadRoutes(app, ledger);
+  registerWebhookRoutes(app, ledger);
 
   /** Store head and projection lag, also set on the Prometheus gauges. */
   async function healthWithGauges() {
@@ -134,9 +135,16 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
     return health;
   }
 
+  // A disabled webhook endpoint degrades the ledger (SPEC §11) without failing it: it still answers 200.
   app.get("/v1/health", async () => {
     const health = await healthWithGauges();
-    return { status: "ok", store: { head: health.head }, projections: health.projections };
+    const disabled = health.disabledWebhooks;
+    return {
+      status: disabled.length > 0 ? "degraded" : "ok",
+      store: { head: health.head },
+      projections: health.projections,
+      ...(disabled.length > 0 ? { webhooks: { disabled } } : {}),
+    };
   });
 
   app.get("/metrics", async (_request: FastifyRequest, reply: FastifyReply) => {

@@ -2,8 +2,9 @@
 // table (readRoutes.ts: path and query parameters, answers), the answers' schemas (apiSchemas.ts),
 // and the event payload schemas that validate input (domain/events/schemas.ts).
 import { z } from "zod";
-import { dataSchemas, envelopeSchema, EVENT_TYPES } from "../../domain/events/schemas.ts";
-import { appendedSchema, errorSchema, healthSchema, payoutRunSchema } from "./apiSchemas.ts";
+import { dataSchemas, envelopeSchema, EVENT_TYPES, INTERNAL_EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { registrationBody } from "../webhooks/registration.ts";
+import { appendedSchema, errorSchema, healthSchema, payoutRunSchema, webhookDeletedSchema, webhookRegisteredSchema } from "./apiSchemas.ts";
 import { scopeOf } from "./auth.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
 import { READ_ROUTES } from "./readRoutes.ts";
@@ -46,6 +47,7 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
   // One envelope per event type and schema version: its `type` and its payload (SPEC §2-3, §8.4, §9).
   const envelopes: unknown[] = [];
   for (const type of EVENT_TYPES) {
+    if (INTERNAL_EVENT_TYPES.has(type)) continue; // appended by POST /v1/webhooks, never posted
     for (const [version, schema] of Object.entries(dataSchemas[type] as Record<string, z.ZodType>)) {
       const name = `${type}V${version}`;
       schemas[`${name}Data`] = jsonSchema(schema, "input");
@@ -122,6 +124,38 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
       },
     },
   };
+  schemas.WebhookRequest = jsonSchema(registrationBody, "input");
+  schemas.WebhookRegistered = jsonSchema(webhookRegisteredSchema, "output");
+  schemas.WebhookDeleted = jsonSchema(webhookDeletedSchema, "output");
+  paths["/v1/webhooks"] = {
+    ...paths["/v1/webhooks"],
+    post: {
+      operationId: "registerWebhook",
+      summary: "Register an endpoint for webhook events; the answer holds its signing secret, shown once (SPEC §11)",
+      requestBody: { required: true, content: json(ref("WebhookRequest")) },
+      responses: {
+        201: { description: "registered (an event in the log, without the secret)", content: json(ref("WebhookRegistered")) },
+        ...errorAnswers("POST", "/v1/webhooks", {
+          409: errorAnswer("LEDGER_WEBHOOK_KEY is not set, or the most endpoints are registered"),
+        }),
+      },
+    },
+  };
+  paths["/v1/webhooks/{webhookId}"] = {
+    ...paths["/v1/webhooks/{webhookId}"],
+    delete: {
+      operationId: "deleteWebhook",
+      summary: "Delete an endpoint: nothing more is sent to it (SPEC §11)",
+      parameters: [{ name: "webhookId", in: "path", required: true, schema: { type: "string" } }],
+      responses: {
+        200: { description: "deleted (an event in the log)", content: json(ref("WebhookDeleted")) },
+        ...errorAnswers("DELETE", "/v1/webhooks/{webhookId}", {
+          404: errorAnswer("unknown or already deleted"),
+          503: errorAnswer("the webhooks read model did not catch up with the store in time"),
+        }),
+      },
+    },
+  };
   paths["/v1/health"] = {
     get: { operationId: "getHealth", summary: "Store head and, per projection, position, lag and version", security: [], responses: { 200: { description: "health", content: json(ref("Health")) } } },
   };
@@ -139,7 +173,7 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     security: [{ bearer: [] }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts (README, access control)" } },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts, webhooks (README, access control)" } },
       schemas,
     },
   };
