@@ -3,6 +3,7 @@ import { Duration } from "luxon";
 import path from "node:path";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import type { MismatchPolicy } from "../projections/projector.ts";
+import { CLOUDEVENT_TYPE_PREFIX_MAX_CHARS } from "../domain/events/cloudEvents.ts";
 import type { RetryPolicy } from "../domain/webhooks/retrySchedule.ts";
 import type { KafkaSettings } from "./kafkaIngestor.ts";
 
@@ -35,6 +36,8 @@ export interface LedgerConfig {
   onStoreMismatch: MismatchPolicy;
   /** LEDGER_WEBHOOK_*: registration and delivery of webhooks (SPEC §11). */
   webhooks: WebhookSettings;
+  /** Stripped from a CloudEvent's `type` (LEDGER_CLOUDEVENTS_TYPE_PREFIX, e.g. `com.example.ledger.`); "" = none. */
+  cloudEventsTypePrefix: string;
 }
 
 export interface WebhookSettings {
@@ -56,6 +59,14 @@ function webhookKey(value: string | undefined): string | null {
   if (value === undefined || value === "") return null;
   if (value.length < WEBHOOK_KEY_MIN_CHARS) throw new Error(`LEDGER_WEBHOOK_KEY must be at least ${WEBHOOK_KEY_MIN_CHARS} characters (e.g. openssl rand -hex 32)`);
   return value;
+}
+
+function typePrefix(value: string | undefined): string {
+  const prefix = value ?? "";
+  if (prefix.length > CLOUDEVENT_TYPE_PREFIX_MAX_CHARS || /[\s\p{Cc}]/u.test(prefix)) {
+    throw new Error(`LEDGER_CLOUDEVENTS_TYPE_PREFIX must be at most ${CLOUDEVENT_TYPE_PREFIX_MAX_CHARS} characters without spaces, got '${prefix.slice(0, 200)}'`);
+  }
+  return prefix;
 }
 
 /** A duration in milliseconds that must be ≥ 1 (a 0 would retry in a busy loop or never wait). */
@@ -100,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (storeKind !== "sqlite" && storeKind !== "postgres" && storeKind !== "kurrent") throw new Error(`LEDGER_STORE must be sqlite, postgres or kurrent, got '${storeKind}'`);
   if (readKind !== "sqlite" && readKind !== "postgres") throw new Error(`LEDGER_READ_MODELS must be sqlite or postgres, got '${readKind}'`);
   const pgUrl = env.LEDGER_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  const cloudEventsTypePrefix = typePrefix(env.LEDGER_CLOUDEVENTS_TYPE_PREFIX);
   return {
     port: positiveInt("PORT", env.PORT, 8080),
     host: env.HOST || "127.0.0.1",
@@ -122,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       deadLetterTopic: env.LEDGER_KAFKA_DLQ_TOPIC || "ledger-events-dlq",
       fromBeginning: flag(env.LEDGER_KAFKA_FROM_BEGINNING, true),
       appendBatchMax: positiveInt("LEDGER_KAFKA_BATCH", env.LEDGER_KAFKA_BATCH, 1_000),
+      cloudEventsTypePrefix,
     },
     readModels: readKind === "sqlite" ? { kind: "sqlite", dir: dataDir } : { kind: "postgres", connectionString: env.LEDGER_READ_MODELS_URL || pgUrl, schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read" },
     projectors: parseProjectorList(env.LEDGER_PROJECTORS),
@@ -143,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       },
       pollMs: durationMs("LEDGER_WEBHOOK_POLL_MS", env.LEDGER_WEBHOOK_POLL_MS, 1_000),
     },
+    cloudEventsTypePrefix,
   };
 }

@@ -3,6 +3,7 @@
 // and the event payload schemas that validate input (domain/events/schemas.ts).
 import { z } from "zod";
 import { dataSchemas, envelopeSchema, EVENT_TYPES, INTERNAL_EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
 import { registrationBody } from "../webhooks/registration.ts";
 import { appendedSchema, errorSchema, healthSchema, payoutRunSchema, webhookDeletedSchema, webhookRegisteredSchema } from "./apiSchemas.ts";
 import { scopeOf } from "./auth.ts";
@@ -101,6 +102,8 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
         content: {
           "application/json": { schema: { oneOf: [{ type: "array", maxItems: 10_000, items: ref("Event") }, ref("Event")] } },
           "application/x-ndjson": { schema: { type: "string", description: "one event (see Event) per line" } },
+          [CLOUDEVENTS_MEDIA_TYPE]: { schema: ref("CloudEvent") },
+          [CLOUDEVENTS_BATCH_MEDIA_TYPE]: { schema: { type: "array", maxItems: 10_000, items: ref("CloudEvent") } },
         },
       },
       responses: {
@@ -122,6 +125,21 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
         200: { description: "the payouts issued", content: json(ref("PayoutRunAnswer")) },
         ...errorAnswers("POST", "/v1/payouts/run", { 503: errorAnswer("the payout read model did not catch up with the store in time") }),
       },
+    },
+  };
+  // CloudEvents 1.0 structured mode (SPEC §11): mapped onto the envelope, then validated as an Event.
+  schemas.CloudEvent = {
+    type: "object",
+    required: ["specversion", "id", "source", "type", "time", "data"],
+    properties: {
+      specversion: { const: "1.0" },
+      id: { type: "string", description: "the event id (SPEC §2)" },
+      source: { type: "string", minLength: 1, description: "URI-reference of the producer; checked, not stored" },
+      type: { type: "string", description: "an event type, after the configured prefix (LEDGER_CLOUDEVENTS_TYPE_PREFIX)" },
+      time: { type: "string", description: "occurredAt: an ISO-8601 instant with an offset or Z" },
+      datacontenttype: { const: "application/json" },
+      schemaversion: { type: ["integer", "string"], description: "extension: the payload's schemaVersion (default 1)" },
+      data: { type: "object", description: "the payload of the type (see the Event schemas)" },
     },
   };
   schemas.WebhookRequest = jsonSchema(registrationBody, "input");
