@@ -3,7 +3,7 @@
 // batch sent plain and as CloudEvents is stored identically, and each form's resend is a duplicate
 // of the other; every rule of §2 holds (all or nothing, problems naming the CloudEvent's fields).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accepted, campaignCreated, click, line, shipped, type RawEvent } from "../support/domainFixtures.ts";
+import { accepted, campaignCreated, click, cloudEventOf, line, shipped, type RawEvent } from "../support/domainFixtures.ts";
 import { expectErrorShape, get, head, postEvents, postRaw, startE2eServer, type E2eServer } from "../support/e2eServer.ts";
 
 const PREFIX = "com.example.ledger.";
@@ -17,19 +17,6 @@ const BATCH: RawEvent[] = [
   shipped({ id: "ce-ship", shipmentId: "S1", trackingId: "T1", lines: [line("A1", "toys", 2, "9.99")] }),
   click({ id: "ce-click", trackingId: "T1", asin: "A1" }),
 ];
-
-function asCloudEvent(raw: RawEvent): Record<string, unknown> {
-  return {
-    specversion: "1.0",
-    id: raw.id,
-    source: "urn:example:fulfilment",
-    type: PREFIX + raw.type,
-    time: raw.occurredAt,
-    datacontenttype: "application/json",
-    ...(raw.schemaVersion === undefined ? {} : { schemaversion: raw.schemaVersion }),
-    data: raw.data,
-  };
-}
 
 /** The stored events as GET /v1/events shows them, without the commit time (which differs between two stores). */
 async function stored(server: E2eServer) {
@@ -53,7 +40,7 @@ describe("CloudEvents on POST /v1/events", () => {
   });
 
   it("the same batch plain and as CloudEvents stores the same events; each form's resend is a duplicate of the other", async () => {
-    const cloudBatch = JSON.stringify(BATCH.map(asCloudEvent));
+    const cloudBatch = JSON.stringify(BATCH.map((e) => cloudEventOf(e, PREFIX)));
     expect((await postEvents(plainFirst.baseUrl, BATCH)).body).toEqual({ appended: 5, duplicates: 0, lastPosition: 5 });
     expect((await postRaw(plainFirst.baseUrl, "/v1/events", cloudBatch, CE_BATCH)).body).toEqual({ appended: 0, duplicates: 5, lastPosition: 5 });
 
@@ -66,7 +53,7 @@ describe("CloudEvents on POST /v1/events", () => {
   });
 
   it("one CloudEvent as application/cloudevents+json (with a charset) is a batch of one", async () => {
-    const one = asCloudEvent(click({ id: "ce-one", trackingId: "T1" }));
+    const one = cloudEventOf(click({ id: "ce-one", trackingId: "T1" }), PREFIX);
     const answer = await postRaw(cloudFirst.baseUrl, "/v1/events", JSON.stringify(one), `${CE_ONE}; charset=utf-8`);
     expect(answer.body).toEqual({ appended: 1, duplicates: 0, lastPosition: 6 });
     expect((await get(cloudFirst.baseUrl, "/v1/events/ce-one")).body).toMatchObject({ type: "ClickRecorded", occurredAt: one.time, data: { trackingId: "T1" } });
@@ -74,13 +61,13 @@ describe("CloudEvents on POST /v1/events", () => {
 
   it("time missing, specversion wrong, type unknown or unprefixed: 400 naming each CloudEvent field at its index; nothing appended", async () => {
     const before = await head(cloudFirst.baseUrl);
-    const { time: _time, ...noTime } = asCloudEvent(click({ id: "ce-bad-1" }));
+    const { time: _time, ...noTime } = cloudEventOf(click({ id: "ce-bad-1" }), PREFIX);
     const batch = [
       noTime,
-      { ...asCloudEvent(click({ id: "ce-bad-2" })), specversion: "0.3" },
-      { ...asCloudEvent(click({ id: "ce-bad-3" })), type: `${PREFIX}OrderShipped` },
-      { ...asCloudEvent(click({ id: "ce-bad-4" })), type: "ClickRecorded" },
-      asCloudEvent(click({ id: "ce-fine" })),
+      { ...cloudEventOf(click({ id: "ce-bad-2" }), PREFIX), specversion: "0.3" },
+      { ...cloudEventOf(click({ id: "ce-bad-3" }), PREFIX), type: `${PREFIX}OrderShipped` },
+      { ...cloudEventOf(click({ id: "ce-bad-4" }), PREFIX), type: "ClickRecorded" },
+      cloudEventOf(click({ id: "ce-fine" }), PREFIX),
     ];
     const answer = await postRaw(cloudFirst.baseUrl, "/v1/events", JSON.stringify(batch), CE_BATCH);
     expectErrorShape(answer, 400, "invalid_request");
@@ -95,7 +82,7 @@ describe("CloudEvents on POST /v1/events", () => {
   });
 
   it("one CloudEvent sent as an array, or a batch sent as one object, is a 400 saying which media type fits", async () => {
-    const ce = asCloudEvent(click({ id: "ce-shape" }));
+    const ce = cloudEventOf(click({ id: "ce-shape" }), PREFIX);
     const asArray = await postRaw(cloudFirst.baseUrl, "/v1/events", JSON.stringify([ce]), CE_ONE);
     expectErrorShape(asArray, 400, "invalid_request");
     expect(asArray.body.error.message).toBe(`${CE_ONE} is one CloudEvent (a JSON object); send a batch as ${CE_BATCH}`);

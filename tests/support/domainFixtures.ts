@@ -276,6 +276,20 @@ export function campaignBudgetChanged(opts: Envelope & { campaignId?: string; bu
   return envelope("CampaignBudgetChanged", "cbc", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1", budget: opts.budget });
 }
 
+/** SPEC §11: the CloudEvent (structured mode) that carries `raw`: id, type (with a prefix), time, data, and schemaversion when set. */
+export function cloudEventOf(raw: RawEvent, typePrefix = ""): Record<string, unknown> {
+  return {
+    specversion: "1.0",
+    id: raw.id,
+    source: "urn:example:fulfilment",
+    type: typePrefix + raw.type,
+    time: raw.occurredAt,
+    datacontenttype: "application/json",
+    ...(raw.schemaVersion === undefined ? {} : { schemaversion: raw.schemaVersion }),
+    data: raw.data,
+  };
+}
+
 /** SPEC §11: what POST /v1/webhooks appends (the ledger's own type: never ingested). */
 export function webhookRegistered(opts: Envelope & { webhookId?: string; url?: string; events?: string[] } = {}): RawEvent {
   const webhookId = opts.webhookId ?? "wh_1";

@@ -4,21 +4,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalContent } from "../../domain/events/canonical.ts";
 import { looksLikeCloudEvent, validateCloudEvents } from "../../domain/events/cloudEvents.ts";
 import { validateBatch, type Problem } from "../../domain/events/validate.ts";
-import { campaignCreated, line, shipped, webhookRegistered, type RawEvent } from "../support/domainFixtures.ts";
-
-/** The CloudEvent that carries `raw`: id, type, time, data, and schemaversion when the envelope has one. */
-function asCloudEvent(raw: RawEvent, prefix = ""): Record<string, unknown> {
-  return {
-    specversion: "1.0",
-    id: raw.id,
-    source: "/fulfilment/eu-west",
-    type: prefix + raw.type,
-    time: raw.occurredAt,
-    datacontenttype: "application/json",
-    ...(raw.schemaVersion === undefined ? {} : { schemaversion: raw.schemaVersion }),
-    data: raw.data,
-  };
-}
+import { campaignCreated, cloudEventOf as asCloudEvent, line, shipped, webhookRegistered } from "../support/domainFixtures.ts";
 
 function problemsOf(raws: unknown[], typePrefix = ""): Problem[] {
   const result = validateCloudEvents(raws, { typePrefix });
