@@ -19,6 +19,7 @@ import {
   type RawEvent,
 } from "../support/domainFixtures.ts";
 import { expectErrorShape, get, head, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import { dropSchema, PG_URL, randomSchema } from "../support/pgTest.ts";
 import { signatureVerifies, startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
 
 const KEY = "test-webhook-key-0123456789abcdef-0123456789";
@@ -145,6 +146,34 @@ describe("a receiver that fails, answers too slowly, then closes the connection"
     const endpoint = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}`);
     expect(endpoint.body).toMatchObject({ webhookId: registration.webhookId, url: receiver.url, events: ["posting.created", "anomaly.recorded"], status: "active", pendingDeliveries: 0 });
     expect((await get(server.baseUrl, "/v1/health")).body.status).toBe("ok");
+  });
+});
+
+describe("on PostgreSQL read models", () => {
+  const schema = randomSchema("hooks_e2e");
+  let server: E2eServer;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    server = await startE2eServer({ env: { ...FAST_RETRIES, LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema } });
+    receiver = await startWebhookReceiver();
+    receiver.plan = (ordinal) => (ordinal < 2 ? { status: 502 } : { status: 200 });
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await receiver?.close();
+    await dropSchema(schema);
+  });
+
+  it("delivers in order with retries and keeps the same delivery log", async () => {
+    const registration = await register(server, receiver.url, ["posting.created", "anomaly.recorded"]);
+    expect((await postEvents(server.baseUrl, story())).status).toBe(200);
+    await receiver.waitUntil(() => receiver.firstArrivals().length === FEED_ENTRY_IDS.length, DELIVERED_WITHIN_MS, "every feed item");
+    expect(receiver.received.map((r) => r.json.entryId)).toEqual(["2:0", "2:0", ...FEED_ENTRY_IDS]);
+    expect(receiver.received.every((r) => signatureVerifies(r, registration.secret))).toBe(true);
+    const log = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}/deliveries?limit=1`);
+    expect(log.body.deliveries[0].log.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([[1, 502], [2, 502], [3, 200]]);
+    expect((await get(server.baseUrl, `/v1/feed?after=4.0&limit=2`)).body.items.map((i: { entryId: string }) => i.entryId)).toEqual(["4:1", "5:0"]);
   });
 });
 
