@@ -195,8 +195,7 @@ export class Ledger {
     const webhooks = projectors.find((p) => p.name === "webhooks");
     if (webhooks) {
       this.deliveries = new WebhookDeliveryWorker({
-        writer: webhooks.db,
-        read: (fn) => this.reads.webhooks.db.snapshot(fn),
+        db: webhooks.db,
         prefix: webhooks.prefix,
         settings: this.config.webhooks,
         log: this.log,

@@ -10,7 +10,7 @@
 // At least once: a delivery is marked done only after its 2xx, so a crash or a stop in between
 // sends it again after the restart; receivers de-duplicate on its entryId.
 import { nextAttemptMs } from "../../domain/webhooks/retrySchedule.ts";
-import type { ReadModelDb, ReadModelTx } from "../../infra/readModel/port.ts";
+import type { ReadModelDb } from "../../infra/readModel/port.ts";
 import { postWebhook } from "../../infra/webhooks/postWebhook.ts";
 import { vetWebhookUrl } from "../../infra/webhooks/addressPolicy.ts";
 import { SIGNATURE_HEADER, signatureHeader, webhookSecret } from "../../infra/webhooks/signature.ts";
@@ -28,10 +28,12 @@ export interface DeliveryWorkerLog {
 }
 
 export interface DeliveryWorkerOptions {
-  /** The webhooks projection's database as its projector writes it (transactions serialized with the projector's). */
-  writer: ReadModelDb;
-  /** Committed reads of the same tables (another connection). */
-  read<T>(fn: (tx: ReadModelTx) => Promise<T>): Promise<T>;
+  /**
+   * The webhooks projection's database as its projector writes it, transactions queued with the
+   * projector's. The worker reads through it too: a read on another connection could join an older
+   * snapshot and send a delivery again that was just marked done.
+   */
+  db: ReadModelDb;
   /** Table prefix of the projector's version. */
   prefix: string;
   settings: WebhookSettings;
@@ -74,7 +76,7 @@ export class WebhookDeliveryWorker {
   /** Starts an endpoint's due deliveries wherever none is in flight. */
   private async tick(): Promise<void> {
     try {
-      const due = await this.options.read((tx) => nextDeliveries(tx, this.options.prefix));
+      const due = await this.options.db.transaction((tx) => nextDeliveries(tx, this.options.prefix));
       if (this.stopped) return; // stop() ran meanwhile: its databases are closing
       for (const d of due) {
         if (this.inFlight.has(d.webhookId) || this.inFlight.size >= DELIVERIES_IN_FLIGHT_MAX) continue;
@@ -105,7 +107,7 @@ export class WebhookDeliveryWorker {
     let next: PendingDelivery | null = first;
     while (next !== null && !signal.aborted && next.nextAttemptMs <= this.now()) {
       if (!(await this.deliver(next, key, signal))) return;
-      next = await this.options.read((tx) => nextDeliveryOf(tx, this.options.prefix, first.webhookId, first.url));
+      next = await this.options.db.transaction((tx) => nextDeliveryOf(tx, this.options.prefix, first.webhookId, first.url));
     }
   }
 
@@ -128,13 +130,13 @@ export class WebhookDeliveryWorker {
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (delivered) {
       // Not recorded: the endpoint was deleted or disabled meanwhile; nothing more is sent to it.
-      return this.options.writer.transaction((tx) => recordAttempt(tx, this.options.prefix, d, result, { delivered: true }));
+      return this.options.db.transaction((tx) => recordAttempt(tx, this.options.prefix, d, result, { delivered: true }));
     }
     const firstMs = d.firstAttemptAt === null ? startedMs : Date.parse(d.firstAttemptAt);
     const retryAtMs = nextAttemptMs(firstMs, endedMs, d.attempts + 1, settings.retry, this.random());
     const what = result.statusCode !== null ? `HTTP ${result.statusCode}` : result.error;
     const reason = `deliveries failed for ${spanText(settings.retry.giveUpMs)} from ${new Date(firstMs).toISOString()}; the last attempt (entry ${d.entryId}, attempt ${d.attempts + 1}) got ${what}`;
-    const recorded = await this.options.writer.transaction((tx) => recordAttempt(tx, this.options.prefix, d, result, { delivered: false, retryAtMs, reason }));
+    const recorded = await this.options.db.transaction((tx) => recordAttempt(tx, this.options.prefix, d, result, { delivered: false, retryAtMs, reason }));
     if (recorded && retryAtMs === null) this.options.log.warn({ webhookId: d.webhookId, reason }, "webhooks: endpoint disabled");
     return false;
   }
