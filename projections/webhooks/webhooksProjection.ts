@@ -4,7 +4,7 @@
 // checkpoint — so a crash never loses or skips a delivery, and a restart re-sends at most what was
 // in flight (at least once; receivers de-duplicate on entryId). The delivery worker
 // (services/webhooks/deliveryWorker.ts) sends each endpoint's outbox in order and writes what
-// happened into `deliveries` and `attempts` (webhookDeliveryState.ts); nothing here reads a clock.
+// happened into `deliveries` and `attempts` (webhookQueries.ts); nothing here reads a clock.
 //
 // Endpoints that are disabled (their give-up span ran out) or deleted get no new rows. With no
 // endpoint registered, a batch costs one indexed query.
