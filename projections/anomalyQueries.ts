@@ -19,27 +19,27 @@ export interface AnomalyView {
   campaignId: string | null;
 }
 
-type AnomalyRow = { position: unknown; idx: unknown; event_id: string; event_type: EventType; code: AnomalyCode; message: string; creator_id: string | null; campaign_id: string | null };
+export type AnomalyRow = { position: unknown; idx: unknown; event_id: string; event_type: EventType; code: AnomalyCode; message: string; creator_id: string | null; campaign_id: string | null };
 
-function view(r: AnomalyRow): AnomalyView {
+export function anomalyView(r: AnomalyRow): AnomalyView {
   return { position: int(r.position), eventId: r.event_id, eventType: r.event_type, code: r.code, message: r.message, creatorId: r.creator_id, campaignId: r.campaign_id };
 }
 
-const COLUMNS = "position, idx, event_id, event_type, code, message, creator_id, campaign_id";
+export const ANOMALY_VIEW_COLUMNS = "position, idx, event_id, event_type, code, message, creator_id, campaign_id";
 
 /** A creator's anomalies up to position `upTo`, in order. */
 export async function creatorAnomalies(tx: ReadModelTx, table: string, creatorId: string, upTo: number, limit: number): Promise<AnomalyView[]> {
-  const rows = await tx.query<AnomalyRow>(`SELECT ${COLUMNS} FROM ${table} WHERE creator_id = ? AND position <= ? ORDER BY position, idx LIMIT ?`, [creatorId, upTo, limit]);
-  return rows.map(view);
+  const rows = await tx.query<AnomalyRow>(`SELECT ${ANOMALY_VIEW_COLUMNS} FROM ${table} WHERE creator_id = ? AND position <= ? ORDER BY position, idx LIMIT ?`, [creatorId, upTo, limit]);
+  return rows.map(anomalyView);
 }
 
 /** Every anomaly (with or without a creator) after a (position, idx) cursor and up to `upTo`, in order. */
 export async function anomaliesAfter(tx: ReadModelTx, table: string, after: { position: number; idx: number }, upTo: number, limit: number) {
   const params: SqlValue[] = [after.position, after.position, after.idx, upTo, limit];
   const rows = await tx.query<AnomalyRow>(
-    `SELECT ${COLUMNS} FROM ${table} WHERE (position > ? OR (position = ? AND idx > ?)) AND position <= ? ORDER BY position, idx LIMIT ?`,
+    `SELECT ${ANOMALY_VIEW_COLUMNS} FROM ${table} WHERE (position > ? OR (position = ? AND idx > ?)) AND position <= ? ORDER BY position, idx LIMIT ?`,
     params,
   );
   const last = rows[rows.length - 1];
-  return { anomalies: rows.map(view), nextAfter: rows.length === limit && last ? `${int(last.position)}.${int(last.idx)}` : null };
+  return { anomalies: rows.map(anomalyView), nextAfter: rows.length === limit && last ? `${int(last.position)}.${int(last.idx)}` : null };
 }

@@ -5,6 +5,7 @@ import { journalProjection } from "./journal/journalProjection.ts";
 import { payoutProjection } from "./payout/payoutProjection.ts";
 import type { ProjectionDefinition, ProjectionName } from "./projection.ts";
 import { reportProjection } from "./report/reportProjection.ts";
+import { webhooksProjection } from "./webhooks/webhooksProjection.ts";
 
 export const DEFINITIONS: Readonly<Record<ProjectionName, ProjectionDefinition>> = {
   journal: journalProjection,
@@ -12,4 +13,5 @@ export const DEFINITIONS: Readonly<Record<ProjectionName, ProjectionDefinition>>
   budget: budgetProjection,
   report: reportProjection,
   payout: payoutProjection,
+  webhooks: webhooksProjection,
 };

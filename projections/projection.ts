@@ -4,7 +4,7 @@
 import type { Outcome } from "../domain/engine/outcome.ts";
 import type { Dialect, ReadModelTx } from "../infra/readModel/port.ts";
 
-export const PROJECTION_NAMES = ["journal", "earnings", "budget", "report", "payout"] as const;
+export const PROJECTION_NAMES = ["journal", "earnings", "budget", "report", "payout", "webhooks"] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
 export interface ProjectionDefinition {

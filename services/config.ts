@@ -3,6 +3,8 @@ import { Duration } from "luxon";
 import path from "node:path";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import type { MismatchPolicy } from "../projections/projector.ts";
+import { CLOUDEVENT_TYPE_PREFIX_MAX_CHARS } from "../domain/events/cloudEvents.ts";
+import type { RetryPolicy } from "../domain/webhooks/retrySchedule.ts";
 import type { KafkaSettings } from "./kafkaIngestor.ts";
 
 export interface LedgerConfig {
@@ -32,6 +34,46 @@ export interface LedgerConfig {
   allowOpen: boolean;
   /** Read models that do not match the event store (rolled back, replaced): refuse to start, or rebuild them. */
   onStoreMismatch: MismatchPolicy;
+  /** LEDGER_WEBHOOK_*: registration and delivery of webhooks (SPEC §11). */
+  webhooks: WebhookSettings;
+  /** Stripped from a CloudEvent's `type` (LEDGER_CLOUDEVENTS_TYPE_PREFIX, e.g. `com.example.ledger.`); "" = none. */
+  cloudEventsTypePrefix: string;
+}
+
+export interface WebhookSettings {
+  /** LEDGER_WEBHOOK_KEY: every endpoint's signing secret is derived from it; null: webhooks cannot be registered or signed. */
+  key: string | null;
+  /** LEDGER_WEBHOOK_ALLOW_PRIVATE=1: endpoints may resolve to loopback and private addresses (tests, private networks). */
+  allowPrivate: boolean;
+  /** One request's deadline (DNS, connect, the receiver's status line). */
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** How often the delivery worker looks for due deliveries and retries. */
+  pollMs: number;
+}
+
+/** A webhook key shorter than this is a slip (it signs every endpoint's secret). */
+export const WEBHOOK_KEY_MIN_CHARS = 32;
+
+function webhookKey(value: string | undefined): string | null {
+  if (value === undefined || value === "") return null;
+  if (value.length < WEBHOOK_KEY_MIN_CHARS) throw new Error(`LEDGER_WEBHOOK_KEY must be at least ${WEBHOOK_KEY_MIN_CHARS} characters (e.g. openssl rand -hex 32)`);
+  return value;
+}
+
+function typePrefix(value: string | undefined): string {
+  const prefix = value ?? "";
+  if (prefix.length > CLOUDEVENT_TYPE_PREFIX_MAX_CHARS || /[\s\p{Cc}]/u.test(prefix)) {
+    throw new Error(`LEDGER_CLOUDEVENTS_TYPE_PREFIX must be at most ${CLOUDEVENT_TYPE_PREFIX_MAX_CHARS} characters without spaces, got '${prefix.slice(0, 200)}'`);
+  }
+  return prefix;
+}
+
+/** A duration in milliseconds that must be ≥ 1 (a 0 would retry in a busy loop or never wait). */
+function durationMs(name: string, value: string | undefined, fallback: number): number {
+  const ms = positiveInt(name, value, fallback);
+  if (ms < 1) throw new Error(`${name} must be at least 1 (milliseconds), got '${value}'`);
+  return ms;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -69,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (storeKind !== "sqlite" && storeKind !== "postgres" && storeKind !== "kurrent") throw new Error(`LEDGER_STORE must be sqlite, postgres or kurrent, got '${storeKind}'`);
   if (readKind !== "sqlite" && readKind !== "postgres") throw new Error(`LEDGER_READ_MODELS must be sqlite or postgres, got '${readKind}'`);
   const pgUrl = env.LEDGER_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  const cloudEventsTypePrefix = typePrefix(env.LEDGER_CLOUDEVENTS_TYPE_PREFIX);
   return {
     port: positiveInt("PORT", env.PORT, 8080),
     host: env.HOST || "127.0.0.1",
@@ -91,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       deadLetterTopic: env.LEDGER_KAFKA_DLQ_TOPIC || "ledger-events-dlq",
       fromBeginning: flag(env.LEDGER_KAFKA_FROM_BEGINNING, true),
       appendBatchMax: positiveInt("LEDGER_KAFKA_BATCH", env.LEDGER_KAFKA_BATCH, 1_000),
+      cloudEventsTypePrefix,
     },
     readModels: readKind === "sqlite" ? { kind: "sqlite", dir: dataDir } : { kind: "postgres", connectionString: env.LEDGER_READ_MODELS_URL || pgUrl, schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read" },
     projectors: parseProjectorList(env.LEDGER_PROJECTORS),
@@ -101,5 +145,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     tokens: env.LEDGER_TOKENS || "",
     allowOpen: flag(env.LEDGER_ALLOW_OPEN, false),
     onStoreMismatch: mismatchPolicy(env.LEDGER_ON_STORE_MISMATCH),
+    webhooks: {
+      key: webhookKey(env.LEDGER_WEBHOOK_KEY),
+      allowPrivate: flag(env.LEDGER_WEBHOOK_ALLOW_PRIVATE, false),
+      timeoutMs: durationMs("LEDGER_WEBHOOK_TIMEOUT_MS", env.LEDGER_WEBHOOK_TIMEOUT_MS, 10_000),
+      retry: {
+        baseMs: durationMs("LEDGER_WEBHOOK_RETRY_BASE_MS", env.LEDGER_WEBHOOK_RETRY_BASE_MS, 10_000),
+        maxMs: durationMs("LEDGER_WEBHOOK_RETRY_MAX_MS", env.LEDGER_WEBHOOK_RETRY_MAX_MS, 3_600_000),
+        giveUpMs: durationMs("LEDGER_WEBHOOK_GIVE_UP_MS", env.LEDGER_WEBHOOK_GIVE_UP_MS, 86_400_000),
+      },
+      pollMs: durationMs("LEDGER_WEBHOOK_POLL_MS", env.LEDGER_WEBHOOK_POLL_MS, 1_000),
+    },
+    cloudEventsTypePrefix,
   };
 }

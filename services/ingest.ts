@@ -1,6 +1,6 @@
 // The one write path for facts (HTTP, NDJSON file, Kafka): validate the whole batch, then one
 // atomic append. Invalid → every problem, nothing appended. Same id, other content → conflict.
-import { validateBatch, type Problem } from "../domain/events/validate.ts";
+import { validateBatch, type BatchValidation, type Problem } from "../domain/events/validate.ts";
 import { ConflictError, WrongExpectedRevisionError, type AppendOptions, type EventStore } from "../infra/eventStore/port.ts";
 
 export type IngestResult =
@@ -16,7 +16,13 @@ export type UnconditionalIngestResult = Exclude<IngestResult, { kind: "stale" }>
 export async function ingestBatch(store: EventStore, raws: readonly unknown[]): Promise<UnconditionalIngestResult>;
 export async function ingestBatch(store: EventStore, raws: readonly unknown[], options: AppendOptions): Promise<IngestResult>;
 export async function ingestBatch(store: EventStore, raws: readonly unknown[], options?: AppendOptions): Promise<IngestResult> {
-  const validation = validateBatch(raws);
+  return ingestValidated(store, validateBatch(raws), options ?? {});
+}
+
+/** The append half of ingestBatch, for batches validated another way (CloudEvents, internal types). */
+export async function ingestValidated(store: EventStore, validation: BatchValidation): Promise<UnconditionalIngestResult>;
+export async function ingestValidated(store: EventStore, validation: BatchValidation, options: AppendOptions): Promise<IngestResult>;
+export async function ingestValidated(store: EventStore, validation: BatchValidation, options?: AppendOptions): Promise<IngestResult> {
   if (!validation.ok) return { kind: "invalid", problems: validation.problems };
   if (validation.events.length === 0) return { kind: "appended", appended: 0, duplicates: 0, lastPosition: await store.head() };
   try {

@@ -16,6 +16,8 @@ export interface KafkaSettings {
   deadLetterTopic: string;
   fromBeginning: boolean;
   appendBatchMax: number;
+  /** LEDGER_CLOUDEVENTS_TYPE_PREFIX: stripped from the type of CloudEvents (SPEC §11). */
+  cloudEventsTypePrefix: string;
 }
 
 export interface RunningIngestor {

@@ -13,6 +13,7 @@ import { activeVersion, ensureVersionsTable, Projector } from "../projections/pr
 import type { LedgerConfig } from "./config.ts";
 import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
 import { runProjectors, startWorkerHost, type ProjectorHost } from "./projectorHost.ts";
+import { disabledEndpoints } from "../projections/webhooks/webhookQueries.ts";
 
 
 export interface ActiveVersion {
@@ -131,7 +132,7 @@ export class Ledger {
     }
   }
 
-  /** Head of the store and, per projection, its active version's position and lag. */
+  /** Head of the store and, per projection, its active version's position and lag; webhook endpoints disabled after failing (SPEC §11). */
   async health() {
     const head = await this.store.head();
     const projections = [];
@@ -139,7 +140,8 @@ export class Ledger {
       const a = await this.reads[name].active();
       projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag: Math.max(0, head - a.position) });
     }
-    return { head, projections };
+    const disabledWebhooks = await this.reads.webhooks.read((tx, a) => disabledEndpoints(tx, a.prefix));
+    return { head, projections, disabledWebhooks };
   }
 
   /** Resolves once every projection has applied at least `position` (or throws after timeoutMs). */

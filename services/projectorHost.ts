@@ -11,12 +11,14 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { ReadModelDb } from "../infra/readModel/port.ts";
+import { serializeTransactions } from "../infra/readModel/serialized.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
 import type { ProjectionName } from "../projections/projection.ts";
 import { Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { LedgerConfig } from "./config.ts";
 import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
+import { WebhookDeliveryWorker } from "./webhooks/deliveryWorker.ts";
 
 /** Live batches on a worker thread: no request waits behind them, so they can be large. */
 export const WORKER_LIVE_BATCH_EVENTS = 5_000;
@@ -41,7 +43,8 @@ export async function runProjectors(
   const writers: ReadModelDb[] = [];
   const projectors: Projector[] = [];
   for (const name of names) {
-    const db = await openProjectionDb(config, name, { writer: true, log });
+    // The webhooks projector shares its database with the delivery worker: one transaction at a time.
+    const db = serializeTransactions(await openProjectionDb(config, name, { writer: true, log }));
     writers.push(db);
     const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
     await projector.verifyStore(store, config.onStoreMismatch, log);
@@ -51,9 +54,14 @@ export async function runProjectors(
   const group = [...names].sort().join("+");
   const runner = new ProjectionRunner({ store, projectors, group, snapshots, log, onFailure, ...(options.liveBatchEvents ? { liveBatchSize: options.liveBatchEvents } : {}) });
   await runner.start();
+  // Webhooks are sent wherever the webhooks projector runs (services/webhooks/deliveryWorker.ts).
+  const webhooks = projectors.find((p) => p.name === "webhooks");
+  const deliveries = webhooks ? new WebhookDeliveryWorker({ db: webhooks.db, prefix: webhooks.prefix, settings: config.webhooks, log }) : null;
+  deliveries?.start();
   return {
     versions: new Map(projectors.map((p) => [p.name, p.version])),
     async stop() {
+      await deliveries?.stop();
       await runner.stop();
       await snapshots.close();
       for (const db of writers) await db.close();

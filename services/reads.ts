@@ -18,11 +18,13 @@ import type { ReadModelTx } from "../infra/readModel/port.ts";
 import { anomaliesAfter, ANOMALIES_PER_ANSWER_MAX, creatorAnomalies } from "../projections/anomalyQueries.ts";
 import { brandCampaignRows, budgetView, campaignRow, campaignView } from "../projections/budget/budgetQueries.ts";
 import { creatorExists, earningsAnswer, earningsOf } from "../projections/earnings/earningsQueries.ts";
+import { feedAfter } from "../projections/journal/feedQueries.ts";
 import { accountAt, accountEntriesOf, creatorKnownAt, ledgerOf, trialBalanceOf, type Cursor } from "../projections/journal/journalQueries.ts";
 import { earningsRowsAt, payoutAccountsAt, payoutStatementAt, reportRowsAt } from "../projections/journal/pointInTime.ts";
 import { payoutById, payoutOf, payoutsOfCreator, toLine } from "../projections/payout/payoutQueries.ts";
 import type { ProjectionName } from "../projections/projection.ts";
 import { campaignReport, creatorReport, reportRowsOf, type ReportScope } from "../projections/report/reportQueries.ts";
+import { deliveriesOf, endpointOf, listEndpoints } from "../projections/webhooks/webhookQueries.ts";
 import type { ActiveVersion, Ledger } from "./ledger.ts";
 
 /** How long a read waits for its projection to reach the position it asks for (SPEC §8.2). */
@@ -220,6 +222,33 @@ export class Reads {
 
   async trialBalance(currency: string, at: ReadAt) {
     return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await trialBalanceOf(tx, a.prefix, currency, upTo)) }));
+  }
+
+  // --- the change feed and webhooks (SPEC §11) -----------------------------------------------
+
+  /** Every journal entry and anomaly after the cursor, in position order (the journal's rows up to P). */
+  async feed(after: Cursor, limit: number, at: ReadAt) {
+    return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await feedAfter(tx, a.prefix, after, upTo, limit)) }));
+  }
+
+  /** Registered endpoints as they stand now (their delivery state is not a thing of the past's positions). */
+  async webhooks(at: ReadAt) {
+    return this.on("webhooks", at, async (tx, a) => ({ asOfPosition: a.position, webhooks: await listEndpoints(tx, a.prefix) }));
+  }
+
+  async webhook(webhookId: string, at: ReadAt) {
+    return this.on("webhooks", at, async (tx, a) => {
+      const endpoint = await endpointOf(tx, a.prefix, webhookId);
+      return endpoint === null ? null : { ...endpoint, asOfPosition: a.position };
+    });
+  }
+
+  /** An endpoint's delivery log: its deliveries in position order with their latest attempts. */
+  async webhookDeliveries(webhookId: string, after: Cursor, limit: number, at: ReadAt) {
+    return this.on("webhooks", at, async (tx, a) => {
+      if ((await endpointOf(tx, a.prefix, webhookId)) === null) return null;
+      return { webhookId, asOfPosition: a.position, ...(await deliveriesOf(tx, a.prefix, webhookId, after, limit)) };
+    });
   }
 
   // --- the event log (SPEC §8.3): the store itself --------------------------------------------

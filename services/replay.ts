@@ -74,6 +74,8 @@ const DIFF_VIEWS: Record<ProjectionName, { keys: string[]; values: readonly stri
     values: ["payable"],
     sql: (p) => `SELECT creator_id, marketplace, SUM(payable) AS payable FROM ${p}months GROUP BY creator_id, marketplace`,
   },
+  // Endpoints and their deliveries hold no amounts a rule version could change: the diff is empty.
+  webhooks: { keys: ["webhook_id"], values: [], sql: (p) => `SELECT webhook_id FROM ${p}endpoints` },
 };
 
 export interface DiffRow {

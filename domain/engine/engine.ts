@@ -117,6 +117,13 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
     case "CampaignEndChanged":
       campaignEndChanged(state, event, out);
       break;
+    case "WebhookRegistered":
+      state.webhooks.add(event.data.webhookId);
+      out.fact({ kind: "webhook_registered", webhookId: event.data.webhookId, url: event.data.url, events: [...event.data.events] });
+      break;
+    case "WebhookDeleted":
+      webhookDeleted(state, event, out);
+      break;
     default:
       assertNever(event, "event");
   }
@@ -219,6 +226,7 @@ function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
   moveBudget(campaign, out);
   const remainingMinor = remainingOf(campaign);
   assert(campaign.spentMinor >= 0 && campaign.balanceMinor === remainingMinor, `${campaign.campaignId}: campaign:budget ${campaign.balanceMinor} = remaining ${remainingMinor}, spent ${campaign.spentMinor} ≥ 0`);
+  const exhaustedBefore = campaign.exhaustedAt !== null;
   if (remainingMinor > 0) campaign.exhaustedAt = null;
   else if (campaign.exhaustedAt === null) campaign.exhaustedAt = out.event.occurredAt;
   out.fact({
@@ -229,6 +237,7 @@ function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
     releasedMinor: campaign.releasedMinor,
     exhaustedAt: campaign.exhaustedAt,
   });
+  if (!exhaustedBefore && campaign.exhaustedAt !== null) out.fact({ kind: "budget_exhausted", campaignId: campaign.campaignId, exhaustedAt: campaign.exhaustedAt });
 }
 
 function isPaused(c: CampaignState): boolean {
@@ -654,4 +663,11 @@ function campaignEndChanged(state: EngineState, event: Ev<"CampaignEndChanged">,
     const qualified = contentQualifies(state, campaign, creatorId);
     if (qualified !== before[i]) out.fact({ kind: "content", campaignId: campaign.campaignId, creatorId, qualified });
   });
+}
+
+/** §11: a deletion names a registered webhook; otherwise it is an anomaly and changes nothing. */
+function webhookDeleted(state: EngineState, event: Ev<"WebhookDeleted">, out: OutcomeBuilder): void {
+  const { webhookId } = event.data;
+  if (!state.webhooks.delete(webhookId)) return out.anomaly("unknown_webhook", `WebhookDeleted names webhook ${webhookId}, which is not registered`);
+  out.fact({ kind: "webhook_deleted", webhookId });
 }

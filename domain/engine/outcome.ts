@@ -4,6 +4,7 @@
 import type { EventType } from "../events/schemas.ts";
 import type { EntryKind } from "../journal/entryKinds.ts";
 import type { MarketplaceCode, PaymentMethod } from "../marketplaces.ts";
+import type { WebhookEvent } from "../webhooks/webhookEvents.ts";
 
 /**
  * One journal entry (SPEC §8.1): a signed amount of one kind, the transfer it books between two
@@ -64,6 +65,8 @@ export type Fact =
   | { kind: "campaign_ended"; campaignId: string }
   /** The campaign's budget after the event (rule 4, §9), whenever the event changed it. */
   | { kind: "budget"; campaignId: string; budgetMinor: number; spentMinor: number; releasedMinor: number; exhaustedAt: string | null }
+  /** This event brought the campaign's `remaining` to 0 (SPEC §5 exhaustedAt; the webhook event budget.exhausted, §11). */
+  | { kind: "budget_exhausted"; campaignId: string; exhaustedAt: string }
   | { kind: "acceptance"; campaignId: string; creatorId: string; trackingId: string; marketplace: MarketplaceCode }
   /** Whether the creator's content counts for rule 5 as things stand (a content link, or an end that moved past it). */
   | { kind: "content"; campaignId: string; creatorId: string; qualified: boolean }
@@ -73,7 +76,10 @@ export type Fact =
   | { kind: "tax_info"; creatorId: string; marketplace: MarketplaceCode }
   | { kind: "payment_method"; creatorId: string; marketplace: MarketplaceCode; method: PaymentMethod }
   | { kind: "payout"; creatorId: string; marketplace: MarketplaceCode; currency: string; payoutId: string; amountMinor: number; date: string }
-  | { kind: "payout_failed"; creatorId: string; marketplace: MarketplaceCode; payoutId: string; reason: string };
+  | { kind: "payout_failed"; creatorId: string; marketplace: MarketplaceCode; payoutId: string; reason: string }
+  /** A webhook endpoint registered (SPEC §11); a registration of a known id replaces its url and events. */
+  | { kind: "webhook_registered"; webhookId: string; url: string; events: WebhookEvent[] }
+  | { kind: "webhook_deleted"; webhookId: string };
 
 export const ANOMALY_CODES = [
   "unknown_campaign",
@@ -104,6 +110,8 @@ export const ANOMALY_CODES = [
   "invalid_state",
   /** A new end that is not after the campaign's start (§9). */
   "ends_before_start",
+  /** WebhookDeleted of a webhook that is not registered (§11). */
+  "unknown_webhook",
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

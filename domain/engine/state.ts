@@ -103,6 +103,8 @@ export interface EngineState {
   /** campaignId → shipmentIds with at least one pending bonus line (settled at CampaignEnded). */
   pendingShipments: Map<string, Set<string>>;
   strikes: Map<string, { sortedMs: number[]; removedAtMs: number | null }>;
+  /** Webhook endpoints registered and not deleted (SPEC §11). */
+  webhooks: Set<string>;
   /** Position of the last event applied (0 = none). */
   position: number;
 }
@@ -118,6 +120,7 @@ export function emptyState(): EngineState & { shipments: Map<string, ShipmentSta
     payouts: new Map(),
     pendingShipments: new Map(),
     strikes: new Map(),
+    webhooks: new Set(),
     position: 0,
   };
 }

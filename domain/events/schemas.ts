@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseInstant } from "../calendar.ts";
 import { MARKETPLACE_CODES, PAYMENT_METHODS, DEFAULT_MARKETPLACES, type MarketplaceCode } from "../marketplaces.ts";
 import { Dec, MONEY_MAX, PLAIN_DECIMAL, fractionDigits } from "../money.ts";
+import { WEBHOOK_EVENTS } from "../webhooks/webhookEvents.ts";
 import * as L from "./limits.ts";
 
 /**
@@ -61,6 +62,9 @@ export const instant = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be an ISO-8601 string") })
   .max(40, "must be at most 40 characters")
   .refine((s) => parseInstant(s) !== null, "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00, in the years 1970-2999");
+
+/** An http(s) URL (a content link, a webhook endpoint); services/webhooks checks an endpoint's address further. */
+const httpUrl = z.string().min(1, "must not be empty").max(L.URL_MAX_CHARS).regex(/^https?:\/\/\S+$/i, "must be an http(s) URL");
 
 export const marketplace = z.enum(MARKETPLACE_CODES, { error: `must be one of ${MARKETPLACE_CODES.join(", ")}` });
 const quantity = z
@@ -143,7 +147,7 @@ export const dataSchemas = {
     1: z.strictObject({
       campaignId: refId,
       creatorId: refId,
-      url: z.string().min(1, "must not be empty").max(L.URL_MAX_CHARS).regex(/^https?:\/\/\S+$/i, "must be an http(s) URL"),
+      url: httpUrl,
       disclosure: z.string({ error: "must be a string (it may be empty)" }).max(L.DISCLOSURE_MAX_CHARS),
     }),
   },
@@ -193,15 +197,38 @@ export const dataSchemas = {
   CampaignPaused: { 1: z.strictObject({ campaignId: refId }) },
   CampaignResumed: { 1: z.strictObject({ campaignId: refId }) },
   CampaignEndChanged: { 1: z.strictObject({ campaignId: refId, endsAt: instant }) },
+  // SPEC §11: a webhook endpoint's registration and deletion (no secret: it is derived, never stored).
+  WebhookRegistered: {
+    1: z.strictObject({
+      webhookId: refId,
+      url: httpUrl,
+      events: z
+        .array(z.enum(WEBHOOK_EVENTS, { error: `must be one of ${WEBHOOK_EVENTS.join(", ")}` }))
+        .min(1, "must list at least one event type")
+        .max(WEBHOOK_EVENTS.length)
+        .refine((events) => new Set(events).size === events.length, "must not list an event type twice"),
+    }),
+  },
+  WebhookDeleted: { 1: z.strictObject({ webhookId: refId }) },
 } as const;
 
 export type EventType = keyof typeof dataSchemas;
 export const EVENT_TYPES = Object.keys(dataSchemas) as EventType[];
 
+
 /** Newest schema version of each type: what the engine reads after upcasting. */
 export const LATEST_SCHEMA_VERSION: Record<EventType, number> = Object.fromEntries(
   EVENT_TYPES.map((t) => [t, Math.max(...Object.keys(dataSchemas[t]).map(Number))]),
 ) as Record<EventType, number>;
+
+/**
+ * Types only the ledger itself appends (POST /v1/webhooks, scope `webhooks`, after checking the
+ * endpoint's address): the ingestion paths (HTTP, file, Kafka) refuse them, so a token with the
+ * `ingest` scope cannot register an endpoint around those checks.
+ */
+export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(["WebhookRegistered", "WebhookDeleted"]);
+/** The types upstream systems send (what an unknown type's message lists). */
+export const INGESTIBLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((t) => !INTERNAL_EVENT_TYPES.has(t));
 
 export const envelopeSchema = z.strictObject({
   id: z
@@ -209,7 +236,7 @@ export const envelopeSchema = z.strictObject({
     .min(1, "must not be empty")
     .max(L.EVENT_ID_MAX_CHARS, `must be at most ${L.EVENT_ID_MAX_CHARS} characters`)
     .regex(EVENT_ID, ID_CHARACTERS),
-  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: `must be one of ${EVENT_TYPES.join(", ")}` }),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: `must be one of ${INGESTIBLE_EVENT_TYPES.join(", ")}` }),
   schemaVersion: z.number({ error: "must be an integer ≥ 1" }).int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1").optional(),
   occurredAt: instant,
   data: z.unknown().refine((v) => v !== undefined, "is required"),
@@ -234,6 +261,8 @@ export type CampaignBudgetChangedData = z.infer<(typeof dataSchemas)["CampaignBu
 export type CampaignPausedData = z.infer<(typeof dataSchemas)["CampaignPaused"][1]>;
 export type CampaignResumedData = z.infer<(typeof dataSchemas)["CampaignResumed"][1]>;
 export type CampaignEndChangedData = z.infer<(typeof dataSchemas)["CampaignEndChanged"][1]>;
+export type WebhookRegisteredData = z.infer<(typeof dataSchemas)["WebhookRegistered"][1]>;
+export type WebhookDeletedData = z.infer<(typeof dataSchemas)["WebhookDeleted"][1]>;
 export type ShipmentLine = ShipmentRecordedData["lines"][number];
 
 /** Payload of each type at its newest schema version. */
@@ -256,6 +285,8 @@ export interface EventDataMap {
   CampaignPaused: CampaignPausedData;
   CampaignResumed: CampaignResumedData;
   CampaignEndChanged: CampaignEndChangedData;
+  WebhookRegistered: WebhookRegisteredData;
+  WebhookDeleted: WebhookDeletedData;
 }
 
 // --- Canonical content keys (SPEC §2 idempotency), derived from the schemas above -------------

@@ -39,6 +39,9 @@ export function streamIdOf(type: EventType, data: unknown): string {
       return payoutStreamId(d.creatorId!, d.marketplace!);
     case "PayoutFailed":
       return `payout-${d.payoutId}`;
+    case "WebhookRegistered":
+    case "WebhookDeleted":
+      return `webhook-${d.webhookId}`;
     default:
       return assertNever(type, "event type");
   }

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { instantMs } from "../calendar.ts";
 import type { LedgerEvent } from "./envelope.ts";
 import { BATCH_EVENTS_MAX, PROBLEMS_MAX } from "./limits.ts";
-import { dataSchemas, envelopeSchema, type EventType } from "./schemas.ts";
+import { dataSchemas, envelopeSchema, INTERNAL_EVENT_TYPES, type EventType } from "./schemas.ts";
 
 export interface Problem {
   index: number;
@@ -13,6 +13,11 @@ export interface Problem {
 }
 
 export type BatchValidation = { ok: true; events: LedgerEvent[] } | { ok: false; problems: Problem[] };
+
+export interface ValidateOptions {
+  /** Accept the types only the ledger appends (INTERNAL_EVENT_TYPES); ingestion never does. */
+  internal?: boolean;
+}
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -37,10 +42,14 @@ function unknownVersion(index: number, id: string | null, type: EventType, versi
 }
 
 /** Validates one raw event; returns the event or its problems. */
-export function validateEvent(raw: unknown, index: number): { event: LedgerEvent } | { problems: Problem[] } {
+export function validateEvent(raw: unknown, index: number, options: ValidateOptions = {}): { event: LedgerEvent } | { problems: Problem[] } {
   const rawId = typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string" ? ((raw as { id: string }).id.slice(0, 200)) : null;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { problems: [{ index, id: null, path: "", message: "must be a JSON object (an event envelope)" }] };
+  }
+  const rawType = (raw as { type?: unknown }).type;
+  if (!options.internal && typeof rawType === "string" && INTERNAL_EVENT_TYPES.has(rawType as EventType)) {
+    return { problems: [{ index, id: rawId, path: "type", message: `${rawType} is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested` }] };
   }
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
@@ -70,14 +79,19 @@ export function validateEvent(raw: unknown, index: number): { event: LedgerEvent
 }
 
 /** Validates a whole batch: all events or every problem (capped at PROBLEMS_MAX). */
-export function validateBatch(raws: readonly unknown[]): BatchValidation {
+export function validateBatch(raws: readonly unknown[], options: ValidateOptions = {}): BatchValidation {
+  return collectBatch(raws, (raw, index) => validateEvent(raw, index, options));
+}
+
+/** A batch through `validateOne`: every event, or every problem (capped at PROBLEMS_MAX); at most BATCH_EVENTS_MAX events. */
+export function collectBatch(raws: readonly unknown[], validateOne: (raw: unknown, index: number) => { event: LedgerEvent } | { problems: Problem[] }): BatchValidation {
   if (raws.length > BATCH_EVENTS_MAX) {
     return { ok: false, problems: [{ index: BATCH_EVENTS_MAX, id: null, path: "", message: `a batch holds at most ${BATCH_EVENTS_MAX} events; got ${raws.length}` }] };
   }
   const events: LedgerEvent[] = [];
   const problems: Problem[] = [];
   raws.forEach((raw, index) => {
-    const result = validateEvent(raw, index);
+    const result = validateOne(raw, index);
     if ("event" in result) events.push(result.event);
     else if (problems.length < PROBLEMS_MAX) problems.push(...result.problems.slice(0, PROBLEMS_MAX - problems.length));
   });

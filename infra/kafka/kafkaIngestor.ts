@@ -39,6 +39,8 @@ export interface KafkaIngestorOptions {
   appendBatchMax?: number;
   /** Create the topic and the dead-letter topic when missing (broker default partitions). Default true. */
   createTopics?: boolean;
+  /** Stripped from the type of a CloudEvent in structured mode (SPEC §11); default none. */
+  cloudEventsTypePrefix?: string;
   store: EventStore;
   log?: IngestorLog;
 }
@@ -90,6 +92,7 @@ export class KafkaIngestor {
       fromBeginning: true,
       appendBatchMax: APPEND_BATCH_DEFAULT,
       createTopics: true,
+      cloudEventsTypePrefix: "",
       log: silentLog,
       ...options,
     };
@@ -147,7 +150,7 @@ export class KafkaIngestor {
 
       let pending: { message: KafkaMessage; event: LedgerEvent }[] = [];
       for (const message of chunk) {
-        const decoded = decodeMessage(message.value);
+        const decoded = decodeMessage(message.value, { contentType: headerText(message.headers?.["content-type"]), cloudEventsTypePrefix: this.options.cloudEventsTypePrefix });
         if (decoded.ok) pending.push({ message, event: decoded.event });
         else toDead(message, decoded.reason);
       }
@@ -192,6 +195,12 @@ export class KafkaIngestor {
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }
+}
+
+/** A Kafka header's value as text (kafkajs gives a Buffer, a string, or several). */
+function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? null : first.toString();
 }
 
 export function startKafkaIngestor(options: KafkaIngestorOptions): Promise<KafkaIngestor> {

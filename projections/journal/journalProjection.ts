@@ -42,7 +42,10 @@ function factRow(position: number, seq: number, f: Fact): SqlValue[] | null {
     case "campaign":
     case "campaign_ended":
     case "budget":
+    case "budget_exhausted":
     case "strike":
+    case "webhook_registered":
+    case "webhook_deleted":
       return null;
   }
 }

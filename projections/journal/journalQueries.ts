@@ -16,6 +16,12 @@ export interface Cursor {
   seq: number;
 }
 
+/**
+ * The seq of a cursor that skips a whole position: above every seq, and still an INTEGER, which
+ * PostgreSQL requires of a parameter compared with an INTEGER column (2^53 − 1 there is an error).
+ */
+export const WHOLE_POSITION_SEQ = 2_147_483_647;
+
 function nextCursor(rows: readonly { position: unknown; seq: unknown }[], limit: number): string | null {
   const last = rows[rows.length - 1];
   return rows.length === limit && last ? `${int(last.position)}.${int(last.seq)}` : null;

@@ -8,6 +8,7 @@ import { EVENT_TYPES } from "../../domain/events/schemas.ts";
 import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts";
 import { NOT_PAID_REASONS, PAYOUT_STATUSES, type NotPaidReason } from "../../domain/payout.ts";
 import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
+import { WEBHOOK_EVENTS } from "../../domain/webhooks/webhookEvents.ts";
 
 /** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
 const money = z.string().regex(/^-?\d+(\.\d+)?$/).describe("amount with exactly the currency's minor digits");
@@ -215,7 +216,76 @@ export const eventSchema = z.strictObject({ ...storedEventFields, asOfPosition }
 export const eventsSchema = z.strictObject({ asOfPosition, events: z.array(z.strictObject(storedEventFields)), next: position.nullable() });
 
 export const healthSchema = z.strictObject({
-  status: z.string(),
+  status: z.enum(["ok", "degraded"]).describe("degraded: a webhook endpoint was disabled (see webhooks)"),
   store: z.strictObject({ head: position }),
   projections: z.array(z.strictObject({ name: z.string(), version: count, ruleVersion: count, position, lag: count })),
+  webhooks: z
+    .strictObject({ disabled: z.array(z.strictObject({ webhookId: z.string(), disabledAt: instant, reason: z.string() })) })
+    .optional()
+    .describe("only when degraded: the endpoints whose deliveries kept failing past the give-up span (SPEC §11)"),
+});
+
+// --- the change feed and webhooks (SPEC §11) ---------------------------------------------------
+
+const entryId = z.string().regex(/^\d+:\d+$/).describe("{position}:{seq}, stable: receivers de-duplicate on it");
+
+export const feedItemSchema = z.discriminatedUnion("type", [
+  entrySchema.extend({ type: z.literal("posting.created") }),
+  anomalySchema.extend({ type: z.literal("anomaly.recorded"), entryId, seq: count.describe("after the entries of its position") }),
+]);
+
+export const feedSchema = z.strictObject({
+  asOfPosition,
+  items: z.array(feedItemSchema),
+  nextAfter: z.string().describe("the cursor to ask with next: after the last item of a full page, else after asOfPosition (poll with it)"),
+});
+
+const webhookEvents = z.array(z.enum(WEBHOOK_EVENTS));
+const webhookFields = {
+  webhookId: z.string(),
+  url: z.string(),
+  events: webhookEvents,
+  status: z.enum(["active", "disabled"]),
+  createdAt: instant,
+  position: position.describe("position of the registration event"),
+  disabledAt: instant.nullable(),
+  disabledReason: z.string().nullable(),
+  pendingDeliveries: count,
+};
+
+export const webhookSchema = z.strictObject({ ...webhookFields, asOfPosition });
+export const webhooksSchema = z.strictObject({ asOfPosition, webhooks: z.array(z.strictObject(webhookFields)) });
+
+export const webhookRegisteredSchema = z.strictObject({
+  webhookId: z.string(),
+  url: z.string(),
+  events: webhookEvents,
+  status: z.literal("active"),
+  createdAt: instant,
+  position,
+  secret: z.string().describe("the signing secret, shown this once: HMAC-SHA256 key of Ledger-Signature (whole string)"),
+});
+export const webhookDeletedSchema = z.strictObject({ webhookId: z.string(), deleted: z.literal(true), position });
+
+export const deliveriesSchema = z.strictObject({
+  webhookId: z.string(),
+  asOfPosition,
+  deliveries: z.array(
+    z.strictObject({
+      entryId,
+      position,
+      seq: count,
+      type: z.enum(WEBHOOK_EVENTS),
+      status: z.enum(["pending", "delivered", "failed"]).describe("failed: the attempt that ran out the give-up span (the endpoint is disabled)"),
+      attempts: count,
+      firstAttemptAt: instant.nullable(),
+      lastAttemptAt: instant.nullable(),
+      lastStatusCode: count.nullable(),
+      lastError: z.string().nullable(),
+      nextAttemptAt: instant.nullable(),
+      deliveredAt: instant.nullable(),
+      log: z.array(z.strictObject({ attempt: count, at: instant, durationMs: count, statusCode: count.nullable(), error: z.string().nullable() })).describe("the latest attempts"),
+    }),
+  ),
+  nextAfter: cursorAfter,
 });

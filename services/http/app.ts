@@ -2,18 +2,20 @@
 // the SPEC's shape; no request can produce a stack trace.
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { ingestBatch } from "../ingest.ts";
+import { CLOUDEVENTS_BATCH_MEDIA_TYPE, validateCloudEvents } from "../../domain/events/cloudEvents.ts";
+import { validateBatch, type BatchValidation } from "../../domain/events/validate.ts";
+import { ingestValidated } from "../ingest.ts";
 import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
 import { authorize, parseTokens, type OpenMode } from "./auth.ts";
-import { checkBodyHeaders, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
+import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
 import { parse, READ_ROUTES, registerReadRoutes } from "./readRoutes.ts";
-
+import { registerWebhookRoutes } from "./webhookRoutes.ts";
 
 /** What a 503 for a projection still behind the asked position tells the client to wait (SPEC §8.2). */
 const RETRY_AFTER_SECONDS = 1;
@@ -42,6 +44,18 @@ const REFUSED_STATUSES = new Set([400, 413, 415]);
 /** The events of an NDJSON body, already parsed line by line (services/http/bodies.ts). */
 class NdjsonEvents {
   constructor(readonly values: unknown[]) {}
+}
+
+/** A CloudEvents body (SPEC §11): one CloudEvent, or a batch (a JSON array of them). */
+class CloudEventsBody {
+  constructor(readonly value: unknown, readonly batch: boolean) {}
+
+  /** The CloudEvents of the body; a single one that is an array, or a batch that is not, is a 400. */
+  events(): unknown[] {
+    if (this.batch && Array.isArray(this.value)) return this.value;
+    if (!this.batch && !Array.isArray(this.value)) return [this.value];
+    throw badRequest(this.batch ? `${CLOUDEVENTS_BATCH_MEDIA_TYPE} is a JSON array of CloudEvents` : `application/cloudevents+json is one CloudEvent (a JSON object); send a batch as ${CLOUDEVENTS_BATCH_MEDIA_TYPE}`);
+  }
 }
 
 export interface AppOptions {
@@ -84,6 +98,10 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   const eventsMax = ledger.config.batchEventsMax;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => done(null, parseJsonBody(text as string, eventsMax)));
+  app.addContentTypeParser(CLOUDEVENTS_MEDIA_TYPES, { parseAs: "string" }, (request, text, done) => {
+    const batch = (request.headers["content-type"] ?? "").toLowerCase().startsWith(CLOUDEVENTS_BATCH_MEDIA_TYPE);
+    done(null, new CloudEventsBody(parseJsonBody(text as string, eventsMax), batch));
+  });
   app.addContentTypeParser(NDJSON_MEDIA_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
     const { values, problems } = await readNdjson(payload, Number(request.headers["content-length"] ?? 0), { bodyLimitBytes: ledger.config.bodyLimitBytes, eventsMax });
     if (problems.length > 0) throw refusal(problems);
@@ -102,7 +120,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
       return reply.code(400).send(errorBody("invalid_request", error.message, error instanceof ReadRefused ? [{ path: "from,to", message: error.message }] : []));
     }
     if (status === 413) return reply.code(413).send(errorBody("too_large", tooLarge(ledger.config.bodyLimitBytes).message));
-    if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", "send application/json or application/x-ndjson"));
+    if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", `send ${BODY_MEDIA_TYPES.join(", ")}`));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody("invalid_request", error.message));
     ledger.log.error({ err: error.message, url: request.url }, "request failed");
     return reply.code(500).send(errorBody("internal", "internal error; the request changed nothing unless it was acknowledged"));
@@ -115,18 +133,20 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   // --- writes ---------------------------------------------------------------------------------
   app.post("/v1/events", async (request, reply) => {
     // The body readers (bodies.ts) have bounded depth and event count (LEDGER_BATCH_MAX) already.
-    let raws: unknown[];
+    let validation: BatchValidation;
     const body = request.body;
-    if (body instanceof NdjsonEvents) {
-      raws = body.values;
+    if (body instanceof CloudEventsBody) {
+      validation = validateCloudEvents(body.events(), { typePrefix: ledger.config.cloudEventsTypePrefix });
+    } else if (body instanceof NdjsonEvents) {
+      validation = validateBatch(body.values);
     } else if (Array.isArray(body)) {
-      raws = body;
+      validation = validateBatch(body);
     } else if (body !== null && typeof body === "object") {
-      raws = [body]; // one event on its own is a batch of one
+      validation = validateBatch([body]); // one event on its own is a batch of one
     } else {
       throw badRequest("the body must be a JSON array of events or NDJSON");
     }
-    const result = await ingestBatch(ledger.store, raws);
+    const result = await ingestValidated(ledger.store, validation);
     if (result.kind === "invalid") throw refusal(result.problems);
     if (result.kind === "conflict") {
       metrics.conflicts.inc();
@@ -147,6 +167,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   });
 
   registerReadRoutes(app, ledger);
+  registerWebhookRoutes(app, ledger);
 
   /** Store head and projection lag, also set on the Prometheus gauges. */
   async function healthWithGauges() {
@@ -156,9 +177,16 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     return health;
   }
 
+  // A disabled webhook endpoint degrades the ledger (SPEC §11) without failing it: it still answers 200.
   app.get("/v1/health", async () => {
     const health = await healthWithGauges();
-    return { status: "ok", store: { head: health.head }, projections: health.projections };
+    const disabled = health.disabledWebhooks;
+    return {
+      status: disabled.length > 0 ? "degraded" : "ok",
+      store: { head: health.head },
+      projections: health.projections,
+      ...(disabled.length > 0 ? { webhooks: { disabled } } : {}),
+    };
   });
 
   app.get("/metrics", async (_request: FastifyRequest, reply: FastifyReply) => {

@@ -1,10 +1,10 @@
-// Access control: bearer tokens from configuration, each with scopes. Without a token: 401; with a
+// Access control: bearer tokens from configuration, each with scopes (ingest, read, payouts, webhooks). Without a token: 401; with a
 // token lacking the route's scope: 403. Health, metrics and the OpenAPI document stay open.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { HttpError } from "./errors.ts";
 
-export const SCOPES = ["ingest", "read", "payouts"] as const;
+export const SCOPES = ["ingest", "read", "payouts", "webhooks"] as const;
 export type Scope = (typeof SCOPES)[number];
 export const TOKEN_MIN_CHARS = 16;
 export const TOKENS_MAX = 100;
@@ -43,6 +43,8 @@ export function scopeOf(method: string, route: string | undefined): Scope | null
   if (route === "/v1/health" || route === "/metrics" || route === "/v1/openapi.json") return null;
   if (method === "POST" && route === "/v1/events") return "ingest";
   if (method === "POST" && route === "/v1/payouts/run") return "payouts";
+  // Registering, listing and deleting endpoints and their delivery log (SPEC §11): URLs and secrets are not everyone's to read.
+  if (route === "/v1/webhooks" || route?.startsWith("/v1/webhooks/")) return "webhooks";
   return "read";
 }
 

@@ -9,10 +9,12 @@ import { NDJSON_LINE_MAX_CHARS, PROBLEMS_MAX } from "../../domain/events/limits.
 import type { Problem } from "../../domain/events/validate.ts";
 import { badRequest, HttpError } from "./errors.ts";
 import { JSON_DEPTH_MAX, scanJson } from "../../domain/events/jsonScan.ts";
+import { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
 
-/** The body formats (SPEC §5): a JSON array (or one object), NDJSON under either name. */
+/** The body formats (SPEC §5, §11): a JSON array (or one object), NDJSON under either name, CloudEvents (one, or a batch). */
 export const NDJSON_MEDIA_TYPES = ["application/x-ndjson", "application/ndjson"];
-export const BODY_MEDIA_TYPES = ["application/json", ...NDJSON_MEDIA_TYPES];
+export const CLOUDEVENTS_MEDIA_TYPES = [CLOUDEVENTS_MEDIA_TYPE, CLOUDEVENTS_BATCH_MEDIA_TYPE];
+export const BODY_MEDIA_TYPES = ["application/json", ...NDJSON_MEDIA_TYPES, ...CLOUDEVENTS_MEDIA_TYPES];
 
 /** Methods whose bodies Fastify never parses. */
 const BODYLESS_METHODS = new Set(["GET", "HEAD", "TRACE"]);

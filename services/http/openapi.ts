@@ -2,8 +2,10 @@
 // table (readRoutes.ts: path and query parameters, answers), the answers' schemas (apiSchemas.ts),
 // and the event payload schemas that validate input (domain/events/schemas.ts).
 import { z } from "zod";
-import { dataSchemas, envelopeSchema, EVENT_TYPES } from "../../domain/events/schemas.ts";
-import { appendedSchema, errorSchema, healthSchema, payoutRunSchema } from "./apiSchemas.ts";
+import { dataSchemas, envelopeSchema, EVENT_TYPES, INTERNAL_EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
+import { registrationBody } from "../webhooks/registration.ts";
+import { appendedSchema, errorSchema, healthSchema, payoutRunSchema, webhookDeletedSchema, webhookRegisteredSchema } from "./apiSchemas.ts";
 import { scopeOf } from "./auth.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
 import { READ_ROUTES } from "./readRoutes.ts";
@@ -46,6 +48,7 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
   // One envelope per event type and schema version: its `type` and its payload (SPEC §2-3, §8.4, §9).
   const envelopes: unknown[] = [];
   for (const type of EVENT_TYPES) {
+    if (INTERNAL_EVENT_TYPES.has(type)) continue; // appended by POST /v1/webhooks, never posted
     for (const [version, schema] of Object.entries(dataSchemas[type] as Record<string, z.ZodType>)) {
       const name = `${type}V${version}`;
       schemas[`${name}Data`] = jsonSchema(schema, "input");
@@ -99,6 +102,8 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
         content: {
           "application/json": { schema: { oneOf: [{ type: "array", maxItems: 10_000, items: ref("Event") }, ref("Event")] } },
           "application/x-ndjson": { schema: { type: "string", description: "one event (see Event) per line" } },
+          [CLOUDEVENTS_MEDIA_TYPE]: { schema: ref("CloudEvent") },
+          [CLOUDEVENTS_BATCH_MEDIA_TYPE]: { schema: { type: "array", maxItems: 10_000, items: ref("CloudEvent") } },
         },
       },
       responses: {
@@ -122,6 +127,53 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
       },
     },
   };
+  // CloudEvents 1.0 structured mode (SPEC §11): mapped onto the envelope, then validated as an Event.
+  schemas.CloudEvent = {
+    type: "object",
+    required: ["specversion", "id", "source", "type", "time", "data"],
+    properties: {
+      specversion: { const: "1.0" },
+      id: { type: "string", description: "the event id (SPEC §2)" },
+      source: { type: "string", minLength: 1, description: "URI-reference of the producer; checked, not stored" },
+      type: { type: "string", description: "an event type, after the configured prefix (LEDGER_CLOUDEVENTS_TYPE_PREFIX)" },
+      time: { type: "string", description: "occurredAt: an ISO-8601 instant with an offset or Z" },
+      datacontenttype: { const: "application/json" },
+      schemaversion: { type: ["integer", "string"], description: "extension: the payload's schemaVersion (default 1)" },
+      data: { type: "object", description: "the payload of the type (see the Event schemas)" },
+    },
+  };
+  schemas.WebhookRequest = jsonSchema(registrationBody, "input");
+  schemas.WebhookRegistered = jsonSchema(webhookRegisteredSchema, "output");
+  schemas.WebhookDeleted = jsonSchema(webhookDeletedSchema, "output");
+  paths["/v1/webhooks"] = {
+    ...paths["/v1/webhooks"],
+    post: {
+      operationId: "registerWebhook",
+      summary: "Register an endpoint for webhook events; the answer holds its signing secret, shown once (SPEC §11)",
+      requestBody: { required: true, content: json(ref("WebhookRequest")) },
+      responses: {
+        201: { description: "registered (an event in the log, without the secret)", content: json(ref("WebhookRegistered")) },
+        ...errorAnswers("POST", "/v1/webhooks", {
+          409: errorAnswer("LEDGER_WEBHOOK_KEY is not set, or the most endpoints are registered"),
+        }),
+      },
+    },
+  };
+  paths["/v1/webhooks/{webhookId}"] = {
+    ...paths["/v1/webhooks/{webhookId}"],
+    delete: {
+      operationId: "deleteWebhook",
+      summary: "Delete an endpoint: nothing more is sent to it (SPEC §11)",
+      parameters: [{ name: "webhookId", in: "path", required: true, schema: { type: "string" } }],
+      responses: {
+        200: { description: "deleted (an event in the log)", content: json(ref("WebhookDeleted")) },
+        ...errorAnswers("DELETE", "/v1/webhooks/{webhookId}", {
+          404: errorAnswer("unknown or already deleted"),
+          503: errorAnswer("the webhooks read model did not catch up with the store in time"),
+        }),
+      },
+    },
+  };
   paths["/v1/health"] = {
     get: { operationId: "getHealth", summary: "Store head and, per projection, position, lag and version", security: [], responses: { 200: { description: "health", content: json(ref("Health")) } } },
   };
@@ -139,7 +191,7 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     security: [{ bearer: [] }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts (README, access control)" } },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts, webhooks (README, access control)" } },
       schemas,
     },
   };

@@ -1,15 +1,18 @@
-// The read routes of the API (SPEC §5, §8, §9) as one table: each route's path, its path and query
+// The read routes of the API (SPEC §5, §8, §9, §11) as one table: each route's path, its path and query
 // schemas (zod: a 400 names the field), its answer's schema (services/http/apiSchemas.ts) and what
 // it asks services/reads.ts. Fastify registers the table (registerReadRoutes) and the OpenAPI
 // document is generated from it (openapi.ts), so the two cannot disagree. Every read takes
-// asOfPosition and minPosition (§8.2); an unknown id is a 404.
+// asOfPosition and minPosition (§8.2), except the webhook routes (§11: an endpoint's delivery state
+// is now, not as of a position), which take minPosition only; an unknown id is a 404.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { parseLocalDate } from "../../domain/calendar.ts";
 import { EVENT_TYPES, refId, type EventType } from "../../domain/events/schemas.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
 import { ANOMALIES_PAGE_MAX } from "../../projections/anomalyQueries.ts";
-import { LEDGER_PAGE_MAX, type Cursor } from "../../projections/journal/journalQueries.ts";
+import { FEED_PAGE_MAX } from "../../projections/journal/feedQueries.ts";
+import { LEDGER_PAGE_MAX, WHOLE_POSITION_SEQ, type Cursor } from "../../projections/journal/journalQueries.ts";
+import { DELIVERIES_PAGE_MAX } from "../../projections/webhooks/webhookQueries.ts";
 import type { Ledger } from "../ledger.ts";
 import { Reads, type ReadAt } from "../reads.ts";
 import * as api from "./apiSchemas.ts";
@@ -74,10 +77,10 @@ const limit = (max: number) =>
 /** A paging cursor: a position (skip all of it) or `position.seq` (resume inside it), from nextAfter. */
 const cursor = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter").describe("a position, or position.seq from nextAfter");
 
-function parseCursor(text: string | undefined): Cursor {
+export function parseCursor(text: string | undefined): Cursor {
   if (text === undefined) return { position: 0, seq: -1 };
   const [p = "0", seq] = text.split(".");
-  return { position: Number(p), seq: seq === undefined ? Number.MAX_SAFE_INTEGER : Number(seq) };
+  return { position: Number(p), seq: seq === undefined ? WHOLE_POSITION_SEQ : Number(seq) };
 }
 
 const format = z.enum(["json", "csv"]).optional();
@@ -135,6 +138,9 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, R>(def: {
 const noParams = z.strictObject({});
 const creator = z.strictObject({ creatorId: refId });
 const campaign = z.strictObject({ campaignId: refId });
+const webhook = z.strictObject({ webhookId: refId });
+/** Webhook reads answer now; minPosition reads the registration just made (its POST answered `position`). */
+const webhookQuery = z.strictObject({ minPosition: at.minPosition });
 
 export const READ_ROUTES: readonly ReadRoute[] = [
   route({
@@ -252,6 +258,46 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       const after = parseCursor(q.after);
       return reads.anomalies({ position: after.position, idx: after.seq }, q.limit ?? PAGE_DEFAULT, readAt(q));
     },
+  }),
+  route({
+    path: "/v1/feed",
+    operationId: "listFeed",
+    summary: "The change feed: every journal entry and every anomaly in position order, each with its stable entryId, paged (SPEC §11)",
+    params: noParams,
+    query: pageQuery(FEED_PAGE_MAX),
+    response: api.feedSchema,
+    what: () => "feed",
+    run: (reads, _p, q) => reads.feed(parseCursor(q.after), q.limit ?? PAGE_DEFAULT, readAt(q)),
+  }),
+  route({
+    path: "/v1/webhooks",
+    operationId: "listWebhooks",
+    summary: "Registered webhook endpoints (scope webhooks; SPEC §11)",
+    params: noParams,
+    query: webhookQuery,
+    response: api.webhooksSchema,
+    what: () => "webhooks",
+    run: (reads, _p, q) => reads.webhooks(readAt(q)),
+  }),
+  route({
+    path: "/v1/webhooks/:webhookId",
+    operationId: "getWebhook",
+    summary: "One webhook endpoint: its events, status and pending deliveries (scope webhooks; SPEC §11)",
+    params: webhook,
+    query: webhookQuery,
+    response: api.webhookSchema,
+    what: (p) => `webhook ${p.webhookId}`,
+    run: (reads, p, q) => reads.webhook(p.webhookId, readAt(q)),
+  }),
+  route({
+    path: "/v1/webhooks/:webhookId/deliveries",
+    operationId: "listWebhookDeliveries",
+    summary: "An endpoint's delivery log in position order: each delivery's status and latest attempts (scope webhooks; SPEC §11)",
+    params: webhook,
+    query: z.strictObject({ after: cursor.optional(), limit: limit(DELIVERIES_PAGE_MAX).optional(), minPosition: at.minPosition }),
+    response: api.deliveriesSchema,
+    what: (p) => `webhook ${p.webhookId}`,
+    run: (reads, p, q) => reads.webhookDeliveries(p.webhookId, parseCursor(q.after), q.limit ?? PAGE_DEFAULT, readAt(q)),
   }),
   route({
     path: "/v1/accounts/:account",

@@ -7,6 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoDataset } from "../../services/workload.ts";
 import { get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer, type HttpAnswer } from "../support/e2eServer.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
 
 /** A value for each path parameter, all of them known in the demo data set. */
 const PATH_VALUES: Record<string, string> = {
@@ -16,6 +17,7 @@ const PATH_VALUES: Record<string, string> = {
   payoutId: "payout:cr-00003:US:2026-06-01",
   account: "creator:cr-00003:US:earned",
   id: "story-raise",
+  webhookId: "", // registered in beforeAll
 };
 /** A value for each required query parameter. */
 const QUERY_VALUES: Record<string, string> = { from: "2026-08-01", to: "2026-08-31", asOf: "2026-09-30", currency: "USD" };
@@ -25,18 +27,27 @@ type Document = { paths: Record<string, Record<string, Operation>>; components: 
 
 describe("the OpenAPI document", () => {
   let server: E2eServer;
+  let receiver: WebhookReceiver;
   let doc: Document;
+  let registered: HttpAnswer;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
 
   beforeAll(async () => {
-    server = await startE2eServer();
+    server = await startE2eServer({ env: { LEDGER_WEBHOOK_KEY: "openapi-webhook-key-0123456789abcdef", LEDGER_WEBHOOK_ALLOW_PRIVATE: "1", LEDGER_WEBHOOK_POLL_MS: "10" } });
+    // A webhook endpoint (on a local receiver) that gets the demo's postings: the webhook routes have something to show.
+    receiver = await startWebhookReceiver();
+    registered = await postJson(server.baseUrl, "/v1/webhooks", { url: receiver.url, events: ["posting.created"] });
+    expect(registered.status, registered.text).toBe(201);
+    PATH_VALUES.webhookId = registered.body.webhookId;
     expect((await postEvents(server.baseUrl, demoDataset())).status).toBe(200);
     await waitForProjections(server.baseUrl, 20_000);
+    await receiver.waitUntil(() => receiver.received.length > 0, 20_000, "a first delivery");
     doc = (await get(server.baseUrl, "/v1/openapi.json")).body as Document;
     ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
   });
   afterAll(async () => {
     await server?.destroy();
+    await receiver?.close();
   });
 
   /** Validates `body` against the schema the document declares for this operation and status. */
@@ -78,7 +89,7 @@ describe("the OpenAPI document", () => {
       }
       checked += 1;
     }
-    expect(checked).toBeGreaterThanOrEqual(17);
+    expect(checked).toBeGreaterThanOrEqual(21);
   });
 
   it("text/csv is declared where CSV is served", async () => {
@@ -89,12 +100,19 @@ describe("the OpenAPI document", () => {
     expect(csv.headers.get("content-type")).toContain("text/csv");
   });
 
-  it("the writes answer their declared schemas: append, payout run, and a refused batch", async () => {
+  it("the writes answer their declared schemas: append, payout run, a refused batch, webhook registration (and its refusal) and deletion", async () => {
     const appended = await postEvents(server.baseUrl, [demoDataset()[0]]);
     expectDeclared(doc.paths["/v1/events"]!.post!, 200, appended);
     const refused = await postEvents(server.baseUrl, [{ id: "x", type: "Nope" }]);
     expectDeclared(doc.paths["/v1/events"]!.post!, 400, refused);
     const run = await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US", asOf: "2026-06-10" });
     expectDeclared(doc.paths["/v1/payouts/run"]!.post!, 200, run);
+    expectDeclared(doc.paths["/v1/webhooks"]!.post!, 201, registered);
+    const refusedHook = await postJson(server.baseUrl, "/v1/webhooks", { url: "file:///etc/passwd", events: ["posting.created"] });
+    expectDeclared(doc.paths["/v1/webhooks"]!.post!, 400, refusedHook);
+    const other = await postJson(server.baseUrl, "/v1/webhooks", { url: receiver.url, events: ["campaign.ended"] });
+    const deleted = await fetch(`${server.baseUrl}/v1/webhooks/${other.body.webhookId}`, { method: "DELETE" });
+    const deletedAnswer = { status: deleted.status, text: "", body: await deleted.json() } as HttpAnswer;
+    expectDeclared(doc.paths["/v1/webhooks/{webhookId}"]!.delete!, 200, deletedAnswer);
   });
 });

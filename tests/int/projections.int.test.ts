@@ -131,9 +131,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
   });
 
   it("every projection's checkpoint reaches the store head after each phase", async () => {
-    expect(checkpointsAfterA).toEqual({ journal: 24, earnings: 24, budget: 24, report: 24, payout: 24 });
-    expect(await checkpoints(env.dbs)).toEqual({ journal: 32, earnings: 32, budget: 32, report: 32, payout: 32 });
-    expect(runner.projectors.map((x) => x.position)).toEqual([32, 32, 32, 32, 32]);
+    expect(checkpointsAfterA).toEqual({ journal: 24, earnings: 24, budget: 24, report: 24, payout: 24, webhooks: 24 });
+    expect(await checkpoints(env.dbs)).toEqual({ journal: 32, earnings: 32, budget: 32, report: 32, payout: 32, webhooks: 32 });
+    expect(runner.projectors.map((x) => x.position)).toEqual([32, 32, 32, 32, 32, 32]);
   });
 
   describe("earnings", () => {

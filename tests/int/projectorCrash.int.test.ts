@@ -91,7 +91,7 @@ describe("projector crash safety", () => {
     const rand = prng(SEED);
     const runs: (Run & { checkpointsAfter: Record<ProjectionName, number> })[] = [];
     let kills = 0;
-    let previous = { journal: 0, earnings: 0, budget: 0, report: 0, payout: 0 } as Record<ProjectionName, number>;
+    let previous = { journal: 0, earnings: 0, budget: 0, report: 0, payout: 0, webhooks: 0 } as Record<ProjectionName, number>;
     for (let i = 0; i < RUNS_MAX; i += 1) {
       const minCheckpoint = Math.min(...Object.values(previous));
       const killTarget = kills < KILLS_MIN ? minCheckpoint + 1 + Math.floor(rand() * KILL_WINDOW_EVENTS) : null;
@@ -114,7 +114,7 @@ describe("projector crash safety", () => {
     const last = runs[runs.length - 1]!;
     expect(last.done, "the child finally caught up").toBe(true);
     expect(kills).toBeGreaterThanOrEqual(KILLS_MIN);
-    expect(last.checkpointsAfter).toEqual({ journal: EVENTS, earnings: EVENTS, budget: EVENTS, report: EVENTS, payout: EVENTS });
+    expect(last.checkpointsAfter).toEqual({ journal: EVENTS, earnings: EVENTS, budget: EVENTS, report: EVENTS, payout: EVENTS, webhooks: EVENTS });
     // Restarts resumed from engine snapshots rather than replaying from 0 every time.
     expect(runs.filter((r) => (r.resumedAfter ?? 0) > 0).length).toBeGreaterThan(0);
 

@@ -43,6 +43,7 @@ import {
   type ProjectionEnv,
 } from "../support/projectionHarness.ts";
 import { chunked, cutsArb, duplicateInsertsArb, MARKETPLACES as MARKETS, reportWindows, sequenceArb, withDuplicates, type RawEvent, type Sequence } from "../support/arbitraries.ts";
+import { add, ledgerEffect, minor, sumsOf, zero, type Sums } from "../support/ledgerSums.ts";
 
 const SEED = 0x07_15_2026;
 const RUNS = 25;
@@ -55,72 +56,6 @@ const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60, partII:
 
 async function reportOf(tx: ReadModelTx, prefix: string, creatorId: string, from: string, to: string, campaignId: string | null) {
   return creatorReport(await reportRowsOf(tx, prefix, { creatorId, campaignId }, from, to));
-}
-
-/** "-12.30" → -1230, "1230" (JPY) → 1230: the SPEC §5 amount string in minor units. */
-function minor(amount: string): number {
-  expect(amount).toMatch(/^-?\d+(\.\d+)?$/);
-  const negative = amount.startsWith("-");
-  const digits = amount.replace("-", "").replace(".", "");
-  const n = Number(digits);
-  return negative && n !== 0 ? -n : n;
-}
-
-const BUCKETS = ["standard", "bonusPending", "bonusConfirmed", "bonusForfeited", "reversed", "adjusted"] as const;
-type Bucket = (typeof BUCKETS)[number];
-type Sums = Record<Bucket, number> & { total: number };
-const zero = (): Sums => ({ standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 0 });
-
-function sumsOf(row: Record<Bucket | "total", string>): Sums {
-  const s = zero();
-  for (const b of BUCKETS) s[b] = minor(row[b]);
-  s.total = minor(row.total);
-  // SPEC §5, §8.4: total = standard + pending + confirmed + reversed + adjusted (forfeited is not earned).
-  expect(s.total).toBe(s.standard + s.bonusPending + s.bonusConfirmed + s.reversed + s.adjusted);
-  return s;
-}
-
-function add(into: Sums, s: Sums): void {
-  for (const k of [...BUCKETS, "total"] as const) into[k] += s[k];
-}
-
-/** What an audit-trail entry moves, per SPEC §4-5 and §8.4 (written out here, not taken from entryKinds.ts). */
-function ledgerEffect(kind: string, amount: number): Sums {
-  const s = zero();
-  switch (kind) {
-    case "standard":
-      s.standard = amount;
-      break;
-    case "standard_reversal": // a return reverses standard commission (rule 8), booked as `reversed`
-    case "bonus_reversal": // a return of a confirmed bonus
-      s.reversed = amount;
-      break;
-    case "bonus_pending": // rule 5: pending until CampaignEnded
-    case "bonus_pending_return": // rule 8: a returned pending bonus lowers the pending bonus itself
-      s.bonusPending = amount;
-      break;
-    case "bonus_confirm": // pending → confirmed at CampaignEnded
-      s.bonusPending = 0 - amount; // (0 - x, not -x: no -0)
-      s.bonusConfirmed = amount;
-      break;
-    case "bonus_forfeit": // pending → forfeited at CampaignEnded
-      s.bonusPending = 0 - amount; // (0 - x, not -x: no -0)
-      s.bonusForfeited = amount;
-      break;
-    case "bonus_confirmed": // applied after CampaignEnded, content rule met
-      s.bonusConfirmed = amount;
-      break;
-    case "bonus_forfeited": // applied after CampaignEnded, content rule not met
-      s.bonusForfeited = amount;
-      break;
-    case "adjustment": // §8.4: earned when it occurs
-      s.adjusted = amount;
-      break;
-    default:
-      throw new Error(`ledger kind ${kind} moves no earnings bucket`);
-  }
-  s.total = s.standard + s.bonusPending + s.bonusConfirmed + s.reversed + s.adjusted;
-  return s;
 }
 
 async function withEnv<T>(fn: (env: ProjectionEnv) => Promise<T>): Promise<T> {

@@ -276,6 +276,35 @@ export function campaignBudgetChanged(opts: Envelope & { campaignId?: string; bu
   return envelope("CampaignBudgetChanged", "cbc", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1", budget: opts.budget });
 }
 
+/** SPEC §11: the CloudEvent (structured mode) that carries `raw`: id, type (with a prefix), time, data, and schemaversion when set. */
+export function cloudEventOf(raw: RawEvent, typePrefix = ""): Record<string, unknown> {
+  return {
+    specversion: "1.0",
+    id: raw.id,
+    source: "urn:example:fulfilment",
+    type: typePrefix + raw.type,
+    time: raw.occurredAt,
+    datacontenttype: "application/json",
+    ...(raw.schemaVersion === undefined ? {} : { schemaversion: raw.schemaVersion }),
+    data: raw.data,
+  };
+}
+
+/** SPEC §11: what POST /v1/webhooks appends (the ledger's own type: never ingested). */
+export function webhookRegistered(opts: Envelope & { webhookId?: string; url?: string; events?: string[] } = {}): RawEvent {
+  const webhookId = opts.webhookId ?? "wh_1";
+  return envelope("WebhookRegistered", "whr", { id: `webhook-registered:${webhookId}`, ...opts }, CREATED_AT, {
+    webhookId,
+    url: opts.url ?? "https://hooks.example.com/ledger",
+    events: opts.events ?? ["posting.created"],
+  });
+}
+
+export function webhookDeleted(opts: Envelope & { webhookId?: string } = {}): RawEvent {
+  const webhookId = opts.webhookId ?? "wh_1";
+  return envelope("WebhookDeleted", "whd", { id: `webhook-deleted:${webhookId}`, ...opts }, CREATED_AT, { webhookId });
+}
+
 export function campaignPaused(opts: Envelope & { campaignId?: string } = {}): RawEvent {
   return envelope("CampaignPaused", "cp", opts, MANAGED_AT, { campaignId: opts.campaignId ?? "C1" });
 }
@@ -301,9 +330,9 @@ export interface RunResult {
   facts: Fact[];
 }
 
-/** Validates the raw events (all must be valid), gives them positions 1..n, upcasts and folds them. */
+/** Validates the raw events (all must be valid; the ledger's own types too), gives them positions 1..n, upcasts and folds them. */
 export function run(raws: readonly RawEvent[], rules: RuleVersion = RULES_V1): RunResult {
-  const validation = validateBatch(raws);
+  const validation = validateBatch(raws, { internal: true });
   if (!validation.ok) {
     expect.fail(`fixture events are invalid: ${JSON.stringify(validation.problems, null, 2)}`);
   }

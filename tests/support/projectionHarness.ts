@@ -12,7 +12,7 @@ import { openSqliteReadModelDb } from "../../infra/readModel/sqliteReadModelDb.t
 import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
 import type { AppendResult, EventStore } from "../../infra/eventStore/port.ts";
 import { openSqliteSnapshotStore, type SnapshotStore } from "../../infra/engineSnapshots.ts";
-import { validateBatch } from "../../domain/events/validate.ts";
+import { validateBatch, type ValidateOptions } from "../../domain/events/validate.ts";
 import { BATCH_EVENTS_MAX } from "../../domain/events/limits.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, Projector } from "../../projections/projector.ts";
@@ -105,13 +105,13 @@ export async function openEnv(kind: ReadModelKind = "sqlite", dir: string = temp
 // Events
 // ---------------------------------------------------------------------------------------------
 
-/** Validates raw wire events (SPEC §2-3) and appends them in batches of at most BATCH_EVENTS_MAX. */
-export async function appendRaw(store: EventStore, raws: readonly unknown[]): Promise<AppendResult> {
+/** Validates raw wire events (SPEC §2-3) and appends them in batches of at most BATCH_EVENTS_MAX; `internal` lets the ledger's own types (webhook registrations) through. */
+export async function appendRaw(store: EventStore, raws: readonly unknown[], options: ValidateOptions = {}): Promise<AppendResult> {
   let last: AppendResult = { appended: 0, duplicates: 0, lastPosition: await store.head(), outcomes: [] };
   let appended = 0;
   let duplicates = 0;
   for (let start = 0; start < raws.length; start += BATCH_EVENTS_MAX) {
-    const result = validateBatch(raws.slice(start, start + BATCH_EVENTS_MAX));
+    const result = validateBatch(raws.slice(start, start + BATCH_EVENTS_MAX), options);
     if (!result.ok) throw new Error(`fixture is invalid: ${JSON.stringify(result.problems.slice(0, 5))}`);
     last = await store.append(result.events);
     appended += last.appended;

@@ -1,5 +1,6 @@
 // The Kafka ingestor's decoder (infra/kafka/decodeMessage.ts) takes every event type, Part II's
-// too, with the same validation as HTTP and file ingest; a bad one names its field.
+// too, with the same validation as HTTP and file ingest; a bad one names its field. A CloudEvent in
+// structured mode (SPEC §11: by its content-type header or its specversion) maps as over HTTP.
 import { describe, expect, it } from "vitest";
 import { decodeMessage } from "../../infra/kafka/decodeMessage.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
@@ -20,5 +21,23 @@ describe("decodeMessage", () => {
       ["data.amount", "must not be zero"],
       ["data.reasonCode", "must be one of fraud, chargeback, goodwill, correction, other"],
     ]);
+  });
+
+  const event = PART_TWO_EVENTS[1];
+  const cloudEvent = { specversion: "1.0", id: event.id, source: "/campaign-management", type: `com.example.ledger.${event.type}`, time: event.occurredAt, data: event.data };
+
+  it("a CloudEvent, recognised by its content-type header or by its specversion, decodes to the same event as its plain envelope", () => {
+    const plain = decodeMessage(Buffer.from(JSON.stringify(event)));
+    for (const contentType of ["application/cloudevents+json; charset=UTF-8", null]) {
+      expect(decodeMessage(Buffer.from(JSON.stringify(cloudEvent)), { contentType, cloudEventsTypePrefix: "com.example.ledger." })).toEqual(plain);
+    }
+  });
+
+  it("a CloudEvent without time goes to the dead-letter topic naming `time`; a prefix other than the configured one names `type`", () => {
+    const { time: _time, ...noTime } = cloudEvent;
+    const decoded = decodeMessage(Buffer.from(JSON.stringify(noTime)), { cloudEventsTypePrefix: "com.example.ledger." });
+    expect(decoded).toMatchObject({ ok: false, reason: { code: "invalid_event", message: "time: is required (it is the event's occurredAt)", eventId: event.id } });
+    const wrongPrefix = decodeMessage(Buffer.from(JSON.stringify(cloudEvent)), { cloudEventsTypePrefix: "org.other." });
+    expect(wrongPrefix).toMatchObject({ ok: false, reason: { code: "invalid_event", message: "type: must start with the configured prefix org.other." } });
   });
 });
