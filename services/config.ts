@@ -36,8 +36,17 @@ export interface LedgerConfig {
   onStoreMismatch: MismatchPolicy;
   /** LEDGER_WEBHOOK_*: registration and delivery of webhooks (SPEC §11). */
   webhooks: WebhookSettings;
+  /** When /v1/health calls a projection degraded (services/ledger.ts health). */
+  health: HealthSettings;
   /** Stripped from a CloudEvent's `type` (LEDGER_CLOUDEVENTS_TYPE_PREFIX, e.g. `com.example.ledger.`); "" = none. */
   cloudEventsTypePrefix: string;
+}
+
+export interface HealthSettings {
+  /** LEDGER_HEALTH_LAG_MAX_EVENTS: behind the store's head by more than this: degraded. */
+  lagMaxEvents: number;
+  /** LEDGER_HEALTH_STALL_MS: behind, and no checkpoint progress for this long (no projector running?): degraded. */
+  stallMs: number;
 }
 
 export interface WebhookSettings {
@@ -155,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
         giveUpMs: durationMs("LEDGER_WEBHOOK_GIVE_UP_MS", env.LEDGER_WEBHOOK_GIVE_UP_MS, 86_400_000),
       },
       pollMs: durationMs("LEDGER_WEBHOOK_POLL_MS", env.LEDGER_WEBHOOK_POLL_MS, 1_000),
+    },
+    health: {
+      lagMaxEvents: positiveInt("LEDGER_HEALTH_LAG_MAX_EVENTS", env.LEDGER_HEALTH_LAG_MAX_EVENTS, 100_000),
+      stallMs: durationMs("LEDGER_HEALTH_STALL_MS", env.LEDGER_HEALTH_STALL_MS, 30_000),
     },
     cloudEventsTypePrefix,
   };

@@ -50,6 +50,8 @@ const PROMOTION_CHECK_MS = 2_000;
 export class Ledger {
   private host: ProjectorHost | null = null;
   private locks: ProjectorLock[] = [];
+  /** Each projection's position when health last saw it move, and since when (stall detection). */
+  private readonly progress = new Map<ProjectionName, { position: number; sinceMs: number }>();
 
   private constructor(
     readonly config: LedgerConfig,
@@ -135,23 +137,38 @@ export class Ledger {
   /** Head of the store and, per projection, its active version's position and lag; webhook endpoints disabled after failing (SPEC §11). */
   async health() {
     const head = await this.store.head();
+    const nowMs = Date.now();
+    const { lagMaxEvents, stallMs } = this.config.health;
     const projections = [];
     for (const name of PROJECTION_NAMES) {
       const a = await this.reads[name].active();
-      projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag: Math.max(0, head - a.position) });
+      const lag = Math.max(0, head - a.position);
+      const seen = this.progress.get(name);
+      if (!seen || seen.position !== a.position) this.progress.set(name, { position: a.position, sinceMs: nowMs });
+      const stalledMs = seen && seen.position === a.position ? nowMs - seen.sinceMs : 0;
+      const reason =
+        lag > 0 && stalledMs >= stallMs
+          ? `no progress for ${Math.round(stalledMs / 1000)} s while ${lag} event(s) behind: is a projector running? (LEDGER_PROJECTORS, ledger projectors)`
+          : lag > lagMaxEvents
+            ? `${lag} events behind the store's head (more than LEDGER_HEALTH_LAG_MAX_EVENTS=${lagMaxEvents})`
+            : null;
+      projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag, status: reason === null ? ("ok" as const) : ("degraded" as const), ...(reason === null ? {} : { reason }) });
     }
     const disabledWebhooks = await this.reads.webhooks.read((tx, a) => disabledEndpoints(tx, a.prefix));
     return { head, projections, disabledWebhooks };
   }
 
-  /** Resolves once every projection has applied at least `position` (or throws after timeoutMs). */
-  async waitFor(names: readonly ProjectionName[], position: number, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once every projection has applied at least `position`, or throws ProjectionLagError
+   * after timeoutMs (`why`: what the caller needed the position for, for the error's message).
+   */
+  async waitFor(names: readonly ProjectionName[], position: number, timeoutMs: number, why?: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       let behind = false;
       for (const name of names) if ((await this.reads[name].active()).position < position) behind = true;
       if (!behind) return;
-      if (Date.now() > deadline) throw new ProjectionLagError(names, position);
+      if (Date.now() > deadline) throw new ProjectionLagError(names, position, why);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -168,7 +185,11 @@ export class Ledger {
 }
 
 export class ProjectionLagError extends Error {
-  constructor(readonly names: readonly string[], readonly position: number) {
-    super(`projections ${names.join(", ")} have not reached position ${position} yet (is a projector running? see LEDGER_PROJECTORS)`);
+  constructor(
+    readonly names: readonly string[],
+    readonly position: number,
+    why?: string,
+  ) {
+    super(`projections ${names.join(", ")} have not reached position ${position} yet${why ? ` (${why})` : ""}; is a projector running? see LEDGER_PROJECTORS`);
   }
 }

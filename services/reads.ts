@@ -65,10 +65,21 @@ export class Reads {
     if (wanted > 0) await this.ledger.waitFor([projection], wanted, READ_WAIT_MS);
   }
 
-  /** Runs fn on one snapshot of `projection`, as of `at`: upTo is P, or the projection's own position. */
+  /**
+   * Runs fn on one snapshot of `projection`, as of `at`: upTo is P, or the projection's own position.
+   * A read of now that finds nothing (null: an unknown id) is only sure once the projection has
+   * applied what the store held when it was asked: until then the id may be in events not applied
+   * yet, so it waits for that (READ_WAIT_MS) and asks again, or answers 503 instead of a wrong 404.
+   */
   private async on<T>(projection: ProjectionName, at: ReadAt, fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>): Promise<T> {
     await this.settle(at, projection);
-    return this.ledger.reads[projection].read((tx, a) => fn(tx, a, at.asOfPosition ?? a.position));
+    const read = () => this.ledger.reads[projection].read((tx, a) => fn(tx, a, at.asOfPosition ?? a.position));
+    const answer = await read();
+    if (answer !== null || at.asOfPosition !== null) return answer;
+    const head = await this.ledger.store.head();
+    if ((await this.ledger.reads[projection].active()).position >= head) return answer;
+    await this.ledger.waitFor([projection], head, READ_WAIT_MS, `not found in what the ${projection} projection has applied; it may be in the store's events up to ${head}`);
+    return read();
   }
 
   // --- creators (SPEC §5, §8.4) ----------------------------------------------------------------

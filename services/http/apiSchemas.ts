@@ -216,9 +216,19 @@ export const eventSchema = z.strictObject({ ...storedEventFields, asOfPosition }
 export const eventsSchema = z.strictObject({ asOfPosition, events: z.array(z.strictObject(storedEventFields)), next: position.nullable() });
 
 export const healthSchema = z.strictObject({
-  status: z.enum(["ok", "degraded"]).describe("degraded: a webhook endpoint was disabled (see webhooks)"),
+  status: z.enum(["ok", "degraded"]).describe("degraded: a projection is degraded (see its reason), or a webhook endpoint was disabled (see webhooks)"),
   store: z.strictObject({ head: position }),
-  projections: z.array(z.strictObject({ name: z.string(), version: count, ruleVersion: count, position, lag: count })),
+  projections: z.array(
+    z.strictObject({
+      name: z.string(),
+      version: count,
+      ruleVersion: count,
+      position,
+      lag: count,
+      status: z.enum(["ok", "degraded"]),
+      reason: z.string().optional().describe("only when degraded: behind by more than LEDGER_HEALTH_LAG_MAX_EVENTS, or no progress for LEDGER_HEALTH_STALL_MS while behind"),
+    }),
+  ),
   webhooks: z
     .strictObject({ disabled: z.array(z.strictObject({ webhookId: z.string(), disabledAt: instant, reason: z.string() })) })
     .optional()

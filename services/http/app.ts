@@ -1,5 +1,6 @@
 // The HTTP API (SPEC §5), Fastify. Every answer is JSON (or CSV for the report); every error has
 // the SPEC's shape; no request can produce a stack trace.
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { CLOUDEVENTS_BATCH_MEDIA_TYPE, validateCloudEvents } from "../../domain/events/cloudEvents.ts";
@@ -16,6 +17,9 @@ import { openApiDocument } from "./openapi.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
 import { parse, READ_ROUTES, registerReadRoutes } from "./readRoutes.ts";
 import { registerWebhookRoutes } from "./webhookRoutes.ts";
+
+/** A caller's request id is used as given when it is a plain token of at most 128 characters. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** What a 503 for a projection still behind the asked position tells the client to wait (SPEC §8.2). */
 const RETRY_AFTER_SECONDS = 1;
@@ -67,6 +71,12 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   const metrics = createMetrics();
   const app = Fastify({
     logger: false,
+    // The caller's x-request-id when it is a plain token, else a new one; answered back, and in the access log.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: ledger.config.bodyLimitBytes,
     // Path parameters are bounded by validation (refId, 128 characters) with a precise 400.
     routerOptions: { maxParamLength: 1_000 },
@@ -85,11 +95,24 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   // Nothing here reads the body, and no body is read before all of it has passed: who may ask,
   // then whether the route exists (Fastify's not-found route would parse a body too), then
   // whether the body is one the API reads (bodies.ts).
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
     authorize(grants, request, options.openMode);
     if (request.is404) throw noRoute(request);
     refuseUnknownQuery(request);
     checkBodyHeaders(request);
+  });
+
+  // The access log and the latency histogram: one line per answered request, labelled by the
+  // route pattern Fastify matched (an unmatched URL is "unmatched": labels stay bounded).
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    ledger.log.info(
+      { reqId: request.id, method: request.method, route, url: request.url.slice(0, 512), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+      "request",
+    );
   });
 
   // Only JSON and NDJSON are body formats (SPEC §5). Fastify's JSON parser (with its
@@ -181,8 +204,9 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   app.get("/v1/health", async () => {
     const health = await healthWithGauges();
     const disabled = health.disabledWebhooks;
+    const degraded = disabled.length > 0 || health.projections.some((p) => p.status === "degraded");
     return {
-      status: disabled.length > 0 ? "degraded" : "ok",
+      status: degraded ? "degraded" : "ok",
       store: { head: health.head },
       projections: health.projections,
       ...(disabled.length > 0 ? { webhooks: { disabled } } : {}),

@@ -1,4 +1,4 @@
-// Prometheus metrics (prom-client): ingestion counters and projection lag.
+// Prometheus metrics (prom-client): ingestion counters, projection lag, and HTTP latency per route.
 import client from "prom-client";
 
 export function createMetrics() {
@@ -10,6 +10,13 @@ export function createMetrics() {
   const refused = new client.Counter({ name: "ledger_batches_refused_total", help: "Batches refused as invalid", registers: [registry] });
   const lag = new client.Gauge({ name: "ledger_projection_lag_events", help: "Events the projection has not applied yet", labelNames: ["projection"], registers: [registry] });
   const head = new client.Gauge({ name: "ledger_store_head_position", help: "Last committed position of the event store", registers: [registry] });
-  return { registry, appended, duplicates, conflicts, refused, lag, head };
+  const httpDuration = new client.Histogram({
+    name: "ledger_http_request_duration_seconds",
+    help: "Time from a request's arrival to its answer, per route pattern (never the raw URL: bounded labels)",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return { registry, appended, duplicates, conflicts, refused, lag, head, httpDuration };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
