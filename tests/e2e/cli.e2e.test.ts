@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
+import { accepted, campaignCreated, click, line, shipped } from "../support/domainFixtures.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 
 /** The demo data set: 400 generated events and the scripted story of services/demoStory.ts. */
@@ -13,13 +13,19 @@ const DEMO_EVENTS = 417;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function ledger(args: string[], dataDir = path.join(dir, "data")) {
+function ledger(args: string[], dataDir = path.join(dir, "data"), stdin?: string) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "services/cli.ts", ...args], {
     encoding: "utf8",
     env: { ...process.env, LEDGER_DATA_DIR: dataDir, LEDGER_LOG_LEVEL: "silent", LEDGER_DEMO: "0" },
+    input: stdin,
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The last non-blank line a command wrote to stderr (the progress bar's last state, or the error). */
+function lastLine(stderr: string): string {
+  return stderr.trimEnd().split("\n").at(-1) ?? "";
 }
 
 function writeNdjson(name: string, lines: readonly (string | object)[]): string {
@@ -47,6 +53,35 @@ describe("ledger CLI", () => {
     expect(JSON.parse(first.stdout)).toEqual({ appended: DEMO_EVENTS, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
     const again = ledger(["ingest", file], path.join(dir, "demo-data"));
     expect(JSON.parse(again.stdout)).toEqual({ appended: 0, duplicates: DEMO_EVENTS, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+  });
+
+  it("ingest counts events: the last progress line names them all, blank lines not counted", () => {
+    const file = writeNdjson("counted.ndjson", [click({ id: "cnt-1" }), "", click({ id: "cnt-2" }), "   ", click({ id: "cnt-3" })]);
+    const result = ledger(["ingest", file, "--batch", "2"], path.join(dir, "counted"));
+    expect(result.code).toBe(0);
+    expect(lastLine(result.stderr)).toMatch(/^ingest \[█{40}\] 100% \| 3\/3 events \| \d+ events\/s \| ETA 0s$/);
+  });
+
+  it("ingest - reads NDJSON from stdin; the progress counts events without a total", () => {
+    const stdin = [click({ id: "stdin-1" }), click({ id: "stdin-2" })].map((e) => JSON.stringify(e)).join("\n") + "\n";
+    const result = ledger(["ingest", "-"], path.join(dir, "stdin"), stdin);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ appended: 2, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+    expect(lastLine(result.stderr)).toMatch(/^ingest 2 events \| \d+ events\/s \| \d+s$/);
+  });
+
+  it("a JSON array is refused at once, naming the line, and nothing of it is appended", () => {
+    const events = [click({ id: "arr-1" }), click({ id: "arr-2" })];
+    const file = path.join(dir, "array.json");
+    fs.writeFileSync(file, "\n" + JSON.stringify(events, null, 2) + "\n");
+    const data = path.join(dir, "array");
+    const result = ledger(["ingest", file], data);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(lastLine(result.stderr)).toBe("ledger: NDJSON expected; try `jq -c '.[]'` (line 2 starts a JSON array; nothing was appended)");
+    // The same events as NDJSON are all new.
+    const ndjson = ledger(["ingest", writeNdjson("array.ndjson", events)], data);
+    expect(JSON.parse(ndjson.stdout)).toEqual({ appended: 2, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
   });
 
   it("ingest takes the event types of Part II (adjustments, failed payouts, campaign management)", () => {
