@@ -114,8 +114,13 @@ program
   .command("ingest <file>")
   .description("append the events of an NDJSON file (`-`: stdin) in batches (idempotent: re-running appends nothing new)")
   .option("--batch <n>", "events per batch", int, INGEST_BATCH_DEFAULT)
-  .action(async (file: string, opts: { batch: number }) => {
+  .option("--reject-file <path>", "write each refused line there (line number, line, reasons) and append the rest; without it a batch with a problem is refused whole")
+  .action(async (file: string, opts: { batch: number; rejectFile?: string }) => {
     const fromStdin = file === "-";
+    // The reject file is emptied first: it must not be the input.
+    if (opts.rejectFile !== undefined && !fromStdin && sameFile(file, opts.rejectFile)) {
+      throw new InvalidArgumentError(`--reject-file ${opts.rejectFile} is the input file; name another file`);
+    }
     // Counted before the store opens, so a missing file is named before anything else happens.
     const total = fromStdin ? null : await countEventLines(file);
     const config = loadConfig();
@@ -123,15 +128,23 @@ program
     const progress = ingestProgress(total);
     try {
       const input = fromStdin ? process.stdin : fs.createReadStream(file, { encoding: "utf8" });
-      const summary = await ingestNdjson(ledger.store, input, { batch: opts.batch, onProgress: (events) => progress.update(events) });
+      const summary = await ingestNdjson(ledger.store, input, { batch: opts.batch, rejectFile: opts.rejectFile, onProgress: (events) => progress.update(events) });
       progress.finish();
       process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-      process.exitCode = summary.refusedBatches > 0 ? 1 : 0;
+      process.exitCode = summary.refusedEvents > 0 ? 1 : 0;
     } finally {
       progress.stop();
       await ledger.close();
     }
   });
+
+/** Whether two paths name one existing file (through links and relative paths). */
+function sameFile(a: string, b: string): boolean {
+  const statB = fs.statSync(b, { throwIfNoEntry: false });
+  if (statB === undefined) return false;
+  const statA = fs.statSync(a);
+  return statA.dev === statB.dev && statA.ino === statB.ino;
+}
 
 program
   .command("kafka-ingest")

@@ -1,6 +1,8 @@
 // The one write path for facts (HTTP, NDJSON file, Kafka): validate the whole batch, then one
 // atomic append. Invalid → every problem, nothing appended. Same id, other content → conflict.
+import type { LedgerEvent } from "../domain/events/envelope.ts";
 import { validateBatch, type Problem } from "../domain/events/validate.ts";
+import { storedCanonicalContent } from "../infra/eventStore/contentHash.ts";
 import { ConflictError, WrongExpectedRevisionError, type AppendOptions, type EventStore } from "../infra/eventStore/port.ts";
 
 export type IngestResult =
@@ -27,4 +29,41 @@ export async function ingestBatch(store: EventStore, raws: readonly unknown[], o
     if (error instanceof WrongExpectedRevisionError) return { kind: "stale", streamId: error.streamId, message: error.message };
     throw error;
   }
+}
+
+export interface BatchConflict {
+  /** Index in the batch of the event that conflicts. */
+  index: number;
+  eventId: string;
+  /** The earlier event of the batch with this id and other content; null: the stored one. */
+  earlierIndex: number | null;
+}
+
+/** The stores' rule (sqliteEventStore.ts): canonical content, `data` taken through its JSON text. */
+function contentOf(event: LedgerEvent): string {
+  return storedCanonicalContent(event.type, event.schemaVersion, event.occurredAtMs, JSON.stringify(event.data));
+}
+
+/**
+ * Every conflict of a batch of valid events (SPEC §2): an id already stored, or earlier in the
+ * batch, with other content. A store stops at the first one; this names them all, so a caller
+ * that reports every problem of a batch in one pass (`ledger ingest`) can add them to the schema
+ * errors. One readById per event: meant for batches already refused, not for the append path.
+ */
+export async function findConflicts(store: EventStore, events: readonly LedgerEvent[]): Promise<BatchConflict[]> {
+  const firstInBatch = new Map<string, { index: number; content: string }>();
+  const conflicts: BatchConflict[] = [];
+  for (const [index, event] of events.entries()) {
+    const content = contentOf(event);
+    const earlier = firstInBatch.get(event.id);
+    if (earlier !== undefined) {
+      // The earlier copy was compared with the store already.
+      if (earlier.content !== content) conflicts.push({ index, eventId: event.id, earlierIndex: earlier.index });
+      continue;
+    }
+    firstInBatch.set(event.id, { index, content });
+    const stored = await store.readById(event.id);
+    if (stored !== null && contentOf(stored) !== content) conflicts.push({ index, eventId: event.id, earlierIndex: null });
+  }
+  return conflicts;
 }

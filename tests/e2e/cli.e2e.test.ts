@@ -108,6 +108,81 @@ describe("ledger CLI", () => {
     expect(summary.reasons[1]).toBe("line 4: cli-acc-9  unknown field: extra");
   });
 
+  it("a conflict and a schema error in one batch are reported in the same pass, and nothing of the batch is appended", () => {
+    const data = path.join(dir, "conflict-data");
+    expect(ledger(["ingest", writeNdjson("conflict-stored.ndjson", [click({ id: "cf-1", trackingId: "T1" })])], data).code).toBe(0);
+    const file = writeNdjson("conflict.ndjson", [
+      click({ id: "cf-new", trackingId: "T1" }),
+      click({ id: "cf-1", trackingId: "T-OTHER" }), // stored with T1
+      { ...click({ id: "cf-bad" }), extra: 1 },
+      click({ id: "cf-new", trackingId: "T-OTHER" }), // line 1 has T1
+    ]);
+    const result = ledger(["ingest", file], data);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      appended: 0,
+      duplicates: 0,
+      refusedBatches: 1,
+      refusedEvents: 4,
+      reasons: [
+        "line 2: event id 'cf-1' is already stored with different content",
+        "line 3: cf-bad  unknown field: extra",
+        "line 4: event id 'cf-new' is also on line 1, with different content",
+      ],
+    });
+  });
+
+  it("--reject-file: refused lines go there (number, line, reasons), the rest is appended; exit code 1", () => {
+    const data = path.join(dir, "reject-data");
+    expect(ledger(["ingest", writeNdjson("reject-stored.ndjson", [click({ id: "rj-1", trackingId: "T1" })])], data).code).toBe(0);
+    const conflicting = JSON.stringify(click({ id: "rj-1", trackingId: "T-OTHER" }));
+    const invalid = JSON.stringify({ ...click({ id: "rj-3" }), extra: 1 });
+    const file = writeNdjson("reject.ndjson", [
+      click({ id: "rj-1", trackingId: "T1" }), // duplicate
+      click({ id: "rj-2" }),
+      "{not json",
+      conflicting,
+      invalid,
+      click({ id: "rj-4" }),
+    ]);
+    const rejects = path.join(dir, "rejects.ndjson");
+    const result = ledger(["ingest", file, "--batch", "3", "--reject-file", rejects], data);
+    expect(result.code).toBe(1);
+    const notJson = (() => {
+      try {
+        return JSON.parse("{not json") as never;
+      } catch (error) {
+        return `not valid JSON: ${(error as Error).message}`;
+      }
+    })();
+    expect(JSON.parse(result.stdout)).toEqual({
+      appended: 2,
+      duplicates: 1,
+      refusedBatches: 0,
+      refusedEvents: 3,
+      rejectedLines: 3,
+      rejectFile: rejects,
+      reasons: [`line 3: ${notJson}`, "line 4: event id 'rj-1' is already stored with different content", "line 5: rj-3  unknown field: extra"],
+    });
+    expect(fs.readFileSync(rejects, "utf8")).toBe(
+      [
+        { lineNumber: 3, line: "{not json", reasons: [notJson] },
+        { lineNumber: 4, line: conflicting, reasons: ["event id 'rj-1' is already stored with different content"] },
+        { lineNumber: 5, line: invalid, reasons: ["rj-3  unknown field: extra"] },
+      ]
+        .map((r) => JSON.stringify(r) + "\n")
+        .join(""),
+    );
+  });
+
+  it("--reject-file refuses to be the input file (it is emptied first)", () => {
+    const file = writeNdjson("reject-self.ndjson", [click({ id: "self-1" })]);
+    const result = ledger(["ingest", file, "--reject-file", file], path.join(dir, "reject-self"));
+    expect(result.code).toBe(1);
+    expect(lastLine(result.stderr)).toBe(`ledger: --reject-file ${file} is the input file; name another file`);
+    expect(fs.readFileSync(file, "utf8")).toBe(JSON.stringify(click({ id: "self-1" })) + "\n");
+  });
+
   it("replay --rules 2 --diff json lists exactly the amount the changed rate moves; --promote switches", () => {
     const file = writeNdjson("fixture.ndjson", [
       campaignCreated({ id: "cc-1", campaignId: "C1", asins: ["A-OTHER"] }),
