@@ -13,6 +13,7 @@ import { countEventLines, ingestNdjson } from "./ingestFile.ts";
 import { Ledger } from "./ledger.ts";
 import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
+import { packageVersion } from "./packageVersion.ts";
 import { runPayouts } from "./payoutRun.ts";
 import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
 import { serve } from "./serve.ts";
@@ -78,7 +79,13 @@ function int(value: string): number {
   return n;
 }
 
-const program = new Command("ledger").description("Event-sourced commission ledger").showHelpAfterError();
+// Positional options: `--version` before a command is the package's version; after one it is that
+// command's own option (`ledger replay earnings --version 2`).
+const program = new Command("ledger")
+  .description("Event-sourced commission ledger")
+  .version(packageVersion(), "-V, --version", "print the package version")
+  .enablePositionalOptions()
+  .showHelpAfterError();
 
 program
   .command("serve")

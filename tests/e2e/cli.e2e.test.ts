@@ -41,6 +41,16 @@ describe("ledger CLI", () => {
     for (const command of ["serve", "projectors", "ingest", "replay", "payouts", "demo", "kafka-ingest"]) expect(help.stdout).toContain(command);
   });
 
+  it("--version prints the version of package.json; after a command it stays that command's option", () => {
+    const { version } = JSON.parse(fs.readFileSync("package.json", "utf8")) as { version: string };
+    const result = ledger(["--version"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${version}\n`);
+    const replay = ledger(["replay", "earnings", "--version", "7"], path.join(dir, "version-option"));
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain("built earnings v7 (rule version 1) at position 0");
+  });
+
   it("demo writes the deterministic data set; ingest appends it once, then only duplicates", () => {
     const demo = ledger(["demo"]);
     expect(demo.code).toBe(0);
