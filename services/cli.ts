@@ -8,7 +8,7 @@ import { formatMinor } from "../domain/money.ts";
 import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
-import { loadConfig, parseProjectorList } from "./config.ts";
+import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
 import { countEventLines, ingestNdjson } from "./ingestFile.ts";
 import { Ledger } from "./ledger.ts";
 import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
@@ -89,7 +89,8 @@ const program = new Command("ledger")
 
 program
   .command("serve")
-  .description("serve the HTTP API (embedded store by default; see README for the environment)")
+  .description("serve the HTTP API (embedded store by default; configured by the environment below)")
+  .addHelpText("after", `\n${environmentHelp()}`)
   .action(async () => {
     await serve(loadConfig());
   });

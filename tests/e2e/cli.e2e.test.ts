@@ -1,10 +1,12 @@
-// The CLI as an operator runs it (issue 5): demo, ingest (idempotent, precise refusals), replay
-// with diff, payouts run, --help. Each command is a real child process over one data directory.
+// The CLI as an operator runs it (issues 5 and 16): demo, ingest (idempotent, precise refusals in one
+// pass, progress in events, stdin, reject file), replay with diff, payouts run, --help, --version.
+// Each command is a real child process over one data directory.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { ENVIRONMENT_VARIABLES, environmentHelp } from "../../services/config.ts";
 import { accepted, campaignCreated, click, line, shipped } from "../support/domainFixtures.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 
@@ -39,6 +41,16 @@ describe("ledger CLI", () => {
     const help = ledger(["--help"]);
     expect(help.code).toBe(0);
     for (const command of ["serve", "projectors", "ingest", "replay", "payouts", "demo", "kafka-ingest"]) expect(help.stdout).toContain(command);
+  });
+
+  it("serve --help lists every environment variable with its default (services/config.ts ENVIRONMENT_VARIABLES)", () => {
+    const help = ledger(["serve", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^  PORT=8080 +HTTP port$/m);
+    expect(help.stdout).toMatch(/^  LEDGER_DATA_DIR=\.\/data +event store, read models and engine snapshots$/m);
+    expect(help.stdout).toMatch(/^  LEDGER_CAMPAIGN_END_GRACE=P1D +ISO-8601 duration after endsAt before CampaignEnded is$/m);
+    expect(help.stdout).toContain(`\n${environmentHelp()}\n`);
+    for (const { name } of ENVIRONMENT_VARIABLES) expect(help.stdout).toMatch(new RegExp(`^  ${name}=`, "m"));
   });
 
   it("--version prints the version of package.json; after a command it stays that command's option", () => {
