@@ -195,12 +195,16 @@ export async function countEventLines(file: string): Promise<number> {
   let events = 0;
   let lineHasContent = false;
   for await (const chunk of fs.createReadStream(file, { highWaterMark: COUNT_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    for (let i = 0; i < chunk.length; i += 1) {
-      const byte = chunk[i]!;
-      if (byte === 0x0a) {
-        if (lineHasContent) events += 1;
-        lineHasContent = false;
-      } else if (!lineHasContent && !isJsonWhitespace(byte)) lineHasContent = true;
+    // From newline to newline (indexOf is native); a line is looked at only up to its first
+    // byte that is not whitespace, which for an event is its first byte, `{`.
+    for (let start = 0; start < chunk.length; ) {
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 ? chunk.length : newline;
+      for (let i = start; i < end && !lineHasContent; i += 1) lineHasContent = !isJsonWhitespace(chunk[i]!);
+      if (newline === -1) break;
+      if (lineHasContent) events += 1;
+      lineHasContent = false;
+      start = newline + 1;
     }
   }
   return lineHasContent ? events + 1 : events;

@@ -81,6 +81,8 @@ describe("ledger CLI", () => {
     const file = writeNdjson("counted.ndjson", [click({ id: "cnt-1" }), "", click({ id: "cnt-2" }), "   ", click({ id: "cnt-3" })]);
     const result = ledger(["ingest", file, "--batch", "2"], path.join(dir, "counted"));
     expect(result.code).toBe(0);
+    // The total is known before the first batch (the file is counted first).
+    expect(result.stderr.split("\n")[0]).toBe(`ingest [${"░".repeat(40)}] 0% | 0/3 events | 0 events/s | ETA ?`);
     expect(lastLine(result.stderr)).toMatch(/^ingest \[█{40}\] 100% \| 3\/3 events \| \d+ events\/s \| ETA 0s$/);
   });
 
