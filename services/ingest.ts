@@ -35,7 +35,7 @@ export interface BatchConflict {
   /** Index in the batch of the event that conflicts. */
   index: number;
   eventId: string;
-  /** The earlier event of the batch with this id and other content; null: the stored one. */
+  /** The event of the batch it conflicts with; null: the stored one. */
   earlierIndex: number | null;
 }
 
@@ -45,25 +45,26 @@ function contentOf(event: LedgerEvent): string {
 }
 
 /**
- * Every conflict of a batch of valid events (SPEC §2): an id already stored, or earlier in the
- * batch, with other content. A store stops at the first one; this names them all, so a caller
- * that reports every problem of a batch in one pass (`ledger ingest`) can add them to the schema
- * errors. One readById per event: meant for batches already refused, not for the append path.
+ * Every conflict of a batch of valid events (SPEC §2): an id already stored with other content, or,
+ * for an id not stored, earlier in the batch with other content. A store stops at the first one;
+ * this names them all, so a caller that reports every problem of a batch in one pass (`ledger
+ * ingest`) can add them to the schema errors. One readById per id: meant for batches already
+ * refused, not for the append path.
  */
 export async function findConflicts(store: EventStore, events: readonly LedgerEvent[]): Promise<BatchConflict[]> {
-  const firstInBatch = new Map<string, { index: number; content: string }>();
+  // Per id, what its other copies must equal: the stored event when there is one (so a later copy
+  // equal to it is a duplicate even when an earlier copy conflicts), else its first copy here.
+  const reference = new Map<string, { index: number | null; content: string }>();
   const conflicts: BatchConflict[] = [];
   for (const [index, event] of events.entries()) {
     const content = contentOf(event);
-    const earlier = firstInBatch.get(event.id);
-    if (earlier !== undefined) {
-      // The earlier copy was compared with the store already.
-      if (earlier.content !== content) conflicts.push({ index, eventId: event.id, earlierIndex: earlier.index });
-      continue;
+    let known = reference.get(event.id);
+    if (known === undefined) {
+      const stored = await store.readById(event.id);
+      known = stored === null ? { index, content } : { index: null, content: contentOf(stored) };
+      reference.set(event.id, known);
     }
-    firstInBatch.set(event.id, { index, content });
-    const stored = await store.readById(event.id);
-    if (stored !== null && contentOf(stored) !== content) conflicts.push({ index, eventId: event.id, earlierIndex: null });
+    if (known.content !== content) conflicts.push({ index, eventId: event.id, earlierIndex: known.index });
   }
   return conflicts;
 }
