@@ -8,11 +8,12 @@ import { formatMinor } from "../domain/money.ts";
 import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
-import { loadConfig, parseProjectorList } from "./config.ts";
-import { ingestFile } from "./ingestFile.ts";
+import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
+import { countEventLines, ingestNdjson } from "./ingestFile.ts";
 import { Ledger } from "./ledger.ts";
 import { isProjected, openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
+import { packageVersion } from "./packageVersion.ts";
 import { runPayouts } from "./payoutRun.ts";
 import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
 import { serve } from "./serve.ts";
@@ -27,17 +28,69 @@ function progressBar(label: string) {
   );
 }
 
+/** Off a terminal (a log file, CI) the ingest progress is one line this often, and a last one. */
+const INGEST_PROGRESS_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * `ledger ingest` counts events. A file is counted first (countEventLines), so it gets a bar, a
+ * percentage and an ETA; stdin has no total, so it shows events done and the rate.
+ */
+function ingestProgress(total: number | null) {
+  const format =
+    total === null
+      ? "ingest {value} events | {rate} events/s | {duration_formatted}"
+      : "ingest [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {etaText}";
+  const bar = new cliProgress.SingleBar(
+    { format, hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: INGEST_PROGRESS_LOG_INTERVAL_MS },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  // The ETA from the average rate so far ("?" before the first batch): steady over a long file.
+  const rate = (events: number) => {
+    const perSecond = events / Math.max(0.001, (Date.now() - started) / 1000);
+    return { rate: Math.round(perSecond), etaText: perSecond > 0 && total !== null ? `${Math.ceil(Math.max(0, total - events) / perSecond)}s` : "?" };
+  };
+  let events = 0;
+  let stopped = false;
+  bar.start(total ?? 0, 0, rate(0));
+  return {
+    update(eventsRead: number) {
+      events = eventsRead;
+      bar.update(events, rate(events));
+    },
+    /** All read: the events read are the total (the pre-count may include a line the reader skips). */
+    finish() {
+      if (total !== null) bar.setTotal(events);
+      this.stop();
+    },
+    /** The last line (once). */
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar.update(events, rate(events));
+      bar.stop();
+    },
+  };
+}
+
 function int(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be an integer ≥ 1");
   return n;
 }
 
-const program = new Command("ledger").description("Event-sourced commission ledger").showHelpAfterError();
+// Positional options: `--version` before a command is the package's version; after one it is that
+// command's own option (`ledger replay earnings --version 2`).
+const program = new Command("ledger")
+  .description("Event-sourced commission ledger")
+  .version(packageVersion(), "-V, --version", "print the package version")
+  .enablePositionalOptions()
+  .showHelpAfterError();
 
 program
   .command("serve")
-  .description("serve the HTTP API (embedded store by default; see README for the environment)")
+  .description("serve the HTTP API (embedded store by default; configured by the environment below)")
+  .addHelpText("after", `\n${environmentHelp()}`)
   .action(async () => {
     await serve(loadConfig());
   });
@@ -67,25 +120,39 @@ program
 
 program
   .command("ingest <file>")
-  .description("append the events of an NDJSON file in batches (idempotent: re-running appends nothing new)")
+  .description("append the events of an NDJSON file (`-`: stdin) in batches (idempotent: re-running appends nothing new)")
   .option("--batch <n>", "events per batch", int, INGEST_BATCH_DEFAULT)
-  .action(async (file: string, opts: { batch: number }) => {
+  .option("--reject-file <path>", "write each refused line there (line number, line, reasons) and append the rest; without it a batch with a problem is refused whole")
+  .action(async (file: string, opts: { batch: number; rejectFile?: string }) => {
+    const fromStdin = file === "-";
+    // The reject file is emptied first: it must not be the input.
+    if (opts.rejectFile !== undefined && !fromStdin && sameFile(file, opts.rejectFile)) {
+      throw new InvalidArgumentError(`--reject-file ${opts.rejectFile} is the input file; name another file`);
+    }
+    // Counted before the store opens, so a missing file is named before anything else happens.
+    const total = fromStdin ? null : await countEventLines(file);
     const config = loadConfig();
     const ledger = await Ledger.open(config, createLogger("warn"));
-    const totalBytes = fs.statSync(file).size;
-    const bar = progressBar("ingest");
-    bar.start(totalBytes, 0, { rate: 0 });
-    const started = Date.now();
-    const summary = await ingestFile(ledger.store, file, {
-      batch: opts.batch,
-      onProgress: (bytes, events) => bar.update(bytes, { rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)) }),
-    });
-    bar.update(totalBytes);
-    bar.stop();
-    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-    await ledger.close();
-    process.exitCode = summary.refusedBatches > 0 ? 1 : 0;
+    const progress = ingestProgress(total);
+    try {
+      const input = fromStdin ? process.stdin : fs.createReadStream(file, { encoding: "utf8" });
+      const summary = await ingestNdjson(ledger.store, input, { batch: opts.batch, rejectFile: opts.rejectFile, onProgress: (events) => progress.update(events) });
+      progress.finish();
+      process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+      process.exitCode = summary.refusedEvents > 0 ? 1 : 0;
+    } finally {
+      progress.stop();
+      await ledger.close();
+    }
   });
+
+/** Whether two paths name one existing file (through links and relative paths). */
+function sameFile(a: string, b: string): boolean {
+  const statB = fs.statSync(b, { throwIfNoEntry: false });
+  if (statB === undefined) return false;
+  const statA = fs.statSync(a);
+  return statA.dev === statB.dev && statA.ino === statB.ino;
+}
 
 program
   .command("kafka-ingest")

@@ -85,6 +85,92 @@ function durationMs(name: string, value: string | undefined, fallback: number): 
   return ms;
 }
 
+/** One setting: its variable, its default as one would write it, and what it does (Markdown). */
+export interface EnvironmentVariable {
+  name: string;
+  /** What loadConfig uses when the variable is unset or empty; `$NAME` = that variable's value. */
+  default: string;
+  meaning: string;
+}
+
+/**
+ * Every variable loadConfig reads, in the order `ledger serve --help` and README's "Running it"
+ * table list them (tests/unit/environment.unit.test.ts holds the three together: the names are
+ * exactly those loadConfig reads, each default is the one it uses, and README's table is this).
+ */
+export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
+  { name: "PORT", default: "8080", meaning: "HTTP port" },
+  { name: "HOST", default: "127.0.0.1", meaning: "address the HTTP server listens on (`0.0.0.0`: every interface)" },
+  { name: "LEDGER_DATA_DIR", default: "./data", meaning: "event store, read models and engine snapshots" },
+  { name: "LEDGER_DEMO", default: "on", meaning: "load the demo data set when the store is empty; `0` turns it off" },
+  { name: "LEDGER_SCHEDULER", default: "on", meaning: "campaign-end scheduler; `0` turns it off (backfills)" },
+  { name: "LEDGER_SCHEDULER_INTERVAL_MS", default: "30000", meaning: "how often the scheduler looks for campaigns past their end" },
+  { name: "LEDGER_CAMPAIGN_END_GRACE", default: "P1D", meaning: "ISO-8601 duration after `endsAt` before `CampaignEnded` is appended" },
+  { name: "LEDGER_PROJECTORS", default: "all", meaning: "projectors that run inside this process: `all`, `none`, or e.g. `earnings,budget`" },
+  { name: "LEDGER_RULE_VERSION", default: "1", meaning: "rule version of newly created projection versions" },
+  { name: "LEDGER_STORE", default: "sqlite", meaning: "event store: `sqlite`, `postgres` or `kurrent` (docs/production.md)" },
+  { name: "LEDGER_STORE_URL", default: "$LEDGER_PG_URL", meaning: "connection string of the store (for `kurrent` the default is `esdb://127.0.0.1:2113?tls=false`)" },
+  { name: "LEDGER_STORE_SCHEMA", default: "ledger_events", meaning: "PostgreSQL schema of the event store" },
+  { name: "LEDGER_KURRENT_LOG_STREAM", default: "ledger-log", meaning: "KurrentDB stream that holds the ledger (one name = one ledger)" },
+  { name: "LEDGER_READ_MODELS", default: "sqlite", meaning: "read-model database: `sqlite` or `postgres`" },
+  { name: "LEDGER_READ_MODELS_URL", default: "$LEDGER_PG_URL", meaning: "connection string of the read-model database" },
+  { name: "LEDGER_READ_MODELS_SCHEMA", default: "ledger_read", meaning: "PostgreSQL schema of the read models" },
+  { name: "LEDGER_PG_URL", default: "postgres://postgres@127.0.0.1:5432/postgres", meaning: "default of both PostgreSQL connection strings" },
+  { name: "LEDGER_BODY_LIMIT_BYTES", default: "10485760", meaning: "larger bodies get `413` (10 MiB)" },
+  { name: "LEDGER_BATCH_MAX", default: "10000", meaning: "longer batches get `413`" },
+  { name: "LEDGER_LOG_LEVEL", default: "info", meaning: "pino level; logs are JSON lines on stdout" },
+  { name: "LEDGER_TOKENS", default: "", meaning: "bearer tokens with scopes, `token:scope,scope;…`; unset: no access control, refused outside demo mode unless `LEDGER_ALLOW_OPEN=1`" },
+  { name: "LEDGER_ALLOW_OPEN", default: "off", meaning: "`1`: start without `LEDGER_TOKENS` outside demo mode" },
+  { name: "LEDGER_ON_STORE_MISMATCH", default: "refuse", meaning: "read models that do not match the event store (it was cut back, replaced or rewritten): `refuse` to start, naming both positions, or `rebuild` them from the store" },
+  { name: "LEDGER_HEALTH_LAG_MAX_EVENTS", default: "100000", meaning: "`/v1/health` calls a projection degraded when it is further behind the store's head than this" },
+  { name: "LEDGER_HEALTH_STALL_MS", default: "30000", meaning: "`/v1/health` calls a projection degraded when it is behind and has not moved for this long (no projector running?)" },
+  { name: "LEDGER_WEBHOOK_KEY", default: "", meaning: "at least 32 characters; every webhook endpoint's signing secret is HMAC-SHA256(key, webhook id). Needed to register endpoints (else `409 not_configured`) and, in the process that delivers, to sign" },
+  { name: "LEDGER_WEBHOOK_ALLOW_PRIVATE", default: "off", meaning: "`1` lets endpoints resolve to loopback and private addresses (tests; receivers inside a private network)" },
+  { name: "LEDGER_WEBHOOK_TIMEOUT_MS", default: "10000", meaning: "one delivery request's deadline (DNS, connect, the receiver's status line)" },
+  { name: "LEDGER_WEBHOOK_RETRY_BASE_MS", default: "10000", meaning: "retry n of a failed delivery waits a random time in [0, min(max, base × 2^(n−1))): the first within 10 s" },
+  { name: "LEDGER_WEBHOOK_RETRY_MAX_MS", default: "3600000", meaning: "the largest wait between retries (1 h)" },
+  { name: "LEDGER_WEBHOOK_GIVE_UP_MS", default: "86400000", meaning: "how long one delivery may keep failing before its endpoint is disabled (24 h; health says so)" },
+  { name: "LEDGER_WEBHOOK_POLL_MS", default: "1000", meaning: "how often the delivery worker looks for due deliveries and retries" },
+  { name: "LEDGER_CLOUDEVENTS_TYPE_PREFIX", default: "", meaning: "stripped from a CloudEvent's `type` (e.g. `com.example.ledger.`): HTTP and Kafka" },
+  { name: "LEDGER_KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "`kafka-ingest`: comma-separated bootstrap brokers" },
+  { name: "LEDGER_KAFKA_TOPIC", default: "ledger-events", meaning: "`kafka-ingest`: topic with one event envelope (JSON) per message" },
+  { name: "LEDGER_KAFKA_DLQ_TOPIC", default: "ledger-events-dlq", meaning: "`kafka-ingest`: dead-letter topic" },
+  { name: "LEDGER_KAFKA_GROUP", default: "ledger-ingestor", meaning: "`kafka-ingest`: consumer group (several ingestors in one group spread the partitions)" },
+  { name: "LEDGER_KAFKA_CLIENT_ID", default: "ledger-kafka-ingestor", meaning: "`kafka-ingest`: Kafka client id" },
+  { name: "LEDGER_KAFKA_BATCH", default: "1000", meaning: "`kafka-ingest`: largest `store.append` the ingestor makes (1..10000)" },
+  { name: "LEDGER_KAFKA_FROM_BEGINNING", default: "on", meaning: "`kafka-ingest`: where a *new* group starts: the oldest message (on) or only new ones (`0`)" },
+];
+
+/** `ledger serve --help`: a longer `NAME=default` puts its meaning on the next line. */
+const HELP_ASSIGNMENT_MAX_CHARS = 34;
+/** `ledger serve --help`: meanings are wrapped at this width. */
+const HELP_LINE_MAX_CHARS = 100;
+
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** The environment as `ledger serve --help` prints it: `NAME=default  meaning`, plain text. */
+export function environmentHelp(): string {
+  const indent = " ".repeat(2 + HELP_ASSIGNMENT_MAX_CHARS + 2);
+  const rows = ENVIRONMENT_VARIABLES.flatMap((v) => {
+    const assignment = `  ${v.name}=${v.default}`;
+    const meaning = wrapWords(v.meaning.replaceAll("`", "").replaceAll("*", ""), HELP_LINE_MAX_CHARS - indent.length).map((l) => indent + l);
+    if (assignment.length + 2 <= indent.length) meaning[0] = assignment.padEnd(indent.length) + meaning[0]!.slice(indent.length);
+    else meaning.unshift(assignment);
+    return meaning;
+  });
+  return ["Environment (unset or empty: the default shown):", ...rows].join("\n");
+}
+
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
   return !["0", "false", "off", "no"].includes(value.toLowerCase());

@@ -48,7 +48,7 @@ describe("access log", () => {
   });
 
   it("makes up an id when none (or no plain one) is given", async () => {
-    for (const headers of [{}, { "x-request-id": "has spaces and \u00e9" }]) {
+    for (const headers of [{}, { "x-request-id": "has spaces and \u00e9" }] as Record<string, string>[]) {
       const answer = await fetch(`${server.url}/v1/health`, { headers });
       const id = answer.headers.get("x-request-id");
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

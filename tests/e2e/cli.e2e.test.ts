@@ -1,11 +1,13 @@
-// The CLI as an operator runs it (issue 5): demo, ingest (idempotent, precise refusals), replay
-// with diff, payouts run, --help. Each command is a real child process over one data directory.
+// The CLI as an operator runs it (issues 5 and 16): demo, ingest (idempotent, precise refusals in one
+// pass, progress in events, stdin, reject file), replay with diff, payouts run, --help, --version.
+// Each command is a real child process over one data directory.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
+import { ENVIRONMENT_VARIABLES, environmentHelp } from "../../services/config.ts";
+import { accepted, campaignCreated, click, line, shipped } from "../support/domainFixtures.ts";
 import { usRunAnswer } from "../support/e2eServer.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 
@@ -14,13 +16,19 @@ const DEMO_EVENTS = 417;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function ledger(args: string[], dataDir = path.join(dir, "data")) {
+function ledger(args: string[], dataDir = path.join(dir, "data"), stdin?: string) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "services/cli.ts", ...args], {
     encoding: "utf8",
     env: { ...process.env, LEDGER_DATA_DIR: dataDir, LEDGER_LOG_LEVEL: "silent", LEDGER_DEMO: "0" },
+    input: stdin,
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The last non-blank line a command wrote to stderr (the progress bar's last state, or the error). */
+function lastLine(stderr: string): string {
+  return stderr.trimEnd().split("\n").at(-1) ?? "";
 }
 
 function writeNdjson(name: string, lines: readonly (string | object)[]): string {
@@ -36,6 +44,26 @@ describe("ledger CLI", () => {
     for (const command of ["serve", "projectors", "ingest", "replay", "payouts", "demo", "kafka-ingest"]) expect(help.stdout).toContain(command);
   });
 
+  it("serve --help lists every environment variable with its default (services/config.ts ENVIRONMENT_VARIABLES)", () => {
+    const help = ledger(["serve", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^  PORT=8080 +HTTP port$/m);
+    expect(help.stdout).toMatch(/^  LEDGER_DATA_DIR=\.\/data +event store, read models and engine snapshots$/m);
+    expect(help.stdout).toMatch(/^  LEDGER_CAMPAIGN_END_GRACE=P1D +ISO-8601 duration after endsAt before CampaignEnded is$/m);
+    expect(help.stdout).toContain(`\n${environmentHelp()}\n`);
+    for (const { name } of ENVIRONMENT_VARIABLES) expect(help.stdout).toMatch(new RegExp(`^  ${name}=`, "m"));
+  });
+
+  it("--version prints the version of package.json; after a command it stays that command's option", () => {
+    const { version } = JSON.parse(fs.readFileSync("package.json", "utf8")) as { version: string };
+    const result = ledger(["--version"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${version}\n`);
+    const replay = ledger(["replay", "earnings", "--version", "7"], path.join(dir, "version-option"));
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain("built earnings v7 (rule version 1) at position 0");
+  });
+
   it("demo writes the deterministic data set; ingest appends it once, then only duplicates", () => {
     const demo = ledger(["demo"]);
     expect(demo.code).toBe(0);
@@ -48,6 +76,37 @@ describe("ledger CLI", () => {
     expect(JSON.parse(first.stdout)).toEqual({ appended: DEMO_EVENTS, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
     const again = ledger(["ingest", file], path.join(dir, "demo-data"));
     expect(JSON.parse(again.stdout)).toEqual({ appended: 0, duplicates: DEMO_EVENTS, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+  });
+
+  it("ingest counts events: the last progress line names them all, blank lines not counted", () => {
+    const file = writeNdjson("counted.ndjson", [click({ id: "cnt-1" }), "", click({ id: "cnt-2" }), "   ", click({ id: "cnt-3" })]);
+    const result = ledger(["ingest", file, "--batch", "2"], path.join(dir, "counted"));
+    expect(result.code).toBe(0);
+    // The total is known before the first batch (the file is counted first).
+    expect(result.stderr.split("\n")[0]).toBe(`ingest [${"░".repeat(40)}] 0% | 0/3 events | 0 events/s | ETA ?`);
+    expect(lastLine(result.stderr)).toMatch(/^ingest \[█{40}\] 100% \| 3\/3 events \| \d+ events\/s \| ETA 0s$/);
+  });
+
+  it("ingest - reads NDJSON from stdin; the progress counts events without a total", () => {
+    const stdin = [click({ id: "stdin-1" }), click({ id: "stdin-2" })].map((e) => JSON.stringify(e)).join("\n") + "\n";
+    const result = ledger(["ingest", "-"], path.join(dir, "stdin"), stdin);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ appended: 2, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+    expect(lastLine(result.stderr)).toMatch(/^ingest 2 events \| \d+ events\/s \| \d+s$/);
+  });
+
+  it("a JSON array is refused at once, naming the line, and nothing of it is appended", () => {
+    const events = [click({ id: "arr-1" }), click({ id: "arr-2" })];
+    const file = path.join(dir, "array.json");
+    fs.writeFileSync(file, "\n" + JSON.stringify(events, null, 2) + "\n");
+    const data = path.join(dir, "array");
+    const result = ledger(["ingest", file], data);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(lastLine(result.stderr)).toBe("ledger: NDJSON expected; try `jq -c '.[]'` (line 2 starts a JSON array; nothing was appended)");
+    // The same events as NDJSON are all new.
+    const ndjson = ledger(["ingest", writeNdjson("array.ndjson", events)], data);
+    expect(JSON.parse(ndjson.stdout)).toEqual({ appended: 2, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
   });
 
   it("ingest takes the event types of Part II (adjustments, failed payouts, campaign management)", () => {
@@ -72,6 +131,81 @@ describe("ledger CLI", () => {
     expect(summary.refusedEvents).toBe(3);
     expect(summary.reasons[0]).toMatch(/^line 2: not valid JSON: /);
     expect(summary.reasons[1]).toBe("line 4: cli-acc-9  unknown field: extra");
+  });
+
+  it("a conflict and a schema error in one batch are reported in the same pass, and nothing of the batch is appended", () => {
+    const data = path.join(dir, "conflict-data");
+    expect(ledger(["ingest", writeNdjson("conflict-stored.ndjson", [click({ id: "cf-1", trackingId: "T1" })])], data).code).toBe(0);
+    const file = writeNdjson("conflict.ndjson", [
+      click({ id: "cf-new", trackingId: "T1" }),
+      click({ id: "cf-1", trackingId: "T-OTHER" }), // stored with T1
+      { ...click({ id: "cf-bad" }), extra: 1 },
+      click({ id: "cf-new", trackingId: "T-OTHER" }), // line 1 has T1
+    ]);
+    const result = ledger(["ingest", file], data);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      appended: 0,
+      duplicates: 0,
+      refusedBatches: 1,
+      refusedEvents: 4,
+      reasons: [
+        "line 2: event id 'cf-1' is already stored with different content",
+        "line 3: cf-bad  unknown field: extra",
+        "line 4: event id 'cf-new' is also on line 1, with different content",
+      ],
+    });
+  });
+
+  it("--reject-file: refused lines go there (number, line, reasons), the rest is appended; exit code 1", () => {
+    const data = path.join(dir, "reject-data");
+    expect(ledger(["ingest", writeNdjson("reject-stored.ndjson", [click({ id: "rj-1", trackingId: "T1" })])], data).code).toBe(0);
+    const conflicting = JSON.stringify(click({ id: "rj-1", trackingId: "T-OTHER" }));
+    const invalid = JSON.stringify({ ...click({ id: "rj-3" }), extra: 1 });
+    const file = writeNdjson("reject.ndjson", [
+      click({ id: "rj-1", trackingId: "T1" }), // duplicate
+      click({ id: "rj-2" }),
+      "{not json",
+      conflicting,
+      invalid,
+      click({ id: "rj-4" }),
+    ]);
+    const rejects = path.join(dir, "rejects.ndjson");
+    const result = ledger(["ingest", file, "--batch", "3", "--reject-file", rejects], data);
+    expect(result.code).toBe(1);
+    const notJson = (() => {
+      try {
+        return JSON.parse("{not json") as never;
+      } catch (error) {
+        return `not valid JSON: ${(error as Error).message}`;
+      }
+    })();
+    expect(JSON.parse(result.stdout)).toEqual({
+      appended: 2,
+      duplicates: 1,
+      refusedBatches: 0,
+      refusedEvents: 3,
+      rejectedLines: 3,
+      rejectFile: rejects,
+      reasons: [`line 3: ${notJson}`, "line 4: event id 'rj-1' is already stored with different content", "line 5: rj-3  unknown field: extra"],
+    });
+    expect(fs.readFileSync(rejects, "utf8")).toBe(
+      [
+        { lineNumber: 3, line: "{not json", reasons: [notJson] },
+        { lineNumber: 4, line: conflicting, reasons: ["event id 'rj-1' is already stored with different content"] },
+        { lineNumber: 5, line: invalid, reasons: ["rj-3  unknown field: extra"] },
+      ]
+        .map((r) => JSON.stringify(r) + "\n")
+        .join(""),
+    );
+  });
+
+  it("--reject-file refuses to be the input file (it is emptied first)", () => {
+    const file = writeNdjson("reject-self.ndjson", [click({ id: "self-1" })]);
+    const result = ledger(["ingest", file, "--reject-file", file], path.join(dir, "reject-self"));
+    expect(result.code).toBe(1);
+    expect(lastLine(result.stderr)).toBe(`ledger: --reject-file ${file} is the input file; name another file`);
+    expect(fs.readFileSync(file, "utf8")).toBe(JSON.stringify(click({ id: "self-1" })) + "\n");
   });
 
   it("replay --rules 2 --diff json lists exactly the amount the changed rate moves; --promote switches", () => {

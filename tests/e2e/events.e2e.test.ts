@@ -135,6 +135,27 @@ describe("POST /v1/events", () => {
     expect(await head(url)).toBe(before);
   });
 
+  it("an NDJSON batch with several lines that are not JSON: 400 with one details entry per bad line, nothing appended", async () => {
+    const before = await head(url);
+    const notJson = (text: string) => {
+      try {
+        return JSON.parse(text) as never;
+      } catch (error) {
+        return `not valid JSON: ${(error as Error).message}`;
+      }
+    };
+    const body = [JSON.stringify(click("u-1")), "{not json", JSON.stringify(click("u-2")), "", "[1,", "}"].join("\n") + "\n";
+    const answer = await postRaw(url, "/v1/events", body, "application/x-ndjson");
+    expectErrorShape(answer, 400);
+    // `index` counts events (non-blank lines); the message names the line.
+    expect(answer.body.error.details).toEqual([
+      { index: 1, id: null, path: "", message: `line 2: ${notJson("{not json")}` },
+      { index: 3, id: null, path: "", message: `line 5: ${notJson("[1,")}` },
+      { index: 4, id: null, path: "", message: `line 6: ${notJson("}")}` },
+    ]);
+    expect(await head(url)).toBe(before);
+  });
+
   it("malformed JSON: 400 in the SPEC error shape", async () => {
     const before = await head(url);
     expectErrorShape(await postRaw(url, "/v1/events", '[{"id": "m-1", ', "application/json"), 400);
