@@ -11,6 +11,7 @@ import { listVersions } from "../projections/projector.ts";
 import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
 import { countEventLines, ingestNdjson } from "./ingestFile.ts";
 import { Ledger } from "./ledger.ts";
+import { onStopRequest } from "./stopSignals.ts";
 import { isProjected, openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
 import { packageVersion } from "./packageVersion.ts";
@@ -110,12 +111,10 @@ program
     };
     await ledger.startProjectors(names);
     log.info({ projectors: names }, "projectors running");
-    const stop = async () => {
-      await ledger.close();
-      process.exit(0);
-    };
-    process.once("SIGINT", () => void stop());
-    process.once("SIGTERM", () => void stop());
+    onStopRequest((reason) => {
+      log.info({ reason }, "shutting down");
+      void ledger.close().then(() => process.exit(0));
+    });
   });
 
 program
@@ -162,13 +161,10 @@ program
     const log = createLogger(config.logLevel, "kafka-ingestor");
     const { runKafkaIngestor } = await import("./kafkaIngestor.ts");
     const running = await runKafkaIngestor(config, config.kafka, log);
-    const stop = async (signal: string) => {
-      log.info({ signal }, "shutting down");
-      await running.stop();
-      process.exit(0);
-    };
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
+    onStopRequest((reason) => {
+      log.info({ reason }, "shutting down");
+      void running.stop().then(() => process.exit(0));
+    });
     void running.ingestor.crashed.then(async (error) => {
       log.fatal({ err: error.message }, "kafka consumer stopped for good; exiting so the supervisor restarts it");
       await running.stop().catch(() => {});

@@ -10,6 +10,7 @@ import { ingestBatch } from "./ingest.ts";
 import { Ledger } from "./ledger.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler.ts";
+import { onStopRequest } from "./stopSignals.ts";
 import { demoDataset } from "./workload.ts";
 
 /**
@@ -81,8 +82,7 @@ export async function serve(config: LedgerConfig) {
   log.info({ address, dataDir: config.dataDir, projectors: config.projectors }, "ledger listening");
   const url = address.replace("[::1]", "localhost");
   process.stdout.write(tryLines(url, grants.length > 0 ? "tokens" : openMode));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  onStopRequest((reason) => void shutdown(reason));
   return { app, ledger, url, stop: () => shutdown("stop") };
 }
 
