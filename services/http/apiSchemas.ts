@@ -9,7 +9,6 @@ import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts
 import { PAYOUT_STATUSES } from "../../domain/payout.ts";
 import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
-import type { VersionStatus } from "../../projections/projector.ts";
 
 /** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
 const money = z.string().regex(/^-?\d+(\.\d+)?$/).describe("amount with exactly the currency's minor digits");
@@ -218,7 +217,8 @@ export const healthSchema = z.strictObject({
 
 // --- replay (SPEC §6, §10): the read models' versions and a rebuild's diff, as they are now --------
 
-const versionStatus = z.enum(["active", "building", "retired"] satisfies VersionStatus[]).describe("active: serving reads; building: a rebuild (replay) not yet promoted; retired: replaced by a promotion");
+// projections/projector.ts VersionStatus (the replay routes' answers are checked against it by type).
+const versionStatus = z.enum(["active", "building", "retired"]).describe("active: serving reads; building: a rebuild (replay) not yet promoted; retired: replaced by a promotion");
 const version = count.min(1);
 
 export const projectionsSchema = z.strictObject({

@@ -7,6 +7,7 @@ import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
 import { authorize, parseTokens } from "./auth.ts";
+import { registerConsole } from "./console.ts";
 import { checkBodyHeaders, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
@@ -146,6 +147,8 @@ export async function buildApp(ledger: Ledger): Promise<FastifyInstance> {
 
   const openapi = openApiDocument(`http://${ledger.config.host}:${ledger.config.port}`);
   app.get("/v1/openapi.json", async () => openapi);
+
+  await registerConsole(app);
 
   await app.ready();
   return app;
