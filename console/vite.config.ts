@@ -1,6 +1,7 @@
 // The console's build (SPEC §10): console/ → dist/console, which the API process serves at /
 // (services/http/console.ts). `npm run console:dev` serves it with hot reload and sends /v1 to a
-// ledger on :8080 (`npm start`).
+// ledger on :8080 (`npm start`). Build with NODE_ENV=production (`npm run build` does): Vite builds
+// for development when NODE_ENV says so (vitest sets "test").
 import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";

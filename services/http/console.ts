@@ -49,7 +49,9 @@ export async function registerConsole(app: FastifyInstance, dir = consoleDir()):
     app.get(page, async (_request, reply) => reply.headers(PAGE_HEADERS).sendFile("index.html", { cacheControl: false }));
   }
   app.get(`${CONSOLE_ASSETS_PREFIX}*`, async (request, reply) => {
-    const file = (request.params as { "*": string })["*"];
+    const file = path.posix.normalize((request.params as { "*": string })["*"]);
+    // Only files inside the build: a path that climbs out of it is a 404 like any unknown path.
+    if (file.startsWith("..") || path.posix.isAbsolute(file)) return reply.callNotFound();
     return reply.header("x-content-type-options", "nosniff").sendFile(`${CONSOLE_ASSETS_PREFIX.slice(1)}${file}`, { maxAge: ASSET_MAX_AGE, immutable: true });
   });
 }

@@ -1,5 +1,6 @@
 // The console's frame: header (home, audit, replay, search, position picker, sign out), the page
 // of the URL (services/http/consoleRoutes.ts), and the sign-in form when the API asks for a token.
+import { useIsFetching } from "@tanstack/react-query";
 import { Link, Route, Switch } from "wouter";
 import { CONSOLE_PAGES } from "../../../services/http/consoleRoutes.ts";
 import { SignIn } from "../auth/SignIn.tsx";
@@ -46,6 +47,8 @@ function Pages() {
 
 export function App() {
   const { token, asked } = useToken();
+  // Tells assistive technology (and the browser tests) that the page is still reading the API.
+  const reading = useIsFetching() > 0;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -69,7 +72,7 @@ export function App() {
         </div>
         <PositionPicker />
       </header>
-      <main id="main">
+      <main id="main" aria-busy={reading}>
         <PositionBanner />
         {asked ? <SignIn /> : <Pages />}
       </main>
