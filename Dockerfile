@@ -1,6 +1,17 @@
 # One image for every ledger process; the command picks the service:
 #   serve | projectors | kafka-ingest | ingest <file> | replay <projection> | payouts run ...
-# No build step: tsx runs the TypeScript sources (as `npm start` does).
+# tsx runs the server's TypeScript sources; the console (SPEC §10) is built with Vite in a stage
+# of its own (its build tools are dev dependencies) and copied to dist/console, where the server
+# looks for it (services/http/console.ts).
+FROM node:20-slim AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console ./console
+COPY domain ./domain
+COPY services/http/consoleRoutes.ts ./services/http/
+RUN NODE_ENV=production npx vite build --config console/vite.config.ts
+
 FROM node:20-slim AS deps
 WORKDIR /app
 # better-sqlite3 (embedded store, engine snapshots) downloads a prebuilt binary; the toolchain is
@@ -22,6 +33,7 @@ COPY domain ./domain
 COPY infra ./infra
 COPY projections ./projections
 COPY services ./services
+COPY --from=console /app/dist/console ./dist/console
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
