@@ -1,7 +1,8 @@
 // A daily report (SPEC §5 creator, §9 campaign) over a range: chart, table with totals, CSV.
 // The range goes to the API as it is: a range it refuses (over 90 days, inverted) comes back as a
 // 400 whose message the page shows.
-import { useId, useState } from "react";
+import { useId, useState, type ReactNode } from "react";
+import type { QueryParams } from "../api/client.ts";
 import type { CampaignReport, CreatorReport, ReportTotals } from "../api/types.ts";
 import { useRead } from "../api/useRead.ts";
 import { campaignPath, creatorPath } from "../app/paths.ts";
@@ -92,12 +93,20 @@ function ReportChart({ range, rows, totals }: { range: DateRange; rows: readonly
   );
 }
 
-export function CreatorReportView({ creatorId, range, campaignId, path }: { creatorId: string; range: DateRange; campaignId: string | null; path: string }) {
-  const params = { from: range.from, to: range.to, campaignId };
-  const report = useRead<CreatorReport>(path, params);
+/** What every report answer has: the range, rows to chart, totals per marketplace. */
+interface ReportAnswer {
+  from: string;
+  to: string;
+  rows: readonly ChartRow[];
+  totals: readonly ReportTotals[];
+}
+
+/** A report's answer as a page shows it: the chart, the CSV download, the table (`table`), or why there is nothing. */
+function ReportView<A extends ReportAnswer>({ path, params, range, what, table }: { path: string; params: QueryParams; range: DateRange; what: string; table: (answer: A) => ReactNode }) {
+  const report = useRead<A>(path, params);
   const at = usePosition();
   return (
-    <Loaded query={report} what="creator">
+    <Loaded query={report} what={what}>
       {(r) =>
         r.rows.length === 0 ? (
           <EmptyState title={`No activity from ${r.from} to ${r.to}`}>Choose another range: the report lists only days with clicks, orders, returns or bonus.</EmptyState>
@@ -105,18 +114,7 @@ export function CreatorReportView({ creatorId, range, campaignId, path }: { crea
           <>
             <ReportChart range={range} rows={r.rows} totals={r.totals} />
             <DownloadCsv path={path} params={{ ...params, asOfPosition: at }} />
-            <Table
-              caption={`Daily report of ${creatorId}, ${r.from} to ${r.to}`}
-              rows={r.rows}
-              rowKey={(row) => `${row.date}|${row.campaignId}`}
-              columns={[
-                { header: "Date", cell: (row) => row.date },
-                { header: "Campaign", cell: (row) => <PageLink href={campaignPath(row.campaignId)}>{row.campaignId}</PageLink> },
-                { header: "Marketplace", cell: (row) => row.marketplace },
-                ...activityColumns<CreatorReport["rows"][number]>((row) => row.currency),
-              ]}
-              footer={<TotalsRows totals={r.totals} leading={3} />}
-            />
+            {table(r)}
           </>
         )
       }
@@ -124,33 +122,51 @@ export function CreatorReportView({ creatorId, range, campaignId, path }: { crea
   );
 }
 
-export function CampaignReportView({ campaignId, range, path, currency }: { campaignId: string; range: DateRange; path: string; currency: string }) {
-  const params = { from: range.from, to: range.to };
-  const report = useRead<CampaignReport>(path, params);
-  const at = usePosition();
+export function CreatorReportView({ creatorId, range, campaignId, path }: { creatorId: string; range: DateRange; campaignId: string | null; path: string }) {
   return (
-    <Loaded query={report} what="campaign">
-      {(r) =>
-        r.rows.length === 0 ? (
-          <EmptyState title={`No activity from ${r.from} to ${r.to}`}>Choose another range: the report lists only days with clicks, orders, returns or bonus.</EmptyState>
-        ) : (
-          <>
-            <ReportChart range={range} rows={r.rows} totals={r.totals} />
-            <DownloadCsv path={path} params={{ ...params, asOfPosition: at }} />
-            <Table
-              caption={`Daily report of ${campaignId}, ${r.from} to ${r.to}`}
-              rows={r.rows}
-              rowKey={(row) => `${row.date}|${row.creatorId}`}
-              columns={[
-                { header: "Date", cell: (row) => row.date },
-                { header: "Creator", cell: (row) => <PageLink href={creatorPath(row.creatorId)}>{row.creatorId}</PageLink> },
-                ...activityColumns<CampaignReport["rows"][number]>(() => currency),
-              ]}
-              footer={<TotalsRows totals={r.totals} leading={2} />}
-            />
-          </>
-        )
-      }
-    </Loaded>
+    <ReportView<CreatorReport>
+      path={path}
+      params={{ from: range.from, to: range.to, campaignId }}
+      range={range}
+      what="creator"
+      table={(r) => (
+        <Table
+          caption={`Daily report of ${creatorId}, ${r.from} to ${r.to}`}
+          rows={r.rows}
+          rowKey={(row) => `${row.date}|${row.campaignId}`}
+          columns={[
+            { header: "Date", cell: (row) => row.date },
+            { header: "Campaign", cell: (row) => <PageLink href={campaignPath(row.campaignId)}>{row.campaignId}</PageLink> },
+            { header: "Marketplace", cell: (row) => row.marketplace },
+            ...activityColumns<CreatorReport["rows"][number]>((row) => row.currency),
+          ]}
+          footer={<TotalsRows totals={r.totals} leading={3} />}
+        />
+      )}
+    />
+  );
+}
+
+export function CampaignReportView({ campaignId, range, path, currency }: { campaignId: string; range: DateRange; path: string; currency: string }) {
+  return (
+    <ReportView<CampaignReport>
+      path={path}
+      params={{ from: range.from, to: range.to }}
+      range={range}
+      what="campaign"
+      table={(r) => (
+        <Table
+          caption={`Daily report of ${campaignId}, ${r.from} to ${r.to}`}
+          rows={r.rows}
+          rowKey={(row) => `${row.date}|${row.creatorId}`}
+          columns={[
+            { header: "Date", cell: (row) => row.date },
+            { header: "Creator", cell: (row) => <PageLink href={creatorPath(row.creatorId)}>{row.creatorId}</PageLink> },
+            ...activityColumns<CampaignReport["rows"][number]>(() => currency),
+          ]}
+          footer={<TotalsRows totals={r.totals} leading={2} />}
+        />
+      )}
+    />
   );
 }
