@@ -72,6 +72,7 @@ export async function serve(config: LedgerConfig) {
   const url = address.replace("[::1]", "localhost");
   process.stdout.write(
     `\nLedger listening on ${url}\n` +
+      `Console: ${url}/\n` +
       `Try:\n` +
       `  curl -s ${url}/v1/health\n` +
       `  curl -s ${url}/v1/creators/cr-00000/earnings\n` +
