@@ -9,6 +9,8 @@ import { AT_PARAM, usePosition } from "./usePosition.ts";
 
 /** How often the picker looks at the store's head (new events move its end). */
 const HEAD_REFRESH_MS = 5_000;
+/** Keys that move a slider: releasing one shows the page at the new position (Tab only passes by). */
+const SLIDER_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
 
 export function useStoreHead(): number | null {
   return useRead<Health>("/v1/health", {}, { asOf: false, refetchMs: HEAD_REFRESH_MS }).data?.store.head ?? null;
@@ -22,7 +24,8 @@ export function PositionPicker() {
   const [draft, setDraft] = useState(shown === null ? "" : String(shown));
   useEffect(() => setDraft(shown === null ? "" : String(shown)), [shown]);
 
-  const apply = (value: string | null) =>
+  const apply = (value: string | null) => {
+    if (value !== null && shown !== null && Number(value) === shown) return; // already shown there
     setParams((prev) => {
       const next = new URLSearchParams(prev);
       if (value === null || (head !== null && Number(value) >= head)) next.delete(AT_PARAM);
@@ -30,6 +33,7 @@ export function PositionPicker() {
       next.delete("after"); // a page cursor belongs to the position it was read at
       return next;
     });
+  };
 
   return (
     <form
@@ -50,7 +54,9 @@ export function PositionPicker() {
         value={draft === "" ? 0 : Number(draft)}
         onChange={(e) => setDraft(e.target.value)}
         onPointerUp={(e) => apply(e.currentTarget.value)}
-        onKeyUp={(e) => apply(e.currentTarget.value)}
+        onKeyUp={(e) => {
+          if (SLIDER_KEYS.has(e.key)) apply(e.currentTarget.value);
+        }}
       />
       <span className="position-head">of {head ?? "…"}</span>
       <button type="submit">Show</button>
