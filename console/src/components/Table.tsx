@@ -1,6 +1,7 @@
 // A table of rows with a caption (its accessible name: what a test and a screen reader find it by).
-// Numeric columns are right-aligned, so amounts line up by their digits.
-import type { ReactNode } from "react";
+// Numeric columns are right-aligned, so amounts line up by their digits. A long table (a 90-day
+// report of a busy campaign has thousands of rows) shows its first rows and grows on request.
+import { useState, type ReactNode } from "react";
 
 export interface Column<R> {
   header: ReactNode;
@@ -8,7 +9,12 @@ export interface Column<R> {
   numeric?: boolean;
 }
 
+/** Rows a table shows at first, and adds per "Show more". */
+export const TABLE_ROWS_SHOWN = 200;
+
 export function Table<R>({ caption, columns, rows, rowKey, footer }: { caption: string; columns: readonly Column<R>[]; rows: readonly R[]; rowKey: (row: R, index: number) => string; footer?: ReactNode }) {
+  const [shown, setShown] = useState(TABLE_ROWS_SHOWN);
+  const visible = rows.length > shown ? rows.slice(0, shown) : rows;
   return (
     <div className="table-scroll">
       <table>
@@ -23,7 +29,7 @@ export function Table<R>({ caption, columns, rows, rowKey, footer }: { caption: 
           </tr>
         </thead>
         <tbody>
-          {rows.map((row, index) => (
+          {visible.map((row, index) => (
             <tr key={rowKey(row, index)}>
               {columns.map((c, i) => (
                 <td key={i} className={c.numeric ? "num" : undefined}>
@@ -35,6 +41,14 @@ export function Table<R>({ caption, columns, rows, rowKey, footer }: { caption: 
         </tbody>
         {footer === undefined ? null : <tfoot>{footer}</tfoot>}
       </table>
+      {visible.length < rows.length ? (
+        <p className="more-rows">
+          Rows 1 to {visible.length} of {rows.length}.{" "}
+          <button type="button" onClick={() => setShown(shown + TABLE_ROWS_SHOWN)}>
+            Show {Math.min(TABLE_ROWS_SHOWN, rows.length - visible.length)} more
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }
