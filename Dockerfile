@@ -1,7 +1,8 @@
 # One image for every ledger process; the command picks the service:
 #   serve | projectors | kafka-ingest | ingest <file> | replay <projection> | payouts run ...
-# The image runs the compiled JavaScript (`npm run build` → dist/), as `npm start` does, with node
-# itself as the entry point: a SIGTERM from `docker stop` reaches the ledger, which stops cleanly
+# The image runs the compiled JavaScript and the built console (`npm run build` → dist/), as
+# `npm start` does; its build tools are dev dependencies, pruned after the build. Node is
+# the entry point itself: a SIGTERM from `docker stop` reaches the ledger, which stops cleanly
 # (requests in flight answered, engine snapshot saved) instead of being killed after the timeout.
 FROM node:20-slim AS build
 WORKDIR /app
@@ -16,6 +17,8 @@ COPY infra ./infra
 COPY projections ./projections
 COPY services ./services
 COPY tests/bench ./tests/bench
+# The console (SPEC §10): built by Vite into dist/console, where the server looks for it.
+COPY console ./console
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-slim

@@ -4,8 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import fs from "node:fs";
 import path from "node:path";
-import { formatMinor } from "../domain/money.ts";
-import { DEFAULT_MARKETPLACES, isMarketplaceCode, type MarketplaceCode } from "../domain/marketplaces.ts";
+import { isMarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
 import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
@@ -16,7 +15,7 @@ import { isProjected, openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
 import { packageVersion } from "./packageVersion.ts";
 import { runPayouts } from "./payoutRun.ts";
-import { currentVersion, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
+import { currentVersion, diffAmounts, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
 import { serve } from "./serve.ts";
 import { demoDataset } from "./workload.ts";
 
@@ -215,9 +214,7 @@ program
   });
 
 function printDiff(rows: DiffRow[], format: string, name: string, oldVersion: number, newVersion: number) {
-  // Units and counts are plain integers; money has the marketplace's minor digits.
-  const digits = (r: DiffRow) => (r.field === "units" ? 0 : DEFAULT_MARKETPLACES[r.key.marketplace as MarketplaceCode].minorDigits);
-  const records = rows.map((r) => ({ ...r.key, field: r.field, old: formatMinor(r.oldMinor, digits(r)), new: formatMinor(r.newMinor, digits(r)), difference: formatMinor(r.differenceMinor, digits(r)) }));
+  const records = rows.map((r) => ({ ...r.key, field: r.field, ...diffAmounts(r) }));
   if (format === "json") return process.stdout.write(JSON.stringify({ projection: name, oldVersion, newVersion, changes: records }, null, 2) + "\n");
   if (format === "csv") {
     const header = Object.keys(records[0] ?? { key: "", field: "", old: "", new: "", difference: "" });

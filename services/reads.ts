@@ -26,6 +26,7 @@ import type { ProjectionName } from "../projections/projection.ts";
 import { campaignReport, creatorReport, reportRowsOf, type ReportScope } from "../projections/report/reportQueries.ts";
 import { deliveriesOf, endpointOf, listEndpoints } from "../projections/webhooks/webhookQueries.ts";
 import type { ActiveVersion, Ledger } from "./ledger.ts";
+import { projectionDiff, projectionVersions } from "./replayReads.ts";
 
 /** How long a read waits for its projection to reach the position it asks for (SPEC §8.2). */
 export const READ_WAIT_MS = 5_000;
@@ -293,6 +294,16 @@ export class Reads {
       }
     }
     return { asOfPosition: upTo, events, next: position < upTo ? position : null };
+  }
+
+  // --- replay (SPEC §6, §10): the read models themselves, as they are now ---------------------
+
+  projections() {
+    return projectionVersions(this.ledger);
+  }
+
+  projectionDiff(name: string, version: number, after: number, limit: number) {
+    return projectionDiff(this.ledger, name, version, after, limit);
   }
 }
 

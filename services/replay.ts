@@ -1,5 +1,7 @@
 // Replay (SPEC §6): rebuild one projection at a new version from position 0 into a fresh copy while
 // the active copy keeps serving; diff the two per creator and campaign; promote atomically.
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../domain/marketplaces.ts";
+import { formatMinor } from "../domain/money.ts";
 import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { minor } from "../infra/readModel/port.ts";
 import { BUCKET_COLUMNS } from "../projections/bucketColumns.ts";
@@ -107,6 +109,12 @@ export async function diffVersions(db: ReadModelDb, name: ProjectionName, oldVer
     }
   }
   return out;
+}
+
+/** A diff row's amounts as text: money with its marketplace's minor digits; units are a count. */
+export function diffAmounts(row: DiffRow): { old: string; new: string; difference: string } {
+  const digits = row.field === "units" ? 0 : DEFAULT_MARKETPLACES[row.key.marketplace as MarketplaceCode].minorDigits;
+  return { old: formatMinor(row.oldMinor, digits), new: formatMinor(row.newMinor, digits), difference: formatMinor(row.differenceMinor, digits) };
 }
 
 export async function currentVersion(db: ReadModelDb, name: ProjectionName): Promise<number> {

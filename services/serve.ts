@@ -97,6 +97,7 @@ export function tryLines(url: string, access: OpenMode | "tokens"): string {
         : "(open: LEDGER_ALLOW_OPEN=1)\n";
   return (
     `\nLedger listening on ${url}\n` +
+    `Console: ${url}/\n` +
     `Try:\n` +
     `  curl -s ${url}/v1/health\n` +
     `  curl -s ${auth}${url}/v1/creators/cr-00000/earnings\n` +

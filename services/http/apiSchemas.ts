@@ -9,6 +9,7 @@ import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts
 import { NOT_PAID_REASONS, PAYOUT_STATUSES, type NotPaidReason } from "../../domain/payout.ts";
 import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
 import { WEBHOOK_EVENTS } from "../../domain/webhooks/webhookEvents.ts";
+import { PROJECTION_NAMES } from "../../projections/projection.ts";
 
 /** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
 const money = z.string().regex(/^-?\d+(\.\d+)?$/).describe("amount with exactly the currency's minor digits");
@@ -298,4 +299,45 @@ export const deliveriesSchema = z.strictObject({
     }),
   ),
   nextAfter: cursorAfter,
+});
+
+// --- replay (SPEC §6, §10): the read models' versions and a rebuild's diff, as they are now --------
+
+// projections/projector.ts VersionStatus (the replay routes' answers are checked against it by type).
+const versionStatus = z.enum(["active", "building", "retired"]).describe("active: serving reads; building: a rebuild (replay) not yet promoted; retired: replaced by a promotion");
+const version = count.min(1);
+
+export const projectionsSchema = z.strictObject({
+  head: position.describe("the store's head"),
+  projections: z.array(
+    z.strictObject({
+      name: z.enum(PROJECTION_NAMES),
+      versions: z.array(z.strictObject({ version, ruleVersion: count, status: versionStatus, position, lag: count.describe("events behind the store's head"), createdAt: z.string() })),
+    }),
+  ),
+});
+
+export const projectionDiffSchema = z.strictObject({
+  projection: z.enum(PROJECTION_NAMES),
+  version,
+  ruleVersion: count,
+  status: versionStatus,
+  position,
+  activeVersion: version,
+  activeRuleVersion: count,
+  activePosition: position,
+  changed: count.describe("changed amounts in the whole diff"),
+  changes: z.array(
+    z.strictObject({
+      marketplace,
+      creatorId: z.string().optional(),
+      campaignId: z.string().nullable().optional().describe("null: an adjustment without a campaign"),
+      account: z.string().optional(),
+      field: z.string().describe("the amount that changed, e.g. standard, spent, earnings, payable, balance"),
+      old: money.describe("in the active version (units: a count)"),
+      new: money.describe("in this version"),
+      difference: money.describe("new − old"),
+    }),
+  ),
+  next: count.nullable().describe("`after` of the next page, null at the end"),
 });

@@ -10,6 +10,7 @@ import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
 import { authorize, parseTokens, type OpenMode } from "./auth.ts";
+import { registerConsole } from "./console.ts";
 import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
@@ -25,14 +26,16 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const RETRY_AFTER_SECONDS = 1;
 
 const noRoute = (request: FastifyRequest) => new HttpError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}`);
-/** Routes that validate their own query (the read routes' strict schemas); every other takes none. */
+/** API routes that validate their own query (the read routes' strict schemas); every other API route takes none. */
 const QUERY_ROUTES = new Set(READ_ROUTES.map((r) => `GET ${r.path}`));
 
 /** A query parameter on a route that takes none is a mistake to name, not to ignore. */
 function refuseUnknownQuery(request: FastifyRequest): void {
   const route = request.routeOptions.url;
+  // The API's routes only: the console's pages keep their own query (?at=, ?q=, …) for the browser.
+  if (route === undefined || !(route.startsWith("/v1/") || route === "/metrics")) return;
   const method = request.method === "HEAD" ? "GET" : request.method; // Fastify answers HEAD on every GET route
-  if (route === undefined || QUERY_ROUTES.has(`${method} ${route}`)) return;
+  if (QUERY_ROUTES.has(`${method} ${route}`)) return;
   const keys = Object.keys(request.query as object);
   if (keys.length === 0) return;
   throw badRequest(
@@ -220,6 +223,8 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
 
   const openapi = openApiDocument(`http://${ledger.config.host}:${ledger.config.port}`);
   app.get("/v1/openapi.json", async () => openapi);
+
+  await registerConsole(app);
 
   await app.ready();
   return app;

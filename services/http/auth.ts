@@ -1,7 +1,10 @@
-// Access control: bearer tokens from configuration, each with scopes (ingest, read, payouts, webhooks). Without a token: 401; with a
-// token lacking the route's scope: 403. Health, metrics and the OpenAPI document stay open.
+// Access control: bearer tokens from configuration, each with scopes (ingest, read, payouts, webhooks).
+// Without a token: 401; with a token lacking the route's scope: 403. Health, metrics, the OpenAPI
+// document and the console's own pages and files stay open (the console asks for a token and sends
+// it to /v1).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { isConsoleRoute } from "./consoleRoutes.ts";
 import { HttpError } from "./errors.ts";
 
 export const SCOPES = ["ingest", "read", "payouts", "webhooks"] as const;
@@ -41,6 +44,7 @@ function sha256(text: string): Buffer {
  */
 export function scopeOf(method: string, route: string | undefined): Scope | null {
   if (route === "/v1/health" || route === "/metrics" || route === "/v1/openapi.json") return null;
+  if ((method === "GET" || method === "HEAD") && route !== undefined && isConsoleRoute(route)) return null;
   if (method === "POST" && route === "/v1/events") return "ingest";
   if (method === "POST" && route === "/v1/payouts/run") return "payouts";
   // Registering, listing and deleting endpoints and their delivery log (SPEC §11): URLs and secrets are not everyone's to read.

@@ -15,6 +15,7 @@ import { LEDGER_PAGE_MAX, WHOLE_POSITION_SEQ, type Cursor } from "../../projecti
 import { DELIVERIES_PAGE_MAX } from "../../projections/webhooks/webhookQueries.ts";
 import type { Ledger } from "../ledger.ts";
 import { Reads, type ReadAt } from "../reads.ts";
+import { DIFF_PAGE_MAX } from "../replayReads.ts";
 import * as api from "./apiSchemas.ts";
 import { CAMPAIGN_REPORT_CSV_HEADER, campaignReportCsv, REPORT_CSV_HEADER, reportCsv } from "./csv.ts";
 import { badRequest, notFound } from "./errors.ts";
@@ -244,6 +245,30 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     response: api.brandCampaignsSchema,
     what: (p) => `brand ${p.brandId}`,
     run: (reads, p, q) => reads.brandCampaigns(p.brandId, readAt(q)),
+  }),
+  route({
+    path: "/v1/projections",
+    operationId: "listProjections",
+    summary: "Each projection's versions: rule version, status (active, building, retired), position, lag; as they are now (SPEC §6, §10)",
+    params: noParams,
+    query: z.strictObject({}),
+    response: api.projectionsSchema,
+    what: () => "projections",
+    run: (reads) => reads.projections(),
+  }),
+  route({
+    path: "/v1/projections/:name/diff",
+    operationId: "getProjectionDiff",
+    summary: "What a version (e.g. one being rebuilt) changes against the active one, per key and amount, paged: review it before promoting (SPEC §6, §10)",
+    params: z.strictObject({ name: refId }),
+    query: z.strictObject({
+      version: z.string().regex(/^[1-9]\d{0,3}$/, "must be a version number 1..9999").transform(Number).describe("the version to compare with the active one"),
+      after: z.string().regex(/^\d{1,9}$/, "must be the `next` of the previous page").transform(Number).optional().describe("`next` of the previous page"),
+      limit: limit(DIFF_PAGE_MAX).optional(),
+    }),
+    response: api.projectionDiffSchema,
+    what: (p) => `projection ${p.name} or the version asked`,
+    run: (reads, p, q) => reads.projectionDiff(p.name, q.version, q.after ?? 0, q.limit ?? PAGE_DEFAULT),
   }),
   route({
     path: "/v1/anomalies",

@@ -1,0 +1,65 @@
+// Dates as the API gives them (SPEC §5, §10): local dates (report days, earning months, payable
+// dates) are already in the marketplace's zone and are shown as they are; instants keep the offset
+// they were written with. Nothing here converts to the browser's own zone.
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../../domain/marketplaces.ts";
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** "2026-08-04T10:00:00-07:00" → "2026-08-04 10:00 UTC−07:00"; seconds only when not :00. */
+export function formatInstant(instant: string): string {
+  const match = INSTANT.exec(instant);
+  if (match === null) return instant;
+  const [, date, hm, seconds, , zone] = match;
+  const shownSeconds = seconds === undefined || seconds === ":00" ? "" : seconds;
+  return `${date} ${hm}${shownSeconds} ${zone === "Z" ? "UTC" : `UTC${zone!.replace("-", "−")}`}`;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function toUtcMs(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+}
+
+function fromUtcMs(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A local date `days` later (or earlier, negative), by the calendar. */
+export function addDays(date: string, days: number): string {
+  return fromUtcMs(toUtcMs(date) + days * MS_PER_DAY);
+}
+
+/** Every date from `from` to `to`, both included. */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let ms = toUtcMs(from); ms <= toUtcMs(to); ms += MS_PER_DAY) out.push(fromUtcMs(ms));
+  return out;
+}
+
+/** Days from `from` to `to`, both included (a report's range, SPEC §5: at most 90). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toUtcMs(to) - toUtcMs(from)) / MS_PER_DAY) + 1;
+}
+
+/** The last day of an earning month "2026-02" → "2026-02-28". */
+export function lastDayOfMonth(month: string): string {
+  return addDays(`${nextMonth(month)}-01`, -1);
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, "0")}`;
+}
+
+/** The local date of an instant in a marketplace's reporting zone (SPEC §3 marketplaces). */
+export function localDate(instant: string, marketplace: MarketplaceCode): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone: DEFAULT_MARKETPLACES[marketplace].zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(instant));
+}
+
+/** Today in the browser's calendar (the default date of a payout status). */
+export function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}

@@ -1,0 +1,76 @@
+// The replay reads of the API (SPEC §6, §10): each projection's versions, and what a version being
+// rebuilt changes against the active one, so an engineer reviews a rebuild before anyone promotes it
+// (promoting stays a CLI act: `ledger replay … --promote`). Both describe the read models as they are
+// now, so they take no asOfPosition.
+import type { MarketplaceCode } from "../domain/marketplaces.ts";
+import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { listVersions } from "../projections/projector.ts";
+import type { Ledger } from "./ledger.ts";
+import { diffAmounts, diffVersions } from "./replay.ts";
+
+/** Changed amounts on one page of a diff, at most. */
+export const DIFF_PAGE_MAX = 1_000;
+
+function isProjectionName(name: string): name is ProjectionName {
+  return (PROJECTION_NAMES as readonly string[]).includes(name);
+}
+
+/** What a diff row is keyed by, per projection (DIFF_VIEWS in replay.ts); every view keys on the marketplace. */
+interface DiffKey {
+  marketplace: MarketplaceCode;
+  creatorId?: string;
+  /** null: an adjustment without a campaign (SPEC §8.4). */
+  campaignId?: string | null;
+  account?: string;
+}
+
+/** A read-model column as the API names things: `creator_id` → creatorId, `balance_minor` → balance (formatted money). */
+function apiName(column: string): string {
+  return column.replace(/_minor$/, "").replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export async function projectionVersions(ledger: Ledger) {
+  const head = await ledger.store.head();
+  const projections = [];
+  for (const name of PROJECTION_NAMES) {
+    const versions = await listVersions(ledger.reads[name].db, name);
+    projections.push({
+      name,
+      versions: versions.map((v) => ({ version: v.version, ruleVersion: v.ruleVersion, status: v.status, position: v.position, lag: Math.max(0, head - v.position), createdAt: v.createdAt })),
+    });
+  }
+  return { head, projections };
+}
+
+/**
+ * `version` against the active version of `name`: each changed amount (old = active, new = version),
+ * `limit` of them from the `after`-th on. Null for an unknown projection or version (a 404).
+ * Each page compares the two versions' tables whole (DIFF_VIEWS in replay.ts: one row per key).
+ */
+export async function projectionDiff(ledger: Ledger, name: string, version: number, after: number, limit: number) {
+  if (!isProjectionName(name)) return null;
+  const db = ledger.reads[name].db;
+  const versions = await listVersions(db, name);
+  const active = versions.find((v) => v.status === "active");
+  const wanted = versions.find((v) => v.version === version);
+  if (active === undefined || wanted === undefined) return null;
+  const rows = await diffVersions(db, name, active.version, version);
+  const changes = rows.slice(after, after + limit).map((row) => ({
+    ...(Object.fromEntries(Object.entries(row.key).map(([column, value]) => [apiName(column), value])) as unknown as DiffKey),
+    field: apiName(row.field),
+    ...diffAmounts(row),
+  }));
+  return {
+    projection: name,
+    version: wanted.version,
+    ruleVersion: wanted.ruleVersion,
+    status: wanted.status,
+    position: wanted.position,
+    activeVersion: active.version,
+    activeRuleVersion: active.ruleVersion,
+    activePosition: active.position,
+    changed: rows.length,
+    changes,
+    next: after + limit < rows.length ? after + limit : null,
+  };
+}
