@@ -115,7 +115,7 @@ describe("read endpoints over the fixture", () => {
     expect(health.body).toEqual({
       status: "ok",
       store: { head: HEAD },
-      projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map((name) => ({ name, version: 1, ruleVersion: 1, position: HEAD, lag: 0 })),
+      projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map((name) => ({ name, version: 1, ruleVersion: 1, position: HEAD, lag: 0, status: "ok" })),
     });
   });
 

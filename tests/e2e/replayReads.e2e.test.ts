@@ -47,7 +47,7 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
     const answer = await get(server.baseUrl, "/v1/projections");
     expect(answer.status).toBe(200);
     const active = (name: string) => ({ name, versions: [{ version: 1, ruleVersion: 1, status: "active", position: HEAD, lag: 0, createdAt: expect.any(String) }] });
-    expect(answer.body).toEqual({ head: HEAD, projections: ["journal", "earnings", "budget", "report", "payout"].map(active) });
+    expect(answer.body).toEqual({ head: HEAD, projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map(active) });
   });
 
   it("shows a version being rebuilt and its diff against the active one, money per marketplace", async () => {
