@@ -7,7 +7,7 @@ import path from "node:path";
 import { isMarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
-import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
+import { environmentHelp, loadConfig, parseProjectorList, type LedgerConfig } from "./config.ts";
 import { countEventLines, ingestNdjson } from "./ingestFile.ts";
 import { Ledger } from "./ledger.ts";
 import { onStopRequest } from "./stopSignals.ts";
@@ -15,7 +15,8 @@ import { isProjected, openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { createLogger } from "./logger.ts";
 import { packageVersion } from "./packageVersion.ts";
 import { runPayouts } from "./payoutRun.ts";
-import { currentVersion, diffAmounts, diffVersions, promote, rebuild, type DiffRow } from "./replay.ts";
+import { currentVersion, diffChange, diffVersions, dropVersion, promote, rebuild, type DiffRow } from "./replay.ts";
+import { textTable, type Cell } from "./textTable.ts";
 import { serve } from "./serve.ts";
 import { demoDataset } from "./workload.ts";
 
@@ -172,57 +173,110 @@ program
   });
 
 program
-  .command("replay <projection>")
-  .description("rebuild a projection at a new version from position 0 while the active one keeps serving")
-  .option("--rules <version>", "rule version of the new copy", int)
-  .option("--version <n>", "version number of the new copy (default: next free)", int)
-  .option("--diff [format]", "print old vs new per creator and campaign: table (default), csv or json")
-  .option("--promote", "make the new copy the active one once built")
-  .action(async (projection: string, opts: { rules?: number; version?: number; diff?: boolean | string; promote?: boolean }) => {
-    if (!(PROJECTION_NAMES as readonly string[]).includes(projection)) throw new InvalidArgumentError(`projection must be one of ${PROJECTION_NAMES.join(", ")}`);
-    const name = projection as ProjectionName;
+  .command("replay")
+  .argument("<projection|list|drop>", `a projection to rebuild (${PROJECTION_NAMES.join(", ")}), or list / drop`)
+  .argument("[projection]", "list: only this projection; drop: the projection whose version to drop")
+  .description("rebuild a projection at a new version from position 0 while the active one keeps serving; list or drop versions")
+  .option("--rules <version>", "rule version of a new copy (default LEDGER_RULE_VERSION)", int)
+  .option("--version <n>", "build into (or, with drop, drop) this version; an existing copy resumes at its own rule version", int)
+  .option("--diff [format]", "print what changes against the active version: table (default), csv or json")
+  .option("--promote", "make the copy the active version once built")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  ledger replay earnings --rules 2 --diff      build earnings at rule version 2 (or resume that copy) and show the changes
+  ledger replay earnings --version 3 --promote  promote v3 once caught up (it is not rebuilt at another rule version)
+  ledger replay list                            every version of every projection
+  ledger replay drop earnings --version 3       drop a version that is not active`,
+  )
+  .action(async (what: string, projection: string | undefined, opts: { rules?: number; version?: number; diff?: boolean | string; promote?: boolean }) => {
     const config = loadConfig();
-    const ledger = await Ledger.open(config, createLogger("warn"));
-    const db = await openProjectionDb(config, name);
+    if (what === "list") return replayList(config, projection === undefined ? [...PROJECTION_NAMES] : [projectionName(projection)]);
+    if (what === "drop") {
+      if (projection === undefined || opts.version === undefined) throw new InvalidArgumentError("drop needs a projection and --version N, e.g. ledger replay drop earnings --version 3");
+      const name = projectionName(projection);
+      const db = await openProjectionDb(config, name);
+      try {
+        await dropVersion(db, name, opts.version);
+      } finally {
+        await db.close();
+      }
+      process.stderr.write(`dropped ${name} v${opts.version}\n`);
+      return;
+    }
+    if (projection !== undefined) throw new InvalidArgumentError(`unexpected argument '${projection}'`);
+    await replayBuild(config, projectionName(what), opts);
+  });
+
+function projectionName(text: string): ProjectionName {
+  if (!(PROJECTION_NAMES as readonly string[]).includes(text)) throw new InvalidArgumentError(`'${text}' is not a projection: one of ${PROJECTION_NAMES.join(", ")} (or list, drop)`);
+  return text as ProjectionName;
+}
+
+/** `ledger replay list`: each version of each projection, as the API's GET /v1/projections has them. */
+async function replayList(config: LedgerConfig, names: readonly ProjectionName[]) {
+  const ledger = await Ledger.open(config, createLogger("warn"));
+  try {
+    const head = await ledger.store.head();
+    const rows: Cell[][] = [];
+    for (const name of names) {
+      for (const v of await listVersions(ledger.reads[name].db, name)) rows.push([name, v.version, v.ruleVersion, v.status, v.position, Math.max(0, head - v.position), v.createdAt]);
+    }
+    process.stdout.write(textTable(["projection", "version", "rules", "status", "position", "lag", "created"], rows));
+  } finally {
+    await ledger.close();
+  }
+}
+
+async function replayBuild(config: LedgerConfig, name: ProjectionName, opts: { rules?: number; version?: number; diff?: boolean | string; promote?: boolean }) {
+  const format = opts.diff === undefined || opts.diff === false ? null : opts.diff === true ? "table" : opts.diff;
+  if (format !== null && !["table", "csv", "json"].includes(format)) throw new InvalidArgumentError(`--diff takes table, csv or json, not '${format}'`);
+  const ledger = await Ledger.open(config, createLogger("warn"));
+  const db = await openProjectionDb(config, name);
+  const snapshots = openSnapshots(config, ledger.store, ledger.log);
+  try {
     const oldVersion = await currentVersion(db, name);
     const head = await ledger.store.head();
     const bar = progressBar(`replay ${name}`);
     bar.start(head, 0, { rate: 0 });
     const started = Date.now();
-    const snapshots = openSnapshots(config, ledger.store, ledger.log);
-    const projector = await rebuild(ledger.store, db, name, {
+    const { projector, resumed } = await rebuild(ledger.store, db, name, {
       snapshots,
       version: opts.version,
-      ruleVersion: opts.rules ?? config.ruleVersion,
+      ruleVersion: opts.rules,
+      defaultRuleVersion: config.ruleVersion,
       onProgress: (position) => bar.update(position, { rate: Math.round(position / Math.max(0.001, (Date.now() - started) / 1000)) }),
-    });
-    await snapshots.close();
-    bar.update(head);
-    bar.stop();
-    process.stderr.write(`built ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);
-    if (opts.diff) {
+    }).finally(() => bar.stop());
+    process.stderr.write(`${resumed ? "caught up" : "built"} ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);
+    if (format !== null) {
       const old = (await listVersions(db, name)).find((v) => v.version === oldVersion);
       process.stderr.write(`diff: ${name} v${oldVersion} at position ${old?.position ?? "?"} against v${projector.version} at position ${projector.position}\n`);
-      printDiff(await diffVersions(db, name, oldVersion, projector.version), typeof opts.diff === "string" ? opts.diff : "table", name, oldVersion, projector.version);
+      printDiff(await diffVersions(db, name, oldVersion, projector.version), format, name, oldVersion, projector.version);
     }
     if (opts.promote) {
       await promote(db, name, projector.version);
       process.stderr.write(`promoted ${name} v${projector.version}; v${oldVersion} retired\n`);
     }
+  } finally {
+    await snapshots.close();
     await db.close();
     await ledger.close();
-  });
-
-function printDiff(rows: DiffRow[], format: string, name: string, oldVersion: number, newVersion: number) {
-  const records = rows.map((r) => ({ ...r.key, field: r.field, ...diffAmounts(r) }));
-  if (format === "json") return process.stdout.write(JSON.stringify({ projection: name, oldVersion, newVersion, changes: records }, null, 2) + "\n");
-  if (format === "csv") {
-    const header = Object.keys(records[0] ?? { key: "", field: "", old: "", new: "", difference: "" });
-    process.stdout.write([header.join(","), ...records.map((r) => header.map((h) => String((r as Record<string, unknown>)[h] ?? "")).join(","))].join("\n") + "\n");
-    return;
   }
-  process.stdout.write(`${name}: v${oldVersion} → v${newVersion}: ${records.length} changed amount(s)\n`);
-  if (records.length > 0) console.table(records);
+}
+
+/** The diff in the API's names (camelCase keys, currency, amounts as text): a table, CSV or JSON. */
+function printDiff(rows: DiffRow[], format: string, name: string, oldVersion: number, newVersion: number) {
+  const changes = rows.map(diffChange);
+  if (format === "json") return void process.stdout.write(JSON.stringify({ projection: name, oldVersion, newVersion, changed: changes.length, changes }, null, 2) + "\n");
+  const header = changes.length > 0 ? Object.keys(changes[0]!) : ["field", "old", "new", "difference"];
+  const cells = changes.map((c) => header.map((h) => (c as Record<string, Cell>)[h] ?? null));
+  if (format === "csv") {
+    const csvCell = (v: Cell) => (v === null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+    return void process.stdout.write([header.join(","), ...cells.map((row) => row.map(csvCell).join(","))].join("\n") + "\n");
+  }
+  process.stdout.write(`${name}: v${oldVersion} → v${newVersion}: ${changes.length} changed amount(s)\n`);
+  if (changes.length > 0) process.stdout.write(textTable(header, cells));
 }
 
 const payouts = program.command("payouts").description("payout runs");

@@ -6,53 +6,98 @@ import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { minor } from "../infra/readModel/port.ts";
 import { BUCKET_COLUMNS } from "../projections/bucketColumns.ts";
 import { tablePrefix, type ProjectionName } from "../projections/projection.ts";
-import { activeVersion, ensureVersionsTable, listVersions, promote, Projector } from "../projections/projector.ts";
+import { activeVersion, ensureVersionsTable, listVersions, promote, Projector, type VersionInfo } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
+import { ruleVersion } from "../domain/rules.ts";
 
 const CATCH_UP_ROUNDS_MAX = 10;
 
 export interface RebuildOptions {
+  /** Build into this version: an existing one that is not active resumes at its own rule version. */
   version?: number;
-  ruleVersion: number;
+  /** Rule version of a new copy (--rules); an existing copy keeps its own (a different one is refused). */
+  ruleVersion?: number;
+  /** Rule version of a new copy when `ruleVersion` is not given (LEDGER_RULE_VERSION). */
+  defaultRuleVersion: number;
   /** Where the engine keeps its shipments while rebuilding (bounded memory); in memory when absent. */
   snapshots?: SnapshotStore;
   batchSize?: number;
   onProgress?: (position: number, head: number) => void;
 }
 
-/** Builds `name` at a new (or given) version from position 0; returns that version. */
-export async function rebuild(store: EventStore, db: ReadModelDb, name: ProjectionName, options: RebuildOptions): Promise<Projector> {
-  await ensureVersionsTable(db);
-  const versions = await listVersions(db, name);
-  const version = options.version ?? Math.max(0, ...versions.map((v) => v.version)) + 1;
-  const existing = versions.find((v) => v.version === version);
-  if (existing?.status === "active") throw new Error(`${name} v${version} is the active version; rebuild into a new version`);
-  const projector = await Projector.open(db, DEFINITIONS[name], { version, ruleVersion: options.ruleVersion, status: "building" });
-  await projector.reset();
-  await projector.verifyStore(store, "refuse"); // at position 0: records which store it is built from
-  const head = await store.head();
-  const group = `rebuild:${name}:v${version}`;
-  const runner = new ProjectionRunner({
-    store,
-    projectors: [projector],
-    group: options.snapshots ? group : null,
-    snapshots: options.snapshots ?? null,
-    batchSize: options.batchSize,
-    onBatch: (position) => options.onProgress?.(position, head),
-  });
-  // The active copy keeps following the store meanwhile: catch up at least to where it is now, so a
-  // diff compares the same events and shows only what the rules change.
-  await runner.catchUp();
-  for (let round = 0; round < CATCH_UP_ROUNDS_MAX; round += 1) {
-    const active = await activeVersion(db, name);
-    if (!active || active.version === projector.version || active.position <= projector.position) break;
-    await runner.catchUp();
+/** A rebuild that cannot start as asked (nothing was created or changed). */
+export class RebuildRefused extends Error {}
+
+/**
+ * Which version a rebuild builds into: the one asked for (`--version`), else a copy still being
+ * built at the same rule version (a re-run resumes it instead of leaving it behind), else a new one.
+ */
+function target(versions: readonly VersionInfo[], name: ProjectionName, options: RebuildOptions): { version: number; ruleVersion: number; existing: boolean } {
+  if (options.version !== undefined) {
+    const existing = versions.find((v) => v.version === options.version);
+    if (existing?.status === "active") throw new RebuildRefused(`${name} v${existing.version} is the active version; rebuild into another version`);
+    if (existing && options.ruleVersion !== undefined && options.ruleVersion !== existing.ruleVersion) {
+      throw new RebuildRefused(`${name} v${existing.version} is built at rule version ${existing.ruleVersion}, not ${options.ruleVersion}: drop it first (ledger replay drop ${name} --version ${existing.version}) or choose another --version`);
+    }
+    if (existing) return { version: existing.version, ruleVersion: existing.ruleVersion, existing: true };
+    return { version: options.version, ruleVersion: options.ruleVersion ?? options.defaultRuleVersion, existing: false };
   }
-  await options.snapshots?.remove(group);
-  return projector;
+  const rules = options.ruleVersion ?? options.defaultRuleVersion;
+  const building = versions.filter((v) => v.status === "building" && v.ruleVersion === rules).at(-1);
+  if (building) return { version: building.version, ruleVersion: rules, existing: true };
+  return { version: Math.max(0, ...versions.map((v) => v.version)) + 1, ruleVersion: rules, existing: false };
+}
+
+/**
+ * Builds `name` from position 0 into a copy the active one does not see (SPEC §6): a new version,
+ * or one already there (it resumes from its checkpoint). A copy this call created and could not
+ * build is dropped again: a failed rebuild leaves nothing behind.
+ */
+export async function rebuild(store: EventStore, db: ReadModelDb, name: ProjectionName, options: RebuildOptions): Promise<{ projector: Projector; resumed: boolean }> {
+  await ensureVersionsTable(db);
+  const { version, ruleVersion: rules, existing } = target(await listVersions(db, name), name, options);
+  ruleVersion(rules); // an unknown rule version is refused before anything is created
+  const projector = await Projector.open(db, DEFINITIONS[name], { version, ruleVersion: rules, status: "building" });
+  try {
+    await projector.verifyStore(store, "refuse"); // records which store it is built from (at 0), or checks it
+    const head = await store.head();
+    const group = `rebuild:${name}:v${version}`;
+    const runner = new ProjectionRunner({
+      store,
+      projectors: [projector],
+      group: options.snapshots ? group : null,
+      snapshots: options.snapshots ?? null,
+      batchSize: options.batchSize,
+      onBatch: (position) => options.onProgress?.(position, head),
+    });
+    // The active copy keeps following the store meanwhile: catch up at least to where it is now, so a
+    // diff compares the same events and shows only what the rules change.
+    await runner.catchUp();
+    for (let round = 0; round < CATCH_UP_ROUNDS_MAX; round += 1) {
+      const active = await activeVersion(db, name);
+      if (!active || active.version === projector.version || active.position <= projector.position) break;
+      await runner.catchUp();
+    }
+    await options.snapshots?.remove(group);
+    return { projector, resumed: existing };
+  } catch (error) {
+    if (!existing) await dropVersion(db, name, version).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Drops a version that is not active: its tables and its row (`ledger replay drop`). */
+export async function dropVersion(db: ReadModelDb, name: ProjectionName, version: number): Promise<void> {
+  const info = (await listVersions(db, name)).find((v) => v.version === version);
+  if (!info) throw new RebuildRefused(`${name} has no version ${version}`);
+  if (info.status === "active") throw new RebuildRefused(`${name} v${version} is the active version: promote another one before dropping it`);
+  await db.transaction(async (tx) => {
+    for (const table of Object.keys(DEFINITIONS[name].tables)) await tx.run(`DROP TABLE IF EXISTS ${tablePrefix(name, version)}${table}`);
+    await tx.run("DELETE FROM projections WHERE name = ? AND version = ? AND status <> 'active'", [name, version]);
+  });
 }
 
 /** What a diff compares, per projection: one row per key with a few amounts (minor units). */
@@ -115,6 +160,18 @@ export async function diffVersions(db: ReadModelDb, name: ProjectionName, oldVer
 export function diffAmounts(row: DiffRow): { old: string; new: string; difference: string } {
   const digits = row.field === "units" ? 0 : DEFAULT_MARKETPLACES[row.key.marketplace as MarketplaceCode].minorDigits;
   return { old: formatMinor(row.oldMinor, digits), new: formatMinor(row.newMinor, digits), difference: formatMinor(row.differenceMinor, digits) };
+}
+
+/** A read-model column as the API names things: `creator_id` → creatorId, `balance_minor` → balance (formatted money). */
+export function apiName(column: string): string {
+  return column.replace(/_minor$/, "").replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** One changed amount as the API and the CLI show it: its key in the API's names, the currency, the amounts as text. */
+export function diffChange(row: DiffRow) {
+  const key = Object.fromEntries(Object.entries(row.key).map(([column, value]) => [apiName(column), value]));
+  const currency = row.field === "units" ? null : DEFAULT_MARKETPLACES[row.key.marketplace as MarketplaceCode].currency;
+  return { ...key, currency, field: apiName(row.field), ...diffAmounts(row) };
 }
 
 export async function currentVersion(db: ReadModelDb, name: ProjectionName): Promise<number> {

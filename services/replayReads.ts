@@ -6,7 +6,7 @@ import type { MarketplaceCode } from "../domain/marketplaces.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
 import type { Ledger } from "./ledger.ts";
-import { diffAmounts, diffVersions } from "./replay.ts";
+import { diffChange, diffVersions } from "./replay.ts";
 
 /** Changed amounts on one page of a diff, at most. */
 export const DIFF_PAGE_MAX = 1_000;
@@ -22,11 +22,6 @@ interface DiffKey {
   /** null: an adjustment without a campaign (SPEC §8.4). */
   campaignId?: string | null;
   account?: string;
-}
-
-/** A read-model column as the API names things: `creator_id` → creatorId, `balance_minor` → balance (formatted money). */
-function apiName(column: string): string {
-  return column.replace(/_minor$/, "").replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 export async function projectionVersions(ledger: Ledger) {
@@ -55,11 +50,7 @@ export async function projectionDiff(ledger: Ledger, name: string, version: numb
   const wanted = versions.find((v) => v.version === version);
   if (active === undefined || wanted === undefined) return null;
   const rows = await diffVersions(db, name, active.version, version);
-  const changes = rows.slice(after, after + limit).map((row) => ({
-    ...(Object.fromEntries(Object.entries(row.key).map(([column, value]) => [apiName(column), value])) as unknown as DiffKey),
-    field: apiName(row.field),
-    ...diffAmounts(row),
-  }));
+  const changes = rows.slice(after, after + limit).map((row) => diffChange(row) as unknown as DiffKey & ReturnType<typeof diffChange>);
   return {
     projection: name,
     version: wanted.version,

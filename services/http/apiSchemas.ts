@@ -333,6 +333,7 @@ export const projectionDiffSchema = z.strictObject({
       creatorId: z.string().optional(),
       campaignId: z.string().nullable().optional().describe("null: an adjustment without a campaign"),
       account: z.string().optional(),
+      currency: z.string().nullable().describe("the marketplace's currency; null for a count (units)"),
       field: z.string().describe("the amount that changed, e.g. standard, spent, earnings, payable, balance"),
       old: money.describe("in the active version (units: a count)"),
       new: money.describe("in this version"),

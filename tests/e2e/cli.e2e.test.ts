@@ -227,9 +227,54 @@ describe("ledger CLI", () => {
       projection: "earnings",
       oldVersion: 2,
       newVersion: 3,
-      changes: [{ creator_id: "K1", campaign_id: "C1", marketplace: "US", field: "standard", old: "2.70", new: "3.00", difference: "0.30" }],
+      changed: 1,
+      changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", currency: "USD", field: "standard", old: "2.70", new: "3.00", difference: "0.30" }],
     });
     expect(diff.stderr).toContain("built earnings v3 (rule version 2) at position 4");
+  });
+
+  it("replay versions leave no debris (issue 16.6): a re-run resumes its copy, a failed one creates nothing, --promote promotes what is there, list and drop", () => {
+    const data = path.join(dir, "replay-data");
+    const versions = () => ledger(["replay", "list", "earnings"], data).stdout.split("\n").slice(2).filter((l) => l !== "").map((l) => l.split(/ {2,}/).slice(0, 6).join(" "));
+    expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
+    // The same rule version again: v3 is resumed (caught up), not a v4 beside it; the diff is a table.
+    const again = ledger(["replay", "earnings", "--rules", "2", "--diff"], data);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("caught up earnings v3 (rule version 2) at position 4");
+    expect(again.stdout).toBe(
+      "earnings: v2 → v3: 1 changed amount(s)\n" +
+        "creatorId  campaignId  marketplace  currency  field      old   new  difference\n" +
+        "---------  ----------  -----------  --------  --------  ----  ----  ----------\n" +
+        "K1         C1          US           USD       standard  2.70  3.00        0.30\n",
+    );
+    expect(ledger(["replay", "earnings", "--rules", "2", "--diff", "csv"], data).stdout).toBe(
+      "creatorId,campaignId,marketplace,currency,field,old,new,difference\nK1,C1,US,USD,standard,2.70,3.00,0.30\n",
+    );
+    // An unknown rule version: refused before anything is created.
+    const unknown = ledger(["replay", "earnings", "--rules", "99"], data);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("ledger: unknown rule version 99; known: 1, 2");
+    // v3 exists at rule version 2: asking for it at another one is refused, not silently rebuilt.
+    const mismatch = ledger(["replay", "earnings", "--version", "3", "--rules", "1"], data);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain("ledger: earnings v3 is built at rule version 2, not 1: drop it first (ledger replay drop earnings --version 3) or choose another --version");
+    expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
+    // --version 3 --promote promotes v3 as built (rule version 2).
+    const promote = ledger(["replay", "earnings", "--version", "3", "--promote"], data);
+    expect(promote.code).toBe(0);
+    expect(promote.stderr).toContain("caught up earnings v3 (rule version 2) at position 4");
+    expect(promote.stderr).toContain("promoted earnings v3; v2 retired");
+    // Never the active version; any other goes, tables and all.
+    const active = ledger(["replay", "drop", "earnings", "--version", "3"], data);
+    expect(active.code).toBe(1);
+    expect(active.stderr).toBe("ledger: earnings v3 is the active version: promote another one before dropping it\n");
+    const drop = ledger(["replay", "drop", "earnings", "--version", "1"], data);
+    expect(drop.code).toBe(0);
+    expect(drop.stderr).toBe("dropped earnings v1\n");
+    expect(versions()).toEqual(["earnings 2 1 retired 4 0", "earnings 3 2 active 4 0"]);
+    const list = ledger(["replay", "list"], data).stdout.split("\n");
+    expect(list[0]).toMatch(/^projection +version +rules +status +position +lag +created$/);
+    expect(list.slice(2).filter((l) => l.startsWith("journal "))).toHaveLength(1);
   });
 
   it("payouts run answers with what it issued", () => {

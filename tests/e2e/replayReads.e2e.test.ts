@@ -30,7 +30,7 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
   async function rebuildAtRules2(name: ProjectionName) {
     const db = await openProjectionDb(server.ledger.config, name, { writer: true });
     writers.push(db);
-    return rebuild(server.ledger.store, db, name, { ruleVersion: 2 });
+    return (await rebuild(server.ledger.store, db, name, { ruleVersion: 2, defaultRuleVersion: 1 })).projector;
   }
 
   beforeAll(async () => {
@@ -73,8 +73,8 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
       activePosition: HEAD,
       changed: 2,
       changes: [
-        { creatorId: "K1", campaignId: "C1", marketplace: "US", field: "standard", old: "2.70", new: "3.00", difference: "0.30" },
-        { creatorId: "K2", campaignId: "C1", marketplace: "US", field: "standard", old: "0.30", new: "0.40", difference: "0.10" },
+        { creatorId: "K1", campaignId: "C1", marketplace: "US", currency: "USD", field: "standard", old: "2.70", new: "3.00", difference: "0.30" },
+        { creatorId: "K2", campaignId: "C1", marketplace: "US", currency: "USD", field: "standard", old: "0.30", new: "0.40", difference: "0.10" },
       ],
       next: null,
     });
@@ -93,9 +93,9 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
     expect((await rebuildAtRules2("journal")).version).toBe(2);
     const diff = await get(server.baseUrl, "/v1/projections/journal/diff?version=2");
     expect(diff.body.changes).toEqual([
-      { account: "creator:K1:US:earned", marketplace: "US", field: "balance", old: "2.70", new: "3.00", difference: "0.30" },
-      { account: "creator:K2:US:earned", marketplace: "US", field: "balance", old: "0.30", new: "0.40", difference: "0.10" },
-      { account: "program:US:standard", marketplace: "US", field: "balance", old: "-3.00", new: "-3.40", difference: "-0.40" },
+      { account: "creator:K1:US:earned", marketplace: "US", currency: "USD", field: "balance", old: "2.70", new: "3.00", difference: "0.30" },
+      { account: "creator:K2:US:earned", marketplace: "US", currency: "USD", field: "balance", old: "0.30", new: "0.40", difference: "0.10" },
+      { account: "program:US:standard", marketplace: "US", currency: "USD", field: "balance", old: "-3.00", new: "-3.40", difference: "-0.40" },
     ]);
   });
 

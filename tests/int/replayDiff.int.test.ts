@@ -31,7 +31,7 @@ describe("replay at rule version 2 with one changed rate", () => {
     await catchUp(env.store, env.dbs);
     const db = env.dbs.earnings;
 
-    const v2 = await rebuild(env.store, db, "earnings", { ruleVersion: 2 });
+    const { projector: v2 } = await rebuild(env.store, db, "earnings", { ruleVersion: 2, defaultRuleVersion: 1 });
     expect(v2.version).toBe(2);
     expect(v2.position).toBe(5);
     expect((await activeVersion(db, "earnings"))?.version).toBe(1); // still serving v1
