@@ -480,6 +480,15 @@ async function orchestrate(args: Args): Promise<void> {
   const runs: Run[] = [];
   let bodiesResult: PhaseResult | undefined;
   const bodies = path.join(root, "bodies.ndjson");
+  // Interrupted: the children get the signal too; leave no schema and no temporary directory behind.
+  process.once("SIGINT", () => {
+    process.stderr.write("interrupted: cleaning up\n");
+    const pgDone = args.stores.includes("postgres") ? dropRunSchemas(args.pgUrl, runId).catch(() => []) : Promise.resolve([]);
+    void pgDone.finally(() => {
+      if (!args.keep && !args.dir) fs.rmSync(root, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
   try {
     process.stderr.write(`▶ request bodies (${args.events.toLocaleString("en-US")} events, seed ${args.seed}) in ${root}\n`);
     bodiesResult = await spawnPhase(["--phase", "bodies", "--out", bodies, "--events", String(args.events), "--seed", String(args.seed)]).result.catch((error: Error) => {
