@@ -22,16 +22,23 @@
 //   reads idle    then, on that service: p50/p99 of earnings, report (30 days), budget, payout,
 //                 ledger and their point-in-time (…AsOf) reads, sequential over HTTP;
 //   reads + lag   then the last L events POSTed paced at 10,000 events/s (a batch every 100 ms)
-//                 while the same reads run and GET /v1/health is sampled every 100 ms: read p50/p99
-//                 during ingest, projection lag (head − position: max and p99, in events and in
-//                 seconds), and the drain time once the load stops.
+//                 while the same reads run (another process) and GET /v1/health is sampled every
+//                 100 ms: read p50/p99 during ingest, projection lag (head − position as the API
+//                 reports it: max and p99, in events and in seconds), and the drain time once the
+//                 load stops.
 //   L = min(rate × --live-seconds, 30 % of the events): 300,000 at 1,000,000 events (30 s).
+// The load generator (support.ts runLoad over httpClient: node:http, keep-alive) is one child
+// process, the reads another, the server a third: no client work runs on the server's event loop.
+// Below the table: the ingest split, POST latencies, lag per projection, the API thread's
+// event-loop delay per stage (monitorEventLoopDelay in the service), non-200 read answers, and the
+// seconds each phase took.
 //
 // Every figure is printed next to its target with `met` / `NOT met`; nothing is asserted, and the
 // exit code is non-zero only when a phase failed.
 //
 //   npm run bench                                    # 1,000,000 events, SQLite, table on stdout
-//   npm run bench -- --events 100000 --json          # one JSON line on stdout (table on stderr)
+//   npm run -s bench -- --events 100000 --json       # one JSON line on stdout (table and progress
+//                                                    # on stderr; -s keeps npm's banner off stdout)
 //   npm run bench -- --events 100000 --store postgres   # the event store AND read models on PostgreSQL
 //   npm run bench -- --events 100000 --store both       # SQLite, then PostgreSQL: one table, side by side
 //   options: --seed 1  --clients 2  --rate 10000  --live-seconds 30  --sample-ms 100
@@ -419,10 +426,12 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
     const { server } = await withServer(["--phase", "serve", "--dir", dirs.e2e, "--fresh", "--projectors", ...backendArgs("e2e", "e2e_read")], async (service, url) => {
       process.stderr.write(`  end to end: POST ${e2eBatches} batches, then wait for every projection\n`);
       run.e2e = await spawnPhase([...loadArgs(url, 0, e2eBatches), "--wait-caught-up"]).result;
+      service.send("loop e2e");
       service.send(`targets ${dirs.targets}`);
       if ((await service.line("targets")) === null) throw new Error("the service stopped before writing the read targets");
       process.stderr.write(`  reads, idle\n`);
       run.idle = await spawnPhase(["--phase", "probe", "--url", url, "--targets", dirs.targets, "--queries", String(args.queries), "--warmup", String(args.warmup), ...common]).result;
+      service.send("loop idle");
       if (live === 0) return;
       process.stderr.write(`  reads and lag during ${args.rate.toLocaleString("en-US")} ev/s ingest\n`);
       const probe = spawnPhase(["--phase", "probe", "--url", url, "--targets", dirs.targets, "--live", "--sample-ms", String(args.sampleMs), ...common]);
@@ -433,6 +442,7 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
       });
       let loadError: unknown = null;
       run.paced = await load.result.catch((error: unknown) => void (loadError = error));
+      service.send("loop live");
       probe.endInput();
       const probed = await probe.result.catch((error: Error) => error);
       if (loadError) throw loadError;
@@ -646,6 +656,8 @@ function summarize(args: Args, r: Run) {
       postMs: r.paced?.postMs ?? null,
     },
     lag,
+    /** The API thread's event-loop delay (monitorEventLoopDelay, 10 ms resolution) per stage, ms. */
+    apiEventLoopDelayMs: { httpIngest: r.http?.server.loopDelayMs ?? null, service: r.e2eServer?.loopDelayMs ?? null },
     peakRssMb: { byPhase: rss, max: Math.max(0, ...Object.values(rss).map((v) => v ?? 0)) || null, harness: harnessRss },
     met,
     phaseSeconds: Object.fromEntries(Object.entries(r.phaseSeconds).map(([k, v]) => [k, round(v, 1)])),
@@ -744,6 +756,8 @@ function renderTable(args: Args, summary: { date: string; machine: { cpus: numbe
     out += `${name(kind)}: ingest split validateBatch ${s.ingest.validateMs ?? "—"} ms / store.append ${s.ingest.appendMs ?? "—"} ms; `;
     out += `POST p50/p99 naive ${fmtDist(s.http.postMs.naive)}, ledger ${fmtDist(s.http.postMs.ledger)}, paced ${fmtDist(s.pacedIngest.postMs)}; `;
     out += `lag max by projection ${JSON.stringify(s.lag.maxEventsByProjection)}; reads at head ${s.reads.head.idle ?? "—"}\n`;
+    const loops = { "http ingest": (s.apiEventLoopDelayMs.httpIngest as Record<string, Dist> | null)?.rest, ...((s.apiEventLoopDelayMs.service ?? {}) as Record<string, Dist>) };
+    out += `${name(kind)}: API event-loop delay p99/max ${Object.entries(loops).filter(([k, d]) => d && k !== "rest").map(([k, d]) => `${k} ${d!.p99.toFixed(0)}/${d!.max.toFixed(0)} ms`).join(", ") || "—"}\n`;
     out += `${name(kind)}: read statuses idle ${statusLine(s.reads.statuses.idle)}; during ingest ${statusLine(s.reads.statuses.duringIngest)}\n`;
     out += `${name(kind)}: phase seconds ${Object.entries(s.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(", ")}\n`;
   }

@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import pg from "pg";
 import pino from "pino";
 import { validateBatch } from "../../domain/events/validate.ts";
@@ -314,10 +315,20 @@ export async function naivePhase(o: { dir: string }): Promise<PhaseResult> {
 /**
  * The ledger as `npm start` serves it: services/serve.ts over `dir` (projectors on their worker
  * thread when `projectors`, none otherwise). Commands on stdin: `targets <file>` writes the
- * creators and campaigns the read models know (for the probes); stdin's end stops the service.
+ * creators and campaigns the read models know (for the probes); `loop <label>` files the API
+ * thread's event-loop delay since the previous mark under `label` (what a request may wait before
+ * it is even read); stdin's end stops the service.
  */
 export async function servePhase(o: { dir: string; backend: Backend; projectors: boolean; fresh: boolean }): Promise<PhaseResult> {
   const rss = rssSampler();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const loopDelayMs: Record<string, { p50: number; p99: number; max: number }> = {};
+  const markLoop = (label: string) => {
+    if (loop.count === 0) return;
+    loopDelayMs[label] = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+    loop.reset();
+  };
   if (o.fresh) freshDir(o.dir);
   const config = ledgerConfig(o.dir, o.backend, { LEDGER_PROJECTORS: o.projectors ? "all" : "none" });
   const service = await serve(config);
@@ -332,14 +343,18 @@ export async function servePhase(o: { dir: string; backend: Backend; projectors:
       const campaigns = (await ledger.reads.budget.db.query<{ campaign_id: string }>(`SELECT campaign_id FROM ${budget.prefix}campaigns ORDER BY campaign_id`)).map((r) => r.campaign_id);
       fs.writeFileSync(arg, JSON.stringify({ creators, campaigns }));
       process.stdout.write(`@@targets ${creators.length} ${campaigns.length}\n`);
+    } else if (command === "loop" && arg) {
+      markLoop(arg);
     } else {
       process.stderr.write(`serve: unknown command '${line}'\n`);
     }
   });
+  markLoop("rest");
+  loop.disable();
   const head = await ledger.store.head();
   const peakRssMb = rss.peakMb();
   rss.stop();
-  const result: PhaseResult = { peakRssMb, head, projectors: o.projectors };
+  const result: PhaseResult = { peakRssMb, head, projectors: o.projectors, loopDelayMs };
   // serve()'s stop closes the app and the ledger (the projector thread too), then exits: report first.
   process.stdout.write(`@@result ${JSON.stringify(result)}\n`);
   await service.stop();
