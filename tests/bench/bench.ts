@@ -658,7 +658,12 @@ function summarize(args: Args, r: Run) {
     lag,
     /** The API thread's event-loop delay (monitorEventLoopDelay, 10 ms resolution) per stage, ms. */
     apiEventLoopDelayMs: { httpIngest: r.http?.server.loopDelayMs ?? null, service: r.e2eServer?.loopDelayMs ?? null },
-    peakRssMb: { byPhase: rss, max: Math.max(0, ...Object.values(rss).map((v) => v ?? 0)) || null, harness: harnessRss },
+    peakRssMb: {
+      byPhase: rss,
+      max: Math.max(0, ...Object.values(rss).map((v) => v ?? 0)) || null,
+      serviceByStage: (r.e2eServer?.rssMbByStage ?? null) as Record<string, number> | null,
+      harness: harnessRss,
+    },
     met,
     phaseSeconds: Object.fromEntries(Object.entries(r.phaseSeconds).map(([k, v]) => [k, round(v, 1)])),
     errors: r.errors,
@@ -758,6 +763,7 @@ function renderTable(args: Args, summary: { date: string; machine: { cpus: numbe
     out += `lag max by projection ${JSON.stringify(s.lag.maxEventsByProjection)}; reads at head ${s.reads.head.idle ?? "—"}\n`;
     const loops = { "http ingest": (s.apiEventLoopDelayMs.httpIngest as Record<string, Dist> | null)?.rest, ...((s.apiEventLoopDelayMs.service ?? {}) as Record<string, Dist>) };
     out += `${name(kind)}: API event-loop delay p99/max ${Object.entries(loops).filter(([k, d]) => d && k !== "rest").map(([k, d]) => `${k} ${d!.p99.toFixed(0)}/${d!.max.toFixed(0)} ms`).join(", ") || "—"}\n`;
+    out += `${name(kind)}: service RSS by stage ${Object.entries(s.peakRssMb.serviceByStage ?? {}).filter(([k]) => k !== "rest").map(([k, v]) => `${k} ${v.toFixed(0)} MB`).join(", ") || "—"}\n`;
     out += `${name(kind)}: read statuses idle ${statusLine(s.reads.statuses.idle)}; during ingest ${statusLine(s.reads.statuses.duringIngest)}\n`;
     out += `${name(kind)}: phase seconds ${Object.entries(s.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(", ")}\n`;
   }

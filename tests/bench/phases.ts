@@ -324,10 +324,17 @@ export async function servePhase(o: { dir: string; backend: Backend; projectors:
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const loopDelayMs: Record<string, { p50: number; p99: number; max: number }> = {};
+  // The process's RSS per stage too (the projector thread's memory is the process's).
+  const rssMbByStage: Record<string, number> = {};
+  let stageRss = 0;
+  const stageTimer = setInterval(() => (stageRss = Math.max(stageRss, process.memoryUsage().rss)), 50);
+  stageTimer.unref();
   const markLoop = (label: string) => {
     if (loop.count === 0) return;
     loopDelayMs[label] = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
     loop.reset();
+    rssMbByStage[label] = Math.max(stageRss, process.memoryUsage().rss) / (1024 * 1024);
+    stageRss = 0;
   };
   if (o.fresh) freshDir(o.dir);
   const config = ledgerConfig(o.dir, o.backend, { LEDGER_PROJECTORS: o.projectors ? "all" : "none" });
@@ -351,10 +358,11 @@ export async function servePhase(o: { dir: string; backend: Backend; projectors:
   });
   markLoop("rest");
   loop.disable();
+  clearInterval(stageTimer);
   const head = await ledger.store.head();
   const peakRssMb = rss.peakMb();
   rss.stop();
-  const result: PhaseResult = { peakRssMb, head, projectors: o.projectors, loopDelayMs };
+  const result: PhaseResult = { peakRssMb, head, projectors: o.projectors, loopDelayMs, rssMbByStage };
   // serve()'s stop closes the app and the ledger (the projector thread too), then exits: report first.
   process.stdout.write(`@@result ${JSON.stringify(result)}\n`);
   await service.stop();
