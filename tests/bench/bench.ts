@@ -44,7 +44,7 @@
 //   options: --seed 1  --clients 2  --rate 10000  --live-seconds 30  --sample-ms 100
 //            --queries 1000 --warmup 100 (idle reads per kind)  --no-alone (skip the per-projection rebuilds)
 //            --pg-url postgres://postgres@127.0.0.1:5432/test (or LEDGER_TEST_PG_URL)
-//            --dir <data here>  --keep (keep the data directory)
+//            --dir <data here>  --keep (keep the data directory and the PostgreSQL schemas)
 //
 // PostgreSQL (`--store postgres|both`): LEDGER_STORE=postgres and LEDGER_READ_MODELS=postgres with
 // LEDGER_PG_URL and a fresh schema per phase (LEDGER_STORE_SCHEMA / LEDGER_READ_MODELS_SCHEMA),
@@ -386,7 +386,8 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
       process.stderr.write(`  ${(run.phaseSeconds[key]).toFixed(1)} s\n`);
     }
   };
-  const dropSchemas = (...suffixes: string[]) => (kind === "postgres" ? dropPgSchemas(args.pgUrl, suffixes.map(schema)) : Promise.resolve());
+  // Dropped as soon as they are not needed (disk), unless --keep (then kept for profiling phases alone).
+  const dropSchemas = (...suffixes: string[]) => (kind === "postgres" && !args.keep ? dropPgSchemas(args.pgUrl, suffixes.map(schema)) : Promise.resolve());
   const { total, live } = liveBatchesOf(args);
   const e2eBatches = total - live;
   const loadArgs = (url: string, skip: number, take: number) => ["--phase", "load", "--url", url, "--bodies", bodies, "--skip", String(skip), "--take", String(take), "--clients", String(args.clients)];
@@ -409,7 +410,7 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
     }
   }
   if (!args.keep) fs.rmSync(dirs.ingest, { recursive: true, force: true });
-  if (!args.keep) await dropSchemas("ingest", "ingest_read");
+  await dropSchemas("ingest", "ingest_read");
 
   run.naive = await phase("naive", `HTTP baseline: naive node:http + fsync'd NDJSON, ${args.clients} clients`, async () => {
     const { value, server } = await withServer(["--phase", "naive", "--dir", dirs.naive], (_server, url) => spawnPhase(loadArgs(url, 0, total)).result);
@@ -513,7 +514,9 @@ async function orchestrate(args: Args): Promise<void> {
       }
     }
   } finally {
-    if (args.stores.includes("postgres")) {
+    if (args.stores.includes("postgres") && args.keep) {
+      process.stderr.write(`PostgreSQL schemas kept: ${runId}_* (drop them with DROP SCHEMA … CASCADE)\n`);
+    } else if (args.stores.includes("postgres")) {
       const left = await dropRunSchemas(args.pgUrl, runId).catch((error: Error) => {
         errors.push(`dropping the PostgreSQL schemas ${runId}_*: ${error.message}`);
         return [];
