@@ -11,6 +11,7 @@ import { DEFINITIONS } from "../projections/definitions.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, Projector } from "../projections/projector.ts";
 import type { LedgerConfig } from "./config.ts";
+import { ingestRequest, startIngestThread, type Ingest, type IngestThread } from "./ingestThread.ts";
 import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
 import { runProjectors, startWorkerHost, type ProjectorHost } from "./projectorHost.ts";
 import { disabledEndpoints } from "../projections/webhooks/webhookQueries.ts";
@@ -50,6 +51,9 @@ const PROMOTION_CHECK_MS = 2_000;
 export class Ledger {
   private host: ProjectorHost | null = null;
   private locks: ProjectorLock[] = [];
+  /** Validates and appends a batch of POST /v1/events: here, or on the ingest thread (startIngestThread). */
+  ingest: Ingest = (request) => ingestRequest(this.store, this.config, request);
+  private ingestThread: IngestThread | null = null;
   /** Each projection's position when health last saw it move, and since when (stall detection). */
   private readonly progress = new Map<ProjectionName, { position: number; sinceMs: number }>();
 
@@ -173,8 +177,17 @@ export class Ledger {
     }
   }
 
+  /** From now on, POST /v1/events batches are validated and appended on a thread of their own (services/ingestThread.ts). */
+  async startIngestThread(): Promise<void> {
+    if (this.ingestThread) return;
+    this.ingestThread = await startIngestThread(this.config);
+    this.ingest = this.ingestThread.ingest;
+  }
+
   async close(): Promise<void> {
     if (this.watch) clearInterval(this.watch);
+    await this.ingestThread?.stop();
+    this.ingestThread = null;
     await this.host?.stop();
     this.host = null;
     for (const lock of this.locks) await lock.release();

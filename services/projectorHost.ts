@@ -24,6 +24,8 @@ import { WebhookDeliveryWorker } from "./webhooks/deliveryWorker.ts";
 export const WORKER_LIVE_BATCH_EVENTS = 5_000;
 /** The worker's V8 old space: with the API's, the process stays within the 300 MB budget. */
 export const WORKER_OLD_SPACE_MB = 160;
+/** Its young generation: V8 would size it for a machine-wide heap; small, it costs RSS only while used. */
+export const WORKER_YOUNG_SPACE_MB = 16;
 
 export interface ProjectorHost {
   /** The version each projection is projected at (a promotion elsewhere restarts the host). */
@@ -88,7 +90,7 @@ export async function startWorkerHost(config: LedgerConfig, names: readonly Proj
   const entry = new URL(`./projectorWorker.${fromSource ? "ts" : "js"}`, import.meta.url);
   const worker = new Worker(fromSource ? fileURLToPath(new URL("./tsWorker.mjs", import.meta.url)) : fileURLToPath(entry), {
     workerData: { config, names: [...names], entry: entry.href } satisfies WorkerInput & { entry: string },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB },
   });
   let started = false;
   let stopping = false;

@@ -72,6 +72,8 @@ export async function serve(config: LedgerConfig) {
   try {
     // On a thread of their own: the API keeps its core. Refused here when another process projects them.
     await ledger.startProjectors(config.projectors, { thread: true });
+    // Batches of POST /v1/events are validated and appended on a thread of their own: reads never wait for them.
+    await ledger.startIngestThread();
   } catch (error) {
     await ledger.close();
     throw error;

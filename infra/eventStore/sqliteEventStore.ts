@@ -108,7 +108,6 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt;
   private queue: Pending[] = [];
   private flushScheduled = false;
-  private appending = false;
   private closed = false;
   private readonly subscriptions = new PollingSubscriptions(
     (after, limit) => this.readForward(after, limit),
@@ -182,12 +181,6 @@ export class SqliteEventStore implements EventStore {
     }
 
     const settled: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    if (!this.appending) {
-      // 64 MiB of page cache on the connection that appends: the id and stream indexes that every
-      // append probes stay in memory. Readers (projectors scanning forward) keep the small default.
-      this.db.pragma("cache_size = -65536");
-      this.appending = true;
-    }
     try {
       this.stmt.begin.run();
       // Under the write lock: if another connection committed since our last look, the cached

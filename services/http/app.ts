@@ -3,9 +3,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { CLOUDEVENTS_BATCH_MEDIA_TYPE, validateCloudEvents } from "../../domain/events/cloudEvents.ts";
-import { validateBatch, type BatchValidation } from "../../domain/events/validate.ts";
-import { ingestValidated } from "../ingest.ts";
+import { CLOUDEVENTS_BATCH_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
+import type { IngestRequest } from "../ingestThread.ts";
 import { ProjectionLagError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
@@ -159,20 +158,20 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   // --- writes ---------------------------------------------------------------------------------
   app.post("/v1/events", async (request, reply) => {
     // The body readers (bodies.ts) have bounded depth and event count (LEDGER_BATCH_MAX) already.
-    let validation: BatchValidation;
+    let batch: IngestRequest;
     const body = request.body;
     if (body instanceof CloudEventsBody) {
-      validation = validateCloudEvents(body.events(), { typePrefix: ledger.config.cloudEventsTypePrefix });
+      batch = { form: "cloudevents", values: body.events() };
     } else if (body instanceof NdjsonEvents) {
-      validation = validateBatch(body.values);
+      batch = { form: "envelopes", values: body.values };
     } else if (Array.isArray(body)) {
-      validation = validateBatch(body);
+      batch = { form: "envelopes", values: body };
     } else if (body !== null && typeof body === "object") {
-      validation = validateBatch([body]); // one event on its own is a batch of one
+      batch = { form: "envelopes", values: [body] }; // one event on its own is a batch of one
     } else {
       throw badRequest("the body must be a JSON array of events or NDJSON");
     }
-    const result = await ingestValidated(ledger.store, validation);
+    const result = await ledger.ingest(batch);
     if (result.kind === "invalid") throw refusal(result.problems);
     if (result.kind === "conflict") {
       metrics.conflicts.inc();

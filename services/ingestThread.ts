@@ -1,0 +1,107 @@
+// Where `POST /v1/events` validates and appends: on a thread of its own in `serve`
+// (startIngestThread), so the API's event loop never waits for a batch's validation or for the
+// store's synchronous, fsync'd commit (better-sqlite3 blocks the thread that calls it): reads are
+// answered between batches, and parsing the next request overlaps appending this one. Elsewhere
+// (tests that build the app over a Ledger, the CLI) the same function runs in the calling thread.
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { validateCloudEvents } from "../domain/events/cloudEvents.ts";
+import { validateBatch } from "../domain/events/validate.ts";
+import type { EventStore } from "../infra/eventStore/port.ts";
+import type { LedgerConfig } from "./config.ts";
+import { ingestValidated, type UnconditionalIngestResult } from "./ingest.ts";
+
+/** A batch as the HTTP body readers left it: envelopes, or CloudEvents to map first (SPEC §11). */
+export interface IngestRequest {
+  form: "envelopes" | "cloudevents";
+  values: unknown[];
+}
+
+export type Ingest = (request: IngestRequest) => Promise<UnconditionalIngestResult>;
+
+/** Validates and appends one batch (the one write path, services/ingest.ts). */
+export function ingestRequest(store: EventStore, config: LedgerConfig, request: IngestRequest): Promise<UnconditionalIngestResult> {
+  const validation = request.form === "cloudevents" ? validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix }) : validateBatch(request.values);
+  return ingestValidated(store, validation);
+}
+
+/** The ingest thread's V8 old space: a batch of LEDGER_BATCH_MAX events a few times over. */
+export const INGEST_THREAD_OLD_SPACE_MB = 96;
+export const INGEST_THREAD_YOUNG_SPACE_MB = 8;
+
+export type ToIngestThread = { type: "ingest"; id: number; request: IngestRequest } | { type: "stop" };
+export type FromIngestThread =
+  | { type: "started" }
+  | { type: "done"; id: number; result: UnconditionalIngestResult }
+  | { type: "failed"; id: number; message: string }
+  | { type: "stopped" };
+
+export interface IngestThread {
+  ingest: Ingest;
+  stop(): Promise<void>;
+}
+
+export async function startIngestThread(config: LedgerConfig): Promise<IngestThread> {
+  // As services/projectorHost.ts: from the TypeScript sources through tsx's loader (services/tsWorker.mjs).
+  const fromSource = import.meta.url.endsWith(".ts");
+  const entry = new URL(`./ingestWorker.${fromSource ? "ts" : "js"}`, import.meta.url);
+  const worker = new Worker(fromSource ? fileURLToPath(new URL("./tsWorker.mjs", import.meta.url)) : fileURLToPath(entry), {
+    workerData: { config, entry: entry.href },
+    resourceLimits: { maxOldGenerationSizeMb: INGEST_THREAD_OLD_SPACE_MB, maxYoungGenerationSizeMb: INGEST_THREAD_YOUNG_SPACE_MB },
+  });
+  const waiting = new Map<number, { resolve: (result: UnconditionalIngestResult) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let stopped: () => void = () => undefined;
+  let failure: Error | null = null;
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.on("message", (message: FromIngestThread) => {
+      switch (message.type) {
+        case "started":
+          resolve();
+          break;
+        case "done":
+          waiting.get(message.id)?.resolve(message.result);
+          waiting.delete(message.id);
+          break;
+        case "failed":
+          waiting.get(message.id)?.reject(new Error(message.message));
+          waiting.delete(message.id);
+          break;
+        case "stopped":
+          stopped();
+          break;
+      }
+    });
+    worker.once("error", (error) => {
+      failAll(error);
+      reject(error);
+    });
+    worker.once("exit", (code) => {
+      stopped();
+      failAll(new Error(`the ingest thread exited (code ${code})`));
+      reject(new Error(`the ingest thread exited before it started (code ${code})`));
+    });
+  });
+  return {
+    ingest(request) {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ type: "ingest", id, request } satisfies ToIngestThread);
+      });
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        stopped = resolve;
+        worker.postMessage({ type: "stop" } satisfies ToIngestThread);
+      });
+      await worker.terminate();
+    },
+  };
+}

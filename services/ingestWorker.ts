@@ -1,0 +1,37 @@
+// The ingest thread of a `serve` process (services/ingestThread.ts): its own connection to the
+// event store; each batch it is sent is validated and appended there, and the result sent back.
+import { parentPort, workerData } from "node:worker_threads";
+import { openEventStore } from "../infra/eventStore/openEventStore.ts";
+import type { LedgerConfig } from "./config.ts";
+import { ingestRequest, type FromIngestThread, type ToIngestThread } from "./ingestThread.ts";
+
+const port = parentPort;
+if (port === null) throw new Error("ingestWorker.ts runs as a worker thread (services/ingestThread.ts)");
+const { config } = workerData as { config: LedgerConfig };
+const tell = (message: FromIngestThread) => port.postMessage(message);
+
+const store = await openEventStore(config.store);
+const inFlight = new Set<Promise<void>>();
+port.on("message", (message: ToIngestThread) => {
+  switch (message.type) {
+    case "ingest": {
+      // Not awaited in turn: batches in flight meet in the store's queue and commit together.
+      const done: Promise<void> = ingestRequest(store, config, message.request)
+        .then(
+          (result) => tell({ type: "done", id: message.id, result }),
+          (error: unknown) => tell({ type: "failed", id: message.id, message: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
+      break;
+    }
+    case "stop":
+      void Promise.allSettled([...inFlight]).then(async () => {
+        await store.close();
+        tell({ type: "stopped" });
+        port.close();
+      });
+      break;
+  }
+});
+tell({ type: "started" });
