@@ -8,7 +8,7 @@
 //                 transactions of 1,000; then a scan in position order with the JSON parsed;
 //   ingest        durable validated ingest: validateBatch + store.append, batches of 1,000
 //                 (ratio to the raw insert); this store feeds the rebuilds;
-//   rebuild       each projection alone, then all five together (PROJECTION_NAMES), from position 0
+//   rebuild       each projection alone, then all of them together (PROJECTION_NAMES), from position 0
 //                 as the product rebuilds: a Ledger over the ingest store with empty read models,
 //                 projectors started as `serve` starts them (worker thread), timed until every
 //                 projection is at the head with its read indexes made (ratio to the raw scan);
@@ -49,7 +49,7 @@
 // PostgreSQL (`--store postgres|both`): LEDGER_STORE=postgres and LEDGER_READ_MODELS=postgres with
 // LEDGER_PG_URL and a fresh schema per phase (LEDGER_STORE_SCHEMA / LEDGER_READ_MODELS_SCHEMA),
 // all named `bench_<random>_…` and dropped at the end of the run. Its own targets: durable ingest
-// ≥ 25,000 events/s and rebuild of all five ≥ 30,000 events/s; the other targets are SQLite's.
+// ≥ 25,000 events/s and rebuild of all ≥ 30,000 events/s; the other targets are SQLite's.
 //
 // One phase alone (to profile it), over a directory an earlier run kept (`--dir /tmp/b --keep`;
 // data of a backend in /tmp/b/<sqlite|postgres>/…):
@@ -402,7 +402,7 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
     const names: (ProjectionName | "all")[] = [...(args.alone ? PROJECTION_NAMES : []), "all"];
     for (const name of names) {
       const list = name === "all" ? PROJECTION_NAMES.join(",") : name;
-      run.rebuild[name] = await phase(`rebuild_${name}`, name === "all" ? "rebuild all five projections from position 0" : `rebuild ${name} alone from position 0`, () =>
+      run.rebuild[name] = await phase(`rebuild_${name}`, name === "all" ? "rebuild every projection from position 0" : `rebuild ${name} alone from position 0`, () =>
         spawnPhase(["--phase", "rebuild", "--dir", dirs.rebuild(name), "--source", dirs.ingest, "--names", list, ...common, ...backendArgs("ingest", `rb_${name}`)]).result,
       );
       fs.rmSync(dirs.rebuild(name), { recursive: true, force: true });
@@ -708,7 +708,7 @@ function rowsOf(args: Args, kind: StoreKind, s: Summary): { key: string; label: 
     `≥ ${TARGETS.endToEndEventsPerSecMin.toLocaleString("en-US")} ev/s`, ok(s.met.endToEnd));
   if (args.alone) for (const n of PROJECTION_NAMES) add(`rb_${n}`, `rebuild ${n} alone from 0`, rate(s.rebuild.alone[n]!.eventsPerSec) + x(s.rebuild.alone[n]!.toBaselineScan, "raw scan"));
   const rbTarget = pg ? TARGETS.postgres.replayAllEventsPerSecMin : TARGETS.replayAllEventsPerSecMin;
-  add("rb_all", "rebuild all five from 0 (worker thread, as serve)", rate(s.rebuild.all.eventsPerSec) + x(s.rebuild.all.toBaselineScan, "raw scan"), `≥ ${rbTarget.toLocaleString("en-US")} ev/s`, ok(s.met.rebuildAll));
+  add("rb_all", "rebuild every projection from 0 (worker thread, as serve)", rate(s.rebuild.all.eventsPerSec) + x(s.rebuild.all.toBaselineScan, "raw scan"), `≥ ${rbTarget.toLocaleString("en-US")} ev/s`, ok(s.met.rebuildAll));
   for (const [mode, q, title] of [["idle", s.reads.idle, "idle"], ["load", s.reads.duringIngest, `at ${args.rate / 1000}k ev/s`]] as const) {
     for (const k of QUERY_KINDS) {
       const p99 = q[k].p99;
