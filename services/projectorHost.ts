@@ -22,7 +22,7 @@ import { WebhookDeliveryWorker } from "./webhooks/deliveryWorker.ts";
 
 /** Live batches on a worker thread: no request waits behind them, so they can be large. */
 export const WORKER_LIVE_BATCH_EVENTS = 5_000;
-/** The worker's V8 old space: with the API's, the process stays within the 300 MB budget. */
+/** The worker's V8 old space, a cap toward the process's 300 MB budget (at 1M events the whole service is over it: README, Benchmark). */
 export const WORKER_OLD_SPACE_MB = 160;
 /** Its young generation: V8 would size it for a machine-wide heap; small, it costs RSS only while used. */
 export const WORKER_YOUNG_SPACE_MB = 16;
