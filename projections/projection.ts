@@ -7,6 +7,10 @@ import type { Dialect, ReadModelTx } from "../infra/readModel/port.ts";
 export const PROJECTION_NAMES = ["journal", "earnings", "budget", "report", "payout", "webhooks"] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
+export function isProjectionName(name: string): name is ProjectionName {
+  return (PROJECTION_NAMES as readonly string[]).includes(name);
+}
+
 export interface ProjectionDefinition {
   name: ProjectionName;
   /**

@@ -5,7 +5,7 @@ import cliProgress from "cli-progress";
 import fs from "node:fs";
 import path from "node:path";
 import { isMarketplaceCode } from "../domain/marketplaces.ts";
-import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
 import { environmentHelp, loadConfig, parseProjectorList, type LedgerConfig } from "./config.ts";
 import { countEventLines, ingestNdjson } from "./ingestFile.ts";
@@ -16,6 +16,7 @@ import { createLogger } from "./logger.ts";
 import { packageVersion } from "./packageVersion.ts";
 import { runPayouts } from "./payoutRun.ts";
 import { currentVersion, diffChange, diffVersions, dropVersion, promote, rebuild, type DiffRow } from "./replay.ts";
+import { projectionVersions } from "./replayReads.ts";
 import { textTable, type Cell } from "./textTable.ts";
 import { serve } from "./serve.ts";
 import { demoDataset } from "./workload.ts";
@@ -210,18 +211,18 @@ Examples:
   });
 
 function projectionName(text: string): ProjectionName {
-  if (!(PROJECTION_NAMES as readonly string[]).includes(text)) throw new InvalidArgumentError(`'${text}' is not a projection: one of ${PROJECTION_NAMES.join(", ")} (or list, drop)`);
-  return text as ProjectionName;
+  if (!isProjectionName(text)) throw new InvalidArgumentError(`'${text}' is not a projection: one of ${PROJECTION_NAMES.join(", ")} (or list, drop)`);
+  return text;
 }
 
 /** `ledger replay list`: each version of each projection, as the API's GET /v1/projections has them. */
 async function replayList(config: LedgerConfig, names: readonly ProjectionName[]) {
   const ledger = await Ledger.open(config, createLogger("warn"));
   try {
-    const head = await ledger.store.head();
     const rows: Cell[][] = [];
-    for (const name of names) {
-      for (const v of await listVersions(ledger.reads[name].db, name)) rows.push([name, v.version, v.ruleVersion, v.status, v.position, Math.max(0, head - v.position), v.createdAt]);
+    for (const { name, versions } of (await projectionVersions(ledger)).projections) {
+      if (!names.includes(name)) continue;
+      for (const v of versions) rows.push([name, v.version, v.ruleVersion, v.status, v.position, v.lag, v.createdAt]);
     }
     process.stdout.write(textTable(["projection", "version", "rules", "status", "position", "lag", "created"], rows));
   } finally {

@@ -1,7 +1,7 @@
 // Configuration from the environment (SPEC §7). The only module that reads process.env.
 import { Duration } from "luxon";
 import path from "node:path";
-import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
 import type { MismatchPolicy } from "../projections/projector.ts";
 import { CLOUDEVENT_TYPE_PREFIX_MAX_CHARS } from "../domain/events/cloudEvents.ts";
 import type { RetryPolicy } from "../domain/webhooks/retrySchedule.ts";
@@ -193,7 +193,7 @@ export function parseProjectorList(value: string | undefined): ProjectionName[] 
   if (value === undefined || value === "" || value === "all") return [...PROJECTION_NAMES];
   if (value === "none") return [];
   const names = value.split(",").map((s) => s.trim());
-  for (const n of names) if (!(PROJECTION_NAMES as readonly string[]).includes(n)) throw new Error(`LEDGER_PROJECTORS: unknown projection '${n}'`);
+  for (const n of names) if (!isProjectionName(n)) throw new Error(`LEDGER_PROJECTORS: unknown projection '${n}'`);
   return names as ProjectionName[];
 }
 

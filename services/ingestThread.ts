@@ -3,13 +3,12 @@
 // store's synchronous, fsync'd commit (better-sqlite3 blocks the thread that calls it): reads are
 // answered between batches, and parsing the next request overlaps appending this one. Elsewhere
 // (tests that build the app over a Ledger, the CLI) the same function runs in the calling thread.
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { validateCloudEvents } from "../domain/events/cloudEvents.ts";
 import { validateBatch } from "../domain/events/validate.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { LedgerConfig } from "./config.ts";
 import { ingestValidated, type UnconditionalIngestResult } from "./ingest.ts";
+import { startServiceWorker } from "./workerThread.ts";
 
 /** A batch as the HTTP body readers left it: envelopes, or CloudEvents to map first (SPEC §11). */
 export interface IngestRequest {
@@ -42,12 +41,9 @@ export interface IngestThread {
 }
 
 export async function startIngestThread(config: LedgerConfig): Promise<IngestThread> {
-  // As services/projectorHost.ts: from the TypeScript sources through tsx's loader (services/tsWorker.mjs).
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(`./ingestWorker.${fromSource ? "ts" : "js"}`, import.meta.url);
-  const worker = new Worker(fromSource ? fileURLToPath(new URL("./tsWorker.mjs", import.meta.url)) : fileURLToPath(entry), {
-    workerData: { config, entry: entry.href },
-    resourceLimits: { maxOldGenerationSizeMb: INGEST_THREAD_OLD_SPACE_MB, maxYoungGenerationSizeMb: INGEST_THREAD_YOUNG_SPACE_MB },
+  const worker = startServiceWorker("ingestWorker", { config }, {
+    maxOldGenerationSizeMb: INGEST_THREAD_OLD_SPACE_MB,
+    maxYoungGenerationSizeMb: INGEST_THREAD_YOUNG_SPACE_MB,
   });
   const waiting = new Map<number, { resolve: (result: UnconditionalIngestResult) => void; reject: (error: Error) => void }>();
   let nextId = 1;

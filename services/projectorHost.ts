@@ -6,8 +6,6 @@
 // Either way the same code runs them (runProjectors): writer connections to each projection's
 // database, a check that each was built from this store, the engine's snapshots, and a runner that
 // catches up and then follows the store.
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { ReadModelDb } from "../infra/readModel/port.ts";
@@ -19,6 +17,7 @@ import { ProjectionRunner } from "../projections/runner.ts";
 import type { LedgerConfig } from "./config.ts";
 import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
 import { WebhookDeliveryWorker } from "./webhooks/deliveryWorker.ts";
+import { startServiceWorker } from "./workerThread.ts";
 
 /** Live batches on a worker thread: no request waits behind them, so they can be large. */
 export const WORKER_LIVE_BATCH_EVENTS = 5_000;
@@ -45,7 +44,8 @@ export async function runProjectors(
   const writers: ReadModelDb[] = [];
   const projectors: Projector[] = [];
   for (const name of names) {
-    // The webhooks projector shares its database with the delivery worker: one transaction at a time.
+    // The webhooks projector shares its database with the delivery worker: one transaction at a time
+    // (every writer gets the same guard; queueing one transaction per batch costs nothing).
     const db = serializeTransactions(await openProjectionDb(config, name, { writer: true, log }));
     writers.push(db);
     const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
@@ -84,13 +84,9 @@ export interface WorkerInput {
 
 /** Runs `names` on a worker thread of this process; `onFailure` hears of a projector that stopped. */
 export async function startWorkerHost(config: LedgerConfig, names: readonly ProjectionName[], onFailure: (error: Error) => void): Promise<ProjectorHost> {
-  // From the TypeScript sources (tsx, the tests) the worker registers tsx's loader first
-  // (services/tsWorker.mjs); the compiled build starts the compiled module.
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(`./projectorWorker.${fromSource ? "ts" : "js"}`, import.meta.url);
-  const worker = new Worker(fromSource ? fileURLToPath(new URL("./tsWorker.mjs", import.meta.url)) : fileURLToPath(entry), {
-    workerData: { config, names: [...names], entry: entry.href } satisfies WorkerInput & { entry: string },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB },
+  const worker = startServiceWorker("projectorWorker", { config, names: [...names] } satisfies WorkerInput, {
+    maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB,
+    maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB,
   });
   let started = false;
   let stopping = false;

@@ -3,17 +3,13 @@
 // (promoting stays a CLI act: `ledger replay … --promote`). Both describe the read models as they are
 // now, so they take no asOfPosition.
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
-import { PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { isProjectionName, PROJECTION_NAMES } from "../projections/projection.ts";
 import { listVersions } from "../projections/projector.ts";
 import type { Ledger } from "./ledger.ts";
 import { diffChange, diffVersions } from "./replay.ts";
 
 /** Changed amounts on one page of a diff, at most. */
 export const DIFF_PAGE_MAX = 1_000;
-
-function isProjectionName(name: string): name is ProjectionName {
-  return (PROJECTION_NAMES as readonly string[]).includes(name);
-}
 
 /** What a diff row is keyed by, per projection (DIFF_VIEWS in replay.ts); every view keys on the marketplace. */
 interface DiffKey {

@@ -6,6 +6,7 @@
 // (the next tick decides again with the new end) instead of ending the campaign at an old end.
 // Two schedulers racing write identical events: one is stored, the other refused or a duplicate.
 import { assertNever } from "../domain/assert.ts";
+import { streamIdOf } from "../domain/events/streams.ts";
 import { campaignsDueToEnd } from "../projections/budget/budgetQueries.ts";
 import { ingestBatch } from "./ingest.ts";
 import type { Ledger } from "./ledger.ts";
@@ -33,7 +34,7 @@ export async function endDueCampaigns(ledger: Ledger, nowMs: number): Promise<nu
   }));
   let appended = 0;
   for (const campaign of due) {
-    const streamId = `campaign-${campaign.campaign_id}`;
+    const streamId = streamIdOf("CampaignEnded", { campaignId: campaign.campaign_id });
     const revision = expectedRevision(await readWholeStream(ledger.store, streamId), position);
     if (revision === null) continue; // the campaign changed after this read: the next tick decides with its new end
     const result = await ingestBatch(ledger.store, [campaignEndedEvent(campaign.campaign_id, campaign.ends_at)], { expectedRevisions: { [streamId]: revision } });

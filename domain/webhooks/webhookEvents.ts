@@ -5,9 +5,6 @@ import type { EntryKind } from "../journal/entryKinds.ts";
 export const WEBHOOK_EVENTS = ["posting.created", "payout.issued", "payout.failed", "budget.exhausted", "campaign.ended", "anomaly.recorded"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/** The two kinds of item of GET /v1/feed: every journal entry and every anomaly (SPEC §11). */
-export type FeedItemType = Extract<WebhookEvent, "posting.created" | "anomaly.recorded">;
-
 /** Entry kinds that are also an event of their own (SPEC §11); every entry is `posting.created`. */
 const SPECIFIC_ENTRY_EVENTS: Partial<Record<EntryKind, WebhookEvent>> = { payout: "payout.issued", payout_failed: "payout.failed" };
 

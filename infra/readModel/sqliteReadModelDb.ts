@@ -34,6 +34,22 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
     }
     return statement;
   };
+  // Per INSERT: its many-tuple form, worked out once (null: not a plain INSERT … VALUES); prepared
+  // when first used.
+  const manyTuples = new Map<string, { manySql: string; perStatement: number } | null>();
+  const tuplesOf = (sql: string) => {
+    let tuples = manyTuples.get(sql);
+    if (tuples === undefined) {
+      const shape = insertShape(sql);
+      tuples = null;
+      if (shape !== null) {
+        const perStatement = Math.max(1, Math.min(SQLITE_TUPLES_MAX, Math.floor(SQLITE_PARAMS_MAX / shape.width)));
+        tuples = { manySql: shape.withTuples(perStatement, () => "?"), perStatement };
+      }
+      manyTuples.set(sql, tuples);
+    }
+    return tuples;
+  };
   const tx: ReadModelTx = {
     async run(sql, params = []) {
       return prepare(sql).run(...(params as SqlValue[])).changes;
@@ -42,14 +58,12 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
       // An INSERT goes in tuples of many rows per statement: one call into SQLite per chunk instead
       // of one per row (the per-call cost dominated rebuilds); the tail row by row.
       const single = prepare(sql);
-      const shape = insertShape(sql);
+      const tuples = tuplesOf(sql);
       let start = 0;
-      if (shape) {
-        const perStatement = Math.max(1, Math.min(SQLITE_TUPLES_MAX, Math.floor(SQLITE_PARAMS_MAX / shape.width)));
-        if (rows.length >= perStatement) {
-          const many = prepare(shape.withTuples(perStatement, () => "?"));
-          for (; start + perStatement <= rows.length; start += perStatement) many.run(...(rows.slice(start, start + perStatement).flat() as SqlValue[]));
-        }
+      if (tuples !== null && rows.length >= tuples.perStatement) {
+        const { perStatement } = tuples;
+        const statement = prepare(tuples.manySql);
+        for (; start + perStatement <= rows.length; start += perStatement) statement.run(...(rows.slice(start, start + perStatement).flat() as SqlValue[]));
       }
       for (; start < rows.length; start += 1) single.run(...(rows[start] as SqlValue[]));
     },

@@ -22,7 +22,8 @@ export interface Cursor {
  */
 export const WHOLE_POSITION_SEQ = 2_147_483_647;
 
-function nextCursor(rows: readonly { position: unknown; seq: unknown }[], limit: number): string | null {
+/** The cursor after a full page (`position.seq` of its last row), or null when the page was the last. */
+export function nextCursor(rows: readonly { position: unknown; seq: unknown }[], limit: number): string | null {
   const last = rows[rows.length - 1];
   return rows.length === limit && last ? `${int(last.position)}.${int(last.seq)}` : null;
 }

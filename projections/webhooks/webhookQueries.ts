@@ -3,7 +3,7 @@
 // what one attempt did. The worker (services/webhooks/deliveryWorker.ts) supplies every time.
 import type { WebhookEvent } from "../../domain/webhooks/webhookEvents.ts";
 import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
-import type { Cursor } from "../journal/journalQueries.ts";
+import { nextCursor, type Cursor } from "../journal/journalQueries.ts";
 import type { EndpointStatus } from "./webhooksProjection.ts";
 
 export const DELIVERIES_PAGE_MAX = 1_000;
@@ -80,7 +80,9 @@ export async function deliveriesOf(tx: ReadModelTx, p: string, webhookId: string
     );
     for (const a of logged) {
       const key = `${int(a.position)}:${int(a.seq)}`;
-      attempts.set(key, [...(attempts.get(key) ?? []), a].slice(-ATTEMPTS_SHOWN_MAX));
+      const list = attempts.get(key);
+      if (list) list.push(a);
+      else attempts.set(key, [a]);
     }
   }
   return {
@@ -97,9 +99,9 @@ export async function deliveriesOf(tx: ReadModelTx, p: string, webhookId: string
       lastError: r.last_error,
       nextAttemptAt: r.state === "pending" && int(r.attempts) > 0 ? new Date(int(r.next_attempt_ms)).toISOString() : null,
       deliveredAt: r.delivered_at,
-      log: (attempts.get(r.entry_id) ?? []).map((a) => ({ attempt: int(a.attempt), at: a.at, durationMs: int(a.duration_ms), statusCode: nullableInt(a.status_code), error: a.error })),
+      log: (attempts.get(r.entry_id) ?? []).slice(-ATTEMPTS_SHOWN_MAX).map((a) => ({ attempt: int(a.attempt), at: a.at, durationMs: int(a.duration_ms), statusCode: nullableInt(a.status_code), error: a.error })),
     })),
-    nextAfter: rows.length === limit && last ? `${int(last.position)}.${int(last.seq)}` : null,
+    nextAfter: nextCursor(rows, limit),
   };
 }
 

@@ -5,7 +5,7 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details: unknown[] = [],
-    /** Headers the answer carries (WWW-Authenticate on a 401, Retry-After on a 503). */
+    /** Headers the answer carries (WWW-Authenticate on a 401). */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);

@@ -1,9 +1,10 @@
 // The body of POST /v1/payouts/run (SPEC §5): a marketplace and a local date.
 import { z } from "zod";
-import { parseLocalDate } from "../../domain/calendar.ts";
+import { marketplace } from "../../domain/events/schemas.ts";
 import { MARKETPLACE_CODES } from "../../domain/marketplaces.ts";
+import { localDate } from "./readRoutes.ts";
 
 export const payoutRunBody = z.strictObject({
-  marketplace: z.enum(MARKETPLACE_CODES, { error: `must be one of ${MARKETPLACE_CODES.join(", ")}` }).describe(`a marketplace code: ${MARKETPLACE_CODES.join(", ")}`),
-  asOf: z.string().refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD in the years 1970-2999").describe("local date YYYY-MM-DD: pay what is payable on this day"),
+  marketplace: marketplace.describe(`a marketplace code: ${MARKETPLACE_CODES.join(", ")}`),
+  asOf: localDate.describe("local date YYYY-MM-DD: pay what is payable on this day"),
 });

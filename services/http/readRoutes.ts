@@ -139,7 +139,8 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, R>(def: {
 const noParams = z.strictObject({});
 const creator = z.strictObject({ creatorId: refId });
 const campaign = z.strictObject({ campaignId: refId });
-const webhook = z.strictObject({ webhookId: refId });
+/** A webhook endpoint's path (the reads here, DELETE in webhookRoutes.ts). */
+export const webhook = z.strictObject({ webhookId: refId });
 /** Webhook reads answer now; minPosition reads the registration just made (its POST answered `position`). */
 const webhookQuery = z.strictObject({ minPosition: at.minPosition });
 
