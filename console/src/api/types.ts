@@ -16,7 +16,6 @@ export type ReportTotals = CreatorReport["totals"][number];
 export type Payout = z.output<typeof api.payoutSchema>;
 export type Payouts = z.output<typeof api.payoutsSchema>;
 export type PayoutStatement = z.output<typeof api.payoutStatementSchema>;
-export type Budget = z.output<typeof api.budgetSchema>;
 export type Campaign = z.output<typeof api.campaignSchema>;
 export type BrandCampaigns = z.output<typeof api.brandCampaignsSchema>;
 export type Anomalies = z.output<typeof api.anomaliesSchema>;

@@ -1,6 +1,7 @@
 // The console's frame: header (home, audit, replay, search, position picker, sign out), the page
 // of the URL (services/http/consoleRoutes.ts), and the sign-in form when the API asks for a token.
 import { useIsFetching } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { Link, Route, Switch } from "wouter";
 import { CONSOLE_PAGES } from "../../../services/http/consoleRoutes.ts";
 import { SignIn } from "../auth/SignIn.tsx";
@@ -45,10 +46,22 @@ function Pages() {
   );
 }
 
+/**
+ * The page's main region. It tells assistive technology (and the browser tests) that the page is
+ * still reading the API; on its own so that each fetch (the health poll every few seconds)
+ * re-renders this element only, not the page inside it (its children keep their identity).
+ */
+function Main({ children }: { children: ReactNode }) {
+  const reading = useIsFetching() > 0;
+  return (
+    <main id="main" aria-busy={reading}>
+      {children}
+    </main>
+  );
+}
+
 export function App() {
   const { token, asked } = useToken();
-  // Tells assistive technology (and the browser tests) that the page is still reading the API.
-  const reading = useIsFetching() > 0;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -72,10 +85,10 @@ export function App() {
         </div>
         <PositionPicker />
       </header>
-      <main id="main" aria-busy={reading}>
+      <Main>
         <PositionBanner />
         {asked ? <SignIn /> : <Pages />}
-      </main>
+      </Main>
     </>
   );
 }

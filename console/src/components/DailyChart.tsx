@@ -4,6 +4,7 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { toUtcMs } from "../format/dates.ts";
 import { LOCALE } from "../format/money.ts";
 
 export interface DailySeries {
@@ -17,10 +18,6 @@ export interface DailySeries {
 const CHART_HEIGHT_PX = 260;
 /** Bar width as a share of a day's slot, for the first series and those after it. */
 const BAR_WIDTHS = [0.8, 0.45, 0.25] as const;
-
-function dayStartSeconds(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 1000;
-}
 
 export function DailyChart({ title, dates, series, currency }: { title: string; dates: readonly string[]; series: readonly DailySeries[]; currency: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -49,7 +46,7 @@ export function DailyChart({ title, dates, series, currency }: { title: string; 
         })),
       ],
     };
-    const plot = new uPlot(options, [dates.map(dayStartSeconds), ...series.map((s) => [...s.values])], element);
+    const plot = new uPlot(options, [dates.map((date) => toUtcMs(date) / 1000), ...series.map((s) => [...s.values])], element);
     const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: CHART_HEIGHT_PX }));
     resize.observe(element);
     return () => {

@@ -16,7 +16,8 @@ export function formatInstant(instant: string): string {
 
 const MS_PER_DAY = 86_400_000;
 
-function toUtcMs(date: string): number {
+/** Midnight UTC of a local date YYYY-MM-DD, in ms: the date as a point on a day axis. */
+export function toUtcMs(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 }
 

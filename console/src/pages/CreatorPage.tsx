@@ -13,12 +13,12 @@ import { Loaded } from "../components/Loaded.tsx";
 import { Money } from "../components/Money.tsx";
 import { Table, type Column } from "../components/Table.tsx";
 import { today } from "../format/dates.ts";
-import { BUCKET_LABELS, PAYMENT_METHOD_LABELS, PAYOUT_STATUS } from "../format/labels.ts";
+import { BUCKET_LABELS, PAYMENT_METHOD_LABELS, PAYOUT_STATUS, type BucketName } from "../format/labels.ts";
 import { usePosition } from "../position/usePosition.ts";
 import { AnomalyTable } from "./AnomalyTable.tsx";
 import { CreatorHeader } from "./CreatorTabs.tsx";
 
-type Buckets = Record<(typeof BUCKET_LABELS)[number][0], string>;
+type Buckets = Record<BucketName, string>;
 
 function bucketColumns<R extends Buckets>(currency: string): Column<R>[] {
   return BUCKET_LABELS.map(([bucket, label]) => ({ header: label, numeric: true, cell: (row: R) => <Money amount={row[bucket]} currency={currency} bare /> }));
