@@ -19,7 +19,7 @@ import { tablePrefix, type ProjectionName } from "../../projections/projection.t
 import { loadConfig, type LedgerConfig } from "../../services/config.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { serve } from "../../services/serve.ts";
-import { campaignIdOf, creatorIdOf, mulberry32, skewedCreatorIndex, workloadShape } from "../../services/workload.ts";
+import { campaignIdOf, creatorIdOf, mulberry32, skewedCreatorIndex, workloadShape, type WorkloadShape } from "../../services/workload.ts";
 import {
   BATCH_EVENTS,
   distribution,
@@ -388,14 +388,13 @@ export async function loadPhase(o: {
 }): Promise<PhaseResult> {
   const rss = rssSampler();
   let firstSend = 0;
-  const total = Math.min(o.take, Number.MAX_SAFE_INTEGER) * BATCH_EVENTS;
   const load: LoadResult = await runLoad({
     url: o.url,
     token: BENCH_TOKEN,
     bodies: readBodies(o.bodies, o.skip, o.take),
     clients: o.clients,
     rate: o.rate,
-    total: Number.isFinite(total) ? total : undefined,
+    total: Number.isFinite(o.take) ? o.take * BATCH_EVENTS : undefined,
     label: o.label,
     onStart: () => {
       firstSend = performance.now();
@@ -436,8 +435,7 @@ interface Targets {
 }
 
 /** A path per query kind, drawn from `targets` (busy creators most often), as of positions ≤ `head`. */
-function queryPaths(seed: number, events: number, targets: Targets, head: number): Record<QueryKind, () => string> {
-  const shape = workloadShape({ seed, events });
+function queryPaths(seed: number, shape: WorkloadShape, targets: Targets, head: number): Record<QueryKind, () => string> {
   const { creators, campaigns } = targets;
   const rng = mulberry32(seed ^ 0x51ed);
   // Positions in the later half, where most owners already exist (an earlier one is often a 404).
@@ -502,7 +500,7 @@ export async function probePhase(o: {
     : { creators: Array.from({ length: shape.creators }, (_, i) => creatorIdOf(i)), campaigns: Array.from({ length: shape.campaigns }, (_, i) => campaignIdOf(i)) };
   if (targets.creators.length === 0 || targets.campaigns.length === 0) throw new Error("probe: no creators or campaigns to read (are the read models empty?)");
   const head0 = (await getHealth(healthClient)).store.head;
-  const paths = queryPaths(o.seed, o.events, targets, head0);
+  const paths = queryPaths(o.seed, shape, targets, head0);
   const latencies = Object.fromEntries(QUERY_KINDS.map((k) => [k, [] as number[]])) as Latencies;
   const statuses = Object.fromEntries(QUERY_KINDS.map((k) => [k, {} as Record<number, number>])) as Statuses;
   const read = async (kind: QueryKind, record: boolean) => {
@@ -694,12 +692,12 @@ export async function rebuildPhase(o: { dir: string; source: string; backend: Ba
     let shown = -1;
     for (;;) {
       if (failure) throw failure;
-      let min = Number.POSITIVE_INFINITY;
-      for (const name of o.names) min = Math.min(min, (await ledger.reads[name].active()).position);
+      const actives = await Promise.all(o.names.map(async (name) => ({ name, active: await ledger.reads[name].active() })));
+      const min = Math.min(...actives.map((a) => a.active.position));
       if (min !== shown) tick((shown = min));
       if (min >= head) {
         let indexes = true;
-        for (const name of o.names) if (!(await readIndexesMade(ledger.reads[name].db, name, (await ledger.reads[name].active()).version))) indexes = false;
+        for (const { name, active } of actives) if (!(await readIndexesMade(ledger.reads[name].db, name, active.version))) indexes = false;
         if (indexes) break;
       }
       await sleep(20);

@@ -232,7 +232,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let answered = 0;
   let failure: Error | null = null;
   let maxLateMs = 0;
-  let scheduled = 0; // events whose batch was sent
   const startedAtEpochMs = Date.now();
   const t0 = performance.now();
   let lastAnswer = t0;
@@ -240,13 +239,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     while (!next.done && !failure) {
       const body = next.value;
       if (o.rate !== null) {
-        const due = t0 + (scheduled / o.rate) * 1000;
+        const due = t0 + (events / o.rate) * 1000; // events: those whose batch was sent
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
       }
       while (inFlight.size >= o.clients) await Promise.race(inFlight);
       if (failure) break;
-      if (o.rate !== null) maxLateMs = Math.max(maxLateMs, performance.now() - (t0 + (scheduled / o.rate) * 1000));
+      if (o.rate !== null) maxLateMs = Math.max(maxLateMs, performance.now() - (t0 + (events / o.rate) * 1000));
       if (requests === 0) o.onStart?.();
       const sent = performance.now();
       const size = body.events;
@@ -269,7 +268,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       inFlight.add(p);
       requests += 1;
       events += size;
-      scheduled += size;
       next = await iterator.next();
     }
     await Promise.all(inFlight);

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiJson, browserAvailable, launchChromium, newContext, openQuietly, settle, seriousViolations, startDemoServer, watchedPage, type DemoServer } from "../support/consoleBrowser.ts";
-import { TOUR } from "../support/consoleTour.ts";
+import { TOUR, visitStop } from "../support/consoleTour.ts";
 
 /** What Chromium logs for an answer ≥ 400 to a fetch: expected where the page asks whether an id exists. */
 const NOT_FOUND_LOG = "console: Failed to load resource: the server responded with a status of 404 (Not Found)";
@@ -28,11 +28,7 @@ describe.skipIf(!browserAvailable())("every page of the console", () => {
   for (const stop of TOUR) {
     it(`${stop.name} (${stop.path}) opens cleanly, and axe finds no serious or critical violation`, async () => {
       const { page, problems } = await watchedPage(context);
-      await openQuietly(page, server.url + stop.path);
-      if (stop.act === "openFirstSourceEvent") {
-        await page.locator("tbody button[aria-expanded]").first().click();
-        await settle(page);
-      }
+      await visitStop(page, server.url, stop);
       expect(await page.locator("h1").count()).toBe(1);
       expect(await page.locator(".state-error").allTextContents()).toEqual([]);
       expect(problems).toEqual([]);

@@ -2,8 +2,8 @@
 // data set, in docs/console/NAME.png, as the README shows them. Needs /usr/bin/chromium.
 import fs from "node:fs";
 import path from "node:path";
-import { browserAvailable, launchChromium, newContext, openQuietly, settle, startDemoServer, watchedPage } from "../support/consoleBrowser.ts";
-import { TOUR } from "../support/consoleTour.ts";
+import { browserAvailable, launchChromium, newContext, startDemoServer, watchedPage } from "../support/consoleBrowser.ts";
+import { TOUR, visitStop } from "../support/consoleTour.ts";
 import { REPO_ROOT } from "../support/serverChild.ts";
 
 const OUT_DIR = path.join(REPO_ROOT, "docs", "console");
@@ -16,11 +16,7 @@ try {
   const context = await newContext(browser);
   for (const stop of TOUR) {
     const { page, problems } = await watchedPage(context);
-    await openQuietly(page, server.url + stop.path);
-    if (stop.act === "openFirstSourceEvent") {
-      await page.locator("tbody button[aria-expanded]").first().click();
-      await settle(page);
-    }
+    await visitStop(page, server.url, stop);
     const file = path.join(OUT_DIR, `${stop.name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     process.stdout.write(`${path.relative(REPO_ROOT, file)}  ${stop.title}${problems.length > 0 ? `\n  problems: ${problems.join("\n  ")}` : ""}\n`);

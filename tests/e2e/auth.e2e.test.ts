@@ -8,10 +8,7 @@ import { loadConfig } from "../../services/config.ts";
 import { serve } from "../../services/serve.ts";
 import { accepted, campaignCreated } from "../support/domainFixtures.ts";
 import { head, startE2eServer, type E2eServer } from "../support/e2eServer.ts";
-import { startServer } from "../support/serverChild.ts";
-
-/** Events of the demo data set (services/workload.ts demoDataset). */
-const DEMO_EVENTS = 417;
+import { DEMO_EVENTS, startServer } from "../support/serverChild.ts";
 
 const INGEST = "ingest-token-0123456789";
 const READ = "read-token-0123456789ab";

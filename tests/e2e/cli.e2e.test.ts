@@ -10,9 +10,8 @@ import { ENVIRONMENT_VARIABLES, environmentHelp } from "../../services/config.ts
 import { accepted, campaignCreated, click, line, shipped } from "../support/domainFixtures.ts";
 import { usRunAnswer } from "../support/e2eServer.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
+import { DEMO_EVENTS } from "../support/serverChild.ts";
 
-/** The demo data set: 400 generated events and the scripted story of services/demoStory.ts. */
-const DEMO_EVENTS = 417;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -16,9 +16,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
 import { dropSchema, PG_URL, randomSchema } from "../support/pgTest.ts";
 import { tempDir } from "../support/projectionHarness.ts";
-import { startProjectors, startServer, type ServerChild } from "../support/serverChild.ts";
+import { DEMO_EVENTS, startProjectors, startServer, type ServerChild } from "../support/serverChild.ts";
 
-const DEMO_EVENTS = 417; // 400 generated + the scripted story (services/demoStory.ts)
 const dirs: string[] = [];
 
 function freshDir(): string {

@@ -9,10 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/serverChild.ts";
+import { DEMO_EVENTS, REPO_ROOT } from "../support/serverChild.ts";
 
-/** Events of the demo data set, which `npm start` loads into an empty store. */
-const DEMO_EVENTS = 417;
 const STOPPED_WITHIN_MS = 5_000;
 const dirs: string[] = [];
 const children: ChildProcess[] = [];

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoDataset } from "../../services/workload.ts";
+import { postJson, waitForProjections } from "../support/e2eServer.ts";
 import { tempDir } from "../support/projectionHarness.ts";
 import { startServer, type ServerChild } from "../support/serverChild.ts";
 import { signatureVerifies, startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
@@ -22,20 +23,9 @@ const ENV = {
   LEDGER_WEBHOOK_RETRY_MAX_MS: "100",
 };
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
-
 /** Every feed item, paged from 0, once every projection has reached the store's head. */
 async function wholeFeed(baseUrl: string): Promise<{ entryId: string }[]> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  for (;;) {
-    const health = (await (await fetch(`${baseUrl}/v1/health`)).json()) as { store: { head: number }; projections: { lag: number }[] };
-    if (health.projections.every((p) => p.lag === 0)) break;
-    if (Date.now() > deadline) throw new Error("projections did not catch up");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitForProjections(baseUrl, SETTLE_TIMEOUT_MS);
   const items: { entryId: string }[] = [];
   let after = "0";
   for (;;) {
@@ -61,14 +51,14 @@ describe("webhook deliveries under SIGKILL", () => {
     receiver = await startWebhookReceiver();
     receiver.plan = () => ({ status: 200, delayMs: 3 }); // a little time in flight, so kills land inside requests
     server = await startServer({ dataDir: dir, env: ENV });
-    const registration = await postJson(`${server.url}/v1/webhooks`, { url: receiver.url, events: ["posting.created", "anomaly.recorded"] });
+    const registration = await postJson(server.url, "/v1/webhooks", { url: receiver.url, events: ["posting.created", "anomaly.recorded"] });
     expect(registration.status).toBe(201);
 
     const events = demoDataset();
     const batchSize = Math.ceil(events.length / (KILLS + 1));
     const killedWith: { received: number }[] = [];
     for (let k = 0; k <= KILLS; k += 1) {
-      const appended = await postJson(`${server.url}/v1/events`, events.slice(k * batchSize, (k + 1) * batchSize));
+      const appended = await postJson(server.url, "/v1/events", events.slice(k * batchSize, (k + 1) * batchSize));
       expect(appended.status).toBe(200);
       if (k === KILLS) break;
       // Kill once this batch's deliveries are arriving (the process is mid-stream).

@@ -19,7 +19,7 @@ import { parseCursor as cursor } from "../../services/http/readRoutes.ts";
 import { sequenceArb } from "../support/arbitraries.ts";
 import { accepted, campaignCreated, click, shipped } from "../support/domainFixtures.ts";
 import { add, ledgerEffect, minor, sumsOf, zero, type Sums } from "../support/ledgerSums.ts";
-import { appendRaw, catchUp, openEnv, prefixes, type ProjectionEnv, type ReadModelKind } from "../support/projectionHarness.ts";
+import { appendRaw, catchUp, prefixes, withEnv, type ReadModelKind } from "../support/projectionHarness.ts";
 
 const SEED = 0x11_11_2026;
 const RUNS = 20;
@@ -34,15 +34,6 @@ async function pageAll(db: ReadModelDb, prefix: string, upTo: number, limit: num
     items.push(...page.items);
     after = page.nextAfter;
     if (page.items.length < limit) return { items, nextAfter: after, pages };
-  }
-}
-
-async function withEnv<T>(kind: ReadModelKind, fn: (env: ProjectionEnv) => Promise<T>): Promise<T> {
-  const env = await openEnv(kind);
-  try {
-    return await fn(env);
-  } finally {
-    await env.close();
   }
 }
 

@@ -36,10 +36,10 @@ import {
   exportAll,
   makeRunner,
   openDbs,
-  openEnv,
   parseCursor,
   prefixes,
   waitUntil,
+  withEnv,
   type ProjectionEnv,
 } from "../support/projectionHarness.ts";
 import { chunked, cutsArb, duplicateInsertsArb, MARKETPLACES as MARKETS, reportWindows, sequenceArb, withDuplicates, type RawEvent, type Sequence } from "../support/arbitraries.ts";
@@ -58,18 +58,9 @@ async function reportOf(tx: ReadModelTx, prefix: string, creatorId: string, from
   return creatorReport(await reportRowsOf(tx, prefix, { creatorId, campaignId }, from, to));
 }
 
-async function withEnv<T>(fn: (env: ProjectionEnv) => Promise<T>): Promise<T> {
-  const env = await openEnv("sqlite");
-  try {
-    return await fn(env);
-  } finally {
-    await env.close();
-  }
-}
-
 /** A fresh env with the sequence appended and every projection caught up with the head. */
 async function withProjected(s: Sequence, fn: (env: ProjectionEnv, p: Record<ProjectionName, string>, head: number) => Promise<void>): Promise<void> {
-  await withEnv(async (env) => {
+  await withEnv("sqlite", async (env) => {
     const head = (await appendRaw(env.store, s.events)).lastPosition;
     expect(head).toBe(s.events.length);
     expect((await catchUp(env.store, env.dbs)).lastPosition).toBe(head);
@@ -111,7 +102,7 @@ async function exportsOf(env: ProjectionEnv, dbs = env.dbs): Promise<Exports> {
 
 /** Appends once, catches up in one runner, exports. */
 async function projectOnce(events: readonly RawEvent[]): Promise<Exports> {
-  return withEnv(async (env) => {
+  return withEnv("sqlite", async (env) => {
     await appendRaw(env.store, events);
     await catchUp(env.store, env.dbs);
     return exportsOf(env);
@@ -387,7 +378,7 @@ describe("projection properties over random valid event sequences (SQLite)", () 
       fc.asyncProperty(historyArb(), duplicateInsertsArb, cutsArb, async (s, inserts, cuts) => {
         const once = await projectOnce(s.events);
 
-        const twice = await withEnv(async (env) => {
+        const twice = await withEnv("sqlite", async (env) => {
           const first = await appendRaw(env.store, s.events);
           const second = await appendRaw(env.store, s.events);
           expect(second.appended).toBe(0);
@@ -399,7 +390,7 @@ describe("projection properties over random valid event sequences (SQLite)", () 
         expect(firstDifference(once, twice), "sent twice").toBeNull();
 
         const resent = withDuplicates(s.events, inserts);
-        const shuffled = await withEnv(async (env) => {
+        const shuffled = await withEnv("sqlite", async (env) => {
           let appended = 0;
           let duplicates = 0;
           for (const batch of chunked(resent, cuts)) {
@@ -421,7 +412,7 @@ describe("projection properties over random valid event sequences (SQLite)", () 
   it("a runner following the store live while events arrive in chunks = a rebuild from position 0", async () => {
     await fc.assert(
       fc.asyncProperty(historyArb(), cutsArb, fc.integer({ min: 1, max: 6 }), fc.array(fc.boolean(), { maxLength: 9 }), async (s, cuts, batchSize, waits) => {
-        await withEnv(async (env) => {
+        await withEnv("sqlite", async (env) => {
           const runner = await makeRunner(env.store, env.dbs, { batchSize });
           await runner.start();
           let head = 0;

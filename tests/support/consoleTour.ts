@@ -1,5 +1,7 @@
 // Every page of the console on the demo data set (services/demoStory.ts), as the browser tests open
 // them and `npm run screenshots` pictures them: the README's walk-through, in pages.
+import type { Page } from "playwright-core";
+import { openQuietly, settle } from "./consoleBrowser.ts";
 
 export interface TourStop {
   /** The screenshot's file name (docs/console/NAME.png). */
@@ -27,3 +29,12 @@ export const TOUR: readonly TourStop[] = [
   { name: "replay-diff", title: "Replay diff: earnings v2 (rule version 2) against v1", path: "/replay/earnings/2" },
   { name: "as-of-position", title: "Any page as of a position: cr-00003 at position 400", path: "/creators/cr-00003?asOf=2026-06-10&at=400" },
 ];
+
+/** Opens a stop's page on the server at `baseUrl` and does its action, ready to be checked or pictured. */
+export async function visitStop(page: Page, baseUrl: string, stop: TourStop): Promise<void> {
+  await openQuietly(page, baseUrl + stop.path);
+  if (stop.act === "openFirstSourceEvent") {
+    await page.locator("tbody button[aria-expanded]").first().click();
+    await settle(page);
+  }
+}

@@ -101,6 +101,16 @@ export async function openEnv(kind: ReadModelKind = "sqlite", dir: string = temp
   return env;
 }
 
+/** Runs `fn` over a fresh env of `kind` and closes it whatever happens. */
+export async function withEnv<T>(kind: ReadModelKind, fn: (env: ProjectionEnv) => Promise<T>): Promise<T> {
+  const env = await openEnv(kind);
+  try {
+    return await fn(env);
+  } finally {
+    await env.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 // ---------------------------------------------------------------------------------------------

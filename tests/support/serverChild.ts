@@ -6,6 +6,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Events in the demo data set: 400 generated + the scripted story (services/demoStory.ts). */
+export const DEMO_EVENTS = 417;
 const CLI = fileURLToPath(new URL("../../services/cli.ts", import.meta.url));
 
 export interface LedgerChild {
