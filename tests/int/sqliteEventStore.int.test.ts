@@ -1,8 +1,11 @@
+import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EventStore } from "../../infra/eventStore/port.ts";
 import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
+import { clicks, idRange } from "../support/testEvents.ts";
 import { eventStoreContract } from "./eventStoreContract.ts";
 
 eventStoreContract("sqlite", async () => {
@@ -21,4 +24,66 @@ eventStoreContract("sqlite", async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe("sqlite event store: streams as linked tails (format 2)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ledger-es-streams-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("pages a long stream from any revision, interleaved with other streams", async () => {
+    const store = await openSqliteEventStore({ file: join(dir, "events.sqlite") });
+    // 300 events of t-1 with one of t-2 after every third: t-1 revisions 0..299 at scattered positions.
+    for (let k = 0; k < 100; k += 1) await store.append([...clicks(idRange(`a${k}`, 0, 3), "t-1"), ...clicks([`b${k}`], "t-2")]);
+    const page = await store.readStream("tracking-t-1", 149, 100);
+    expect(page.map((e) => e.streamRevision)).toEqual(Array.from({ length: 100 }, (_, i) => 150 + i));
+    expect(page[0]).toMatchObject({ id: "a50-0", position: 201, streamId: "tracking-t-1" });
+    expect((await store.readStream("tracking-t-1", 297, 100)).map((e) => e.id)).toEqual(["a99-1", "a99-2"]);
+    expect((await store.readStream("tracking-t-2", 97, 5)).map((e) => [e.id, e.position])).toEqual([["b98", 396], ["b99", 400]]);
+    await store.close();
+  });
+
+  it("opens a format-1 file (stream index, no links): links and tails are made, the index dropped, revisions go on", async () => {
+    const file = join(dir, "old.sqlite");
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, schema_version INTEGER NOT NULL,
+        occurred_at TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL, data TEXT NOT NULL, content TEXT NOT NULL, stream_id TEXT NOT NULL,
+        stream_revision INTEGER NOT NULL, recorded_at TEXT NOT NULL);
+      CREATE UNIQUE INDEX events_stream ON events (stream_id, stream_revision);
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO store_meta VALUES ('store_id', 'old-store');`);
+    const insert = old.prepare("INSERT INTO events VALUES (?, ?, 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, ?, 'digest', ?, ?, '2026-03-01T10:00:01.000Z')");
+    const rows: Array<[string, string, number]> = [["o1", "t-1", 0], ["o2", "t-2", 0], ["o3", "t-1", 1], ["o4", "t-1", 2]];
+    rows.forEach(([id, t, rev], i) => insert.run(i + 1, id, JSON.stringify({ trackingId: t }), `tracking-${t}`, rev));
+    old.close();
+
+    const store = await openSqliteEventStore({ file });
+    expect(store.storeId).toBe("old-store");
+    expect((await store.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([["o1", 1, 0], ["o3", 3, 1], ["o4", 4, 2]]);
+    const next = await store.append(clicks(["n1"], "t-1"), { expectedRevisions: { "tracking-t-1": 2, "tracking-t-2": 0 } });
+    expect(next.outcomes).toEqual([{ id: "n1", position: 5, duplicate: false }]);
+    expect((await store.readStream("tracking-t-1", 1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([["o4", 2], ["n1", 3]]);
+    expect((await store.append(clicks(["o2"], "t-2"))).duplicates).toBe(1);
+    await store.close();
+
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare("SELECT name FROM sqlite_schema WHERE name = 'events_stream'").all()).toEqual([]);
+    expect(check.prepare("SELECT stream_id, revision, last_position FROM streams ORDER BY stream_id").all()).toEqual([
+      { stream_id: "tracking-t-1", revision: 3, last_position: 5 },
+      { stream_id: "tracking-t-2", revision: 0, last_position: 2 },
+    ]);
+    expect(check.prepare("SELECT position, prev_position FROM events ORDER BY position").all()).toEqual([
+      { position: 1, prev_position: null },
+      { position: 2, prev_position: null },
+      { position: 3, prev_position: 1 },
+      { position: 4, prev_position: 3 },
+      { position: 5, prev_position: 4 },
+    ]);
+    check.close();
+  });
 });
