@@ -25,6 +25,12 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
   db.defaultSafeIntegers(true);
   db.pragma("cache_size = -4096"); // 4 MiB per projection (RSS budget: four projections in one process)
   db.pragma("wal_autocheckpoint = 10000"); // fewer, larger checkpoints: a rebuild writes pages all over its B-trees
+  // A multi-row INSERT inside the batch's transaction keeps a statement journal (the pages it
+  // changes, to undo it alone should it fail). In a temporary file that was 13 % of the projectors'
+  // time following the store with their read indexes made (`perf`, 1M-event bench store): every
+  // random index insert copied its page out with a pwrite. In memory it is a few MB at most, for
+  // one statement. Live apply of events 800,001–1,000,000, all six projections: 5.5k → 7.1k ev/s.
+  db.pragma("temp_store = MEMORY");
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
@@ -56,16 +62,18 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
     },
     async runMany(sql, rows) {
       // An INSERT goes in tuples of many rows per statement: one call into SQLite per chunk instead
-      // of one per row (the per-call cost dominated rebuilds); the tail row by row.
+      // of one per row (the per-call cost dominated rebuilds); the tail row by row. Rows are passed
+      // as arrays, which better-sqlite3 binds in order: flattening them first into ~1,000 spread
+      // arguments per call was 6 % of the projectors' time.
       const single = prepare(sql);
       const tuples = tuplesOf(sql);
       let start = 0;
       if (tuples !== null && rows.length >= tuples.perStatement) {
         const { perStatement } = tuples;
         const statement = prepare(tuples.manySql);
-        for (; start + perStatement <= rows.length; start += perStatement) statement.run(...(rows.slice(start, start + perStatement).flat() as SqlValue[]));
+        for (; start + perStatement <= rows.length; start += perStatement) statement.run(...rows.slice(start, start + perStatement));
       }
-      for (; start < rows.length; start += 1) single.run(...(rows[start] as SqlValue[]));
+      for (; start < rows.length; start += 1) single.run(rows[start]);
     },
     async query<T>(sql: string, params: readonly SqlValue[] = []) {
       return prepare(sql).all(...(params as SqlValue[])) as T[];
