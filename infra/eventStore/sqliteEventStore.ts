@@ -78,15 +78,17 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL
 `;
 
 /**
- * Format 1 (before 2026-11-28) indexed (stream_id, stream_revision) and had no links: add the
- * links and the tails from that index, then drop it. One transaction, under the write lock, so a
- * second process opening the file at the same time finds it done.
+ * Format 1 (before 2026-11-28) indexed (stream_id, stream_revision) and had no links: make every
+ * link and every tail from the rows, then drop the index. Made whole, not added to: a format-2
+ * file that a format-1 release opened again has the index back and rows appended without links.
+ * One transaction, under the write lock, so a second process opening the file at the same time
+ * finds it done.
  */
 const MIGRATE_FROM_STREAM_INDEX = `
-ALTER TABLE events ADD COLUMN prev_position INTEGER;
 UPDATE events SET prev_position = chain.prev
   FROM (SELECT position, lag(position) OVER (PARTITION BY stream_id ORDER BY stream_revision) AS prev FROM events) AS chain
-  WHERE events.position = chain.position AND chain.prev IS NOT NULL;
+  WHERE events.position = chain.position AND events.prev_position IS NOT chain.prev;
+DELETE FROM streams;
 INSERT INTO streams (stream_id, revision, last_position)
   SELECT stream_id, max(stream_revision), max(position) FROM events GROUP BY stream_id;
 DROP INDEX events_stream;
@@ -200,7 +202,11 @@ export class SqliteEventStore implements EventStore {
     if (hasIndex.get() === undefined) return;
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      if (hasIndex.get() !== undefined) this.db.exec(MIGRATE_FROM_STREAM_INDEX);
+      if (hasIndex.get() !== undefined) {
+        const columns = this.db.prepare<[], string>("SELECT name FROM pragma_table_info('events')").pluck().all();
+        if (!columns.includes("prev_position")) this.db.exec("ALTER TABLE events ADD COLUMN prev_position INTEGER");
+        this.db.exec(MIGRATE_FROM_STREAM_INDEX);
+      }
       this.db.exec("COMMIT");
     } catch (error) {
       this.db.exec("ROLLBACK");

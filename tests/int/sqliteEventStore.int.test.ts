@@ -85,5 +85,16 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
       { position: 5, prev_position: 4 },
     ]);
     check.close();
+
+    // A format-1 release opens it again: the index is back, and it appends a row without a link.
+    const older = new Database(file);
+    older.exec("CREATE UNIQUE INDEX events_stream ON events (stream_id, stream_revision)");
+    older.prepare("INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at) VALUES (6, 'o5', 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, ?, '', 'tracking-t-1', 4, '2026-03-01T10:00:02.000Z')")
+      .run(JSON.stringify({ trackingId: "t-1" }));
+    older.close();
+    const again = await openSqliteEventStore({ file });
+    expect((await again.readStream("tracking-t-1", 2, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([["n1", 5, 3], ["o5", 6, 4]]);
+    expect((await again.append(clicks(["n2"], "t-1"), { expectedRevisions: { "tracking-t-1": 4 } })).outcomes).toEqual([{ id: "n2", position: 7, duplicate: false }]);
+    await again.close();
   });
 });
