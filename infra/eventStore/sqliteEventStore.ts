@@ -24,6 +24,8 @@
 //    `PRAGMA data_version` is read under the write lock at the start of every group commit and the
 //    cache is dropped when it moved (or when a commit failed). The tail upsert is the safety net:
 //    it only moves a tail from the revision the batch started from, else the batch is refused.
+//    (It guards against writers of this format only: a release of format 1 still appending to
+//    the file after it was migrated would neither see nor move the tails.)
 //  - Duplicate vs conflict: the insert is `ON CONFLICT (id) DO NOTHING`; only when the id is
 //    already taken are the canonical contents compared, the stored one rebuilt from its columns.
 //    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
@@ -78,21 +80,27 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL
 `;
 
 /**
- * Format 1 (before 2026-11-28) indexed (stream_id, stream_revision) and had no links: make every
- * link and every tail from the rows, then drop the index. Made whole, not added to: a format-2
- * file that a format-1 release opened again has the index back and rows appended without links.
- * One transaction, under the write lock, so a second process opening the file at the same time
- * finds it done.
+ * Every link and every tail made from the rows, and format 1's index dropped. Run on open when the
+ * file needs it: format 1 (before 2026-11-28) indexed (stream_id, stream_revision) and had no
+ * links; a format-2 file that a format-1 release opened again has the index back and rows
+ * appended without links; a file cut back by hand (rows deleted past some position) has tails past
+ * its head. One transaction, under the write lock, so a second process opening the file at the
+ * same time waits and finds it done.
  */
-const MIGRATE_FROM_STREAM_INDEX = `
+const MAKE_STREAMS_WHOLE = `
 UPDATE events SET prev_position = chain.prev
   FROM (SELECT position, lag(position) OVER (PARTITION BY stream_id ORDER BY stream_revision) AS prev FROM events) AS chain
   WHERE events.position = chain.position AND events.prev_position IS NOT chain.prev;
 DELETE FROM streams;
 INSERT INTO streams (stream_id, revision, last_position)
   SELECT stream_id, max(stream_revision), max(position) FROM events GROUP BY stream_id;
-DROP INDEX events_stream;
+DROP INDEX IF EXISTS events_stream;
 `;
+
+/** How long opening waits for the write lock: another process may be making the streams whole (minutes at millions of events). */
+const OPEN_BUSY_TIMEOUT_MS = 600_000;
+/** How long an append waits for it (another process, e.g. a CLI ingest next to the server, may hold it briefly). */
+const APPEND_BUSY_TIMEOUT_MS = 5_000;
 
 /** A stream's last event as the appender knows it; revision -1 (and position 0): no such stream. */
 interface StreamTail {
@@ -161,14 +169,19 @@ export class SqliteEventStore implements EventStore {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    // Another process (CLI ingest next to the server) may hold the write lock briefly.
-    this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA);
-    this.migrateFromStreamIndex();
-    this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
-    this.storeId = this.db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'store_id'").pluck().get()!;
+    try {
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+      this.db.exec(SCHEMA);
+      this.makeStreamsWholeIfNeeded();
+      this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
+      this.storeId = this.db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'store_id'").pluck().get()!;
+      this.db.pragma(`busy_timeout = ${APPEND_BUSY_TIMEOUT_MS}`);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.stmt = {
       head: this.db.prepare<[], { head: number | null }>("SELECT max(position) AS head FROM events"),
       insert: this.db.prepare<[number, string, string, number, string, number, string, string, number, string, number | null]>(
@@ -197,15 +210,19 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  private migrateFromStreamIndex(): void {
-    const hasIndex = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'events_stream'").pluck();
-    if (hasIndex.get() === undefined) return;
+  private makeStreamsWholeIfNeeded(): void {
+    const formatOne = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'events_stream'").pluck();
+    const tailsPastHead = this.db.prepare<[], number>(
+      "SELECT (SELECT coalesce(max(last_position), 0) FROM streams) > (SELECT coalesce(max(position), 0) FROM events)",
+    ).pluck();
+    const needed = () => formatOne.get() !== undefined || tailsPastHead.get() === 1;
+    if (!needed()) return;
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      if (hasIndex.get() !== undefined) {
+      if (needed()) {
         const columns = this.db.prepare<[], string>("SELECT name FROM pragma_table_info('events')").pluck().all();
         if (!columns.includes("prev_position")) this.db.exec("ALTER TABLE events ADD COLUMN prev_position INTEGER");
-        this.db.exec(MIGRATE_FROM_STREAM_INDEX);
+        this.db.exec(MAKE_STREAMS_WHOLE);
       }
       this.db.exec("COMMIT");
     } catch (error) {
@@ -369,11 +386,13 @@ export class SqliteEventStore implements EventStore {
     const tail = this.stmt.tail.get(streamId);
     if (tail === undefined || tail.revision <= afterRevision) return [];
     const newestFirst: Row[] = [];
+    // Each step back is exactly one revision lower, and only revision 0 has no link.
     let position: number | null = tail.last_position;
-    while (position !== null) {
-      const row = this.stmt.link.get(position);
-      if (row === undefined || row.stream_id !== streamId) throw new Error(`stream ${streamId}: its link to position ${position} is broken (store damaged)`);
-      if (row.stream_revision <= afterRevision) break;
+    for (let revision = tail.revision; revision > afterRevision; revision -= 1) {
+      const row: (Row & { prev_position: number | null }) | undefined = position === null ? undefined : this.stmt.link.get(position);
+      if (row === undefined || row.stream_id !== streamId || row.stream_revision !== revision) {
+        throw new Error(`stream ${streamId}: revision ${revision} is not where its links lead (position ${position}): the store is damaged`);
+      }
       newestFirst.push(row);
       position = row.prev_position;
     }

@@ -47,6 +47,30 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     await store.close();
   });
 
+  it("remakes links and tails on open when rows were cut back by hand, and calls a broken chain damage", async () => {
+    const file = join(dir, "cut.sqlite");
+    const store = await openSqliteEventStore({ file });
+    await store.append([...clicks(["c1", "c2"], "t-1"), ...clicks(["d1"], "t-2"), ...clicks(["c3"], "t-1"), ...clicks(["d2"], "t-3")]);
+    await store.close();
+    const cut = new Database(file);
+    cut.exec("DELETE FROM events WHERE position > 3"); // t-1 keeps c1, c2; t-2 keeps d1; t-3 is gone
+    cut.close();
+
+    const reopened = await openSqliteEventStore({ file });
+    expect((await reopened.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([["c1", 0], ["c2", 1]]);
+    expect(await reopened.readStream("tracking-t-3", -1, 10)).toEqual([]);
+    const next = await reopened.append([...clicks(["c4"], "t-1"), ...clicks(["d3"], "t-3")], { expectedRevisions: { "tracking-t-1": 1, "tracking-t-3": -1 } });
+    expect(next.outcomes.map((o) => o.position)).toEqual([4, 5]);
+    await reopened.close();
+
+    const damage = new Database(file);
+    damage.exec("UPDATE events SET prev_position = NULL WHERE id = 'c4'");
+    damage.close();
+    const damaged = await openSqliteEventStore({ file });
+    await expect(damaged.readStream("tracking-t-1", -1, 10)).rejects.toThrow("stream tracking-t-1: revision 1 is not where its links lead (position null): the store is damaged");
+    await damaged.close();
+  });
+
   it("opens a format-1 file (stream index, no links): links and tails are made, the index dropped, revisions go on", async () => {
     const file = join(dir, "old.sqlite");
     const old = new Database(file);
