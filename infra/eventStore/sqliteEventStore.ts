@@ -278,7 +278,7 @@ export class SqliteEventStore implements EventStore {
           this.stmt.release.run();
           head = result.lastPosition;
           // Cached before COMMIT: should the commit fail, the catch below drops the cache.
-          for (const [stream, tail] of staged) this.rememberTail(stream, { revision: tail.revision, lastPosition: tail.lastPosition });
+          for (const [stream, tail] of staged) this.rememberTail(stream, tail);
           settled.push({ ok: true, result });
         } catch (error) {
           this.stmt.rollbackTo.run();
