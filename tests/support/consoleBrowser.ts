@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
 import { REPO_ROOT, startServer, type ServerChild } from "./serverChild.ts";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -150,10 +150,19 @@ export interface Watched {
   problems: string[];
 }
 
+/** Each watched page's requests without an answer yet, so that a page that never settles says why. */
+const inFlight = new WeakMap<Page, Set<string>>();
+
 /** A new page that records every console error, page error, failed request and error answer. */
 export async function watchedPage(context: BrowserContext): Promise<Watched> {
   const page = await context.newPage();
   const problems: string[] = [];
+  const pending = new Set<string>();
+  inFlight.set(page, pending);
+  page.on("request", (request) => pending.add(`${request.method()} ${request.url()}`));
+  const answered = (request: Request) => pending.delete(`${request.method()} ${request.url()}`);
+  page.on("requestfinished", answered);
+  page.on("requestfailed", answered);
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
@@ -176,7 +185,17 @@ export async function openQuietly(page: Page, url: string): Promise<void> {
 
 /** Waits until the page reads nothing (the console's main is aria-busy while a read is in flight) and shows no "Loading…". */
 export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false" && document.querySelector(".loading") === null);
+  try {
+    // Polled on a timer, not on animation frames: a page Chromium deems hidden draws no frames.
+    await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false" && document.querySelector(".loading") === null, undefined, { polling: 100 });
+  } catch (error) {
+    // Say what the page was still waiting for: a timeout alone does not tell a slow read from a stuck one.
+    const shown = await page
+      .evaluate(() => ({ busy: document.querySelector("main")?.getAttribute("aria-busy"), loading: [...document.querySelectorAll(".loading")].map((e) => e.textContent) }))
+      .catch((e: Error) => e.message);
+    const pending = [...(inFlight.get(page) ?? [])];
+    throw new Error(`${page.url()} did not settle: ${JSON.stringify(shown)}; requests without an answer: ${JSON.stringify(pending)}`, { cause: error });
+  }
 }
 
 // --- what a page shows ---------------------------------------------------------------------------
