@@ -40,8 +40,19 @@ export function formatMoney(amount: Dec, minorDigits: number): string {
   return roundHalfEven(amount, minorDigits).toFixed(minorDigits);
 }
 
-export function formatMinor(amountMinor: number | bigint | string, minorDigits: number): string {
-  return fromMinor(amountMinor, minorDigits).toFixed(minorDigits);
+/**
+ * Integer minor units as a plain decimal with exactly `minorDigits` fraction digits: 1230 → "12.30",
+ * -5 → "-0.05", JPY 1230 → "1230". Digits are moved, not computed, so it is exact at any size; every
+ * read answer formats its amounts here (a decimal.js division per amount was most of the time of a
+ * large creator's earnings read).
+ */
+export function formatMinor(amountMinor: number | bigint, minorDigits: number): string {
+  if (typeof amountMinor === "number" && !Number.isSafeInteger(amountMinor)) throw new Error(`formatMinor(): ${amountMinor} is not a safe integer of minor units`);
+  if (!Number.isInteger(minorDigits) || minorDigits < 0) throw new Error(`formatMinor(): ${minorDigits} is not a number of fraction digits`);
+  const n = BigInt(amountMinor);
+  const digits = (n < 0n ? -n : n).toString().padStart(minorDigits + 1, "0");
+  const plain = minorDigits === 0 ? digits : `${digits.slice(0, -minorDigits)}.${digits.slice(-minorDigits)}`;
+  return n < 0n ? `-${plain}` : plain;
 }
 
 /** Digits after the decimal point of a plain decimal string. */

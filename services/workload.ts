@@ -18,6 +18,7 @@
 // give the same events (the benchmark's figures are comparable across commits).
 import { demoStory } from "./demoStory.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../domain/marketplaces.ts";
+import { formatMinor } from "../domain/money.ts";
 
 /** One event exactly as an upstream system sends it (SPEC §2). */
 export interface RawWireEvent {
@@ -320,12 +321,6 @@ function utc(ms: number): string {
 
 function local(ms: number, market: Market): string {
   return `${new Date(Math.floor(ms / 1000) * 1000 + market.offsetMin * 60_000).toISOString().slice(0, 19)}${market.offset}`;
-}
-
-function formatMinor(minor: number, digits: number): string {
-  if (digits === 0) return String(minor);
-  const unit = 10 ** digits;
-  return `${Math.floor(minor / unit)}.${String(minor % unit).padStart(digits, "0")}`;
 }
 
 class WorkloadGenerator {

@@ -61,6 +61,23 @@ describe("minor units", () => {
     expect(formatMinor(-5, 2)).toBe("-0.05");
     expect(formatMinor(0, 2)).toBe("0.00");
     expect(formatMinor(1230, 0)).toBe("1230");
+    expect(formatMinor(7n, 3)).toBe("0.007");
+    expect(formatMinor(-1230n, 0)).toBe("-1230");
+    expect(formatMinor(-9_223_372_036_854_775_807n, 2)).toBe("-92233720368547758.07");
+    expect(() => formatMinor(1.5, 2)).toThrow(/not a safe integer/);
+    expect(() => formatMinor(2 ** 53, 2)).toThrow(/not a safe integer/);
+  });
+
+  it("formatMinor moves digits exactly as decimal.js divides them, at every size and digit count", () => {
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 2000; i += 1) {
+      const length = 1 + (next() % 19);
+      const magnitude = BigInt(Array.from({ length }, () => next() % 10).join(""));
+      const amount = next() % 2 === 0 ? magnitude : -magnitude;
+      const digits = next() % 4;
+      expect(formatMinor(amount, digits)).toBe(fromMinor(amount, digits).toFixed(digits));
+    }
   });
 
   it("formatMoney has exactly the currency's digits (SPEC §5: \"12.30\", JPY \"1230\")", () => {
