@@ -1,26 +1,35 @@
 // Where `POST /v1/events` validates and appends: on a thread of its own in `serve`
 // (startIngestThread), so the API's event loop never waits for a batch's validation or for the
-// store's synchronous, fsync'd commit (better-sqlite3 blocks the thread that calls it): reads are
-// answered between batches, and parsing the next request overlaps appending this one. Elsewhere
+// store's synchronous, fsync'd commit (better-sqlite3 blocks the thread that calls it), and a JSON
+// batch reaches this thread as the text it came as (scanned and parsed here: copying the parsed
+// objects across cost the API thread more than parsing them): reads are answered between batches,
+// and receiving the next request overlaps appending this one. Elsewhere
 // (tests that build the app over a Ledger, the CLI) the same function runs in the calling thread.
 import { validateCloudEvents } from "../domain/events/cloudEvents.ts";
 import { validateBatch } from "../domain/events/validate.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { LedgerConfig } from "./config.ts";
+import { eventsOfJsonBody } from "./http/bodies.ts";
+import { HttpError } from "./http/errors.ts";
 import { ingestValidated, type UnconditionalIngestResult } from "./ingest.ts";
 import { startServiceWorker } from "./workerThread.ts";
 
-/** A batch as the HTTP body readers left it: envelopes, or CloudEvents to map first (SPEC §11). */
-export interface IngestRequest {
-  form: "envelopes" | "cloudevents";
-  values: unknown[];
-}
+/**
+ * A batch as the HTTP body readers left it: envelopes, or CloudEvents to map first (SPEC §11), or
+ * an application/json body of envelopes still as text (`json`: parsed where it is ingested).
+ */
+export type IngestRequest = { form: "envelopes" | "cloudevents"; values: unknown[] } | { form: "json"; text: string };
 
 export type Ingest = (request: IngestRequest) => Promise<UnconditionalIngestResult>;
 
 /** Validates and appends one batch (the one write path, services/ingest.ts). */
-export function ingestRequest(store: EventStore, config: LedgerConfig, request: IngestRequest): Promise<UnconditionalIngestResult> {
-  const validation = request.form === "cloudevents" ? validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix }) : validateBatch(request.values);
+export async function ingestRequest(store: EventStore, config: LedgerConfig, request: IngestRequest): Promise<UnconditionalIngestResult> {
+  const validation =
+    request.form === "json"
+      ? validateBatch(eventsOfJsonBody(request.text, config.batchEventsMax))
+      : request.form === "cloudevents"
+        ? validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix })
+        : validateBatch(request.values);
   return ingestValidated(store, validation);
 }
 
@@ -33,7 +42,15 @@ export type FromIngestThread =
   | { type: "started" }
   | { type: "done"; id: number; result: UnconditionalIngestResult }
   | { type: "failed"; id: number; message: string }
+  /** The body was refused before validation (not JSON, too deep, too many events): the HTTP error as it was thrown. */
+  | { type: "refused"; id: number; statusCode: number; code: string; message: string; details: unknown[]; headers: Record<string, string> }
   | { type: "stopped" };
+
+/** What the ingest thread sends back when a batch fails: an HttpError keeps its answer across the thread. */
+export function failureMessage(id: number, error: unknown): FromIngestThread {
+  if (error instanceof HttpError) return { type: "refused", id, statusCode: error.statusCode, code: error.code, message: error.message, details: error.details, headers: { ...error.headers } };
+  return { type: "failed", id, message: error instanceof Error ? error.message : String(error) };
+}
 
 export interface IngestThread {
   ingest: Ingest;
@@ -66,6 +83,10 @@ export async function startIngestThread(config: LedgerConfig): Promise<IngestThr
           break;
         case "failed":
           waiting.get(message.id)?.reject(new Error(message.message));
+          waiting.delete(message.id);
+          break;
+        case "refused":
+          waiting.get(message.id)?.reject(new HttpError(message.statusCode, message.code, message.message, message.details, message.headers));
           waiting.delete(message.id);
           break;
         case "stopped":

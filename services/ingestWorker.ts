@@ -3,7 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { LedgerConfig } from "./config.ts";
-import { ingestRequest, type FromIngestThread, type ToIngestThread } from "./ingestThread.ts";
+import { failureMessage, ingestRequest, type FromIngestThread, type ToIngestThread } from "./ingestThread.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("ingestWorker.ts runs as a worker thread (services/ingestThread.ts)");
@@ -19,7 +19,7 @@ port.on("message", (message: ToIngestThread) => {
       const done: Promise<void> = ingestRequest(store, config, message.request)
         .then(
           (result) => tell({ type: "done", id: message.id, result }),
-          (error: unknown) => tell({ type: "failed", id: message.id, message: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => tell(failureMessage(message.id, error)),
         )
         .finally(() => inFlight.delete(done));
       inFlight.add(done);

@@ -47,6 +47,11 @@ function refuseUnknownQuery(request: FastifyRequest): void {
 const REFUSED_STATUSES = new Set([400, 413, 415]);
 
 
+/** A POST /v1/events application/json body, left as text: the ingest thread parses it (bodies.ts eventsOfJsonBody). */
+class JsonEventsText {
+  constructor(readonly text: string) {}
+}
+
 /** The events of an NDJSON body, already parsed line by line (services/http/bodies.ts). */
 class NdjsonEvents {
   constructor(readonly values: unknown[]) {}
@@ -122,7 +127,9 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   // JSON.parse; a `__proto__` key is then named as an unknown field by the strict schemas.
   const eventsMax = ledger.config.batchEventsMax;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => done(null, parseJsonBody(text as string, eventsMax)));
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, text, done) =>
+    done(null, request.method === "POST" && request.routeOptions.url === "/v1/events" ? new JsonEventsText(text as string) : parseJsonBody(text as string, eventsMax)),
+  );
   app.addContentTypeParser(CLOUDEVENTS_MEDIA_TYPES, { parseAs: "string" }, (request, text, done) => {
     const batch = (request.headers["content-type"] ?? "").toLowerCase().startsWith(CLOUDEVENTS_BATCH_MEDIA_TYPE);
     done(null, new CloudEventsBody(parseJsonBody(text as string, eventsMax), batch));
@@ -157,17 +164,16 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
 
   // --- writes ---------------------------------------------------------------------------------
   app.post("/v1/events", async (request, reply) => {
-    // The body readers (bodies.ts) have bounded depth and event count (LEDGER_BATCH_MAX) already.
+    // NDJSON and CloudEvents bodies are bounded (depth, LEDGER_BATCH_MAX) and parsed already; a JSON
+    // body is bounded and parsed where it is ingested (bodies.ts eventsOfJsonBody).
     let batch: IngestRequest;
     const body = request.body;
-    if (body instanceof CloudEventsBody) {
+    if (body instanceof JsonEventsText) {
+      batch = { form: "json", text: body.text };
+    } else if (body instanceof CloudEventsBody) {
       batch = { form: "cloudevents", values: body.events() };
     } else if (body instanceof NdjsonEvents) {
       batch = { form: "envelopes", values: body.values };
-    } else if (Array.isArray(body)) {
-      batch = { form: "envelopes", values: body };
-    } else if (body !== null && typeof body === "object") {
-      batch = { form: "envelopes", values: [body] }; // one event on its own is a batch of one
     } else {
       throw badRequest("the body must be a JSON array of events or NDJSON");
     }

@@ -73,6 +73,19 @@ export function parseJsonBody(text: string, eventsMax: number): unknown {
 }
 
 /**
+ * The events of a `POST /v1/events` application/json body: an array, or one event on its own (a
+ * batch of one). It runs where the batch is ingested (services/ingestThread.ts): on the ingest
+ * thread in `serve`, so the API's event loop neither scans nor parses a batch, nor copies its
+ * parsed objects to that thread (a string crosses in a fraction of the time).
+ */
+export function eventsOfJsonBody(text: string, eventsMax: number): unknown[] {
+  const body = parseJsonBody(text, eventsMax);
+  if (Array.isArray(body)) return body;
+  if (body !== null && typeof body === "object") return [body];
+  throw badRequest("the body must be a JSON array of events or NDJSON");
+}
+
+/**
  * NDJSON, one line at a time as the bytes arrive: each non-blank line is an event. A line longer
  * than NDJSON_LINE_MAX_CHARS, too deep or not JSON is a problem naming its line (all of them are
  * reported, up to PROBLEMS_MAX); more than `eventsMax` events is a 413 at once.

@@ -66,6 +66,7 @@
 //     load     --url U --bodies F [--skip K] [--take T] [--clients 2] [--rate R] [--wait-caught-up]
 //     probe    --url U --events N --seed S [--targets F] [--queries Q --warmup W] [--live --sample-ms 100]
 //   backend: --backend sqlite|postgres --pg-url URL --store-schema S --read-schema S
+//   (LEDGER_LOG_LEVEL=info on `serve`: its access log on stdout, each request's server-side `ms`.)
 //   (rebuild starts the projectors on a worker thread as serve does; --same-thread runs them as
 //   `ledger projectors` does, so one CPU profile holds them.)
 import { spawn } from "node:child_process";

@@ -73,7 +73,8 @@ export function ledgerConfig(dir: string, backend: Backend, env: Record<string, 
     LEDGER_DEMO: "0",
     LEDGER_SCHEDULER: "0", // the campaign-end scheduler would append events of its own
     LEDGER_PROJECTORS: "none",
-    LEDGER_LOG_LEVEL: "warn",
+    // LEDGER_LOG_LEVEL=info gives a served phase's access log (each request's server-side `ms`).
+    LEDGER_LOG_LEVEL: process.env.LEDGER_LOG_LEVEL || "warn",
     LEDGER_TOKENS: `${BENCH_TOKEN}:ingest,read`,
     HOST: "127.0.0.1",
     PORT: "0",
