@@ -13,7 +13,10 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: here("../dist/console"),
-    emptyOutDir: true,
+    // Not emptied first: a server already running (the browser tests' servers, while a test runs
+    // `npm start`, which builds) keeps finding the files it serves; a rebuild of the same sources
+    // writes the same hashed names. Assets of earlier sources stay behind until `rm -rf dist`.
+    emptyOutDir: false,
     // services/http/consoleRoutes.ts CONSOLE_ASSETS_PREFIX
     assetsDir: "assets",
     sourcemap: true,

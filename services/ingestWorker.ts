@@ -15,11 +15,13 @@ const inFlight = new Set<Promise<void>>();
 port.on("message", (message: ToIngestThread) => {
   switch (message.type) {
     case "ingest": {
-      // Not awaited in turn: batches in flight meet in the store's queue and commit together.
+      // Not awaited in turn: batches in flight meet in the store's queue and commit together. The
+      // callbacks keep the id only, not the message: a batch's text is not held until its commit.
+      const id = message.id;
       const done: Promise<void> = ingestRequest(store, config, message.request)
         .then(
-          (result) => tell({ type: "done", id: message.id, result }),
-          (error: unknown) => tell(failureMessage(message.id, error)),
+          (result) => tell({ type: "done", id, result }),
+          (error: unknown) => tell(failureMessage(id, error)),
         )
         .finally(() => inFlight.delete(done));
       inFlight.add(done);

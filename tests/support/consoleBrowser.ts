@@ -151,16 +151,16 @@ export interface Watched {
 }
 
 /** Each watched page's requests without an answer yet, so that a page that never settles says why. */
-const inFlight = new WeakMap<Page, Set<string>>();
+const inFlight = new WeakMap<Page, Set<Request>>();
 
 /** A new page that records every console error, page error, failed request and error answer. */
 export async function watchedPage(context: BrowserContext): Promise<Watched> {
   const page = await context.newPage();
   const problems: string[] = [];
-  const pending = new Set<string>();
+  const pending = new Set<Request>();
   inFlight.set(page, pending);
-  page.on("request", (request) => pending.add(`${request.method()} ${request.url()}`));
-  const answered = (request: Request) => pending.delete(`${request.method()} ${request.url()}`);
+  page.on("request", (request) => pending.add(request));
+  const answered = (request: Request) => pending.delete(request);
   page.on("requestfinished", answered);
   page.on("requestfailed", answered);
   page.on("console", (message) => {
@@ -193,7 +193,7 @@ export async function settle(page: Page): Promise<void> {
     const shown = await page
       .evaluate(() => ({ busy: document.querySelector("main")?.getAttribute("aria-busy"), loading: [...document.querySelectorAll(".loading")].map((e) => e.textContent) }))
       .catch((e: Error) => e.message);
-    const pending = [...(inFlight.get(page) ?? [])];
+    const pending = [...(inFlight.get(page) ?? [])].map((request) => `${request.method()} ${request.url()}`);
     throw new Error(`${page.url()} did not settle: ${JSON.stringify(shown)}; requests without an answer: ${JSON.stringify(pending)}`, { cause: error });
   }
 }
