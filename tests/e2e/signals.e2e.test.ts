@@ -33,7 +33,9 @@ function run(command: string, args: string[], env: Record<string, string>) {
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (c: string) => (output += c));
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (output += c));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close", not "exit": it comes once the child's stdout and stderr are read to their end, so
+  // `output()` then holds its last lines.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
 
