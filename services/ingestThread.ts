@@ -55,7 +55,11 @@ export function failureMessage(id: number, error: unknown): FromIngestThread {
 
 export interface IngestThread {
   ingest: Ingest;
+  /** False once the thread has ended on its own (out of memory, an uncaught error): every batch then fails at once. */
+  alive(): boolean;
   stop(): Promise<void>;
+  /** Ends the thread at once, as a crash would (tests of what follows one). */
+  kill(): Promise<void>;
 }
 
 export async function startIngestThread(config: LedgerConfig): Promise<IngestThread> {
@@ -106,6 +110,7 @@ export async function startIngestThread(config: LedgerConfig): Promise<IngestThr
     });
   });
   return {
+    alive: () => failure === null,
     ingest(request) {
       if (failure) return Promise.reject(failure);
       const id = nextId++;
@@ -115,10 +120,16 @@ export async function startIngestThread(config: LedgerConfig): Promise<IngestThr
       });
     },
     async stop() {
-      await new Promise<void>((resolve) => {
-        stopped = resolve;
-        worker.postMessage({ type: "stop" } satisfies ToIngestThread);
-      });
+      // A thread that has ended already would never answer "stop".
+      if (failure === null) {
+        await new Promise<void>((resolve) => {
+          stopped = resolve;
+          worker.postMessage({ type: "stop" } satisfies ToIngestThread);
+        });
+      }
+      await worker.terminate();
+    },
+    async kill() {
       await worker.terminate();
     },
   };

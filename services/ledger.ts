@@ -11,7 +11,8 @@ import { DEFINITIONS } from "../projections/definitions.ts";
 import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, ensureVersionsTable, Projector } from "../projections/projector.ts";
 import type { LedgerConfig } from "./config.ts";
-import { ingestRequest, startIngestThread, type Ingest, type IngestThread } from "./ingestThread.ts";
+import type { UnconditionalIngestResult } from "./ingest.ts";
+import { ingestRequest, startIngestThread, type Ingest, type IngestRequest, type IngestThread } from "./ingestThread.ts";
 import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
 import { runProjectors, startWorkerHost, type ProjectorHost } from "./projectorHost.ts";
 import { disabledEndpoints } from "../projections/webhooks/webhookQueries.ts";
@@ -54,6 +55,8 @@ export class Ledger {
   /** Validates and appends a batch of POST /v1/events: here, or on the ingest thread (startIngestThread). */
   ingest: Ingest = (request) => ingestRequest(this.store, this.config, request);
   private ingestThread: IngestThread | null = null;
+  /** A new ingest thread being started in place of one that ended (ingestOnThread). */
+  private replacingIngestThread: Promise<IngestThread> | null = null;
   /** Each projection's position when health last saw it move, and since when (stall detection). */
   private readonly progress = new Map<ProjectionName, { position: number; sinceMs: number }>();
 
@@ -181,11 +184,33 @@ export class Ledger {
   async startIngestThread(): Promise<void> {
     if (this.ingestThread) return;
     this.ingestThread = await startIngestThread(this.config);
-    this.ingest = this.ingestThread.ingest;
+    this.ingest = (request) => this.ingestOnThread(request);
+  }
+
+  /**
+   * A batch on the ingest thread. A thread that ended on its own (a batch that needed more than its
+   * heap) failed the batches it held (500s: nothing was acknowledged, so a resend is safe); the
+   * next batch starts a new thread instead of every later one failing until a restart.
+   */
+  private async ingestOnThread(request: IngestRequest): Promise<UnconditionalIngestResult> {
+    let thread = this.ingestThread;
+    if (thread === null) throw new Error("the ledger is closed");
+    if (!thread.alive()) {
+      this.replacingIngestThread ??= (async () => {
+        this.log.error("the ingest thread ended; starting a new one");
+        await thread.stop();
+        const next = await startIngestThread(this.config);
+        this.ingestThread = next;
+        return next;
+      })().finally(() => (this.replacingIngestThread = null));
+      thread = await this.replacingIngestThread;
+    }
+    return thread.ingest(request);
   }
 
   async close(): Promise<void> {
     if (this.watch) clearInterval(this.watch);
+    await this.replacingIngestThread?.catch(() => undefined);
     await this.ingestThread?.stop();
     this.ingestThread = null;
     await this.host?.stop();

@@ -1,0 +1,61 @@
+// The ingest thread of `serve` (services/ingestThread.ts) can end on its own: a batch that needs
+// more than its heap ends it. The batches it held fail (nothing was acknowledged); the next batches
+// must start a new thread and be appended, not fail until a restart, and closing must not wait for
+// a thread that is gone.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../services/config.ts";
+import type { IngestThread } from "../../services/ingestThread.ts";
+import { Ledger } from "../../services/ledger.ts";
+import { createLogger } from "../../services/logger.ts";
+
+const click = (id: string) => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T-X" } });
+const batch = (...ids: string[]) => ({ form: "json" as const, text: JSON.stringify(ids.map(click)) });
+
+/** The ledger's current ingest thread (private: only a test ends it from outside). */
+const threadOf = (ledger: Ledger) => (ledger as unknown as { ingestThread: IngestThread }).ingestThread;
+
+describe("the ingest thread, after it ended on its own", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is replaced by the next batches, which are appended once each; close does not wait for it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-ingest-restart-"));
+    dirs.push(dir);
+    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), createLogger("silent"));
+    try {
+      await ledger.startIngestThread();
+      expect(await ledger.ingest(batch("r-1"))).toMatchObject({ kind: "appended", appended: 1, lastPosition: 1 });
+
+      const first = threadOf(ledger);
+      await first.kill();
+      expect(first.alive()).toBe(false);
+
+      // Three batches at once after the thread ended: one new thread, each batch appended once.
+      const answers = await Promise.all([ledger.ingest(batch("r-2")), ledger.ingest(batch("r-3")), ledger.ingest(batch("r-2", "r-4"))]);
+      expect(answers.map((a) => (a.kind === "appended" ? a.appended + a.duplicates : a.kind))).toEqual([1, 1, 2]);
+      expect(answers.reduce((sum, a) => sum + (a.kind === "appended" ? a.appended : 0), 0)).toBe(3);
+      expect(threadOf(ledger)).not.toBe(first);
+      expect(threadOf(ledger).alive()).toBe(true);
+      expect(await ledger.store.head()).toBe(4);
+
+      // A refusal still crosses from the new thread as the answer it was.
+      await expect(ledger.ingest({ form: "json", text: "[{" })).rejects.toMatchObject({ statusCode: 400, code: "invalid_request" });
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("a ledger whose thread ended and was never replaced closes at once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-ingest-restart-"));
+    dirs.push(dir);
+    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), createLogger("silent"));
+    await ledger.startIngestThread();
+    await threadOf(ledger).kill();
+    await ledger.close(); // before the fix, stop() waited for a "stopped" the ended thread never sends
+  });
+});
