@@ -57,6 +57,8 @@ export class Ledger {
   private ingestThread: IngestThread | null = null;
   /** A new ingest thread being started in place of one that ended (ingestOnThread). */
   private replacingIngestThread: Promise<IngestThread> | null = null;
+  /** Set by close(): no ingest thread is started from then on. */
+  private closing = false;
   /** Each projection's position when health last saw it move, and since when (stall detection). */
   private readonly progress = new Map<ProjectionName, { position: number; sinceMs: number }>();
 
@@ -189,17 +191,22 @@ export class Ledger {
 
   /**
    * A batch on the ingest thread. A thread that ended on its own (a batch that needed more than its
-   * heap) failed the batches it held (500s: nothing was acknowledged, so a resend is safe); the
-   * next batch starts a new thread instead of every later one failing until a restart.
+   * heap) failed the batches it held: 500s, though one may have been committed just before, so a
+   * resend is answered with duplicates. The next batch starts a new thread (one, however many
+   * batches wait for it) instead of every later one failing until a restart.
    */
   private async ingestOnThread(request: IngestRequest): Promise<UnconditionalIngestResult> {
     let thread = this.ingestThread;
-    if (thread === null) throw new Error("the ledger is closed");
+    if (thread === null || this.closing) throw new Error("the ledger is closing");
     if (!thread.alive()) {
       this.replacingIngestThread ??= (async () => {
         this.log.error("the ingest thread ended; starting a new one");
         await thread.stop();
         const next = await startIngestThread(this.config);
+        if (this.closing) {
+          await next.stop();
+          throw new Error("the ledger is closing");
+        }
         this.ingestThread = next;
         return next;
       })().finally(() => (this.replacingIngestThread = null));
@@ -210,6 +217,7 @@ export class Ledger {
 
   async close(): Promise<void> {
     if (this.watch) clearInterval(this.watch);
+    this.closing = true;
     await this.replacingIngestThread?.catch(() => undefined);
     await this.ingestThread?.stop();
     this.ingestThread = null;

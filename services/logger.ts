@@ -1,12 +1,15 @@
 // Structured JSON logs (pino) to stdout.
 import pino from "pino";
+import { isMainThread } from "node:worker_threads";
 
 /**
- * Every thread writes its lines to fd 1 synchronously. pino's default in a worker thread is an
- * asynchronous writer whose last lines are lost when the thread is terminated right after them:
- * the projectors' "engine snapshot saved" at shutdown went missing once in CI that way. A line is
- * one write(2), under PIPE_BUF, so lines of different threads never interleave.
+ * In a worker thread (projectors, ingestion) lines are written to fd 1 synchronously: pino's
+ * default there is an asynchronous writer whose last lines are lost when the thread is terminated
+ * right after them (the projectors' "engine snapshot saved" at shutdown went missing in a CI run).
+ * The API's thread keeps pino's asynchronous default, flushed at exit, so a slow reader of the logs
+ * never holds a request up.
  */
 export function createLogger(level: string, name = "ledger") {
-  return pino({ name, level, base: { service: name } }, pino.destination({ dest: 1, sync: true }));
+  const options = { name, level, base: { service: name } };
+  return isMainThread ? pino(options) : pino(options, pino.destination({ dest: 1, sync: true }));
 }

@@ -155,7 +155,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", `send ${BODY_MEDIA_TYPES.join(", ")}`));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody("invalid_request", error.message));
     ledger.log.error({ err: error.message, url: request.url }, "request failed");
-    return reply.code(500).send(errorBody("internal", "internal error; the request changed nothing unless it was acknowledged"));
+    return reply.code(500).send(errorBody("internal", "internal error; a write may or may not have taken effect: events are stored once by id, so resending a batch is safe"));
   });
   // Unreachable through the onRequest hook above (it answers first); kept so a 404 never falls back to Fastify's own shape.
   app.setNotFoundHandler(async (request) => {

@@ -5,11 +5,25 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/config.ts";
 import type { IngestThread } from "../../services/ingestThread.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { createLogger } from "../../services/logger.ts";
+
+/** A logger whose lines are kept, to count what the ledger said. */
+function keptLog() {
+  const messages: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line !== "") messages.push((JSON.parse(line) as { msg: string }).msg);
+      done();
+    },
+  });
+  return { log: pino({ level: "info" }, stream), messages };
+}
 
 const click = (id: string) => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T-X" } });
 const batch = (...ids: string[]) => ({ form: "json" as const, text: JSON.stringify(ids.map(click)) });
@@ -26,7 +40,8 @@ describe("the ingest thread, after it ended on its own", () => {
   it("is replaced by the next batches, which are appended once each; close does not wait for it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-ingest-restart-"));
     dirs.push(dir);
-    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), createLogger("silent"));
+    const { log, messages } = keptLog();
+    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), log);
     try {
       await ledger.startIngestThread();
       expect(await ledger.ingest(batch("r-1"))).toMatchObject({ kind: "appended", appended: 1, lastPosition: 1 });
@@ -41,7 +56,23 @@ describe("the ingest thread, after it ended on its own", () => {
       expect(answers.reduce((sum, a) => sum + (a.kind === "appended" ? a.appended : 0), 0)).toBe(3);
       expect(threadOf(ledger)).not.toBe(first);
       expect(threadOf(ledger).alive()).toBe(true);
+      expect(messages.filter((m) => m === "the ingest thread ended; starting a new one")).toHaveLength(1);
       expect(await ledger.store.head()).toBe(4);
+
+      // A batch in flight when its thread ends: answered (committed before the end) or failed; either
+      // way its resend stores each event once.
+      const inFlight = ledger.ingest(batch("r-5", "r-6")).then(
+        (answer) => answer,
+        (error: Error) => error,
+      );
+      await threadOf(ledger).kill();
+      const settled = await inFlight;
+      if (settled instanceof Error) expect(settled.message).toMatch(/the ingest thread exited/);
+      else expect(settled).toMatchObject({ kind: "appended", appended: 2 });
+      const resent = await ledger.ingest(batch("r-5", "r-6"));
+      expect(resent.kind === "appended" && resent.appended + resent.duplicates).toBe(2);
+      expect(await ledger.store.head()).toBe(6);
+      expect(messages.filter((m) => m === "the ingest thread ended; starting a new one")).toHaveLength(2);
 
       // A refusal still crosses from the new thread as the answer it was.
       await expect(ledger.ingest({ form: "json", text: "[{" })).rejects.toMatchObject({ statusCode: 400, code: "invalid_request" });
@@ -57,5 +88,5 @@ describe("the ingest thread, after it ended on its own", () => {
     await ledger.startIngestThread();
     await threadOf(ledger).kill();
     await ledger.close(); // before the fix, stop() waited for a "stopped" the ended thread never sends
-  });
+  }, 10_000);
 });
