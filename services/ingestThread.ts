@@ -25,13 +25,9 @@ export type Ingest = (request: IngestRequest) => Promise<UnconditionalIngestResu
 
 /** Validates and appends one batch (the one write path, services/ingest.ts). */
 export async function ingestRequest(store: EventStore, config: LedgerConfig, request: IngestRequest): Promise<UnconditionalIngestResult> {
-  const validation =
-    request.form === "json"
-      ? validateBatch(eventsOfJsonBody(request.text, config.batchEventsMax))
-      : request.form === "cloudevents"
-        ? validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix })
-        : validateBatch(request.values);
-  return ingestValidated(store, validation);
+  if (request.form === "cloudevents") return ingestValidated(store, validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix }));
+  const envelopes = request.form === "json" ? eventsOfJsonBody(request.text, config.batchEventsMax) : request.values;
+  return ingestValidated(store, validateBatch(envelopes));
 }
 
 /** The ingest thread's V8 old space: a batch of LEDGER_BATCH_MAX events a few times over. */

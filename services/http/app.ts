@@ -10,7 +10,7 @@ import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
 import { authorize, parseTokens, type OpenMode } from "./auth.ts";
 import { registerConsole } from "./console.ts";
-import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, NDJSON_MEDIA_TYPES, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
+import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, NDJSON_MEDIA_TYPES, notABatch, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -175,7 +175,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     } else if (body instanceof NdjsonEvents) {
       batch = { form: "envelopes", values: body.values };
     } else {
-      throw badRequest("the body must be a JSON array of events or NDJSON");
+      throw notABatch();
     }
     const result = await ledger.ingest(batch);
     if (result.kind === "invalid") throw refusal(result.problems);

@@ -82,7 +82,12 @@ export function eventsOfJsonBody(text: string, eventsMax: number): unknown[] {
   const body = parseJsonBody(text, eventsMax);
   if (Array.isArray(body)) return body;
   if (body !== null && typeof body === "object") return [body];
-  throw badRequest("the body must be a JSON array of events or NDJSON");
+  throw notABatch();
+}
+
+/** A `POST /v1/events` body that is no batch: neither events in an array or NDJSON, nor one event. */
+export function notABatch(): HttpError {
+  return badRequest("the body must be a JSON array of events or NDJSON");
 }
 
 /**
