@@ -130,7 +130,7 @@ export function payableOn(month: string): string {
   let date = payableOnCache.get(month);
   if (date === undefined) {
     const first = DateTime.fromISO(`${month}-01`, { zone: "UTC" });
-    if (!first.isValid) throw new Error(`not a month: ${month}`);
+    if (!first.isValid) throw new Error(`not a month: expected YYYY-MM, e.g. 2026-06; got ${month}`);
     date = first.plus({ months: 1 }).plus({ days: 60 }).toISODate()!;
     if (payableOnCache.size < OFFSET_CACHE_DAYS_MAX) payableOnCache.set(month, date);
   }
@@ -139,8 +139,11 @@ export function payableOn(month: string): string {
 
 /** The earliest earning month whose payable date is after `date` (used for nextPayableOn). */
 export function nextPayableOn(date: string): string {
+  // Said here, not as "not a month: Invalid DateTime" from payableOn below (issue 22.9d).
+  const day = parseLocalDate(date);
+  if (day === null) throw new Error(`not a local date: expected YYYY-MM-DD, e.g. 2026-06-01; got ${date}`);
   // payableOn(month) grows with month and lies 1-3 months after it: start four months back, walk forward.
-  let month = DateTime.fromISO(date, { zone: "UTC" }).minus({ months: 4 }).startOf("month");
+  let month = day.minus({ months: 4 }).startOf("month");
   for (let i = 0; i < 8; i += 1) {
     const candidate = payableOn(month.toFormat("yyyy-MM"));
     if (candidate > date) return candidate;

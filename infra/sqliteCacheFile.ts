@@ -4,18 +4,22 @@
 // opened this way: a damaged store refuses to start (sqliteEventStore.ts).
 import Database from "better-sqlite3";
 import fs from "node:fs";
+import { hasDamageCode, permissionProblem } from "./sqliteFileProblems.ts";
 
 export interface CacheFileLog {
   warn(obj: object, msg?: string): void;
 }
 
-/** SQLite's result codes for a file that is not (or no longer) a sound database. */
-const DAMAGE_CODES = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_VTAB", "SQLITE_IOERR_SHORT_READ"]);
-
 export class DamagedFileError extends Error {}
 
 function isDamage(error: unknown): boolean {
-  return error instanceof DamagedFileError || DAMAGE_CODES.has((error as { code?: string })?.code ?? "");
+  return error instanceof DamagedFileError || hasDamageCode(error);
+}
+
+/** The permissions that caused an error when they did (sqliteFileProblems.ts), as a clause to append. */
+function permissionsClause(file: string, error: unknown): string {
+  const permissions = permissionProblem(file, error);
+  return permissions === null ? "" : ` — ${permissions}`;
 }
 
 /** Opens the file and checks its structure (PRAGMA quick_check: every page, no index cross-check). */
@@ -41,7 +45,7 @@ export function openCacheFile(file: string, what: string, log: CacheFileLog | un
   try {
     return openChecked(file);
   } catch (error) {
-    if (!isDamage(error)) throw new Error(`${what} ${file}: ${(error as Error).message}`);
+    if (!isDamage(error)) throw new Error(`${what} ${file}: ${(error as Error).message}${permissionsClause(file, error)}`);
     log?.warn({ file, err: (error as Error).message }, `${what} is damaged; deleting it and rebuilding it from the event store`);
     for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
     return openChecked(file);
@@ -56,6 +60,6 @@ export function assertWritable(db: Database.Database, file: string, what: string
   try {
     db.pragma(`user_version = ${Number(db.pragma("user_version", { simple: true }))}`);
   } catch (error) {
-    throw new Error(`${what} ${file} cannot be written (${(error as Error).message}); a process that projects needs it writable`);
+    throw new Error(`${what} ${file} cannot be written (${(error as Error).message}); a process that projects needs it writable${permissionsClause(file, error)}`);
   }
 }

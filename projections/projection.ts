@@ -7,6 +7,20 @@ import type { Dialect, ReadModelTx } from "../infra/readModel/port.ts";
 export const PROJECTION_NAMES = ["journal", "earnings", "budget", "report", "payout", "webhooks"] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
+/**
+ * The projections whose figures come from the commission rules (SPEC §4): every amount they hold is
+ * one the engine computed at their rule version. They must all be read at one rule version, or a
+ * creator's earnings total would disagree with the journal and the payout status (issue 22.1), so
+ * a rule-version change rebuilds and promotes them as one set (services/replay.ts). Webhooks are not
+ * in the set: their outbox holds what was delivered, and rebuilding it would send every entry again.
+ */
+export const MONEY_PROJECTIONS = ["journal", "earnings", "budget", "report", "payout"] as const satisfies readonly ProjectionName[];
+export type MoneyProjectionName = (typeof MONEY_PROJECTIONS)[number];
+
+export function isMoneyProjection(name: ProjectionName): name is MoneyProjectionName {
+  return (MONEY_PROJECTIONS as readonly string[]).includes(name);
+}
+
 export function isProjectionName(name: string): name is ProjectionName {
   return (PROJECTION_NAMES as readonly string[]).includes(name);
 }

@@ -11,6 +11,7 @@ import type { EventStore } from "../infra/eventStore/port.ts";
 import type { Outcome } from "../domain/engine/outcome.ts";
 import { DEFINITIONS } from "./definitions.ts";
 import { tablePrefix, type ProjectionDefinition, type ProjectionName } from "./projection.ts";
+import { createProgressTable, recordCheckpointTime } from "./versionProgress.ts";
 
 export type VersionStatus = "active" | "building" | "retired";
 
@@ -29,7 +30,7 @@ export interface VersionInfo {
   createdAt: string;
 }
 
-const META_DDL = `CREATE TABLE IF NOT EXISTS projections (name TEXT NOT NULL, version INTEGER NOT NULL, rule_version INTEGER NOT NULL,
+export const VERSIONS_DDL = `CREATE TABLE IF NOT EXISTS projections (name TEXT NOT NULL, version INTEGER NOT NULL, rule_version INTEGER NOT NULL,
   format INTEGER NOT NULL, position BIGINT NOT NULL DEFAULT 0, event_id TEXT, store_id TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL,
   PRIMARY KEY (name, version))`;
 
@@ -42,7 +43,7 @@ const LEGACY_META_TABLE = "projection_versions";
  * and the projections rebuild from the store (read models are caches of the store).
  */
 export async function ensureVersionsTable(db: ReadModelDb): Promise<void> {
-  await db.exec(META_DDL);
+  await db.exec(VERSIONS_DDL);
   let legacy: { name: ProjectionName; version: unknown }[];
   try {
     legacy = await db.query(`SELECT name, version FROM ${LEGACY_META_TABLE}`);
@@ -136,7 +137,8 @@ export class Projector {
     definition: ProjectionDefinition,
     options: { ruleVersion: number; version?: number; status?: VersionStatus; log?: ProjectorLog },
   ): Promise<Projector> {
-    await db.exec(META_DDL);
+    await db.exec(VERSIONS_DDL);
+    await createProgressTable(db);
     const versions = await listVersions(db, definition.name);
     let info = options.version === undefined ? versions.find((v) => v.status === "active") : versions.find((v) => v.version === options.version);
     if (!info) {
@@ -146,6 +148,7 @@ export class Projector {
       await db.run("INSERT INTO projections (name, version, rule_version, format, position, status, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)", [
         definition.name, version, options.ruleVersion, definition.format, status, createdAt,
       ]);
+      await recordCheckpointTime(db, definition.name, version, Date.now()); // a new version counts as moving
       info = { name: definition.name, version, ruleVersion: options.ruleVersion, format: definition.format, position: 0, eventId: null, storeId: null, status, createdAt };
     }
     const projector = new Projector(db, definition, info.version, info.ruleVersion);
@@ -188,28 +191,16 @@ export class Projector {
       if (this.storeId_ === null) await this.adopt(store.storeId);
       return;
     }
-    const where = `${this.name} v${this.version}`;
-    if (policy === "refuse") {
-      throw new StoreMismatchError(
-        `read model ${where} does not match the event store: ${problem}. Restore the store it was built from, or start with ` +
-          "LEDGER_ON_STORE_MISMATCH=rebuild to drop the read models and rebuild them from this store.",
-      );
-    }
+    if (policy === "refuse") throw new StoreMismatchError(mismatchMessage(this.name, this.version, problem));
     log?.warn({ projection: this.name, version: this.version, problem }, "read model does not match the event store; rebuilding it (LEDGER_ON_STORE_MISMATCH=rebuild)");
     await this.reset();
     await this.adopt(store.storeId);
   }
 
   private async mismatchWith(store: EventStore): Promise<string | null> {
-    if (this.position_ === 0) return null; // nothing from any store yet
-    if (this.storeId_ !== null && this.storeId_ !== store.storeId) return `it was built from store ${this.storeId_}, this is store ${store.storeId}`;
-    const head = await store.head();
-    if (head < this.position_) return `it has applied events up to position ${this.position_} but the store ends at position ${head} (rolled back or replaced?)`;
-    const [event] = await store.readForward(this.position_ - 1, 1);
-    const versions = await listVersions(this.db, this.name);
-    const expectedId = versions.find((v) => v.version === this.version)?.eventId ?? null;
-    if (expectedId !== null && event?.id !== expectedId) return `the event at position ${this.position_} is '${event?.id}', the read model applied '${expectedId}' there`;
-    return null;
+    const info = (await listVersions(this.db, this.name)).find((v) => v.version === this.version);
+    if (!info) throw new Error(`${this.name} v${this.version} has no row in the projections table`);
+    return versionMismatch(info, store);
   }
 
   private async adopt(storeId: string): Promise<void> {
@@ -229,6 +220,8 @@ export class Projector {
         last.position, last.eventId, this.name, this.version, this.position_,
       ]);
       if (moved !== 1) throw new CheckpointMovedError(this.name, this.version, this.position_);
+      // Read as "someone is projecting this version" (versionProgress.ts): a rebuild holds no lock.
+      await recordCheckpointTime(tx, this.name, this.version, Date.now());
     });
     this.position_ = last.position;
   }
@@ -248,12 +241,39 @@ export class Projector {
   }
 }
 
+/**
+ * Whether a version was built from `store` as it is now (null) or what does not match. `info` is one
+ * row read in one statement, so its position and the id of the event there belong together: a
+ * checkpoint read at one moment and an event id read at another (while a projector moves it) would
+ * report a mismatch that is not there (issue 22.3). Reads only.
+ */
+export async function versionMismatch(info: VersionInfo, store: EventStore): Promise<string | null> {
+  if (info.position === 0) return null; // nothing from any store yet
+  if (info.storeId !== null && info.storeId !== store.storeId) return `it was built from store ${info.storeId}, this is store ${store.storeId}`;
+  const head = await store.head();
+  if (head < info.position) return `it has applied events up to position ${info.position} but the store ends at position ${head} (rolled back or replaced?)`;
+  const [event] = await store.readForward(info.position - 1, 1);
+  if (info.eventId !== null && event?.id !== info.eventId) return `the event at position ${info.position} is '${event?.id}', the read model applied '${info.eventId}' there`;
+  return null;
+}
+
+/** The message of a read model that does not match its store (StoreMismatchError). */
+export function mismatchMessage(name: ProjectionName, version: number, problem: string): string {
+  return (
+    `read model ${name} v${version} does not match the event store: ${problem}. Restore the store it was built from, or start the process that ` +
+    "projects it with LEDGER_ON_STORE_MISMATCH=rebuild to drop the read model and rebuild it from this store."
+  );
+}
+
 /** Makes `version` the active one and retires the previous active version, atomically (SPEC §6). */
 export async function promote(db: ReadModelDb, name: ProjectionName, version: number): Promise<void> {
-  await db.transaction(async (tx) => {
-    const rows = await tx.query<{ version: unknown }>("SELECT version FROM projections WHERE name = ? AND version = ?", [name, version]);
-    if (rows.length === 0) throw new Error(`${name} has no version ${version}`);
-    await tx.run("UPDATE projections SET status = 'retired' WHERE name = ? AND status = 'active'", [name]);
-    await tx.run("UPDATE projections SET status = 'active' WHERE name = ? AND version = ?", [name, version]);
-  });
+  await db.transaction((tx) => promoteIn(tx, name, version));
+}
+
+/** The promotion of one version inside a transaction the caller commits (promote, or a set's promotion). */
+export async function promoteIn(tx: ReadModelTx, name: ProjectionName, version: number): Promise<void> {
+  const rows = await tx.query<{ version: unknown }>("SELECT version FROM projections WHERE name = ? AND version = ?", [name, version]);
+  if (rows.length === 0) throw new Error(`${name} has no version ${version}`);
+  await tx.run("UPDATE projections SET status = 'retired' WHERE name = ? AND status = 'active'", [name]);
+  await tx.run("UPDATE projections SET status = 'active' WHERE name = ? AND version = ?", [name, version]);
 }

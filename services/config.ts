@@ -59,6 +59,10 @@ export interface WebhookSettings {
   retry: RetryPolicy;
   /** How often the delivery worker looks for due deliveries and retries. */
   pollMs: number;
+  /** LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS: an active endpoint with more deliveries pending than this degrades /v1/health. */
+  backlogMaxEvents: number;
+  /** LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS: a pending delivery whose event was recorded longer ago than this degrades /v1/health. */
+  backlogMaxAgeMs: number;
 }
 
 /** A webhook key shorter than this is a slip (it signs every endpoint's secret). */
@@ -131,6 +135,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: "LEDGER_WEBHOOK_RETRY_MAX_MS", default: "3600000", meaning: "the largest wait between retries (1 h)" },
   { name: "LEDGER_WEBHOOK_GIVE_UP_MS", default: "86400000", meaning: "how long one delivery may keep failing before its endpoint is disabled (24 h; health says so)" },
   { name: "LEDGER_WEBHOOK_POLL_MS", default: "1000", meaning: "how often the delivery worker looks for due deliveries and retries" },
+  { name: "LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS", default: "10000", meaning: "`/v1/health` calls webhooks degraded when an active endpoint has more deliveries pending than this" },
+  { name: "LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS", default: "300000", meaning: "`/v1/health` calls webhooks degraded when a pending delivery's event was recorded longer ago than this (5 min)" },
   { name: "LEDGER_CLOUDEVENTS_TYPE_PREFIX", default: "", meaning: "stripped from a CloudEvent's `type` (e.g. `com.example.ledger.`): HTTP and Kafka" },
   { name: "LEDGER_KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "`kafka-ingest`: comma-separated bootstrap brokers" },
   { name: "LEDGER_KAFKA_TOPIC", default: "ledger-events", meaning: "`kafka-ingest`: topic with one event envelope (JSON) per message" },
@@ -250,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
         giveUpMs: durationMs("LEDGER_WEBHOOK_GIVE_UP_MS", env.LEDGER_WEBHOOK_GIVE_UP_MS, 86_400_000),
       },
       pollMs: durationMs("LEDGER_WEBHOOK_POLL_MS", env.LEDGER_WEBHOOK_POLL_MS, 1_000),
+      backlogMaxEvents: positiveInt("LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS", env.LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS, 10_000),
+      backlogMaxAgeMs: durationMs("LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS", env.LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS, 300_000),
     },
     health: {
       lagMaxEvents: positiveInt("LEDGER_HEALTH_LAG_MAX_EVENTS", env.LEDGER_HEALTH_LAG_MAX_EVENTS, 100_000),

@@ -2,10 +2,15 @@
 // the one write path (services/ingest.ts). Every problem of a batch is found in one pass: lines that
 // are not JSON, invalid events, and conflicts (an id stored, or earlier in the batch, with other
 // content), so one fix is enough. What happens to a batch with a problem:
-//  - by default it is refused whole (all or nothing per batch), reported line by line, and the input
-//    goes on; re-running after a fix appends only what was refused (ids make it safe);
-//  - with a reject file, each refused line goes there (its number, its text, its reasons) and the
-//    other events of the batch are appended.
+//  - by default it is refused whole (all or nothing per batch), reported line by line, and the
+//    ingest STOPS there: nothing from that batch's first line on is appended, because a later fact
+//    may depend on a refused one (clicks on a campaign whose CampaignCreated was refused would be
+//    stored for good as unknown_tracking_id anomalies). The summary names the line to resume from
+//    (`--from-line`); re-running the whole file is safe too (ids make earlier lines duplicates);
+//  - only with `keepGoing` (`--keep-going`) does the input go on past a refused batch, and its
+//    summary warns that later facts may depend on refused ones; with a reject file as well, each
+//    refused line goes there (its number, its text, its reasons) and the other events of the batch
+//    are appended.
 // A clean batch costs one append and nothing more: the line-by-line search (one readById per event
 // for conflicts) runs only for a batch the write path refused or that has a line that is not JSON.
 // NDJSON only: input whose first non-blank character is `[` (a JSON array) is refused before
@@ -37,14 +42,24 @@ export interface IngestSummary {
   rejectFile?: string;
   /** The first INGEST_REASONS_MAX reasons, each naming its line. */
   reasons: string[];
+  /** Lines before `fromLine` that were skipped unread (only when `fromLine` was given). */
+  skippedLines?: number;
+  /** Stopped at a refused batch (the default): its first line; nothing from it on was appended. Resume with `--from-line` this. */
+  stoppedAtLine?: number;
+  /** With keepGoing and refusals: later facts were appended although they may depend on refused ones. */
+  warning?: string;
 }
 
 export interface IngestOptions {
   batch: number;
   /** After each batch: the events (non-blank lines) read so far, refused ones included. */
   onProgress?: (events: number) => void;
-  /** Refused lines go to this file (created or emptied first) and the rest of their batch is appended. */
+  /** Go on past a refused batch (the default stops there, having appended nothing from it on). */
+  keepGoing?: boolean;
+  /** Refused lines go to this file (created or emptied first) and the rest of their batch is appended; needs keepGoing. */
   rejectFile?: string;
+  /** Skip the lines before this one (1-based): resuming after a stop (IngestSummary.stoppedAtLine). */
+  fromLine?: number;
 }
 
 /** One line of the reject file: `jq -r .line` gives back the lines to fix. */
@@ -101,21 +116,42 @@ function refusalReasons(result: Exclude<UnconditionalIngestResult, { kind: "appe
   return [`line ${lineOf(result.index)}: ${result.message}`];
 }
 
+/** What a keep-going summary says when it appended past refused lines. */
+export function keepGoingWarning(refusedEvents: number): string {
+  return (
+    `${refusedEvents} event(s) were refused and later events were appended anyway (--keep-going): a later fact may depend on a refused one ` +
+    "(a click or shipment on a campaign or acceptance that was refused) and is then stored for good as an anomaly such as unknown_tracking_id; " +
+    "fix the refused lines before any later fact depends on them"
+  );
+}
+
 export async function ingestNdjson(store: EventStore, input: Readable, options: IngestOptions): Promise<IngestSummary> {
   const rejectFile = options.rejectFile;
+  const keepGoing = options.keepGoing ?? false;
+  const fromLine = options.fromLine ?? 1;
+  // A reject file appends the rest of a batch past its refused lines: that is going on past them.
+  if (rejectFile !== undefined && !keepGoing) throw new Error("a reject file appends past refused lines: it needs keepGoing");
+  if (!Number.isInteger(fromLine) || fromLine < 1) throw new Error(`fromLine must be an integer ≥ 1, not ${fromLine}`);
   const summary: IngestSummary =
     rejectFile === undefined
       ? { appended: 0, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] }
       : { appended: 0, duplicates: 0, refusedBatches: 0, refusedEvents: 0, rejectedLines: 0, rejectFile, reasons: [] };
+  if (options.fromLine !== undefined) summary.skippedLines = 0;
   const report = (reasons: string[]) => summary.reasons.push(...reasons.slice(0, Math.max(0, INGEST_REASONS_MAX - summary.reasons.length)));
   const count = (result: { appended: number; duplicates: number }) => {
     summary.appended += result.appended;
     summary.duplicates += result.duplicates;
   };
+  /** Set when a batch was refused without keepGoing: reading stops, nothing after it is appended. */
+  let stopped = false;
   const refuseBatch = (items: readonly Item[], reasons: string[]) => {
     summary.refusedBatches += 1;
     summary.refusedEvents += items.length;
     report(reasons);
+    if (!keepGoing) {
+      stopped = true;
+      summary.stoppedAtLine = items[0]!.line;
+    }
   };
   const rejects = rejectFile === undefined ? null : await fs.promises.open(rejectFile, "w");
 
@@ -161,6 +197,10 @@ export async function ingestNdjson(store: EventStore, input: Readable, options: 
     let seenContent = false;
     for await (const line of lines) {
       lineNo += 1;
+      if (lineNo < fromLine) {
+        summary.skippedLines! += 1;
+        continue;
+      }
       if (line.trim() === "") continue;
       if (!seenContent) {
         seenContent = true;
@@ -174,11 +214,13 @@ export async function ingestNdjson(store: EventStore, input: Readable, options: 
         batch.push({ line: lineNo, text, parseError: (error as Error).message });
       }
       if (batch.length >= options.batch) await flush();
+      if (stopped) break;
     }
-    await flush();
+    if (!stopped) await flush();
   } finally {
     await rejects?.close();
   }
+  if (keepGoing && summary.refusedEvents > 0) summary.warning = keepGoingWarning(summary.refusedEvents);
   return summary;
 }
 

@@ -8,14 +8,14 @@ import type { EventStore } from "../infra/eventStore/port.ts";
 import type { ProjectorLock } from "../infra/projectorLock.ts";
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
-import { PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
-import { activeVersion, ensureVersionsTable, Projector } from "../projections/projector.ts";
+import { isMoneyProjection, PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
+import { activeVersion, listVersions, mismatchMessage, Projector, StoreMismatchError, VERSIONS_DDL, versionMismatch } from "../projections/projector.ts";
 import type { LedgerConfig } from "./config.ts";
 import type { UnconditionalIngestResult } from "./ingest.ts";
 import { ingestRequest, startIngestThread, type Ingest, type IngestRequest, type IngestThread } from "./ingestThread.ts";
 import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
 import { runProjectors, startWorkerHost, type ProjectorHost } from "./projectorHost.ts";
-import { disabledEndpoints } from "../projections/webhooks/webhookQueries.ts";
+import { webhookHealth } from "./webhooks/webhookHealth.ts";
 
 
 export interface ActiveVersion {
@@ -35,7 +35,7 @@ export interface ReadSide {
 
 async function activeIn(tx: ReadModelTx, name: ProjectionName): Promise<ActiveVersion> {
   const info = await activeVersion(tx, name);
-  if (!info) throw new Error(`projection ${name} has no active version`);
+  if (!info) throw new ProjectionNotBuiltError(name);
   return { prefix: tablePrefix(name, info.version), position: info.position, version: info.version, ruleVersion: info.ruleVersion };
 }
 
@@ -45,6 +45,49 @@ function readSide(db: ReadModelDb, name: ProjectionName): ReadSide {
     active: () => activeIn(db, name),
     read: (fn) => db.snapshot(async (tx) => fn(tx, await activeIn(tx, name))),
   };
+}
+
+/**
+ * At open, before any lock is held: the read model must come from this store as it is now (never
+ * serve events the store lost). This process may not project it, and another process may be
+ * projecting it right now, so this only reads (issue 22.3): it never resets, rebuilds or migrates a
+ * read model — the process that holds the projection's lock does that (runProjectors, under
+ * LEDGER_ON_STORE_MISMATCH). The one write: on a first start, when the projection has no version at
+ * all, an empty active version, so reads never race the first projector start.
+ */
+async function checkReadModel(db: ReadModelDb, name: ProjectionName, store: EventStore, config: LedgerConfig, log: Logger, projects: boolean): Promise<void> {
+  await db.exec(VERSIONS_DDL);
+  const versions = await listVersions(db, name);
+  if (versions.length === 0) {
+    await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
+    return;
+  }
+  // This process projects it: checked (and with LEDGER_ON_STORE_MISMATCH=rebuild rebuilt) under its lock.
+  if (projects) return;
+  const active = versions.find((v) => v.status === "active");
+  if (!active) return; // reads answer 503 until a projector makes one active
+  const problem = await versionMismatch(active, store);
+  if (problem === null) return;
+  // Never served (its figures include events the store does not have) and never rebuilt from here,
+  // whatever LEDGER_ON_STORE_MISMATCH says: only the process holding its lock may rebuild it.
+  throw new StoreMismatchError(
+    `${mismatchMessage(name, active.version, problem)} This process does not project ${name} (LEDGER_PROJECTORS), so it neither serves nor rebuilds it: ` +
+      "start the process that projects it first.",
+  );
+}
+
+/**
+ * Why the money projections' figures disagree (issue 22.1), or null: their active versions are at
+ * different rule versions, so an earnings total and the journal's balance of the same creator
+ * differ. Health is degraded until they are promoted as one set.
+ */
+export function mixedRuleVersions(projections: readonly { name: ProjectionName; ruleVersion: number }[]): string | null {
+  const money = projections.filter((p) => isMoneyProjection(p.name));
+  if (new Set(money.map((p) => p.ruleVersion)).size <= 1) return null;
+  return (
+    `the money projections are active at different rule versions (${money.map((p) => `${p.name} ${p.ruleVersion}`).join(", ")}): their figures disagree; ` +
+    "rebuild and promote them as one set (ledger replay money --rules N --promote)"
+  );
 }
 
 const PROMOTION_CHECK_MS = 2_000;
@@ -70,7 +113,12 @@ export class Ledger {
     readonly log: Logger,
   ) {}
 
-  static async open(config: LedgerConfig, log: Logger): Promise<Ledger> {
+  /**
+   * Opens the store and the read side. `projects`: the projections this process will project
+   * (startProjectors); their read models are checked against the store under their lock, the
+   * others only read here (checkReadModel).
+   */
+  static async open(config: LedgerConfig, log: Logger, options: { projects?: readonly ProjectionName[] } = {}): Promise<Ledger> {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const store = await openEventStore(config.store);
     const reads = {} as Record<ProjectionName, ReadSide>;
@@ -78,11 +126,7 @@ export class Ledger {
       for (const name of PROJECTION_NAMES) {
         const db = await openProjectionDb(config, name, { log });
         reads[name] = readSide(db, name);
-        await ensureVersionsTable(db);
-        // Make sure an active version exists so reads never race the first projector start, and
-        // that it was built from this store as it is now (never serve events the store lost).
-        const active = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
-        await active.verifyStore(store, config.onStoreMismatch, log);
+        await checkReadModel(db, name, store, config, log, options.projects?.includes(name) ?? false);
       }
     } catch (error) {
       for (const side of Object.values(reads)) await side.db.close();
@@ -143,7 +187,7 @@ export class Ledger {
     }
   }
 
-  /** Head of the store and, per projection, its active version's position and lag; webhook endpoints disabled after failing (SPEC §11). */
+  /** Head of the store and, per projection, its active version's position and lag; webhook endpoints disabled after failing and their backlogs (SPEC §11). */
   async health() {
     const head = await this.store.head();
     const nowMs = Date.now();
@@ -161,10 +205,18 @@ export class Ledger {
           : lag > lagMaxEvents
             ? `${lag} events behind the store's head (more than LEDGER_HEALTH_LAG_MAX_EVENTS=${lagMaxEvents})`
             : null;
-      projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag, status: reason === null ? ("ok" as const) : ("degraded" as const), ...(reason === null ? {} : { reason }) });
+      projections.push({ name, version: a.version, ruleVersion: a.ruleVersion, position: a.position, lag, reason });
     }
-    const disabledWebhooks = await this.reads.webhooks.read((tx, a) => disabledEndpoints(tx, a.prefix));
-    return { head, projections, disabledWebhooks };
+    const mixed = mixedRuleVersions(projections);
+    const webhooks = await webhookHealth(this.reads.webhooks, this.store, this.config.webhooks, nowMs);
+    return {
+      head,
+      projections: projections.map(({ reason: lagReason, ...p }) => {
+        const reason = [lagReason, isMoneyProjection(p.name) ? mixed : null].filter((r) => r !== null).join("; ");
+        return { ...p, status: reason === "" ? ("ok" as const) : ("degraded" as const), ...(reason === "" ? {} : { reason }) };
+      }),
+      webhooks,
+    };
   }
 
   /**
@@ -227,6 +279,13 @@ export class Ledger {
     this.locks = [];
     for (const name of PROJECTION_NAMES) await this.reads[name].db.close();
     await this.store.close();
+  }
+}
+
+/** A read of a projection that has no active version yet (a first start whose projector has not opened it). */
+export class ProjectionNotBuiltError extends Error {
+  constructor(readonly projection: ProjectionName) {
+    super(`projection ${projection} has no active version yet; is a projector running? see LEDGER_PROJECTORS`);
   }
 }
 

@@ -12,7 +12,7 @@ import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { serializeTransactions } from "../infra/readModel/serialized.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
 import type { ProjectionName } from "../projections/projection.ts";
-import { Projector } from "../projections/projector.ts";
+import { ensureVersionsTable, Projector } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { LedgerConfig } from "./config.ts";
 import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
@@ -48,6 +48,9 @@ export async function runProjectors(
     // (every writer gets the same guard; queueing one transaction per batch costs nothing).
     const db = serializeTransactions(await openProjectionDb(config, name, { writer: true, log }));
     writers.push(db);
+    // Under this projection's lock (Ledger.startProjectors): the only place a live read model is
+    // migrated, reset or rebuilt (Ledger.open only reads it).
+    await ensureVersionsTable(db);
     const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
     await projector.verifyStore(store, config.onStoreMismatch, log);
     projectors.push(projector);

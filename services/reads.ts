@@ -44,23 +44,42 @@ export const NOW: ReadAt = { asOfPosition: null, minPosition: null };
 /** A position that is not one of the store's (beyond its head): a 400. */
 export class PositionOutOfRange extends Error {}
 
+/**
+ * A paged read's positions and where its cursor (`after`) stands. A cursor past the store's head is
+ * one this store never handed out — kept from before a restore, or from another store — and would
+ * answer an empty page forever: it is a 400 too. So is one past asOfPosition, as it is on a ledger
+ * that stored only the events up to it (SPEC §8.2). A cursor at either is an empty page.
+ */
+type PageAt = ReadAt & { afterPosition: number };
+
+function paged(at: ReadAt, afterPosition: number): PageAt {
+  return { ...at, afterPosition };
+}
+
 /** A read that ran into a bad request (the report range): a 400 with this message. */
 export class ReadRefused extends Error {}
 
 export class Reads {
   constructor(private readonly ledger: Ledger) {}
 
-  /** Positions beyond the store's head are not the store's: a 400. Returns the head. */
-  private async validate(at: ReadAt): Promise<number> {
+  /** Positions beyond the store's head are not the store's, nor a cursor beyond them or beyond asOfPosition (PageAt): a 400. Returns the head. */
+  private async validate(at: ReadAt | PageAt): Promise<number> {
     const head = await this.ledger.store.head();
     for (const [name, value] of [["asOfPosition", at.asOfPosition], ["minPosition", at.minPosition]] as const) {
       if (value !== null && value > head) throw new PositionOutOfRange(`${name} ${value} is beyond the store's head (${head})`);
+    }
+    if (!("afterPosition" in at)) return head;
+    if (at.asOfPosition !== null && at.afterPosition > at.asOfPosition) {
+      throw new PositionOutOfRange(`after ${at.afterPosition} is beyond asOfPosition ${at.asOfPosition}: a read as of ${at.asOfPosition} holds nothing after it`);
+    }
+    if (at.afterPosition > head) {
+      throw new PositionOutOfRange(`after ${at.afterPosition} is beyond the store's head (${head}): a cursor this store never handed out (kept from before a restore, or from another store); page from a position ≤ ${head}`);
     }
     return head;
   }
 
   /** Validates the positions and waits for `projection` to reach them. */
-  private async settle(at: ReadAt, projection: ProjectionName): Promise<void> {
+  private async settle(at: ReadAt | PageAt, projection: ProjectionName): Promise<void> {
     await this.validate(at);
     const wanted = Math.max(at.asOfPosition ?? 0, at.minPosition ?? 0);
     if (wanted > 0) await this.ledger.waitFor([projection], wanted, READ_WAIT_MS);
@@ -72,7 +91,7 @@ export class Reads {
    * applied what the store held when it was asked: until then the id may be in events not applied
    * yet, so it waits for that (READ_WAIT_MS) and asks again, or answers 503 instead of a wrong 404.
    */
-  private async on<T>(projection: ProjectionName, at: ReadAt, fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>): Promise<T> {
+  private async on<T>(projection: ProjectionName, at: ReadAt | PageAt, fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>): Promise<T> {
     await this.settle(at, projection);
     const read = () => this.ledger.reads[projection].read((tx, a) => fn(tx, a, at.asOfPosition ?? a.position));
     const answer = await read();
@@ -116,7 +135,7 @@ export class Reads {
   }
 
   async ledgerEntries(creatorId: string, after: Cursor, limit: number, at: ReadAt) {
-    return this.on("journal", at, async (tx, a, upTo) => {
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => {
       if (!(await creatorKnownAt(tx, a.prefix, creatorId, upTo))) return null;
       return { creatorId, asOfPosition: upTo, ...(await ledgerOf(tx, a.prefix, creatorId, after, upTo, limit)) };
     });
@@ -215,7 +234,7 @@ export class Reads {
   // --- the journal: anomalies, accounts, trial balance (SPEC §3, §8.1) ------------------------
 
   async anomalies(after: { position: number; idx: number }, limit: number, at: ReadAt) {
-    return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await anomaliesAfter(tx, `${a.prefix}anomalies`, after, upTo, limit)) }));
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await anomaliesAfter(tx, `${a.prefix}anomalies`, after, upTo, limit)) }));
   }
 
   async account(account: string, at: ReadAt) {
@@ -226,7 +245,7 @@ export class Reads {
   }
 
   async accountEntries(account: string, after: Cursor, limit: number, at: ReadAt) {
-    return this.on("journal", at, async (tx, a, upTo) => {
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => {
       if ((await accountAt(tx, a.prefix, account, upTo)) === null) return null;
       return { account, asOfPosition: upTo, ...(await accountEntriesOf(tx, a.prefix, account, after, upTo, limit)) };
     });
@@ -240,7 +259,7 @@ export class Reads {
 
   /** Every journal entry and anomaly after the cursor, in position order (the journal's rows up to P). */
   async feed(after: Cursor, limit: number, at: ReadAt) {
-    return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await feedAfter(tx, a.prefix, after, upTo, limit)) }));
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await feedAfter(tx, a.prefix, after, upTo, limit)) }));
   }
 
   /** Registered endpoints as they stand now (their delivery state is not a thing of the past's positions). */
@@ -257,7 +276,7 @@ export class Reads {
 
   /** An endpoint's delivery log: its deliveries in position order with their latest attempts. */
   async webhookDeliveries(webhookId: string, after: Cursor, limit: number, at: ReadAt) {
-    return this.on("webhooks", at, async (tx, a) => {
+    return this.on("webhooks", paged(at, after.position), async (tx, a) => {
       if ((await endpointOf(tx, a.prefix, webhookId)) === null) return null;
       return { webhookId, asOfPosition: a.position, ...(await deliveriesOf(tx, a.prefix, webhookId, after, limit)) };
     });
@@ -279,7 +298,7 @@ export class Reads {
    * with a `type` filter it may hold fewer than `limit` (even none): follow `next` until it is null.
    */
   async events(after: number, limit: number, type: EventType | null, at: ReadAt) {
-    const head = await this.validate(at); // the store itself: nothing to wait for
+    const head = await this.validate(paged(at, after)); // the store itself: nothing to wait for
     const upTo = at.asOfPosition ?? head;
     const events = [];
     let position = after;

@@ -5,8 +5,9 @@ import { formatMinor } from "../domain/money.ts";
 import type { ReadModelDb } from "../infra/readModel/port.ts";
 import { minor } from "../infra/readModel/port.ts";
 import { BUCKET_COLUMNS } from "../projections/bucketColumns.ts";
-import { tablePrefix, type ProjectionName } from "../projections/projection.ts";
-import { activeVersion, ensureVersionsTable, listVersions, promote, Projector, type VersionInfo } from "../projections/projector.ts";
+import { isMoneyProjection, MONEY_PROJECTIONS, tablePrefix, type ProjectionName } from "../projections/projection.ts";
+import { assert } from "../domain/assert.ts";
+import { activeVersion, ensureVersionsTable, listVersions, promote, promoteIn, Projector, type VersionInfo } from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
@@ -57,36 +58,115 @@ function target(versions: readonly VersionInfo[], name: ProjectionName, options:
  * build is dropped again: a failed rebuild leaves nothing behind.
  */
 export async function rebuild(store: EventStore, db: ReadModelDb, name: ProjectionName, options: RebuildOptions): Promise<{ projector: Projector; resumed: boolean }> {
-  await ensureVersionsTable(db);
-  const { version, ruleVersion: rules, existing } = target(await listVersions(db, name), name, options);
-  ruleVersion(rules); // an unknown rule version is refused before anything is created
-  const projector = await Projector.open(db, DEFINITIONS[name], { version, ruleVersion: rules, status: "building" });
+  const [built] = await rebuildSet(store, new Map([[name, db]]), options);
+  return built!;
+}
+
+/**
+ * Builds several projections as one set: each into its own copy (as `rebuild` does), all at one
+ * rule version, folded by one engine in one pass, so they stand at the same position when caught up
+ * (`ledger replay money`: the money projections rebuilt together before promoteSet).
+ */
+export async function rebuildSet(
+  store: EventStore,
+  dbs: ReadonlyMap<ProjectionName, ReadModelDb>,
+  options: RebuildOptions,
+): Promise<{ projector: Projector; resumed: boolean }[]> {
+  const targets: { name: ProjectionName; db: ReadModelDb; version: number; ruleVersion: number; existing: boolean }[] = [];
+  for (const [name, db] of dbs) {
+    await ensureVersionsTable(db);
+    targets.push({ name, db, ...target(await listVersions(db, name), name, options) });
+  }
+  // An unknown rule version, or a set that would be built at two, is refused before anything is created.
+  for (const t of targets) ruleVersion(t.ruleVersion);
+  const rules = new Set(targets.map((t) => t.ruleVersion));
+  if (rules.size > 1) throw new RebuildRefused(`a set is built at one rule version, not ${targets.map((t) => `${t.name} at ${t.ruleVersion}`).join(", ")}`);
+  const built: { projector: Projector; resumed: boolean }[] = [];
   try {
-    await projector.verifyStore(store, "refuse"); // records which store it is built from (at 0), or checks it
+    for (const t of targets) {
+      const projector = await Projector.open(t.db, DEFINITIONS[t.name], { version: t.version, ruleVersion: t.ruleVersion, status: "building" });
+      built.push({ projector, resumed: t.existing });
+      await projector.verifyStore(store, "refuse"); // records which store it is built from (at 0), or checks it
+    }
+    const projectors = built.map((b) => b.projector);
     const head = await store.head();
-    const group = `rebuild:${name}:v${version}`;
+    const group = `rebuild:${projectors.map((p) => `${p.name}:v${p.version}`).join("+")}`;
     const runner = new ProjectionRunner({
       store,
-      projectors: [projector],
+      projectors,
       group: options.snapshots ? group : null,
       snapshots: options.snapshots ?? null,
       batchSize: options.batchSize,
       onBatch: (position) => options.onProgress?.(position, head),
     });
-    // The active copy keeps following the store meanwhile: catch up at least to where it is now, so a
-    // diff compares the same events and shows only what the rules change.
+    // The active copies keep following the store meanwhile: catch up at least to where they are
+    // now, so a diff compares the same events and shows only what the rules change.
     await runner.catchUp();
     for (let round = 0; round < CATCH_UP_ROUNDS_MAX; round += 1) {
-      const active = await activeVersion(db, name);
-      if (!active || active.version === projector.version || active.position <= projector.position) break;
+      let behind = false;
+      for (const { projector } of built) {
+        const active = await activeVersion(projector.db, projector.name);
+        if (active && active.version !== projector.version && active.position > projector.position) behind = true;
+      }
+      if (!behind) break;
       await runner.catchUp();
     }
     await options.snapshots?.remove(group);
-    return { projector, resumed: existing };
+    return built;
   } catch (error) {
-    if (!existing) await dropVersion(db, name, version).catch(() => undefined);
+    for (const t of targets) if (!t.existing) await dropVersion(t.db, t.name, t.version).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Why promoting `name` at `rules` alone would leave the money projections at different rule
+ * versions (issue 22.1: an earnings total the journal does not have), or null. `activeRules`: the
+ * rule version each money projection is active at now.
+ */
+export function lonePromotionProblem(name: ProjectionName, rules: number, activeRules: ReadonlyMap<ProjectionName, number>): string | null {
+  if (!isMoneyProjection(name)) return null;
+  const others = MONEY_PROJECTIONS.filter((other) => other !== name && activeRules.get(other) !== rules);
+  if (others.length === 0) return null;
+  return (
+    `promoting ${name} at rule version ${rules} alone would leave ${others.map((o) => `${o} at rule version ${activeRules.get(o) ?? "none"}`).join(", ")}: ` +
+    `their figures would disagree (an earnings total the journal and the payout status do not have). Rebuild and promote them as one set: ledger replay money --rules ${rules} --promote`
+  );
+}
+
+/** The rule version of the copy a rebuild of `name` would build into (what `target` picks), without building it. */
+export async function targetRuleVersion(db: ReadModelDb, name: ProjectionName, options: RebuildOptions): Promise<number> {
+  await ensureVersionsTable(db);
+  return target(await listVersions(db, name), name, options).ruleVersion;
+}
+
+/**
+ * Makes each built copy of a set the active version of its projection (SPEC §6), all or nothing as
+ * far as the databases allow. On PostgreSQL every projection's row is in one table of one schema:
+ * one transaction switches them all. SQLite read models are one file per projection: a write
+ * transaction is opened on every file and every switch made before the first commits, so the
+ * commits follow one another within microseconds; a process killed between two of them leaves the
+ * set mixed, which /v1/health reports (degraded) until the promotion is run again.
+ */
+export async function promoteSet(dbs: ReadonlyMap<ProjectionName, ReadModelDb>, versions: ReadonlyMap<ProjectionName, number>): Promise<void> {
+  const entries = [...versions].map(([name, version]) => ({ name, version, db: dbs.get(name)! }));
+  assert(entries.every((e) => e.db !== undefined), "promoteSet: a version without its database");
+  if (entries.length === 0) return;
+  if (entries.every((e) => e.db.dialect === "postgres")) {
+    await entries[0]!.db.transaction(async (tx) => {
+      for (const e of entries) await promoteIn(tx, e.name, e.version);
+    });
+    return;
+  }
+  const promoteFrom = async (i: number): Promise<void> => {
+    if (i === entries.length) return;
+    const e = entries[i]!;
+    await e.db.transaction(async (tx) => {
+      await promoteIn(tx, e.name, e.version);
+      await promoteFrom(i + 1); // the inner transactions commit first, all before this one does
+    });
+  };
+  await promoteFrom(0);
 }
 
 /** Drops a version that is not active: its tables and its row (`ledger replay drop`). */

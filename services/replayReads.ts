@@ -3,8 +3,9 @@
 // (promoting stays a CLI act: `ledger replay … --promote`). Both describe the read models as they are
 // now, so they take no asOfPosition.
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
-import { isProjectionName, PROJECTION_NAMES } from "../projections/projection.ts";
-import { listVersions } from "../projections/projector.ts";
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
+import { listVersions, type VersionInfo } from "../projections/projector.ts";
+import { checkpointTimes, shownStatus } from "../projections/versionProgress.ts";
 import type { Ledger } from "./ledger.ts";
 import { diffChange, diffVersions } from "./replay.ts";
 
@@ -20,14 +21,26 @@ interface DiffKey {
   account?: string;
 }
 
+/** Each version of `name` with its lag behind `head` and its shown status (LEDGER_HEALTH_STALL_MS: versionProgress.ts). */
+async function shownVersions(ledger: Ledger, name: ProjectionName, head: number) {
+  const db = ledger.reads[name].db;
+  const versions = await listVersions(db, name);
+  const times = await checkpointTimes(db, name);
+  const nowMs = Date.now();
+  return versions.map((v: VersionInfo) => {
+    const lag = Math.max(0, head - v.position);
+    return { ...v, lag, shown: shownStatus(v.status, lag, times.get(v.version), nowMs, ledger.config.health.stallMs) };
+  });
+}
+
 export async function projectionVersions(ledger: Ledger) {
   const head = await ledger.store.head();
   const projections = [];
   for (const name of PROJECTION_NAMES) {
-    const versions = await listVersions(ledger.reads[name].db, name);
+    const versions = await shownVersions(ledger, name, head);
     projections.push({
       name,
-      versions: versions.map((v) => ({ version: v.version, ruleVersion: v.ruleVersion, status: v.status, position: v.position, lag: Math.max(0, head - v.position), createdAt: v.createdAt })),
+      versions: versions.map((v) => ({ version: v.version, ruleVersion: v.ruleVersion, status: v.shown, position: v.position, lag: v.lag, createdAt: v.createdAt })),
     });
   }
   return { head, projections };
@@ -41,7 +54,7 @@ export async function projectionVersions(ledger: Ledger) {
 export async function projectionDiff(ledger: Ledger, name: string, version: number, after: number, limit: number) {
   if (!isProjectionName(name)) return null;
   const db = ledger.reads[name].db;
-  const versions = await listVersions(db, name);
+  const versions = await shownVersions(ledger, name, await ledger.store.head());
   const active = versions.find((v) => v.status === "active");
   const wanted = versions.find((v) => v.version === version);
   if (active === undefined || wanted === undefined) return null;
@@ -51,7 +64,7 @@ export async function projectionDiff(ledger: Ledger, name: string, version: numb
     projection: name,
     version: wanted.version,
     ruleVersion: wanted.ruleVersion,
-    status: wanted.status,
+    status: wanted.shown,
     position: wanted.position,
     activeVersion: active.version,
     activeRuleVersion: active.ruleVersion,

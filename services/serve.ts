@@ -32,7 +32,7 @@ export async function serve(config: LedgerConfig) {
   // Access control is settled before the store opens: a malformed or blank LEDGER_TOKENS refuses to start.
   const grants = parseTokens(config.tokens);
   const log = createLogger(config.logLevel);
-  const ledger = await Ledger.open(config, log);
+  const ledger = await Ledger.open(config, log, { projects: config.projectors });
   if (config.demo && (await ledger.store.head()) === 0) {
     const events = demoDataset();
     const result = await ingestBatch(ledger.store, events);

@@ -11,6 +11,14 @@ export function payoutStreamId(creatorId: string, marketplace: string): string {
   return `payouts-${creatorId}-${marketplace}`;
 }
 
+/**
+ * The one stream of every webhook registration and deletion. Registering appends with the revision
+ * of this stream it counted the endpoints at, so concurrent registrations (in one process or
+ * several) cannot pass the endpoint cap together (services/webhooks/registration.ts). Events
+ * stored before this stream existed keep their own streams (`webhook-{id}`).
+ */
+export const WEBHOOK_REGISTRY_STREAM_ID = "webhooks";
+
 export function streamIdOf(type: EventType, data: unknown): string {
   const d = data as Record<string, string>;
   switch (type) {
@@ -41,7 +49,7 @@ export function streamIdOf(type: EventType, data: unknown): string {
       return `payout-${d.payoutId}`;
     case "WebhookRegistered":
     case "WebhookDeleted":
-      return `webhook-${d.webhookId}`;
+      return WEBHOOK_REGISTRY_STREAM_ID;
     default:
       return assertNever(type, "event type");
   }

@@ -264,13 +264,13 @@ export class KurrentEventStore implements EventStore {
     let head = headBefore;
     let duplicates = 0;
     const outcomes: AppendOutcome[] = [];
-    const inBatch = new Map<string, { position: number; contentHash: string }>();
+    const inBatch = new Map<string, { position: number; contentHash: string; batchIndex: number }>();
     const revisions = new Map<string, number>();
     const toWrite: { position: number; envelopeId: string; metadata: LogMetadata; data: ReturnType<typeof jsonEvent> }[] = [];
     prepared.forEach(({ event, hash, streamId }, index) => {
       const existing = this.index.ids.get(event.id) ?? inBatch.get(event.id);
       if (existing) {
-        if (existing.contentHash !== hash) throw new ConflictError(event.id, index);
+        if (existing.contentHash !== hash) throw new ConflictError(event.id, index, this.index.ids.has(event.id) ? null : inBatch.get(event.id)!.batchIndex);
         duplicates += 1;
         outcomes.push({ id: event.id, position: existing.position, duplicate: true });
         return;
@@ -278,7 +278,7 @@ export class KurrentEventStore implements EventStore {
       head += 1;
       const streamRevision = (revisions.get(streamId) ?? this.index.revision(streamId)) + 1;
       revisions.set(streamId, streamRevision);
-      inBatch.set(event.id, { position: head, contentHash: hash });
+      inBatch.set(event.id, { position: head, contentHash: hash, batchIndex: index });
       outcomes.push({ id: event.id, position: head, duplicate: false });
       const metadata: LogMetadata = {
         envelopeId: event.id,

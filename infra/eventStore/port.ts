@@ -3,7 +3,9 @@
 //  - append(batch) is atomic: every new event of the batch is committed, or none is.
 //  - Idempotency by event id (SPEC §2): same id + same canonical content = duplicate (acknowledged,
 //    not stored again); same id + other content = conflict (the whole batch is refused). This also
-//    holds inside one batch.
+//    holds inside one batch: a second identical copy is a duplicate (a producer that merged a retry
+//    into its next batch must not be refused), a second copy with other content a conflict that
+//    names both indexes (ConflictError.earlierIndex).
 //  - Positions are global, start at 1, have no gaps and follow commit order.
 //  - Each event belongs to one stream (streamIdOf); revisions per stream start at 0, no gaps.
 //  - expectedRevisions: per stream, the revision its last event must have before the append
@@ -42,8 +44,16 @@ export interface AppendResult {
 
 export class ConflictError extends Error {
   readonly code = "conflict";
-  constructor(readonly eventId: string, readonly index: number) {
-    super(`event id '${eventId}' is already stored with different content`);
+  /**
+   * `earlierIndex`: the id is not stored but appears earlier in this batch, at that index, with
+   * other content (a batch's own copies are told apart from a stored event: the fix differs).
+   */
+  constructor(readonly eventId: string, readonly index: number, readonly earlierIndex: number | null = null) {
+    super(
+      earlierIndex === null
+        ? `event id '${eventId}' is already stored with different content`
+        : `event id '${eventId}' appears twice in the batch, at indexes ${earlierIndex} and ${index}, with different content`,
+    );
   }
 }
 

@@ -144,7 +144,10 @@ export class PostgresEventStore implements EventStore {
       `SELECT id, position, content FROM ${s}.events WHERE id = ANY($1::text[])`,
       [ids],
     );
-    const stored = new Map(known.rows.map((r) => [r.id, { position: Number(r.position), content: r.content }]));
+    // Stored events, then this batch's first copies (batchIndex: where in the batch, for a conflict's message).
+    const stored = new Map<string, { position: number; content: string; batchIndex?: number }>(
+      known.rows.map((r) => [r.id, { position: Number(r.position), content: r.content }]),
+    );
 
     const prepared = events.map((event) => ({ event, content: contentHash(event), streamId: streamIdOf(event.type, event.data) }));
     const expected = options?.expectedRevisions ?? {};
@@ -171,7 +174,7 @@ export class PostgresEventStore implements EventStore {
     prepared.forEach(({ event, content, streamId }, index) => {
       const existing = stored.get(event.id);
       if (existing) {
-        if (existing.content !== content) throw new ConflictError(event.id, index);
+        if (existing.content !== content) throw new ConflictError(event.id, index, existing.batchIndex ?? null);
         duplicates += 1;
         outcomes.push({ id: event.id, position: existing.position, duplicate: true });
         return;
@@ -180,7 +183,7 @@ export class PostgresEventStore implements EventStore {
       const revision = (revisions.get(streamId) ?? -1) + 1;
       revisions.set(streamId, revision);
       // A later copy of the same id in this batch is then a duplicate of this one.
-      stored.set(event.id, { position: head, content });
+      stored.set(event.id, { position: head, content, batchIndex: index });
       outcomes.push({ id: event.id, position: head, duplicate: false });
       rows.position.push(head);
       rows.id.push(event.id);

@@ -35,6 +35,7 @@ import { randomUUID } from "node:crypto";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
+import { hasDamageCode, permissionProblem } from "../sqliteFileProblems.ts";
 import { storedCanonicalContent } from "./contentHash.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
@@ -361,7 +362,12 @@ export class SqliteEventStore implements EventStore {
       // Compare canonical contents, both taken through the stored JSON text.
       const existing = this.stmt.byId.get(event.id)!;
       const stored = storedCanonicalContent(existing.type, existing.schema_version, existing.occurred_at_ms, existing.data);
-      if (stored !== storedCanonicalContent(event.type, event.schemaVersion, event.occurredAtMs, data)) throw new ConflictError(event.id, index);
+      if (stored !== storedCanonicalContent(event.type, event.schemaVersion, event.occurredAtMs, data)) {
+        // A position past headBefore was taken by this batch: outcomes hold one entry per event in
+        // batch order, so the first copy's index is where its outcome is (a rare path: no index kept).
+        const earlierIndex = existing.position > headBefore ? outcomes.findIndex((o) => !o.duplicate && o.position === existing.position) : null;
+        throw new ConflictError(event.id, index, earlierIndex);
+      }
       duplicates += 1;
       outcomes.push({ id: event.id, position: existing.position, duplicate: true });
     }
@@ -426,12 +432,16 @@ export class SqliteEventStore implements EventStore {
 
 /**
  * The store is the ledger's only source of truth: unlike the read models it is never rebuilt, so a
- * file that cannot be opened (damaged, not a database, unreadable) refuses to start, named.
+ * file that cannot be opened (damaged, not a database, not writable) refuses to start, named, with
+ * the remedy its cause calls for: fixing permissions, or — for damage only — restoring a backup.
  */
 export async function openSqliteEventStore(options: { file: string }): Promise<SqliteEventStore> {
   try {
     return new SqliteEventStore(options.file);
   } catch (error) {
-    throw new Error(`event store ${options.file}: ${(error as Error).message} (the store is the source of truth and is never rebuilt: restore it from a backup)`);
+    const permissions = permissionProblem(options.file, error);
+    const remedy =
+      permissions !== null ? ` — ${permissions}` : hasDamageCode(error) ? " (the store is the source of truth and is never rebuilt: restore it from a backup)" : "";
+    throw new Error(`event store ${options.file}: ${(error as Error).message}${remedy}`);
   }
 }

@@ -5,52 +5,47 @@
 // that changes between the check and the connect (rebinding) cannot reach an internal service.
 import dns from "node:dns";
 import net from "node:net";
+import ipaddr from "ipaddr.js";
 
-/** Ranges that are not the public internet: this network, private, shared (CGNAT), loopback, link-local, benchmarking, multicast, reserved. */
-const BLOCKED_IPV4: readonly [string, number][] = [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24],
-  ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
-];
-/** Unspecified, loopback, unique local (fc00::/7), link-local, site-local, multicast, documentation. */
-const BLOCKED_IPV6: readonly [string, number][] = [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8], ["2001:db8::", 32]];
+// What "public" means: ipaddr.js (a maintained table of the special-purpose blocks of RFC 6890's
+// IPv4 and IPv6 registries and their later additions) calls every address outside them "unicast";
+// nothing else is reachable without LEDGER_WEBHOOK_ALLOW_PRIVATE. Transition mechanisms whose packets
+// leave through a relay or translator we do not know (6to4 2002::/16, Teredo 2001::/32, local-use
+// NAT64 64:ff9b:1::/48) are refused outright, whatever IPv4 address they carry.
 
-const blocked = new net.BlockList();
-for (const [address, prefix] of BLOCKED_IPV4) blocked.addSubnet(address, prefix, "ipv4");
-for (const [address, prefix] of BLOCKED_IPV6) blocked.addSubnet(address, prefix, "ipv6");
+/** ipaddr.js's name for an address in none of the special-purpose ranges. */
+const GLOBAL_UNICAST_RANGE = "unicast";
+/** IPv6's global unicast space (RFC 4291 §2.4): IANA allocates nothing public outside it. */
+const IPV6_GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
+/**
+ * IPv6 ranges whose last 32 bits are the IPv4 host a packet reaches, judged by that host: IPv4-mapped
+ * ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96 (RFC 6145) and the well-known NAT64 prefix
+ * 64:ff9b::/96 (RFC 6052, which only carries global IPv4 addresses).
+ */
+const IPV4_CARRYING_RANGES = ["::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96"].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+/** Where an IPv4-carrying IPv6 address keeps its IPv4 address (the last 4 of its 16 bytes). */
+const EMBEDDED_IPV4_OFFSET_BYTES = 12;
 
-/** The eight 16-bit groups of an IPv6 address (a trailing dotted quad counts as two). */
-function ipv6Groups(address: string): number[] {
-  let text = address.toLowerCase().split("%")[0]!;
-  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (quad) {
-    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = "", tail] = text.split("::");
-  const left = head === "" ? [] : head.split(":");
-  const right = tail === undefined || tail === "" ? [] : tail.split(":");
-  const zeros = tail === undefined ? [] : new Array<string>(8 - left.length - right.length).fill("0");
-  return [...left, ...zeros, ...right].map((g) => parseInt(g, 16));
+/**
+ * An IPv6 address as ipaddr.js should read it. ipaddr.js reads the deprecated IPv4-compatible form
+ * ::a.b.c.d as IPv4-mapped ::ffff:a.b.c.d; the WHATWG URL parser writes every IPv6 address in hex,
+ * which ipaddr.js reads as written. A zone (%eth0) only qualifies a link-local address, refused anyway.
+ */
+function parseIpv6(address: string): ipaddr.IPv6 {
+  const hex = new URL(`http://[${address.split("%")[0]}]/`).hostname.slice(1, -1);
+  return ipaddr.IPv6.parse(hex);
 }
 
-/** The IPv4 address an IPv6 address carries (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::/96, compatible ::a.b.c.d), or null. */
-function embeddedIpv4(address: string): string | null {
-  const g = ipv6Groups(address);
-  const v4 = () => `${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`;
-  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  if (zeroUpTo(5) && g[5] === 0xffff) return v4();
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4();
-  if (zeroUpTo(6) && (g[6] !== 0 || g[7]! > 1)) return v4();
-  return null;
-}
-
-/** Whether an IP address is outside the public internet (loopback, private, link-local, …). */
+/** Whether an IP address is outside the public internet (loopback, private, link-local, documentation, …). */
 export function isNonPublicAddress(address: string): boolean {
   const family = net.isIP(address);
-  if (family === 4) return blocked.check(address, "ipv4");
+  if (family === 4) return ipaddr.IPv4.parse(address).range() !== GLOBAL_UNICAST_RANGE;
   if (family !== 6) throw new Error(`not an IP address: ${address}`);
-  const v4 = embeddedIpv4(address);
-  return v4 !== null ? blocked.check(v4, "ipv4") : blocked.check(address, "ipv6");
+  const ip = parseIpv6(address);
+  if (IPV4_CARRYING_RANGES.some((range) => ip.match(range))) {
+    return new ipaddr.IPv4(ip.toByteArray().slice(EMBEDDED_IPV4_OFFSET_BYTES)).range() !== GLOBAL_UNICAST_RANGE;
+  }
+  return !ip.match(IPV6_GLOBAL_UNICAST) || ip.range() !== GLOBAL_UNICAST_RANGE;
 }
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };

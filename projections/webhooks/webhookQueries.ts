@@ -125,21 +125,23 @@ export async function nextDeliveries(tx: ReadModelTx, p: string): Promise<Pendin
   const endpoints = await tx.query<{ webhook_id: string; url: string }>(`SELECT webhook_id, url FROM ${p}endpoints WHERE status = 'active' ORDER BY webhook_id`);
   const out: PendingDelivery[] = [];
   for (const e of endpoints) {
-    const next = await nextDeliveryOf(tx, p, e.webhook_id, e.url);
-    if (next !== null) out.push(next);
+    const [next] = await pendingDeliveriesOf(tx, p, e.webhook_id, e.url, 1);
+    if (next !== undefined) out.push(next);
   }
   return out;
 }
 
-/** One endpoint's next delivery, or null when nothing is pending. */
-export async function nextDeliveryOf(tx: ReadModelTx, p: string, webhookId: string, url: string): Promise<PendingDelivery | null> {
-  const [d] = await tx.query<{ position: unknown; seq: unknown; entry_id: string; body: string; attempts: unknown; next_attempt_ms: unknown; first_attempt_at: string | null }>(
-    `SELECT position, seq, entry_id, body, attempts, next_attempt_ms, first_attempt_at FROM ${p}deliveries
-     WHERE webhook_id = ? AND state = 'pending' ORDER BY position, seq LIMIT 1`,
-    [webhookId],
+/** One endpoint's first `limit` pending deliveries in position order; none once it is no longer active (deleted, disabled). */
+export async function pendingDeliveriesOf(tx: ReadModelTx, p: string, webhookId: string, url: string, limit: number): Promise<PendingDelivery[]> {
+  const rows = await tx.query<{ position: unknown; seq: unknown; entry_id: string; body: string; attempts: unknown; next_attempt_ms: unknown; first_attempt_at: string | null }>(
+    `SELECT d.position, d.seq, d.entry_id, d.body, d.attempts, d.next_attempt_ms, d.first_attempt_at FROM ${p}deliveries d
+     WHERE d.webhook_id = ? AND d.state = 'pending' AND EXISTS (SELECT 1 FROM ${p}endpoints e WHERE e.webhook_id = d.webhook_id AND e.status = 'active')
+     ORDER BY d.position, d.seq LIMIT ?`,
+    [webhookId, limit],
   );
-  if (!d) return null;
-  return { webhookId, url, position: int(d.position), seq: int(d.seq), entryId: d.entry_id, body: d.body, attempts: int(d.attempts), nextAttemptMs: int(d.next_attempt_ms), firstAttemptAt: d.first_attempt_at };
+  return rows.map((d) => ({
+    webhookId, url, position: int(d.position), seq: int(d.seq), entryId: d.entry_id, body: d.body, attempts: int(d.attempts), nextAttemptMs: int(d.next_attempt_ms), firstAttemptAt: d.first_attempt_at,
+  }));
 }
 
 /** What one attempt got: a status code, or an error (refused address, timeout, connection closed). */
@@ -150,19 +152,23 @@ export interface AttemptResult {
   error: string | null;
 }
 
+/** Delivered; or not, to be tried again at `retryAtMs`, or (null) never: the endpoint is disabled with `reason`. */
+export type AttemptOutcome = { delivered: true } | { delivered: false; retryAtMs: number | null; reason: string };
+
+/** One attempt and what it led to, as recordAttempt writes it. */
+export interface AttemptRecord {
+  delivery: PendingDelivery;
+  result: AttemptResult;
+  outcome: AttemptOutcome;
+}
+
 /**
  * Writes one attempt and its consequence: delivered, tried again at `retryAtMs`, or — when
  * `retryAtMs` is null — the delivery failed for good and its endpoint is disabled with `reason`.
  * Only while the endpoint is still active and the delivery still pending (a deletion or a second
  * worker may have moved on); returns whether it was written.
  */
-export async function recordAttempt(
-  tx: ReadModelTx,
-  p: string,
-  d: PendingDelivery,
-  result: AttemptResult,
-  outcome: { delivered: true } | { delivered: false; retryAtMs: number | null; reason: string },
-): Promise<boolean> {
+async function recordAttempt(tx: ReadModelTx, p: string, { delivery: d, result, outcome }: AttemptRecord): Promise<boolean> {
   const key = [d.webhookId, d.position, d.seq] as const;
   const attempt = d.attempts + 1;
   const state = outcome.delivered ? "delivered" : outcome.retryAtMs === null ? "failed" : "pending";
@@ -182,4 +188,24 @@ export async function recordAttempt(
     await tx.run(`UPDATE ${p}endpoints SET status = 'disabled', disabled_at = ?, disabled_reason = ? WHERE webhook_id = ? AND status = 'active'`, [result.at, outcome.reason, d.webhookId]);
   }
   return true;
+}
+
+/** Writes attempts of one endpoint in order, up to the first that is not written (recordAttempt); returns how many were. */
+export async function recordAttempts(tx: ReadModelTx, p: string, records: readonly AttemptRecord[]): Promise<number> {
+  let written = 0;
+  for (const r of records) {
+    if (!(await recordAttempt(tx, p, r))) break;
+    written += 1;
+  }
+  return written;
+}
+
+/** Each active endpoint that has pending deliveries: how many, and the position of the oldest (GET /v1/health). */
+export async function endpointBacklogs(tx: ReadModelTx, p: string) {
+  const rows = await tx.query<{ webhook_id: string; pending: unknown; oldest_position: unknown }>(
+    `SELECT e.webhook_id, COUNT(*) AS pending, MIN(d.position) AS oldest_position FROM ${p}endpoints e
+     JOIN ${p}deliveries d ON d.webhook_id = e.webhook_id AND d.state = 'pending'
+     WHERE e.status = 'active' GROUP BY e.webhook_id ORDER BY e.webhook_id`,
+  );
+  return rows.map((r) => ({ webhookId: r.webhook_id, backlogEvents: int(r.pending), oldestPosition: int(r.oldest_position) }));
 }

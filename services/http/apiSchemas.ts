@@ -8,7 +8,7 @@ import { EVENT_TYPES } from "../../domain/events/schemas.ts";
 import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts";
 import { NOT_PAID_REASONS, PAYOUT_STATUSES, type NotPaidReason } from "../../domain/payout.ts";
 import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
-import { WEBHOOK_EVENTS } from "../../domain/webhooks/webhookEvents.ts";
+import { WEBHOOK_EVENTS, type WebhookEvent } from "../../domain/webhooks/webhookEvents.ts";
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
 
 /** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
@@ -217,7 +217,7 @@ export const eventSchema = z.strictObject({ ...storedEventFields, asOfPosition }
 export const eventsSchema = z.strictObject({ asOfPosition, events: z.array(z.strictObject(storedEventFields)), next: position.nullable() });
 
 export const healthSchema = z.strictObject({
-  status: z.enum(["ok", "degraded"]).describe("degraded: a projection is degraded (see its reason), or a webhook endpoint was disabled (see webhooks)"),
+  status: z.enum(["ok", "degraded"]).describe("degraded: a projection is degraded (see its reason), or webhooks are (see webhooks.reason)"),
   store: z.strictObject({ head: position }),
   projections: z.array(
     z.strictObject({
@@ -231,19 +231,66 @@ export const healthSchema = z.strictObject({
     }),
   ),
   webhooks: z
-    .strictObject({ disabled: z.array(z.strictObject({ webhookId: z.string(), disabledAt: instant, reason: z.string() })) })
-    .optional()
-    .describe("only when degraded: the endpoints whose deliveries kept failing past the give-up span (SPEC §11)"),
+    .strictObject({
+      status: z.enum(["ok", "degraded"]),
+      reason: z
+        .string()
+        .optional()
+        .describe("only when degraded: endpoints disabled, an endpoint with more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS pending, or a delivery pending longer than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS; names no endpoint"),
+      disabledEndpoints: count.describe("endpoints whose deliveries kept failing past the give-up span (SPEC §11)"),
+      backlogEvents: count.describe("deliveries pending at the active endpoints, all together"),
+      oldestAgeMs: count.describe("since the event of the oldest pending delivery was recorded; 0 when none is pending"),
+      disabled: z
+        .array(z.strictObject({ webhookId: z.string(), disabledAt: instant, reason: z.string() }))
+        .optional()
+        .describe("only for a token with the webhooks scope: the disabled endpoints, when and why"),
+      backlog: z
+        .array(z.strictObject({ webhookId: z.string(), backlogEvents: count, oldestAgeMs: count }))
+        .optional()
+        .describe("only for a token with the webhooks scope: each active endpoint with deliveries pending"),
+    })
+    .describe("webhook deliveries (SPEC §11): counts for everyone; which endpoints, only for the webhooks scope"),
 });
 
 // --- the change feed and webhooks (SPEC §11) ---------------------------------------------------
 
 const entryId = z.string().regex(/^\d+:\d+$/).describe("{position}:{seq}, stable: receivers de-duplicate on it");
 
-export const feedItemSchema = z.discriminatedUnion("type", [
-  entrySchema.extend({ type: z.literal("posting.created") }),
-  anomalySchema.extend({ type: z.literal("anomaly.recorded"), entryId, seq: count.describe("after the entries of its position") }),
-]);
+const entryItemSchema = entrySchema.extend({ type: z.literal("posting.created") });
+const anomalyItemSchema = anomalySchema.extend({ type: z.literal("anomaly.recorded"), entryId, seq: count.describe("after the entries of its position") });
+
+export const feedItemSchema = z.discriminatedUnion("type", [entryItemSchema, anomalyItemSchema]);
+
+/** A campaign notification, which the feed does not carry (projections/webhooks/webhookItems.ts). */
+const notificationFields = {
+  entryId,
+  position,
+  seq: count.describe("after the entries and anomalies of its position"),
+  eventId: z.string(),
+  eventType: z.enum(EVENT_TYPES),
+  occurredAt: instant,
+  campaignId: z.string(),
+};
+
+/**
+ * The body a webhook receiver gets, per event it subscribed to (SPEC §11): `{entryId, type, data}`,
+ * `data` the item as the feed shows it (its own `type` is the feed's), or the notification.
+ */
+export const webhookBodySchemas: Record<WebhookEvent, z.ZodType> = {
+  "posting.created": webhookBody("posting.created", entryItemSchema),
+  "payout.issued": webhookBody("payout.issued", entryItemSchema.extend({ kind: z.literal("payout") })),
+  "payout.failed": webhookBody("payout.failed", entryItemSchema.extend({ kind: z.literal("payout_failed") })),
+  "budget.exhausted": webhookBody(
+    "budget.exhausted",
+    z.strictObject({ type: z.literal("budget.exhausted"), ...notificationFields, exhaustedAt: instant }).describe("its figures: GET /v1/campaigns/{campaignId}/budget?asOfPosition={position}"),
+  ),
+  "campaign.ended": webhookBody("campaign.ended", z.strictObject({ type: z.literal("campaign.ended"), ...notificationFields })),
+  "anomaly.recorded": webhookBody("anomaly.recorded", anomalyItemSchema),
+};
+
+function webhookBody(type: WebhookEvent, data: z.ZodType) {
+  return z.strictObject({ entryId, type: z.literal(type), data });
+}
 
 export const feedSchema = z.strictObject({
   asOfPosition,
@@ -303,8 +350,13 @@ export const deliveriesSchema = z.strictObject({
 
 // --- replay (SPEC §6, §10): the read models' versions and a rebuild's diff, as they are now --------
 
-// projections/projector.ts VersionStatus (the replay routes' answers are checked against it by type).
-const versionStatus = z.enum(["active", "building", "retired"]).describe("active: serving reads; building: a rebuild (replay) not yet promoted; retired: replaced by a promotion");
+// projections/versionProgress.ts ShownStatus (the replay routes' answers are checked against it by type).
+const versionStatus = z
+  .enum(["active", "building", "idle", "stalled", "retired"])
+  .describe(
+    "active: serving reads; building: a rebuild (replay) not yet promoted whose checkpoint moved within LEDGER_HEALTH_STALL_MS; " +
+      "idle: one nobody builds now, at the store's head (built, not promoted); stalled: one nobody builds now, behind the head; retired: replaced by a promotion",
+  );
 const version = count.min(1);
 
 export const projectionsSchema = z.strictObject({

@@ -5,10 +5,10 @@ import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { CLOUDEVENTS_BATCH_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
 import type { IngestRequest } from "../ingestThread.ts";
-import { ProjectionLagError, type Ledger } from "../ledger.ts";
+import { ProjectionLagError, ProjectionNotBuiltError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads.ts";
-import { authorize, parseTokens, type OpenMode } from "./auth.ts";
+import { authorize, parseTokens, scopesOf, type OpenMode } from "./auth.ts";
 import { registerConsole } from "./console.ts";
 import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, NDJSON_MEDIA_TYPES, notABatch, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
@@ -145,7 +145,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
     if (request.routeOptions.url === "/v1/events" && REFUSED_STATUSES.has(status)) metrics.refused.inc();
     if (error instanceof HttpError) return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message, error.details));
-    if (error instanceof ProjectionLagError) {
+    if (error instanceof ProjectionLagError || error instanceof ProjectionNotBuiltError) {
       return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("projection_lagging", error.message));
     }
     if (error instanceof PayoutRunRefused || error instanceof PositionOutOfRange || error instanceof ReadRefused) {
@@ -197,27 +197,31 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     return runPayouts(ledger, body.marketplace, body.asOf);
   });
 
-  registerReadRoutes(app, ledger);
+  registerReadRoutes(app, ledger, (request) => scopesOf(grants, request, options.openMode));
   registerWebhookRoutes(app, ledger);
 
-  /** Store head and projection lag, also set on the Prometheus gauges. */
+  /** Store head, projection lag and the webhook backlog, also set on the Prometheus gauges (totals only: /metrics is open). */
   async function healthWithGauges() {
     const health = await ledger.health();
     metrics.head.set(health.head);
     for (const p of health.projections) metrics.lag.set({ projection: p.name }, p.lag);
+    metrics.webhookBacklog.set(health.webhooks.summary.backlogEvents);
+    metrics.webhookOldestAge.set(health.webhooks.summary.oldestAgeMs / 1000);
+    metrics.webhooksDisabled.set(health.webhooks.summary.disabledEndpoints);
     return health;
   }
 
-  // A disabled webhook endpoint degrades the ledger (SPEC §11) without failing it: it still answers 200.
-  app.get("/v1/health", async () => {
+  // A disabled webhook endpoint or a backlog past its limits degrades the ledger (SPEC §11) without
+  // failing it: it still answers 200. Which endpoints, and why, only for the `webhooks` scope (webhookHealth.ts).
+  app.get("/v1/health", async (request) => {
     const health = await healthWithGauges();
-    const disabled = health.disabledWebhooks;
-    const degraded = disabled.length > 0 || health.projections.some((p) => p.status === "degraded");
+    const { summary, detail } = health.webhooks;
+    const degraded = summary.status === "degraded" || health.projections.some((p) => p.status === "degraded");
     return {
       status: degraded ? "degraded" : "ok",
       store: { head: health.head },
       projections: health.projections,
-      ...(disabled.length > 0 ? { webhooks: { disabled } } : {}),
+      webhooks: scopesOf(grants, request, options.openMode).has("webhooks") ? { ...summary, ...detail } : summary,
     };
   });
 

@@ -66,6 +66,15 @@ const unauthorized = (message: string, error?: "invalid_token") =>
   // RFC 6750 §3: a 401 names the scheme it wants, and says when the token itself was refused.
   new HttpError(401, "unauthorized", message, [], { "www-authenticate": `Bearer realm="ledger"${error ? `, error="${error}"` : ""}` });
 
+/** The grant of the request's bearer token; "missing" without a well-formed header, "unknown" for a token nobody was given. */
+function grantOf(grants: readonly TokenGrant[], request: FastifyRequest): TokenGrant | "missing" | "unknown" {
+  const header = request.headers.authorization;
+  const match = typeof header === "string" ? BEARER.exec(header) : null;
+  if (!match) return "missing";
+  const digest = sha256(match[1]!);
+  return grants.find((g) => timingSafeEqual(g.digest, digest)) ?? "unknown";
+}
+
 export function authorize(grants: readonly TokenGrant[], request: FastifyRequest, openMode: OpenMode = "open"): void {
   const scope = scopeOf(request.method, request.routeOptions.url);
   if (scope === null) return;
@@ -75,11 +84,24 @@ export function authorize(grants: readonly TokenGrant[], request: FastifyRequest
     }
     return;
   }
-  const header = request.headers.authorization;
-  const match = typeof header === "string" ? BEARER.exec(header) : null;
-  if (!match) throw unauthorized("send Authorization: Bearer <token>");
-  const digest = sha256(match[1]!);
-  const grant = grants.find((g) => timingSafeEqual(g.digest, digest));
-  if (!grant) throw unauthorized("unknown token", "invalid_token");
+  const grant = grantOf(grants, request);
+  if (grant === "missing") throw unauthorized("send Authorization: Bearer <token>");
+  if (grant === "unknown") throw unauthorized("unknown token", "invalid_token");
   if (!grant.scopes.has(scope)) throw new HttpError(403, "forbidden", `this token lacks the '${scope}' scope`);
+}
+
+const EVERY_SCOPE: ReadonlySet<Scope> = new Set(SCOPES);
+/** The demo answers reads only (authorize), so its callers hold `read` and nothing more. */
+const DEMO_SCOPES: ReadonlySet<Scope> = new Set<Scope>(["read"]);
+const NO_SCOPE: ReadonlySet<Scope> = new Set<Scope>();
+
+/**
+ * The scopes the caller holds, for a route that shows more to some callers than to others (a webhook
+ * URL in the event log needs `webhooks`): its token's, none without a known token; without tokens,
+ * every scope when the ledger runs open, `read` alone in the demo.
+ */
+export function scopesOf(grants: readonly TokenGrant[], request: FastifyRequest, openMode: OpenMode = "open"): ReadonlySet<Scope> {
+  if (grants.length === 0) return openMode === "open" ? EVERY_SCOPE : DEMO_SCOPES;
+  const grant = grantOf(grants, request);
+  return typeof grant === "string" ? NO_SCOPE : grant.scopes;
 }

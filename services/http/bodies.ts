@@ -53,8 +53,19 @@ export function checkBodyHeaders(request: FastifyRequest): void {
 
 const tooDeep = (where: string) => `nesting is deeper than ${JSON_DEPTH_MAX} levels at ${where}`;
 
+/** The 400 for an application/json body that JSON.parse refused (`reason`: its message). */
+type NotJson = (text: string, reason: string) => HttpError;
+
+const notJson: NotJson = (_text, reason) => badRequest(`the body is not valid JSON: ${reason}`);
+
+/** A batch of events that is not JSON may be NDJSON under the wrong Content-Type: then say so. */
+const notJsonEvents: NotJson = (text, reason) =>
+  looksLikeNdjson(text)
+    ? badRequest(`the body looks like NDJSON; send it as Content-Type: ${NDJSON_MEDIA_TYPES[0]} (as application/json it is not valid JSON: ${reason})`)
+    : notJson(text, reason);
+
 /** An application/json body: bounded by the scan, then parsed. */
-export function parseJsonBody(text: string, eventsMax: number): unknown {
+export function parseJsonBody(text: string, eventsMax: number, refuseNotJson: NotJson = notJson): unknown {
   if (text.trim() === "") throw badRequest("the body is empty: send a JSON array of events or NDJSON");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not JSON, but harmless
   const scan = scanJson(text, JSON_DEPTH_MAX);
@@ -68,8 +79,29 @@ export function parseJsonBody(text: string, eventsMax: number): unknown {
     // strict schemas then report as an unknown field at its path.
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw badRequest(`the body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+    throw refuseNotJson(text, (error as Error).message.slice(0, 200));
   }
+}
+
+/**
+ * Whether a body that is not JSON reads as NDJSON: two or more non-blank lines, each starting with
+ * `{`. Then the likely mistake is the Content-Type, and JSON.parse's "position 108" does not say so.
+ * Walks the text without splitting it (a refused body may hold millions of lines).
+ */
+export function looksLikeNdjson(text: string): boolean {
+  let lines = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf("\n", start);
+    const stop = end < 0 ? text.length : end;
+    let first = start;
+    while (first < stop && /\s/.test(text[first]!)) first += 1;
+    if (first < stop) {
+      if (text[first] !== "{") return false;
+      lines += 1;
+    }
+    start = stop + 1;
+  }
+  return lines >= 2;
 }
 
 /**
@@ -79,7 +111,7 @@ export function parseJsonBody(text: string, eventsMax: number): unknown {
  * parsed objects to that thread (a string crosses in a fraction of the time).
  */
 export function eventsOfJsonBody(text: string, eventsMax: number): unknown[] {
-  const body = parseJsonBody(text, eventsMax);
+  const body = parseJsonBody(text, eventsMax, notJsonEvents);
   if (Array.isArray(body)) return body;
   if (body !== null && typeof body === "object") return [body];
   throw notABatch();

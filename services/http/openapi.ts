@@ -7,12 +7,21 @@ import { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from "../../doma
 import { registrationBody } from "../webhooks/registration.ts";
 import { appendedSchema, errorSchema, healthSchema, payoutRunSchema, webhookDeletedSchema, webhookRegisteredSchema } from "./apiSchemas.ts";
 import { scopeOf } from "./auth.ts";
+import { OPENAPI_TAGS, tagOfPath } from "./openapiTags.ts";
+import { webhooksSection } from "./openapiWebhooks.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
 import { READ_ROUTES } from "./readRoutes.ts";
 
 /** JSON Schema of a zod schema. Refinements (instants with offsets, money limits) cannot be expressed; the SPEC and the 400 details cover them. */
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: "any", io }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    unrepresentable: "any",
+    io,
+    // A query parameter read as text and typed as an integer (readRoutes.ts integerParameter): its text pattern does not apply.
+    override: (ctx) => {
+      if (ctx.jsonSchema.type === "integer") delete ctx.jsonSchema.pattern;
+    },
+  }) as Record<string, unknown>;
   return rest;
 }
 
@@ -154,7 +163,8 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
       responses: {
         201: { description: "registered (an event in the log, without the secret)", content: json(ref("WebhookRegistered")) },
         ...errorAnswers("POST", "/v1/webhooks", {
-          409: errorAnswer("LEDGER_WEBHOOK_KEY is not set, or the most endpoints are registered"),
+          409: errorAnswer("LEDGER_WEBHOOK_KEY is not set (not_configured), the most endpoints are registered (too_many_webhooks), or registrations kept changing while this one was decided (registration_contended: try again)"),
+          503: errorAnswer("the webhooks read model did not catch up with the store in time to count the endpoints"),
         }),
       },
     },
@@ -175,7 +185,7 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     },
   };
   paths["/v1/health"] = {
-    get: { operationId: "getHealth", summary: "Store head and, per projection, position, lag and version", security: [], responses: { 200: { description: "health", content: json(ref("Health")) } } },
+    get: { operationId: "getHealth", summary: "Store head; per projection, position, lag and version; webhook deliveries (which endpoints: webhooks scope)", security: [], responses: { 200: { description: "health", content: json(ref("Health")) } } },
   };
   paths["/metrics"] = {
     get: { operationId: "getMetrics", summary: "Prometheus metrics", security: [], responses: { 200: { description: "metrics", content: { "text/plain": { schema: { type: "string" } } } } } },
@@ -184,12 +194,23 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     get: { operationId: "getOpenApi", summary: "This document", security: [], responses: { 200: { description: "OpenAPI 3.1", content: json({ type: "object" }) } } },
   };
 
+  // Every operation in one group (openapiTags.ts), the webhooks' own included.
+  for (const [path, operations] of Object.entries(paths)) for (const operation of Object.values(operations)) (operation as { tags?: string[] }).tags = [tagOfPath(path)];
+  const section = webhooksSection();
+  for (const [name, schema] of Object.entries(section.schemas)) schemas[name] = jsonSchema(schema, "output");
+
   return {
     openapi: "3.1.0",
-    info: { title: "Commission ledger", version: "1", description: "An event-sourced commission ledger (../shared/SPEC.md): facts in, read models out." },
+    info: {
+      title: "Commission ledger",
+      version: "1",
+      description: "An event-sourced commission ledger: facts in, read models out. `SPEC §N` in a summary cites the section of the ledger's specification that the route implements; the repository's README describes every route.",
+    },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
+    tags: OPENAPI_TAGS,
     paths,
+    webhooks: section.webhooks,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts, webhooks (README, access control)" } },
       schemas,

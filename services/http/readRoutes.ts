@@ -3,8 +3,9 @@
 // it asks services/reads.ts. Fastify registers the table (registerReadRoutes) and the OpenAPI
 // document is generated from it (openapi.ts), so the two cannot disagree. Every read takes
 // asOfPosition and minPosition (§8.2), except the webhook routes (§11: an endpoint's delivery state
-// is now, not as of a position), which take minPosition only; an unknown id is a 404.
-import type { FastifyInstance } from "fastify";
+// is now, not as of a position), which take minPosition only; an unknown id is a 404. The event
+// log shows a webhook's URL only to callers holding the `webhooks` scope (webhookUrlRedaction.ts).
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { parseLocalDate } from "../../domain/calendar.ts";
 import { EVENT_TYPES, refId, type EventType } from "../../domain/events/schemas.ts";
@@ -17,8 +18,10 @@ import type { Ledger } from "../ledger.ts";
 import { Reads, type ReadAt } from "../reads.ts";
 import { DIFF_PAGE_MAX } from "../replayReads.ts";
 import * as api from "./apiSchemas.ts";
+import type { Scope } from "./auth.ts";
 import { CAMPAIGN_REPORT_CSV_HEADER, campaignReportCsv, REPORT_CSV_HEADER, reportCsv } from "./csv.ts";
 import { badRequest, notFound } from "./errors.ts";
+import { eventShownTo } from "./webhookUrlRedaction.ts";
 
 export const EVENTS_PAGE_MAX = 1_000;
 export const PAGE_DEFAULT = 100;
@@ -57,10 +60,17 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T
 }
 
 /** A position in the store: a whole number ≥ 0 (the store's head is checked by services/reads.ts). */
+/**
+ * A whole number in a query string: zod reads it as text (a pattern, then a number), so the OpenAPI
+ * document would call it a string; this says what a client sends (openapi.ts drops the pattern).
+ */
+const integerParameter = (minimum: number, maximum: number) => ({ type: "integer", minimum, maximum }) as const;
+
 const position = z
   .string()
   .regex(/^\d{1,15}$/, "must be an integer ≥ 0 (a position in the store)")
   .transform(Number)
+  .meta(integerParameter(0, 999_999_999_999_999))
   .describe("a position in the store");
 /** Every read takes these (SPEC §8.2). */
 const at = {
@@ -102,7 +112,8 @@ export interface ReadRoute {
   response: z.ZodType;
   /** The CSV header when `format=csv` is served too. */
   csvHeader?: readonly string[];
-  handle(reads: Reads, params: unknown, query: unknown): Promise<{ answer: unknown; csv: string | null; name: string }>;
+  /** `scopes`: what the caller holds, for the routes that show some fields to some callers only. */
+  handle(reads: Reads, params: unknown, query: unknown, scopes: ReadonlySet<Scope>): Promise<{ answer: unknown; csv: string | null; name: string }>;
 }
 
 /** Builds a route, keeping the types of its schemas for `run`. */
@@ -115,7 +126,7 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, R>(def: {
   response: z.ZodType<R>;
   csv?: { header: readonly string[]; body: (answer: NoInfer<R>, query: z.output<Q>) => string; name: (query: z.output<Q>) => string };
   what: (params: z.output<P>) => string;
-  run: (reads: Reads, params: z.output<P>, query: z.output<Q>) => Promise<NoInfer<R> | null>;
+  run: (reads: Reads, params: z.output<P>, query: z.output<Q>, scopes: ReadonlySet<Scope>) => Promise<NoInfer<R> | null>;
 }): ReadRoute {
   return {
     path: def.path,
@@ -125,10 +136,10 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, R>(def: {
     query: def.query,
     response: def.response,
     ...(def.csv ? { csvHeader: def.csv.header } : {}),
-    async handle(reads, rawParams, rawQuery) {
+    async handle(reads, rawParams, rawQuery, scopes) {
       const params = parse(def.params, rawParams, "path") as z.output<P>;
       const query = parse(def.query, rawQuery, "query") as z.output<Q>;
-      const answer = await def.run(reads, params, query);
+      const answer = await def.run(reads, params, query, scopes);
       if (answer === null) throw notFound(def.what(params));
       const wantsCsv = def.csv !== undefined && (query as { format?: string }).format === "csv";
       return { answer, csv: wantsCsv ? def.csv!.body(answer, query) : null, name: wantsCsv ? def.csv!.name(query) : "" };
@@ -250,7 +261,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   route({
     path: "/v1/projections",
     operationId: "listProjections",
-    summary: "Each projection's versions: rule version, status (active, building, retired), position, lag; as they are now (SPEC §6, §10)",
+    summary: "Each projection's versions: rule version, status (active, building, idle, stalled, retired), position, lag; as they are now (SPEC §6, §10)",
     params: noParams,
     query: z.strictObject({}),
     response: api.projectionsSchema,
@@ -263,8 +274,8 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     summary: "What a version (e.g. one being rebuilt) changes against the active one, per key and amount, paged: review it before promoting (SPEC §6, §10)",
     params: z.strictObject({ name: refId }),
     query: z.strictObject({
-      version: z.string().regex(/^[1-9]\d{0,3}$/, "must be a version number 1..9999").transform(Number).describe("the version to compare with the active one"),
-      after: z.string().regex(/^\d{1,9}$/, "must be the `next` of the previous page").transform(Number).optional().describe("`next` of the previous page"),
+      version: z.string().regex(/^[1-9]\d{0,3}$/, "must be a version number 1..9999").transform(Number).meta(integerParameter(1, 9999)).describe("the version to compare with the active one"),
+      after: z.string().regex(/^\d{1,9}$/, "must be the `next` of the previous page").transform(Number).meta(integerParameter(0, 999_999_999)).optional().describe("`next` of the previous page"),
       limit: limit(DIFF_PAGE_MAX).optional(),
     }),
     response: api.projectionDiffSchema,
@@ -358,17 +369,20 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   route({
     path: "/v1/events/:id",
     operationId: "getEvent",
-    summary: "A stored event as the engine reads it, upcast (SPEC §8.3)",
+    summary: "A stored event as the engine reads it, upcast; a WebhookRegistered URL only for the webhooks scope (SPEC §8.3, §11)",
     params: z.strictObject({ id: eventId }),
     query: readQuery,
     response: api.eventSchema,
     what: (p) => `event ${p.id}`,
-    run: (reads, p, q) => reads.event(p.id, readAt(q)),
+    run: async (reads, p, q, scopes) => {
+      const event = await reads.event(p.id, readAt(q));
+      return event === null ? null : eventShownTo(event, scopes);
+    },
   }),
   route({
     path: "/v1/events",
     operationId: "listEvents",
-    summary: "Stored events in position order; a page looks at ≤ 10,000 events, so follow `next` until null (SPEC §8.3)",
+    summary: "Stored events in position order; a page looks at ≤ 10,000 events, so follow `next` until null; WebhookRegistered URLs only for the webhooks scope (SPEC §8.3, §11)",
     params: noParams,
     query: z.strictObject({
       after: position.optional(),
@@ -378,15 +392,19 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     }),
     response: api.eventsSchema,
     what: () => "events",
-    run: (reads, _p, q) => reads.events(q.after ?? 0, q.limit ?? PAGE_DEFAULT, q.type ?? null, readAt(q)),
+    run: async (reads, _p, q, scopes) => {
+      const page = await reads.events(q.after ?? 0, q.limit ?? PAGE_DEFAULT, q.type ?? null, readAt(q));
+      return { ...page, events: page.events.map((event) => eventShownTo(event, scopes)) };
+    },
   }),
 ];
 
-export function registerReadRoutes(app: FastifyInstance, ledger: Ledger): void {
+/** `scopesOf` tells what a request's caller holds (auth.ts scopesOf). */
+export function registerReadRoutes(app: FastifyInstance, ledger: Ledger, scopesOf: (request: FastifyRequest) => ReadonlySet<Scope>): void {
   const reads = new Reads(ledger);
   for (const r of READ_ROUTES) {
     app.get(r.path, async (request, reply) => {
-      const { answer, csv, name } = await r.handle(reads, request.params, request.query);
+      const { answer, csv, name } = await r.handle(reads, request.params, request.query, scopesOf(request));
       if (csv === null) return answer;
       return reply
         .header("content-type", "text/csv; charset=utf-8")

@@ -2,9 +2,19 @@
 // (WebhookRegistered: id, URL, event types — never the secret), so a rebuild restores it; the
 // signing secret is derived from LEDGER_WEBHOOK_KEY and the webhook id and shown once, in the
 // answer. The URL is checked before anything is stored (addressPolicy.ts), and again before each
-// delivery. Webhook ids are random: a registration is never a duplicate of another.
+// page of deliveries. Webhook ids are random: a registration is never a duplicate of another.
+//
+// The endpoint cap is decided against the store, as payouts are (services/payoutRun.ts): every
+// registration and deletion is in one stream (WEBHOOK_REGISTRY_STREAM_ID); a registration waits
+// until the webhooks read model has applied that stream's last event, counts the endpoints there,
+// and appends with that revision as the expected one. A registration stored meanwhile (by this
+// process or another) makes the store refuse the append, and the count is made again (issue 22.7:
+// 24 concurrent registrations left 23 endpoints). Registrations in this process take turns, so
+// only another process's can cost a round.
 import { randomBytes } from "node:crypto";
+import { assertNever } from "../../domain/assert.ts";
 import { dataSchemas } from "../../domain/events/schemas.ts";
+import { WEBHOOK_REGISTRY_STREAM_ID } from "../../domain/events/streams.ts";
 import { validateBatch } from "../../domain/events/validate.ts";
 import { vetWebhookUrl } from "../../infra/webhooks/addressPolicy.ts";
 import { webhookSecret } from "../../infra/webhooks/signature.ts";
@@ -13,9 +23,19 @@ import { badRequest, HttpError, notFound } from "../http/errors.ts";
 import { ingestValidated } from "../ingest.ts";
 import type { Ledger } from "../ledger.ts";
 import { READ_WAIT_MS } from "../reads.ts";
+import { expectedRevision, readWholeStream } from "../streamHead.ts";
 
 /** Endpoints registered and not deleted at most (each may have one request in flight: deliveryWorker.ts). */
 export const WEBHOOK_ENDPOINTS_MAX = 20;
+/**
+ * Counts made again, at most, when the registry stream moved under one (another process stored a
+ * registration or a deletion): without deletions, no more than the cap's registrations can get in
+ * first, so twice the cap is only reached under churn.
+ */
+export const REGISTER_DECIDE_ROUNDS_MAX = 2 * WEBHOOK_ENDPOINTS_MAX;
+
+/** Registrations of this process, one after another (their order is the store's anyway). */
+let registering: Promise<unknown> = Promise.resolve();
 
 /** The body of POST /v1/webhooks: the registration event's data without its id (the ledger makes that). */
 export const registrationBody = dataSchemas.WebhookRegistered[1].omit({ webhookId: true });
@@ -35,17 +55,39 @@ export async function registerWebhook(ledger: Ledger, body: unknown, nowMs: numb
   }
   const verdict = await vetWebhookUrl(parsed.data.url, ledger.config.webhooks.allowPrivate);
   if (!verdict.ok) throw refusal("url", verdict.reason);
-  const registered = await ledger.reads.webhooks.read((tx, a) => listEndpoints(tx, a.prefix));
-  if (registered.length >= WEBHOOK_ENDPOINTS_MAX) {
-    throw new HttpError(409, "too_many_webhooks", `at most ${WEBHOOK_ENDPOINTS_MAX} endpoints may be registered; delete one first`);
-  }
   const webhookId = `wh_${randomBytes(12).toString("hex")}`;
   const createdAt = new Date(nowMs).toISOString();
   const data = { webhookId, url: verdict.url.href, events: parsed.data.events };
   const event = { id: `webhook-registered:${webhookId}`, type: "WebhookRegistered", occurredAt: createdAt, data };
-  const result = await ingestValidated(ledger.store, validateBatch([event], { internal: true }));
-  if (result.kind !== "appended") throw new Error(`registering webhook ${webhookId} failed: ${JSON.stringify(result).slice(0, 300)}`);
-  return { ...data, status: "active" as const, createdAt, position: result.lastPosition, secret: webhookSecret(key, webhookId) };
+  const turn = registering.then(() => appendUnderCap(ledger, event));
+  registering = turn.catch(() => undefined);
+  const position = await turn;
+  return { ...data, status: "active" as const, createdAt, position, secret: webhookSecret(key, webhookId) };
+}
+
+/** Appends the registration if fewer than WEBHOOK_ENDPOINTS_MAX endpoints are registered, as the store's registry stream stands; its position. */
+async function appendUnderCap(ledger: Ledger, event: { id: string; type: string; occurredAt: string; data: { webhookId: string } }): Promise<number> {
+  for (let round = 0; round < REGISTER_DECIDE_ROUNDS_MAX; round += 1) {
+    const stream = await readWholeStream(ledger.store, WEBHOOK_REGISTRY_STREAM_ID);
+    await ledger.waitFor(["webhooks"], stream[stream.length - 1]?.position ?? 0, READ_WAIT_MS, "counting the registered webhook endpoints");
+    const { count, position } = await ledger.reads.webhooks.read(async (tx, a) => ({ count: (await listEndpoints(tx, a.prefix)).length, position: a.position }));
+    const revision = expectedRevision(stream, position);
+    if (revision === null) continue; // the stream moved past what the read model had applied: count again
+    if (count >= WEBHOOK_ENDPOINTS_MAX) throw new HttpError(409, "too_many_webhooks", `at most ${WEBHOOK_ENDPOINTS_MAX} endpoints may be registered; delete one first`);
+    const result = await ingestValidated(ledger.store, validateBatch([event], { internal: true }), { expectedRevisions: { [WEBHOOK_REGISTRY_STREAM_ID]: revision } });
+    switch (result.kind) {
+      case "appended":
+        return result.lastPosition;
+      case "stale":
+        continue; // another registration or deletion was stored since the count
+      case "invalid":
+      case "conflict":
+        throw new Error(`registering webhook ${event.data.webhookId} failed: ${JSON.stringify(result).slice(0, 300)}`);
+      default:
+        return assertNever(result, "ingest result");
+    }
+  }
+  throw new HttpError(409, "registration_contended", `webhook registrations and deletions kept changing while this one was decided (${REGISTER_DECIDE_ROUNDS_MAX} attempts); nothing was registered: try again`);
 }
 
 /** Appends WebhookDeleted for a registered endpoint: its pending deliveries are not sent. */

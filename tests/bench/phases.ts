@@ -678,7 +678,7 @@ export async function rebuildPhase(o: { dir: string; source: string; backend: Ba
   const config: LedgerConfig = o.backend.kind === "sqlite" ? { ...base, store: { kind: "sqlite", file: path.join(o.source, "events.db") } } : base;
   if (config.store.kind === "sqlite" && !fs.existsSync(config.store.file)) throw new Error(`rebuild: no store at ${config.store.file}`);
   const t0 = performance.now();
-  const ledger = await Ledger.open(config, warnLog());
+  const ledger = await Ledger.open(config, warnLog(), { projects: o.names });
   let failure: Error | null = null;
   ledger.onProjectorFailure = (error) => {
     failure ??= error;

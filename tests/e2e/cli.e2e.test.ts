@@ -11,6 +11,7 @@ import { accepted, campaignCreated, click, line, shipped } from "../support/doma
 import { usRunAnswer } from "../support/e2eServer.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 import { DEMO_EVENTS } from "../support/serverChild.ts";
+import { keepGoingWarning } from "../../services/ingestFile.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -130,6 +131,7 @@ describe("ledger CLI", () => {
     expect(summary.refusedEvents).toBe(3);
     expect(summary.reasons[0]).toMatch(/^line 2: not valid JSON: /);
     expect(summary.reasons[1]).toBe("line 4: cli-acc-9  unknown field: extra");
+    expect(summary.stoppedAtLine).toBe(1);
   });
 
   it("a conflict and a schema error in one batch are reported in the same pass, and nothing of the batch is appended", () => {
@@ -153,10 +155,11 @@ describe("ledger CLI", () => {
         "line 3: cf-bad  unknown field: extra",
         "line 4: event id 'cf-new' is also on line 1, with different content",
       ],
+      stoppedAtLine: 1,
     });
   });
 
-  it("--reject-file: refused lines go there (number, line, reasons), the rest is appended; exit code 1", () => {
+  it("--reject-file: refused lines go there (number, line, reasons), the rest is appended, with a warning; exit code 1", () => {
     const data = path.join(dir, "reject-data");
     expect(ledger(["ingest", writeNdjson("reject-stored.ndjson", [click({ id: "rj-1", trackingId: "T1" })])], data).code).toBe(0);
     const conflicting = JSON.stringify(click({ id: "rj-1", trackingId: "T-OTHER" }));
@@ -170,7 +173,7 @@ describe("ledger CLI", () => {
       click({ id: "rj-4" }),
     ]);
     const rejects = path.join(dir, "rejects.ndjson");
-    const result = ledger(["ingest", file, "--batch", "3", "--reject-file", rejects], data);
+    const result = ledger(["ingest", file, "--batch", "3", "--keep-going", "--reject-file", rejects], data);
     expect(result.code).toBe(1);
     const notJson = (() => {
       try {
@@ -187,7 +190,9 @@ describe("ledger CLI", () => {
       rejectedLines: 3,
       rejectFile: rejects,
       reasons: [`line 3: ${notJson}`, "line 4: event id 'rj-1' is already stored with different content", "line 5: rj-3  unknown field: extra"],
+      warning: keepGoingWarning(3),
     });
+    expect(result.stderr).toContain(`ledger: warning: 3 event(s) were refused and later events were appended anyway (--keep-going)`);
     expect(fs.readFileSync(rejects, "utf8")).toBe(
       [
         { lineNumber: 3, line: "{not json", reasons: [notJson] },
@@ -201,10 +206,88 @@ describe("ledger CLI", () => {
 
   it("--reject-file refuses to be the input file (it is emptied first)", () => {
     const file = writeNdjson("reject-self.ndjson", [click({ id: "self-1" })]);
-    const result = ledger(["ingest", file, "--reject-file", file], path.join(dir, "reject-self"));
+    const result = ledger(["ingest", file, "--keep-going", "--reject-file", file], path.join(dir, "reject-self"));
     expect(result.code).toBe(1);
     expect(lastLine(result.stderr)).toBe(`ledger: --reject-file ${file} is the input file; name another file`);
     expect(fs.readFileSync(file, "utf8")).toBe(JSON.stringify(click({ id: "self-1" })) + "\n");
+  });
+
+  // Issue 22.2: a refused first batch (holding the campaign and its acceptance) must not let the
+  // file go on and append clicks and shipments that would be unknown_tracking_id anomalies for good.
+  describe("a refused batch stops the ingest: no later fact lands without the facts it depends on", () => {
+    const orphanFile = () =>
+      writeNdjson("orphans.ndjson", [
+        campaignCreated({ id: "or-cc", campaignId: "OC1" }),
+        accepted({ id: "or-acc", campaignId: "OC1", creatorId: "OK1", trackingId: "OT1" }),
+        { ...click({ id: "or-bad", trackingId: "OT1" }), extra: 1 }, // line 3: the bad line
+        click({ id: "or-c1", trackingId: "OT1" }),
+        click({ id: "or-c2", trackingId: "OT1" }),
+        shipped({ id: "or-s1", shipmentId: "OS1", orderId: "OO1", trackingId: "OT1", lines: [line("A1", "toys", 1, "10.00")] }),
+      ]);
+
+    it("by default: nothing from the refused batch on is appended, the summary names the line to resume from; --from-line resumes", () => {
+      const data = path.join(dir, "orphans-stop");
+      const file = orphanFile();
+      const result = ledger(["ingest", file, "--batch", "3"], data);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({
+        appended: 0,
+        duplicates: 0,
+        refusedBatches: 1,
+        refusedEvents: 3,
+        reasons: ["line 3: or-bad  unknown field: extra"],
+        stoppedAtLine: 1,
+      });
+      expect(result.stderr).toContain(
+        `ledger: stopped at line 1: its batch was refused (the summary's reasons name each bad line) and nothing from line 1 on was appended; fix those lines, then resume with: ledger ingest ${file} --from-line 1\n`,
+      );
+      expect(result.stderr).not.toContain("warning");
+      // Fixed: line 3 without its extra field; resuming from line 1 appends all six, in file order.
+      const fixed = fs.readFileSync(file, "utf8").replace(',"extra":1', "");
+      fs.writeFileSync(file, fixed);
+      const resumed = ledger(["ingest", file, "--batch", "3", "--from-line", "1"], data);
+      expect(resumed.code).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toEqual({ appended: 6, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [], skippedLines: 0 });
+    });
+
+    it("a later refused batch stops after the earlier ones were appended; --from-line skips what is in", () => {
+      const data = path.join(dir, "orphans-later");
+      const file = writeNdjson("later.ndjson", [
+        campaignCreated({ id: "lt-cc", campaignId: "LC1" }),
+        accepted({ id: "lt-acc", campaignId: "LC1", creatorId: "LK1", trackingId: "LT1" }),
+        click({ id: "lt-c1", trackingId: "LT1" }),
+        "{not json", // line 4
+        click({ id: "lt-c2", trackingId: "LT1" }),
+        click({ id: "lt-c3", trackingId: "LT1" }),
+      ]);
+      const result = ledger(["ingest", file, "--batch", "2"], data);
+      expect(result.code).toBe(1);
+      const summary = JSON.parse(result.stdout);
+      expect([summary.appended, summary.refusedBatches, summary.refusedEvents, summary.stoppedAtLine]).toEqual([2, 1, 2, 3]);
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("{not json", JSON.stringify(click({ id: "lt-fixed", trackingId: "LT1" }))));
+      const resumed = ledger(["ingest", file, "--batch", "2", "--from-line", "3"], data);
+      expect(resumed.code).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toEqual({ appended: 4, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [], skippedLines: 2 });
+    });
+
+    it("--keep-going goes on past the refused batch and its summary warns; --reject-file without it is refused", () => {
+      const data = path.join(dir, "orphans-keep-going");
+      const result = ledger(["ingest", orphanFile(), "--batch", "3", "--keep-going"], data);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({
+        appended: 3,
+        duplicates: 0,
+        refusedBatches: 1,
+        refusedEvents: 3,
+        reasons: ["line 3: or-bad  unknown field: extra"],
+        warning: keepGoingWarning(3),
+      });
+      expect(result.stderr).toContain("ledger: warning: 3 event(s) were refused and later events were appended anyway (--keep-going)");
+      const noFlag = ledger(["ingest", orphanFile(), "--reject-file", path.join(dir, "r.ndjson")], path.join(dir, "orphans-reject"));
+      expect(noFlag.code).toBe(1);
+      expect(lastLine(noFlag.stderr)).toBe("ledger: --reject-file appends the rest of a batch past its refused lines and goes on: add --keep-going to say so");
+      expect(fs.existsSync(path.join(dir, "orphans-reject", "events.db"))).toBe(false);
+    });
   });
 
   it("replay --rules 2 --diff json lists exactly the amount the changed rate moves; --promote switches", () => {
@@ -218,8 +301,9 @@ describe("ledger CLI", () => {
     ]);
     const data = path.join(dir, "replay-data");
     expect(ledger(["ingest", file], data).code).toBe(0);
-    // Build v1's content first (v2 at rule version 1, promoted), then diff rule version 2 against it.
-    expect(ledger(["replay", "earnings", "--rules", "1", "--promote"], data).code).toBe(0);
+    // Build v1's content first (every money projection's v2 at rule version 1, promoted), then diff
+    // rule version 2 against it.
+    expect(ledger(["replay", "money", "--rules", "1", "--promote"], data).code).toBe(0);
     const diff = ledger(["replay", "earnings", "--rules", "2", "--diff", "json"], data);
     expect(diff.code).toBe(0);
     expect(JSON.parse(diff.stdout)).toEqual({
@@ -258,11 +342,45 @@ describe("ledger CLI", () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain("ledger: earnings v3 is built at rule version 2, not 1: drop it first (ledger replay drop earnings --version 3) or choose another --version");
     expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
-    // --version 3 --promote promotes v3 as built (rule version 2).
-    const promote = ledger(["replay", "earnings", "--version", "3", "--promote"], data);
-    expect(promote.code).toBe(0);
-    expect(promote.stderr).toContain("caught up earnings v3 (rule version 2) at position 4");
-    expect(promote.stderr).toContain("promoted earnings v3; v2 retired");
+    // Issue 22.1: promoting earnings alone at rule version 2 would leave the journal, budget, report
+    // and payout at rule version 1 (a total the journal does not have): refused, naming them, before
+    // anything is built or promoted.
+    const lone = ledger(["replay", "earnings", "--version", "3", "--promote"], data);
+    expect(lone.code).toBe(1);
+    expect(lastLine(lone.stderr)).toBe(
+      "ledger: promoting earnings at rule version 2 alone would leave journal at rule version 1, budget at rule version 1, report at rule version 1, payout at rule version 1: " +
+        "their figures would disagree (an earnings total the journal and the payout status do not have). Rebuild and promote them as one set: ledger replay money --rules 2 --promote",
+    );
+    expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
+    // The set: every money projection built at rule version 2 in one pass (earnings resumes v3),
+    // each one's diff, and all promoted together.
+    const set = ledger(["replay", "money", "--rules", "2", "--diff", "json", "--promote"], data);
+    expect(set.code).toBe(0);
+    expect(set.stderr).toContain("built journal v3 (rule version 2) at position 4\n");
+    expect(set.stderr).toContain("caught up earnings v3 (rule version 2) at position 4\n");
+    expect(set.stderr).toContain("promoted as one set at rule version 2: journal v2 → v3, earnings v2 → v3, budget v2 → v3, report v2 → v3, payout v2 → v3\n");
+    const usd = (field: string, old: string, now: string, difference: string) => ({ currency: "USD", field, old, new: now, difference });
+    expect(JSON.parse(set.stdout)).toEqual({
+      ruleVersion: 2,
+      projections: [
+        {
+          projection: "journal",
+          oldVersion: 2,
+          newVersion: 3,
+          changed: 2,
+          changes: [
+            { account: "creator:K1:US:earned", marketplace: "US", ...usd("balance", "2.70", "3.00", "0.30") },
+            { account: "program:US:standard", marketplace: "US", ...usd("balance", "-2.70", "-3.00", "-0.30") },
+          ],
+        },
+        { projection: "earnings", oldVersion: 2, newVersion: 3, changed: 1, changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", ...usd("standard", "2.70", "3.00", "0.30") }] },
+        { projection: "budget", oldVersion: 2, newVersion: 3, changed: 0, changes: [] },
+        { projection: "report", oldVersion: 2, newVersion: 3, changed: 1, changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", ...usd("earnings", "2.70", "3.00", "0.30") }] },
+        { projection: "payout", oldVersion: 2, newVersion: 3, changed: 1, changes: [{ creatorId: "K1", marketplace: "US", ...usd("payable", "2.70", "3.00", "0.30") }] },
+      ],
+    });
+    const rulesOf = (name: string) => ledger(["replay", "list", name], data).stdout.split("\n").slice(2).filter((l) => / active /.test(l)).map((l) => l.split(/ {2,}/).slice(0, 4).join(" "));
+    for (const name of ["journal", "earnings", "budget", "report", "payout"]) expect(rulesOf(name)).toEqual([`${name} 3 2 active`]);
     // Never the active version; any other goes, tables and all.
     const active = ledger(["replay", "drop", "earnings", "--version", "3"], data);
     expect(active.code).toBe(1);
@@ -273,7 +391,7 @@ describe("ledger CLI", () => {
     expect(versions()).toEqual(["earnings 2 1 retired 4 0", "earnings 3 2 active 4 0"]);
     const list = ledger(["replay", "list"], data).stdout.split("\n");
     expect(list[0]).toMatch(/^projection +version +rules +status +position +lag +created$/);
-    expect(list.slice(2).filter((l) => l.startsWith("journal "))).toHaveLength(1);
+    expect(list.slice(2).filter((l) => l.startsWith("journal "))).toHaveLength(3);
   });
 
   it("payouts run answers with what it issued", () => {

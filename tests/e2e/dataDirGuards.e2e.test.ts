@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
 import { dropSchema, PG_URL, randomSchema } from "../support/pgTest.ts";
 import { tempDir } from "../support/projectionHarness.ts";
-import { DEMO_EVENTS, startProjectors, startServer, type ServerChild } from "../support/serverChild.ts";
+import { DEMO_EVENTS, refusedStart as refusedServerStart, startProjectors, startServer, type ServerChild } from "../support/serverChild.ts";
 
 const dirs: string[] = [];
 
@@ -62,16 +62,8 @@ function cutStoreBack(dir: string, position: number): void {
 }
 
 /** Starts a server that must refuse to start; resolves with what it printed. */
-async function refusedStart(dir: string, env: Record<string, string> = {}): Promise<string> {
-  const error = await startServer({ dataDir: dir, env }).then(
-    async (server) => {
-      await server.stop();
-      return null;
-    },
-    (e: Error) => e,
-  );
-  expect(error, "the server started").not.toBeNull();
-  return error!.message;
+function refusedStart(dir: string, env: Record<string, string> = {}): Promise<string> {
+  return refusedServerStart({ dataDir: dir, env });
 }
 
 describe("D3: read models never outrun or outlive their store", () => {
@@ -201,6 +193,65 @@ describe("D7: one projecting process per read model", () => {
     await again.kill(); // SIGKILL: the operating system releases the lock ...
     const afterKill = await startServer({ dataDir: dir }); // ... so this one starts
     await afterKill.stop();
+  });
+
+  // Issue 22.3: an API-only process started beside a projecting server under ingest read a
+  // checkpoint at open and an event id later (the projector moved in between) and reported a
+  // mismatch that was not there; with LEDGER_ON_STORE_MISMATCH=rebuild it dropped the live read
+  // models and the projecting server exited. Ten starts under ingest: each starts, the server lives,
+  // and no read model goes back.
+  it("API-only processes started beside a projecting server under ingest never see a false mismatch nor touch its read models", async () => {
+    const dir = freshDir();
+    const first = await startServer({ dataDir: dir, env: { LEDGER_DEMO: "1" } });
+    let ingesting = true;
+    let sent = 0;
+    // Four clients posting small batches: the projector commits (moves its checkpoint) every few ms.
+    const client = async () => {
+      while (ingesting) {
+        const batch = Array.from({ length: 10 }, () => {
+          sent += 1;
+          return { id: `race-${sent}`, type: "ClickRecorded", occurredAt: "2026-01-01T00:00:00Z", data: { trackingId: "race-unknown" } };
+        });
+        const answer = await fetch(`${first.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        expect(answer.status).toBe(200);
+      }
+    };
+    const ingest = Promise.all([client(), client(), client(), client()]);
+    try {
+      let lowest = 0;
+      for (let start = 0; start < 10; start += 1) {
+        const apiOnly = await startServer({ dataDir: dir, env: { LEDGER_PROJECTORS: "none", LEDGER_ON_STORE_MISMATCH: "rebuild" } });
+        const health = (await getJson(apiOnly.url, "/v1/health")).body;
+        await apiOnly.stop();
+        const positions = health.projections.map((p: { position: number }) => p.position);
+        expect(Math.min(...positions), "a read model went back").toBeGreaterThanOrEqual(lowest);
+        lowest = Math.min(...positions);
+        expect(first.done(), first.output()).toBe(false);
+      }
+      expect(first.output()).not.toContain("does not match the event store");
+    } finally {
+      ingesting = false;
+      await ingest;
+      await first.stop();
+    }
+    expect(sent).toBeGreaterThan(0);
+  });
+
+  it("a process that does not project never rebuilds nor serves a read model that does not match the store, whatever LEDGER_ON_STORE_MISMATCH says", async () => {
+    const { dir } = await demoDir();
+    cutStoreBack(dir, 100);
+    const checkpoint = () => {
+      const db = new Database(path.join(dir, "earnings.db"), { readonly: true });
+      const row = db.prepare("SELECT version, position FROM projections WHERE name = 'earnings' AND status = 'active'").get();
+      db.close();
+      return row;
+    };
+    const before = checkpoint();
+    expect(before).toEqual({ version: 1, position: DEMO_EVENTS });
+    const output = await refusedStart(dir, { LEDGER_PROJECTORS: "none", LEDGER_ON_STORE_MISMATCH: "rebuild" });
+    expect(output).toContain(`read model journal v1 does not match the event store: it has applied events up to position ${DEMO_EVENTS} but the store ends at position 100`);
+    expect(output).toContain("This process does not project journal (LEDGER_PROJECTORS), so it neither serves nor rebuilds it: start the process that projects it first.");
+    expect(checkpoint()).toEqual(before); // untouched: only the projecting process rebuilds it
   });
 
   it("with PostgreSQL read models the second projecting process is refused too", async () => {

@@ -84,12 +84,19 @@ describe("POST /v1/events", () => {
     expect(await head(url)).toBe(before);
   });
 
-  it("the same id twice in one batch with different content: 409 naming the id, nothing appended", async () => {
+  it("the same id twice in one batch with different content: 409 naming the id and both indexes, not 'already stored'; nothing appended", async () => {
     const before = await head(url);
-    const answer = await postEvents(url, [click("d-1"), click("d-1", "T-OTHER")]);
+    const answer = await postEvents(url, [click("d-0"), click("d-1"), click("d-1", "T-OTHER")]);
     expectErrorShape(answer, 409);
-    expect(answer.body.error.message).toContain("d-1");
+    const message = "event id 'd-1' appears twice in the batch, at indexes 1 and 2, with different content";
+    expect(answer.body.error).toEqual({ code: "conflict", message, details: [{ index: 2, id: "d-1", path: "id", message }] });
     expect(await head(url)).toBe(before);
+  });
+
+  it("the same id twice in one batch with the same content: the second copy is a duplicate acknowledgement, stored once", async () => {
+    const before = await head(url);
+    const answer = await postEvents(url, [click("d-2"), click("d-3"), click("d-2")]);
+    expect(answer.body).toEqual({ appended: 2, duplicates: 1, lastPosition: before + 2 });
   });
 
   it("an invalid batch: 400 with one details entry per problem (index, id, path, message), nothing appended", async () => {
@@ -153,6 +160,18 @@ describe("POST /v1/events", () => {
       { index: 3, id: null, path: "", message: `line 5: ${notJson("[1,")}` },
       { index: 4, id: null, path: "", message: `line 6: ${notJson("}")}` },
     ]);
+    expect(await head(url)).toBe(before);
+  });
+
+  it("NDJSON sent as application/json: 400 naming NDJSON and the Content-Type to send, nothing appended", async () => {
+    const before = await head(url);
+    const body = toNdjson([click("nj-1"), click("nj-2")]);
+    const answer = await postRaw(url, "/v1/events", body, "application/json");
+    expectErrorShape(answer, 400);
+    expect(answer.body.error.message).toBe(
+      "the body looks like NDJSON; send it as Content-Type: application/x-ndjson " +
+        `(as application/json it is not valid JSON: Unexpected non-whitespace character after JSON at position ${JSON.stringify(click("nj-1")).length + 1})`, // after line 1 and its newline
+    );
     expect(await head(url)).toBe(before);
   });
 

@@ -456,7 +456,7 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "ledger-fuzz-"));
     const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_ALLOW_OPEN: "1", LEDGER_LOG_LEVEL: "silent", LEDGER_BATCH_MAX: String(BATCH_MAX) });
-    ledger = await Ledger.open(config, createLogger("silent"));
+    ledger = await Ledger.open(config, createLogger("silent"), { projects: config.projectors });
     await ledger.startProjectors();
     app = await buildApp(ledger);
     await app.listen({ port: 0, host: "127.0.0.1" });

@@ -5,6 +5,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEBHOOK_EVENTS } from "../../domain/webhooks/webhookEvents.ts";
 import { demoDataset } from "../../services/workload.ts";
 import { get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer, type HttpAnswer } from "../support/e2eServer.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
@@ -23,8 +24,20 @@ const PATH_VALUES: Record<string, string> = {
 /** A value for each required query parameter. */
 const QUERY_VALUES: Record<string, string> = { from: "2026-08-01", to: "2026-08-31", asOf: "2026-09-30", currency: "USD", version: "1" };
 
-type Operation = { operationId: string; parameters?: { name: string; in: string; required: boolean }[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
-type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+type Parameter = { name: string; in: string; required: boolean; schema: { type?: string; pattern?: string } };
+type Operation = {
+  operationId: string;
+  tags?: string[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
+type Document = {
+  tags: { name: string; description: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  webhooks: Record<string, { post: Operation }>;
+  components: { schemas: Record<string, unknown> };
+};
 
 describe("the OpenAPI document", () => {
   let server: E2eServer;
@@ -35,9 +48,10 @@ describe("the OpenAPI document", () => {
 
   beforeAll(async () => {
     server = await startE2eServer({ env: { LEDGER_WEBHOOK_KEY: "openapi-webhook-key-0123456789abcdef", LEDGER_WEBHOOK_ALLOW_PRIVATE: "1", LEDGER_WEBHOOK_POLL_MS: "10" } });
-    // A webhook endpoint (on a local receiver) that gets the demo's postings: the webhook routes have something to show.
+    // A webhook endpoint (on a local receiver) subscribed to every event: the webhook routes have
+    // something to show, and each documented webhook body is checked against real deliveries.
     receiver = await startWebhookReceiver();
-    registered = await postJson(server.baseUrl, "/v1/webhooks", { url: receiver.url, events: ["posting.created"] });
+    registered = await postJson(server.baseUrl, "/v1/webhooks", { url: receiver.url, events: [...WEBHOOK_EVENTS] });
     expect(registered.status, registered.text).toBe(201);
     PATH_VALUES.webhookId = registered.body.webhookId;
     expect((await postEvents(server.baseUrl, demoDataset())).status).toBe(200);
@@ -115,5 +129,60 @@ describe("the OpenAPI document", () => {
     const deleted = await fetch(`${server.baseUrl}/v1/webhooks/${other.body.webhookId}`, { method: "DELETE" });
     const deletedAnswer = { status: deleted.status, text: "", body: await deleted.json() } as HttpAnswer;
     expectDeclared(doc.paths["/v1/webhooks/{webhookId}"]!.delete!, 200, deletedAnswer);
+  });
+
+  // Issue 22.9f: grouped, positions typed as what a client sends, webhook bodies described, and no
+  // pointer to a file that is not in a clone.
+  it("puts every operation, the webhooks' too, under exactly one of its declared tags, each described", () => {
+    const declared = doc.tags.map((t) => t.name);
+    expect(new Set(declared).size).toBe(declared.length);
+    expect(doc.tags.every((t) => t.description.length > 0)).toBe(true);
+    const operations = [...Object.values(doc.paths).flatMap((p) => Object.values(p)), ...Object.values(doc.webhooks).map((w) => w.post)];
+    const untagged = operations.filter((o) => o.tags?.length !== 1 || !declared.includes(o.tags[0]!)).map((o) => o.operationId);
+    expect(untagged).toEqual([]);
+    expect(doc.paths["/v1/creators/{creatorId}/earnings"]!.get!.tags).toEqual(["creators"]);
+    expect(doc.paths["/v1/events"]!.post!.tags).toEqual(["events"]);
+    expect(doc.paths["/v1/trial-balance"]!.get!.tags).toEqual(["journal"]);
+    expect(doc.paths["/v1/health"]!.get!.tags).toEqual(["operations"]);
+    // Each group holds something.
+    expect([...new Set(operations.map((o) => o.tags![0]))].sort()).toEqual([...declared].sort());
+  });
+
+  it("types every position parameter as an integer, as a client sends it", () => {
+    const positions = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.values(methods).flatMap((o) => (o.parameters ?? []).filter((p) => /Position$/.test(p.name) || (path === "/v1/events" && p.name === "after")).map((p) => ({ path, ...p }))),
+    );
+    expect(positions.length).toBeGreaterThanOrEqual(30); // asOfPosition and minPosition of every read (38 today)
+    expect(positions.filter((p) => p.schema.type !== "integer" || p.schema.pattern !== undefined)).toEqual([]);
+    expect(doc.paths["/v1/projections/{name}/diff"]!.get!.parameters!.map((p) => [p.name, p.schema.type])).toEqual([
+      ["name", "string"],
+      ["version", "integer"],
+      ["after", "integer"],
+      ["limit", "integer"],
+    ]);
+  });
+
+  it("names no file outside the repository", async () => {
+    const text = (await get(server.baseUrl, "/v1/openapi.json")).text;
+    expect(text).not.toContain("../shared");
+    expect(text).not.toContain("SPEC.md");
+  });
+
+  it("describes the request each webhook event sends, and every delivery matches the one of its type, signature header included", async () => {
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_EVENTS].sort());
+    for (const [event, { post }] of Object.entries(doc.webhooks)) {
+      expect(post.parameters!.filter((p) => p.in === "header" && p.required).map((p) => p.name), event).toEqual(["Ledger-Signature", "Ledger-Webhook-Id", "Ledger-Entry-Id", "Ledger-Delivery-Attempt"]);
+    }
+    // The demo has every kind of item; the endpoint gets each once, as its most specific event.
+    await receiver.waitUntil(() => WEBHOOK_EVENTS.every((e) => receiver.received.some((r) => r.json.type === e)), 60_000, "a delivery of every event type");
+    const signature = new RegExp(doc.webhooks["posting.created"]!.post.parameters!.find((p) => p.name === "Ledger-Signature")!.schema.pattern!);
+    const mismatches: unknown[] = [];
+    for (const delivery of receiver.received) {
+      const schema = doc.webhooks[delivery.json.type]!.post.requestBody!.content["application/json"]!.schema;
+      const validate = ajv.compile({ $ref: `doc${schema.$ref}` });
+      if (!validate(delivery.json)) mismatches.push({ body: delivery.body.slice(0, 300), errors: validate.errors });
+      if (!signature.test(String(delivery.headers["ledger-signature"]))) mismatches.push({ signature: delivery.headers["ledger-signature"] });
+    }
+    expect(mismatches).toEqual([]);
   });
 });

@@ -6,10 +6,9 @@
 // on the PostgreSQL store and read models.
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema, randomSchema } from "../support/pgTest.ts";
+import { dropLedgerSchemas, postgresLedgerEnv, randomSchema } from "../support/pgTest.ts";
 import { tempDir } from "../support/projectionHarness.ts";
 import { startServer, type ServerChild } from "../support/serverChild.ts";
-import { PG_URL } from "../support/pgTest.ts";
 
 const CREATORS = ["P1", "P2", "P3", "P4", "P5", "P6"];
 const ROUNDS = 8;
@@ -104,16 +103,6 @@ function raceSuite(label: string, env: () => Record<string, string>) {
 raceSuite("SQLite store", () => ({}));
 
 const schema = randomSchema("race");
-raceSuite("PostgreSQL store and read models", () => ({
-  LEDGER_STORE: "postgres",
-  LEDGER_STORE_URL: PG_URL,
-  LEDGER_STORE_SCHEMA: `${schema}_events`,
-  LEDGER_READ_MODELS: "postgres",
-  LEDGER_READ_MODELS_URL: PG_URL,
-  LEDGER_READ_MODELS_SCHEMA: `${schema}_read`,
-}));
+raceSuite("PostgreSQL store and read models", () => postgresLedgerEnv(schema));
 
-afterAll(async () => {
-  await dropSchema(`${schema}_events`);
-  await dropSchema(`${schema}_read`);
-});
+afterAll(() => dropLedgerSchemas(schema));

@@ -116,6 +116,7 @@ describe("read endpoints over the fixture", () => {
       status: "ok",
       store: { head: HEAD },
       projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map((name) => ({ name, version: 1, ruleVersion: 1, position: HEAD, lag: 0, status: "ok" })),
+      webhooks: { status: "ok", disabledEndpoints: 0, backlogEvents: 0, oldestAgeMs: 0, disabled: [], backlog: [] }, // open access: the detail too
     });
   });
 
@@ -267,8 +268,8 @@ describe("read endpoints over the fixture", () => {
       if (answer.status < 400 || answer.status >= 500 || !shaped) offenders.push(`${path} → ${answer.status} ${answer.text}`);
     }
     expect(offenders).toEqual([]);
-    // a position far past the head is a valid, empty page
-    expect((await get(url, "/v1/creators/K1/ledger?after=999999999999999")).body).toEqual({ creatorId: "K1", asOfPosition: HEAD, entries: [], nextAfter: null });
+    // a cursor far past the head is one this store never handed out: a 400 (issue 22.8, staleCursors.e2e.test.ts)
+    expectErrorShape(await get(url, "/v1/creators/K1/ledger?after=999999999999999"), 400, "invalid_request");
   });
 
   it("GET /metrics is Prometheus text with the projection lag", async () => {

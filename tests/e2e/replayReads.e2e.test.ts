@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadModelDb } from "../../infra/readModel/port.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import { openProjectionDb } from "../../services/ledgerFiles.ts";
-import { rebuild } from "../../services/replay.ts";
+import { promote, promoteSet, rebuild, rebuildSet } from "../../services/replay.ts";
 import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
 import { expectErrorShape, get, postEvents, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
 
@@ -110,5 +110,46 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
     expectErrorShape(await get(server.baseUrl, "/v1/projections/earnings/diff?version=0"), 400, "invalid_request");
     expectErrorShape(await get(server.baseUrl, "/v1/projections/earnings/diff"), 400, "invalid_request");
     expectErrorShape(await get(server.baseUrl, "/v1/projections/earnings/diff?version=2&limit=1001"), 400, "invalid_request");
+  });
+
+  // Issue 22.1. A money projection active at another rule version than the others (a set promotion
+  // killed between two of its commits, or an older release's lone promotion) makes the creator's
+  // earnings total disagree with the journal: health says so, on each money projection, until the
+  // rest of the set is promoted.
+  it("health is degraded while the money projections are active at different rule versions; the set promoted makes it ok", async () => {
+    const earningsDb = writers[0]!;
+    await promote(earningsDb, "earnings", 2); // earnings alone at rule version 2 (the journal was rebuilt at 2, not promoted)
+    const earnings = await get(server.baseUrl, "/v1/creators/K1/earnings");
+    const journal = await get(server.baseUrl, `/v1/creators/K1/earnings?asOfPosition=${HEAD}`); // read from the journal
+    expect([earnings.body.marketplaces[0].totals.total, journal.body.marketplaces[0].totals.total]).toEqual(["3.00", "2.70"]);
+    const mixed = await get(server.baseUrl, "/v1/health");
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.status).toBe("degraded");
+    const reason =
+      "the money projections are active at different rule versions (journal 1, earnings 2, budget 1, report 1, payout 1): their figures disagree; " +
+      "rebuild and promote them as one set (ledger replay money --rules N --promote)";
+    expect(mixed.body.projections.map((p: { name: string; status: string; reason?: string }) => [p.name, p.status, p.reason ?? null])).toEqual([
+      ["journal", "degraded", reason],
+      ["earnings", "degraded", reason],
+      ["budget", "degraded", reason],
+      ["report", "degraded", reason],
+      ["payout", "degraded", reason],
+      ["webhooks", "ok", null],
+    ]);
+    // The rest of the set built at rule version 2 (the journal's v2 resumes) and promoted together.
+    const dbs = new Map<ProjectionName, ReadModelDb>();
+    for (const name of ["journal", "budget", "report", "payout"] as const) {
+      const db = await openProjectionDb(server.ledger.config, name, { writer: true });
+      writers.push(db);
+      dbs.set(name, db);
+    }
+    const built = await rebuildSet(server.ledger.store, dbs, { ruleVersion: 2, defaultRuleVersion: 1 });
+    expect(built.map((b) => [b.projector.name, b.projector.version, b.resumed])).toEqual([["journal", 2, true], ["budget", 2, false], ["report", 2, false], ["payout", 2, false]]);
+    await promoteSet(dbs, new Map(built.map((b) => [b.projector.name, b.projector.version])));
+    const healed = await get(server.baseUrl, "/v1/health");
+    expect(healed.body.status).toBe("ok");
+    expect(healed.body.projections.map((p: { ruleVersion: number }) => p.ruleVersion)).toEqual([2, 2, 2, 2, 2, 1]);
+    const after = await get(server.baseUrl, `/v1/creators/K1/earnings?asOfPosition=${HEAD}`);
+    expect(after.body.marketplaces[0].totals.total).toBe("3.00");
   });
 });

@@ -67,6 +67,23 @@ async function register(server: E2eServer, url: string, events: string[]) {
   return answer.body as { webhookId: string; secret: string; position: number; url: string; events: string[]; createdAt: string };
 }
 
+/** Polls `check` every 20 ms until it holds; fails naming `what` after DELIVERED_WITHIN_MS. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + DELIVERED_WITHIN_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${DELIVERED_WITHIN_MS} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Waits until the endpoint has nothing pending: the worker records a page of deliveries after the
+ * page (deliveryWorker.ts), so the delivery log may trail what the receiver has seen by one page.
+ */
+function allRecorded(server: E2eServer, webhookId: string): Promise<void> {
+  return until(async () => (await get(server.baseUrl, `/v1/webhooks/${webhookId}`)).body.pendingDeliveries === 0, `webhook ${webhookId} to have nothing pending`);
+}
+
 /** Every feed item (GET /v1/feed, paged from 0) once the projections have caught up. */
 async function wholeFeed(server: E2eServer): Promise<{ entryId: string; type: string; kind?: string }[]> {
   await waitForProjections(server.baseUrl, 20_000);
@@ -134,6 +151,7 @@ describe("a receiver that fails, answers too slowly, then closes the connection"
   });
 
   it("the delivery log lists every attempt of the first delivery: statuses, the timeout, the closed connection", async () => {
+    await allRecorded(server, registration.webhookId);
     const log = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}/deliveries?limit=2`);
     expect(log.status, log.text).toBe(200);
     const [first, second] = log.body.deliveries;
@@ -171,6 +189,7 @@ describe("on PostgreSQL read models", () => {
     await receiver.waitUntil(() => receiver.firstArrivals().length === FEED_ENTRY_IDS.length, DELIVERED_WITHIN_MS, "every feed item");
     expect(receiver.received.map((r) => r.json.entryId)).toEqual(["2:0", "2:0", ...FEED_ENTRY_IDS]);
     expect(receiver.received.every((r) => signatureVerifies(r, registration.secret))).toBe(true);
+    await allRecorded(server, registration.webhookId);
     const log = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}/deliveries?limit=1`);
     expect(log.body.deliveries[0].log.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([[1, 502], [2, 502], [3, 200]]);
     expect((await get(server.baseUrl, `/v1/feed?after=4.0&limit=2`)).body.items.map((i: { entryId: string }) => i.entryId)).toEqual(["4:1", "5:0"]);
@@ -298,15 +317,140 @@ describe("a dead endpoint and one that never answers", () => {
   });
 });
 
+const READ_TOKEN = "read-token-0123456789";
+const HOOKS_TOKEN = "hooks-token-0123456789";
+const INGEST_TOKEN = "ingest-token-0123456789";
+const TOKENS = `${READ_TOKEN}:read;${HOOKS_TOKEN}:webhooks;${INGEST_TOKEN}:ingest`;
+
+/** GET /v1/health as a caller with `token` (none: anyone). */
+async function health(server: E2eServer, token?: string) {
+  const answer = await call(server.baseUrl, "GET", "/v1/health", token === undefined ? {} : { token });
+  expect(answer.status, answer.text).toBe(200);
+  return answer;
+}
+
+/** The value of an unlabelled gauge in /metrics. */
+async function gauge(server: E2eServer, name: string): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`no ${name} in /metrics`);
+  return Number(line.slice(name.length + 1));
+}
+
+describe("a backlog (issue 22.4): counted in health and /metrics, degraded past its limits, sent over one kept-alive connection", () => {
+  let server: E2eServer;
+  let receiver: WebhookReceiver;
+  let webhookId: string;
+  let open = false;
+
+  beforeAll(async () => {
+    server = await startE2eServer({ env: { ...FAST_RETRIES, LEDGER_TOKENS: TOKENS, LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS: "5", LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS: "1" } });
+    receiver = await startWebhookReceiver();
+    receiver.plan = () => ({ status: open ? 200 : 503 }); // the first delivery keeps failing: all seven wait
+    const registered = await call(server.baseUrl, "POST", "/v1/webhooks", { body: { url: receiver.url, events: ["posting.created", "anomaly.recorded"] }, token: HOOKS_TOKEN });
+    expect(registered.status, registered.text).toBe(201);
+    webhookId = registered.body.webhookId;
+    expect((await call(server.baseUrl, "POST", "/v1/events", { body: story(), token: INGEST_TOKEN })).status).toBe(200);
+    await until(async () => (await health(server)).body.webhooks.backlogEvents === FEED_ENTRY_IDS.length, "the seven deliveries to be queued");
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await receiver?.close();
+  });
+
+  it("health counts the 7 pending deliveries and their age, degraded past 5 and 1 ms, naming no endpoint; /metrics has the totals", async () => {
+    const oldest = await call(server.baseUrl, "GET", "/v1/events?after=1&limit=1", { token: READ_TOKEN }); // position 2: the first pending delivery's event
+    const recordedMs = Date.parse(oldest.body.events[0].recordedAt);
+    const beforeMs = Date.now();
+    const open = await health(server);
+    const afterMs = Date.now();
+    expect(open.body.status).toBe("degraded");
+    expect(open.body.webhooks).toEqual({ status: "degraded", reason: expect.any(String), disabledEndpoints: 0, backlogEvents: 7, oldestAgeMs: expect.any(Number) });
+    expect(open.body.webhooks.reason).toMatch(
+      /^7 deliveries pending at one endpoint \(more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS=5\); the oldest pending delivery is \d+ s old \(more than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS=1\)$/,
+    );
+    expect(open.body.webhooks.oldestAgeMs).toBeGreaterThanOrEqual(beforeMs - recordedMs);
+    expect(open.body.webhooks.oldestAgeMs).toBeLessThanOrEqual(afterMs - recordedMs);
+    expect(open.text).not.toContain(webhookId);
+    expect(open.text).not.toContain(new URL(receiver.url).port);
+    expect(Object.keys((await health(server, READ_TOKEN)).body.webhooks)).toEqual(["status", "reason", "disabledEndpoints", "backlogEvents", "oldestAgeMs"]);
+    const detailed = (await health(server, HOOKS_TOKEN)).body.webhooks;
+    expect(detailed.disabled).toEqual([]);
+    expect(detailed.backlog).toEqual([{ webhookId, backlogEvents: 7, oldestAgeMs: expect.any(Number) }]);
+    expect(await gauge(server, "ledger_webhook_backlog_events")).toBe(7);
+    expect(await gauge(server, "ledger_webhook_endpoints_disabled")).toBe(0);
+    expect(await gauge(server, "ledger_webhook_backlog_oldest_age_seconds")).toBeGreaterThanOrEqual((beforeMs - recordedMs) / 1000);
+  });
+
+  it("once the receiver answers 2xx the backlog drains: health ok, 0 pending, age 0; every request, 503s and 2xx, came over one connection", async () => {
+    open = true;
+    await receiver.waitUntil(() => receiver.firstArrivals().length === FEED_ENTRY_IDS.length && receiver.received.at(-1)!.json.entryId === "8:0", DELIVERED_WITHIN_MS, "every feed item");
+    await until(async () => (await health(server)).body.webhooks.backlogEvents === 0, "the backlog to be recorded as drained");
+    const drained = await health(server);
+    expect(drained.body.status).toBe("ok");
+    expect(drained.body.webhooks).toEqual({ status: "ok", disabledEndpoints: 0, backlogEvents: 0, oldestAgeMs: 0 });
+    expect((await health(server, HOOKS_TOKEN)).body.webhooks).toEqual({ status: "ok", disabledEndpoints: 0, backlogEvents: 0, oldestAgeMs: 0, disabled: [], backlog: [] });
+    expect(await gauge(server, "ledger_webhook_backlog_events")).toBe(0);
+    expect(await gauge(server, "ledger_webhook_backlog_oldest_age_seconds")).toBe(0);
+    expect(receiver.firstArrivals()).toEqual(FEED_ENTRY_IDS);
+    expect(receiver.received.length).toBeGreaterThan(FEED_ENTRY_IDS.length); // the 503s before
+    expect(receiver.connections).toBe(1);
+  });
+});
+
+describe("health shows which endpoints were disabled, and why, only to the webhooks scope (issue 22.5)", () => {
+  let server: E2eServer;
+  let dead: WebhookReceiver;
+  let webhookId: string;
+
+  beforeAll(async () => {
+    server = await startE2eServer({ env: { ...FAST_RETRIES, LEDGER_TOKENS: TOKENS, LEDGER_WEBHOOK_GIVE_UP_MS: "300" } });
+    dead = await startWebhookReceiver();
+    dead.plan = () => ({ status: 503 });
+    const registered = await call(server.baseUrl, "POST", "/v1/webhooks", { body: { url: dead.url, events: ["posting.created"] }, token: HOOKS_TOKEN });
+    expect(registered.status, registered.text).toBe(201);
+    webhookId = registered.body.webhookId;
+    expect((await call(server.baseUrl, "POST", "/v1/events", { body: story(), token: INGEST_TOKEN })).status).toBe(200);
+    await until(async () => (await health(server)).body.webhooks.disabledEndpoints === 1, "the endpoint to be disabled");
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await dead?.close();
+  });
+
+  const SUMMARY = { status: "degraded", reason: "1 endpoint(s) disabled: their deliveries kept failing past LEDGER_WEBHOOK_GIVE_UP_MS", disabledEndpoints: 1, backlogEvents: 0, oldestAgeMs: 0 };
+
+  it.each([
+    ["no token", undefined],
+    ["a token without the webhooks scope", READ_TOKEN],
+    ["an unknown token (health stays open: no 401)", "nobody-has-this-token-0123"],
+  ])("with %s: degraded with a count and a reason, no webhook id, no receiver address", async (_, token) => {
+    const answer = await health(server, token);
+    expect(answer.body.status).toBe("degraded");
+    expect(answer.body.webhooks).toEqual(SUMMARY);
+    expect(answer.text).not.toContain(webhookId);
+    expect(answer.text).not.toContain("127.0.0.1");
+    expect(answer.text).not.toContain(new URL(dead.url).port);
+  });
+
+  it("with the webhooks scope: which endpoint, when and why", async () => {
+    const endpoint = await call(server.baseUrl, "GET", `/v1/webhooks/${webhookId}`, { token: HOOKS_TOKEN });
+    expect((await health(server, HOOKS_TOKEN)).body.webhooks).toEqual({
+      ...SUMMARY,
+      disabled: [{ webhookId, disabledAt: endpoint.body.disabledAt, reason: endpoint.body.disabledReason }],
+      backlog: [],
+    });
+    expect(endpoint.body.disabledReason).toMatch(/^deliveries failed for 300 ms from .*; the last attempt \(entry 2:0, attempt \d+\) got HTTP 503$/);
+    expect(await gauge(server, "ledger_webhook_endpoints_disabled")).toBe(1);
+  });
+});
+
 describe("registration rules", () => {
-  const READ_TOKEN = "read-token-0123456789";
-  const HOOKS_TOKEN = "hooks-token-0123456789";
-  const INGEST_TOKEN = "ingest-token-0123456789";
   let guarded: E2eServer; // tokens, private addresses refused (the default)
   let keyless: E2eServer; // no LEDGER_WEBHOOK_KEY
 
   beforeAll(async () => {
-    guarded = await startE2eServer({ env: { LEDGER_WEBHOOK_KEY: KEY, LEDGER_TOKENS: `${READ_TOKEN}:read;${HOOKS_TOKEN}:webhooks;${INGEST_TOKEN}:ingest` } });
+    guarded = await startE2eServer({ env: { LEDGER_WEBHOOK_KEY: KEY, LEDGER_TOKENS: TOKENS } });
     keyless = await startE2eServer({ env: { LEDGER_WEBHOOK_ALLOW_PRIVATE: "1" } });
   });
   afterAll(async () => {

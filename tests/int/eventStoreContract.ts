@@ -132,7 +132,8 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       expect((error as ConflictError).eventId).toBe("a");
       expect((error as ConflictError).index).toBe(2);
       expect((error as ConflictError).code).toBe("conflict");
-      expect((error as ConflictError).message).toContain("'a'");
+      expect((error as ConflictError).message).toBe("event id 'a' is already stored with different content");
+      expect((error as ConflictError).earlierIndex).toBeNull();
       expect(await store.head()).toBe(1);
       expect((await all(store)).map((e) => e.id)).toEqual(["a"]);
     });
@@ -149,8 +150,18 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
           { id: "a", position: 1, duplicate: true },
         ],
       });
+      // Not "already stored": the id is only in this batch, twice, and the message says where (issue 22.9b).
       const conflicting = [...clicks(["c", "d"], "t-1"), ...clicks(["c"], "t-2")];
-      await expect(store.append(conflicting)).rejects.toMatchObject({ code: "conflict", eventId: "c", index: 2 });
+      await expect(store.append(conflicting)).rejects.toMatchObject({
+        code: "conflict",
+        eventId: "c",
+        index: 2,
+        earlierIndex: 0,
+        message: "event id 'c' appears twice in the batch, at indexes 0 and 2, with different content",
+      });
+      // A third copy equal to the first is a duplicate of it; the conflict is still the one between 0 and 3.
+      const third = [...clicks(["e", "f", "e"], "t-1"), ...clicks(["e"], "t-2")];
+      await expect(store.append(third)).rejects.toMatchObject({ earlierIndex: 0, index: 3, message: "event id 'e' appears twice in the batch, at indexes 0 and 3, with different content" });
       expect(await store.head()).toBe(2);
       expect((await all(store)).map((e) => e.id)).toEqual(["a", "b"]);
     });

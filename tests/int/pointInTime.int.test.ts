@@ -22,7 +22,7 @@ import type { ProjectionRunner } from "../../projections/runner.ts";
 import { loadConfig } from "../../services/config.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { createLogger } from "../../services/logger.ts";
-import { NOW, Reads, type ReadAt } from "../../services/reads.ts";
+import { NOW, PositionOutOfRange, Reads, type ReadAt } from "../../services/reads.ts";
 import { reportWindows, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 import { PG_URL, dropSchema, randomSchema } from "../support/pgTest.ts";
 import { allPages, appendRaw, closeDbs, makeRunner, openDbs, parseCursor, tempDir, type Dbs, type ReadModelKind } from "../support/projectionHarness.ts";
@@ -169,8 +169,12 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
   const eventPages = await allPages(0, (after) => reads.events(after, EVENT_PAGE, null, at), (page) => page.next);
   put("event pages", eventPages.map((page) => ({ ...page, events: page.events.map(withoutRecordedAt) })));
   for (const type of ids.types) {
-    const page = await reads.events(3, 5, type, at);
-    put(`events of ${type} after 3`, { ...page, events: page.events.map(withoutRecordedAt) });
+    // A cursor past the position read as of is refused (issue 22.8) on both ledgers: past asOfPosition, past the head.
+    const page = await reads.events(3, 5, type, at).catch((error: unknown) => {
+      if (error instanceof PositionOutOfRange) return null;
+      throw error;
+    });
+    put(`events of ${type} after 3`, page === null ? "refused: after 3 is past the position read" : { ...page, events: page.events.map(withoutRecordedAt) });
   }
   return out;
 }

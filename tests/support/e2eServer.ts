@@ -43,7 +43,7 @@ export async function startE2eServer(options: StartOptions = {}): Promise<E2eSer
     ...options.env,
   };
   const config = loadConfig(env);
-  const ledger = await Ledger.open(config, createLogger(config.logLevel, "ledger-e2e"));
+  const ledger = await Ledger.open(config, createLogger(config.logLevel, "ledger-e2e"), { projects: config.projectors });
   await ledger.startProjectors();
   const app = await buildApp(ledger);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });

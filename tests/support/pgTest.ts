@@ -18,3 +18,21 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** The environment of a ledger whose store and read models are on PostgreSQL, in two schemas named after `schema`. */
+export function postgresLedgerEnv(schema: string): Record<string, string> {
+  return {
+    LEDGER_STORE: "postgres",
+    LEDGER_STORE_URL: PG_URL,
+    LEDGER_STORE_SCHEMA: `${schema}_events`,
+    LEDGER_READ_MODELS: "postgres",
+    LEDGER_READ_MODELS_URL: PG_URL,
+    LEDGER_READ_MODELS_SCHEMA: `${schema}_read`,
+  };
+}
+
+/** Drops the two schemas of postgresLedgerEnv(schema). */
+export async function dropLedgerSchemas(schema: string): Promise<void> {
+  await dropSchema(`${schema}_events`);
+  await dropSchema(`${schema}_read`);
+}

@@ -37,6 +37,8 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Node flags before the loader, e.g. `--max-old-space-size=256` as `npm start` runs the server. */
   nodeFlags?: string[];
+  /** Run as this user (only a root parent may): an operator's service account, for permissions tests. */
+  user?: { uid: number; gid: number };
 }
 
 function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -55,8 +57,8 @@ function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pr
   };
 }
 
-function launch(args: string[], env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): LedgerChild {
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CLI, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+function launch(args: string[], env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = [], user?: ChildOptions["user"]): LedgerChild {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CLI, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], ...user });
   let text = "";
   const keep = (chunk: string) => {
     text += chunk;
@@ -97,7 +99,7 @@ const LISTENING = /Ledger listening on (http:\/\/[^\s]+)/;
  * LEDGER_PROJECTORS, default all in-process). Resolves once it prints where it listens.
  */
 export async function startServer(options: ChildOptions, timeoutMs = 20_000): Promise<ServerChild> {
-  const child = launch(["serve"], baseEnv(options.dataDir, options.env), options.nodeFlags);
+  const child = launch(["serve"], baseEnv(options.dataDir, options.env), options.nodeFlags, options.user);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       void child.kill();
@@ -120,7 +122,20 @@ export async function startServer(options: ChildOptions, timeoutMs = 20_000): Pr
   return { ...child, url };
 }
 
+/** `ledger serve`, which must refuse to start: resolves with what it printed (one that started is stopped, and this throws). */
+export async function refusedStart(options: ChildOptions): Promise<string> {
+  const outcome = await startServer(options).then(
+    async (server) => {
+      await server.stop();
+      return null;
+    },
+    (error: Error) => error,
+  );
+  if (outcome === null) throw new Error("the server started");
+  return outcome.message;
+}
+
 /** `ledger projectors` (the projectors without the API) over the same data directory. */
 export function startProjectors(options: ChildOptions): LedgerChild {
-  return launch(["projectors"], baseEnv(options.dataDir, options.env), options.nodeFlags);
+  return launch(["projectors"], baseEnv(options.dataDir, options.env), options.nodeFlags, options.user);
 }

@@ -20,6 +20,8 @@ export interface ReceivedRequest {
 export interface WebhookReceiver {
   url: string;
   readonly received: ReceivedRequest[];
+  /** TCP connections the sender opened so far (kept alive: one per endpoint while it keeps sending). */
+  readonly connections: number;
   /** How to answer the request with this ordinal (default: 200 at once). */
   plan: (ordinal: number, entryId: string) => Answer;
   /** Polls until `check` holds (10 ms), or throws naming `what` after timeoutMs. */
@@ -32,9 +34,13 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedRequest[] = [];
   const sockets = new Set<import("node:net").Socket>();
+  let connections = 0;
   const receiver = {
     url: "",
     received,
+    get connections() {
+      return connections;
+    },
     plan: (() => ({ status: 200 })) as WebhookReceiver["plan"],
   } as WebhookReceiver;
   const server = http.createServer((request, response) => {
@@ -58,6 +64,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     });
   });
   server.on("connection", (socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });

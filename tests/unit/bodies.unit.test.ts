@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JSON_DEPTH_MAX, scanJson } from "../../domain/events/jsonScan.ts";
-import { NdjsonReader } from "../../services/http/bodies.ts";
+import { eventsOfJsonBody, looksLikeNdjson, NdjsonReader, parseJsonBody } from "../../services/http/bodies.ts";
 import { HttpError } from "../../services/http/errors.ts";
 
 describe("scanJson", () => {
@@ -77,5 +77,41 @@ describe("NdjsonReader", () => {
     expect(() => reader.push(Buffer.from("{}\n{}\n{}\n"))).toThrow(expect.objectContaining({ statusCode: 413, message: expect.stringContaining("line 3 is event 3") }));
     const small = new NdjsonReader({ bodyLimitBytes: 5, eventsMax: 10 });
     expect(() => small.push(Buffer.from("{}\n{}\n"))).toThrow(HttpError);
+  });
+});
+
+describe("a POST /v1/events application/json body that does not parse (issue 22.9c)", () => {
+  const refusal = (text: string, parse: (text: string, eventsMax: number) => unknown = eventsOfJsonBody) => {
+    try {
+      parse(text, 10);
+    } catch (error) {
+      return { status: (error as HttpError).statusCode, message: (error as HttpError).message };
+    }
+    throw new Error("parsed");
+  };
+
+  it("names NDJSON and the Content-Type to send when it reads as NDJSON", () => {
+    const ndjson = '{"id":"a"}\n{"id":"b"}\n';
+    expect(refusal(ndjson)).toEqual({
+      status: 400,
+      message:
+        "the body looks like NDJSON; send it as Content-Type: application/x-ndjson " +
+        "(as application/json it is not valid JSON: Unexpected non-whitespace character after JSON at position 11)",
+    });
+  });
+
+  it("keeps the plain message for other JSON bodies (a payout run, a webhook) and for JSON that is just broken", () => {
+    expect(refusal('{"id":"a"}\n{"id":"b"}\n', parseJsonBody)).toEqual({ status: 400, message: "the body is not valid JSON: Unexpected non-whitespace character after JSON at position 11" });
+    expect(refusal('[{"id":"a"},')).toEqual({ status: 400, message: "the body is not valid JSON: Unexpected end of JSON input" });
+    expect(refusal('{"id":"a"} x')).toEqual({ status: 400, message: "the body is not valid JSON: Unexpected non-whitespace character after JSON at position 11" });
+  });
+
+  it("reads as NDJSON: two or more non-blank lines, each starting with {", () => {
+    expect(looksLikeNdjson('{"a":1}\n{"b":2}')).toBe(true);
+    expect(looksLikeNdjson('  {"a":1}\r\n\n\t{"b":2}\r\n')).toBe(true);
+    expect(looksLikeNdjson('{"a":1}\n')).toBe(false); // one line: a broken JSON object
+    expect(looksLikeNdjson('{"a":1}\n[{"b":2}]')).toBe(false);
+    expect(looksLikeNdjson('{"a":\n1}')).toBe(false); // an object over two lines
+    expect(looksLikeNdjson("")).toBe(false);
   });
 });

@@ -99,6 +99,11 @@ describe("payableOn (rule 10: first day of the next month + 60 days)", () => {
 
   it("refuses something that is not a month", () => {
     expect(() => payableOn("2026-13")).toThrow();
+    expect(() => payableOn("06/2026")).toThrow(new Error("not a month: expected YYYY-MM, e.g. 2026-06; got 06/2026"));
+  });
+
+  it("nextPayableOn says what a date is when given something else, not 'not a month: Invalid DateTime' (issue 22.9d)", () => {
+    expect(() => nextPayableOn("12/01/2026")).toThrow(new Error("not a local date: expected YYYY-MM-DD, e.g. 2026-06-01; got 12/01/2026"));
   });
 
   it("nextPayableOn is the first payable date after the given date", () => {

@@ -2,10 +2,11 @@
 // the first retry within 10 s, a give-up span), the signature a receiver verifies (values computed
 // with `openssl dgst -sha256 -hmac`), which addresses are not the public internet, and which
 // webhook event an item is delivered as.
+import type { LookupAddress, LookupOptions } from "node:dns";
 import { describe, expect, it } from "vitest";
 import { deliveredAs, entryEvents, type WebhookEvent } from "../../domain/webhooks/webhookEvents.ts";
 import { nextAttemptMs, retryDelayMs, type RetryPolicy } from "../../domain/webhooks/retrySchedule.ts";
-import { isNonPublicAddress } from "../../infra/webhooks/addressPolicy.ts";
+import { isNonPublicAddress, vettedLookup, vetWebhookUrl } from "../../infra/webhooks/addressPolicy.ts";
 import { signatureHeader, verifySignature, webhookSecret } from "../../infra/webhooks/signature.ts";
 
 const DEFAULTS: RetryPolicy = { baseMs: 10_000, maxMs: 3_600_000, giveUpMs: 86_400_000 };
@@ -63,21 +64,99 @@ describe("signatures (Ledger-Signature: t=…,v1=hex HMAC-SHA256(secret, t.body)
   });
 });
 
+/** One address in each special-purpose block of RFC 6890's registries (and their later additions). */
+const NON_PUBLIC: readonly [range: string, address: string][] = [
+  ["0.0.0.0/8 this network", "0.1.2.3"],
+  ["10.0.0.0/8 private", "10.200.0.1"],
+  ["100.64.0.0/10 shared address space (CGNAT)", "100.127.255.254"],
+  ["127.0.0.0/8 loopback", "127.0.0.2"],
+  ["169.254.0.0/16 link-local (cloud metadata)", "169.254.169.254"],
+  ["172.16.0.0/12 private", "172.31.255.255"],
+  ["192.0.0.0/24 IETF protocol assignments", "192.0.0.8"],
+  ["192.0.2.0/24 documentation (TEST-NET-1)", "192.0.2.1"],
+  ["192.88.99.0/24 6to4 relay anycast", "192.88.99.1"],
+  ["192.168.0.0/16 private", "192.168.1.1"],
+  ["198.18.0.0/15 benchmarking", "198.19.255.1"],
+  ["198.51.100.0/24 documentation (TEST-NET-2)", "198.51.100.7"],
+  ["203.0.113.0/24 documentation (TEST-NET-3)", "203.0.113.9"],
+  ["224.0.0.0/4 multicast", "239.255.255.250"],
+  ["240.0.0.0/4 reserved", "240.0.0.1"],
+  ["255.255.255.255/32 limited broadcast", "255.255.255.255"],
+  ["::1/128 loopback", "::1"],
+  ["::/128 unspecified", "::"],
+  ["::ffff:0:0/96 IPv4-mapped, of a private IPv4", "::ffff:192.168.0.1"],
+  ["::ffff:0:0/96 IPv4-mapped in hex, of loopback", "::ffff:7f00:1"],
+  ["::ffff:0:0:0/96 IPv4-translated (RFC 6145), of loopback", "::ffff:0:127.0.0.1"],
+  ["::/96 IPv4-compatible (deprecated), of loopback", "::127.0.0.1"],
+  ["::/96 IPv4-compatible (deprecated), of a public IPv4", "::8.8.8.8"],
+  ["64:ff9b::/96 NAT64, of a private IPv4", "64:ff9b::10.0.0.1"],
+  ["64:ff9b:1::/48 local-use NAT64", "64:ff9b:1::7f00:1"],
+  ["100::/64 discard-only", "100::1"],
+  ["2001::/23 IETF protocol assignments", "2001:100::1"],
+  ["2001::/32 Teredo", "2001:0:4136:e378:8000:63bf:3fff:fdd2"],
+  ["2001:2::/48 benchmarking", "2001:2::1"],
+  ["2001:db8::/32 documentation", "2001:db8::1"],
+  ["2001:10::/28 ORCHID (deprecated)", "2001:10::1"],
+  ["2001:20::/28 ORCHIDv2", "2001:20::1"],
+  ["2002::/16 6to4, of loopback", "2002:7f00:1::"],
+  ["2002::/16 6to4, of a public IPv4", "2002:808:808::1"],
+  ["3fff::/20 documentation (RFC 9637)", "3fff::1"],
+  ["fc00::/7 unique local", "fd12:3456::1"],
+  ["fe80::/10 link-local", "fe80::1"],
+  ["fe80::/10 link-local with a zone", "fe80::1%lo"],
+  ["fec0::/10 site-local (deprecated)", "fec0::1"],
+  ["ff00::/8 multicast", "ff02::1"],
+  ["outside 2000::/3 (reserved by the IETF)", "4000::1"],
+];
+
+/** Global unicast, also when an IPv6 address carries a global IPv4 one to the host it names. */
+const PUBLIC = [
+  "8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1", "192.0.3.1", "198.20.0.1", "2606:4700:4700::1111", "2a00:1450:4001::1",
+  "2001:4860:4860::8888", "::ffff:8.8.8.8", "::ffff:0:8.8.8.8", "64:ff9b::808:808",
+];
+
+/** The connect-time check: what vettedLookup hands http.request for `host`. */
+function vettedAnswer(host: string, allowPrivate: boolean): Promise<{ code: string | null; addresses: string[] }> {
+  const lookup = vettedLookup(allowPrivate) as unknown as (host: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, answers: LookupAddress[]) => void) => void;
+  return new Promise((resolve) => lookup(host, { all: true }, (error, answers) => resolve({ code: error?.code ?? null, addresses: error ? [] : answers.map((a) => a.address) })));
+}
+
+/** A URL naming `address` as its host (IPv6 in brackets, without a zone: URLs take none). */
+function urlOf(address: string): string {
+  return address.includes(":") ? `http://[${address.split("%")[0]}]/hook` : `http://${address}/hook`;
+}
+
 describe("addresses a webhook may not reach without LEDGER_WEBHOOK_ALLOW_PRIVATE", () => {
-  it.each([
-    "127.0.0.1", "127.255.255.254", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1", "169.254.169.254", "0.0.0.0",
-    "224.0.0.1", "255.255.255.255", "::1", "::", "fd12:3456::1", "fc00::1", "fe80::1", "ff02::1",
-    "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:10.0.0.1", "::ffff:a00:1", "64:ff9b::a00:1", "::127.0.0.1",
-  ])("%s is not public", (address) => {
+  it.each(NON_PUBLIC)("%s: %s is not public, at registration and at connect", async (_range, address) => {
     expect(isNonPublicAddress(address)).toBe(true);
+    const verdict = await vetWebhookUrl(urlOf(address), false);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.ok ? "" : verdict.reason).toMatch(/, a loopback, private or otherwise non-public address \(allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1\)$/);
+    if (!address.includes("%")) expect(await vettedAnswer(address, false)).toEqual({ code: "ENONPUBLIC", addresses: [] });
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "2a00:1450:4001::1", "::ffff:8.8.8.8", "64:ff9b::808:808"])(
-    "%s is public",
-    (address) => {
-      expect(isNonPublicAddress(address)).toBe(false);
-    },
-  );
+  it.each(PUBLIC)("%s is public, at registration and at connect", async (address) => {
+    expect(isNonPublicAddress(address)).toBe(false);
+    expect(await vetWebhookUrl(urlOf(address), false)).toMatchObject({ ok: true });
+    expect((await vettedAnswer(address, false)).code).toBeNull();
+  });
+
+  it("the addresses of issue 22 are refused, with the address named; the operator's switch lets them through", async () => {
+    expect(await vetWebhookUrl("http://[2002:7f00:1::]/", false)).toEqual({
+      ok: false,
+      reason: "host 2002:7f00:1:: resolves to 2002:7f00:1::, a loopback, private or otherwise non-public address (allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1)",
+    });
+    expect(await vetWebhookUrl("http://[::ffff:0:127.0.0.1]/", false)).toMatchObject({ ok: false, reason: expect.stringContaining("resolves to ::ffff:0:7f00:1,") });
+    expect(await vetWebhookUrl("http://[64:ff9b:1::7f00:1]/", false)).toMatchObject({ ok: false, reason: expect.stringContaining("resolves to 64:ff9b:1::7f00:1,") });
+    expect(await vetWebhookUrl("http://198.51.100.7/", false)).toMatchObject({ ok: false, reason: expect.stringContaining("resolves to 198.51.100.7,") });
+    expect(await vettedAnswer("::ffff:0:127.0.0.1", true)).toEqual({ code: null, addresses: ["::ffff:0:127.0.0.1"] });
+    expect(await vetWebhookUrl("http://[2002:7f00:1::]/", true)).toMatchObject({ ok: true });
+  });
+
+  it("a host name is judged by every address it resolves to", async () => {
+    expect(await vettedAnswer("localhost", false)).toEqual({ code: "ENONPUBLIC", addresses: [] });
+    expect(await vetWebhookUrl("http://localhost:8080/hook", false)).toMatchObject({ ok: false, reason: expect.stringMatching(/^host localhost resolves to (127\.0\.0\.1|::1), a loopback/) });
+  });
 });
 
 describe("which webhook event an item is delivered as", () => {

@@ -9,7 +9,9 @@ import { Table } from "../components/Table.tsx";
 import { formatInstant } from "../format/dates.ts";
 import { formatCount } from "../format/money.ts";
 
-const STATUS_TONE: Record<string, Tone> = { active: "good", building: "warn", retired: "neutral" };
+type VersionStatus = Projections["projections"][number]["versions"][number]["status"];
+/** Keyed by the API's statuses, so a new one does not compile until it has a tone. */
+const STATUS_TONE: Record<VersionStatus, Tone> = { active: "good", building: "warn", idle: "neutral", stalled: "bad", retired: "neutral" };
 
 export function ReplayPage() {
   const projections = useRead<Projections>("/v1/projections", {}, { asOf: false });
@@ -33,7 +35,7 @@ export function ReplayPage() {
                   columns={[
                     { header: "Version", numeric: true, cell: (v) => v.version },
                     { header: "Rule version", numeric: true, cell: (v) => v.ruleVersion },
-                    { header: "Status", cell: (v) => <Badge tone={STATUS_TONE[v.status] ?? "neutral"}>{v.status}</Badge> },
+                    { header: "Status", cell: (v) => <Badge tone={STATUS_TONE[v.status]}>{v.status}</Badge> },
                     { header: "Position", numeric: true, cell: (v) => formatCount(v.position) },
                     { header: "Lag (events)", numeric: true, cell: (v) => formatCount(v.lag) },
                     { header: "Created", cell: (v) => formatInstant(v.createdAt) },
