@@ -16,6 +16,7 @@ COPY domain ./domain
 COPY infra ./infra
 COPY projections ./projections
 COPY services ./services
+COPY workload ./workload
 COPY tests/bench ./tests/bench
 # The console (SPEC §10): built by Vite into dist/console, where the server looks for it.
 COPY console ./console

@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Tiers (DEVELOPERS.md): *.unit.test.ts pure domain, *.int.test.ts real stores, *.e2e.test.ts over HTTP.
+// Test tiers, by file name (README, *Tests*): *.unit.test.ts in-process (the domain; helpers on a
+// temporary file at most), *.int.test.ts against real stores (SQLite files, PostgreSQL), *.e2e.test.ts
+// against a running server over HTTP (tests/browser: the console in Chromium).
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],

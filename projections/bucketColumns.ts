@@ -13,9 +13,14 @@ export function bucketColumnsDdl(dialect: Dialect): string {
   return BUCKET_COLUMNS.map((c) => moneyColumn(c, dialect)).join(", ");
 }
 
+/** Bucket amounts in BUCKETS order (a fold's sums) as exact amounts. */
+export function bucketsOf(values: readonly unknown[]): Buckets {
+  const out = {} as Buckets;
+  BUCKETS.forEach((bucket: Bucket, i) => (out[bucket] = minor(values[i])));
+  return out;
+}
+
 /** A row's bucket columns as exact amounts. */
 export function bucketsOfRow(row: Record<string, unknown>): Buckets {
-  const out = {} as Buckets;
-  BUCKETS.forEach((bucket: Bucket, i) => (out[bucket] = minor(row[BUCKET_COLUMNS[i]!])));
-  return out;
+  return bucketsOf(BUCKET_COLUMNS.map((c) => row[c]));
 }

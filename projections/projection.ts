@@ -25,6 +25,9 @@ export function isProjectionName(name: string): name is ProjectionName {
   return (PROJECTION_NAMES as readonly string[]).includes(name);
 }
 
+/** A version's place: the one reads answer from, one being built beside it, or one a promotion replaced. */
+export type VersionStatus = "active" | "building" | "retired";
+
 export interface ProjectionDefinition {
   name: ProjectionName;
   /**

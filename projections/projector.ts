@@ -10,10 +10,9 @@ import { int } from "../infra/readModel/port.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { Outcome } from "../domain/engine/outcome.ts";
 import { DEFINITIONS } from "./definitions.ts";
-import { tablePrefix, type ProjectionDefinition, type ProjectionName } from "./projection.ts";
+import { tablePrefix, type ProjectionDefinition, type ProjectionName, type VersionStatus } from "./projection.ts";
 import { createProgressTable, recordCheckpointTime } from "./versionProgress.ts";
 
-export type VersionStatus = "active" | "building" | "retired";
 
 export interface VersionInfo {
   name: ProjectionName;

@@ -45,8 +45,8 @@ interface Lane {
 /**
  * Catch-up (rebuild) batches: large, for throughput — one transaction per projector per batch, so a
  * page of the B-trees that many events touch is written once per batch, not once per event. Larger
- * than 5,000 measured no faster (a batch's outcomes outlive V8's young generation and cost GC) and
- * took more memory (200k-event rebuild of all five: 340 MB peak RSS at 5,000, 426 MB at 20,000).
+ * ones were no faster (a batch's outcomes outlive V8's young generation and cost GC) and took more
+ * memory (docs/scaling.md).
  */
 export const RUNNER_BATCH_DEFAULT = 5_000;
 /** Live batches: small, so an API in the same process answers between them. */

@@ -3,12 +3,11 @@
 // active is still being built, or whether the process that built it has stopped. Its projector
 // records the time with every checkpoint it commits (and when it creates the version), and a reader
 // calls a version whose time is older than LEDGER_HEALTH_STALL_MS not building
-// (services/replayReads.ts). Kept beside the `projections` table, not in it, so read models made
+// (services/reads/replayReads.ts). Kept beside the `projections` table, not in it, so read models made
 // before it need no migration: readers of such a file see no times until a projector writes one.
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { int } from "../infra/readModel/port.ts";
-import type { ProjectionName } from "./projection.ts";
-import type { VersionStatus } from "./projector.ts";
+import type { ProjectionName, VersionStatus } from "./projection.ts";
 
 const PROGRESS_DDL = `CREATE TABLE IF NOT EXISTS projection_progress (name TEXT NOT NULL, version INTEGER NOT NULL,
   checkpointed_at_ms BIGINT NOT NULL, PRIMARY KEY (name, version))`;

@@ -5,7 +5,6 @@ import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from "../proj
 import type { MismatchPolicy } from "../projections/projector.ts";
 import { CLOUDEVENT_TYPE_PREFIX_MAX_CHARS } from "../domain/events/cloudEvents.ts";
 import type { RetryPolicy } from "../domain/webhooks/retrySchedule.ts";
-import type { KafkaSettings } from "./kafkaIngestor.ts";
 
 export interface LedgerConfig {
   port: number;
@@ -19,7 +18,7 @@ export interface LedgerConfig {
     | { kind: "sqlite"; file: string }
     | { kind: "postgres"; connectionString: string; schema: string }
     | { kind: "kurrent"; connectionString: string; logStream: string };
-  /** LEDGER_KAFKA_*: used by `ledger kafka-ingest` (services/kafkaIngestor.ts). */
+  /** LEDGER_KAFKA_*: used by `ledger kafka-ingest` (services/kafkaIngest.ts). */
   kafka: KafkaSettings;
   readModels: { kind: "sqlite"; dir: string } | { kind: "postgres"; connectionString: string; schema: string };
   /** Projectors that run inside this process. */
@@ -39,6 +38,19 @@ export interface LedgerConfig {
   /** When /v1/health calls a projection degraded (services/ledger.ts health). */
   health: HealthSettings;
   /** Stripped from a CloudEvent's `type` (LEDGER_CLOUDEVENTS_TYPE_PREFIX, e.g. `com.example.ledger.`); "" = none. */
+  cloudEventsTypePrefix: string;
+}
+
+/** The LEDGER_KAFKA_* settings of `ledger kafka-ingest` (services/kafkaIngest.ts). */
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  topic: string;
+  deadLetterTopic: string;
+  fromBeginning: boolean;
+  appendBatchMax: number;
+  /** LEDGER_CLOUDEVENTS_TYPE_PREFIX: stripped from the type of CloudEvents (SPEC §11). */
   cloudEventsTypePrefix: string;
 }
 

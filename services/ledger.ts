@@ -11,10 +11,10 @@ import { DEFINITIONS } from "../projections/definitions.ts";
 import { isMoneyProjection, PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { activeVersion, listVersions, mismatchMessage, Projector, StoreMismatchError, VERSIONS_DDL, versionMismatch } from "../projections/projector.ts";
 import type { LedgerConfig } from "./config.ts";
-import type { UnconditionalIngestResult } from "./ingest.ts";
-import { ingestRequest, startIngestThread, type Ingest, type IngestRequest, type IngestThread } from "./ingestThread.ts";
+import { ingestRequest, type Ingest, type IngestRequest, type IngestRequestResult } from "./ingest/ingestRequest.ts";
+import { startIngestThread, type IngestThread } from "./workers/ingestThread.ts";
 import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
-import { runProjectors, startWorkerHost, type ProjectorHost } from "./projectorHost.ts";
+import { runProjectors, startWorkerHost, type ProjectorHost } from "./workers/projectorHost.ts";
 import { webhookHealth } from "./webhooks/webhookHealth.ts";
 
 
@@ -143,7 +143,7 @@ export class Ledger {
 
   /**
    * Starts projectors in this process (catch up, then live): on this thread, or with `thread` on a
-   * worker thread of its own (services/projectorHost.ts). When a replay promotes another version
+   * worker thread of its own (workers/projectorHost.ts). When a replay promotes another version
    * (SPEC §6), they restart on the newly active versions.
    */
   async startProjectors(names: readonly ProjectionName[] = this.config.projectors, options: { thread?: boolean } = {}): Promise<void> {
@@ -234,7 +234,7 @@ export class Ledger {
     }
   }
 
-  /** From now on, POST /v1/events batches are validated and appended on a thread of their own (services/ingestThread.ts). */
+  /** From now on, POST /v1/events batches are validated and appended on a thread of their own (workers/ingestThread.ts). */
   async startIngestThread(): Promise<void> {
     if (this.ingestThread) return;
     this.ingestThread = await startIngestThread(this.config);
@@ -247,7 +247,7 @@ export class Ledger {
    * resend is answered with duplicates. The next batch starts a new thread (one, however many
    * batches wait for it) instead of every later one failing until a restart.
    */
-  private async ingestOnThread(request: IngestRequest): Promise<UnconditionalIngestResult> {
+  private async ingestOnThread(request: IngestRequest): Promise<IngestRequestResult> {
     let thread = this.ingestThread;
     if (thread === null || this.closing) throw new Error("the ledger is closing");
     if (!thread.alive()) {

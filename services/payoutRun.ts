@@ -22,9 +22,9 @@ import { NOT_PAID_REASONS, type NotPaidReason } from "../domain/payout.ts";
 import { formatMinor } from "../domain/money.ts";
 import type { StoredEvent } from "../domain/events/envelope.ts";
 import { payoutsOfMarketplace, type PayoutLine } from "../projections/payout/payoutQueries.ts";
-import { ingestBatch } from "./ingest.ts";
+import { ingestBatch } from "./ingest/ingest.ts";
 import type { Ledger } from "./ledger.ts";
-import { expectedRevision, readWholeStream } from "./streamHead.ts";
+import { expectedRevision, readWholeStream } from "./ingest/streamHead.ts";
 
 export const PAYOUT_CATCH_UP_TIMEOUT_MS = 30_000;
 /** Passes over the creators whose payout stream moved under this run before it gives up on them. */

@@ -8,9 +8,9 @@
 import { assertNever } from "../domain/assert.ts";
 import { streamIdOf } from "../domain/events/streams.ts";
 import { campaignsDueToEnd } from "../projections/budget/budgetQueries.ts";
-import { ingestBatch } from "./ingest.ts";
+import { ingestBatch } from "./ingest/ingest.ts";
 import type { Ledger } from "./ledger.ts";
-import { expectedRevision, readWholeStream } from "./streamHead.ts";
+import { expectedRevision, readWholeStream } from "./ingest/streamHead.ts";
 
 export const SCHEDULER_CAMPAIGNS_PER_TICK_MAX = 1_000;
 /** How long a tick waits for the campaign read model to apply what the store holds. */

@@ -6,12 +6,12 @@ import type { FastifyInstance } from "fastify";
 import type { LedgerConfig } from "./config.ts";
 import { buildApp } from "./http/app.ts";
 import { parseTokens, type OpenMode } from "./http/auth.ts";
-import { ingestBatch } from "./ingest.ts";
+import { ingestBatch } from "./ingest/ingest.ts";
 import { Ledger } from "./ledger.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler.ts";
 import { onStopRequest } from "./stopSignals.ts";
-import { demoDataset } from "./workload.ts";
+import { demoDataset } from "../workload/demoDataset.ts";
 
 /**
  * Whether the store holds the demo data set and nothing else: exactly its events, in its order,

@@ -58,9 +58,14 @@ export function scanJson(text: string, depthMax: number): JsonScan {
   return { ok: true, arrayElements: topIsArray ? elements : null };
 }
 
+/** What every reader says of a part nested deeper than JSON_DEPTH_MAX; `where`: its line and column, or column. */
+export function tooDeepMessage(where: string): string {
+  return `nesting is deeper than ${JSON_DEPTH_MAX} levels at ${where}`;
+}
+
 /** JSON.parse of text the scan has bounded; throws with the position of a too-deep part. */
 export function parseBoundedJson(text: string): unknown {
   const scan = scanJson(text, JSON_DEPTH_MAX);
-  if (!scan.ok) throw new Error(`nesting is deeper than ${JSON_DEPTH_MAX} levels at line ${scan.line}, column ${scan.column}`);
+  if (!scan.ok) throw new Error(tooDeepMessage(`line ${scan.line}, column ${scan.column}`));
   return JSON.parse(text) as unknown;
 }

@@ -7,7 +7,7 @@ import { canonicalContent } from "../../domain/events/canonical.ts";
 import type { LedgerEvent } from "../../domain/events/envelope.ts";
 
 export function contentHash(event: LedgerEvent): string {
-  // One-shot crypto.hash is ~3× faster than createHash() for short inputs (hot ingest path).
+  // One-shot crypto.hash, not createHash(): faster for short inputs, on the hot ingest path (docs/scaling.md).
   return hash("sha256", canonicalContent(event), "base64url");
 }
 

@@ -13,10 +13,10 @@
 // event of its stream (`prev_position`), and the `streams` table holds each stream's tail (last
 // revision and position). Why: an index keyed by stream takes each insert to its stream's tail, a
 // different B-tree page for almost every event (clicks spread over thousands of tracking streams),
-// and every page a commit dirties is written to the WAL: with the index, a commit of 1,000 events
-// dirtied ~770 pages against ~65 without (1M-event bench store). The tails of the busy streams fit
-// in a few hundred pages. Streams are read rarely and are short (a creator's payouts, a campaign's
-// life: services/streamHead.ts), so readStream walks the links back from the tail.
+// and every page a commit dirties is written to the WAL, while the tails of the busy streams fit in
+// a few hundred pages (docs/scaling.md has the page counts). Streams are read rarely and are short
+// (a creator's payouts, a campaign's life: services/ingest/streamHead.ts), so readStream walks the
+// links back from the tail.
 //
 // Hot path (one INSERT per event, one tail upsert per stream and batch):
 //  - Stream tails come from an in-memory cache (stream → last revision and position), filled from

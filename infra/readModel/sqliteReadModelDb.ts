@@ -28,13 +28,11 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
   db.pragma("cache_size = -4096"); // 4 MiB per projection (RSS budget: four projections in one process)
   db.pragma("wal_autocheckpoint = 10000"); // fewer, larger checkpoints: a rebuild writes pages all over its B-trees
   // A multi-row INSERT inside the batch's transaction keeps a statement journal (the pages it
-  // changes, to undo it alone should it fail). In a temporary file that was 13 % of the projectors'
-  // time following the store with their read indexes made (`perf`, 1M-event bench store): every
-  // random index insert copied its page out with a pwrite. In memory a statement journal is a few
-  // MB at most, for one statement (this alone: events 800,001–1,000,000 applied by all six
-  // projections at 7.1k ev/s instead of 5.5k). The setting covers the connection's other temporary
-  // storage too: the sorts of reads, which are bounded (pages, ≤ 90-day reports); index builds
-  // are switched back to files (exec below).
+  // changes, to undo it alone should it fail); in a temporary file every random index insert copies
+  // its page out with a pwrite, in memory it is small and lives for one statement (docs/scaling.md
+  // has the profile). The setting covers the connection's other temporary storage too: the sorts of
+  // reads, which are bounded (pages, ≤ 90-day reports); index builds are switched back to files
+  // (exec below).
   db.pragma("temp_store = MEMORY");
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -68,8 +66,8 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
     async runMany(sql, rows) {
       // An INSERT goes in tuples of many rows per statement: one call into SQLite per chunk instead
       // of one per row (the per-call cost dominated rebuilds); the tail row by row. Rows are passed
-      // as arrays, which better-sqlite3 binds in order: flattening them first into ~1,000 spread
-      // arguments per call was 6 % of the projectors' time.
+      // as arrays, which better-sqlite3 binds in order: flattening them first into one call's ~1,000
+      // spread arguments cost the projectors measurable time (docs/scaling.md).
       const single = prepare(sql);
       const tuples = tuplesOf(sql);
       let start = 0;
@@ -94,10 +92,9 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
         return;
       }
       // Building an index sorts every row of its table. Its spill files belong on disk: with the
-      // statement journals' temp_store=MEMORY they would be in memory (a 1M-event rebuild peaked at
-      // 326 MB instead of ~250 MB, the journal's indexes built at the end). Only statements that
-      // start with CREATE INDEX (the read indexes) are switched; indexes in a schema's DDL are
-      // made on empty tables.
+      // statement journals' temp_store=MEMORY they would be in memory, on top of the rebuild's own
+      // peak (docs/scaling.md). Only statements that start with CREATE INDEX (the read indexes) are
+      // switched; indexes in a schema's DDL are made on empty tables.
       db.pragma("temp_store = FILE");
       try {
         db.exec(sql);

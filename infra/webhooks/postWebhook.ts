@@ -4,7 +4,7 @@
 // to the addresses the lookup vetted (addressPolicy.ts).
 //
 // Connections are kept alive, one per endpoint (endpointAgent): a new connection per delivery
-// capped one endpoint near 1.5k deliveries/s on loopback (issue 22.4). A kept connection was
+// bounds an endpoint's rate by connection setup (issue 22.4; docs/scaling.md). A kept connection was
 // opened through the vetted lookup, so it still reaches only a vetted address.
 import http from "node:http";
 import https from "node:https";

@@ -6,7 +6,8 @@ import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { byCodePoint } from "../order.ts";
 import { CAMPAIGN_COLUMNS } from "./budgetProjection.ts";
 
-type Row = Record<(typeof CAMPAIGN_COLUMNS)[number], unknown>;
+export type CampaignRow = Record<(typeof CAMPAIGN_COLUMNS)[number], unknown>;
+type Row = CampaignRow;
 
 /** SPEC §5 budget: remaining = max(0, budget − spent); exhausted while it is 0. */
 export function budgetView(r: Row) {

@@ -1,17 +1,14 @@
 // Earnings read model (SPEC §5 earnings, §8.4 adjusted): bucket totals per creator and marketplace,
-// per earning month and per campaign, which campaigns' content counts, and anomalies per creator.
+// per earning month and per campaign, which campaigns' content counts, and anomalies per creator,
+// written from its fold (fold.ts).
 // The audit trail of every amount is the journal projection's (projections/journal).
-import { bucketDeltas, movesBuckets } from "../../domain/journal/entryKinds.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
-import { AdditiveRows, insertIgnore } from "../additive.ts";
-import { BUCKET_COLUMNS, bucketColumnsDdl } from "../bucketColumns.ts";
+import type { ReadModelTx } from "../../infra/readModel/port.ts";
+import { insertIgnore } from "../additive.ts";
+import { bucketColumnsDdl } from "../bucketColumns.ts";
+import { EarningsFold } from "./fold.ts";
 import type { ProjectionDefinition } from "../projection.ts";
-
-/** An adjustment without a campaign (§8.4) shows in a campaigns row with campaignId null; stored as ''. */
-export const NO_CAMPAIGN = "";
-
-export const ANOMALY_COLUMNS = ["position", "idx", "event_id", "event_type", "code", "message", "creator_id", "campaign_id"] as const;
+import { anomaliesTableDdl, insertAnomalies } from "../anomalies.ts";
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
@@ -30,53 +27,26 @@ export const earningsProjection: ProjectionDefinition = {
     CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, marketplace, month));
     CREATE TABLE IF NOT EXISTS ${p}campaigns (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, campaign_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}content (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, qualified INTEGER NOT NULL, PRIMARY KEY (creator_id, campaign_id));
-    CREATE TABLE IF NOT EXISTS ${p}anomalies (position BIGINT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
-      code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));
+    ${anomaliesTableDdl(p)}
   `,
   readIndexes: {
     anomalies_creator: "anomalies (creator_id, position)",
   },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
-    const totals = new AdditiveRows(`${p}totals`, ["creator_id", "marketplace"], BUCKET_COLUMNS);
-    const months = new AdditiveRows(`${p}months`, ["creator_id", "marketplace", "month"], BUCKET_COLUMNS);
-    const campaigns = new AdditiveRows(`${p}campaigns`, ["creator_id", "campaign_id", "marketplace"], BUCKET_COLUMNS);
-    const zero = BUCKET_COLUMNS.map(() => 0);
-    const creators = new Set<string>();
-    const content = new Map<string, SqlValue[]>(); // the last word of the batch per pair
-    const anomalies: SqlValue[][] = [];
+    const fold = new EarningsFold();
     for (const o of outcomes) {
-      for (const post of o.postings) {
-        if (post.creatorId === null) continue; // a campaign's own entries (budget funding, returns)
-        creators.add(post.creatorId);
-        if (!movesBuckets(post.kind)) continue; // payouts: in the journal, not in earnings
-        const d = bucketDeltas(post.kind, post.amountMinor);
-        totals.add([post.creatorId, post.marketplace], d);
-        if (post.earningMonth !== null) months.add([post.creatorId, post.marketplace, post.earningMonth], d);
-        campaigns.add([post.creatorId, post.campaignId ?? NO_CAMPAIGN, post.marketplace], d);
-      }
-      for (const fact of o.facts) {
-        if (fact.kind === "acceptance") {
-          // An accepted campaign shows in the creator's earnings even before it earns anything.
-          creators.add(fact.creatorId);
-          totals.add([fact.creatorId, fact.marketplace], zero);
-          campaigns.add([fact.creatorId, fact.campaignId, fact.marketplace], zero);
-        } else if (fact.kind === "content") {
-          content.set(`${fact.creatorId}\u0000${fact.campaignId}`, [fact.creatorId, fact.campaignId, fact.qualified ? 1 : 0]);
-        }
-      }
-      o.anomalies.forEach((a, idx) => {
-        if (a.creatorId !== null) creators.add(a.creatorId);
-        anomalies.push([a.position, idx, a.eventId, a.eventType, a.code, a.message, a.creatorId, a.campaignId]);
-      });
+      for (const post of o.postings) fold.entry(post);
+      for (const f of o.facts) if (f.kind === "acceptance" || f.kind === "content") fold.fact(f);
+      for (const a of o.anomalies) if (a.creatorId !== null) fold.creator(a.creatorId);
     }
-    await insertIgnore(tx, `${p}creators`, ["creator_id"], [...creators].map((c) => [c]));
-    await totals.write(tx);
-    await months.write(tx);
-    await campaigns.write(tx);
+    await insertIgnore(tx, `${p}creators`, ["creator_id"], [...fold.creators].map((c) => [c]));
+    await fold.totals.write(tx, `${p}totals`);
+    await fold.months.write(tx, `${p}months`);
+    await fold.campaigns.write(tx, `${p}campaigns`);
     await tx.runMany(
       `INSERT INTO ${p}content (creator_id, campaign_id, qualified) VALUES (?, ?, ?) ON CONFLICT (creator_id, campaign_id) DO UPDATE SET qualified = excluded.qualified`,
-      [...content.values()],
+      [...fold.content.values()].map((c) => [c.creatorId, c.campaignId, c.qualified ? 1 : 0]),
     );
-    await insertIgnore(tx, `${p}anomalies`, ANOMALY_COLUMNS, anomalies);
+    await insertAnomalies(tx, p, outcomes);
   },
 };

@@ -1,6 +1,6 @@
 // Reads of the earnings projection (SPEC §5 earnings, §8.4 adjusted). The answer's shape is built
-// by earningsAnswer() from plain bucket rows, which both this projection's tables (now) and the
-// journal's entries (point in time, projections/journal/pointInTime.ts) produce.
+// by earningsAnswer() from the rows of its fold (fold.ts), which this projection's tables hold (now)
+// and a fold of the journal's rows gives as of a position (earningsAt.ts).
 import { payableOn } from "../../domain/calendar.ts";
 import { BUCKETS, sumOf, TOTAL_BUCKETS, type Buckets } from "../../domain/journal/entryKinds.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
@@ -8,7 +8,7 @@ import { formatMinor } from "../../domain/money.ts";
 import { type ReadModelTx } from "../../infra/readModel/port.ts";
 import { BUCKET_COLUMNS, bucketsOfRow } from "../bucketColumns.ts";
 import { byCodePoint } from "../order.ts";
-import { NO_CAMPAIGN } from "./earningsProjection.ts";
+import { campaignIdOf, type EarningsRows } from "./fold.ts";
 
 export type FormattedBuckets = Record<(typeof BUCKETS)[number] | "total", string>;
 
@@ -17,14 +17,6 @@ export function formatBuckets(b: Buckets, digits: number): FormattedBuckets {
   for (const bucket of BUCKETS) out[bucket] = formatMinor(b[bucket], digits);
   out.total = formatMinor(sumOf(b, TOTAL_BUCKETS), digits);
   return out;
-}
-
-/** The rows an earnings answer is made of, whichever way they were computed. */
-export interface EarningsRows {
-  totals: { marketplace: MarketplaceCode; buckets: Buckets }[];
-  months: { marketplace: MarketplaceCode; month: string; buckets: Buckets }[];
-  /** campaignId null: adjustments that name no campaign (§8.4). */
-  campaigns: { marketplace: MarketplaceCode; campaignId: string | null; buckets: Buckets; contentSubmitted: boolean }[];
 }
 
 /** Campaign ids in code-point order; the row of adjustments without a campaign last. */
@@ -62,8 +54,8 @@ export async function creatorExists(tx: ReadModelTx, p: string, creatorId: strin
 
 const B = BUCKET_COLUMNS.join(", ");
 
-/** The earnings of a creator as the projection holds them now. */
-export async function earningsOf(tx: ReadModelTx, p: string, creatorId: string) {
+/** The earnings rows of a creator as the projection holds them now. */
+export async function earningsRowsOf(tx: ReadModelTx, p: string, creatorId: string): Promise<EarningsRows> {
   const totals = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode }>(`SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ?`, [creatorId]);
   const months = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode; month: string }>(
     `SELECT marketplace, month, ${B} FROM ${p}months WHERE creator_id = ?`,
@@ -75,14 +67,19 @@ export async function earningsOf(tx: ReadModelTx, p: string, creatorId: string) 
      WHERE c.creator_id = ?`,
     [creatorId],
   );
-  return earningsAnswer({
+  return {
     totals: totals.map((r) => ({ marketplace: r.marketplace, buckets: bucketsOfRow(r) })),
     months: months.map((r) => ({ marketplace: r.marketplace, month: r.month, buckets: bucketsOfRow(r) })),
     campaigns: campaigns.map((r) => ({
       marketplace: r.marketplace,
-      campaignId: r.campaign_id === NO_CAMPAIGN ? null : r.campaign_id,
+      campaignId: campaignIdOf(r.campaign_id),
       buckets: bucketsOfRow(r),
       contentSubmitted: Number(r.qualified ?? 0) === 1,
     })),
-  });
+  };
+}
+
+/** SPEC §5: the earnings of a creator as the projection holds them now, per marketplace. */
+export async function earningsOf(tx: ReadModelTx, p: string, creatorId: string) {
+  return earningsAnswer(await earningsRowsOf(tx, p, creatorId));
 }

@@ -5,7 +5,7 @@
 // anomalies (both keyed by position); the webhooks projection shapes its bodies with the same items.
 import type { Anomaly, Posting } from "../../domain/engine/outcome.ts";
 import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
-import { ANOMALY_VIEW_COLUMNS, anomalyView, type AnomalyRow } from "../anomalyQueries.ts";
+import { anomalyColumns, anomalyView, type AnomalyRow } from "../anomalies.ts";
 import { ENTRY_VIEW_COLUMNS, entryView, WHOLE_POSITION_SEQ, type Cursor, type EntryRow } from "./journalQueries.ts";
 
 export const FEED_PAGE_MAX = 1_000;
@@ -33,11 +33,6 @@ export function postingRow(post: Posting, occurredAt: string): EntryRow {
   };
 }
 
-/** An anomaly of the engine as the journal stores it (what anomalyView reads). */
-export function anomalyRow(a: Anomaly, idx: number): AnomalyRow {
-  return { position: a.position, idx, event_id: a.eventId, event_type: a.eventType, code: a.code, message: a.message, creator_id: a.creatorId, campaign_id: a.campaignId };
-}
-
 /** `position` (skip all of it) or `position.seq`, as parseCursor reads it back. */
 function cursorText(c: Cursor): string {
   return c.seq === WHOLE_POSITION_SEQ ? String(c.position) : `${c.position}.${c.seq}`;
@@ -59,7 +54,7 @@ export async function feedAfter(tx: ReadModelTx, p: string, after: Cursor, upTo:
   );
   const seqOf = `(SELECT COUNT(*) FROM ${p}entries e WHERE e.position = a.position) + a.idx`;
   const anomalies = await tx.query<AnomalyRow & { seq: unknown }>(
-    `SELECT ${ANOMALY_VIEW_COLUMNS.split(", ").map((c) => `a.${c}`).join(", ")}, ${seqOf} AS seq FROM ${p}anomalies a
+    `SELECT ${anomalyColumns("a")}, ${seqOf} AS seq FROM ${p}anomalies a
      WHERE (a.position > ? OR (a.position = ? AND ${seqOf} > ?)) AND a.position <= ? ORDER BY a.position, a.idx LIMIT ?`,
     [after.position, after.position, after.seq, upTo, limit],
   );

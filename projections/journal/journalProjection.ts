@@ -8,6 +8,7 @@ import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
 import { minor, moneyColumn, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import type { ProjectionDefinition } from "../projection.ts";
+import { anomaliesTableDdl, insertAnomalies } from "../anomalies.ts";
 
 export const ENTRY_COLUMNS = [
   "position", "seq", "source_event_id", "event_type", "occurred_at", "kind", "source", "destination", "amount_minor", "marketplace",
@@ -15,8 +16,6 @@ export const ENTRY_COLUMNS = [
 ] as const;
 
 export const FACT_COLUMNS = ["position", "seq", "kind", "creator_id", "campaign_id", "marketplace", "date", "ref", "amount_minor", "detail"] as const;
-
-export const JOURNAL_ANOMALY_COLUMNS = ["position", "idx", "event_id", "event_type", "code", "message", "creator_id", "campaign_id"] as const;
 
 /** The facts point-in-time reads need, as rows (the others are folded by the read models that use them). */
 function factRow(position: number, seq: number, f: Fact): SqlValue[] | null {
@@ -60,7 +59,7 @@ interface AccountState {
 /**
  * The balances of `accounts` before this batch, in IN lists of 1, 2, 4 … 512 placeholders (a short
  * list is padded by repeating its first account): each distinct statement stays prepared for the
- * connection's life, and one per list length (1–500) held ~26 MB of SQLite's memory.
+ * connection's life, so a few list lengths keep SQLite's memory small (docs/scaling.md).
  */
 async function loadBalances(tx: ReadModelTx, p: string, accounts: readonly string[]): Promise<Map<string, AccountState>> {
   const out = new Map<string, AccountState>();
@@ -101,17 +100,14 @@ export const journalProjection: ProjectionDefinition = {
     CREATE INDEX IF NOT EXISTS ${p}accounts_currency ON ${p}accounts (currency, account);
     CREATE TABLE IF NOT EXISTS ${p}facts (position BIGINT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, creator_id TEXT NOT NULL, campaign_id TEXT,
       marketplace TEXT, date TEXT, ref TEXT, amount_minor BIGINT, detail TEXT, PRIMARY KEY (position, seq));
-
-    CREATE TABLE IF NOT EXISTS ${p}anomalies (position BIGINT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
-      code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));
+    ${anomaliesTableDdl(p)}
   `,
   // Owners' rows by position (point-in-time reads, the creator's ledger, account histories). The
   // tables themselves are keyed by position, so a rebuild appends to them in order. The owner
-  // indexes carry every column a point-in-time read uses (pointInTime.ts), so those reads never
-  // leave the index: a busy creator's earnings as of P read ~4,000 index entries in order instead of
-  // fetching ~4,000 entry and ~8,000 fact rows from all over a 370 MB file (1M events: the busiest
-  // creator's two queries went from 60–100 ms to under 4 ms). Facts are indexed by kind, then date:
-  // the reads ask for a few kinds, and the report for a date range of clicks and shipments.
+  // indexes carry every column a point-in-time read uses (earningsAt.ts, reportAt.ts, payoutAt.ts), so
+  // those reads walk one owner's index entries in order instead of fetching rows from all over the
+  // file (docs/scaling.md). Facts are indexed by kind, then date: the reads ask for a few kinds, and
+  // the report for a date range of clicks and shipments.
   readIndexes: {
     entries_creator: "entries (creator_id, position, seq, marketplace, earning_month, campaign_id, kind, amount_minor, report_date, units, revenue_minor)",
     entries_campaign: "entries (campaign_id, position, seq, creator_id, marketplace, kind, amount_minor, report_date, units, revenue_minor)",
@@ -123,7 +119,6 @@ export const journalProjection: ProjectionDefinition = {
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const entries: SqlValue[][] = [];
     const facts: SqlValue[][] = [];
-    const anomalies: SqlValue[][] = [];
     const touched = new Set<string>();
     for (const o of outcomes) for (const post of o.postings) if (post.source !== null && post.destination !== null) touched.add(post.source).add(post.destination);
     const accounts = await loadBalances(tx, p, [...touched]);
@@ -157,7 +152,6 @@ export const journalProjection: ProjectionDefinition = {
           seq += 1;
         }
       }
-      o.anomalies.forEach((a, idx) => anomalies.push([a.position, idx, a.eventId, a.eventType, a.code, a.message, a.creatorId, a.campaignId]));
     }
     await insertIgnore(tx, `${p}entries`, ENTRY_COLUMNS, entries);
     await tx.runMany(`INSERT INTO ${p}account_entries (account, position, seq, delta_minor, balance_minor) VALUES (?, ?, ?, ?, ?)`, accountEntries);
@@ -170,6 +164,6 @@ export const journalProjection: ProjectionDefinition = {
       }),
     );
     await insertIgnore(tx, `${p}facts`, FACT_COLUMNS, facts);
-    await insertIgnore(tx, `${p}anomalies`, JOURNAL_ANOMALY_COLUMNS, anomalies);
+    await insertAnomalies(tx, p, outcomes);
   },
 };

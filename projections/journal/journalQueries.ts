@@ -75,20 +75,6 @@ export async function ledgerOf(tx: ReadModelTx, p: string, creatorId: string, af
   return { entries: rows.map(entryView), nextAfter: nextCursor(rows, limit) };
 }
 
-/**
- * Whether a creator is known at `upTo`, as the earnings read model tells it for now: an entry, an
- * acceptance or an anomaly of theirs (tax info or a payment method alone make no earnings).
- */
-export async function creatorKnownAt(tx: ReadModelTx, p: string, creatorId: string, upTo: number): Promise<boolean> {
-  const probes = [
-    `SELECT 1 FROM ${p}entries WHERE creator_id = ? AND position <= ? LIMIT 1`,
-    `SELECT 1 FROM ${p}facts WHERE creator_id = ? AND position <= ? AND kind = 'acceptance' LIMIT 1`,
-    `SELECT 1 FROM ${p}anomalies WHERE creator_id = ? AND position <= ? LIMIT 1`,
-  ];
-  for (const sql of probes) if ((await tx.query(sql, [creatorId, upTo])).length > 0) return true;
-  return false;
-}
-
 /** An account's balance at `upTo` (SPEC §8.1); null when it never moved by then. */
 export async function accountAt(tx: ReadModelTx, p: string, account: string, upTo: number) {
   const meta = await tx.query<{ currency: string; marketplace: string }>(`SELECT currency, marketplace FROM ${p}accounts WHERE account = ?`, [account]);

@@ -7,6 +7,7 @@ import { payoutStatus, type PayoutStatus } from "../../domain/payout.ts";
 import type { RuleVersion } from "../../domain/rules.ts";
 import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { byCodePoint } from "../order.ts";
+import { addMonth, type Account } from "./fold.ts";
 
 /** SPEC §5 payout, one marketplace. */
 export interface PayoutBody {
@@ -29,19 +30,6 @@ export interface PayoutLine {
   payableMinor: bigint;
   status: PayoutStatus;
   body: PayoutBody;
-}
-
-/** One creator's standing in one marketplace as of a date: what rule 11 needs. */
-export interface Account {
-  creatorId: string;
-  marketplace: MarketplaceCode;
-  taxInfo: boolean;
-  method: PaymentMethod | null;
-  bonusPendingMinor: bigint;
-  /** Every payout issued so far and not failed, whatever its date (rule 11: "minus PayoutIssued amounts", §8.4): money paid out is never owed again. */
-  paidMinor: bigint;
-  dueMinor: bigint;
-  laterMinor: bigint;
 }
 
 /** The accounts of one creator or one marketplace, with their months and payouts summed as of `asOf`. */
@@ -71,9 +59,7 @@ async function accounts(tx: ReadModelTx, p: string, asOf: string, where: { colum
   );
   for (const m of months) {
     const account = byKey.get(`${m.creator_id}\u0000${m.marketplace}`);
-    if (!account) continue;
-    if (m.payable_on <= asOf) account.dueMinor += minor(m.payable);
-    else account.laterMinor += minor(m.payable);
+    if (account) addMonth(account, m.payable_on, minor(m.payable), asOf);
   }
   const payouts = await tx.query<{ creator_id: string; marketplace: string; amount: unknown }>(
     `SELECT creator_id, marketplace, amount FROM ${p}payouts WHERE ${where.column} = ? AND failed_position IS NULL`,
@@ -115,8 +101,13 @@ export function toLine(a: Account, asOf: string, rules: RuleVersion): PayoutLine
   };
 }
 
+/** A creator's accounts as the projection holds them now, summed as of the local date `asOf`. */
+export function payoutAccountsOf(db: ReadModelTx, p: string, creatorId: string, asOf: string): Promise<Account[]> {
+  return accounts(db, p, asOf, { column: "creator_id", value: creatorId });
+}
+
 export async function payoutOf(db: ReadModelTx, p: string, creatorId: string, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
-  return (await accounts(db, p, asOf, { column: "creator_id", value: creatorId })).map((a) => toLine(a, asOf, rules));
+  return (await payoutAccountsOf(db, p, creatorId, asOf)).map((a) => toLine(a, asOf, rules));
 }
 
 export async function payoutsOfMarketplace(db: ReadModelTx, p: string, marketplace: MarketplaceCode, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {

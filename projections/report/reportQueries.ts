@@ -1,26 +1,13 @@
 // Reads of the report projection (SPEC §5 creator report, §9 campaign report): daily rows and
 // per-marketplace totals. Both reports are built from the same raw rows (one per creator, date and
-// campaign), which this projection's tables (now) and the journal (point in time,
-// projections/journal/pointInTime.ts) both produce, so a campaign report's rows are exactly its
-// creators' rows for that campaign.
+// campaign: the report fold's, fold.ts), which this projection's tables hold (now) and a fold of
+// the journal's rows gives as of a position (reportAt.ts).
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
 import { byCodePoint } from "../order.ts";
-import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
-
-/** One creator's activity in one campaign on one local date. */
-export interface ReportRawRow {
-  date: string;
-  creatorId: string;
-  campaignId: string;
-  marketplace: MarketplaceCode;
-  clicks: number;
-  orders: number;
-  units: number;
-  revenue: bigint;
-  earnings: bigint;
-  spend: bigint;
-}
+import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { REPORT_VALUES, reportRow, type ReportRawRow } from "./fold.ts";
+import { scopeWhere, type ReportScope } from "./reportScope.ts";
 
 export interface ReportRow {
   date: string;
@@ -45,8 +32,6 @@ export interface CampaignReportRow {
   earnings: string;
   spend: string;
 }
-
-export type ReportScope = { creatorId: string; campaignId: string | null } | { campaignId: string; creatorId?: undefined };
 
 /** A day whose activity cancelled out completely (e.g. a forfeited bonus only) has no activity left. */
 function hasActivity(r: ReportRawRow): boolean {
@@ -101,28 +86,14 @@ export function campaignReport(raw: readonly ReportRawRow[]): { rows: CampaignRe
 
 /** The raw rows of a creator (optionally one campaign) or of a campaign, from `from` to `to`, as the projection holds them now. */
 export async function reportRowsOf(tx: ReadModelTx, p: string, scope: ReportScope, from: string, to: string): Promise<ReportRawRow[]> {
-  const where =
-    scope.creatorId === undefined
-      ? { sql: "d.campaign_id = ?", params: [scope.campaignId] }
-      : scope.campaignId === null
-        ? { sql: "d.creator_id = ?", params: [scope.creatorId] }
-        : { sql: "d.creator_id = ? AND d.campaign_id = ?", params: [scope.creatorId, scope.campaignId] };
+  const where = scopeWhere(scope, "d");
   const rows = await tx.query<{ date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; clicks: unknown; units: unknown; revenue: unknown; earnings: unknown; spend: unknown; orders: unknown }>(
-    `SELECT d.date, d.creator_id, d.campaign_id, d.marketplace, d.clicks, d.units, d.revenue, d.earnings, d.spend,
+    `SELECT d.date, d.creator_id, d.campaign_id, d.marketplace, ${REPORT_VALUES.map((v) => `d.${v}`).join(", ")},
        (SELECT COUNT(*) FROM ${p}orders o WHERE o.creator_id = d.creator_id AND o.date = d.date AND o.campaign_id = d.campaign_id) AS orders
      FROM ${p}days d WHERE ${where.sql} AND d.date >= ? AND d.date <= ?`,
     [...where.params, from, to],
   );
-  return rows.map((r) => ({
-    date: r.date,
-    creatorId: r.creator_id,
-    campaignId: r.campaign_id,
-    marketplace: r.marketplace,
-    clicks: int(r.clicks),
-    orders: int(r.orders),
-    units: int(r.units),
-    revenue: minor(r.revenue),
-    earnings: minor(r.earnings),
-    spend: minor(r.spend),
-  }));
+  return rows.map((r) =>
+    reportRow({ date: r.date, creatorId: r.creator_id, campaignId: r.campaign_id, marketplace: r.marketplace, orders: int(r.orders) }, REPORT_VALUES.map((v) => r[v])),
+  );
 }

@@ -5,7 +5,8 @@
 // the anomalies; the engine is deterministic, so a rebuild gives every item the same entryId.
 import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
 import { entryEvents, type WebhookEvent } from "../../domain/webhooks/webhookEvents.ts";
-import { anomalyItem, anomalyRow, entryItem, postingRow } from "../journal/feedQueries.ts";
+import { anomalyRow } from "../anomalies.ts";
+import { anomalyItem, entryItem, postingRow } from "../journal/feedQueries.ts";
 
 export interface WebhookItem {
   position: number;

@@ -4,13 +4,13 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { CLOUDEVENTS_BATCH_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
-import type { IngestRequest } from "../ingestThread.ts";
+import type { IngestRequest } from "../ingest/ingestRequest.ts";
 import { ProjectionLagError, ProjectionNotBuiltError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
-import { PositionOutOfRange, ReadRefused } from "../reads.ts";
+import { PositionOutOfRange, ReadRefused } from "../reads/reads.ts";
 import { authorize, parseTokens, scopesOf, type OpenMode } from "./auth.ts";
 import { registerConsole } from "./console.ts";
-import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, NDJSON_MEDIA_TYPES, notABatch, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
+import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, jsonTextRefused, NDJSON_MEDIA_TYPES, notABatch, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -47,7 +47,7 @@ function refuseUnknownQuery(request: FastifyRequest): void {
 const REFUSED_STATUSES = new Set([400, 413, 415]);
 
 
-/** A POST /v1/events application/json body, left as text: the ingest thread parses it (bodies.ts eventsOfJsonBody). */
+/** A POST /v1/events application/json body, left as text: the ingest thread parses it (domain/events/jsonBatch.ts eventsOfJsonText). */
 class JsonEventsText {
   constructor(readonly text: string) {}
 }
@@ -165,7 +165,8 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   // --- writes ---------------------------------------------------------------------------------
   app.post("/v1/events", async (request, reply) => {
     // NDJSON and CloudEvents bodies are bounded (depth, LEDGER_BATCH_MAX) and parsed already; a JSON
-    // body is bounded and parsed where it is ingested (bodies.ts eventsOfJsonBody).
+    // body is bounded and parsed where it is ingested (services/ingest/ingestRequest.ts), and a text
+    // that is no batch comes back as a refusal, answered here (bodies.ts jsonTextRefused).
     let batch: IngestRequest;
     const body = request.body;
     if (body instanceof JsonEventsText) {
@@ -178,6 +179,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
       throw notABatch();
     }
     const result = await ledger.ingest(batch);
+    if (result.kind === "refused") throw jsonTextRefused(result.refusal);
     if (result.kind === "invalid") throw refusal(result.problems);
     if (result.kind === "conflict") {
       metrics.conflicts.inc();

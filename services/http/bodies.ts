@@ -8,7 +8,8 @@ import type { FastifyRequest } from "fastify";
 import { NDJSON_LINE_MAX_CHARS, PROBLEMS_MAX } from "../../domain/events/limits.ts";
 import type { Problem } from "../../domain/events/validate.ts";
 import { badRequest, HttpError } from "./errors.ts";
-import { JSON_DEPTH_MAX, scanJson } from "../../domain/events/jsonScan.ts";
+import { readJsonText, type JsonTextRefusal } from "../../domain/events/jsonBatch.ts";
+import { JSON_DEPTH_MAX, scanJson, tooDeepMessage } from "../../domain/events/jsonScan.ts";
 import { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
 
 /** The body formats (SPEC §5, §11): a JSON array (or one object), NDJSON under either name, CloudEvents (one, or a batch). */
@@ -51,70 +52,32 @@ export function checkBodyHeaders(request: FastifyRequest): void {
   }
 }
 
-const tooDeep = (where: string) => `nesting is deeper than ${JSON_DEPTH_MAX} levels at ${where}`;
-
-/** The 400 for an application/json body that JSON.parse refused (`reason`: its message). */
-type NotJson = (text: string, reason: string) => HttpError;
-
-const notJson: NotJson = (_text, reason) => badRequest(`the body is not valid JSON: ${reason}`);
-
-/** A batch of events that is not JSON may be NDJSON under the wrong Content-Type: then say so. */
-const notJsonEvents: NotJson = (text, reason) =>
-  looksLikeNdjson(text)
-    ? badRequest(`the body looks like NDJSON; send it as Content-Type: ${NDJSON_MEDIA_TYPES[0]} (as application/json it is not valid JSON: ${reason})`)
-    : notJson(text, reason);
-
-/** An application/json body: bounded by the scan, then parsed. */
-export function parseJsonBody(text: string, eventsMax: number, refuseNotJson: NotJson = notJson): unknown {
-  if (text.trim() === "") throw badRequest("the body is empty: send a JSON array of events or NDJSON");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not JSON, but harmless
-  const scan = scanJson(text, JSON_DEPTH_MAX);
-  if (!scan.ok) {
-    const message = tooDeep(`line ${scan.line}, column ${scan.column}`);
-    throw badRequest(`the body is refused: ${message}`, [{ index: scan.element, id: null, path: "", message } satisfies Problem]);
-  }
-  if (scan.arrayElements !== null && scan.arrayElements > eventsMax) throw tooManyEvents(eventsMax, String(scan.arrayElements));
-  try {
-    // A `__proto__` key becomes an own property (JSON.parse defines, never assigns), which the
-    // strict schemas then report as an unknown field at its path.
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw refuseNotJson(text, (error as Error).message.slice(0, 200));
-  }
-}
-
-/**
- * Whether a body that is not JSON reads as NDJSON: two or more non-blank lines, each starting with
- * `{`. Then the likely mistake is the Content-Type, and JSON.parse's "position 108" does not say so.
- * Walks the text without splitting it (a refused body may hold millions of lines).
- */
-export function looksLikeNdjson(text: string): boolean {
-  let lines = 0;
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf("\n", start);
-    const stop = end < 0 ? text.length : end;
-    let first = start;
-    while (first < stop && /\s/.test(text[first]!)) first += 1;
-    if (first < stop) {
-      if (text[first] !== "{") return false;
-      lines += 1;
+/** The answer to JSON text refused before validation (domain/events/jsonBatch.ts), for each reason. */
+export function jsonTextRefused(refusal: JsonTextRefusal): HttpError {
+  switch (refusal.kind) {
+    case "empty":
+      return badRequest("the body is empty: send a JSON array of events or NDJSON");
+    case "too_deep": {
+      const message = tooDeepMessage(`line ${refusal.line}, column ${refusal.column}`);
+      return badRequest(`the body is refused: ${message}`, [{ index: refusal.element, id: null, path: "", message } satisfies Problem]);
     }
-    start = stop + 1;
+    case "too_many_events":
+      return tooManyEvents(refusal.eventsMax, String(refusal.events));
+    case "not_json":
+      return badRequest(`the body is not valid JSON: ${refusal.reason}`);
+    case "ndjson_as_json":
+      // A batch of events that is not JSON may be NDJSON under the wrong Content-Type: then say so.
+      return badRequest(`the body looks like NDJSON; send it as Content-Type: ${NDJSON_MEDIA_TYPES[0]} (as application/json it is not valid JSON: ${refusal.reason})`);
+    case "not_a_batch":
+      return notABatch();
   }
-  return lines >= 2;
 }
 
-/**
- * The events of a `POST /v1/events` application/json body: an array, or one event on its own (a
- * batch of one). It runs where the batch is ingested (services/ingestThread.ts): on the ingest
- * thread in `serve`, so the API's event loop neither scans nor parses a batch, nor copies its
- * parsed objects to that thread (a string crosses in a fraction of the time).
- */
-export function eventsOfJsonBody(text: string, eventsMax: number): unknown[] {
-  const body = parseJsonBody(text, eventsMax, notJsonEvents);
-  if (Array.isArray(body)) return body;
-  if (body !== null && typeof body === "object") return [body];
-  throw notABatch();
+/** An application/json body: bounded by the scan, then parsed (domain/events/jsonBatch.ts readJsonText). */
+export function parseJsonBody(text: string, eventsMax: number): unknown {
+  const read = readJsonText(text, eventsMax);
+  if (!read.ok) throw jsonTextRefused(read.refusal);
+  return read.value;
 }
 
 /** A `POST /v1/events` body that is no batch: neither events in an array or NDJSON, nor one event. */
@@ -176,7 +139,7 @@ export class NdjsonReader {
     };
     if (text.length > NDJSON_LINE_MAX_CHARS) return problem(`longer than ${NDJSON_LINE_MAX_CHARS} characters`);
     const scan = scanJson(text, JSON_DEPTH_MAX);
-    if (!scan.ok) return problem(tooDeep(`column ${scan.column}`));
+    if (!scan.ok) return problem(tooDeepMessage(`column ${scan.column}`));
     try {
       const value: unknown = JSON.parse(text);
       if (this.problems.length === 0) this.values.push(value);

@@ -1,6 +1,6 @@
 // The read routes of the API (SPEC §5, §8, §9, §11) as one table: each route's path, its path and query
 // schemas (zod: a 400 names the field), its answer's schema (services/http/apiSchemas.ts) and what
-// it asks services/reads.ts. Fastify registers the table (registerReadRoutes) and the OpenAPI
+// it asks services/reads/reads.ts. Fastify registers the table (registerReadRoutes) and the OpenAPI
 // document is generated from it (openapi.ts), so the two cannot disagree. Every read takes
 // asOfPosition and minPosition (§8.2), except the webhook routes (§11: an endpoint's delivery state
 // is now, not as of a position), which take minPosition only; an unknown id is a 404. The event
@@ -10,13 +10,13 @@ import { z } from "zod";
 import { parseLocalDate } from "../../domain/calendar.ts";
 import { EVENT_TYPES, refId, type EventType } from "../../domain/events/schemas.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
-import { ANOMALIES_PAGE_MAX } from "../../projections/anomalyQueries.ts";
+import { ANOMALIES_PAGE_MAX } from "../../projections/anomalies.ts";
 import { FEED_PAGE_MAX } from "../../projections/journal/feedQueries.ts";
 import { LEDGER_PAGE_MAX, WHOLE_POSITION_SEQ, type Cursor } from "../../projections/journal/journalQueries.ts";
 import { DELIVERIES_PAGE_MAX } from "../../projections/webhooks/webhookQueries.ts";
 import type { Ledger } from "../ledger.ts";
-import { Reads, type ReadAt } from "../reads.ts";
-import { DIFF_PAGE_MAX } from "../replayReads.ts";
+import { Reads, type ReadAt } from "../reads/reads.ts";
+import { DIFF_PAGE_MAX } from "../reads/replayReads.ts";
 import * as api from "./apiSchemas.ts";
 import type { Scope } from "./auth.ts";
 import { CAMPAIGN_REPORT_CSV_HEADER, campaignReportCsv, REPORT_CSV_HEADER, reportCsv } from "./csv.ts";
@@ -59,7 +59,7 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T
   throw badRequest(`invalid ${where}: ${summary}`, details);
 }
 
-/** A position in the store: a whole number ≥ 0 (the store's head is checked by services/reads.ts). */
+/** A position in the store: a whole number ≥ 0 (the store's head is checked by services/reads/reads.ts). */
 /**
  * A whole number in a query string: zod reads it as text (a pattern, then a number), so the OpenAPI
  * document would call it a string; this says what a client sends (openapi.ts drops the pattern).

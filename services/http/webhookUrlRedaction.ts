@@ -11,7 +11,7 @@ export const REDACTED_WEBHOOK_URL = "[redacted: needs the webhooks scope]";
 /** The scope that may read webhook URLs (the one every /v1/webhooks route needs). */
 const URL_SCOPE: Scope = "webhooks";
 
-/** An event as the event log shows it (services/reads.ts eventView). */
+/** An event as the event log shows it (services/reads/reads.ts eventView). */
 interface ShownEvent {
   type: string;
   data: object;

@@ -3,8 +3,8 @@
 // endpoint's outbox in position order, one request at a time per endpoint and endpoints side by
 // side, so a slow or dead endpoint holds back only itself — never ingestion, the projectors or
 // another endpoint. Each endpoint keeps one connection alive, and its deliveries are read and
-// recorded a page at a time (issue 22.4: a new connection and two transactions per delivery kept
-// one endpoint near 1.5k deliveries/s, behind a busy projector). A 2xx marks a delivery done;
+// recorded a page at a time (a new connection and two transactions per delivery could not keep up
+// with a busy ledger: docs/scaling.md). A 2xx marks a delivery done;
 // anything else (a status, a timeout, a closed connection, a refused address) is tried again after
 // an exponential backoff with full jitter (domain/webhooks/retrySchedule.ts) until the give-up
 // span runs out; then the endpoint is disabled and GET /v1/health reports it. Every attempt is

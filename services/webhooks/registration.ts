@@ -20,10 +20,10 @@ import { vetWebhookUrl } from "../../infra/webhooks/addressPolicy.ts";
 import { webhookSecret } from "../../infra/webhooks/signature.ts";
 import { endpointOf, listEndpoints } from "../../projections/webhooks/webhookQueries.ts";
 import { badRequest, HttpError, notFound } from "../http/errors.ts";
-import { ingestValidated } from "../ingest.ts";
+import { ingestValidated } from "../ingest/ingest.ts";
 import type { Ledger } from "../ledger.ts";
-import { READ_WAIT_MS } from "../reads.ts";
-import { expectedRevision, readWholeStream } from "../streamHead.ts";
+import { READ_WAIT_MS } from "../reads/reads.ts";
+import { expectedRevision, readWholeStream } from "../ingest/streamHead.ts";
 
 /** Endpoints registered and not deleted at most (each may have one request in flight: deliveryWorker.ts). */
 export const WEBHOOK_ENDPOINTS_MAX = 20;

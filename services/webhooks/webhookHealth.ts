@@ -5,9 +5,14 @@
 // where they point and why one failed are not (issue 22.5): the summary counts and its reason names
 // no endpoint; the detail is for callers with the `webhooks` scope (services/http/app.ts).
 import type { EventStore } from "../../infra/eventStore/port.ts";
+import type { ReadModelTx } from "../../infra/readModel/port.ts";
 import { disabledEndpoints, endpointBacklogs } from "../../projections/webhooks/webhookQueries.ts";
 import type { WebhookSettings } from "../config.ts";
-import type { ReadSide } from "../ledger.ts";
+
+/** What this reads of the webhooks read model: one snapshot at its active version (the Ledger's ReadSide, services/ledger.ts, which calls this). */
+interface WebhooksRead {
+  read<T>(fn: (tx: ReadModelTx, active: { prefix: string }) => Promise<T>): Promise<T>;
+}
 
 export interface WebhookHealth {
   /** For everyone: counts, and a reason that names no endpoint. */
@@ -33,7 +38,7 @@ async function recordedAgeMs(store: EventStore, position: number, nowMs: number)
   return event === undefined ? 0 : Math.max(0, nowMs - Date.parse(event.recordedAt));
 }
 
-export async function webhookHealth(webhooks: ReadSide, store: EventStore, limits: Pick<WebhookSettings, "backlogMaxEvents" | "backlogMaxAgeMs">, nowMs: number): Promise<WebhookHealth> {
+export async function webhookHealth(webhooks: WebhooksRead, store: EventStore, limits: Pick<WebhookSettings, "backlogMaxEvents" | "backlogMaxAgeMs">, nowMs: number): Promise<WebhookHealth> {
   const { disabled, backlogs } = await webhooks.read(async (tx, a) => ({ disabled: await disabledEndpoints(tx, a.prefix), backlogs: await endpointBacklogs(tx, a.prefix) }));
   const backlog = [];
   // At most WEBHOOK_ENDPOINTS_MAX endpoints: one read of the store each.

@@ -1,7 +1,7 @@
 // `npm run bench` (issue 13): ONE run measures every figure with its baselines, on a fresh
 // temporary data directory, each phase in its own child process (so each peak RSS is its own):
 //
-//   bodies        the seeded workload (services/workload.ts) written once as request bodies
+//   bodies        the seeded workload (workload/generator.ts) written once as request bodies
 //                 (`<count> <JSON array>` per batch of 1,000), so no HTTP figure pays for generating it;
 //   baseline      the raw database: better-sqlite3 (WAL, synchronous=FULL) — or on PostgreSQL plain
 //                 multi-row INSERTs (data jsonb, synchronous_commit on) — the same rows in one table,

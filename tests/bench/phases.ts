@@ -19,7 +19,7 @@ import { tablePrefix, type ProjectionName } from "../../projections/projection.t
 import { loadConfig, type LedgerConfig } from "../../services/config.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { serve } from "../../services/serve.ts";
-import { campaignIdOf, creatorIdOf, mulberry32, skewedCreatorIndex, workloadShape, type WorkloadShape } from "../../services/workload.ts";
+import { campaignIdOf, creatorIdOf, mulberry32, skewedCreatorIndex, workloadShape, type WorkloadShape } from "../../workload/generator.ts";
 import {
   BATCH_EVENTS,
   distribution,

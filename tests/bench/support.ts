@@ -3,7 +3,8 @@
 // the HTTP load generator every HTTP figure uses (closed loop, or paced at a target rate).
 import fs from "node:fs";
 import http from "node:http";
-import { generateWorkload, type RawWireEvent } from "../../services/workload.ts";
+import { generateWorkload } from "../../workload/generator.ts";
+import type { RawWireEvent } from "../../workload/wireEvent.ts";
 
 export const BATCH_EVENTS = 1_000;
 

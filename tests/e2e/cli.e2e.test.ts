@@ -11,7 +11,7 @@ import { accepted, campaignCreated, click, line, shipped } from "../support/doma
 import { usRunAnswer } from "../support/e2eServer.ts";
 import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 import { DEMO_EVENTS } from "../support/serverChild.ts";
-import { keepGoingWarning } from "../../services/ingestFile.ts";
+import { keepGoingWarning } from "../../services/cli/ingestFile.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 // In `serve`, a POST /v1/events application/json body crosses to the ingest thread as text and is
-// scanned, parsed, validated and appended there (services/ingestThread.ts); elsewhere (the
+// scanned, parsed, validated and appended there (services/workers/ingestThread.ts); elsewhere (the
 // in-process app the other e2e suites start) the same function runs on the API's thread. The same
 // bodies, sent in the same order to a real `ledger serve` child and to the in-process app over
 // fresh stores, must get the same answers: status, error code, message and details, byte for byte.

@@ -6,7 +6,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENTS } from "../../domain/webhooks/webhookEvents.ts";
-import { demoDataset } from "../../services/workload.ts";
+import { demoDataset } from "../../workload/demoDataset.ts";
 import { get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer, type HttpAnswer } from "../support/e2eServer.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
 

@@ -7,7 +7,7 @@
 // body's signature verifies. Repeats (what was in flight at a kill) are allowed and counted.
 import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { demoDataset } from "../../services/workload.ts";
+import { demoDataset } from "../../workload/demoDataset.ts";
 import { postJson, waitForProjections } from "../support/e2eServer.ts";
 import { tempDir } from "../support/projectionHarness.ts";
 import { startServer, type ServerChild } from "../support/serverChild.ts";

@@ -1,4 +1,4 @@
-// Crash under load (issue 7): a client sends batches of 200 valid events (services/workload.ts, a
+// Crash under load (issue 7): a client sends batches of 200 valid events (workload/generator.ts, a
 // fixed seed) over HTTP to real `ledger serve` processes (tests/support/serverChild.ts) and records
 // which batches were acknowledged (200). The processes are SIGKILLed at random moments, at least
 // 20 cycles, and started again over the same data directory each time, in two topologies that
@@ -21,7 +21,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
 import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
-import { generateWorkload, mulberry32, type RawWireEvent } from "../../services/workload.ts";
+import { generateWorkload, mulberry32 } from "../../workload/generator.ts";
+import type { RawWireEvent } from "../../workload/wireEvent.ts";
 import { catchUp, checkpoints, closeDbs, expectSameExports, openDbs, tempDir } from "../support/projectionHarness.ts";
 import { startProjectors, startServer, type LedgerChild, type ServerChild } from "../support/serverChild.ts";
 

@@ -10,7 +10,7 @@
 // And one fixed history pages identically on SQLite and PostgreSQL read models.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anomaliesAfter } from "../../projections/anomalyQueries.ts";
+import { anomaliesAfter } from "../../projections/anomalies.ts";
 import { earningsOf } from "../../projections/earnings/earningsQueries.ts";
 import { ledgerOf } from "../../projections/journal/journalQueries.ts";
 import { feedAfter, type FeedItem } from "../../projections/journal/feedQueries.ts";
@@ -126,7 +126,7 @@ describe("the change feed on SQLite and PostgreSQL read models", () => {
       const p = await prefixes(env.dbs);
       const after = cursor("3");
       expect((await ledgerOf(env.dbs.journal, p.journal, "K1", after, head, 10)).entries.map((e) => e.entryId)).toEqual(["4:0", "4:1"]);
-      expect((await anomaliesAfter(env.dbs.journal, `${p.journal}anomalies`, { position: after.position, idx: after.seq }, head, 10)).anomalies.map((a) => a.position)).toEqual([5]);
+      expect((await anomaliesAfter(env.dbs.journal, p.journal, { position: after.position, idx: after.seq }, head, 10)).anomalies.map((a) => a.position)).toEqual([5]);
       expect((await feedAfter(env.dbs.journal, p.journal, after, head, 10)).items.map((i) => i.entryId)).toEqual(["4:0", "4:1", "5:0"]);
     });
   });

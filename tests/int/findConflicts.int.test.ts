@@ -1,13 +1,13 @@
-// findConflicts (services/ingest.ts), which lets `ledger ingest` report every conflict of a batch
-// with its schema errors, against a real SQLite store: it must call conflict and duplicate exactly
-// as the store does (SPEC §2).
+// findConflicts (services/ingest/ingest.ts), which lets `ledger ingest` report every conflict of a
+// batch with its schema errors, against a real SQLite store: it must call conflict and duplicate
+// exactly as the store does (SPEC §2).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, type EventStore } from "../../infra/eventStore/port.ts";
 import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
-import { findConflicts } from "../../services/ingest.ts";
+import { findConflicts } from "../../services/ingest/ingest.ts";
 import { click } from "../support/domainFixtures.ts";
 import { validated } from "../support/testEvents.ts";
 

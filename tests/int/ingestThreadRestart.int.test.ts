@@ -1,7 +1,7 @@
-// The ingest thread of `serve` (services/ingestThread.ts) can end on its own: a batch that needs
-// more than its heap ends it. The batches it held fail (nothing was acknowledged); the next batches
-// must start a new thread and be appended, not fail until a restart, and closing must not wait for
-// a thread that is gone.
+// The ingest thread of `serve` (services/workers/ingestThread.ts) can end on its own: a batch that
+// needs more than its heap ends it. The batches it held fail (nothing was acknowledged); the next
+// batches must start a new thread and be appended, not fail until a restart, and closing must not
+// wait for a thread that is gone nor start a new one.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,9 +9,8 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/config.ts";
-import type { IngestThread } from "../../services/ingestThread.ts";
+import type { IngestThread } from "../../services/workers/ingestThread.ts";
 import { Ledger } from "../../services/ledger.ts";
-import { createLogger } from "../../services/logger.ts";
 
 /** A logger whose lines are kept, to count what the ledger said. */
 function keptLog() {
@@ -28,8 +27,9 @@ function keptLog() {
 const click = (id: string) => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T-X" } });
 const batch = (...ids: string[]) => ({ form: "json" as const, text: JSON.stringify(ids.map(click)) });
 
-/** The ledger's current ingest thread (private: only a test ends it from outside). */
+/** The ledger's current ingest thread (private: only a test ends it from outside); null once closed. */
 const threadOf = (ledger: Ledger) => (ledger as unknown as { ingestThread: IngestThread }).ingestThread;
+const REPLACING = "the ingest thread ended; starting a new one";
 
 describe("the ingest thread, after it ended on its own", () => {
   const dirs: string[] = [];
@@ -56,7 +56,7 @@ describe("the ingest thread, after it ended on its own", () => {
       expect(answers.reduce((sum, a) => sum + (a.kind === "appended" ? a.appended : 0), 0)).toBe(3);
       expect(threadOf(ledger)).not.toBe(first);
       expect(threadOf(ledger).alive()).toBe(true);
-      expect(messages.filter((m) => m === "the ingest thread ended; starting a new one")).toHaveLength(1);
+      expect(messages.filter((m) => m === REPLACING)).toHaveLength(1);
       expect(await ledger.store.head()).toBe(4);
 
       // A batch in flight when its thread ends: answered (committed before the end) or failed; either
@@ -72,21 +72,30 @@ describe("the ingest thread, after it ended on its own", () => {
       const resent = await ledger.ingest(batch("r-5", "r-6"));
       expect(resent.kind === "appended" && resent.appended + resent.duplicates).toBe(2);
       expect(await ledger.store.head()).toBe(6);
-      expect(messages.filter((m) => m === "the ingest thread ended; starting a new one")).toHaveLength(2);
+      expect(messages.filter((m) => m === REPLACING)).toHaveLength(2);
 
-      // A refusal still crosses from the new thread as the answer it was.
-      await expect(ledger.ingest({ form: "json", text: "[{" })).rejects.toMatchObject({ statusCode: 400, code: "invalid_request" });
+      // A refusal still crosses from the new thread, as a value (services/http answers it as a 400).
+      expect(await ledger.ingest({ form: "json", text: "[{" })).toMatchObject({ kind: "refused", refusal: { kind: "not_json" } });
     } finally {
       await ledger.close();
     }
   });
 
-  it("a ledger whose thread ended and was never replaced closes at once", async () => {
+  it("a ledger whose thread ended and was never replaced closes at once, and starts no thread after", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-ingest-restart-"));
     dirs.push(dir);
-    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), createLogger("silent"));
+    const { log, messages } = keptLog();
+    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), log);
     await ledger.startIngestThread();
-    await threadOf(ledger).kill();
-    await ledger.close(); // before the fix, stop() waited for a "stopped" the ended thread never sends
+    const ended = threadOf(ledger);
+    await ended.kill();
+    expect(ended.alive()).toBe(false);
+    // Before the fix, stop() waited for a "stopped" the ended thread never sends: close hung until the test's timeout.
+    await expect(ledger.close()).resolves.toBeUndefined();
+    expect(threadOf(ledger)).toBeNull();
+    // Closed, a batch is refused as such; it does not start a replacement thread.
+    await expect(ledger.ingest(batch("r-1"))).rejects.toThrow("the ledger is closing");
+    expect(threadOf(ledger)).toBeNull();
+    expect(messages).not.toContain(REPLACING);
   }, 10_000);
 });

@@ -28,15 +28,15 @@ describe.each(kinds)("money columns at the 64-bit limit (%s)", (_kind, open) => 
   it("sums exactly up to the limit, and refuses to pass it", async () => {
     const db = await open();
     await db.exec(`CREATE TABLE totals (k TEXT PRIMARY KEY, ${moneyColumn("amount", db.dialect)})`);
-    const rows = new AdditiveRows("totals", ["k"], ["amount"]);
+    const rows = new AdditiveRows(["k"], ["amount"]);
     rows.add(["a"], [INT64_MAX - 10n]);
-    await db.transaction((tx) => rows.write(tx));
+    await db.transaction((tx) => rows.write(tx, "totals"));
     rows.add(["a"], [6]);
     rows.add(["a"], [4]);
-    await db.transaction((tx) => rows.write(tx));
+    await db.transaction((tx) => rows.write(tx, "totals"));
     expect(String((await db.query<{ amount: unknown }>("SELECT amount FROM totals"))[0]!.amount)).toBe(INT64_MAX.toString());
     rows.add(["a"], [1]);
-    await expect(db.transaction((tx) => rows.write(tx))).rejects.toThrow(/CHECK constraint failed|out of range/);
+    await expect(db.transaction((tx) => rows.write(tx, "totals"))).rejects.toThrow(/CHECK constraint failed|out of range/);
     expect(String((await db.query<{ amount: unknown }>("SELECT amount FROM totals"))[0]!.amount)).toBe(INT64_MAX.toString());
     await db.close();
   });

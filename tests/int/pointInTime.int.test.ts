@@ -1,4 +1,4 @@
-// Point-in-time reads (SPEC §8.2) over random histories: every read of services/reads.ts asked
+// Point-in-time reads (SPEC §8.2) over random histories: every read of services/reads/reads.ts asked
 // `asOfPosition = P` on a ledger that stored the whole history must answer, byte for byte
 // (JSON.stringify), what the same read answers now on a second ledger that stored only the events
 // 1..P and projected all of them. P ranges over several random positions of each history, and
@@ -22,7 +22,7 @@ import type { ProjectionRunner } from "../../projections/runner.ts";
 import { loadConfig } from "../../services/config.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { createLogger } from "../../services/logger.ts";
-import { NOW, PositionOutOfRange, Reads, type ReadAt } from "../../services/reads.ts";
+import { NOW, PositionOutOfRange, Reads, type ReadAt } from "../../services/reads/reads.ts";
 import { reportWindows, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 import { PG_URL, dropSchema, randomSchema } from "../support/pgTest.ts";
 import { allPages, appendRaw, closeDbs, makeRunner, openDbs, parseCursor, tempDir, type Dbs, type ReadModelKind } from "../support/projectionHarness.ts";
@@ -93,7 +93,7 @@ async function openLedger(kind: ReadModelKind): Promise<TestLedger> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Every read of services/reads.ts, for every id of the history
+// Every read of services/reads/reads.ts, for every id of the history
 // ---------------------------------------------------------------------------------------------
 
 interface Ids {
@@ -128,7 +128,7 @@ function withoutRecordedAt<T extends { recordedAt: string }>(event: T): Omit<T, 
   return rest;
 }
 
-/** Every read of services/reads.ts at `at`, each as JSON under a name that says which read it is. */
+/** Every read of services/reads/reads.ts at `at`, each as JSON under a name that says which read it is. */
 async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const put = (name: string, value: unknown) => out.set(name, JSON.stringify(value));

@@ -46,7 +46,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES_V1 } from "../../domain/rules.ts";
 import type { ReadModelTx } from "../../infra/readModel/port.ts";
-import { creatorAnomalies } from "../../projections/anomalyQueries.ts";
+import { creatorAnomalies } from "../../projections/anomalies.ts";
 import { budgetView, campaignRow } from "../../projections/budget/budgetQueries.ts";
 import { creatorExists, earningsOf } from "../../projections/earnings/earningsQueries.ts";
 import { ledgerOf } from "../../projections/journal/journalQueries.ts";
@@ -185,16 +185,16 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
     });
 
     it("anomalies: per creator in position order; creator-less ones in no creator's list", async () => {
-      const k1 = await creatorAnomalies(env.dbs.earnings, `${p.earnings}anomalies`, "K1", FIXTURE_HEAD, 100);
+      const k1 = await creatorAnomalies(env.dbs.earnings, p.earnings, "K1", FIXTURE_HEAD, 100);
       expect(k1.map((a) => [a.position, a.eventId, a.code])).toEqual([
         [6, "acc-k1-dup", "duplicate_acceptance"],
         [25, "ret-1", "asin_not_in_shipment"],
         [30, "pm-k1-jp", "payment_method_not_offered"],
       ]);
       for (const a of k1) expect(a.message.length).toBeGreaterThan(0);
-      const k2 = await creatorAnomalies(env.dbs.earnings, `${p.earnings}anomalies`, "K2", FIXTURE_HEAD, 100);
+      const k2 = await creatorAnomalies(env.dbs.earnings, p.earnings, "K2", FIXTURE_HEAD, 100);
       expect(k2.map((a) => [a.position, a.eventId, a.code])).toEqual([[8, "cl-k2-us", "missing_disclosure"]]);
-      expect(await creatorAnomalies(env.dbs.earnings, `${p.earnings}anomalies`, "K1", FIXTURE_HEAD, 2)).toHaveLength(2);
+      expect(await creatorAnomalies(env.dbs.earnings, p.earnings, "K1", FIXTURE_HEAD, 2)).toHaveLength(2);
 
       const all = await env.dbs.earnings.query<{ position: unknown; code: string; creator_id: string | null }>(
         `SELECT position, code, creator_id FROM ${p.earnings}anomalies ORDER BY position, idx`,

@@ -3,7 +3,7 @@
 // Starts `ledger serve` in a child process (tests/support/serverChild.ts) over a fresh temporary
 // data directory (demo and scheduler off, open access, projectors in-process by default, or in a
 // separate `ledger projectors` process with --split), then for N seconds (default 20):
-//  - ingests batches of 500 workload events (services/workload.ts, seeded) with a few in flight;
+//  - ingests batches of 500 workload events (workload/generator.ts, seeded) with a few in flight;
 //  - runs queries concurrently (earnings, 30-day report, budget, payout) for creators and campaigns
 //    already acknowledged;
 //  - samples /v1/health for the projection lag.
@@ -18,7 +18,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
 import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
-import { generateWorkload, mulberry32, type RawWireEvent } from "../../services/workload.ts";
+import { generateWorkload, mulberry32 } from "../../workload/generator.ts";
+import type { RawWireEvent } from "../../workload/wireEvent.ts";
 import { startProjectors, startServer, type LedgerChild, type ServerChild } from "../support/serverChild.ts";
 
 const { values: args } = parseArgs({

@@ -34,8 +34,8 @@ export function newContext(browser: Browser, options: { acceptDownloads?: boolea
 // --- the console's build --------------------------------------------------------------------------
 
 const BUILD_DIR = path.join(REPO_ROOT, "dist", "console");
-/** What the build reads: a change to any of these makes dist/console stale. */
-const BUILD_INPUTS = ["console", "services/http/consoleRoutes.ts", "domain/marketplaces.ts", "package-lock.json"].map((p) => path.join(REPO_ROOT, p));
+/** What the build reads: a change to any of these makes dist/console stale (the console bundles parts of domain/). */
+const BUILD_INPUTS = ["console", "services/http/consoleRoutes.ts", "domain", "package-lock.json"].map((p) => path.join(REPO_ROOT, p));
 const BUILD_LOCK = path.join(REPO_ROOT, "dist", ".console-build.lock");
 /** A lock older than this was left by a killed build. */
 const STALE_LOCK_MS = 120_000;
@@ -116,7 +116,7 @@ function ledgerCli(args: string[], dataDir: string): void {
 }
 
 /**
- * `ledger serve` on the demo data set (services/demoStory.ts), the console built. `tokens`: LEDGER_TOKENS.
+ * `ledger serve` on the demo data set (workload/demoDataset.ts), the console built. `tokens`: LEDGER_TOKENS.
  * `rebuild`: also `ledger replay earnings --rules 2` while it serves, so the replay pages have a
  * version being rebuilt and a diff (rule version 2 pays toys 0.04 instead of 0.03).
  */

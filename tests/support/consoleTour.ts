@@ -1,4 +1,4 @@
-// Every page of the console on the demo data set (services/demoStory.ts), as the browser tests open
+// Every page of the console on the demo data set (workload/demoStory.ts), as the browser tests open
 // them and `npm run screenshots` pictures them: the README's walk-through, in pages.
 import type { Page } from "playwright-core";
 import { openQuietly, settle } from "./consoleBrowser.ts";

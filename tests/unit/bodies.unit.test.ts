@@ -1,10 +1,18 @@
-// The bounded body readers (services/http/bodies.ts, hardening D2): the depth and element scan
-// that runs before JSON.parse, and the NDJSON reader fed in arbitrary chunks.
+// The bounded body readers (services/http/bodies.ts, domain/events/jsonBatch.ts, hardening D2): the
+// depth and element scan that runs before JSON.parse, and the NDJSON reader fed in arbitrary chunks.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { eventsOfJsonText, looksLikeNdjson } from "../../domain/events/jsonBatch.ts";
 import { JSON_DEPTH_MAX, scanJson } from "../../domain/events/jsonScan.ts";
-import { eventsOfJsonBody, looksLikeNdjson, NdjsonReader, parseJsonBody } from "../../services/http/bodies.ts";
+import { jsonTextRefused, NdjsonReader, parseJsonBody } from "../../services/http/bodies.ts";
 import { HttpError } from "../../services/http/errors.ts";
+
+/** A POST /v1/events application/json body as the API answers it: read on the ingest thread, refused by the API. */
+function eventsOfJsonBody(text: string, eventsMax: number): unknown[] {
+  const read = eventsOfJsonText(text, eventsMax);
+  if (!read.ok) throw jsonTextRefused(read.refusal);
+  return read.value;
+}
 
 describe("scanJson", () => {
   it("counts top-level array elements, whatever they are", () => {

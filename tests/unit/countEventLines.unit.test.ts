@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { countEventLines } from "../../services/ingestFile.ts";
+import { countEventLines } from "../../services/cli/ingestFile.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-count-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { packageVersion } from "../../services/packageVersion.ts";
+import { packageVersion } from "../../services/cli/packageVersion.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-version-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

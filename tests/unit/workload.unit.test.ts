@@ -4,7 +4,9 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { instantMs } from "../../domain/calendar.ts";
 import { validateBatch } from "../../domain/events/validate.ts";
-import { BENCH_PROFILE, demoDataset, generateWorkload, type RawWireEvent } from "../../services/workload.ts";
+import { demoDataset } from "../../workload/demoDataset.ts";
+import { BENCH_PROFILE, generateWorkload } from "../../workload/generator.ts";
+import type { RawWireEvent } from "../../workload/wireEvent.ts";
 
 function take(iterable: Iterable<RawWireEvent>, n: number): RawWireEvent[] {
   const out: RawWireEvent[] = [];
@@ -69,7 +71,7 @@ describe("generateWorkload", () => {
         "SubscribeAndSaveFirstShipment", "ShipmentReturned", "StrikeIssued", "CampaignEnded", "TaxInfoSubmitted", "PaymentMethodChanged",
       ]) expect(types, t).toContain(t);
       expect(sample.some((e) => e.id.startsWith("anomaly-"))).toBe(true);
-      const lines = sample.filter((e) => isShipment(e.type)).map((e) => (e.data.lines as unknown[]).length);
+      const lines = sample.filter((e) => isShipment(e.type)).map((e) => (e.data as { lines: unknown[] }).lines.length);
       expect(new Set(lines)).toEqual(new Set([1, 2, 3]));
     });
 
@@ -109,7 +111,7 @@ describe("generateWorkload", () => {
       expect(markets).toEqual(new Set(["US", "CA", "UK", "DE", "IN", "JP"]));
       for (const e of sample) {
         if (!isShipment(e.type)) continue;
-        for (const line of e.data.lines as { unitPrice: unknown }[]) {
+        for (const line of (e.data as { lines: { unitPrice: unknown }[] }).lines) {
           expect(typeof line.unitPrice).toBe("string");
           expect(line.unitPrice).toMatch(/^[0-9]+(\.[0-9]{2})?$/);
         }

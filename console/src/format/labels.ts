@@ -1,4 +1,8 @@
-// Words for the API's codes (entry kinds, anomaly codes, statuses), as people say them.
+// Words for the API's codes (entry kinds, anomaly codes, statuses), as people say them. The tables
+// are keyed by the API's own unions, so a code the API adds or renames fails the typecheck here
+// instead of showing up unlabelled.
+import { BUCKETS, type Bucket } from "../../../domain/journal/entryKinds.ts";
+import type { PaymentMethod, PayoutStatus } from "../api/types.ts";
 import type { Tone } from "../components/Layout.tsx";
 
 /** "bonus_pending" and "bonusPending" → "Bonus pending"; "payout:cr-1" stays as it is (not a code). */
@@ -8,21 +12,23 @@ export function humanize(code: string): string {
   return words[0]!.toUpperCase() + words.slice(1);
 }
 
-/** The earnings buckets of SPEC §5 and §8.4, in the API's order. */
-export const BUCKET_LABELS = [
-  ["standard", "Standard"],
-  ["bonusPending", "Bonus pending"],
-  ["bonusConfirmed", "Bonus confirmed"],
-  ["bonusForfeited", "Bonus forfeited"],
-  ["reversed", "Reversed"],
-  ["adjusted", "Adjusted"],
-  ["total", "Total"],
-] as const;
+const BUCKET_LABEL: Record<Bucket, string> = {
+  standard: "Standard",
+  bonusPending: "Bonus pending",
+  bonusConfirmed: "Bonus confirmed",
+  bonusForfeited: "Bonus forfeited",
+  reversed: "Reversed",
+  adjusted: "Adjusted",
+};
 
-export type BucketName = (typeof BUCKET_LABELS)[number][0];
+/** An earnings bucket or the `total` the API sends beside them (SPEC §5, §8.4). */
+export type BucketName = Bucket | "total";
+
+/** The earnings buckets in the API's order (domain BUCKETS), then the total. */
+export const BUCKET_LABELS: readonly (readonly [BucketName, string])[] = [...BUCKETS.map((bucket) => [bucket, BUCKET_LABEL[bucket]] as const), ["total", "Total"]];
 
 /** SPEC §4 rule 11: what each payout status means for the creator. */
-export const PAYOUT_STATUS: Record<string, { label: string; tone: Tone; meaning: string }> = {
+export const PAYOUT_STATUS: Record<PayoutStatus, { label: string; tone: Tone; meaning: string }> = {
   nothing_due: { label: "Nothing due", tone: "neutral", meaning: "nothing is payable on this date" },
   tax_info_missing: { label: "Tax info missing", tone: "warn", meaning: "payable, but no tax information is on file" },
   no_payment_method: { label: "No payment method", tone: "warn", meaning: "payable, but no usable payment method is set" },
@@ -30,4 +36,4 @@ export const PAYOUT_STATUS: Record<string, { label: string; tone: Tone; meaning:
   ready: { label: "Ready", tone: "good", meaning: "the next payout run pays it" },
 };
 
-export const PAYMENT_METHOD_LABELS: Record<string, string> = { direct_deposit: "Direct deposit", gift_card: "Gift card", check: "Check" };
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = { direct_deposit: "Direct deposit", gift_card: "Gift card", check: "Check" };

@@ -90,7 +90,7 @@ function PayoutStatus({ creatorId }: { creatorId: string }) {
                 {
                   header: "Status",
                   cell: (m) => {
-                    const status = PAYOUT_STATUS[m.status] ?? { label: m.status, tone: "neutral" as const, meaning: "" };
+                    const status = PAYOUT_STATUS[m.status];
                     return (
                       <>
                         <Badge tone={status.tone}>{status.label}</Badge> <span className="muted">{status.meaning}</span>
@@ -104,7 +104,7 @@ function PayoutStatus({ creatorId }: { creatorId: string }) {
                 { header: "Threshold", numeric: true, cell: (m) => (m.threshold === null ? "—" : <Money amount={m.threshold} currency={m.currency} />) },
                 { header: "Next payable on", cell: (m) => m.nextPayableOn },
                 { header: "Tax info", cell: (m) => (m.taxInfoOnFile ? "On file" : "Missing") },
-                { header: "Payment method", cell: (m) => (m.paymentMethod === null ? "None" : (PAYMENT_METHOD_LABELS[m.paymentMethod] ?? m.paymentMethod)) },
+                { header: "Payment method", cell: (m) => (m.paymentMethod === null ? "None" : PAYMENT_METHOD_LABELS[m.paymentMethod]) },
               ]}
             />
           )

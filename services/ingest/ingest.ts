@@ -1,9 +1,9 @@
 // The one write path for facts (HTTP, NDJSON file, Kafka): validate the whole batch, then one
 // atomic append. Invalid → every problem, nothing appended. Same id, other content → conflict.
-import type { LedgerEvent } from "../domain/events/envelope.ts";
-import { validateBatch, type BatchValidation, type Problem } from "../domain/events/validate.ts";
-import { storedCanonicalContent } from "../infra/eventStore/contentHash.ts";
-import { ConflictError, WrongExpectedRevisionError, type AppendOptions, type EventStore } from "../infra/eventStore/port.ts";
+import type { LedgerEvent } from "../../domain/events/envelope.ts";
+import { validateBatch, type BatchValidation, type Problem } from "../../domain/events/validate.ts";
+import { storedCanonicalContent } from "../../infra/eventStore/contentHash.ts";
+import { ConflictError, WrongExpectedRevisionError, type AppendOptions, type EventStore } from "../../infra/eventStore/port.ts";
 
 export type IngestResult =
   | { kind: "appended"; appended: number; duplicates: number; lastPosition: number }

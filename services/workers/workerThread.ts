@@ -1,6 +1,7 @@
-// Starts one of the services' worker modules (services/<name>.ts) on a thread of this process: from
-// the TypeScript sources (tsx, the tests) through tsx's loader (services/tsWorker.mjs), from the
-// compiled build (dist/) as the compiled module itself.
+// Starts one of the worker modules beside this file (services/workers/<name>.ts) on a thread of this
+// process: from the TypeScript sources (tsx, the tests) through tsx's loader (tsWorker.mjs), from the
+// compiled build (dist/services/workers/<name>.js) as the compiled module itself. Both are resolved
+// against this module's own URL, so this file, tsWorker.mjs and the workers stay in one folder.
 import { fileURLToPath } from "node:url";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 

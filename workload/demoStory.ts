@@ -1,26 +1,27 @@
-// The scripted end of the demo data set: what the generated part (services/workload.ts) does not
-// show, told on US creators of the demo so the README's walk-throughs can follow it by hand.
+// The scripted end of the demo data set (demoDataset.ts): what the generated part (generator.ts)
+// does not show, told on US creators of the demo so the README's walk-throughs can follow it by hand.
 //  - a payout of cr-00003 that fails (SPEC §8.4): the next payout run pays it again;
 //  - campaign cmp-0006 (§9): exhausted by its first sale, re-opened by a raised budget, paused
 //    (a sale ordered while paused earns no bonus), ended early;
 //  - a goodwill adjustment and a correction (§8.4).
 // All instants are written in Pacific daylight time (-07:00), the US reporting zone in summer.
-import type { RawWireEvent } from "./workload.ts";
+import type { EventType } from "../domain/events/schemas.ts";
+import type { RawWireEvent, WireData, WireEventOf } from "./wireEvent.ts";
 
 const CAMPAIGN = "cmp-0006";
 const ASIN = "B00STORY01";
 
+function event<T extends EventType>(id: string, type: T, occurredAt: string, data: WireData[T]): WireEventOf<T> {
+  return { id, type, occurredAt, data };
+}
+
 function shipment(id: string, trackingId: string, orderedAt: string, shippedAt: string, category: string, quantity: number, unitPrice: string): RawWireEvent {
-  return {
-    id,
-    type: "ShipmentRecorded",
-    occurredAt: shippedAt,
-    data: { shipmentId: id.toUpperCase(), orderId: `ord-${id}`, trackingId, orderedAt, lines: [{ asin: ASIN, category, quantity, unitPrice }] },
-  };
+  return event(id, "ShipmentRecorded", shippedAt, {
+    shipmentId: id.toUpperCase(), orderId: `ord-${id}`, trackingId, orderedAt, lines: [{ asin: ASIN, category, quantity, unitPrice }],
+  });
 }
 
 export function demoStory(): RawWireEvent[] {
-  const event = (id: string, type: string, occurredAt: string, data: Record<string, unknown>): RawWireEvent => ({ id, type, occurredAt, data });
   return [
     // cr-00003 was ready for 10.08 on 2026-06-01 (the generated part); the payout bounced.
     event("payout:cr-00003:US:2026-06-01", "PayoutIssued", "2026-06-01T00:00:00-07:00", { payoutId: "payout:cr-00003:US:2026-06-01", creatorId: "cr-00003", marketplace: "US", amount: "10.08" }),

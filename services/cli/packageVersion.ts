@@ -1,6 +1,7 @@
-// The package's version for `ledger --version`, read at run time from the package.json above this
-// module, so it is right from the TypeScript sources (services/, package root 1 level up) and from
-// the build (dist/services/, 2 levels up) without copying the version anywhere.
+// The package's version for `ledger --version`, read at run time from the package.json above the
+// running module (services/cli.ts passes its own URL), so it is right from the TypeScript sources
+// (services/, package root 1 level up) and from the build (dist/services/, 2 levels up) without
+// copying the version anywhere.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,12 +1,14 @@
-// The ingest thread of a `serve` process (services/ingestThread.ts): its own connection to the
-// event store; each batch it is sent is validated and appended there, and the result sent back.
+// The ingest thread of a `serve` process (ingestThread.ts): its own connection to the event store;
+// each batch it is sent is validated and appended there (services/ingest/ingestRequest.ts), and the
+// result sent back.
 import { parentPort, workerData } from "node:worker_threads";
-import { openEventStore } from "../infra/eventStore/openEventStore.ts";
-import type { LedgerConfig } from "./config.ts";
-import { failureMessage, ingestRequest, type FromIngestThread, type ToIngestThread } from "./ingestThread.ts";
+import { openEventStore } from "../../infra/eventStore/openEventStore.ts";
+import type { LedgerConfig } from "../config.ts";
+import { ingestRequest } from "../ingest/ingestRequest.ts";
+import type { FromIngestThread, ToIngestThread } from "./ingestThread.ts";
 
 const port = parentPort;
-if (port === null) throw new Error("ingestWorker.ts runs as a worker thread (services/ingestThread.ts)");
+if (port === null) throw new Error("ingestWorker.ts runs as a worker thread (ingestThread.ts)");
 const { config } = workerData as { config: LedgerConfig };
 const tell = (message: FromIngestThread) => port.postMessage(message);
 
@@ -21,7 +23,7 @@ port.on("message", (message: ToIngestThread) => {
       const done: Promise<void> = ingestRequest(store, config, message.request)
         .then(
           (result) => tell({ type: "done", id, result }),
-          (error: unknown) => tell(failureMessage(id, error)),
+          (error: unknown) => tell({ type: "failed", id, message: error instanceof Error ? error.message : String(error) }),
         )
         .finally(() => inFlight.delete(done));
       inFlight.add(done);

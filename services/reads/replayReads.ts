@@ -2,12 +2,12 @@
 // rebuilt changes against the active one, so an engineer reviews a rebuild before anyone promotes it
 // (promoting stays a CLI act: `ledger replay … --promote`). Both describe the read models as they are
 // now, so they take no asOfPosition.
-import type { MarketplaceCode } from "../domain/marketplaces.ts";
-import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from "../projections/projection.ts";
-import { listVersions, type VersionInfo } from "../projections/projector.ts";
-import { checkpointTimes, shownStatus } from "../projections/versionProgress.ts";
-import type { Ledger } from "./ledger.ts";
-import { diffChange, diffVersions } from "./replay.ts";
+import type { MarketplaceCode } from "../../domain/marketplaces.ts";
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from "../../projections/projection.ts";
+import { listVersions, type VersionInfo } from "../../projections/projector.ts";
+import { checkpointTimes, shownStatus } from "../../projections/versionProgress.ts";
+import type { Ledger } from "../ledger.ts";
+import { diffChange, diffVersions } from "../replay.ts";
 
 /** Changed amounts on one page of a diff, at most. */
 export const DIFF_PAGE_MAX = 1_000;

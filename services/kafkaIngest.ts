@@ -1,24 +1,12 @@
-// The Kafka ingestor process: the event store from configuration (LEDGER_STORE) plus a consumer group
-// on LEDGER_KAFKA_TOPIC (infra/kafka/kafkaIngestor.ts). It needs no read models and runs no projectors.
+// The Kafka ingest process (`ledger kafka-ingest`): the event store from configuration (LEDGER_STORE)
+// plus a consumer group on LEDGER_KAFKA_TOPIC (the adapter: infra/kafka/kafkaIngestor.ts). It needs
+// no read models and runs no projectors.
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import type { KafkaIngestor } from "../infra/kafka/kafkaIngestor.ts";
-import type { LedgerConfig } from "./config.ts";
-
-/** The LEDGER_KAFKA_* settings (services/config.ts parses them). */
-export interface KafkaSettings {
-  brokers: string[];
-  clientId: string;
-  groupId: string;
-  topic: string;
-  deadLetterTopic: string;
-  fromBeginning: boolean;
-  appendBatchMax: number;
-  /** LEDGER_CLOUDEVENTS_TYPE_PREFIX: stripped from the type of CloudEvents (SPEC §11). */
-  cloudEventsTypePrefix: string;
-}
+import type { KafkaSettings, LedgerConfig } from "./config.ts";
 
 export interface RunningIngestor {
   ingestor: KafkaIngestor;
@@ -26,7 +14,7 @@ export interface RunningIngestor {
   stop(): Promise<void>;
 }
 
-export async function runKafkaIngestor(config: Pick<LedgerConfig, "store">, kafka: KafkaSettings, log: Logger): Promise<RunningIngestor> {
+export async function runKafkaIngest(config: Pick<LedgerConfig, "store">, kafka: KafkaSettings, log: Logger): Promise<RunningIngestor> {
   if (config.store.kind === "sqlite") fs.mkdirSync(path.dirname(config.store.file), { recursive: true });
   const store = await openEventStore(config.store);
   // Loaded on demand: only this process pays for kafkajs.

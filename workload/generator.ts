@@ -1,5 +1,6 @@
 // A deterministic, seeded workload of SPEC-valid raw events (SPEC §2-3 wire format), in business-time
-// order, for the benchmark (issue 6) and the demo data set of `npm start`.
+// order, for the benchmark (issue 6), the load and crash tests, and the generated part of the demo
+// data set of `npm start` (demoDataset.ts).
 //
 // It streams: `generateWorkload` is a generator whose memory is bounded by the number of campaigns,
 // creators and acceptances plus small rings of recent shipments and subscriptions, never by the
@@ -16,17 +17,10 @@
 //
 // No Math.random: everything comes from mulberry32 seeded by `seed`, so the same options always
 // give the same events (the benchmark's figures are comparable across commits).
-import { demoStory } from "./demoStory.ts";
-import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../domain/marketplaces.ts";
+import type { ClickRecordedData, ShipmentLine, ShipmentRecordedData, StrikeIssuedData } from "../domain/events/schemas.ts";
+import { DEFAULT_MARKETPLACES, type MarketplaceCode, type PaymentMethod } from "../domain/marketplaces.ts";
 import { formatMinor } from "../domain/money.ts";
-
-/** One event exactly as an upstream system sends it (SPEC §2). */
-export interface RawWireEvent {
-  id: string;
-  type: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
+import type { RawWireEvent } from "./wireEvent.ts";
 
 /** Shares of the whole stream; "other" is the rest. */
 export interface WorkloadMix {
@@ -68,17 +62,6 @@ export const BENCH_PROFILE: WorkloadProfile = {
   disclosureFailShare: 0.12,
   smallBudgetShare: 0.2,
   repeatOffenderShare: 0.003,
-};
-
-/** The demo exercises every rule in a few hundred events, so "other" events are more frequent. */
-export const DEMO_PROFILE: WorkloadProfile = {
-  mix: { clicks: 0.5, shipments: 0.3 },
-  other: { acceptance: 20, content: 16, taxInfo: 12, paymentMethod: 12, return: 22, strike: 4, anomaly: 6 },
-  subscribeAndSaveShare: 0.1,
-  subscribeAndSaveRepeatShare: 0.25,
-  disclosureFailShare: 0.3,
-  smallBudgetShare: 0.34,
-  repeatOffenderShare: 0.05,
 };
 
 export interface WorkloadOptions {
@@ -157,21 +140,6 @@ export function mulberry32(seed: number): () => number {
 export function* generateWorkload(options: WorkloadOptions): Generator<RawWireEvent, void, undefined> {
   const generator = new WorkloadGenerator(options);
   while (generator.emitted < generator.total) yield generator.next();
-}
-
-export const DEMO_SEED = 2021;
-
-/**
- * The demo data set loaded by `npm start` on an empty store: a few hundred events over six
- * campaigns (one per marketplace), with exhausted budgets, forfeited and confirmed bonuses, a
- * creator struck out of the program, partial and full returns, S&S first shipments (one repeated),
- * and a few anomalies.
- */
-export function demoDataset(): RawWireEvent[] {
-  // DEMO_SEED was picked (among 2020-2059) so that, with rule version 1, the demo ends with an
-  // exhausted budget, a removed creator, confirmed and forfeited bonuses and returns of both. The
-  // scripted story that follows adds what Part II of the SPEC brings (services/demoStory.ts).
-  return [...generateWorkload({ seed: DEMO_SEED, events: 400, creators: 16, campaigns: 6, profile: DEMO_PROFILE }), ...demoStory()];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,7 +577,7 @@ class WorkloadGenerator {
     const campaign = this.liveCampaign();
     const acc = this.trafficAcceptance(campaign);
     if (!acc) return this.acceptance(campaign);
-    const data: Record<string, unknown> = { trackingId: acc.trackingId };
+    const data: ClickRecordedData = { trackingId: acc.trackingId };
     const u = this.rng();
     if (u < 0.35) data.asin = asinOf(this.pick(campaign.asins));
     else if (u < 0.6) data.asin = asinOf(Math.floor(this.rng() * CATALOGUE_ASINS));
@@ -629,7 +597,7 @@ class WorkloadGenerator {
     const lineCount = sns ? 1 : u < 0.6 ? 1 : u < 0.88 ? 2 : 3;
     const asins: number[] = [];
     const quantities: number[] = [];
-    const lines: Record<string, unknown>[] = [];
+    const lines: ShipmentLine[] = [];
     while (lines.length < lineCount) {
       const asin = this.rng() < 0.45 ? this.pick(campaign.asins) : Math.floor(this.rng() * CATALOGUE_ASINS);
       if (asins.includes(asin)) continue;
@@ -649,7 +617,7 @@ class WorkloadGenerator {
     const memo: ShipmentMemo = { shipmentId, occurredMs: this.nowMs, asins, quantities, returned: quantities.map(() => 0) };
     if (remember && this.shipments.length < SHIPMENT_RING) this.shipments.push(memo);
     else if (remember) this.shipments[this.shipmentSeq % SHIPMENT_RING] = memo;
-    const data: Record<string, unknown> = {
+    const data: ShipmentRecordedData = {
       shipmentId,
       orderId: `ord-${b36(this.shipmentSeq * 7 + 3).padStart(7, "0")}`,
       trackingId: acc.trackingId,
@@ -666,8 +634,7 @@ class WorkloadGenerator {
       if (this.subscriptions.length < SUBSCRIPTION_RING) this.subscriptions.push(subscriptionId);
       else this.subscriptions[this.subscriptionSeq % SUBSCRIPTION_RING] = subscriptionId;
     }
-    data.subscriptionId = subscriptionId;
-    return { id: this.id("sns"), type: "SubscribeAndSaveFirstShipment", occurredAt: local(this.nowMs, market), data };
+    return { id: this.id("sns"), type: "SubscribeAndSaveFirstShipment", occurredAt: local(this.nowMs, market), data: { ...data, subscriptionId } };
   }
 
   /** Shelf price in the marketplace currency: X.99, whole rupees, or yen in tens; sometimes discounted. */
@@ -726,7 +693,7 @@ class WorkloadGenerator {
     const account = this.randomAccount();
     if (!account) return this.acceptance(this.liveCampaign());
     let market = account.market;
-    let method: string;
+    let method: PaymentMethod;
     if (unsupported) {
       // "check" where it is not offered (anomaly; the previous method stays).
       market = MARKETS.filter((m) => !m.check)[Math.floor(this.rng() * 4)]!;
@@ -778,7 +745,7 @@ class WorkloadGenerator {
   }
 
   private strike(creator: number, prefix: string): RawWireEvent {
-    const data: Record<string, unknown> = { creatorId: creatorIdOf(creator), reason: this.pick(STRIKE_REASONS) };
+    const data: StrikeIssuedData = { creatorId: creatorIdOf(creator), reason: this.pick(STRIKE_REASONS) };
     const accepted = this.creatorCampaigns.get(creator);
     if (accepted && this.rng() < 0.6) data.campaignId = campaignIdOf(this.pick(accepted));
     return { id: this.id(prefix), type: "StrikeIssued", occurredAt: utc(this.nowMs), data };

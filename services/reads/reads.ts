@@ -3,29 +3,37 @@
 //
 // A read of now answers from its read model at that read model's position, once it has applied
 // `minPosition` (read-your-writes). A read as of P answers what a ledger that stored exactly the
-// events 1..P answers, with asOfPosition = P: from the journal's rows up to P (point in time,
-// projections/journal/pointInTime.ts) or from a read model's own history. Either way it waits, at
+// events 1..P answers, with asOfPosition = P: from the journal's rows up to P folded by the read
+// model's own fold, or from its own history. Which tables answer is each read model's own business
+// (its read.ts, projections/modelRead.ts); this module wires them. Either way it waits, at
 // most READ_WAIT_MS, for the projection it reads to reach the position, then gives up with
 // ProjectionLagError (503 with Retry-After).
-import { checkReportRange } from "../domain/calendar.ts";
-import { toCurrentEvent } from "../domain/events/current.ts";
-import type { StoredEvent } from "../domain/events/envelope.ts";
-import { LATEST_SCHEMA_VERSION, type EventType } from "../domain/events/schemas.ts";
-import type { MarketplaceCode } from "../domain/marketplaces.ts";
-import { formatMinor } from "../domain/money.ts";
-import { READ_PAGE_MAX } from "../infra/eventStore/port.ts";
-import type { ReadModelTx } from "../infra/readModel/port.ts";
-import { anomaliesAfter, ANOMALIES_PER_ANSWER_MAX, creatorAnomalies } from "../projections/anomalyQueries.ts";
-import { brandCampaignRows, budgetView, campaignRow, campaignView } from "../projections/budget/budgetQueries.ts";
-import { creatorExists, earningsAnswer, earningsOf } from "../projections/earnings/earningsQueries.ts";
-import { feedAfter } from "../projections/journal/feedQueries.ts";
-import { accountAt, accountEntriesOf, creatorKnownAt, ledgerOf, trialBalanceOf, type Cursor } from "../projections/journal/journalQueries.ts";
-import { earningsRowsAt, payoutAccountsAt, payoutStatementAt, reportRowsAt } from "../projections/journal/pointInTime.ts";
-import { payoutById, payoutOf, payoutsOfCreator, toLine } from "../projections/payout/payoutQueries.ts";
-import type { ProjectionName } from "../projections/projection.ts";
-import { campaignReport, creatorReport, reportRowsOf, type ReportScope } from "../projections/report/reportQueries.ts";
-import { deliveriesOf, endpointOf, listEndpoints } from "../projections/webhooks/webhookQueries.ts";
-import type { ActiveVersion, Ledger } from "./ledger.ts";
+import { checkReportRange } from "../../domain/calendar.ts";
+import { toCurrentEvent } from "../../domain/events/current.ts";
+import type { StoredEvent } from "../../domain/events/envelope.ts";
+import { LATEST_SCHEMA_VERSION, type EventType } from "../../domain/events/schemas.ts";
+import type { MarketplaceCode } from "../../domain/marketplaces.ts";
+import { formatMinor } from "../../domain/money.ts";
+import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
+import type { ReadModelTx } from "../../infra/readModel/port.ts";
+import { anomaliesAfter, ANOMALIES_PER_ANSWER_MAX, creatorAnomalies } from "../../projections/anomalies.ts";
+import { budgetView, campaignView } from "../../projections/budget/budgetQueries.ts";
+import { brandCampaignsRead, campaignRead } from "../../projections/budget/read.ts";
+import { creatorKnownAt } from "../../projections/earnings/earningsAt.ts";
+import { creatorKnownRead, earningsRead } from "../../projections/earnings/read.ts";
+import { feedAfter } from "../../projections/journal/feedQueries.ts";
+import { accountAt, accountEntriesOf, ledgerOf, trialBalanceOf, type Cursor } from "../../projections/journal/journalQueries.ts";
+import type { AsOf, ModelRead } from "../../projections/modelRead.ts";
+import { payoutStatementAt } from "../../projections/payout/payoutAt.ts";
+import { payoutById, payoutsOfCreator, toLine } from "../../projections/payout/payoutQueries.ts";
+import { payoutAccountsRead } from "../../projections/payout/read.ts";
+import type { ProjectionName } from "../../projections/projection.ts";
+import type { ReportRawRow } from "../../projections/report/fold.ts";
+import { reportRowsRead } from "../../projections/report/read.ts";
+import { campaignReport, creatorReport } from "../../projections/report/reportQueries.ts";
+import type { ReportScope } from "../../projections/report/reportScope.ts";
+import { deliveriesOf, endpointOf, listEndpoints } from "../../projections/webhooks/webhookQueries.ts";
+import type { ActiveVersion, Ledger } from "../ledger.ts";
 import { projectionDiff, projectionVersions } from "./replayReads.ts";
 
 /** How long a read waits for its projection to reach the position it asks for (SPEC §8.2). */
@@ -104,34 +112,19 @@ export class Reads {
 
   // --- creators (SPEC §5, §8.4) ----------------------------------------------------------------
 
+  /** One read of a read model (projections/modelRead.ts), on a snapshot of the projection that answers it as of `at`. */
+  private run<A, T>(model: ModelRead<A, T>, args: A, at: ReadAt): Promise<T> {
+    const asOf: AsOf = at.asOfPosition ?? "now";
+    return this.on(model.source(asOf), at, (tx, a, upTo) => model.read(tx, a.prefix, args, asOf, upTo));
+  }
+
   async earnings(creatorId: string, at: ReadAt) {
-    if (at.asOfPosition === null) {
-      return this.on("earnings", at, async (tx, a) => {
-        if (!(await creatorExists(tx, a.prefix, creatorId))) return null;
-        return {
-          creatorId,
-          asOfPosition: a.position,
-          marketplaces: await earningsOf(tx, a.prefix, creatorId),
-          anomalies: await creatorAnomalies(tx, `${a.prefix}anomalies`, creatorId, a.position, ANOMALIES_PER_ANSWER_MAX),
-        };
-      });
-    }
-    return this.on("journal", at, async (tx, a, upTo) => {
-      if (!(await creatorKnownAt(tx, a.prefix, creatorId, upTo))) return null;
-      return {
-        creatorId,
-        asOfPosition: upTo,
-        marketplaces: earningsAnswer(await earningsRowsAt(tx, a.prefix, creatorId, upTo)),
-        anomalies: await creatorAnomalies(tx, `${a.prefix}anomalies`, creatorId, upTo, ANOMALIES_PER_ANSWER_MAX),
-      };
-    });
+    return this.run(earningsRead, creatorId, at);
   }
 
   /** Whether a creator is known, as the earnings read model tells it (now) or the journal (as of P). */
-  private async creatorKnown(creatorId: string, at: ReadAt): Promise<boolean> {
-    return at.asOfPosition === null
-      ? this.on("earnings", at, (tx, a) => creatorExists(tx, a.prefix, creatorId))
-      : this.on("journal", at, (tx, a, upTo) => creatorKnownAt(tx, a.prefix, creatorId, upTo));
+  private creatorKnown(creatorId: string, at: ReadAt): Promise<boolean> {
+    return this.run(creatorKnownRead, creatorId, at);
   }
 
   async ledgerEntries(creatorId: string, after: Cursor, limit: number, at: ReadAt) {
@@ -158,23 +151,17 @@ export class Reads {
     return { campaignId, from, to, asOfPosition: position, rows: report.rows, totals: report.totals };
   }
 
-  private async reportRows<R>(scope: ReportScope, from: string, to: string, at: ReadAt, shape: (raw: Awaited<ReturnType<typeof reportRowsOf>>) => R) {
-    if (at.asOfPosition === null) {
-      return this.on("report", at, async (tx, a) => ({ report: shape(await reportRowsOf(tx, a.prefix, scope, from, to)), position: a.position }));
-    }
-    return this.on("journal", at, async (tx, a, upTo) => ({ report: shape(await reportRowsAt(tx, a.prefix, scope, from, to, upTo)), position: upTo }));
+  private async reportRows<R>(scope: ReportScope, from: string, to: string, at: ReadAt, shape: (raw: ReportRawRow[]) => R) {
+    const { rows, asOfPosition } = await this.run(reportRowsRead, { scope, from, to }, at);
+    return { report: shape(rows), position: asOfPosition };
   }
 
   /** SPEC §5 payout status as of the local date `asOf` (rule 11). */
   async payout(creatorId: string, asOf: string, at: ReadAt) {
-    const rules = this.ledger.rules;
-    const { lines, position } =
-      at.asOfPosition === null
-        ? await this.on("payout", at, async (tx, a) => ({ lines: await payoutOf(tx, a.prefix, creatorId, asOf, rules), position: a.position }))
-        : await this.on("journal", at, async (tx, a, upTo) => ({ lines: (await payoutAccountsAt(tx, a.prefix, creatorId, asOf, upTo)).map((acc) => toLine(acc, asOf, rules)), position: upTo }));
+    const { accounts, asOfPosition } = await this.run(payoutAccountsRead, { creatorId, asOf }, at);
     // A creator with only tax info or a payment method so far is known to the payout read model alone.
-    if (lines.length === 0 && !(await this.creatorKnown(creatorId, at))) return null;
-    return { creatorId, asOf, asOfPosition: position, marketplaces: lines.map((l) => l.body) };
+    if (accounts.length === 0 && !(await this.creatorKnown(creatorId, at))) return null;
+    return { creatorId, asOf, asOfPosition, marketplaces: accounts.map((a) => toLine(a, asOf, this.ledger.rules).body) };
   }
 
   /** SPEC §8.5: a creator's payouts, newest first. */
@@ -207,34 +194,29 @@ export class Reads {
 
   // --- campaigns and brands (SPEC §5 budget, §9) ---------------------------------------------
 
-  private async campaign(campaignId: string, at: ReadAt) {
-    return this.on("budget", at, async (tx, a, upTo) => {
-      const row = await campaignRow(tx, a.prefix, campaignId, at.asOfPosition === null ? "now" : upTo);
-      return row === null ? null : { row, position: upTo };
-    });
+  private campaign(campaignId: string, at: ReadAt) {
+    return this.run(campaignRead, campaignId, at);
   }
 
   async budget(campaignId: string, at: ReadAt) {
     const found = await this.campaign(campaignId, at);
-    return found === null ? null : { campaignId, asOfPosition: found.position, ...budgetView(found.row) };
+    return found === null ? null : { campaignId, asOfPosition: found.asOfPosition, ...budgetView(found.row) };
   }
 
   async campaignDetails(campaignId: string, at: ReadAt) {
     const found = await this.campaign(campaignId, at);
-    return found === null ? null : { ...campaignView(found.row), asOfPosition: found.position };
+    return found === null ? null : { ...campaignView(found.row), asOfPosition: found.asOfPosition };
   }
 
   async brandCampaigns(brandId: string, at: ReadAt) {
-    return this.on("budget", at, async (tx, a, upTo) => {
-      const rows = await brandCampaignRows(tx, a.prefix, brandId, at.asOfPosition === null ? "now" : upTo);
-      return rows.length === 0 ? null : { brandId, asOfPosition: upTo, campaigns: rows.map(campaignView) };
-    });
+    const found = await this.run(brandCampaignsRead, brandId, at);
+    return found === null ? null : { brandId, asOfPosition: found.asOfPosition, campaigns: found.rows.map(campaignView) };
   }
 
   // --- the journal: anomalies, accounts, trial balance (SPEC §3, §8.1) ------------------------
 
   async anomalies(after: { position: number; idx: number }, limit: number, at: ReadAt) {
-    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await anomaliesAfter(tx, `${a.prefix}anomalies`, after, upTo, limit)) }));
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await anomaliesAfter(tx, a.prefix, after, upTo, limit)) }));
   }
 
   async account(account: string, at: ReadAt) {

@@ -2,8 +2,8 @@
 // event is appended (payout runs, the campaign-end scheduler). Such a writer checks that the read
 // model has applied the stream's last event, decides, and appends with that stream revision as the
 // expected one, so a decision made on stale state is refused by the store and made again.
-import { READ_PAGE_MAX, type EventStore } from "../infra/eventStore/port.ts";
-import type { StoredEvent } from "../domain/events/envelope.ts";
+import { READ_PAGE_MAX, type EventStore } from "../../infra/eventStore/port.ts";
+import type { StoredEvent } from "../../domain/events/envelope.ts";
 
 /** Every event of a stream (streams decided on are short: a creator's payouts, a campaign's life). */
 export async function readWholeStream(store: EventStore, streamId: string): Promise<StoredEvent[]> {

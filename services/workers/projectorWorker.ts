@@ -1,13 +1,13 @@
-// The projector thread of a `serve` process (services/projectorHost.ts startWorkerHost): its own
+// The projector thread of a `serve` process (projectorHost.ts startWorkerHost): its own
 // store connection, its own read-model writers and engine; it tells the thread that started it when
 // it runs, when a projector stopped on an error, and when a requested stop is done.
 import { parentPort, workerData } from "node:worker_threads";
-import { openEventStore } from "../infra/eventStore/openEventStore.ts";
-import { createLogger } from "./logger.ts";
+import { openEventStore } from "../../infra/eventStore/openEventStore.ts";
+import { createLogger } from "../logger.ts";
 import { runProjectors, WORKER_LIVE_BATCH_EVENTS, type FromWorker, type ToWorker, type WorkerInput } from "./projectorHost.ts";
 
 const port = parentPort;
-if (port === null) throw new Error("projectorWorker.ts runs as a worker thread (services/projectorHost.ts)");
+if (port === null) throw new Error("projectorWorker.ts runs as a worker thread (projectorHost.ts)");
 const { config, names } = workerData as WorkerInput;
 const log = createLogger(config.logLevel, `projectors:${names.join("+")}`);
 const tell = (message: FromWorker) => port.postMessage(message);

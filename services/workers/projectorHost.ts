@@ -7,21 +7,21 @@
 // database, a check that each was built from this store, the engine's snapshots, and a runner that
 // catches up and then follows the store.
 import type { Logger } from "pino";
-import type { EventStore } from "../infra/eventStore/port.ts";
-import type { ReadModelDb } from "../infra/readModel/port.ts";
-import { serializeTransactions } from "../infra/readModel/serialized.ts";
-import { DEFINITIONS } from "../projections/definitions.ts";
-import type { ProjectionName } from "../projections/projection.ts";
-import { ensureVersionsTable, Projector } from "../projections/projector.ts";
-import { ProjectionRunner } from "../projections/runner.ts";
-import type { LedgerConfig } from "./config.ts";
-import { openProjectionDb, openSnapshots } from "./ledgerFiles.ts";
-import { WebhookDeliveryWorker } from "./webhooks/deliveryWorker.ts";
+import type { EventStore } from "../../infra/eventStore/port.ts";
+import type { ReadModelDb } from "../../infra/readModel/port.ts";
+import { serializeTransactions } from "../../infra/readModel/serialized.ts";
+import { DEFINITIONS } from "../../projections/definitions.ts";
+import type { ProjectionName } from "../../projections/projection.ts";
+import { ensureVersionsTable, Projector } from "../../projections/projector.ts";
+import { ProjectionRunner } from "../../projections/runner.ts";
+import type { LedgerConfig } from "../config.ts";
+import { openProjectionDb, openSnapshots } from "../ledgerFiles.ts";
+import { WebhookDeliveryWorker } from "../webhooks/deliveryWorker.ts";
 import { startServiceWorker } from "./workerThread.ts";
 
 /** Live batches on a worker thread: no request waits behind them, so they can be large. */
 export const WORKER_LIVE_BATCH_EVENTS = 5_000;
-/** The worker's V8 old space, a cap toward the process's 300 MB budget (at 1M events the whole service is over it: README, Benchmark). */
+/** The worker's V8 old space, a cap toward the process's 300 MB budget (what it holds: README, Benchmark). */
 export const WORKER_OLD_SPACE_MB = 160;
 /** Its young generation: V8 would size it for a machine-wide heap; small, it costs RSS only while used. */
 export const WORKER_YOUNG_SPACE_MB = 16;
@@ -74,7 +74,7 @@ export async function runProjectors(
   };
 }
 
-/** What the worker (services/projectorWorker.ts) and the thread that started it tell each other. */
+/** What the worker (projectorWorker.ts) and the thread that started it tell each other. */
 export type ToWorker = { type: "stop" };
 export type FromWorker =
   | { type: "started"; versions: [ProjectionName, number][] }

@@ -1,6 +1,6 @@
 // `ledger ingest <file.ndjson | ->`: streams NDJSON of any size (a file or stdin) in batches through
-// the one write path (services/ingest.ts). Every problem of a batch is found in one pass: lines that
-// are not JSON, invalid events, and conflicts (an id stored, or earlier in the batch, with other
+// the one write path (services/ingest/ingest.ts). Every problem of a batch is found in one pass:
+// lines that are not JSON, invalid events, and conflicts (an id stored, or earlier in the batch, with other
 // content), so one fix is enough. What happens to a batch with a problem:
 //  - by default it is refused whole (all or nothing per batch), reported line by line, and the
 //    ingest STOPS there: nothing from that batch's first line on is appended, because a later fact
@@ -19,12 +19,12 @@
 import fs from "node:fs";
 import readline from "node:readline";
 import type { Readable } from "node:stream";
-import type { LedgerEvent } from "../domain/events/envelope.ts";
-import { parseBoundedJson } from "../domain/events/jsonScan.ts";
-import { NDJSON_LINE_MAX_CHARS } from "../domain/events/limits.ts";
-import { validateEvent, type Problem } from "../domain/events/validate.ts";
-import { ConflictError, type EventStore } from "../infra/eventStore/port.ts";
-import { findConflicts, ingestBatch, type UnconditionalIngestResult } from "./ingest.ts";
+import type { LedgerEvent } from "../../domain/events/envelope.ts";
+import { parseBoundedJson } from "../../domain/events/jsonScan.ts";
+import { NDJSON_LINE_MAX_CHARS } from "../../domain/events/limits.ts";
+import { validateEvent, type Problem } from "../../domain/events/validate.ts";
+import { ConflictError, type EventStore } from "../../infra/eventStore/port.ts";
+import { findConflicts, ingestBatch, type UnconditionalIngestResult } from "../ingest/ingest.ts";
 
 export const INGEST_REASONS_MAX = 50;
 /** Read size of the event pre-count (countEventLines). */
@@ -229,8 +229,8 @@ const isJsonWhitespace = (byte: number) => byte === 0x20 || byte === 0x09 || byt
 /**
  * The events of an NDJSON file (its lines with something other than JSON whitespace), counted
  * before ingesting so the progress shows a total and an ETA. Counting reads bytes at disk speed,
- * some 50× faster than validated appends, so it costs a few percent of a big file's ingest (and
- * warms the page cache for it). A line of other Unicode spaces only counts here but is skipped by
+ * far faster than validated appends, so it costs little of a big file's ingest (and warms the page
+ * cache for it). A line of other Unicode spaces only counts here but is skipped by
  * the reader: the caller treats the count as the total until the reader says otherwise.
  */
 export async function countEventLines(file: string): Promise<number> {

@@ -1,0 +1,14 @@
+// Which rows a report reads (SPEC §5 a creator's, optionally one campaign; §9 a campaign's): one
+// WHERE clause, for the report's own tables (now) and the journal's (as of a position) alike, so a
+// campaign report's rows are exactly its creators' rows for that campaign.
+import type { SqlValue } from "../../infra/readModel/port.ts";
+
+export type ReportScope = { creatorId: string; campaignId: string | null } | { campaignId: string; creatorId?: undefined };
+
+/** The scope as SQL over tables with creator_id and campaign_id columns (`alias.` before each, when given). */
+export function scopeWhere(scope: ReportScope, alias = ""): { sql: string; params: SqlValue[] } {
+  const c = alias === "" ? "" : `${alias}.`;
+  if (scope.creatorId === undefined) return { sql: `${c}campaign_id = ?`, params: [scope.campaignId] };
+  if (scope.campaignId === null) return { sql: `${c}creator_id = ?`, params: [scope.creatorId] };
+  return { sql: `${c}creator_id = ? AND ${c}campaign_id = ?`, params: [scope.creatorId, scope.campaignId] };
+}
