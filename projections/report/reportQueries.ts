@@ -9,11 +9,8 @@ import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { REPORT_VALUES, reportRow, type ReportRawRow } from "./fold.ts";
 import { scopeWhere, type ReportScope } from "./reportScope.ts";
 
-export interface ReportRow {
-  date: string;
-  campaignId: string;
-  marketplace: MarketplaceCode;
-  currency: string;
+/** A row's counts and amounts as the API answers them (money with its marketplace's minor digits). */
+export interface ReportFigures {
   clicks: number;
   orders: number;
   units: number;
@@ -22,15 +19,23 @@ export interface ReportRow {
   spend: string;
 }
 
-export interface CampaignReportRow {
+export interface ReportRow extends ReportFigures {
+  date: string;
+  campaignId: string;
+  marketplace: MarketplaceCode;
+  currency: string;
+}
+
+export interface CampaignReportRow extends ReportFigures {
   date: string;
   creatorId: string;
-  clicks: number;
-  orders: number;
-  units: number;
-  revenue: string;
-  earnings: string;
-  spend: string;
+}
+
+type RawFigures = Pick<ReportRawRow, "clicks" | "orders" | "units" | "revenue" | "earnings" | "spend">;
+
+function figuresOf(r: RawFigures, marketplace: MarketplaceCode): ReportFigures {
+  const f = (n: bigint) => formatMinor(n, DEFAULT_MARKETPLACES[marketplace].minorDigits);
+  return { clicks: r.clicks, orders: r.orders, units: r.units, revenue: f(r.revenue), earnings: f(r.earnings), spend: f(r.spend) };
 }
 
 /** A day whose activity cancelled out completely (e.g. a forfeited bonus only) has no activity left. */
@@ -39,7 +44,7 @@ function hasActivity(r: ReportRawRow): boolean {
 }
 
 function totalsOf(rows: readonly ReportRawRow[]) {
-  const sums = new Map<MarketplaceCode, { clicks: number; orders: number; units: number; revenue: bigint; earnings: bigint; spend: bigint }>();
+  const sums = new Map<MarketplaceCode, RawFigures>();
   for (const v of rows) {
     const s = sums.get(v.marketplace) ?? { clicks: 0, orders: 0, units: 0, revenue: 0n, earnings: 0n, spend: 0n };
     s.clicks += v.clicks;
@@ -52,22 +57,14 @@ function totalsOf(rows: readonly ReportRawRow[]) {
   }
   return [...sums.entries()]
     .sort(([a], [b]) => byCodePoint(a, b))
-    .map(([marketplace, s]) => {
-      const market = DEFAULT_MARKETPLACES[marketplace];
-      const f = (n: bigint) => formatMinor(n, market.minorDigits);
-      return { marketplace, currency: market.currency, clicks: s.clicks, orders: s.orders, units: s.units, revenue: f(s.revenue), earnings: f(s.earnings), spend: f(s.spend) };
-    });
+    .map(([marketplace, s]) => ({ marketplace, currency: DEFAULT_MARKETPLACES[marketplace].currency, ...figuresOf(s, marketplace) }));
 }
 
 /** SPEC §5: a creator's rows sorted by date, then campaignId, and totals per marketplace. */
 export function creatorReport(raw: readonly ReportRawRow[]): { rows: ReportRow[]; totals: ReturnType<typeof totalsOf> } {
   const rows = raw.filter(hasActivity).sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.campaignId, b.campaignId));
   return {
-    rows: rows.map((r) => {
-      const market = DEFAULT_MARKETPLACES[r.marketplace];
-      const f = (n: bigint) => formatMinor(n, market.minorDigits);
-      return { date: r.date, campaignId: r.campaignId, marketplace: r.marketplace, currency: market.currency, clicks: r.clicks, orders: r.orders, units: r.units, revenue: f(r.revenue), earnings: f(r.earnings), spend: f(r.spend) };
-    }),
+    rows: rows.map((r) => ({ date: r.date, campaignId: r.campaignId, marketplace: r.marketplace, currency: DEFAULT_MARKETPLACES[r.marketplace].currency, ...figuresOf(r, r.marketplace) })),
     totals: totalsOf(rows),
   };
 }
@@ -76,10 +73,7 @@ export function creatorReport(raw: readonly ReportRawRow[]): { rows: ReportRow[]
 export function campaignReport(raw: readonly ReportRawRow[]): { rows: CampaignReportRow[]; totals: ReturnType<typeof totalsOf> } {
   const rows = raw.filter(hasActivity).sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.creatorId, b.creatorId));
   return {
-    rows: rows.map((r) => {
-      const f = (n: bigint) => formatMinor(n, DEFAULT_MARKETPLACES[r.marketplace].minorDigits);
-      return { date: r.date, creatorId: r.creatorId, clicks: r.clicks, orders: r.orders, units: r.units, revenue: f(r.revenue), earnings: f(r.earnings), spend: f(r.spend) };
-    }),
+    rows: rows.map((r) => ({ date: r.date, creatorId: r.creatorId, ...figuresOf(r, r.marketplace) })),
     totals: totalsOf(rows),
   };
 }
