@@ -14,7 +14,19 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** What `npm run build` reads: tsconfig.build.json's folders, the console (with its Vite config), the configs, the dependencies. */
-const SOURCES = ["domain", "infra", "projections", "services", "workload", "console", "tests/bench", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
+const SOURCES = [
+  "domain",
+  "infra",
+  "projections",
+  "services",
+  "workload",
+  "console",
+  "tests/bench",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package.json",
+  "package-lock.json",
+];
 /** What the build writes and `serve` needs: without them a stamp alone proves nothing. */
 const OUTPUTS = ["dist/services/cli.js", "dist/console/index.html"];
 const STAMP = "dist/.build-stamp";

@@ -2,7 +2,7 @@
 import { DateTime } from "luxon";
 
 /** ISO-8601 instant that carries an offset or Z (SPEC §2); a local time without offset is invalid. */
-const INSTANT_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+export const INSTANT_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const REPORT_RANGE_MAX_DAYS = 90;
@@ -22,7 +22,19 @@ export function parseInstant(text: string): number | null {
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return null; // - - T :
-  if (year < YEAR_MIN || year > YEAR_MAX || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  if (
+    year < YEAR_MIN ||
+    year > YEAR_MAX ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59
+  )
+    return null;
   let i = 16;
   let second = 0;
   let ms = 0;
@@ -171,6 +183,7 @@ export function checkReportRange(from: string, to: string): RangeCheck {
   if (!end) return { ok: false, message: `to: '${to}' is not a date YYYY-MM-DD between ${YEAR_MIN} and ${YEAR_MAX}` };
   const days = Math.round(end.diff(start, "days").days) + 1;
   if (days < 1) return { ok: false, message: `to (${to}) is before from (${from})` };
-  if (days > REPORT_RANGE_MAX_DAYS) return { ok: false, message: `range is ${days} days; at most ${REPORT_RANGE_MAX_DAYS} days (inclusive)` };
+  if (days > REPORT_RANGE_MAX_DAYS)
+    return { ok: false, message: `range is ${days} days; at most ${REPORT_RANGE_MAX_DAYS} days (inclusive)` };
   return { ok: true, days };
 }

@@ -16,8 +16,20 @@ export interface Marketplace {
 }
 
 export const DEFAULT_MARKETPLACES: Readonly<Record<MarketplaceCode, Marketplace>> = {
-  US: { code: "US", currency: "USD", minorDigits: 2, zone: "America/Los_Angeles", thresholds: { direct_deposit: "10", gift_card: "10", check: "100" } },
-  CA: { code: "CA", currency: "CAD", minorDigits: 2, zone: "America/Los_Angeles", thresholds: { direct_deposit: "10", gift_card: "10", check: "100" } },
+  US: {
+    code: "US",
+    currency: "USD",
+    minorDigits: 2,
+    zone: "America/Los_Angeles",
+    thresholds: { direct_deposit: "10", gift_card: "10", check: "100" },
+  },
+  CA: {
+    code: "CA",
+    currency: "CAD",
+    minorDigits: 2,
+    zone: "America/Los_Angeles",
+    thresholds: { direct_deposit: "10", gift_card: "10", check: "100" },
+  },
   UK: { code: "UK", currency: "GBP", minorDigits: 2, zone: "Europe/London", thresholds: { direct_deposit: "25", gift_card: "25" } },
   DE: { code: "DE", currency: "EUR", minorDigits: 2, zone: "Europe/Berlin", thresholds: { direct_deposit: "25", gift_card: "25" } },
   IN: { code: "IN", currency: "INR", minorDigits: 2, zone: "Asia/Kolkata", thresholds: { direct_deposit: "100", gift_card: "10" } },

@@ -47,8 +47,10 @@ export function formatMoney(amount: Dec, minorDigits: number): string {
  * large creator's earnings read).
  */
 export function formatMinor(amountMinor: number | bigint, minorDigits: number): string {
-  if (typeof amountMinor === "number" && !Number.isSafeInteger(amountMinor)) throw new Error(`formatMinor(): ${amountMinor} is not a safe integer of minor units`);
-  if (!Number.isInteger(minorDigits) || minorDigits < 0) throw new Error(`formatMinor(): ${minorDigits} is not a number of fraction digits`);
+  if (typeof amountMinor === "number" && !Number.isSafeInteger(amountMinor))
+    throw new Error(`formatMinor(): ${amountMinor} is not a safe integer of minor units`);
+  if (!Number.isInteger(minorDigits) || minorDigits < 0)
+    throw new Error(`formatMinor(): ${minorDigits} is not a number of fraction digits`);
   const n = BigInt(amountMinor);
   const digits = (n < 0n ? -n : n).toString().padStart(minorDigits + 1, "0");
   const plain = minorDigits === 0 ? digits : `${digits.slice(0, -minorDigits)}.${digits.slice(-minorDigits)}`;
@@ -75,7 +77,8 @@ export function parseScaled(plain: string): { n: bigint; scale: number } {
   if (cached) return cached;
   if (!PLAIN_DECIMAL.test(plain) || plain.startsWith("-")) throw new Error(`parseScaled(): not a non-negative plain decimal: ${plain}`);
   const dot = plain.indexOf(".");
-  const parsed = dot < 0 ? { n: BigInt(plain), scale: 0 } : { n: BigInt(plain.slice(0, dot) + plain.slice(dot + 1)), scale: plain.length - dot - 1 };
+  const parsed =
+    dot < 0 ? { n: BigInt(plain), scale: 0 } : { n: BigInt(plain.slice(0, dot) + plain.slice(dot + 1)), scale: plain.length - dot - 1 };
   if (scaledCache.size < SCALED_CACHE_MAX) scaledCache.set(plain, parsed);
   return parsed;
 }

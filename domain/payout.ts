@@ -5,7 +5,14 @@ export const PAYOUT_STATUSES = ["nothing_due", "tax_info_missing", "no_payment_m
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 /** Why a payout run did not pay a creator of its marketplace: its payout status, or what the run met. */
-export const NOT_PAID_REASONS = ["nothing_due", "tax_info_missing", "no_payment_method", "below_threshold", "paid_by_another_run", "skipped"] as const;
+export const NOT_PAID_REASONS = [
+  "nothing_due",
+  "tax_info_missing",
+  "no_payment_method",
+  "below_threshold",
+  "paid_by_another_run",
+  "skipped",
+] as const;
 export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
 
 export interface PayoutInputs {

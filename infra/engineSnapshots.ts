@@ -142,7 +142,9 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
   const db = openCacheFile(file, "engine snapshot file", options.log);
   db.pragma("synchronous = NORMAL"); // a cache: losing the last save only means replaying further
   if (Number(db.pragma("user_version", { simple: true })) !== SNAPSHOT_FORMAT) {
-    db.exec(`BEGIN IMMEDIATE; DROP TABLE IF EXISTS engine_snapshots; DROP TABLE IF EXISTS engine_shipments; PRAGMA user_version = ${SNAPSHOT_FORMAT}; COMMIT`);
+    db.exec(
+      `BEGIN IMMEDIATE; DROP TABLE IF EXISTS engine_snapshots; DROP TABLE IF EXISTS engine_shipments; PRAGMA user_version = ${SNAPSHOT_FORMAT}; COMMIT`,
+    );
   }
   db.exec(`CREATE TABLE IF NOT EXISTS engine_snapshots (grp TEXT NOT NULL, rule_version INTEGER NOT NULL, position INTEGER NOT NULL,
       store_id TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (grp, rule_version));
@@ -176,7 +178,8 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
       const row = select.get(group, ruleVersion, options.storeId) as { position: number; state: Buffer } | undefined;
       if (!row) return null;
       const rest = deserialize(row.state) as Omit<EngineState, "shipments">;
-      if (rest.position !== row.position) throw new Error(`engine snapshot ${group}: position ${row.position} does not match its state (${rest.position})`);
+      if (rest.position !== row.position)
+        throw new Error(`engine snapshot ${group}: position ${row.position} does not match its state (${rest.position})`);
       return { ...rest, shipments: new DiskShipmentMap(db, group, ruleVersion, cacheMax) };
     },
     async fresh(group, ruleVersion) {

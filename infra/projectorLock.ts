@@ -74,7 +74,11 @@ export async function lockPostgresProjection(connectionString: string, schema: s
       [key],
     );
     await client.end();
-    throw refusal(projection, `PostgreSQL schema ${schema}`, holders.rows.length > 0 ? `PostgreSQL backend pid ${holders.rows[0]!.pid}` : "another session");
+    throw refusal(
+      projection,
+      `PostgreSQL schema ${schema}`,
+      holders.rows.length > 0 ? `PostgreSQL backend pid ${holders.rows[0]!.pid}` : "another session",
+    );
   }
   return {
     async release() {

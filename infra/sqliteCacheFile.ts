@@ -60,6 +60,8 @@ export function assertWritable(db: Database.Database, file: string, what: string
   try {
     db.pragma(`user_version = ${Number(db.pragma("user_version", { simple: true }))}`);
   } catch (error) {
-    throw new Error(`${what} ${file} cannot be written (${(error as Error).message}); a process that projects needs it writable${permissionsClause(file, error)}`);
+    throw new Error(
+      `${what} ${file} cannot be written (${(error as Error).message}); a process that projects needs it writable${permissionsClause(file, error)}`,
+    );
   }
 }

@@ -58,13 +58,21 @@ export class AdditiveRows {
       `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
       `ON CONFLICT (${this.keyColumns.join(", ")}) DO UPDATE SET ` +
       this.valueColumns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ");
-    await tx.runMany(sql, [...this.rows.values()].map((r) => [...r.key, ...r.values]));
+    await tx.runMany(
+      sql,
+      [...this.rows.values()].map((r) => [...r.key, ...r.values]),
+    );
     this.rows.clear();
   }
 }
 
 /** Insert-once rows (INSERT ... ON CONFLICT DO NOTHING). */
-export async function insertIgnore(tx: ReadModelTx, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+export async function insertIgnore(
+  tx: ReadModelTx,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+): Promise<void> {
   if (rows.length === 0) return;
   const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING`;
   await tx.runMany(sql, rows);

@@ -22,15 +22,41 @@ export function anomaliesTableDdl(prefix: string): string {
       code TEXT NOT NULL, message TEXT NOT NULL, creator_id TEXT, campaign_id TEXT, PRIMARY KEY (position, idx));`;
 }
 
-export type AnomalyRow = { position: unknown; idx: unknown; event_id: string; event_type: EventType; code: AnomalyCode; message: string; creator_id: string | null; campaign_id: string | null };
+export type AnomalyRow = {
+  position: unknown;
+  idx: unknown;
+  event_id: string;
+  event_type: EventType;
+  code: AnomalyCode;
+  message: string;
+  creator_id: string | null;
+  campaign_id: string | null;
+};
 
 /** An anomaly of the engine as a table row (what anomalyView reads back). */
 export function anomalyRow(a: Anomaly, idx: number): AnomalyRow {
-  return { position: a.position, idx, event_id: a.eventId, event_type: a.eventType, code: a.code, message: a.message, creator_id: a.creatorId, campaign_id: a.campaignId };
+  return {
+    position: a.position,
+    idx,
+    event_id: a.eventId,
+    event_type: a.eventType,
+    code: a.code,
+    message: a.message,
+    creator_id: a.creatorId,
+    campaign_id: a.campaignId,
+  };
 }
 
 export function anomalyView(r: AnomalyRow): Anomaly {
-  return { position: int(r.position), eventId: r.event_id, eventType: r.event_type, code: r.code, message: r.message, creatorId: r.creator_id, campaignId: r.campaign_id };
+  return {
+    position: int(r.position),
+    eventId: r.event_id,
+    eventType: r.event_type,
+    code: r.code,
+    message: r.message,
+    creatorId: r.creator_id,
+    campaignId: r.campaign_id,
+  };
 }
 
 /** Writes the anomalies of a batch of outcomes (each once: a replayed batch changes nothing). */
@@ -51,13 +77,28 @@ export function anomalyColumns(alias = ""): string {
 }
 
 /** A creator's anomalies up to position `upTo`, in order. */
-export async function creatorAnomalies(tx: ReadModelTx, prefix: string, creatorId: string, upTo: number, limit: number): Promise<Anomaly[]> {
-  const rows = await tx.query<AnomalyRow>(`SELECT ${COLUMNS} FROM ${prefix}anomalies WHERE creator_id = ? AND position <= ? ORDER BY position, idx LIMIT ?`, [creatorId, upTo, limit]);
+export async function creatorAnomalies(
+  tx: ReadModelTx,
+  prefix: string,
+  creatorId: string,
+  upTo: number,
+  limit: number,
+): Promise<Anomaly[]> {
+  const rows = await tx.query<AnomalyRow>(
+    `SELECT ${COLUMNS} FROM ${prefix}anomalies WHERE creator_id = ? AND position <= ? ORDER BY position, idx LIMIT ?`,
+    [creatorId, upTo, limit],
+  );
   return rows.map(anomalyView);
 }
 
 /** Every anomaly (with or without a creator) after a (position, idx) cursor and up to `upTo`, in order. */
-export async function anomaliesAfter(tx: ReadModelTx, prefix: string, after: { position: number; idx: number }, upTo: number, limit: number) {
+export async function anomaliesAfter(
+  tx: ReadModelTx,
+  prefix: string,
+  after: { position: number; idx: number },
+  upTo: number,
+  limit: number,
+) {
   const params: SqlValue[] = [after.position, after.position, after.idx, upTo, limit];
   const rows = await tx.query<AnomalyRow>(
     `SELECT ${COLUMNS} FROM ${prefix}anomalies WHERE (position > ? OR (position = ? AND idx > ?)) AND position <= ? ORDER BY position, idx LIMIT ?`,

@@ -13,7 +13,6 @@ import { DEFINITIONS } from "./definitions.ts";
 import { tablePrefix, type ProjectionDefinition, type ProjectionName, type VersionStatus } from "./projection.ts";
 import { createProgressTable, recordCheckpointTime } from "./versionProgress.ts";
 
-
 export interface VersionInfo {
   name: ProjectionName;
   version: number;
@@ -53,13 +52,23 @@ export async function ensureVersionsTable(db: ReadModelDb): Promise<void> {
     for (const row of legacy) {
       const definition = DEFINITIONS[row.name];
       if (!definition) continue;
-      for (const table of Object.keys(definition.tables)) await tx.run(`DROP TABLE IF EXISTS ${tablePrefix(row.name, int(row.version))}${table}`);
+      for (const table of Object.keys(definition.tables))
+        await tx.run(`DROP TABLE IF EXISTS ${tablePrefix(row.name, int(row.version))}${table}`);
     }
     await tx.run(`DROP TABLE ${LEGACY_META_TABLE}`);
   });
 }
 
-type VersionRow = { version: unknown; rule_version: unknown; format: unknown; position: unknown; event_id: string | null; store_id: string | null; status: VersionStatus; created_at: string };
+type VersionRow = {
+  version: unknown;
+  rule_version: unknown;
+  format: unknown;
+  position: unknown;
+  event_id: string | null;
+  store_id: string | null;
+  status: VersionStatus;
+  created_at: string;
+};
 
 export async function listVersions(db: ReadModelTx, name: ProjectionName): Promise<VersionInfo[]> {
   const rows = await db.query<VersionRow>(
@@ -139,22 +148,37 @@ export class Projector {
     await db.exec(VERSIONS_DDL);
     await createProgressTable(db);
     const versions = await listVersions(db, definition.name);
-    let info = options.version === undefined ? versions.find((v) => v.status === "active") : versions.find((v) => v.version === options.version);
+    let info =
+      options.version === undefined ? versions.find((v) => v.status === "active") : versions.find((v) => v.version === options.version);
     if (!info) {
       const version = options.version ?? 1;
       const status = options.status ?? (versions.some((v) => v.status === "active") ? "building" : "active");
       const createdAt = new Date().toISOString();
-      await db.run("INSERT INTO projections (name, version, rule_version, format, position, status, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)", [
-        definition.name, version, options.ruleVersion, definition.format, status, createdAt,
-      ]);
+      await db.run(
+        "INSERT INTO projections (name, version, rule_version, format, position, status, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+        [definition.name, version, options.ruleVersion, definition.format, status, createdAt],
+      );
       await recordCheckpointTime(db, definition.name, version, Date.now()); // a new version counts as moving
-      info = { name: definition.name, version, ruleVersion: options.ruleVersion, format: definition.format, position: 0, eventId: null, storeId: null, status, createdAt };
+      info = {
+        name: definition.name,
+        version,
+        ruleVersion: options.ruleVersion,
+        format: definition.format,
+        position: 0,
+        eventId: null,
+        storeId: null,
+        status,
+        createdAt,
+      };
     }
     const projector = new Projector(db, definition, info.version, info.ruleVersion);
     projector.position_ = info.position;
     projector.storeId_ = info.storeId;
     if (info.format !== definition.format) {
-      options.log?.warn({ projection: definition.name, version: info.version, format: info.format, expected: definition.format }, "read model has an older table layout; rebuilding it from the store");
+      options.log?.warn(
+        { projection: definition.name, version: info.version, format: info.format, expected: definition.format },
+        "read model has an older table layout; rebuilding it from the store",
+      );
       await projector.reset();
     }
     await db.exec(definition.schema(projector.prefix, db.dialect));
@@ -191,7 +215,10 @@ export class Projector {
       return;
     }
     if (policy === "refuse") throw new StoreMismatchError(mismatchMessage(this.name, this.version, problem));
-    log?.warn({ projection: this.name, version: this.version, problem }, "read model does not match the event store; rebuilding it (LEDGER_ON_STORE_MISMATCH=rebuild)");
+    log?.warn(
+      { projection: this.name, version: this.version, problem },
+      "read model does not match the event store; rebuilding it (LEDGER_ON_STORE_MISMATCH=rebuild)",
+    );
     await this.reset();
     await this.adopt(store.storeId);
   }
@@ -216,7 +243,11 @@ export class Projector {
       // The checkpoint moves only from where this projector left it: if another process projected
       // this version meanwhile, nothing commits and this projector stops (never counts twice).
       const moved = await tx.run("UPDATE projections SET position = ?, event_id = ? WHERE name = ? AND version = ? AND position = ?", [
-        last.position, last.eventId, this.name, this.version, this.position_,
+        last.position,
+        last.eventId,
+        this.name,
+        this.version,
+        this.position_,
       ]);
       if (moved !== 1) throw new CheckpointMovedError(this.name, this.version, this.position_);
       // Read as "someone is projecting this version" (versionProgress.ts): a rebuild holds no lock.
@@ -230,7 +261,9 @@ export class Projector {
     await this.db.transaction(async (tx) => {
       for (const table of Object.keys(this.definition.tables)) await tx.run(`DROP TABLE IF EXISTS ${this.prefix}${table}`);
       await tx.run("UPDATE projections SET position = 0, event_id = NULL, store_id = NULL, format = ? WHERE name = ? AND version = ?", [
-        this.definition.format, this.name, this.version,
+        this.definition.format,
+        this.name,
+        this.version,
       ]);
     });
     await this.db.exec(this.definition.schema(this.prefix, this.db.dialect));
@@ -248,11 +281,14 @@ export class Projector {
  */
 export async function versionMismatch(info: VersionInfo, store: EventStore): Promise<string | null> {
   if (info.position === 0) return null; // nothing from any store yet
-  if (info.storeId !== null && info.storeId !== store.storeId) return `it was built from store ${info.storeId}, this is store ${store.storeId}`;
+  if (info.storeId !== null && info.storeId !== store.storeId)
+    return `it was built from store ${info.storeId}, this is store ${store.storeId}`;
   const head = await store.head();
-  if (head < info.position) return `it has applied events up to position ${info.position} but the store ends at position ${head} (rolled back or replaced?)`;
+  if (head < info.position)
+    return `it has applied events up to position ${info.position} but the store ends at position ${head} (rolled back or replaced?)`;
   const [event] = await store.readForward(info.position - 1, 1);
-  if (info.eventId !== null && event?.id !== info.eventId) return `the event at position ${info.position} is '${event?.id}', the read model applied '${info.eventId}' there`;
+  if (info.eventId !== null && event?.id !== info.eventId)
+    return `the event at position ${info.position} is '${event?.id}', the read model applied '${info.eventId}' there`;
   return null;
 }
 

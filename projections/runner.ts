@@ -135,7 +135,10 @@ export class ProjectionRunner {
     if (!group || !snapshots) return;
     const started = Date.now();
     await snapshots.save(group, lane.rules.version, lane.state);
-    this.options.log?.info({ group, ruleVersion: lane.rules.version, position: lane.state.position, tookMs: Date.now() - started }, "engine snapshot saved");
+    this.options.log?.info(
+      { group, ruleVersion: lane.rules.version, position: lane.state.position, tookMs: Date.now() - started },
+      "engine snapshot saved",
+    );
   }
 
   /** Up to `count` events after the runner's position, read in pages of at most READ_PAGE_MAX. */
@@ -158,7 +161,10 @@ export class ProjectionRunner {
   async catchUp(): Promise<number> {
     if (this.lanes.length === 0) await this.prepare();
     const head = await this.options.store.head();
-    if (head < this.lastPosition_) throw new StoreMismatchError(`the event store ends at position ${head}, behind the read models at ${this.lastPosition_} (rolled back or replaced?)`);
+    if (head < this.lastPosition_)
+      throw new StoreMismatchError(
+        `the event store ends at position ${head}, behind the read models at ${this.lastPosition_} (rolled back or replaced?)`,
+      );
     const building = this.options.projectors.filter((p) => p.position === 0 && head > 0);
     for (const projector of building) await projector.dropReadIndexes();
     while (this.lastPosition_ < head && !this.stopping) {

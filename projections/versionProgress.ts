@@ -46,7 +46,13 @@ export type ShownStatus = Exclude<VersionStatus, "building"> | "building" | "idl
  * or `stalled` when it is behind (its rebuild stopped: run `ledger replay` again, or drop it).
  * `checkpointedAtMs` undefined: no time recorded (a version made by an older release).
  */
-export function shownStatus(status: VersionStatus, lag: number, checkpointedAtMs: number | undefined, nowMs: number, stallMs: number): ShownStatus {
+export function shownStatus(
+  status: VersionStatus,
+  lag: number,
+  checkpointedAtMs: number | undefined,
+  nowMs: number,
+  stallMs: number,
+): ShownStatus {
   if (status !== "building") return status;
   if (checkpointedAtMs !== undefined && nowMs - checkpointedAtMs < stallMs) return "building";
   return lag === 0 ? "idle" : "stalled";

@@ -70,8 +70,14 @@ program
   .description("append the events of an NDJSON file (`-`: stdin) in batches (idempotent: re-running appends nothing new)")
   .option("--batch <n>", "events per batch", int, INGEST_BATCH_DEFAULT)
   .option("--from-line <n>", "skip the lines before line n (resume where a refused batch stopped an earlier run)", int)
-  .option("--keep-going", "go on past a refused batch instead of stopping there (later facts may depend on refused ones: see the summary's warning)")
-  .option("--reject-file <path>", "with --keep-going: write each refused line there (line number, line, reasons) and append the rest of its batch")
+  .option(
+    "--keep-going",
+    "go on past a refused batch instead of stopping there (later facts may depend on refused ones: see the summary's warning)",
+  )
+  .option(
+    "--reject-file <path>",
+    "with --keep-going: write each refused line there (line number, line, reasons) and append the rest of its batch",
+  )
   .addHelpText(
     "after",
     `
@@ -83,7 +89,9 @@ without its campaign). The summary's stoppedAtLine says where to resume after fi
   .action(async (file: string, opts: { batch: number; fromLine?: number; keepGoing?: boolean; rejectFile?: string }) => {
     const fromStdin = file === "-";
     if (opts.rejectFile !== undefined && !opts.keepGoing) {
-      throw new InvalidArgumentError("--reject-file appends the rest of a batch past its refused lines and goes on: add --keep-going to say so");
+      throw new InvalidArgumentError(
+        "--reject-file appends the rest of a batch past its refused lines and goes on: add --keep-going to say so",
+      );
     }
     // The reject file is emptied first: it must not be the input.
     if (opts.rejectFile !== undefined && !fromStdin && sameFile(file, opts.rejectFile)) {
@@ -149,7 +157,10 @@ program
 
 program
   .command("replay")
-  .argument("<projection|money|list|drop>", `a projection to rebuild (${PROJECTION_NAMES.join(", ")}); money: ${MONEY_PROJECTIONS.join(", ")} as one set; or list / drop`)
+  .argument(
+    "<projection|money|list|drop>",
+    `a projection to rebuild (${PROJECTION_NAMES.join(", ")}); money: ${MONEY_PROJECTIONS.join(", ")} as one set; or list / drop`,
+  )
   .argument("[projection]", "list: only this projection; drop: the projection whose version to drop")
   .description("rebuild a projection at a new version from position 0 while the active one keeps serving; list or drop versions")
   .option("--rules <version>", "rule version of a new copy (default LEDGER_RULE_VERSION)", int)
@@ -197,7 +208,9 @@ payouts
     const config = loadConfig();
     // A run waits for the payout projection to catch up: without a projector it would wait in vain.
     if (!opts.project && !(await isProjected(config, "payout"))) {
-      throw new Error("no process projects the payout projection (no server or `ledger projectors` runs it over this data); run again with --project to project it in this process");
+      throw new Error(
+        "no process projects the payout projection (no server or `ledger projectors` runs it over this data); run again with --project to project it in this process",
+      );
     }
     const ledger = await Ledger.open(config, createLogger("warn"), { projects: opts.project ? ["payout"] : [] });
     if (opts.project) await ledger.startProjectors(["payout"]);

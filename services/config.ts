@@ -82,14 +82,17 @@ export const WEBHOOK_KEY_MIN_CHARS = 32;
 
 function webhookKey(value: string | undefined): string | null {
   if (value === undefined || value === "") return null;
-  if (value.length < WEBHOOK_KEY_MIN_CHARS) throw new Error(`LEDGER_WEBHOOK_KEY must be at least ${WEBHOOK_KEY_MIN_CHARS} characters (e.g. openssl rand -hex 32)`);
+  if (value.length < WEBHOOK_KEY_MIN_CHARS)
+    throw new Error(`LEDGER_WEBHOOK_KEY must be at least ${WEBHOOK_KEY_MIN_CHARS} characters (e.g. openssl rand -hex 32)`);
   return value;
 }
 
 function typePrefix(value: string | undefined): string {
   const prefix = value ?? "";
   if (prefix.length > CLOUDEVENT_TYPE_PREFIX_MAX_CHARS || /[\s\p{Cc}]/u.test(prefix)) {
-    throw new Error(`LEDGER_CLOUDEVENTS_TYPE_PREFIX must be at most ${CLOUDEVENT_TYPE_PREFIX_MAX_CHARS} characters without spaces, got '${prefix.slice(0, 200)}'`);
+    throw new Error(
+      `LEDGER_CLOUDEVENTS_TYPE_PREFIX must be at most ${CLOUDEVENT_TYPE_PREFIX_MAX_CHARS} characters without spaces, got '${prefix.slice(0, 200)}'`,
+    );
   }
   return prefix;
 }
@@ -122,41 +125,112 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: "LEDGER_SCHEDULER", default: "on", meaning: "campaign-end scheduler; `0` turns it off (backfills)" },
   { name: "LEDGER_SCHEDULER_INTERVAL_MS", default: "30000", meaning: "how often the scheduler looks for campaigns past their end" },
   { name: "LEDGER_CAMPAIGN_END_GRACE", default: "P1D", meaning: "ISO-8601 duration after `endsAt` before `CampaignEnded` is appended" },
-  { name: "LEDGER_PROJECTORS", default: "all", meaning: "projectors that run inside this process: `all`, `none`, or e.g. `earnings,budget`" },
+  {
+    name: "LEDGER_PROJECTORS",
+    default: "all",
+    meaning: "projectors that run inside this process: `all`, `none`, or e.g. `earnings,budget`",
+  },
   { name: "LEDGER_RULE_VERSION", default: "1", meaning: "rule version of newly created projection versions" },
   { name: "LEDGER_STORE", default: "sqlite", meaning: "event store: `sqlite`, `postgres` or `kurrent` (docs/production.md)" },
-  { name: "LEDGER_STORE_URL", default: "$LEDGER_PG_URL", meaning: "connection string of the store (for `kurrent` the default is `esdb://127.0.0.1:2113?tls=false`)" },
+  {
+    name: "LEDGER_STORE_URL",
+    default: "$LEDGER_PG_URL",
+    meaning: "connection string of the store (for `kurrent` the default is `esdb://127.0.0.1:2113?tls=false`)",
+  },
   { name: "LEDGER_STORE_SCHEMA", default: "ledger_events", meaning: "PostgreSQL schema of the event store" },
   { name: "LEDGER_KURRENT_LOG_STREAM", default: "ledger-log", meaning: "KurrentDB stream that holds the ledger (one name = one ledger)" },
   { name: "LEDGER_READ_MODELS", default: "sqlite", meaning: "read-model database: `sqlite` or `postgres`" },
   { name: "LEDGER_READ_MODELS_URL", default: "$LEDGER_PG_URL", meaning: "connection string of the read-model database" },
   { name: "LEDGER_READ_MODELS_SCHEMA", default: "ledger_read", meaning: "PostgreSQL schema of the read models" },
-  { name: "LEDGER_PG_URL", default: "postgres://postgres@127.0.0.1:5432/postgres", meaning: "default of both PostgreSQL connection strings" },
+  {
+    name: "LEDGER_PG_URL",
+    default: "postgres://postgres@127.0.0.1:5432/postgres",
+    meaning: "default of both PostgreSQL connection strings",
+  },
   { name: "LEDGER_BODY_LIMIT_BYTES", default: "10485760", meaning: "larger bodies get `413` (10 MiB)" },
   { name: "LEDGER_BATCH_MAX", default: "10000", meaning: "longer batches get `413`" },
   { name: "LEDGER_LOG_LEVEL", default: "info", meaning: "pino level; logs are JSON lines on stdout" },
-  { name: "LEDGER_TOKENS", default: "", meaning: "bearer tokens with scopes, `token:scope,scope;…`; unset: no access control, refused outside demo mode unless `LEDGER_ALLOW_OPEN=1`" },
+  {
+    name: "LEDGER_TOKENS",
+    default: "",
+    meaning:
+      "bearer tokens with scopes, `token:scope,scope;…`; unset: no access control, refused outside demo mode unless `LEDGER_ALLOW_OPEN=1`",
+  },
   { name: "LEDGER_ALLOW_OPEN", default: "off", meaning: "`1`: start without `LEDGER_TOKENS` outside demo mode" },
-  { name: "LEDGER_ON_STORE_MISMATCH", default: "refuse", meaning: "read models that do not match the event store (it was cut back, replaced or rewritten): `refuse` to start, naming both positions, or `rebuild` them from the store" },
-  { name: "LEDGER_HEALTH_LAG_MAX_EVENTS", default: "100000", meaning: "`/v1/health` calls a projection degraded when it is further behind the store's head than this" },
-  { name: "LEDGER_HEALTH_STALL_MS", default: "30000", meaning: "`/v1/health` calls a projection degraded when it is behind and has not moved for this long (no projector running?)" },
-  { name: "LEDGER_WEBHOOK_KEY", default: "", meaning: "at least 32 characters; every webhook endpoint's signing secret is HMAC-SHA256(key, webhook id). Needed to register endpoints (else `409 not_configured`) and, in the process that delivers, to sign" },
-  { name: "LEDGER_WEBHOOK_ALLOW_PRIVATE", default: "off", meaning: "`1` lets endpoints resolve to loopback and private addresses (tests; receivers inside a private network)" },
-  { name: "LEDGER_WEBHOOK_TIMEOUT_MS", default: "10000", meaning: "one delivery request's deadline (DNS, connect, the receiver's status line)" },
-  { name: "LEDGER_WEBHOOK_RETRY_BASE_MS", default: "10000", meaning: "retry n of a failed delivery waits a random time in [0, min(max, base × 2^(n−1))): the first within 10 s" },
+  {
+    name: "LEDGER_ON_STORE_MISMATCH",
+    default: "refuse",
+    meaning:
+      "read models that do not match the event store (it was cut back, replaced or rewritten): `refuse` to start, naming both positions, or `rebuild` them from the store",
+  },
+  {
+    name: "LEDGER_HEALTH_LAG_MAX_EVENTS",
+    default: "100000",
+    meaning: "`/v1/health` calls a projection degraded when it is further behind the store's head than this",
+  },
+  {
+    name: "LEDGER_HEALTH_STALL_MS",
+    default: "30000",
+    meaning: "`/v1/health` calls a projection degraded when it is behind and has not moved for this long (no projector running?)",
+  },
+  {
+    name: "LEDGER_WEBHOOK_KEY",
+    default: "",
+    meaning:
+      "at least 32 characters; every webhook endpoint's signing secret is HMAC-SHA256(key, webhook id). Needed to register endpoints (else `409 not_configured`) and, in the process that delivers, to sign",
+  },
+  {
+    name: "LEDGER_WEBHOOK_ALLOW_PRIVATE",
+    default: "off",
+    meaning: "`1` lets endpoints resolve to loopback and private addresses (tests; receivers inside a private network)",
+  },
+  {
+    name: "LEDGER_WEBHOOK_TIMEOUT_MS",
+    default: "10000",
+    meaning: "one delivery request's deadline (DNS, connect, the receiver's status line)",
+  },
+  {
+    name: "LEDGER_WEBHOOK_RETRY_BASE_MS",
+    default: "10000",
+    meaning: "retry n of a failed delivery waits a random time in [0, min(max, base × 2^(n−1))): the first within 10 s",
+  },
   { name: "LEDGER_WEBHOOK_RETRY_MAX_MS", default: "3600000", meaning: "the largest wait between retries (1 h)" },
-  { name: "LEDGER_WEBHOOK_GIVE_UP_MS", default: "86400000", meaning: "how long one delivery may keep failing before its endpoint is disabled (24 h; health says so)" },
+  {
+    name: "LEDGER_WEBHOOK_GIVE_UP_MS",
+    default: "86400000",
+    meaning: "how long one delivery may keep failing before its endpoint is disabled (24 h; health says so)",
+  },
   { name: "LEDGER_WEBHOOK_POLL_MS", default: "1000", meaning: "how often the delivery worker looks for due deliveries and retries" },
-  { name: "LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS", default: "10000", meaning: "`/v1/health` calls webhooks degraded when an active endpoint has more deliveries pending than this" },
-  { name: "LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS", default: "300000", meaning: "`/v1/health` calls webhooks degraded when a pending delivery's event was recorded longer ago than this (5 min)" },
-  { name: "LEDGER_CLOUDEVENTS_TYPE_PREFIX", default: "", meaning: "stripped from a CloudEvent's `type` (e.g. `com.example.ledger.`): HTTP and Kafka" },
+  {
+    name: "LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS",
+    default: "10000",
+    meaning: "`/v1/health` calls webhooks degraded when an active endpoint has more deliveries pending than this",
+  },
+  {
+    name: "LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS",
+    default: "300000",
+    meaning: "`/v1/health` calls webhooks degraded when a pending delivery's event was recorded longer ago than this (5 min)",
+  },
+  {
+    name: "LEDGER_CLOUDEVENTS_TYPE_PREFIX",
+    default: "",
+    meaning: "stripped from a CloudEvent's `type` (e.g. `com.example.ledger.`): HTTP and Kafka",
+  },
   { name: "LEDGER_KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "`kafka-ingest`: comma-separated bootstrap brokers" },
   { name: "LEDGER_KAFKA_TOPIC", default: "ledger-events", meaning: "`kafka-ingest`: topic with one event envelope (JSON) per message" },
   { name: "LEDGER_KAFKA_DLQ_TOPIC", default: "ledger-events-dlq", meaning: "`kafka-ingest`: dead-letter topic" },
-  { name: "LEDGER_KAFKA_GROUP", default: "ledger-ingestor", meaning: "`kafka-ingest`: consumer group (several ingestors in one group spread the partitions)" },
+  {
+    name: "LEDGER_KAFKA_GROUP",
+    default: "ledger-ingestor",
+    meaning: "`kafka-ingest`: consumer group (several ingestors in one group spread the partitions)",
+  },
   { name: "LEDGER_KAFKA_CLIENT_ID", default: "ledger-kafka-ingestor", meaning: "`kafka-ingest`: Kafka client id" },
   { name: "LEDGER_KAFKA_BATCH", default: "1000", meaning: "`kafka-ingest`: largest `store.append` the ingestor makes (1..10000)" },
-  { name: "LEDGER_KAFKA_FROM_BEGINNING", default: "on", meaning: "`kafka-ingest`: where a *new* group starts: the oldest message (on) or only new ones (`0`)" },
+  {
+    name: "LEDGER_KAFKA_FROM_BEGINNING",
+    default: "on",
+    meaning: "`kafka-ingest`: where a *new* group starts: the oldest message (on) or only new ones (`0`)",
+  },
 ];
 
 /** `ledger serve --help`: a longer `NAME=default` puts its meaning on the next line. */
@@ -181,7 +255,9 @@ export function environmentHelp(): string {
   const indent = " ".repeat(2 + HELP_ASSIGNMENT_MAX_CHARS + 2);
   const rows = ENVIRONMENT_VARIABLES.flatMap((v) => {
     const assignment = `  ${v.name}=${v.default}`;
-    const meaning = wrapWords(v.meaning.replaceAll("`", "").replaceAll("*", ""), HELP_LINE_MAX_CHARS - indent.length).map((l) => indent + l);
+    const meaning = wrapWords(v.meaning.replaceAll("`", "").replaceAll("*", ""), HELP_LINE_MAX_CHARS - indent.length).map(
+      (l) => indent + l,
+    );
     if (assignment.length + 2 <= indent.length) meaning[0] = assignment.padEnd(indent.length) + meaning[0]!.slice(indent.length);
     else meaning.unshift(assignment);
     return meaning;
@@ -221,7 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (!grace.isValid) throw new Error(`LEDGER_CAMPAIGN_END_GRACE must be an ISO-8601 duration, got '${env.LEDGER_CAMPAIGN_END_GRACE}'`);
   const storeKind = env.LEDGER_STORE || "sqlite";
   const readKind = env.LEDGER_READ_MODELS || "sqlite";
-  if (storeKind !== "sqlite" && storeKind !== "postgres" && storeKind !== "kurrent") throw new Error(`LEDGER_STORE must be sqlite, postgres or kurrent, got '${storeKind}'`);
+  if (storeKind !== "sqlite" && storeKind !== "postgres" && storeKind !== "kurrent")
+    throw new Error(`LEDGER_STORE must be sqlite, postgres or kurrent, got '${storeKind}'`);
   if (readKind !== "sqlite" && readKind !== "postgres") throw new Error(`LEDGER_READ_MODELS must be sqlite or postgres, got '${readKind}'`);
   const pgUrl = env.LEDGER_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
   const cloudEventsTypePrefix = typePrefix(env.LEDGER_CLOUDEVENTS_TYPE_PREFIX);
@@ -238,9 +315,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
         ? { kind: "sqlite", file: path.join(dataDir, "events.db") }
         : storeKind === "postgres"
           ? { kind: "postgres", connectionString: env.LEDGER_STORE_URL || pgUrl, schema: env.LEDGER_STORE_SCHEMA || "ledger_events" }
-          : { kind: "kurrent", connectionString: env.LEDGER_STORE_URL || "esdb://127.0.0.1:2113?tls=false", logStream: env.LEDGER_KURRENT_LOG_STREAM || "ledger-log" },
+          : {
+              kind: "kurrent",
+              connectionString: env.LEDGER_STORE_URL || "esdb://127.0.0.1:2113?tls=false",
+              logStream: env.LEDGER_KURRENT_LOG_STREAM || "ledger-log",
+            },
     kafka: {
-      brokers: (env.LEDGER_KAFKA_BROKERS || "127.0.0.1:9092").split(",").map((b) => b.trim()).filter((b) => b !== ""),
+      brokers: (env.LEDGER_KAFKA_BROKERS || "127.0.0.1:9092")
+        .split(",")
+        .map((b) => b.trim())
+        .filter((b) => b !== ""),
       clientId: env.LEDGER_KAFKA_CLIENT_ID || "ledger-kafka-ingestor",
       groupId: env.LEDGER_KAFKA_GROUP || "ledger-ingestor",
       topic: env.LEDGER_KAFKA_TOPIC || "ledger-events",
@@ -249,7 +333,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       appendBatchMax: positiveInt("LEDGER_KAFKA_BATCH", env.LEDGER_KAFKA_BATCH, 1_000),
       cloudEventsTypePrefix,
     },
-    readModels: readKind === "sqlite" ? { kind: "sqlite", dir: dataDir } : { kind: "postgres", connectionString: env.LEDGER_READ_MODELS_URL || pgUrl, schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read" },
+    readModels:
+      readKind === "sqlite"
+        ? { kind: "sqlite", dir: dataDir }
+        : {
+            kind: "postgres",
+            connectionString: env.LEDGER_READ_MODELS_URL || pgUrl,
+            schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read",
+          },
     projectors: parseProjectorList(env.LEDGER_PROJECTORS),
     ruleVersion: positiveInt("LEDGER_RULE_VERSION", env.LEDGER_RULE_VERSION, 1),
     bodyLimitBytes: positiveInt("LEDGER_BODY_LIMIT_BYTES", env.LEDGER_BODY_LIMIT_BYTES, 10 * 1024 * 1024),

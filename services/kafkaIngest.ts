@@ -26,7 +26,10 @@ export async function runKafkaIngest(config: Pick<LedgerConfig, "store">, kafka:
     await store.close();
     throw error;
   }
-  log.info({ store: store.kind, brokers: kafka.brokers, topic: kafka.topic, deadLetterTopic: kafka.deadLetterTopic, groupId: kafka.groupId }, "kafka ingestor started");
+  log.info(
+    { store: store.kind, brokers: kafka.brokers, topic: kafka.topic, deadLetterTopic: kafka.deadLetterTopic, groupId: kafka.groupId },
+    "kafka ingestor started",
+  );
   return {
     ingestor,
     async stop() {

@@ -9,14 +9,21 @@ import type { ProjectorLock } from "../infra/projectorLock.ts";
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { DEFINITIONS } from "../projections/definitions.ts";
 import { isMoneyProjection, PROJECTION_NAMES, tablePrefix, type ProjectionName } from "../projections/projection.ts";
-import { activeVersion, listVersions, mismatchMessage, Projector, StoreMismatchError, VERSIONS_DDL, versionMismatch } from "../projections/projector.ts";
+import {
+  activeVersion,
+  listVersions,
+  mismatchMessage,
+  Projector,
+  StoreMismatchError,
+  VERSIONS_DDL,
+  versionMismatch,
+} from "../projections/projector.ts";
 import type { LedgerConfig } from "./config.ts";
 import { ingestRequest, type Ingest, type IngestRequest, type IngestRequestResult } from "./ingest/ingestRequest.ts";
 import { startIngestThread, type IngestThread } from "./workers/ingestThread.ts";
 import { lockProjections, openProjectionDb } from "./ledgerFiles.ts";
 import { runProjectors, startWorkerHost, type ProjectorHost } from "./workers/projectorHost.ts";
 import { webhookHealth } from "./webhooks/webhookHealth.ts";
-
 
 export interface ActiveVersion {
   prefix: string;
@@ -55,7 +62,14 @@ function readSide(db: ReadModelDb, name: ProjectionName): ReadSide {
  * LEDGER_ON_STORE_MISMATCH). The one write: on a first start, when the projection has no version at
  * all, an empty active version, so reads never race the first projector start.
  */
-async function checkReadModel(db: ReadModelDb, name: ProjectionName, store: EventStore, config: LedgerConfig, log: Logger, projects: boolean): Promise<void> {
+async function checkReadModel(
+  db: ReadModelDb,
+  name: ProjectionName,
+  store: EventStore,
+  config: LedgerConfig,
+  log: Logger,
+  projects: boolean,
+): Promise<void> {
   await db.exec(VERSIONS_DDL);
   const versions = await listVersions(db, name);
   if (versions.length === 0) {
@@ -295,6 +309,8 @@ export class ProjectionLagError extends Error {
     readonly position: number,
     why?: string,
   ) {
-    super(`projections ${names.join(", ")} have not reached position ${position} yet${why ? ` (${why})` : ""}; is a projector running? see LEDGER_PROJECTORS`);
+    super(
+      `projections ${names.join(", ")} have not reached position ${position} yet${why ? ` (${why})` : ""}; is a projector running? see LEDGER_PROJECTORS`,
+    );
   }
 }

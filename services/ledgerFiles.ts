@@ -16,7 +16,11 @@ import type { LedgerConfig } from "./config.ts";
  * Opens the database of one projection: its own SQLite file, or the shared PostgreSQL schema.
  * `writer`: this process projects into it (a read-only file then fails here, at start).
  */
-export async function openProjectionDb(config: LedgerConfig, name: ProjectionName, options: { writer?: boolean; log?: Logger } = {}): Promise<ReadModelDb> {
+export async function openProjectionDb(
+  config: LedgerConfig,
+  name: ProjectionName,
+  options: { writer?: boolean; log?: Logger } = {},
+): Promise<ReadModelDb> {
   if (config.readModels.kind === "sqlite") {
     fs.mkdirSync(config.readModels.dir, { recursive: true });
     return openSqliteReadModelDb(path.join(config.readModels.dir, `${name}.db`), options);
@@ -31,7 +35,11 @@ export async function lockProjections(config: LedgerConfig, names: readonly Proj
   try {
     for (const name of names) {
       const readModels = config.readModels;
-      locks.push(readModels.kind === "sqlite" ? lockSqliteProjection(readModels.dir, name) : await lockPostgresProjection(readModels.connectionString, readModels.schema, name));
+      locks.push(
+        readModels.kind === "sqlite"
+          ? lockSqliteProjection(readModels.dir, name)
+          : await lockPostgresProjection(readModels.connectionString, readModels.schema, name),
+      );
     }
     return locks;
   } catch (error) {
@@ -56,4 +64,3 @@ export async function isProjected(config: LedgerConfig, name: ProjectionName): P
 export function openSnapshots(config: LedgerConfig, store: EventStore, log: Logger): SnapshotStore {
   return openSqliteSnapshotStore(path.join(config.dataDir, "engine-snapshots.db"), { storeId: store.storeId, log });
 }
-

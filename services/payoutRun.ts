@@ -59,7 +59,8 @@ type Decision =
 async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf: string, nowMs: number) {
   const market = ledger.rules.marketplaces[marketplace];
   const today = DateTime.fromMillis(nowMs, { zone: market.zone }).toISODate()!;
-  if (asOf > today) throw new PayoutRunRefused(`asOf ${asOf} is after today (${today} in ${market.zone}): nothing can be paid ahead of time`);
+  if (asOf > today)
+    throw new PayoutRunRefused(`asOf ${asOf} is after today (${today} in ${market.zone}): nothing can be paid ahead of time`);
   const occurredAt = DateTime.fromISO(asOf, { zone: market.zone }).startOf("day").toISO()!;
   const issued: { payoutId: string; creatorId: string; marketplace: MarketplaceCode; currency: string; amount: string }[] = [];
   const skipped: { creatorId: string; reason: string }[] = [];
@@ -87,7 +88,13 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
       const decision = await decide(ledger, line, asOf, occurredAt, position);
       switch (decision.kind) {
         case "issued":
-          issued.push({ payoutId: decision.payoutId, creatorId: line.creatorId, marketplace, currency: market.currency, amount: decision.amount });
+          issued.push({
+            payoutId: decision.payoutId,
+            creatorId: line.creatorId,
+            marketplace,
+            currency: market.currency,
+            amount: decision.amount,
+          });
           lastPosition = Math.max(lastPosition, decision.position);
           break;
         case "already":
@@ -126,12 +133,20 @@ async function decide(ledger: Ledger, line: PayoutLine, asOf: string, occurredAt
   if (revision === null) return { kind: "again" }; // a payout the projection has not applied yet: the balance read from it is stale
   const payoutId = nextPayoutId(`payout:${line.creatorId}:${line.marketplace}:${asOf}`, stream);
   const amount = formatMinor(line.payableMinor, ledger.rules.marketplaces[line.marketplace].minorDigits);
-  const raw = { id: payoutId, type: "PayoutIssued", schemaVersion: 1, occurredAt, data: { payoutId, creatorId: line.creatorId, marketplace: line.marketplace, amount } };
+  const raw = {
+    id: payoutId,
+    type: "PayoutIssued",
+    schemaVersion: 1,
+    occurredAt,
+    data: { payoutId, creatorId: line.creatorId, marketplace: line.marketplace, amount },
+  };
   const result = await ingestBatch(ledger.store, [raw], { expectedRevisions: { [streamId]: revision } });
   switch (result.kind) {
     case "appended":
       // A duplicate: this very payout is stored already (a legacy store's payout outside the stream).
-      return result.appended === 1 ? { kind: "issued", payoutId, amount, position: result.lastPosition } : { kind: "already", position: result.lastPosition };
+      return result.appended === 1
+        ? { kind: "issued", payoutId, amount, position: result.lastPosition }
+        : { kind: "already", position: result.lastPosition };
     case "stale":
       return { kind: "again" };
     case "invalid":

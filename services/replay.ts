@@ -7,7 +7,15 @@ import { minor } from "../infra/readModel/port.ts";
 import { BUCKET_COLUMNS } from "../projections/bucketColumns.ts";
 import { isMoneyProjection, MONEY_PROJECTIONS, tablePrefix, type ProjectionName } from "../projections/projection.ts";
 import { assert } from "../domain/assert.ts";
-import { activeVersion, ensureVersionsTable, listVersions, promote, promoteIn, Projector, type VersionInfo } from "../projections/projector.ts";
+import {
+  activeVersion,
+  ensureVersionsTable,
+  listVersions,
+  promote,
+  promoteIn,
+  Projector,
+  type VersionInfo,
+} from "../projections/projector.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
@@ -36,12 +44,19 @@ export class RebuildRefused extends Error {}
  * Which version a rebuild builds into: the one asked for (`--version`), else a copy still being
  * built at the same rule version (a re-run resumes it instead of leaving it behind), else a new one.
  */
-function target(versions: readonly VersionInfo[], name: ProjectionName, options: RebuildOptions): { version: number; ruleVersion: number; existing: boolean } {
+function target(
+  versions: readonly VersionInfo[],
+  name: ProjectionName,
+  options: RebuildOptions,
+): { version: number; ruleVersion: number; existing: boolean } {
   if (options.version !== undefined) {
     const existing = versions.find((v) => v.version === options.version);
-    if (existing?.status === "active") throw new RebuildRefused(`${name} v${existing.version} is the active version; rebuild into another version`);
+    if (existing?.status === "active")
+      throw new RebuildRefused(`${name} v${existing.version} is the active version; rebuild into another version`);
     if (existing && options.ruleVersion !== undefined && options.ruleVersion !== existing.ruleVersion) {
-      throw new RebuildRefused(`${name} v${existing.version} is built at rule version ${existing.ruleVersion}, not ${options.ruleVersion}: drop it first (ledger replay drop ${name} --version ${existing.version}) or choose another --version`);
+      throw new RebuildRefused(
+        `${name} v${existing.version} is built at rule version ${existing.ruleVersion}, not ${options.ruleVersion}: drop it first (ledger replay drop ${name} --version ${existing.version}) or choose another --version`,
+      );
     }
     if (existing) return { version: existing.version, ruleVersion: existing.ruleVersion, existing: true };
     return { version: options.version, ruleVersion: options.ruleVersion ?? options.defaultRuleVersion, existing: false };
@@ -57,7 +72,12 @@ function target(versions: readonly VersionInfo[], name: ProjectionName, options:
  * or one already there (it resumes from its checkpoint). A copy this call created and could not
  * build is dropped again: a failed rebuild leaves nothing behind.
  */
-export async function rebuild(store: EventStore, db: ReadModelDb, name: ProjectionName, options: RebuildOptions): Promise<{ projector: Projector; resumed: boolean }> {
+export async function rebuild(
+  store: EventStore,
+  db: ReadModelDb,
+  name: ProjectionName,
+  options: RebuildOptions,
+): Promise<{ projector: Projector; resumed: boolean }> {
   const [built] = await rebuildSet(store, new Map([[name, db]]), options);
   return built!;
 }
@@ -80,11 +100,16 @@ export async function rebuildSet(
   // An unknown rule version, or a set that would be built at two, is refused before anything is created.
   for (const t of targets) ruleVersion(t.ruleVersion);
   const rules = new Set(targets.map((t) => t.ruleVersion));
-  if (rules.size > 1) throw new RebuildRefused(`a set is built at one rule version, not ${targets.map((t) => `${t.name} at ${t.ruleVersion}`).join(", ")}`);
+  if (rules.size > 1)
+    throw new RebuildRefused(`a set is built at one rule version, not ${targets.map((t) => `${t.name} at ${t.ruleVersion}`).join(", ")}`);
   const built: { projector: Projector; resumed: boolean }[] = [];
   try {
     for (const t of targets) {
-      const projector = await Projector.open(t.db, DEFINITIONS[t.name], { version: t.version, ruleVersion: t.ruleVersion, status: "building" });
+      const projector = await Projector.open(t.db, DEFINITIONS[t.name], {
+        version: t.version,
+        ruleVersion: t.ruleVersion,
+        status: "building",
+      });
       built.push({ projector, resumed: t.existing });
       await projector.verifyStore(store, "refuse"); // records which store it is built from (at 0), or checks it
     }
@@ -148,9 +173,15 @@ export async function targetRuleVersion(db: ReadModelDb, name: ProjectionName, o
  * commits follow one another within microseconds; a process killed between two of them leaves the
  * set mixed, which /v1/health reports (degraded) until the promotion is run again.
  */
-export async function promoteSet(dbs: ReadonlyMap<ProjectionName, ReadModelDb>, versions: ReadonlyMap<ProjectionName, number>): Promise<void> {
+export async function promoteSet(
+  dbs: ReadonlyMap<ProjectionName, ReadModelDb>,
+  versions: ReadonlyMap<ProjectionName, number>,
+): Promise<void> {
   const entries = [...versions].map(([name, version]) => ({ name, version, db: dbs.get(name)! }));
-  assert(entries.every((e) => e.db !== undefined), "promoteSet: a version without its database");
+  assert(
+    entries.every((e) => e.db !== undefined),
+    "promoteSet: a version without its database",
+  );
   if (entries.length === 0) return;
   if (entries.every((e) => e.db.dialect === "postgres")) {
     await entries[0]!.db.transaction(async (tx) => {
@@ -173,7 +204,8 @@ export async function promoteSet(dbs: ReadonlyMap<ProjectionName, ReadModelDb>, 
 export async function dropVersion(db: ReadModelDb, name: ProjectionName, version: number): Promise<void> {
   const info = (await listVersions(db, name)).find((v) => v.version === version);
   if (!info) throw new RebuildRefused(`${name} has no version ${version}`);
-  if (info.status === "active") throw new RebuildRefused(`${name} v${version} is the active version: promote another one before dropping it`);
+  if (info.status === "active")
+    throw new RebuildRefused(`${name} v${version} is the active version: promote another one before dropping it`);
   await db.transaction(async (tx) => {
     for (const table of Object.keys(DEFINITIONS[name].tables)) await tx.run(`DROP TABLE IF EXISTS ${tablePrefix(name, version)}${table}`);
     await tx.run("DELETE FROM projections WHERE name = ? AND version = ? AND status <> 'active'", [name, version]);
@@ -183,17 +215,27 @@ export async function dropVersion(db: ReadModelDb, name: ProjectionName, version
 /** What a diff compares, per projection: one row per key with a few amounts (minor units). */
 const DIFF_VIEWS: Record<ProjectionName, { keys: string[]; values: readonly string[]; sql: (p: string) => string }> = {
   // Every view keys on the marketplace too: it says how many minor digits the amounts have.
-  journal: { keys: ["account", "marketplace"], values: ["balance_minor"], sql: (p) => `SELECT account, marketplace, balance_minor FROM ${p}accounts` },
+  journal: {
+    keys: ["account", "marketplace"],
+    values: ["balance_minor"],
+    sql: (p) => `SELECT account, marketplace, balance_minor FROM ${p}accounts`,
+  },
   earnings: {
     keys: ["creator_id", "campaign_id", "marketplace"],
     values: BUCKET_COLUMNS,
     sql: (p) => `SELECT creator_id, campaign_id, marketplace, ${BUCKET_COLUMNS.join(", ")} FROM ${p}campaigns`,
   },
-  budget: { keys: ["campaign_id", "marketplace"], values: ["budget", "spent", "released"], sql: (p) => `SELECT campaign_id, marketplace, budget, spent, released FROM ${p}campaigns` },
+  budget: {
+    keys: ["campaign_id", "marketplace"],
+    values: ["budget", "spent", "released"],
+    sql: (p) => `SELECT campaign_id, marketplace, budget, spent, released FROM ${p}campaigns`,
+  },
   report: {
     keys: ["creator_id", "campaign_id", "marketplace"],
     values: ["units", "revenue", "earnings", "spend"],
-    sql: (p) => `SELECT creator_id, campaign_id, marketplace, SUM(units) AS units, SUM(revenue) AS revenue, SUM(earnings) AS earnings, SUM(spend) AS spend
+    sql: (
+      p,
+    ) => `SELECT creator_id, campaign_id, marketplace, SUM(units) AS units, SUM(revenue) AS revenue, SUM(earnings) AS earnings, SUM(spend) AS spend
       FROM ${p}days GROUP BY creator_id, campaign_id, marketplace`,
   },
   payout: {
@@ -229,7 +271,13 @@ export async function diffVersions(db: ReadModelDb, name: ProjectionName, oldVer
       const oldMinor = minor(before.get(key)?.[field] ?? 0);
       const newMinor = minor(after.get(key)?.[field] ?? 0);
       if (oldMinor !== newMinor) {
-        out.push({ key: Object.fromEntries(view.keys.map((k, i) => [k, keyValues[i]!])), field, oldMinor, newMinor, differenceMinor: newMinor - oldMinor });
+        out.push({
+          key: Object.fromEntries(view.keys.map((k, i) => [k, keyValues[i]!])),
+          field,
+          oldMinor,
+          newMinor,
+          differenceMinor: newMinor - oldMinor,
+        });
       }
     }
   }
@@ -239,7 +287,11 @@ export async function diffVersions(db: ReadModelDb, name: ProjectionName, oldVer
 /** A diff row's amounts as text: money with its marketplace's minor digits; units are a count. */
 export function diffAmounts(row: DiffRow): { old: string; new: string; difference: string } {
   const digits = row.field === "units" ? 0 : DEFAULT_MARKETPLACES[row.key.marketplace as MarketplaceCode].minorDigits;
-  return { old: formatMinor(row.oldMinor, digits), new: formatMinor(row.newMinor, digits), difference: formatMinor(row.differenceMinor, digits) };
+  return {
+    old: formatMinor(row.oldMinor, digits),
+    new: formatMinor(row.newMinor, digits),
+    difference: formatMinor(row.differenceMinor, digits),
+  };
 }
 
 /** A read-model column as the API names things: `creator_id` → creatorId, `balance_minor` → balance (formatted money). */

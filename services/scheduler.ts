@@ -37,7 +37,9 @@ export async function endDueCampaigns(ledger: Ledger, nowMs: number): Promise<nu
     const streamId = streamIdOf("CampaignEnded", { campaignId: campaign.campaign_id });
     const revision = expectedRevision(await readWholeStream(ledger.store, streamId), position);
     if (revision === null) continue; // the campaign changed after this read: the next tick decides with its new end
-    const result = await ingestBatch(ledger.store, [campaignEndedEvent(campaign.campaign_id, campaign.ends_at)], { expectedRevisions: { [streamId]: revision } });
+    const result = await ingestBatch(ledger.store, [campaignEndedEvent(campaign.campaign_id, campaign.ends_at)], {
+      expectedRevisions: { [streamId]: revision },
+    });
     switch (result.kind) {
       case "appended":
         appended += result.appended;
@@ -45,10 +47,16 @@ export async function endDueCampaigns(ledger: Ledger, nowMs: number): Promise<nu
       case "stale":
         break; // another scheduler ended it, or its end changed meanwhile: decided again next tick
       case "invalid":
-        ledger.log.error({ campaignId: campaign.campaign_id, problems: result.problems }, "scheduler: cannot end this campaign (its id cannot form an event id)");
+        ledger.log.error(
+          { campaignId: campaign.campaign_id, problems: result.problems },
+          "scheduler: cannot end this campaign (its id cannot form an event id)",
+        );
         break;
       case "conflict":
-        ledger.log.error({ campaignId: campaign.campaign_id, err: result.message }, "scheduler: another CampaignEnded with this id is stored; skipped");
+        ledger.log.error(
+          { campaignId: campaign.campaign_id, err: result.message },
+          "scheduler: another CampaignEnded with this id is stored; skipped",
+        );
         break;
       default:
         assertNever(result, "ingest result");
@@ -67,9 +75,9 @@ export function startScheduler(ledger: Ledger, now: () => number = Date.now): ()
     } catch (error) {
       ledger.log.error({ err: (error as Error).message }, "scheduler tick failed");
     }
-    if (!stopped) timer = setTimeout(tick, ledger.config.schedulerIntervalMs);
+    if (!stopped) timer = setTimeout(() => void tick(), ledger.config.schedulerIntervalMs);
   };
-  timer = setTimeout(tick, 1_000);
+  timer = setTimeout(() => void tick(), 1_000); // tick handles its own failures
   return () => {
     stopped = true;
     if (timer) clearTimeout(timer);

@@ -22,7 +22,10 @@ async function holdsOnlyDemoData(ledger: Ledger): Promise<boolean> {
   if (!demo.ok) throw new Error(`the demo data set is invalid: ${JSON.stringify(demo.problems.slice(0, 3))}`);
   if ((await ledger.store.head()) !== demo.events.length) return false;
   const stored = await ledger.store.readForward(0, demo.events.length);
-  return stored.length === demo.events.length && stored.every((event, i) => event.id === demo.events[i]!.id && canonicalContent(event) === canonicalContent(demo.events[i]!));
+  return (
+    stored.length === demo.events.length &&
+    stored.every((event, i) => event.id === demo.events[i]!.id && canonicalContent(event) === canonicalContent(demo.events[i]!))
+  );
 }
 
 /** How long a shutdown may wait for requests in flight and the ledger to close. */

@@ -15,26 +15,63 @@ function event<T extends EventType>(id: string, type: T, occurredAt: string, dat
   return { id, type, occurredAt, data };
 }
 
-function shipment(id: string, trackingId: string, orderedAt: string, shippedAt: string, category: string, quantity: number, unitPrice: string): RawWireEvent {
+function shipment(
+  id: string,
+  trackingId: string,
+  orderedAt: string,
+  shippedAt: string,
+  category: string,
+  quantity: number,
+  unitPrice: string,
+): RawWireEvent {
   return event(id, "ShipmentRecorded", shippedAt, {
-    shipmentId: id.toUpperCase(), orderId: `ord-${id}`, trackingId, orderedAt, lines: [{ asin: ASIN, category, quantity, unitPrice }],
+    shipmentId: id.toUpperCase(),
+    orderId: `ord-${id}`,
+    trackingId,
+    orderedAt,
+    lines: [{ asin: ASIN, category, quantity, unitPrice }],
   });
 }
 
 export function demoStory(): RawWireEvent[] {
   return [
     // cr-00003 was ready for 10.08 on 2026-06-01 (the generated part); the payout bounced.
-    event("payout:cr-00003:US:2026-06-01", "PayoutIssued", "2026-06-01T00:00:00-07:00", { payoutId: "payout:cr-00003:US:2026-06-01", creatorId: "cr-00003", marketplace: "US", amount: "10.08" }),
-    event("story-payout-failed", "PayoutFailed", "2026-06-05T09:00:00-07:00", { payoutId: "payout:cr-00003:US:2026-06-01", reason: "returned" }),
+    event("payout:cr-00003:US:2026-06-01", "PayoutIssued", "2026-06-01T00:00:00-07:00", {
+      payoutId: "payout:cr-00003:US:2026-06-01",
+      creatorId: "cr-00003",
+      marketplace: "US",
+      amount: "10.08",
+    }),
+    event("story-payout-failed", "PayoutFailed", "2026-06-05T09:00:00-07:00", {
+      payoutId: "payout:cr-00003:US:2026-06-01",
+      reason: "returned",
+    }),
     // Campaign cmp-0006: budget 20.00, bonus 10 %, 2026-08-01 to 2026-10-01 (moved to 2026-08-25 below).
     event("story-campaign", "CampaignCreated", "2026-07-20T09:00:00-07:00", {
-      campaignId: CAMPAIGN, brandId: "brand-000", marketplace: "US", bonusRate: "0.10", budget: "20.00",
-      startsAt: "2026-08-01T00:00:00-07:00", endsAt: "2026-10-01T00:00:00-07:00", asins: [ASIN],
+      campaignId: CAMPAIGN,
+      brandId: "brand-000",
+      marketplace: "US",
+      bonusRate: "0.10",
+      budget: "20.00",
+      startsAt: "2026-08-01T00:00:00-07:00",
+      endsAt: "2026-10-01T00:00:00-07:00",
+      asins: [ASIN],
     }),
-    event("story-accept-3", "CampaignAccepted", "2026-07-21T09:00:00-07:00", { campaignId: CAMPAIGN, creatorId: "cr-00003", trackingId: "trk-story-3" }),
-    event("story-accept-6", "CampaignAccepted", "2026-07-21T10:00:00-07:00", { campaignId: CAMPAIGN, creatorId: "cr-00006", trackingId: "trk-story-6" }),
+    event("story-accept-3", "CampaignAccepted", "2026-07-21T09:00:00-07:00", {
+      campaignId: CAMPAIGN,
+      creatorId: "cr-00003",
+      trackingId: "trk-story-3",
+    }),
+    event("story-accept-6", "CampaignAccepted", "2026-07-21T10:00:00-07:00", {
+      campaignId: CAMPAIGN,
+      creatorId: "cr-00006",
+      trackingId: "trk-story-6",
+    }),
     event("story-content-3", "ContentLinkSubmitted", "2026-08-02T12:00:00-07:00", {
-      campaignId: CAMPAIGN, creatorId: "cr-00003", url: "https://video.example.com/cr-00003/speaker", disclosure: "#ad my new favourite speaker",
+      campaignId: CAMPAIGN,
+      creatorId: "cr-00003",
+      url: "https://video.example.com/cr-00003/speaker",
+      disclosure: "#ad my new favourite speaker",
     }),
     // 1 × 250.00 electronics: standard 6.25; bonus 25.00 capped at the budget's 20.00: exhausted.
     shipment("story-sale-1", "trk-story-3", "2026-08-03T10:00:00-07:00", "2026-08-04T10:00:00-07:00", "electronics", 1, "250.00"),
@@ -47,16 +84,30 @@ export function demoStory(): RawWireEvent[] {
     shipment("story-sale-3", "trk-story-3", "2026-08-11T10:00:00-07:00", "2026-08-12T10:00:00-07:00", "electronics", 2, "80.00"),
     event("story-resume", "CampaignResumed", "2026-08-15T00:00:00-07:00", { campaignId: CAMPAIGN }),
     // The brand ends the campaign early: 2026-08-25 instead of 2026-10-01.
-    event("story-end-early", "CampaignEndChanged", "2026-08-20T09:00:00-07:00", { campaignId: CAMPAIGN, endsAt: "2026-08-25T00:00:00-07:00" }),
+    event("story-end-early", "CampaignEndChanged", "2026-08-20T09:00:00-07:00", {
+      campaignId: CAMPAIGN,
+      endsAt: "2026-08-25T00:00:00-07:00",
+    }),
     // Rule 5 at the end: cr-00003's 20.00 is confirmed (#ad on 08-02); cr-00006's 10.00 is forfeited.
     event(`campaign-ended:${CAMPAIGN}`, "CampaignEnded", "2026-08-25T00:00:00-07:00", { campaignId: CAMPAIGN }),
     // Ordered after the (new) end: standard 1.00, no bonus.
     shipment("story-sale-4", "trk-story-3", "2026-08-26T10:00:00-07:00", "2026-08-27T10:00:00-07:00", "electronics", 1, "40.00"),
     event("story-goodwill", "CommissionAdjusted", "2026-08-28T09:00:00-07:00", {
-      creatorId: "cr-00003", marketplace: "US", amount: "5.00", reasonCode: "goodwill", note: "thanks for the early content", actor: "finance:ana", campaignId: CAMPAIGN,
+      creatorId: "cr-00003",
+      marketplace: "US",
+      amount: "5.00",
+      reasonCode: "goodwill",
+      note: "thanks for the early content",
+      actor: "finance:ana",
+      campaignId: CAMPAIGN,
     }),
     event("story-correction", "CommissionAdjusted", "2026-08-29T09:00:00-07:00", {
-      creatorId: "cr-00006", marketplace: "US", amount: "-2.00", reasonCode: "correction", note: "order counted twice in July", actor: "finance:ben",
+      creatorId: "cr-00006",
+      marketplace: "US",
+      amount: "-2.00",
+      reasonCode: "correction",
+      note: "order counted twice in July",
+      actor: "finance:ben",
     }),
   ];
 }

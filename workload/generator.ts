@@ -97,7 +97,8 @@ export interface WorkloadShape {
 
 export function workloadShape(options: WorkloadOptions): WorkloadShape {
   const events = options.events;
-  if (!Number.isInteger(events) || events < 0 || events > EVENTS_MAX) throw new RangeError(`workload: events must be an integer 0..${EVENTS_MAX}, got ${events}`);
+  if (!Number.isInteger(events) || events < 0 || events > EVENTS_MAX)
+    throw new RangeError(`workload: events must be an integer 0..${EVENTS_MAX}, got ${events}`);
   const creators = options.creators ?? clamp(Math.round(events / 100), 10, 10_000);
   const campaigns = options.campaigns ?? clamp(Math.round(events / 2_000), 3, 500);
   if (!Number.isInteger(creators) || creators < 1) throw new RangeError(`workload: creators must be an integer ≥ 1, got ${creators}`);
@@ -167,17 +168,45 @@ const MARKETS: readonly Market[] = [
 
 /** Categories of the SPEC rate table plus two that earn the default rate; relative weights. */
 const CATEGORIES: readonly (readonly [string, number])[] = [
-  ["home", 12], ["kitchen", 10], ["apparel", 10], ["beauty", 8], ["electronics", 8], ["physical_books", 8],
-  ["toys", 7], ["grocery", 7], ["health_personal_care", 6], ["sports_outdoors", 4], ["pet_supplies", 3],
-  ["headphones", 3], ["video_games", 3], ["amazon_devices", 3], ["televisions", 2], ["luxury_beauty", 2],
-  ["gift_cards", 2], ["digital_music", 1], ["amazon_games", 1],
+  ["home", 12],
+  ["kitchen", 10],
+  ["apparel", 10],
+  ["beauty", 8],
+  ["electronics", 8],
+  ["physical_books", 8],
+  ["toys", 7],
+  ["grocery", 7],
+  ["health_personal_care", 6],
+  ["sports_outdoors", 4],
+  ["pet_supplies", 3],
+  ["headphones", 3],
+  ["video_games", 3],
+  ["amazon_devices", 3],
+  ["televisions", 2],
+  ["luxury_beauty", 2],
+  ["gift_cards", 2],
+  ["digital_music", 1],
+  ["amazon_games", 1],
 ];
 
 const DISCLOSURES_OK = [
-  "#ad", "#ad my favourite blender", "Sponsored by the brand", "Ad: thanks for sponsoring this video",
-  "This video is sponsored. #Ad", "Advertisement - I earn from qualifying purchases", "#sponsored", "AD | paid partnership",
+  "#ad",
+  "#ad my favourite blender",
+  "Sponsored by the brand",
+  "Ad: thanks for sponsoring this video",
+  "This video is sponsored. #Ad",
+  "Advertisement - I earn from qualifying purchases",
+  "#sponsored",
+  "AD | paid partnership",
 ];
-const DISCLOSURES_FAIL = ["", "Check out my favourite kitchen gadgets", "#adorable finds", "Links in bio", "loved it, bad weather though", "advert"];
+const DISCLOSURES_FAIL = [
+  "",
+  "Check out my favourite kitchen gadgets",
+  "#adorable finds",
+  "Links in bio",
+  "loved it, bad weather though",
+  "advert",
+];
 const STRIKE_REASONS = ["no_content", "missing_disclosure", "other"] as const;
 
 interface Campaign {
@@ -370,7 +399,8 @@ class WorkloadGenerator {
       const market = i < MARKETS.length ? MARKETS[i]! : MARKETS[this.pickCdf(marketCdf, this.rng())]!;
       // A tenth of the campaigns start right away so there is traffic from the first day; the rest
       // are created evenly over the first 72 % of the period, so almost all of them end inside it.
-      const createdFrac = i < frontLoaded ? 0.02 * (i / frontLoaded) : 0.02 + 0.7 * ((i - frontLoaded + this.rng()) / Math.max(1, campaigns - frontLoaded));
+      const createdFrac =
+        i < frontLoaded ? 0.02 * (i / frontLoaded) : 0.02 + 0.7 * ((i - frontLoaded + this.rng()) / Math.max(1, campaigns - frontLoaded));
       const createdMs = Math.floor(startMs + createdFrac * spanMs + this.rng() * HOUR_MS);
       // Starts at the local midnight one to three days later; runs 21-90 days.
       const dayStart = Math.floor((createdMs + market.offsetMin * 60_000) / DAY_MS) * DAY_MS - market.offsetMin * 60_000;
@@ -539,7 +569,8 @@ class WorkloadGenerator {
     for (let i = 0; i < 3 && this.nowMs >= campaign.endsMs; i += 1) campaign = this.liveCampaign();
     // Busy creators accept more campaigns (quadratic skew); retry a few times to avoid a repeat.
     let creator = skewedCreatorIndex(this.rng(), this.shape.creators);
-    for (let i = 0; i < 5 && this.hasAccepted(creator, campaign.index); i += 1) creator = skewedCreatorIndex(this.rng(), this.shape.creators);
+    for (let i = 0; i < 5 && this.hasAccepted(creator, campaign.index); i += 1)
+      creator = skewedCreatorIndex(this.rng(), this.shape.creators);
     if (this.hasAccepted(creator, campaign.index)) creator = Math.floor(this.rng() * this.shape.creators);
     if (this.hasAccepted(creator, campaign.index)) return this.click();
     return this.recordAcceptance(campaign, creator, this.id("acc"));
@@ -592,7 +623,10 @@ class WorkloadGenerator {
     const sns = this.rng() < this.profile.subscribeAndSaveShare;
     const market = campaign.market;
     // Ordered between 20 minutes and 3 days before it ships, never before the acceptance.
-    const orderedMs = Math.min(this.nowMs, Math.max(acc.acceptedMs + 60_000, this.nowMs - Math.floor(20 * 60_000 + this.rng() * 3 * DAY_MS)));
+    const orderedMs = Math.min(
+      this.nowMs,
+      Math.max(acc.acceptedMs + 60_000, this.nowMs - Math.floor(20 * 60_000 + this.rng() * 3 * DAY_MS)),
+    );
     const u = this.rng();
     const lineCount = sns ? 1 : u < 0.6 ? 1 : u < 0.88 ? 2 : 3;
     const asins: number[] = [];
@@ -634,7 +668,12 @@ class WorkloadGenerator {
       if (this.subscriptions.length < SUBSCRIPTION_RING) this.subscriptions.push(subscriptionId);
       else this.subscriptions[this.subscriptionSeq % SUBSCRIPTION_RING] = subscriptionId;
     }
-    return { id: this.id("sns"), type: "SubscribeAndSaveFirstShipment", occurredAt: local(this.nowMs, market), data: { ...data, subscriptionId } };
+    return {
+      id: this.id("sns"),
+      type: "SubscribeAndSaveFirstShipment",
+      occurredAt: local(this.nowMs, market),
+      data: { ...data, subscriptionId },
+    };
   }
 
   /** Shelf price in the marketplace currency: X.99, whole rupees, or yen in tens; sometimes discounted. */
@@ -686,7 +725,12 @@ class WorkloadGenerator {
   private taxInfo(): RawWireEvent {
     const account = this.randomAccount();
     if (!account) return this.acceptance(this.liveCampaign());
-    return { id: this.id("tax"), type: "TaxInfoSubmitted", occurredAt: utc(this.nowMs), data: { creatorId: creatorIdOf(account.creator), marketplace: account.market.code } };
+    return {
+      id: this.id("tax"),
+      type: "TaxInfoSubmitted",
+      occurredAt: utc(this.nowMs),
+      data: { creatorId: creatorIdOf(account.creator), marketplace: account.market.code },
+    };
   }
 
   private paymentMethod(unsupported: boolean): RawWireEvent {
@@ -758,15 +802,22 @@ class WorkloadGenerator {
     const acc = this.trafficAcceptance(campaign);
     switch (kind) {
       case 0: // click with an unknown tracking id
-        return { id: this.id("anomaly-clk"), type: "ClickRecorded", occurredAt: utc(this.nowMs), data: { trackingId: `trk-unknown-${b36(this.seq)}` } };
-      case 1: { // shipment with an unknown tracking id
+        return {
+          id: this.id("anomaly-clk"),
+          type: "ClickRecorded",
+          occurredAt: utc(this.nowMs),
+          data: { trackingId: `trk-unknown-${b36(this.seq)}` },
+        };
+      case 1: {
+        // shipment with an unknown tracking id
         const event = this.shipment(false);
         if (event.type !== "ShipmentRecorded" && event.type !== "SubscribeAndSaveFirstShipment") return event;
         event.id = `anomaly-${event.id}`;
         event.data.trackingId = `trk-unknown-${b36(this.seq)}`;
         return event;
       }
-      case 2: { // a shipmentId already recorded
+      case 2: {
+        // a shipmentId already recorded
         const memo = this.shipments.length > 0 ? this.pick(this.shipments) : null;
         const event = this.shipment(false);
         if (!memo || event.type !== "ShipmentRecorded") return event;
@@ -775,19 +826,37 @@ class WorkloadGenerator {
         return event;
       }
       case 3: // return of an unknown shipment
-        return { id: this.id("anomaly-ret"), type: "ShipmentReturned", occurredAt: utc(this.nowMs), data: { shipmentId: `shp-unknown-${b36(this.seq)}`, lines: [{ asin: asinOf(1), quantity: 1 }] } };
-      case 4: { // return of an ASIN the shipment did not contain, or of more units than shipped
+        return {
+          id: this.id("anomaly-ret"),
+          type: "ShipmentReturned",
+          occurredAt: utc(this.nowMs),
+          data: { shipmentId: `shp-unknown-${b36(this.seq)}`, lines: [{ asin: asinOf(1), quantity: 1 }] },
+        };
+      case 4: {
+        // return of an ASIN the shipment did not contain, or of more units than shipped
         const memo = this.shipments.length > 0 ? this.pick(this.shipments) : null;
         if (!memo) return this.click();
-        const line = this.rng() < 0.5 ? { asin: asinOf((memo.asins[0]! + 1) % CATALOGUE_ASINS), quantity: 1 } : { asin: asinOf(memo.asins[0]!), quantity: memo.quantities[0]! + 1 };
-        return { id: this.id("anomaly-ret"), type: "ShipmentReturned", occurredAt: utc(this.nowMs), data: { shipmentId: memo.shipmentId, lines: [line] } };
+        const line =
+          this.rng() < 0.5
+            ? { asin: asinOf((memo.asins[0]! + 1) % CATALOGUE_ASINS), quantity: 1 }
+            : { asin: asinOf(memo.asins[0]!), quantity: memo.quantities[0]! + 1 };
+        return {
+          id: this.id("anomaly-ret"),
+          type: "ShipmentReturned",
+          occurredAt: utc(this.nowMs),
+          data: { shipmentId: memo.shipmentId, lines: [line] },
+        };
       }
       case 5: // acceptance of an unknown campaign
         return {
           id: this.id("anomaly-acc"),
           type: "CampaignAccepted",
           occurredAt: utc(this.nowMs),
-          data: { campaignId: `cmp-unknown-${b36(this.seq)}`, creatorId: creatorIdOf(skewedCreatorIndex(this.rng(), this.shape.creators)), trackingId: `trk-orphan-${b36(this.seq)}` },
+          data: {
+            campaignId: `cmp-unknown-${b36(this.seq)}`,
+            creatorId: creatorIdOf(skewedCreatorIndex(this.rng(), this.shape.creators)),
+            trackingId: `trk-orphan-${b36(this.seq)}`,
+          },
         };
       case 6: // a second acceptance by the same creator of the same campaign
         if (!acc) return this.acceptance(campaign);
@@ -796,16 +865,27 @@ class WorkloadGenerator {
           id: this.id("anomaly-acc"),
           type: "CampaignAccepted",
           occurredAt: local(this.nowMs, campaign.market),
-          data: { campaignId: campaign.id, creatorId: creatorIdOf(acc.creator), trackingId: `trk-${b36(this.trackingSeq).padStart(5, "0")}-20` },
+          data: {
+            campaignId: campaign.id,
+            creatorId: creatorIdOf(acc.creator),
+            trackingId: `trk-${b36(this.trackingSeq).padStart(5, "0")}-20`,
+          },
         };
-      case 7: { // a trackingId already in use, by another creator
+      case 7: {
+        // a trackingId already in use, by another creator
         if (!acc) return this.acceptance(campaign);
         const creator = Math.floor(this.rng() * this.shape.creators);
-        return { id: this.id("anomaly-acc"), type: "CampaignAccepted", occurredAt: local(this.nowMs, campaign.market), data: { campaignId: campaign.id, creatorId: creatorIdOf(creator), trackingId: acc.trackingId } };
+        return {
+          id: this.id("anomaly-acc"),
+          type: "CampaignAccepted",
+          occurredAt: local(this.nowMs, campaign.market),
+          data: { campaignId: campaign.id, creatorId: creatorIdOf(creator), trackingId: acc.trackingId },
+        };
       }
       case 8: // payment method not offered in the marketplace
         return this.paymentMethod(true);
-      case 9: { // a second CampaignEnded for an ended campaign (sent by campaign management under another id)
+      case 9: {
+        // a second CampaignEnded for an ended campaign (sent by campaign management under another id)
         const ended = this.campaigns.find((c) => c.ended && c.index % 3 === this.seq % 3) ?? this.campaigns.find((c) => c.ended);
         if (!ended) return this.click();
         return { id: this.id("anomaly-end"), type: "CampaignEnded", occurredAt: ended.endsAt, data: { campaignId: ended.id } };

@@ -21,12 +21,23 @@ type PostingFields = Omit<Posting, "position" | "seq" | "sourceEventId" | "event
 /** Collects one event's outcome; every posting gets the next sequence number. */
 class OutcomeBuilder {
   readonly outcome: Outcome;
-  constructor(readonly event: CurrentEvent, readonly rules: RuleVersion) {
+  constructor(
+    readonly event: CurrentEvent,
+    readonly rules: RuleVersion,
+  ) {
     this.outcome = emptyOutcome(event);
   }
 
   anomaly(code: AnomalyCode, message: string, creatorId: string | null = null, campaignId: string | null = null): void {
-    const a: Anomaly = { position: this.event.position, eventId: this.event.id, eventType: this.event.type, code, message, creatorId, campaignId };
+    const a: Anomaly = {
+      position: this.event.position,
+      eventId: this.event.id,
+      eventType: this.event.type,
+      code,
+      message,
+      creatorId,
+      campaignId,
+    };
     this.outcome.anomalies.push(a);
   }
 
@@ -200,15 +211,31 @@ function remainingOf(c: CampaignState): number {
 function moveBudget(c: CampaignState, out: OutcomeBuilder): void {
   const difference = remainingOf(c) - c.balanceMinor;
   if (difference === 0) return;
-  const common = { creatorId: null, campaignId: c.campaignId, marketplace: c.marketplace, currency: marketOf(out.rules, c).currency, shipmentId: null, orderId: null, asin: null,
-    earningMonth: null, reportDate: null, rate: null, units: 0, revenueMinor: 0, note: null };
+  const common = {
+    creatorId: null,
+    campaignId: c.campaignId,
+    marketplace: c.marketplace,
+    currency: marketOf(out.rules, c).currency,
+    shipmentId: null,
+    orderId: null,
+    asin: null,
+    earningMonth: null,
+    reportDate: null,
+    rate: null,
+    units: 0,
+    revenueMinor: 0,
+    note: null,
+  };
   out.post({ ...common, kind: difference > 0 ? "budget_funding" : "budget_return", amountMinor: difference }, c.brandId);
   c.balanceMinor += difference;
 }
 
 /** Bonus granted out of the budget (rule 4): never more than remains. */
 function grant(c: CampaignState, amountMinor: number): void {
-  assert(amountMinor > 0 && amountMinor <= remainingOf(c) && amountMinor <= c.balanceMinor, `grant of ${amountMinor} within ${c.campaignId}'s remaining budget`);
+  assert(
+    amountMinor > 0 && amountMinor <= remainingOf(c) && amountMinor <= c.balanceMinor,
+    `grant of ${amountMinor} within ${c.campaignId}'s remaining budget`,
+  );
   c.spentMinor += amountMinor;
   c.balanceMinor -= amountMinor;
 }
@@ -225,7 +252,10 @@ function release(c: CampaignState, amountMinor: number): void {
 function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
   moveBudget(campaign, out);
   const remainingMinor = remainingOf(campaign);
-  assert(campaign.spentMinor >= 0 && campaign.balanceMinor === remainingMinor, `${campaign.campaignId}: campaign:budget ${campaign.balanceMinor} = remaining ${remainingMinor}, spent ${campaign.spentMinor} ≥ 0`);
+  assert(
+    campaign.spentMinor >= 0 && campaign.balanceMinor === remainingMinor,
+    `${campaign.campaignId}: campaign:budget ${campaign.balanceMinor} = remaining ${remainingMinor}, spent ${campaign.spentMinor} ≥ 0`,
+  );
   const exhaustedBefore = campaign.exhaustedAt !== null;
   if (remainingMinor > 0) campaign.exhaustedAt = null;
   else if (campaign.exhaustedAt === null) campaign.exhaustedAt = out.event.occurredAt;
@@ -237,7 +267,8 @@ function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
     releasedMinor: campaign.releasedMinor,
     exhaustedAt: campaign.exhaustedAt,
   });
-  if (!exhaustedBefore && campaign.exhaustedAt !== null) out.fact({ kind: "budget_exhausted", campaignId: campaign.campaignId, exhaustedAt: campaign.exhaustedAt });
+  if (!exhaustedBefore && campaign.exhaustedAt !== null)
+    out.fact({ kind: "budget_exhausted", campaignId: campaign.campaignId, exhaustedAt: campaign.exhaustedAt });
 }
 
 function isPaused(c: CampaignState): boolean {
@@ -262,10 +293,20 @@ function campaignAccepted(state: EngineState, event: Ev<"CampaignAccepted">, out
   if (!campaign) return out.anomaly("unknown_campaign", `acceptance of unknown campaign ${campaignId}`, creatorId, campaignId);
   const key = pairKey(campaignId, creatorId);
   if (state.accepted.has(key)) {
-    return out.anomaly("duplicate_acceptance", `creator ${creatorId} already accepted campaign ${campaignId}; this acceptance is ignored`, creatorId, campaignId);
+    return out.anomaly(
+      "duplicate_acceptance",
+      `creator ${creatorId} already accepted campaign ${campaignId}; this acceptance is ignored`,
+      creatorId,
+      campaignId,
+    );
   }
   if (state.acceptances.has(trackingId)) {
-    return out.anomaly("tracking_id_in_use", `tracking id ${trackingId} is already in use; this acceptance is ignored`, creatorId, campaignId);
+    return out.anomaly(
+      "tracking_id_in_use",
+      `tracking id ${trackingId} is already in use; this acceptance is ignored`,
+      creatorId,
+      campaignId,
+    );
   }
   state.accepted.add(key);
   state.acceptances.set(trackingId, { creatorId, campaignId });
@@ -281,16 +322,32 @@ function contentLinkSubmitted(state: EngineState, event: Ev<"ContentLinkSubmitte
     return out.anomaly("unknown_acceptance", `creator ${creatorId} has not accepted campaign ${campaignId}`, creatorId, campaignId);
   }
   // Rule 5: it must be applied before CampaignEnded ...
-  if (campaign.ended) return out.anomaly("content_after_campaign_end", `content link submitted after campaign ${campaignId} ended; it does not count`, creatorId, campaignId);
+  if (campaign.ended)
+    return out.anomaly(
+      "content_after_campaign_end",
+      `content link submitted after campaign ${campaignId} ended; it does not count`,
+      creatorId,
+      campaignId,
+    );
   if (!disclosureQualifies(disclosure)) {
-    return out.anomaly("missing_disclosure", `disclosure ${JSON.stringify(disclosure.slice(0, 80))} has none of the words ad, #ad, sponsored, advertisement`, creatorId, campaignId);
+    return out.anomaly(
+      "missing_disclosure",
+      `disclosure ${JSON.stringify(disclosure.slice(0, 80))} has none of the words ad, #ad, sponsored, advertisement`,
+      creatorId,
+      campaignId,
+    );
   }
   // ... and have occurredAt < endsAt, judged against the end as it stands at CampaignEnded (§9 may move it).
   const key = pairKey(campaignId, creatorId);
   const before = contentQualifies(state, campaign, creatorId);
   state.contentAtMs.set(key, Math.min(state.contentAtMs.get(key) ?? Number.POSITIVE_INFINITY, event.occurredAtMs));
   if (event.occurredAtMs >= campaign.endsAtMs) {
-    out.anomaly("content_after_campaign_end", `content link submitted at or after campaign ${campaignId}'s end (${campaign.endsAt}); it counts only if the end moves past it`, creatorId, campaignId);
+    out.anomaly(
+      "content_after_campaign_end",
+      `content link submitted at or after campaign ${campaignId}'s end (${campaign.endsAt}); it counts only if the end moves past it`,
+      creatorId,
+      campaignId,
+    );
   }
   if (!before && contentQualifies(state, campaign, creatorId)) out.fact({ kind: "content", campaignId, creatorId, qualified: true });
 }
@@ -315,10 +372,15 @@ function negate(x: number): number {
   return x === 0 ? 0 : -x;
 }
 
-function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev<"SubscribeAndSaveFirstShipment">, out: OutcomeBuilder): void {
+function shipmentRecorded(
+  state: EngineState,
+  event: Ev<"ShipmentRecorded"> | Ev<"SubscribeAndSaveFirstShipment">,
+  out: OutcomeBuilder,
+): void {
   const d = event.data;
   const acceptance = state.acceptances.get(d.trackingId);
-  if (!acceptance) return out.anomaly("unknown_tracking_id", `shipment ${d.shipmentId} names unknown tracking id ${d.trackingId}; no commission`);
+  if (!acceptance)
+    return out.anomaly("unknown_tracking_id", `shipment ${d.shipmentId} names unknown tracking id ${d.trackingId}; no commission`);
   const { creatorId, campaignId } = acceptance;
   if (state.shipments.has(d.shipmentId)) {
     return out.anomaly("duplicate_shipment", `shipment ${d.shipmentId} is already recorded; this one earns nothing`, creatorId, campaignId);
@@ -326,7 +388,12 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
   if (event.type === "SubscribeAndSaveFirstShipment") {
     const subscriptionId = (d as Ev<"SubscribeAndSaveFirstShipment">["data"]).subscriptionId;
     if (state.subscriptions.has(subscriptionId)) {
-      return out.anomaly("duplicate_subscribe_and_save", `subscription ${subscriptionId} already had its first shipment (rule 6); this one earns nothing`, creatorId, campaignId);
+      return out.anomaly(
+        "duplicate_subscribe_and_save",
+        `subscription ${subscriptionId} already had its first shipment (rule 6); this one earns nothing`,
+        creatorId,
+        campaignId,
+      );
     }
     state.subscriptions.add(subscriptionId);
   }
@@ -341,18 +408,47 @@ function shipmentRecorded(state: EngineState, event: Ev<"ShipmentRecorded"> | Ev
   // Rule 3: the order falls in [startsAt, endsAt), the creator was not removed at orderedAt, and
   // (§9) the campaign was not paused at orderedAt.
   const orderQualifies =
-    campaign.startsAtMs <= orderedAtMs && orderedAtMs < campaign.endsAtMs && (removedAtMs === null || orderedAtMs < removedAtMs) && !pausedAt(campaign, orderedAtMs);
+    campaign.startsAtMs <= orderedAtMs &&
+    orderedAtMs < campaign.endsAtMs &&
+    (removedAtMs === null || orderedAtMs < removedAtMs) &&
+    !pausedAt(campaign, orderedAtMs);
   const qualifiesContent = contentQualifies(state, campaign, creatorId);
 
-  const shipment: ShipmentState = { shipmentId: d.shipmentId, orderId: d.orderId, creatorId, campaignId, earningMonth: month, reportDate, lines: [] };
-  const common = { creatorId, campaignId, marketplace: campaign.marketplace, currency: market.currency, shipmentId: d.shipmentId, orderId: d.orderId, earningMonth: month, reportDate };
+  const shipment: ShipmentState = {
+    shipmentId: d.shipmentId,
+    orderId: d.orderId,
+    creatorId,
+    campaignId,
+    earningMonth: month,
+    reportDate,
+    lines: [],
+  };
+  const common = {
+    creatorId,
+    campaignId,
+    marketplace: campaign.marketplace,
+    currency: market.currency,
+    shipmentId: d.shipmentId,
+    orderId: d.orderId,
+    earningMonth: month,
+    reportDate,
+  };
   let hasPending = false;
   const spentBefore = campaign.spentMinor;
   for (const line of d.lines) {
     const rate = standardRate(out.rules, line.category);
     const standardMinor = lineAmountMinor(line.quantity, line.unitPrice, rate, digits);
     const revenueMinor = lineAmountMinor(line.quantity, line.unitPrice, "1", digits);
-    out.post({ ...common, kind: "standard", asin: line.asin, amountMinor: standardMinor, rate, units: line.quantity, revenueMinor, note: null });
+    out.post({
+      ...common,
+      kind: "standard",
+      asin: line.asin,
+      amountMinor: standardMinor,
+      rate,
+      units: line.quantity,
+      revenueMinor,
+      note: null,
+    });
     const lineState: LineState = {
       asin: line.asin,
       quantity: line.quantity,
@@ -409,7 +505,15 @@ function shipmentReturned(state: EngineState, event: Ev<"ShipmentReturned">, out
   const returnMonth = earningMonth(event.occurredAtMs, market.zone);
   const returnDate = localDate(event.occurredAtMs, market.zone);
   const spentBefore = campaign.spentMinor;
-  const common = { creatorId, campaignId, marketplace: campaign.marketplace, currency: market.currency, shipmentId: shipment.shipmentId, orderId: shipment.orderId, reportDate: returnDate };
+  const common = {
+    creatorId,
+    campaignId,
+    marketplace: campaign.marketplace,
+    currency: market.currency,
+    shipmentId: shipment.shipmentId,
+    orderId: shipment.orderId,
+    reportDate: returnDate,
+  };
 
   for (const returned of event.data.lines) {
     const lines = shipment.lines.filter((l) => l.asin === returned.asin);
@@ -450,7 +554,9 @@ function reversalMinor(originalMinor: number, reversedSoFarMinor: number, units:
   return Math.min(proportionMinor(originalMinor, units, line.quantity), leftMinor);
 }
 
-type ReturnCommon = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId" | "asin"> & { reportDate: string };
+type ReturnCommon = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId" | "asin"> & {
+  reportDate: string;
+};
 
 /** Rule 8 for one line: reverse `units` of it, never past the line's original amounts. */
 function returnLine(
@@ -466,7 +572,16 @@ function returnLine(
   const revenueMinor = reversalMinor(line.revenueMinor, line.revenueReturnedMinor, units, line);
   line.standardReversedMinor += standardMinor;
   line.revenueReturnedMinor += revenueMinor;
-  out.post({ ...common, kind: "standard_reversal", amountMinor: negate(standardMinor), earningMonth: returnMonth, rate: line.standardRate, units: -units, revenueMinor: negate(revenueMinor), note: null });
+  out.post({
+    ...common,
+    kind: "standard_reversal",
+    amountMinor: negate(standardMinor),
+    earningMonth: returnMonth,
+    rate: line.standardRate,
+    units: -units,
+    revenueMinor: negate(revenueMinor),
+    note: null,
+  });
 
   if (line.bonusState !== "pending" && line.bonusState !== "confirmed") return; // a forfeited bonus is never reversed
   const bonusMinor = reversalMinor(line.bonusMinor, line.bonusReturnedMinor, units, line);
@@ -498,7 +613,13 @@ function campaignEnded(state: EngineState, event: Ev<"CampaignEnded">, out: Outc
   const { campaignId } = event.data;
   const campaign = state.campaigns.get(campaignId);
   if (!campaign) return out.anomaly("unknown_campaign", `CampaignEnded for unknown campaign ${campaignId}`, null, campaignId);
-  if (campaign.ended) return out.anomaly("campaign_already_ended", `campaign ${campaignId} has already ended; this CampaignEnded changes nothing`, null, campaignId);
+  if (campaign.ended)
+    return out.anomaly(
+      "campaign_already_ended",
+      `campaign ${campaignId} has already ended; this CampaignEnded changes nothing`,
+      null,
+      campaignId,
+    );
   campaign.ended = true;
   const market = marketOf(out.rules, campaign);
   // Rule 5: settle every pending bonus of the campaign, shipment by shipment, in the order recorded.
@@ -522,7 +643,15 @@ function campaignEnded(state: EngineState, event: Ev<"CampaignEnded">, out: Outc
       const netMinor = line.bonusMinor - line.bonusReturnedMinor;
       if (qualifies) {
         line.bonusState = "confirmed";
-        if (netMinor > 0) out.post({ ...common, kind: "bonus_confirm", asin: line.asin, amountMinor: netMinor, reportDate: shipment.reportDate, note: null });
+        if (netMinor > 0)
+          out.post({
+            ...common,
+            kind: "bonus_confirm",
+            asin: line.asin,
+            amountMinor: netMinor,
+            reportDate: shipment.reportDate,
+            note: null,
+          });
         continue;
       }
       line.bonusState = "forfeited";
@@ -544,7 +673,11 @@ function campaignEnded(state: EngineState, event: Ev<"CampaignEnded">, out: Outc
 function paymentMethodChanged(event: Ev<"PaymentMethodChanged">, out: OutcomeBuilder): void {
   const { creatorId, marketplace, method } = event.data;
   if (out.rules.marketplaces[marketplace].thresholds[method] === undefined) {
-    return out.anomaly("payment_method_not_offered", `payment method ${method} is not offered in ${marketplace}; the previous method stays`, creatorId);
+    return out.anomaly(
+      "payment_method_not_offered",
+      `payment method ${method} is not offered in ${marketplace}; the previous method stays`,
+      creatorId,
+    );
   }
   out.fact({ kind: "payment_method", creatorId, marketplace, method });
 }
@@ -558,7 +691,15 @@ function payoutIssued(state: EngineState, event: Ev<"PayoutIssued">, out: Outcom
   const amountMinor = toMinor(new Dec(amount), market.minorDigits);
   state.payouts.set(payoutId, { creatorId, marketplace, amountMinor, failed: false });
   out.post(payoutPosting("payout", creatorId, marketplace, market.currency, negate(amountMinor)));
-  out.fact({ kind: "payout", creatorId, marketplace, currency: market.currency, payoutId, amountMinor, date: localDate(event.occurredAtMs, market.zone) });
+  out.fact({
+    kind: "payout",
+    creatorId,
+    marketplace,
+    currency: market.currency,
+    payoutId,
+    amountMinor,
+    date: localDate(event.occurredAtMs, market.zone),
+  });
 }
 
 /** §8.4: the payout's amount goes back to creator:earned (paid drops, payable rises by it). */
@@ -566,15 +707,38 @@ function payoutFailed(state: EngineState, event: Ev<"PayoutFailed">, out: Outcom
   const { payoutId, reason } = event.data;
   const payout = state.payouts.get(payoutId);
   if (!payout) return out.anomaly("unknown_payout", `PayoutFailed names payout ${payoutId}, which was never issued`);
-  if (payout.failed) return out.anomaly("payout_already_failed", `payout ${payoutId} has already failed; this failure changes nothing`, payout.creatorId);
+  if (payout.failed)
+    return out.anomaly("payout_already_failed", `payout ${payoutId} has already failed; this failure changes nothing`, payout.creatorId);
   payout.failed = true;
   const market = out.rules.marketplaces[payout.marketplace];
   out.post(payoutPosting("payout_failed", payout.creatorId, payout.marketplace, market.currency, payout.amountMinor));
   out.fact({ kind: "payout_failed", creatorId: payout.creatorId, marketplace: payout.marketplace, payoutId, reason });
 }
 
-function payoutPosting(kind: "payout" | "payout_failed", creatorId: string, marketplace: Marketplace["code"], currency: string, amountMinor: number): PostingFields {
-  return { kind, creatorId, campaignId: null, marketplace, currency, shipmentId: null, orderId: null, asin: null, amountMinor, earningMonth: null, reportDate: null, rate: null, units: 0, revenueMinor: 0, note: null };
+function payoutPosting(
+  kind: "payout" | "payout_failed",
+  creatorId: string,
+  marketplace: Marketplace["code"],
+  currency: string,
+  amountMinor: number,
+): PostingFields {
+  return {
+    kind,
+    creatorId,
+    campaignId: null,
+    marketplace,
+    currency,
+    shipmentId: null,
+    orderId: null,
+    asin: null,
+    amountMinor,
+    earningMonth: null,
+    reportDate: null,
+    rate: null,
+    units: 0,
+    revenueMinor: 0,
+    note: null,
+  };
 }
 
 /** §8.4: earned when it occurs (its month in the marketplace zone), payable like any earning; never touches a budget. */
@@ -582,9 +746,15 @@ function commissionAdjusted(state: EngineState, event: Ev<"CommissionAdjusted">,
   const { creatorId, marketplace, amount, reasonCode, note, actor, campaignId } = event.data;
   if (campaignId !== undefined) {
     const campaign = state.campaigns.get(campaignId);
-    if (!campaign) return out.anomaly("unknown_campaign", `adjustment names unknown campaign ${campaignId}; nothing is booked`, creatorId, campaignId);
+    if (!campaign)
+      return out.anomaly("unknown_campaign", `adjustment names unknown campaign ${campaignId}; nothing is booked`, creatorId, campaignId);
     if (campaign.marketplace !== marketplace) {
-      return out.anomaly("marketplace_mismatch", `adjustment in ${marketplace} names campaign ${campaignId} of ${campaign.marketplace}; nothing is booked`, creatorId, campaignId);
+      return out.anomaly(
+        "marketplace_mismatch",
+        `adjustment in ${marketplace} names campaign ${campaignId} of ${campaign.marketplace}; nothing is booked`,
+        creatorId,
+        campaignId,
+      );
     }
   }
   const market = out.rules.marketplaces[marketplace];
@@ -627,7 +797,12 @@ function campaignBudgetChanged(state: EngineState, event: Ev<"CampaignBudgetChan
   if (!campaign) return;
   const market = marketOf(out.rules, campaign);
   if (fractionDigits(event.data.budget) > market.minorDigits) {
-    return out.anomaly("invalid_amount", `budget ${event.data.budget} has more fraction digits than ${market.currency} allows (${market.minorDigits})`, null, campaign.campaignId);
+    return out.anomaly(
+      "invalid_amount",
+      `budget ${event.data.budget} has more fraction digits than ${market.currency} allows (${market.minorDigits})`,
+      null,
+      campaign.campaignId,
+    );
   }
   campaign.budgetMinor = toMinor(new Dec(event.data.budget), market.minorDigits);
   campaignFact(campaign, out);
@@ -640,7 +815,12 @@ function campaignPausedOrResumed(state: EngineState, event: Ev<"CampaignPaused">
   if (!campaign) return;
   const pausing = event.type === "CampaignPaused";
   if (pausing === isPaused(campaign)) {
-    return out.anomaly("invalid_state", `campaign ${campaign.campaignId} is ${pausing ? "already paused" : "not paused"}; this ${event.type} changes nothing`, null, campaign.campaignId);
+    return out.anomaly(
+      "invalid_state",
+      `campaign ${campaign.campaignId} is ${pausing ? "already paused" : "not paused"}; this ${event.type} changes nothing`,
+      null,
+      campaign.campaignId,
+    );
   }
   if (pausing) campaign.pauses.push({ fromMs: event.occurredAtMs, toMs: null });
   else campaign.pauses[campaign.pauses.length - 1]!.toMs = event.occurredAtMs;
@@ -653,7 +833,12 @@ function campaignEndChanged(state: EngineState, event: Ev<"CampaignEndChanged">,
   if (!campaign) return;
   const endsAtMs = instantMs(event.data.endsAt);
   if (endsAtMs <= campaign.startsAtMs) {
-    return out.anomaly("ends_before_start", `new end ${event.data.endsAt} is not after the campaign's start ${campaign.startsAt}`, null, campaign.campaignId);
+    return out.anomaly(
+      "ends_before_start",
+      `new end ${event.data.endsAt} is not after the campaign's start ${campaign.startsAt}`,
+      null,
+      campaign.campaignId,
+    );
   }
   const before = campaign.creators.map((creatorId) => contentQualifies(state, campaign, creatorId));
   campaign.endsAt = event.data.endsAt;
@@ -668,6 +853,7 @@ function campaignEndChanged(state: EngineState, event: Ev<"CampaignEndChanged">,
 /** §11: a deletion names a registered webhook; otherwise it is an anomaly and changes nothing. */
 function webhookDeleted(state: EngineState, event: Ev<"WebhookDeleted">, out: OutcomeBuilder): void {
   const { webhookId } = event.data;
-  if (!state.webhooks.delete(webhookId)) return out.anomaly("unknown_webhook", `WebhookDeleted names webhook ${webhookId}, which is not registered`);
+  if (!state.webhooks.delete(webhookId))
+    return out.anomaly("unknown_webhook", `WebhookDeleted names webhook ${webhookId}, which is not registered`);
   out.fact({ kind: "webhook_deleted", webhookId });
 }

@@ -75,7 +75,15 @@ export type Fact =
   | { kind: "strike"; creatorId: string; removedAt: string | null }
   | { kind: "tax_info"; creatorId: string; marketplace: MarketplaceCode }
   | { kind: "payment_method"; creatorId: string; marketplace: MarketplaceCode; method: PaymentMethod }
-  | { kind: "payout"; creatorId: string; marketplace: MarketplaceCode; currency: string; payoutId: string; amountMinor: number; date: string }
+  | {
+      kind: "payout";
+      creatorId: string;
+      marketplace: MarketplaceCode;
+      currency: string;
+      payoutId: string;
+      amountMinor: number;
+      date: string;
+    }
   | { kind: "payout_failed"; creatorId: string; marketplace: MarketplaceCode; payoutId: string; reason: string }
   /** A webhook endpoint registered (SPEC §11); a registration of a known id replaces its url and events. */
   | { kind: "webhook_registered"; webhookId: string; url: string; events: WebhookEvent[] }
@@ -138,5 +146,14 @@ export interface Outcome {
 
 /** The outcome of an event before any rule added to it. */
 export function emptyOutcome(event: { position: number; id: string; type: EventType; occurredAt: string; occurredAtMs: number }): Outcome {
-  return { position: event.position, eventId: event.id, eventType: event.type, occurredAt: event.occurredAt, occurredAtMs: event.occurredAtMs, postings: [], facts: [], anomalies: [] };
+  return {
+    position: event.position,
+    eventId: event.id,
+    eventType: event.type,
+    occurredAt: event.occurredAt,
+    occurredAtMs: event.occurredAtMs,
+    postings: [],
+    facts: [],
+    anomalies: [],
+  };
 }

@@ -21,7 +21,13 @@ export const CLOUDEVENT_TYPE_PREFIX_MAX_CHARS = 128;
 /** CloudEvents attribute names: lower-case ASCII letters and digits (the CloudEvents spec advises ≤ 20). */
 const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
 /** Envelope field → the CloudEvent attribute a problem names. */
-const ATTRIBUTE_OF: Readonly<Record<string, string>> = { id: "id", type: "type", occurredAt: "time", schemaVersion: "schemaversion", data: "data" };
+const ATTRIBUTE_OF: Readonly<Record<string, string>> = {
+  id: "id",
+  type: "type",
+  occurredAt: "time",
+  schemaVersion: "schemaversion",
+  data: "data",
+};
 
 export interface CloudEventOptions extends ValidateOptions {
   /** Stripped from `type` (e.g. `com.example.ledger.`); "" when types are the ledger's own names. */
@@ -38,7 +44,11 @@ export function validateCloudEvents(raws: readonly unknown[], options: CloudEven
   return collectBatch(raws, (raw, index) => validateCloudEvent(raw, index, options));
 }
 
-export function validateCloudEvent(raw: unknown, index: number, options: CloudEventOptions): { event: LedgerEvent } | { problems: Problem[] } {
+export function validateCloudEvent(
+  raw: unknown,
+  index: number,
+  options: CloudEventOptions,
+): { event: LedgerEvent } | { problems: Problem[] } {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { problems: [{ index, id: null, path: "", message: "must be a JSON object (a CloudEvent)" }] };
   }
@@ -64,7 +74,10 @@ function attributePath(envelopePath: string): string {
 }
 
 /** The envelope a CloudEvent maps to, with what the CloudEvent itself gets wrong. */
-function toEnvelope(ce: Record<string, unknown>, typePrefix: string): { envelope: Record<string, unknown>; problems: { path: string; message: string }[] } {
+function toEnvelope(
+  ce: Record<string, unknown>,
+  typePrefix: string,
+): { envelope: Record<string, unknown>; problems: { path: string; message: string }[] } {
   const envelope: Record<string, unknown> = {};
   const problems: { path: string; message: string }[] = [];
   const problem = (path: string, message: string) => problems.push({ path, message });
@@ -96,7 +109,8 @@ function toEnvelope(ce: Record<string, unknown>, typePrefix: string): { envelope
         envelope.schemaVersion = typeof value === "string" && /^[0-9]{1,9}$/.test(value) ? Number(value) : value;
         break;
       case "datacontenttype":
-        if (typeof value !== "string" || value.split(";")[0]!.trim().toLowerCase() !== "application/json") problem(name, "must be application/json (data is read as JSON)");
+        if (typeof value !== "string" || value.split(";")[0]!.trim().toLowerCase() !== "application/json")
+          problem(name, "must be application/json (data is read as JSON)");
         break;
       case "data_base64":
         problem(name, "binary data is not supported: send the payload as JSON in data");

@@ -2,7 +2,9 @@
 import type { CurrentEvent, StoredEvent } from "./envelope.ts";
 import { upcast } from "./upcast.ts";
 
-export function toCurrentEvent(stored: Pick<StoredEvent, "id" | "type" | "schemaVersion" | "position" | "occurredAt" | "occurredAtMs" | "data">): CurrentEvent {
+export function toCurrentEvent(
+  stored: Pick<StoredEvent, "id" | "type" | "schemaVersion" | "position" | "occurredAt" | "occurredAtMs" | "data">,
+): CurrentEvent {
   return {
     id: stored.id,
     type: stored.type,

@@ -28,7 +28,8 @@ export function readJsonText(text: string, eventsMax: number): JsonTextRead<unkn
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not JSON, but harmless
   const scan = scanJson(text, JSON_DEPTH_MAX);
   if (!scan.ok) return refused({ kind: "too_deep", element: scan.element, line: scan.line, column: scan.column });
-  if (scan.arrayElements !== null && scan.arrayElements > eventsMax) return refused({ kind: "too_many_events", eventsMax, events: scan.arrayElements });
+  if (scan.arrayElements !== null && scan.arrayElements > eventsMax)
+    return refused({ kind: "too_many_events", eventsMax, events: scan.arrayElements });
   try {
     // A `__proto__` key becomes an own property (JSON.parse defines, never assigns), which the
     // strict schemas then report as an unknown field at its path.
@@ -45,7 +46,7 @@ export function readJsonText(text: string, eventsMax: number): JsonTextRead<unkn
  */
 export function looksLikeNdjson(text: string): boolean {
   let lines = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = text.indexOf("\n", start);
     const stop = end < 0 ? text.length : end;
     let first = start;
@@ -63,7 +64,9 @@ export function looksLikeNdjson(text: string): boolean {
 export function eventsOfJsonText(text: string, eventsMax: number): JsonTextRead<unknown[]> {
   const read = readJsonText(text, eventsMax);
   if (!read.ok) {
-    return read.refusal.kind === "not_json" && looksLikeNdjson(text) ? refused({ kind: "ndjson_as_json", reason: read.refusal.reason }) : read;
+    return read.refusal.kind === "not_json" && looksLikeNdjson(text)
+      ? refused({ kind: "ndjson_as_json", reason: read.refusal.reason })
+      : read;
   }
   const body = read.value;
   if (Array.isArray(body)) return { ok: true, value: body };

@@ -11,7 +11,12 @@ export const JSON_DEPTH_MAX = 16;
 
 export type JsonScan =
   | { ok: true; /** Elements of a top-level array, or null when the body is not an array. */ arrayElements: number | null }
-  | { ok: false; /** Top-level array element the too-deep part is in (0 when not an array). */ element: number; line: number; column: number };
+  | {
+      ok: false;
+      /** Top-level array element the too-deep part is in (0 when not an array). */ element: number;
+      line: number;
+      column: number;
+    };
 
 /**
  * One pass over JSON text: the nesting depth (brackets outside strings, minding escapes) and the

@@ -17,7 +17,7 @@ export const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correctio
 export const PAYOUT_FAILURE_REASONS = ["account_closed", "invalid_account", "returned", "other"] as const;
 const ID_CHARACTERS = "may contain only A-Z a-z 0-9 . _ : -";
 
-const moneyMessage = "must be a JSON string in plain decimal notation, e.g. \"19.99\"";
+const moneyMessage = 'must be a JSON string in plain decimal notation, e.g. "19.99"';
 
 export const refId = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") })
@@ -38,7 +38,10 @@ export const signedMoney = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : `${moneyMessage}; negative for a decrease`) })
   .regex(PLAIN_DECIMAL, `${moneyMessage}; negative for a decrease`)
   .refine((s) => !PLAIN_DECIMAL.test(s) || !new Dec(s).isZero(), "must not be zero")
-  .refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).abs().lte(MONEY_MAX), `must be between -${MONEY_MAX.toString()} and ${MONEY_MAX.toString()}`);
+  .refine(
+    (s) => !PLAIN_DECIMAL.test(s) || new Dec(s).abs().lte(MONEY_MAX),
+    `must be between -${MONEY_MAX.toString()} and ${MONEY_MAX.toString()}`,
+  );
 
 /** Free text a person wrote (a note, who decided): printable, no control characters, trimmed. */
 function text(maxChars: number) {
@@ -50,21 +53,31 @@ function text(maxChars: number) {
 }
 
 /** A unit price: money with a tighter bound, so quantity × price stays exact in integer minor units. */
-export const unitPrice = money.refine((s) => !PLAIN_DECIMAL.test(s) || new Dec(s).lte(L.UNIT_PRICE_MAX), `must be at most ${L.UNIT_PRICE_MAX}`);
+export const unitPrice = money.refine(
+  (s) => !PLAIN_DECIMAL.test(s) || new Dec(s).lte(L.UNIT_PRICE_MAX),
+  `must be at most ${L.UNIT_PRICE_MAX}`,
+);
 
 /** A rate: a fraction in [0, 1] as a decimal string. */
 export const rate = z
-  .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a JSON string in plain decimal notation, e.g. \"0.10\"") })
-  .regex(PLAIN_DECIMAL, "must be a plain decimal string such as \"0.10\"")
+  .string({ error: (iss) => (iss.input === undefined ? "is required" : 'must be a JSON string in plain decimal notation, e.g. "0.10"') })
+  .regex(PLAIN_DECIMAL, 'must be a plain decimal string such as "0.10"')
   .refine((s) => !PLAIN_DECIMAL.test(s) || (!s.startsWith("-") && new Dec(s).lte(1)), "must be a fraction in [0, 1]");
 
 export const instant = z
   .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be an ISO-8601 string") })
   .max(40, "must be at most 40 characters")
-  .refine((s) => parseInstant(s) !== null, "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00, in the years 1970-2999");
+  .refine(
+    (s) => parseInstant(s) !== null,
+    "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00, in the years 1970-2999",
+  );
 
 /** An http(s) URL (a content link, a webhook endpoint); services/webhooks checks an endpoint's address further. */
-const httpUrl = z.string().min(1, "must not be empty").max(L.URL_MAX_CHARS).regex(/^https?:\/\/\S+$/i, "must be an http(s) URL");
+const httpUrl = z
+  .string()
+  .min(1, "must not be empty")
+  .max(L.URL_MAX_CHARS)
+  .regex(/^https?:\/\/\S+$/i, "must be an http(s) URL");
 
 export const marketplace = z.enum(MARKETPLACE_CODES, { error: `must be one of ${MARKETPLACE_CODES.join(", ")}` });
 const quantity = z
@@ -75,7 +88,11 @@ const quantity = z
 
 const shipmentLine = z.strictObject({
   asin: refId,
-  category: z.string().min(1, "must not be empty").max(L.CATEGORY_MAX_CHARS).regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits and _"),
+  category: z
+    .string()
+    .min(1, "must not be empty")
+    .max(L.CATEGORY_MAX_CHARS)
+    .regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits and _"),
   quantity,
   unitPrice,
 });
@@ -94,7 +111,11 @@ function minorDigitsCheck(moneyField: string) {
     const amount = value[moneyField];
     const market = DEFAULT_MARKETPLACES[value.marketplace];
     if (typeof amount === "string" && market && fractionDigits(amount) > market.minorDigits) {
-      ctx.addIssue({ code: "custom", path: [moneyField], message: `has more fraction digits than ${market.currency} allows (${market.minorDigits})` });
+      ctx.addIssue({
+        code: "custom",
+        path: [moneyField],
+        message: `has more fraction digits than ${market.currency} allows (${market.minorDigits})`,
+      });
     }
   };
 }
@@ -122,7 +143,10 @@ function campaignPeriodCheck(value: { startsAt: unknown; endsAt: unknown }, ctx:
   }
 }
 
-export const campaignCreatedV1 = z.strictObject(campaignCreatedV1Fields).superRefine(campaignPeriodCheck, always).superRefine(minorDigitsCheck("budget"));
+export const campaignCreatedV1 = z
+  .strictObject(campaignCreatedV1Fields)
+  .superRefine(campaignPeriodCheck, always)
+  .superRefine(minorDigitsCheck("budget"));
 
 /**
  * CampaignCreated version 2 (the one real upcasting example): the budget's currency is explicit.
@@ -136,7 +160,11 @@ export const campaignCreatedV2 = z
   .superRefine((value, ctx) => {
     const expected = DEFAULT_MARKETPLACES[value.marketplace]?.currency;
     if (expected && value.currency !== expected) {
-      ctx.addIssue({ code: "custom", path: ["currency"], message: `must be ${expected}, the currency of marketplace ${value.marketplace}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["currency"],
+        message: `must be ${expected}, the currency of marketplace ${value.marketplace}`,
+      });
     }
   });
 
@@ -157,7 +185,10 @@ export const dataSchemas = {
   ShipmentReturned: {
     1: z.strictObject({
       shipmentId: refId,
-      lines: z.array(z.strictObject({ asin: refId, quantity })).min(1, "must have at least one line").max(L.SHIPMENT_LINES_MAX),
+      lines: z
+        .array(z.strictObject({ asin: refId, quantity }))
+        .min(1, "must have at least one line")
+        .max(L.SHIPMENT_LINES_MAX),
     }),
   },
   StrikeIssued: {
@@ -170,7 +201,11 @@ export const dataSchemas = {
   CampaignEnded: { 1: z.strictObject({ campaignId: refId }) },
   TaxInfoSubmitted: { 1: z.strictObject({ creatorId: refId, marketplace }) },
   PaymentMethodChanged: {
-    1: z.strictObject({ creatorId: refId, marketplace, method: z.enum(PAYMENT_METHODS, { error: `must be one of ${PAYMENT_METHODS.join(", ")}` }) }),
+    1: z.strictObject({
+      creatorId: refId,
+      marketplace,
+      method: z.enum(PAYMENT_METHODS, { error: `must be one of ${PAYMENT_METHODS.join(", ")}` }),
+    }),
   },
   PayoutIssued: {
     1: z.strictObject({ payoutId: refId, creatorId: refId, marketplace, amount: money }).superRefine(minorDigitsCheck("amount")),
@@ -190,7 +225,10 @@ export const dataSchemas = {
       .superRefine(minorDigitsCheck("amount")),
   },
   PayoutFailed: {
-    1: z.strictObject({ payoutId: refId, reason: z.enum(PAYOUT_FAILURE_REASONS, { error: `must be one of ${PAYOUT_FAILURE_REASONS.join(", ")}` }) }),
+    1: z.strictObject({
+      payoutId: refId,
+      reason: z.enum(PAYOUT_FAILURE_REASONS, { error: `must be one of ${PAYOUT_FAILURE_REASONS.join(", ")}` }),
+    }),
   },
   // SPEC §9: the currency's digits of a new budget are checked by the engine (the campaign names the marketplace).
   CampaignBudgetChanged: { 1: z.strictObject({ campaignId: refId, budget: money }) },
@@ -214,7 +252,6 @@ export const dataSchemas = {
 
 export type EventType = keyof typeof dataSchemas;
 export const EVENT_TYPES = Object.keys(dataSchemas) as EventType[];
-
 
 /** Newest schema version of each type: what the engine reads after upcasting. */
 export const LATEST_SCHEMA_VERSION: Record<EventType, number> = Object.fromEntries(
@@ -318,7 +355,9 @@ export function canonicalKeys(): { decimals: ReadonlySet<string>; instants: Read
     if (key !== null) plain.add(key);
   };
   for (const type of EVENT_TYPES) for (const schema of Object.values(dataSchemas[type] as Record<string, z.ZodType>)) visit(schema, null);
-  for (const key of decimals) if (instants.has(key) || plain.has(key)) throw new Error(`canonicalKeys(): '${key}' is a decimal in one payload and not in another`);
-  for (const key of instants) if (plain.has(key)) throw new Error(`canonicalKeys(): '${key}' is an instant in one payload and not in another`);
+  for (const key of decimals)
+    if (instants.has(key) || plain.has(key)) throw new Error(`canonicalKeys(): '${key}' is a decimal in one payload and not in another`);
+  for (const key of instants)
+    if (plain.has(key)) throw new Error(`canonicalKeys(): '${key}' is an instant in one payload and not in another`);
   return { decimals, instants };
 }

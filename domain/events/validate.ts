@@ -42,14 +42,30 @@ function unknownVersion(index: number, id: string | null, type: EventType, versi
 }
 
 /** Validates one raw event; returns the event or its problems. */
-export function validateEvent(raw: unknown, index: number, options: ValidateOptions = {}): { event: LedgerEvent } | { problems: Problem[] } {
-  const rawId = typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string" ? ((raw as { id: string }).id.slice(0, 200)) : null;
+export function validateEvent(
+  raw: unknown,
+  index: number,
+  options: ValidateOptions = {},
+): { event: LedgerEvent } | { problems: Problem[] } {
+  const rawId =
+    typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string"
+      ? (raw as { id: string }).id.slice(0, 200)
+      : null;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { problems: [{ index, id: null, path: "", message: "must be a JSON object (an event envelope)" }] };
   }
   const rawType = (raw as { type?: unknown }).type;
   if (!options.internal && typeof rawType === "string" && INTERNAL_EVENT_TYPES.has(rawType as EventType)) {
-    return { problems: [{ index, id: rawId, path: "type", message: `${rawType} is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested` }] };
+    return {
+      problems: [
+        {
+          index,
+          id: rawId,
+          path: "type",
+          message: `${rawType} is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested`,
+        },
+      ],
+    };
   }
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
@@ -84,9 +100,17 @@ export function validateBatch(raws: readonly unknown[], options: ValidateOptions
 }
 
 /** A batch through `validateOne`: every event, or every problem (capped at PROBLEMS_MAX); at most BATCH_EVENTS_MAX events. */
-export function collectBatch(raws: readonly unknown[], validateOne: (raw: unknown, index: number) => { event: LedgerEvent } | { problems: Problem[] }): BatchValidation {
+export function collectBatch(
+  raws: readonly unknown[],
+  validateOne: (raw: unknown, index: number) => { event: LedgerEvent } | { problems: Problem[] },
+): BatchValidation {
   if (raws.length > BATCH_EVENTS_MAX) {
-    return { ok: false, problems: [{ index: BATCH_EVENTS_MAX, id: null, path: "", message: `a batch holds at most ${BATCH_EVENTS_MAX} events; got ${raws.length}` }] };
+    return {
+      ok: false,
+      problems: [
+        { index: BATCH_EVENTS_MAX, id: null, path: "", message: `a batch holds at most ${BATCH_EVENTS_MAX} events; got ${raws.length}` },
+      ],
+    };
   }
   const events: LedgerEvent[] = [];
   const problems: Problem[] = [];

@@ -18,7 +18,15 @@ export const PAYABLE_BUCKETS: readonly Bucket[] = ["standard", "bonusConfirmed",
 export const REPORT_BUCKETS: readonly Bucket[] = ["standard", "bonusPending", "bonusConfirmed", "reversed"];
 
 /** The kinds of account of the chart of accounts (SPEC §8.1); accountName() spells them out. */
-export const ACCOUNT_ROLES = ["brand", "campaign_budget", "creator_pending", "creator_earned", "program_standard", "program_adjustments", "payouts"] as const;
+export const ACCOUNT_ROLES = [
+  "brand",
+  "campaign_budget",
+  "creator_pending",
+  "creator_earned",
+  "program_standard",
+  "program_adjustments",
+  "payouts",
+] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 export interface EntryKindRule {

@@ -19,7 +19,8 @@ const DOUBLINGS_MAX = 40;
  * together do not all come back at the same moment. `random01` is in [0, 1).
  */
 export function retryDelayMs(failedAttempts: number, policy: RetryPolicy, random01: number): number {
-  if (!Number.isInteger(failedAttempts) || failedAttempts < 1) throw new Error(`retryDelayMs: failedAttempts must be ≥ 1, got ${failedAttempts}`);
+  if (!Number.isInteger(failedAttempts) || failedAttempts < 1)
+    throw new Error(`retryDelayMs: failedAttempts must be ≥ 1, got ${failedAttempts}`);
   if (!(random01 >= 0 && random01 < 1)) throw new Error(`retryDelayMs: random01 must be in [0, 1), got ${random01}`);
   const ceilingMs = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(failedAttempts - 1, DOUBLINGS_MAX));
   return Math.floor(random01 * ceilingMs);
@@ -30,7 +31,13 @@ export function retryDelayMs(failedAttempts: number, policy: RetryPolicy, random
  * give-up span (from `firstAttemptMs`) is over: the endpoint is then disabled. The last retry falls
  * on the span's end, so the span is used in full and never overrun.
  */
-export function nextAttemptMs(firstAttemptMs: number, nowMs: number, failedAttempts: number, policy: RetryPolicy, random01: number): number | null {
+export function nextAttemptMs(
+  firstAttemptMs: number,
+  nowMs: number,
+  failedAttempts: number,
+  policy: RetryPolicy,
+  random01: number,
+): number | null {
   const giveUpAtMs = firstAttemptMs + policy.giveUpMs;
   if (nowMs >= giveUpAtMs) return null;
   return Math.min(nowMs + retryDelayMs(failedAttempts, policy, random01), giveUpAtMs);

@@ -2,7 +2,14 @@
 // change feed (or a campaign notification) is. Pure: the webhooks projection and the API share it.
 import type { EntryKind } from "../journal/entryKinds.ts";
 
-export const WEBHOOK_EVENTS = ["posting.created", "payout.issued", "payout.failed", "budget.exhausted", "campaign.ended", "anomaly.recorded"] as const;
+export const WEBHOOK_EVENTS = [
+  "posting.created",
+  "payout.issued",
+  "payout.failed",
+  "budget.exhausted",
+  "campaign.ended",
+  "anomaly.recorded",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Entry kinds that are also an event of their own (SPEC §11); every entry is `posting.created`. */

@@ -97,7 +97,6 @@ export interface KurrentEventStoreOptions {
   logStream?: string;
 }
 
-
 function toStored(resolved: ResolvedEvent): StoredEvent {
   const e = resolved.event;
   if (!e) throw new Error(`ledger log: a resolved event without its event (link to a deleted event?)`);
@@ -127,8 +126,12 @@ class LogIndex {
   add(position: number, envelopeId: string, hash: string, streamId: string, streamRevision: number): void {
     if (position !== this.head + 1) throw new Error(`log index at ${this.head} cannot take position ${position}`);
     const positions = this.streams.get(streamId) ?? [];
-    if (streamRevision !== positions.length) throw new Error(`stream '${streamId}' has ${positions.length} events, log event at ${position} claims revision ${streamRevision}`);
-    if (this.ids.has(envelopeId)) throw new Error(`event id '${envelopeId}' appears twice in the log stream (positions ${this.ids.get(envelopeId)!.position} and ${position})`);
+    if (streamRevision !== positions.length)
+      throw new Error(`stream '${streamId}' has ${positions.length} events, log event at ${position} claims revision ${streamRevision}`);
+    if (this.ids.has(envelopeId))
+      throw new Error(
+        `event id '${envelopeId}' appears twice in the log stream (positions ${this.ids.get(envelopeId)!.position} and ${position})`,
+      );
     positions.push(position);
     this.streams.set(streamId, positions);
     this.ids.set(envelopeId, { position, contentHash: hash });
@@ -169,7 +172,10 @@ export class KurrentEventStore implements EventStore {
 
   storeId = "";
 
-  private constructor(private readonly client: EventStoreDBClient, private readonly log: string) {}
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly log: string,
+  ) {}
 
   /** The store's id: the one event of the stream `{log}-store`, written by the first open. */
   private async readOrCreateStoreId(): Promise<string> {
@@ -183,7 +189,9 @@ export class KurrentEventStore implements EventStore {
         if (!(error instanceof StreamNotFoundError)) throw error;
       }
       try {
-        await this.client.appendToStream(metaStream, [jsonEvent({ type: "StoreCreated", data: { storeId: randomUUID() } })], { expectedRevision: NO_STREAM });
+        await this.client.appendToStream(metaStream, [jsonEvent({ type: "StoreCreated", data: { storeId: randomUUID() } })], {
+          expectedRevision: NO_STREAM,
+        });
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error; // another process created it: read that one
       }
@@ -247,7 +255,8 @@ export class KurrentEventStore implements EventStore {
           if (error instanceof WrongExpectedVersionError) continue;
           throw error;
         }
-        for (const w of plan.toWrite) this.index.add(w.position, w.envelopeId, w.metadata.contentHash, w.metadata.streamId, w.metadata.streamRevision);
+        for (const w of plan.toWrite)
+          this.index.add(w.position, w.envelopeId, w.metadata.contentHash, w.metadata.streamId, w.metadata.streamRevision);
         return plan.result;
       }
       throw new Error(`append to ${this.log} lost the race ${APPEND_ATTEMPTS_MAX} times in a row`);
@@ -270,7 +279,8 @@ export class KurrentEventStore implements EventStore {
     prepared.forEach(({ event, hash, streamId }, index) => {
       const existing = this.index.ids.get(event.id) ?? inBatch.get(event.id);
       if (existing) {
-        if (existing.contentHash !== hash) throw new ConflictError(event.id, index, this.index.ids.has(event.id) ? null : inBatch.get(event.id)!.batchIndex);
+        if (existing.contentHash !== hash)
+          throw new ConflictError(event.id, index, this.index.ids.has(event.id) ? null : inBatch.get(event.id)!.batchIndex);
         duplicates += 1;
         outcomes.push({ id: event.id, position: existing.position, duplicate: true });
         return;
@@ -289,7 +299,12 @@ export class KurrentEventStore implements EventStore {
         streamRevision,
         contentHash: hash,
       };
-      const data = jsonEvent({ id: eventUuid(event.id), type: event.type, data: event.data as JSONType, metadata: metadata as unknown as JSONType });
+      const data = jsonEvent({
+        id: eventUuid(event.id),
+        type: event.type,
+        data: event.data as JSONType,
+        metadata: metadata as unknown as JSONType,
+      });
       toWrite.push({ position: head, envelopeId: event.id, metadata, data });
     });
     return { toWrite, result: { appended: head - headBefore, duplicates, lastPosition: head, outcomes } satisfies AppendResult };
@@ -306,7 +321,11 @@ export class KurrentEventStore implements EventStore {
   private async readLog(from: number, count: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(this.log, { fromRevision: BigInt(from), maxCount: count, resolveLinkTos: false })) {
+      for await (const resolved of this.client.readStream(this.log, {
+        fromRevision: BigInt(from),
+        maxCount: count,
+        resolveLinkTos: false,
+      })) {
         out.push(toStored(resolved as ResolvedEvent));
       }
     } catch (error) {
@@ -367,7 +386,8 @@ export class KurrentEventStore implements EventStore {
 
   subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
     const batchSize = options.batchSize ?? SUBSCRIBE_BATCH_DEFAULT;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > READ_PAGE_MAX) throw new RangeError(`batchSize must be 1..${READ_PAGE_MAX}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > READ_PAGE_MAX)
+      throw new RangeError(`batchSize must be 1..${READ_PAGE_MAX}`);
     if (!Number.isInteger(afterPosition) || afterPosition < 0) throw new RangeError("afterPosition must be an integer ≥ 0");
     if (this.closed) throw new Error("event store is closed");
 
@@ -399,7 +419,8 @@ export class KurrentEventStore implements EventStore {
         const event = toStored(resolved as ResolvedEvent);
         if (event.position <= received) continue;
         // A gap would hand a projector a hole in the log: stop loudly.
-        if (event.position !== received + 1) throw new Error(`subscription expected position ${received + 1}, ${this.log} delivered ${event.position}`);
+        if (event.position !== received + 1)
+          throw new Error(`subscription expected position ${received + 1}, ${this.log} delivered ${event.position}`);
         received = event.position;
         queue.push(event);
         hasEvents.notify();

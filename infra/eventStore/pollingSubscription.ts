@@ -21,7 +21,8 @@ export function pollingSubscription(
 ): Subscription & { readonly done: Promise<void> } {
   const batchSize = options.batchSize ?? SUBSCRIBE_BATCH_DEFAULT;
   const idleMs = options.idleMs ?? SUBSCRIBE_IDLE_MS_DEFAULT;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > READ_PAGE_MAX) throw new RangeError(`batchSize must be 1..${READ_PAGE_MAX}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > READ_PAGE_MAX)
+    throw new RangeError(`batchSize must be 1..${READ_PAGE_MAX}`);
   if (!Number.isInteger(afterPosition) || afterPosition < 0) throw new RangeError("afterPosition must be an integer ≥ 0");
 
   let stopped = false;
@@ -38,7 +39,10 @@ export function pollingSubscription(
         // Caught up: a store that now ends before what was delivered lost events (rolled back or
         // replaced); stop rather than wait forever for positions that were handed out already.
         const storeHead = await head();
-        if (storeHead < position) throw new StoreBehindError(`the event store ends at position ${storeHead}, behind position ${position} already delivered (rolled back or replaced?)`);
+        if (storeHead < position)
+          throw new StoreBehindError(
+            `the event store ends at position ${storeHead}, behind position ${position} already delivered (rolled back or replaced?)`,
+          );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, idleMs);
           wake = () => {
@@ -51,7 +55,8 @@ export function pollingSubscription(
       }
       // A gap or repeat here would mean the store broke its contract: stop loudly rather than
       // hand a projector a hole in the log.
-      if (page[0]!.position !== position + 1) throw new Error(`subscription expected position ${position + 1}, store returned ${page[0]!.position}`);
+      if (page[0]!.position !== position + 1)
+        throw new Error(`subscription expected position ${position + 1}, store returned ${page[0]!.position}`);
       await handler(page);
       position = page[page.length - 1]!.position;
     }

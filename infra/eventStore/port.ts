@@ -20,7 +20,8 @@ export const READ_PAGE_MAX = 10_000;
 
 /** Every adapter's read limit check (readForward, readStream). */
 export function checkReadLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX) throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX)
+    throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
 }
 
 export interface AppendOptions {
@@ -48,7 +49,11 @@ export class ConflictError extends Error {
    * `earlierIndex`: the id is not stored but appears earlier in this batch, at that index, with
    * other content (a batch's own copies are told apart from a stored event: the fix differs).
    */
-  constructor(readonly eventId: string, readonly index: number, readonly earlierIndex: number | null = null) {
+  constructor(
+    readonly eventId: string,
+    readonly index: number,
+    readonly earlierIndex: number | null = null,
+  ) {
     super(
       earlierIndex === null
         ? `event id '${eventId}' is already stored with different content`
@@ -59,7 +64,11 @@ export class ConflictError extends Error {
 
 export class WrongExpectedRevisionError extends Error {
   readonly code = "wrong_expected_revision";
-  constructor(readonly streamId: string, readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(`stream '${streamId}' is at revision ${actual}, expected ${expected}`);
   }
 }

@@ -17,7 +17,6 @@ import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
   checkReadLimit,
   ConflictError,
-  READ_PAGE_MAX,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendOutcome,
@@ -66,7 +65,6 @@ function toStored(row: Row): StoredEvent {
   };
 }
 
-
 export class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
   private readonly subscriptions = new PollingSubscriptions(
@@ -75,7 +73,11 @@ export class PostgresEventStore implements EventStore {
   );
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool, private readonly s: string, readonly storeId: string) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly s: string,
+    readonly storeId: string,
+  ) {}
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const schema = options.schema ?? "ledger";
@@ -166,8 +168,18 @@ export class PostgresEventStore implements EventStore {
     }
 
     const recordedAt = new Date().toISOString();
-    const rows = { position: [] as number[], id: [] as string[], type: [] as string[], version: [] as number[], occurredAt: [] as string[],
-      occurredAtMs: [] as number[], data: [] as string[], content: [] as string[], streamId: [] as string[], revision: [] as number[] };
+    const rows = {
+      position: [] as number[],
+      id: [] as string[],
+      type: [] as string[],
+      version: [] as number[],
+      occurredAt: [] as string[],
+      occurredAtMs: [] as number[],
+      data: [] as string[],
+      content: [] as string[],
+      streamId: [] as string[],
+      revision: [] as number[],
+    };
     let head = headBefore;
     let duplicates = 0;
     const outcomes: AppendOutcome[] = [];
@@ -204,7 +216,19 @@ export class PostgresEventStore implements EventStore {
          SELECT p, i, t, v, o, om, d::jsonb, c, si, sr, $11::timestamptz
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[])
            AS x(p, i, t, v, o, om, d, c, si, sr)`,
-        [rows.position, rows.id, rows.type, rows.version, rows.occurredAt, rows.occurredAtMs, rows.data, rows.content, rows.streamId, rows.revision, recordedAt],
+        [
+          rows.position,
+          rows.id,
+          rows.type,
+          rows.version,
+          rows.occurredAt,
+          rows.occurredAtMs,
+          rows.data,
+          rows.content,
+          rows.streamId,
+          rows.revision,
+          recordedAt,
+        ],
       );
       await client.query(`UPDATE ${s}.head SET position = $1`, [head]);
     }
@@ -213,7 +237,10 @@ export class PostgresEventStore implements EventStore {
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
     checkReadLimit(limit);
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [afterPosition, limit]);
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [
+      afterPosition,
+      limit,
+    ]);
     return rows.map(toStored);
   }
 

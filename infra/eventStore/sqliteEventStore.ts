@@ -41,7 +41,6 @@ import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
   checkReadLimit,
   ConflictError,
-  READ_PAGE_MAX,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendOutcome,
@@ -151,7 +150,6 @@ function toStored(row: Row): StoredEvent {
   };
 }
 
-
 export class SqliteEventStore implements EventStore {
   readonly kind = "sqlite";
   readonly storeId: string;
@@ -192,7 +190,9 @@ export class SqliteEventStore implements EventStore {
       byId: this.db.prepare<[string], { position: number; type: string; schema_version: number; occurred_at_ms: number; data: string }>(
         "SELECT position, type, schema_version, occurred_at_ms, data FROM events WHERE id = ?",
       ),
-      tail: this.db.prepare<[string], { revision: number; last_position: number }>("SELECT revision, last_position FROM streams WHERE stream_id = ?"),
+      tail: this.db.prepare<[string], { revision: number; last_position: number }>(
+        "SELECT revision, last_position FROM streams WHERE stream_id = ?",
+      ),
       // Moves a tail only from the revision the batch started from (-1 = new: a plain insert).
       moveTail: this.db.prepare<[string, number, number, number]>(
         `INSERT INTO streams (stream_id, revision, last_position) VALUES (?, ?, ?)
@@ -201,7 +201,9 @@ export class SqliteEventStore implements EventStore {
       dataVersion: this.db.prepare<[], number>("PRAGMA data_version").pluck(),
       one: this.db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       forward: this.db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
-      link: this.db.prepare<[number], Row & { prev_position: number | null }>(`SELECT ${COLUMNS}, prev_position FROM events WHERE position = ?`),
+      link: this.db.prepare<[number], Row & { prev_position: number | null }>(
+        `SELECT ${COLUMNS}, prev_position FROM events WHERE position = ?`,
+      ),
       begin: this.db.prepare("BEGIN IMMEDIATE"),
       commit: this.db.prepare("COMMIT"),
       rollback: this.db.prepare("ROLLBACK"),
@@ -213,9 +215,9 @@ export class SqliteEventStore implements EventStore {
 
   private makeStreamsWholeIfNeeded(): void {
     const formatOne = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'events_stream'").pluck();
-    const tailsPastHead = this.db.prepare<[], number>(
-      "SELECT (SELECT coalesce(max(last_position), 0) FROM streams) > (SELECT coalesce(max(position), 0) FROM events)",
-    ).pluck();
+    const tailsPastHead = this.db
+      .prepare<[], number>("SELECT (SELECT coalesce(max(last_position), 0) FROM streams) > (SELECT coalesce(max(position), 0) FROM events)")
+      .pluck();
     const needed = () => formatOne.get() !== undefined || tailsPastHead.get() === 1;
     if (!needed()) return;
     this.db.exec("BEGIN IMMEDIATE");
@@ -350,7 +352,19 @@ export class SqliteEventStore implements EventStore {
       const revision = tail.revision + 1;
       const position = head + 1;
       const prevPosition = tail.revision < 0 ? null : tail.lastPosition;
-      const { changes } = insert.run(position, event.id, event.type, event.schemaVersion, event.occurredAt, event.occurredAtMs, data, streamId, revision, recordedAt, prevPosition);
+      const { changes } = insert.run(
+        position,
+        event.id,
+        event.type,
+        event.schemaVersion,
+        event.occurredAt,
+        event.occurredAtMs,
+        data,
+        streamId,
+        revision,
+        recordedAt,
+        prevPosition,
+      );
       if (changes === 1) {
         head = position;
         const revisionBefore = staged.get(streamId)?.revisionBefore ?? tail.revision;
@@ -365,7 +379,8 @@ export class SqliteEventStore implements EventStore {
       if (stored !== storedCanonicalContent(event.type, event.schemaVersion, event.occurredAtMs, data)) {
         // A position past headBefore was taken by this batch: outcomes hold one entry per event in
         // batch order, so the first copy's index is where its outcome is (a rare path: no index kept).
-        const earlierIndex = existing.position > headBefore ? outcomes.findIndex((o) => !o.duplicate && o.position === existing.position) : null;
+        const earlierIndex =
+          existing.position > headBefore ? outcomes.findIndex((o) => !o.duplicate && o.position === existing.position) : null;
         throw new ConflictError(event.id, index, earlierIndex);
       }
       duplicates += 1;
@@ -375,7 +390,9 @@ export class SqliteEventStore implements EventStore {
       if (this.stmt.moveTail.run(stream, tail.revision, tail.lastPosition, tail.revisionBefore).changes !== 1) {
         // Only a stale cache gets here (another writer the data_version check missed): refuse, forget.
         this.tails.clear();
-        throw new Error(`stream ${stream}: its stored tail is not at revision ${tail.revisionBefore} as this appender believed; batch refused, nothing appended`);
+        throw new Error(
+          `stream ${stream}: its stored tail is not at revision ${tail.revisionBefore} as this appender believed; batch refused, nothing appended`,
+        );
       }
     }
     return { appended: head - headBefore, duplicates, lastPosition: head, outcomes };
@@ -397,7 +414,9 @@ export class SqliteEventStore implements EventStore {
     for (let revision = tail.revision; revision > afterRevision; revision -= 1) {
       const row: (Row & { prev_position: number | null }) | undefined = position === null ? undefined : this.stmt.link.get(position);
       if (row === undefined || row.stream_id !== streamId || row.stream_revision !== revision) {
-        throw new Error(`stream ${streamId}: revision ${revision} is not where its links lead (position ${position}): the store is damaged`);
+        throw new Error(
+          `stream ${streamId}: revision ${revision} is not where its links lead (position ${position}): the store is damaged`,
+        );
       }
       newestFirst.push(row);
       position = row.prev_position;
@@ -441,7 +460,11 @@ export async function openSqliteEventStore(options: { file: string }): Promise<S
   } catch (error) {
     const permissions = permissionProblem(options.file, error);
     const remedy =
-      permissions !== null ? ` — ${permissions}` : hasDamageCode(error) ? " (the store is the source of truth and is never rebuilt: restore it from a backup)" : "";
+      permissions !== null
+        ? ` — ${permissions}`
+        : hasDamageCode(error)
+          ? " (the store is the source of truth and is never rebuilt: restore it from a backup)"
+          : "";
     throw new Error(`event store ${options.file}: ${(error as Error).message}${remedy}`);
   }
 }

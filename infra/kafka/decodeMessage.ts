@@ -31,9 +31,13 @@ export interface DecodeOptions {
 }
 
 export function decodeMessage(value: Buffer | null, options: DecodeOptions = {}): Decoded {
-  if (value === null || value.length === 0) return { ok: false, reason: { code: "empty_message", message: "message has no value (tombstone or empty)" } };
+  if (value === null || value.length === 0)
+    return { ok: false, reason: { code: "empty_message", message: "message has no value (tombstone or empty)" } };
   if (value.length > MESSAGE_VALUE_MAX_BYTES) {
-    return { ok: false, reason: { code: "too_large", message: `message value is ${value.length} bytes; at most ${MESSAGE_VALUE_MAX_BYTES}` } };
+    return {
+      ok: false,
+      reason: { code: "too_large", message: `message value is ${value.length} bytes; at most ${MESSAGE_VALUE_MAX_BYTES}` },
+    };
   }
   let raw: unknown;
   try {

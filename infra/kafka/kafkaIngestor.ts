@@ -11,7 +11,16 @@
 // the event; that message goes to the dead-letter topic and the rest of the batch is appended again,
 // so one bad message never blocks a partition. Any other store error (store down) is thrown: kafkajs
 // retries the batch from the last committed offset, and restarts the consumer when retries run out.
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage, type LogEntry, type Message, type Producer } from "kafkajs";
+import {
+  Kafka,
+  logLevel,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type LogEntry,
+  type Message,
+  type Producer,
+} from "kafkajs";
 import type { LedgerEvent } from "../../domain/events/envelope.ts";
 import { BATCH_EVENTS_MAX } from "../../domain/events/limits.ts";
 import { ConflictError, type EventStore } from "../eventStore/port.ts";
@@ -102,7 +111,12 @@ export class KafkaIngestor {
     if (resolved.brokers.length === 0) throw new Error("at least one Kafka broker is required");
     if (resolved.topic === resolved.deadLetterTopic) throw new Error("the dead-letter topic must differ from the source topic");
 
-    const kafka = new Kafka({ clientId: resolved.clientId, brokers: resolved.brokers, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(resolved.log) });
+    const kafka = new Kafka({
+      clientId: resolved.clientId,
+      brokers: resolved.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(resolved.log),
+    });
     if (resolved.createTopics) {
       const admin = kafka.admin();
       await admin.connect();
@@ -133,11 +147,21 @@ export class KafkaIngestor {
       await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
       throw error;
     }
-    resolved.log.info({ topic: resolved.topic, groupId: resolved.groupId, deadLetterTopic: resolved.deadLetterTopic }, "kafka ingestor running");
+    resolved.log.info(
+      { topic: resolved.topic, groupId: resolved.groupId, deadLetterTopic: resolved.deadLetterTopic },
+      "kafka ingestor running",
+    );
     return ingestor;
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const chunkMax = this.options.appendBatchMax;
     for (let start = 0; start < batch.messages.length; start += chunkMax) {
@@ -150,7 +174,10 @@ export class KafkaIngestor {
 
       let pending: { message: KafkaMessage; event: LedgerEvent }[] = [];
       for (const message of chunk) {
-        const decoded = decodeMessage(message.value, { contentType: headerText(message.headers?.["content-type"]), cloudEventsTypePrefix: this.options.cloudEventsTypePrefix });
+        const decoded = decodeMessage(message.value, {
+          contentType: headerText(message.headers?.["content-type"]),
+          cloudEventsTypePrefix: this.options.cloudEventsTypePrefix,
+        });
         if (decoded.ok) pending.push({ message, event: decoded.event });
         else toDead(message, decoded.reason);
       }
@@ -176,7 +203,10 @@ export class KafkaIngestor {
         dead.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
         await this.producer.send({ topic: this.options.deadLetterTopic, acks: -1, messages: dead.map((d) => d.message) });
         this.stats.deadLettered += dead.length;
-        this.options.log.warn({ topic, partition, count: dead.length, codes: [...new Set(dead.map((d) => String(d.message.headers?.["ledger-error-code"])))] }, "messages sent to the dead-letter topic");
+        this.options.log.warn(
+          { topic, partition, count: dead.length, codes: [...new Set(dead.map((d) => String(d.message.headers?.["ledger-error-code"])))] },
+          "messages sent to the dead-letter topic",
+        );
       }
 
       // 3. Only now: the committed offset is the next message to read.

@@ -25,7 +25,10 @@ function txOver(client: pg.PoolClient | pg.Pool): ReadModelTx {
       }
       for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
         const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-        await client.query(shape.withTuples(chunk.length, (i) => `$${i + 1}`), chunk.flat() as SqlValue[]);
+        await client.query(
+          shape.withTuples(chunk.length, (i) => `$${i + 1}`),
+          chunk.flat() as SqlValue[],
+        );
       }
     },
     async query<T>(sql: string, params: readonly SqlValue[] = []) {
@@ -36,7 +39,8 @@ function txOver(client: pg.PoolClient | pg.Pool): ReadModelTx {
 }
 
 export async function openPostgresReadModelDb(options: { connectionString: string; schema: string }): Promise<ReadModelDb> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`read-model schema name '${options.schema}' is not a plain identifier`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema))
+    throw new Error(`read-model schema name '${options.schema}' is not a plain identifier`);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 4, options: `-c search_path=${options.schema}` });
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   const base = txOver(pool);

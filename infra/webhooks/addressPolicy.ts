@@ -73,8 +73,10 @@ export async function vetWebhookUrl(text: string, allowPrivate: boolean): Promis
   } catch {
     return { ok: false, reason: "must be an absolute http(s) URL" };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, reason: `must be an http(s) URL, not ${url.protocol.slice(0, 20)}` };
-  if (url.username !== "" || url.password !== "") return { ok: false, reason: "must not carry a user name or password (the URL is stored in the event log)" };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { ok: false, reason: `must be an http(s) URL, not ${url.protocol.slice(0, 20)}` };
+  if (url.username !== "" || url.password !== "")
+    return { ok: false, reason: "must not carry a user name or password (the URL is stored in the event log)" };
   const host = hostOf(url);
   let addresses: string[];
   try {
@@ -85,7 +87,10 @@ export async function vetWebhookUrl(text: string, allowPrivate: boolean): Promis
   if (addresses.length === 0) return { ok: false, reason: `host ${host.slice(0, 100)} does not resolve` };
   const refused = allowPrivate ? undefined : addresses.find(isNonPublicAddress);
   if (refused !== undefined) {
-    return { ok: false, reason: `host ${host.slice(0, 100)} resolves to ${refused}, a loopback, private or otherwise non-public address (allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1)` };
+    return {
+      ok: false,
+      reason: `host ${host.slice(0, 100)} resolves to ${refused}, a loopback, private or otherwise non-public address (allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1)`,
+    };
   }
   return { ok: true, url };
 }
@@ -95,11 +100,19 @@ export async function vetWebhookUrl(text: string, allowPrivate: boolean): Promis
  * non-public address: the connection uses exactly the addresses it checked.
  */
 export function vettedLookup(allowPrivate: boolean): net.LookupFunction {
-  return ((hostname: string, options: dns.LookupOptions, callback: (error: Error | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+  return ((
+    hostname: string,
+    options: dns.LookupOptions,
+    callback: (error: Error | null, address: string | dns.LookupAddress[], family?: number) => void,
+  ) => {
     dns.lookup(hostname, { ...options, all: true, verbatim: true }, (error, answers) => {
       if (error) return callback(error, "");
       const refused = allowPrivate ? undefined : answers.find((a) => isNonPublicAddress(a.address));
-      if (refused !== undefined) return callback(Object.assign(new Error(`${hostname} resolves to the non-public address ${refused.address}`), { code: "ENONPUBLIC" }), "");
+      if (refused !== undefined)
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to the non-public address ${refused.address}`), { code: "ENONPUBLIC" }),
+          "",
+        );
       if (answers.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: "ENOTFOUND" }), "");
       if (options.all) return callback(null, answers);
       return callback(null, answers[0]!.address, answers[0]!.family);

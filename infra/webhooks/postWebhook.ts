@@ -43,7 +43,12 @@ export interface PostOptions {
 /** What one send got; `stale`: a kept connection the receiver had closed (the error's text). */
 type Sent = PostResult | { stale: string };
 
-export async function postWebhook(url: URL, body: string, headers: Readonly<Record<string, string>>, options: PostOptions): Promise<PostResult> {
+export async function postWebhook(
+  url: URL,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  options: PostOptions,
+): Promise<PostResult> {
   const deadlineMs = Date.now() + options.timeoutMs;
   const first = await send(url, body, headers, options, options.timeoutMs);
   if (!("stale" in first)) return first;

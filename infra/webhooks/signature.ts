@@ -24,7 +24,13 @@ export function signatureHeader(secret: string, body: string, unixSeconds: numbe
 }
 
 /** What a receiver does: the header's v1 matches the body and its t is within the tolerance of `nowSeconds`. */
-export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSeconds: number,
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): boolean {
   const parts = new Map(header.split(",").map((part) => part.split("=", 2) as [string, string]));
   const t = Number(parts.get("t"));
   const v1 = parts.get("v1") ?? "";

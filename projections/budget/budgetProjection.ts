@@ -13,8 +13,22 @@ import type { ProjectionDefinition } from "../projection.ts";
 
 /** The columns of a campaign row (the same in `campaigns` and `history`). */
 export const CAMPAIGN_COLUMNS = [
-  "campaign_id", "brand_id", "marketplace", "bonus_rate", "budget", "spent", "released", "exhausted_at",
-  "starts_at", "ends_at", "ends_at_ms", "asins", "paused", "ended", "creators", "position",
+  "campaign_id",
+  "brand_id",
+  "marketplace",
+  "bonus_rate",
+  "budget",
+  "spent",
+  "released",
+  "exhausted_at",
+  "starts_at",
+  "ends_at",
+  "ends_at_ms",
+  "asins",
+  "paused",
+  "ended",
+  "creators",
+  "position",
 ] as const;
 
 interface CampaignRow {
@@ -48,7 +62,9 @@ function toValues(row: CampaignRow): SqlValue[] {
 }
 
 async function loadRow(tx: ReadModelTx, p: string, campaignId: string): Promise<CampaignRow | null> {
-  const rows = await tx.query<Record<string, unknown>>(`SELECT ${CAMPAIGN_COLUMNS.join(", ")} FROM ${p}campaigns WHERE campaign_id = ?`, [campaignId]);
+  const rows = await tx.query<Record<string, unknown>>(`SELECT ${CAMPAIGN_COLUMNS.join(", ")} FROM ${p}campaigns WHERE campaign_id = ?`, [
+    campaignId,
+  ]);
   const r = rows[0];
   if (!r) return null;
   return {
@@ -82,7 +98,7 @@ export const budgetProjection: ProjectionDefinition = {
     const rows = new Map<string, CampaignRow>();
     const history: SqlValue[][] = [];
     const rowOf = async (campaignId: string): Promise<CampaignRow> => {
-      let row = rows.get(campaignId) ?? (await loadRow(tx, p, campaignId));
+      const row = rows.get(campaignId) ?? (await loadRow(tx, p, campaignId));
       assert(row !== null, `budget projection: campaign ${campaignId} has an entry or fact before it was created`);
       rows.set(campaignId, row);
       return row;
@@ -103,10 +119,30 @@ export const budgetProjection: ProjectionDefinition = {
           case "campaign": {
             const existing = rows.get(f.campaignId) ?? (await loadRow(tx, p, f.campaignId));
             const row: CampaignRow = existing ?? {
-              campaign_id: f.campaignId, brand_id: f.brandId, marketplace: f.marketplace, bonus_rate: f.bonusRate, budget: 0, spent: 0, released: 0,
-              exhausted_at: null, starts_at: f.startsAt, ends_at: f.endsAt, ends_at_ms: f.endsAtMs, asins: "[]", paused: 0, ended: 0, creators: 0, position: o.position,
+              campaign_id: f.campaignId,
+              brand_id: f.brandId,
+              marketplace: f.marketplace,
+              bonus_rate: f.bonusRate,
+              budget: 0,
+              spent: 0,
+              released: 0,
+              exhausted_at: null,
+              starts_at: f.startsAt,
+              ends_at: f.endsAt,
+              ends_at_ms: f.endsAtMs,
+              asins: "[]",
+              paused: 0,
+              ended: 0,
+              creators: 0,
+              position: o.position,
             };
-            Object.assign(row, { budget: f.budgetMinor, ends_at: f.endsAt, ends_at_ms: f.endsAtMs, asins: JSON.stringify(f.asins), paused: f.paused ? 1 : 0 });
+            Object.assign(row, {
+              budget: f.budgetMinor,
+              ends_at: f.endsAt,
+              ends_at_ms: f.endsAtMs,
+              asins: JSON.stringify(f.asins),
+              paused: f.paused ? 1 : 0,
+            });
             rows.set(f.campaignId, row);
             touched.add(f.campaignId);
             break;
@@ -114,8 +150,10 @@ export const budgetProjection: ProjectionDefinition = {
           case "budget": {
             const row = await rowOf(f.campaignId);
             // The journal and the engine must tell the same budget (SPEC §8.1 reconciliation).
-            assert(row.spent === f.spentMinor && row.released === f.releasedMinor,
-              `budget projection: campaign ${f.campaignId} at position ${o.position}: the journal gives spent ${row.spent}, released ${row.released}; the engine ${f.spentMinor}, ${f.releasedMinor}`);
+            assert(
+              row.spent === f.spentMinor && row.released === f.releasedMinor,
+              `budget projection: campaign ${f.campaignId} at position ${o.position}: the journal gives spent ${row.spent}, released ${row.released}; the engine ${f.spentMinor}, ${f.releasedMinor}`,
+            );
             row.budget = f.budgetMinor;
             row.exhausted_at = f.exhaustedAt;
             touched.add(f.campaignId);
@@ -142,7 +180,9 @@ export const budgetProjection: ProjectionDefinition = {
     const placeholders = CAMPAIGN_COLUMNS.map(() => "?").join(", ");
     await tx.runMany(
       `INSERT INTO ${p}campaigns (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (campaign_id) DO UPDATE SET ` +
-        CAMPAIGN_COLUMNS.filter((c) => c !== "campaign_id").map((c) => `${c} = excluded.${c}`).join(", "),
+        CAMPAIGN_COLUMNS.filter((c) => c !== "campaign_id")
+          .map((c) => `${c} = excluded.${c}`)
+          .join(", "),
       [...rows.values()].map(toValues),
     );
     await tx.runMany(`INSERT INTO ${p}history (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders})`, history);

@@ -53,7 +53,10 @@ export async function campaignRow(tx: ReadModelTx, p: string, campaignId: string
   const rows =
     upTo === "now"
       ? await tx.query<Row>(`SELECT ${COLUMNS} FROM ${p}campaigns WHERE campaign_id = ?`, [campaignId])
-      : await tx.query<Row>(`SELECT ${COLUMNS} FROM ${p}history WHERE campaign_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`, [campaignId, upTo]);
+      : await tx.query<Row>(`SELECT ${COLUMNS} FROM ${p}history WHERE campaign_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`, [
+          campaignId,
+          upTo,
+        ]);
   return rows[0] ?? null;
 }
 

@@ -10,14 +10,27 @@ import { EarningsFold, type EarningsRows } from "./fold.ts";
 /** A creator's earnings rows as of `upTo`, from the journal under prefix `p`. */
 export async function earningsRowsAt(tx: ReadModelTx, p: string, creatorId: string, upTo: number): Promise<EarningsRows> {
   const fold = new EarningsFold();
-  const sums = await tx.query<{ marketplace: MarketplaceCode; earning_month: string | null; campaign_id: string | null; kind: string; amount: unknown }>(
+  const sums = await tx.query<{
+    marketplace: MarketplaceCode;
+    earning_month: string | null;
+    campaign_id: string | null;
+    kind: string;
+    amount: unknown;
+  }>(
     `SELECT marketplace, earning_month, campaign_id, kind, SUM(amount_minor) AS amount FROM ${p}entries
      WHERE creator_id = ? AND position <= ? GROUP BY marketplace, earning_month, campaign_id, kind`,
     [creatorId, upTo],
   );
   // The fold is linear in amounts: a kind's sum adds what its entries add one by one.
   for (const r of sums) {
-    fold.entry({ creatorId, marketplace: r.marketplace, earningMonth: r.earning_month, campaignId: r.campaign_id, kind: entryKindOf(r.kind), amountMinor: minor(r.amount) });
+    fold.entry({
+      creatorId,
+      marketplace: r.marketplace,
+      earningMonth: r.earning_month,
+      campaignId: r.campaign_id,
+      kind: entryKindOf(r.kind),
+      amountMinor: minor(r.amount),
+    });
   }
   const facts = await tx.query<{ kind: "acceptance" | "content"; campaign_id: string; marketplace: MarketplaceCode | null; ref: string }>(
     `SELECT kind, campaign_id, marketplace, ref FROM ${p}facts WHERE creator_id = ? AND position <= ? AND kind IN ('acceptance', 'content') ORDER BY position, seq`,

@@ -39,7 +39,12 @@ export const earningsProjection: ProjectionDefinition = {
       for (const f of o.facts) if (f.kind === "acceptance" || f.kind === "content") fold.fact(f);
       for (const a of o.anomalies) if (a.creatorId !== null) fold.creator(a.creatorId);
     }
-    await insertIgnore(tx, `${p}creators`, ["creator_id"], [...fold.creators].map((c) => [c]));
+    await insertIgnore(
+      tx,
+      `${p}creators`,
+      ["creator_id"],
+      [...fold.creators].map((c) => [c]),
+    );
     await fold.totals.write(tx, `${p}totals`);
     await fold.months.write(tx, `${p}months`);
     await fold.campaigns.write(tx, `${p}campaigns`);

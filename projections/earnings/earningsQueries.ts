@@ -56,7 +56,10 @@ const B = BUCKET_COLUMNS.join(", ");
 
 /** The earnings rows of a creator as the projection holds them now. */
 export async function earningsRowsOf(tx: ReadModelTx, p: string, creatorId: string): Promise<EarningsRows> {
-  const totals = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode }>(`SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ?`, [creatorId]);
+  const totals = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode }>(
+    `SELECT marketplace, ${B} FROM ${p}totals WHERE creator_id = ?`,
+    [creatorId],
+  );
   const months = await tx.query<Record<string, unknown> & { marketplace: MarketplaceCode; month: string }>(
     `SELECT marketplace, month, ${B} FROM ${p}months WHERE creator_id = ?`,
     [creatorId],

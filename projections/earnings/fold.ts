@@ -73,7 +73,11 @@ export class EarningsFold {
         this.campaigns.add([f.creatorId, f.campaignId, f.marketplace], ZERO);
         return;
       case "content":
-        this.content.set(`${f.creatorId}\u0000${f.campaignId}`, { creatorId: f.creatorId, campaignId: f.campaignId, qualified: f.qualified });
+        this.content.set(`${f.creatorId}\u0000${f.campaignId}`, {
+          creatorId: f.creatorId,
+          campaignId: f.campaignId,
+          qualified: f.qualified,
+        });
         return;
     }
   }
@@ -83,7 +87,11 @@ export class EarningsFold {
     const buckets = (r: AdditiveRow) => bucketsOf(r.values);
     return {
       totals: [...this.totals.values()].map((r) => ({ marketplace: r.key[1] as MarketplaceCode, buckets: buckets(r) })),
-      months: [...this.months.values()].map((r) => ({ marketplace: r.key[1] as MarketplaceCode, month: r.key[2] as string, buckets: buckets(r) })),
+      months: [...this.months.values()].map((r) => ({
+        marketplace: r.key[1] as MarketplaceCode,
+        month: r.key[2] as string,
+        buckets: buckets(r),
+      })),
       campaigns: [...this.campaigns.values()].map((r) => ({
         marketplace: r.key[2] as MarketplaceCode,
         campaignId: campaignIdOf(r.key[1] as string),

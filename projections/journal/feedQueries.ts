@@ -3,7 +3,7 @@
 // its entries (seq = the number of entries of that position + the anomaly's index), so every item
 // of a position has an entryId of its own. Read from the journal projection's entries and
 // anomalies (both keyed by position); the webhooks projection shapes its bodies with the same items.
-import type { Anomaly, Posting } from "../../domain/engine/outcome.ts";
+import type { Posting } from "../../domain/engine/outcome.ts";
 import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { anomalyColumns, anomalyView, type AnomalyRow } from "../anomalies.ts";
 import { ENTRY_VIEW_COLUMNS, entryView, WHOLE_POSITION_SEQ, type Cursor, type EntryRow } from "./journalQueries.ts";
@@ -26,10 +26,24 @@ export type FeedItem = ReturnType<typeof entryItem> | ReturnType<typeof anomalyI
 /** A posting of the engine as the journal stores it (what entryView reads). */
 export function postingRow(post: Posting, occurredAt: string): EntryRow {
   return {
-    position: post.position, seq: post.seq, source_event_id: post.sourceEventId, event_type: post.eventType, occurred_at: occurredAt, kind: post.kind,
-    source: post.source, destination: post.destination, amount_minor: post.amountMinor, marketplace: post.marketplace, creator_id: post.creatorId,
-    campaign_id: post.campaignId, shipment_id: post.shipmentId, asin: post.asin, earning_month: post.earningMonth, rate: post.rate,
-    rule_version: post.ruleVersion, note: post.note,
+    position: post.position,
+    seq: post.seq,
+    source_event_id: post.sourceEventId,
+    event_type: post.eventType,
+    occurred_at: occurredAt,
+    kind: post.kind,
+    source: post.source,
+    destination: post.destination,
+    amount_minor: post.amountMinor,
+    marketplace: post.marketplace,
+    creator_id: post.creatorId,
+    campaign_id: post.campaignId,
+    shipment_id: post.shipmentId,
+    asin: post.asin,
+    earning_month: post.earningMonth,
+    rate: post.rate,
+    rule_version: post.ruleVersion,
+    note: post.note,
   };
 }
 
@@ -47,7 +61,13 @@ function before(a: Cursor, b: Cursor): boolean {
  * ask with next: the last item's when the page is full (more may follow), otherwise `upTo` itself —
  * every item up to it has been seen, so polling with it returns only what was appended since.
  */
-export async function feedAfter(tx: ReadModelTx, p: string, after: Cursor, upTo: number, limit: number): Promise<{ items: FeedItem[]; nextAfter: string }> {
+export async function feedAfter(
+  tx: ReadModelTx,
+  p: string,
+  after: Cursor,
+  upTo: number,
+  limit: number,
+): Promise<{ items: FeedItem[]; nextAfter: string }> {
   const entries = await tx.query<EntryRow>(
     `SELECT ${ENTRY_VIEW_COLUMNS} FROM ${p}entries WHERE (position > ? OR (position = ? AND seq > ?)) AND position <= ? ORDER BY position, seq LIMIT ?`,
     [after.position, after.position, after.seq, upTo, limit],
@@ -65,7 +85,10 @@ export async function feedAfter(tx: ReadModelTx, p: string, after: Cursor, upTo:
   while (items.length < limit && (e < entries.length || a < anomalies.length)) {
     const entry = entries[e];
     const anomaly = anomalies[a];
-    const entryFirst = anomaly === undefined || (entry !== undefined && before({ position: int(entry.position), seq: int(entry.seq) }, { position: int(anomaly.position), seq: int(anomaly.seq) }));
+    const entryFirst =
+      anomaly === undefined ||
+      (entry !== undefined &&
+        before({ position: int(entry.position), seq: int(entry.seq) }, { position: int(anomaly.position), seq: int(anomaly.seq) }));
     if (entryFirst) {
       items.push(entryItem(entry!));
       e += 1;

@@ -11,16 +11,54 @@ import type { ProjectionDefinition } from "../projection.ts";
 import { anomaliesTableDdl, insertAnomalies } from "../anomalies.ts";
 
 export const ENTRY_COLUMNS = [
-  "position", "seq", "source_event_id", "event_type", "occurred_at", "kind", "source", "destination", "amount_minor", "marketplace",
-  "creator_id", "campaign_id", "shipment_id", "order_id", "asin", "earning_month", "report_date", "rate", "rule_version", "units", "revenue_minor", "note",
+  "position",
+  "seq",
+  "source_event_id",
+  "event_type",
+  "occurred_at",
+  "kind",
+  "source",
+  "destination",
+  "amount_minor",
+  "marketplace",
+  "creator_id",
+  "campaign_id",
+  "shipment_id",
+  "order_id",
+  "asin",
+  "earning_month",
+  "report_date",
+  "rate",
+  "rule_version",
+  "units",
+  "revenue_minor",
+  "note",
 ] as const;
 
-export const FACT_COLUMNS = ["position", "seq", "kind", "creator_id", "campaign_id", "marketplace", "date", "ref", "amount_minor", "detail"] as const;
+export const FACT_COLUMNS = [
+  "position",
+  "seq",
+  "kind",
+  "creator_id",
+  "campaign_id",
+  "marketplace",
+  "date",
+  "ref",
+  "amount_minor",
+  "detail",
+] as const;
 
 /** The facts point-in-time reads need, as rows (the others are folded by the read models that use them). */
 function factRow(position: number, seq: number, f: Fact): SqlValue[] | null {
-  const row = (creatorId: string, campaignId: string | null, marketplace: string | null, date: string | null, ref: string | null, amountMinor: number | null, detail: string | null) =>
-    [position, seq, f.kind, creatorId, campaignId, marketplace, date, ref, amountMinor, detail];
+  const row = (
+    creatorId: string,
+    campaignId: string | null,
+    marketplace: string | null,
+    date: string | null,
+    ref: string | null,
+    amountMinor: number | null,
+    detail: string | null,
+  ) => [position, seq, f.kind, creatorId, campaignId, marketplace, date, ref, amountMinor, detail];
   switch (f.kind) {
     case "acceptance":
       return row(f.creatorId, f.campaignId, f.marketplace, null, f.trackingId, null, null);
@@ -69,11 +107,23 @@ async function loadBalances(tx: ReadModelTx, p: string, accounts: readonly strin
     let width = 1;
     while (width < chunk.length) width *= 2;
     const params = chunk.concat(Array.from({ length: width - chunk.length }, () => chunk[0]!));
-    const rows = await tx.query<{ account: string; balance_minor: unknown; currency: string; marketplace: string; first_position: unknown }>(
+    const rows = await tx.query<{
+      account: string;
+      balance_minor: unknown;
+      currency: string;
+      marketplace: string;
+      first_position: unknown;
+    }>(
       `SELECT account, balance_minor, currency, marketplace, first_position FROM ${p}accounts WHERE account IN (${params.map(() => "?").join(", ")})`,
       params,
     );
-    for (const r of rows) out.set(r.account, { balance: minor(r.balance_minor), currency: r.currency, marketplace: r.marketplace, firstPosition: Number(r.first_position) });
+    for (const r of rows)
+      out.set(r.account, {
+        balance: minor(r.balance_minor),
+        currency: r.currency,
+        marketplace: r.marketplace,
+        firstPosition: Number(r.first_position),
+      });
   }
   return out;
 }
@@ -109,8 +159,10 @@ export const journalProjection: ProjectionDefinition = {
   // file (docs/scaling.md). Facts are indexed by kind, then date: the reads ask for a few kinds, and
   // the report for a date range of clicks and shipments.
   readIndexes: {
-    entries_creator: "entries (creator_id, position, seq, marketplace, earning_month, campaign_id, kind, amount_minor, report_date, units, revenue_minor)",
-    entries_campaign: "entries (campaign_id, position, seq, creator_id, marketplace, kind, amount_minor, report_date, units, revenue_minor)",
+    entries_creator:
+      "entries (creator_id, position, seq, marketplace, earning_month, campaign_id, kind, amount_minor, report_date, units, revenue_minor)",
+    entries_campaign:
+      "entries (campaign_id, position, seq, creator_id, marketplace, kind, amount_minor, report_date, units, revenue_minor)",
     account_entries_account: "account_entries (account, position, seq)",
     facts_creator: "facts (creator_id, kind, date, position, seq, campaign_id, marketplace, ref)",
     facts_campaign: "facts (campaign_id, kind, date, position, seq, creator_id, marketplace, ref)",
@@ -120,7 +172,8 @@ export const journalProjection: ProjectionDefinition = {
     const entries: SqlValue[][] = [];
     const facts: SqlValue[][] = [];
     const touched = new Set<string>();
-    for (const o of outcomes) for (const post of o.postings) if (post.source !== null && post.destination !== null) touched.add(post.source).add(post.destination);
+    for (const o of outcomes)
+      for (const post of o.postings) if (post.source !== null && post.destination !== null) touched.add(post.source).add(post.destination);
     const accounts = await loadBalances(tx, p, [...touched]);
     const accountEntries: SqlValue[][] = [];
     const lastPosition = new Map<string, number>();
@@ -134,9 +187,28 @@ export const journalProjection: ProjectionDefinition = {
     for (const o of outcomes) {
       for (const post of o.postings) {
         entries.push([
-          post.position, post.seq, post.sourceEventId, post.eventType, o.occurredAt, post.kind, post.source, post.destination, post.amountMinor,
-          post.marketplace, post.creatorId, post.campaignId, post.shipmentId, post.orderId, post.asin, post.earningMonth, post.reportDate, post.rate,
-          post.ruleVersion, post.units, post.revenueMinor, post.note,
+          post.position,
+          post.seq,
+          post.sourceEventId,
+          post.eventType,
+          o.occurredAt,
+          post.kind,
+          post.source,
+          post.destination,
+          post.amountMinor,
+          post.marketplace,
+          post.creatorId,
+          post.campaignId,
+          post.shipmentId,
+          post.orderId,
+          post.asin,
+          post.earningMonth,
+          post.reportDate,
+          post.rate,
+          post.ruleVersion,
+          post.units,
+          post.revenueMinor,
+          post.note,
         ]);
         const transfer = transferOf(post.kind, post.amountMinor);
         if (transfer === null || post.source === null || post.destination === null) continue;
@@ -154,7 +226,10 @@ export const journalProjection: ProjectionDefinition = {
       }
     }
     await insertIgnore(tx, `${p}entries`, ENTRY_COLUMNS, entries);
-    await tx.runMany(`INSERT INTO ${p}account_entries (account, position, seq, delta_minor, balance_minor) VALUES (?, ?, ?, ?, ?)`, accountEntries);
+    await tx.runMany(
+      `INSERT INTO ${p}account_entries (account, position, seq, delta_minor, balance_minor) VALUES (?, ?, ?, ?, ?)`,
+      accountEntries,
+    );
     await tx.runMany(
       `INSERT INTO ${p}accounts (account, currency, marketplace, balance_minor, first_position, last_position) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account) DO UPDATE SET balance_minor = excluded.balance_minor, last_position = excluded.last_position`,

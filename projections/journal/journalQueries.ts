@@ -77,7 +77,10 @@ export async function ledgerOf(tx: ReadModelTx, p: string, creatorId: string, af
 
 /** An account's balance at `upTo` (SPEC §8.1); null when it never moved by then. */
 export async function accountAt(tx: ReadModelTx, p: string, account: string, upTo: number) {
-  const meta = await tx.query<{ currency: string; marketplace: string }>(`SELECT currency, marketplace FROM ${p}accounts WHERE account = ?`, [account]);
+  const meta = await tx.query<{ currency: string; marketplace: string }>(
+    `SELECT currency, marketplace FROM ${p}accounts WHERE account = ?`,
+    [account],
+  );
   if (!meta[0]) return null;
   const last = await tx.query<{ balance_minor: unknown }>(
     `SELECT balance_minor FROM ${p}account_entries WHERE account = ? AND position <= ? ORDER BY position DESC, seq DESC LIMIT 1`,
@@ -90,7 +93,9 @@ export async function accountAt(tx: ReadModelTx, p: string, account: string, upT
 /** An account's transfers after the cursor, up to `upTo`, in position order, each with the balance it left. */
 export async function accountEntriesOf(tx: ReadModelTx, p: string, account: string, after: Cursor, upTo: number, limit: number) {
   const rows = await tx.query<EntryRow & { delta_minor: unknown; balance_minor: unknown }>(
-    `SELECT ${ENTRY_VIEW_COLUMNS.split(", ").map((c) => `e.${c}`).join(", ")}, a.delta_minor, a.balance_minor
+    `SELECT ${ENTRY_VIEW_COLUMNS.split(", ")
+      .map((c) => `e.${c}`)
+      .join(", ")}, a.delta_minor, a.balance_minor
      FROM ${p}account_entries a JOIN ${p}entries e ON e.position = a.position AND e.seq = a.seq
      WHERE a.account = ? AND (a.position > ? OR (a.position = ? AND a.seq > ?)) AND a.position <= ? ORDER BY a.position, a.seq LIMIT ?`,
     [account, after.position, after.position, after.seq, upTo, limit],

@@ -59,7 +59,10 @@ export class PayoutFold {
   /** The payable amount of each earning month, with its payable date (rule 10). */
   readonly months = new AdditiveRows(["creator_id", "marketplace", "month", "payable_on"], ["payable"]);
   /** Tax info on file and the payment method per account: the last word wins (rule 11). */
-  readonly settings = new Map<string, { creatorId: string; marketplace: MarketplaceCode; taxInfo: boolean; method: PaymentMethod | null }>();
+  readonly settings = new Map<
+    string,
+    { creatorId: string; marketplace: MarketplaceCode; taxInfo: boolean; method: PaymentMethod | null }
+  >();
   readonly payouts: PayoutRecord[] = [];
   readonly failures: { payoutId: string; position: number; reason: string }[] = [];
 
@@ -87,7 +90,14 @@ export class PayoutFold {
         return;
       case "payout":
         this.accounts.add([f.creatorId, f.marketplace], [0]);
-        this.payouts.push({ payoutId: f.payoutId, creatorId: f.creatorId, marketplace: f.marketplace, amountMinor: f.amountMinor, date: f.date, position });
+        this.payouts.push({
+          payoutId: f.payoutId,
+          creatorId: f.creatorId,
+          marketplace: f.marketplace,
+          amountMinor: f.amountMinor,
+          date: f.date,
+          position,
+        });
         return;
       case "payout_failed":
         this.failures.push({ payoutId: f.payoutId, position, reason: f.reason });
@@ -112,11 +122,26 @@ export class PayoutFold {
     const accountOf = (creatorId: string, marketplace: MarketplaceCode) => {
       const key = accountKey(creatorId, marketplace);
       let a = accounts.get(key);
-      if (!a) accounts.set(key, (a = { creatorId, marketplace, taxInfo: false, method: null, bonusPendingMinor: 0n, paidMinor: 0n, dueMinor: 0n, laterMinor: 0n }));
+      if (!a)
+        accounts.set(
+          key,
+          (a = {
+            creatorId,
+            marketplace,
+            taxInfo: false,
+            method: null,
+            bonusPendingMinor: 0n,
+            paidMinor: 0n,
+            dueMinor: 0n,
+            laterMinor: 0n,
+          }),
+        );
       return a;
     };
-    for (const { key, values } of this.accounts.values()) accountOf(key[0] as string, key[1] as MarketplaceCode).bonusPendingMinor += minor(values[0]);
-    for (const { key, values } of this.months.values()) addMonth(accountOf(key[0] as string, key[1] as MarketplaceCode), key[3] as string, minor(values[0]), asOf);
+    for (const { key, values } of this.accounts.values())
+      accountOf(key[0] as string, key[1] as MarketplaceCode).bonusPendingMinor += minor(values[0]);
+    for (const { key, values } of this.months.values())
+      addMonth(accountOf(key[0] as string, key[1] as MarketplaceCode), key[3] as string, minor(values[0]), asOf);
     for (const s of this.settings.values()) Object.assign(accountOf(s.creatorId, s.marketplace), { taxInfo: s.taxInfo, method: s.method });
     const failed = new Set(this.failures.map((f) => f.payoutId));
     for (const p of this.payouts) if (!failed.has(p.payoutId)) accountOf(p.creatorId, p.marketplace).paidMinor += minor(p.amountMinor);

@@ -9,7 +9,15 @@ import { entryKindOf } from "../journal/journalRows.ts";
 import { byCodePoint } from "../order.ts";
 import { PayoutFold, type Account, type PayoutFact } from "./fold.ts";
 
-type FactRow = { position: unknown; kind: PayoutFact["kind"]; marketplace: MarketplaceCode; ref: string; amount_minor: unknown; date: string | null; detail: string | null };
+type FactRow = {
+  position: unknown;
+  kind: PayoutFact["kind"];
+  marketplace: MarketplaceCode;
+  ref: string;
+  amount_minor: unknown;
+  date: string | null;
+  detail: string | null;
+};
 
 function payoutFact(creatorId: string, f: FactRow): PayoutFact {
   switch (f.kind) {
@@ -33,7 +41,14 @@ export async function payoutAccountsAt(tx: ReadModelTx, p: string, creatorId: st
      WHERE creator_id = ? AND position <= ? AND earning_month IS NOT NULL GROUP BY marketplace, earning_month, kind`,
     [creatorId, upTo],
   );
-  for (const r of sums) fold.entry({ kind: entryKindOf(r.kind), creatorId, marketplace: r.marketplace, earningMonth: r.earning_month, amountMinor: minor(r.amount) });
+  for (const r of sums)
+    fold.entry({
+      kind: entryKindOf(r.kind),
+      creatorId,
+      marketplace: r.marketplace,
+      earningMonth: r.earning_month,
+      amountMinor: minor(r.amount),
+    });
   const facts = await tx.query<FactRow>(
     `SELECT position, kind, marketplace, ref, amount_minor, date, detail FROM ${p}facts
      WHERE creator_id = ? AND position <= ? AND kind IN ('acceptance', 'tax_info', 'payment_method', 'payout', 'payout_failed') ORDER BY position, seq`,
@@ -44,7 +59,14 @@ export async function payoutAccountsAt(tx: ReadModelTx, p: string, creatorId: st
 }
 
 /** SPEC §8.5: the earning months payable by `date` and what was paid before `payoutPosition`, as of that position. */
-export async function payoutStatementAt(tx: ReadModelTx, p: string, creatorId: string, marketplace: MarketplaceCode, date: string, payoutPosition: number) {
+export async function payoutStatementAt(
+  tx: ReadModelTx,
+  p: string,
+  creatorId: string,
+  marketplace: MarketplaceCode,
+  date: string,
+  payoutPosition: number,
+) {
   const sums = await tx.query<{ earning_month: string | null; kind: string; amount: unknown }>(
     `SELECT earning_month, kind, SUM(amount_minor) AS amount FROM ${p}entries
      WHERE creator_id = ? AND marketplace = ? AND position <= ? GROUP BY earning_month, kind`,
@@ -60,7 +82,9 @@ export async function payoutStatementAt(tx: ReadModelTx, p: string, creatorId: s
     [creatorId, marketplace, payoutPosition],
   );
   return {
-    months: [...earned.entries()].sort(([a], [b]) => byCodePoint(a, b)).map(([month, earnedMinor]) => ({ month, payableOn: payableOn(month), earnedMinor })),
+    months: [...earned.entries()]
+      .sort(([a], [b]) => byCodePoint(a, b))
+      .map(([month, earnedMinor]) => ({ month, payableOn: payableOn(month), earnedMinor })),
     previouslyPaidMinor: -minor(paid[0]?.amount ?? 0),
   };
 }

@@ -7,7 +7,13 @@ import { insertIgnore } from "../additive.ts";
 import { PayoutFold, type PayoutFact } from "./fold.ts";
 import type { ProjectionDefinition } from "../projection.ts";
 
-const PAYOUT_FACT_KINDS: ReadonlySet<Fact["kind"]> = new Set(["acceptance", "tax_info", "payment_method", "payout", "payout_failed"] satisfies PayoutFact["kind"][]);
+const PAYOUT_FACT_KINDS: ReadonlySet<Fact["kind"]> = new Set([
+  "acceptance",
+  "tax_info",
+  "payment_method",
+  "payout",
+  "payout_failed",
+] satisfies PayoutFact["kind"][]);
 
 function isPayoutFact(f: Fact): f is Fact & PayoutFact {
   return PAYOUT_FACT_KINDS.has(f.kind);
@@ -38,14 +44,24 @@ export const payoutProjection: ProjectionDefinition = {
     await fold.accounts.write(tx, `${p}accounts`);
     await fold.months.write(tx, `${p}months`);
     for (const s of fold.settings.values()) {
-      if (s.taxInfo) await tx.run(`INSERT INTO ${p}accounts (creator_id, marketplace, tax_info) VALUES (?, ?, 1) ON CONFLICT (creator_id, marketplace) DO UPDATE SET tax_info = 1`, [s.creatorId, s.marketplace]);
+      if (s.taxInfo)
+        await tx.run(
+          `INSERT INTO ${p}accounts (creator_id, marketplace, tax_info) VALUES (?, ?, 1) ON CONFLICT (creator_id, marketplace) DO UPDATE SET tax_info = 1`,
+          [s.creatorId, s.marketplace],
+        );
       if (s.method !== null) {
-        await tx.run(`INSERT INTO ${p}accounts (creator_id, marketplace, method) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET method = excluded.method`, [s.creatorId, s.marketplace, s.method]);
+        await tx.run(
+          `INSERT INTO ${p}accounts (creator_id, marketplace, method) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET method = excluded.method`,
+          [s.creatorId, s.marketplace, s.method],
+        );
       }
     }
     const payouts = fold.payouts.map((x) => [x.payoutId, x.creatorId, x.marketplace, x.amountMinor, x.date, x.position]);
     await insertIgnore(tx, `${p}payouts`, ["payout_id", "creator_id", "marketplace", "amount", "date", "position"], payouts);
     // After the inserts: a payout and its failure may come in one batch.
-    await tx.runMany(`UPDATE ${p}payouts SET failed_position = ?, failed_reason = ? WHERE payout_id = ?`, fold.failures.map((f) => [f.position, f.reason, f.payoutId]));
+    await tx.runMany(
+      `UPDATE ${p}payouts SET failed_position = ?, failed_reason = ? WHERE payout_id = ?`,
+      fold.failures.map((f) => [f.position, f.reason, f.payoutId]),
+    );
   },
 };

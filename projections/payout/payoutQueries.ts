@@ -33,26 +33,39 @@ export interface PayoutLine {
 }
 
 /** The accounts of one creator or one marketplace, with their months and payouts summed as of `asOf`. */
-async function accounts(tx: ReadModelTx, p: string, asOf: string, where: { column: "creator_id" | "marketplace"; value: string }): Promise<Account[]> {
-  const rows = await tx.query<{ creator_id: string; marketplace: MarketplaceCode; tax_info: unknown; method: PaymentMethod | null; bonus_pending: unknown }>(
+async function accounts(
+  tx: ReadModelTx,
+  p: string,
+  asOf: string,
+  where: { column: "creator_id" | "marketplace"; value: string },
+): Promise<Account[]> {
+  const rows = await tx.query<{
+    creator_id: string;
+    marketplace: MarketplaceCode;
+    tax_info: unknown;
+    method: PaymentMethod | null;
+    bonus_pending: unknown;
+  }>(
     `SELECT creator_id, marketplace, tax_info, method, bonus_pending FROM ${p}accounts WHERE ${where.column} = ? ORDER BY marketplace, creator_id`,
     [where.value],
   );
   const byKey = new Map<string, Account>();
-  const list = rows.sort((a, b) => byCodePoint(a.marketplace, b.marketplace) || byCodePoint(a.creator_id, b.creator_id)).map((r) => {
-    const account: Account = {
-      creatorId: r.creator_id,
-      marketplace: r.marketplace,
-      taxInfo: int(r.tax_info) === 1,
-      method: r.method,
-      bonusPendingMinor: minor(r.bonus_pending),
-      paidMinor: 0n,
-      dueMinor: 0n,
-      laterMinor: 0n,
-    };
-    byKey.set(`${r.creator_id}\u0000${r.marketplace}`, account);
-    return account;
-  });
+  const list = rows
+    .sort((a, b) => byCodePoint(a.marketplace, b.marketplace) || byCodePoint(a.creator_id, b.creator_id))
+    .map((r) => {
+      const account: Account = {
+        creatorId: r.creator_id,
+        marketplace: r.marketplace,
+        taxInfo: int(r.tax_info) === 1,
+        method: r.method,
+        bonusPendingMinor: minor(r.bonus_pending),
+        paidMinor: 0n,
+        dueMinor: 0n,
+        laterMinor: 0n,
+      };
+      byKey.set(`${r.creator_id}\u0000${r.marketplace}`, account);
+      return account;
+    });
   const months = await tx.query<{ creator_id: string; marketplace: string; payable_on: string; payable: unknown }>(
     `SELECT creator_id, marketplace, payable_on, payable FROM ${p}months WHERE ${where.column} = ?`,
     [where.value],
@@ -110,7 +123,13 @@ export async function payoutOf(db: ReadModelTx, p: string, creatorId: string, as
   return (await payoutAccountsOf(db, p, creatorId, asOf)).map((a) => toLine(a, asOf, rules));
 }
 
-export async function payoutsOfMarketplace(db: ReadModelTx, p: string, marketplace: MarketplaceCode, asOf: string, rules: RuleVersion): Promise<PayoutLine[]> {
+export async function payoutsOfMarketplace(
+  db: ReadModelTx,
+  p: string,
+  marketplace: MarketplaceCode,
+  asOf: string,
+  rules: RuleVersion,
+): Promise<PayoutLine[]> {
   return (await accounts(db, p, asOf, { column: "marketplace", value: marketplace })).map((a) => toLine(a, asOf, rules));
 }
 
@@ -128,7 +147,16 @@ export interface PayoutView {
   failedReason: string | null;
 }
 
-type PayoutRow = { payout_id: string; creator_id: string; marketplace: MarketplaceCode; amount: unknown; date: string; position: unknown; failed_position: unknown; failed_reason: string | null };
+type PayoutRow = {
+  payout_id: string;
+  creator_id: string;
+  marketplace: MarketplaceCode;
+  amount: unknown;
+  date: string;
+  position: unknown;
+  failed_position: unknown;
+  failed_reason: string | null;
+};
 
 /** A payout as of position `upTo`: failed only once its PayoutFailed is at or before it. */
 function payoutView(r: PayoutRow, rules: RuleVersion, upTo: number): PayoutView {
@@ -150,13 +178,31 @@ function payoutView(r: PayoutRow, rules: RuleVersion, upTo: number): PayoutView 
 const PAYOUT_COLUMNS = "payout_id, creator_id, marketplace, amount, date, position, failed_position, failed_reason";
 
 /** SPEC §8.5: every payout of a creator issued up to position `upTo`, newest first. */
-export async function payoutsOfCreator(tx: ReadModelTx, p: string, creatorId: string, upTo: number, rules: RuleVersion): Promise<PayoutView[]> {
-  const rows = await tx.query<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM ${p}payouts WHERE creator_id = ? AND position <= ? ORDER BY position DESC`, [creatorId, upTo]);
+export async function payoutsOfCreator(
+  tx: ReadModelTx,
+  p: string,
+  creatorId: string,
+  upTo: number,
+  rules: RuleVersion,
+): Promise<PayoutView[]> {
+  const rows = await tx.query<PayoutRow>(
+    `SELECT ${PAYOUT_COLUMNS} FROM ${p}payouts WHERE creator_id = ? AND position <= ? ORDER BY position DESC`,
+    [creatorId, upTo],
+  );
   return rows.map((r) => payoutView(r, rules, upTo));
 }
 
 /** One payout as of position `upTo` (null when unknown, or issued after it). */
-export async function payoutById(tx: ReadModelTx, p: string, payoutId: string, upTo: number, rules: RuleVersion): Promise<PayoutView | null> {
-  const rows = await tx.query<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM ${p}payouts WHERE payout_id = ? AND position <= ?`, [payoutId, upTo]);
+export async function payoutById(
+  tx: ReadModelTx,
+  p: string,
+  payoutId: string,
+  upTo: number,
+  rules: RuleVersion,
+): Promise<PayoutView | null> {
+  const rows = await tx.query<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM ${p}payouts WHERE payout_id = ? AND position <= ?`, [
+    payoutId,
+    upTo,
+  ]);
   return rows[0] ? payoutView(rows[0], rules, upTo) : null;
 }

@@ -79,7 +79,12 @@ export class ReportFold {
   }
 
   order(at: ReportPlace, orderId: string): void {
-    this.orders.set([at.creatorId, at.reportDate, at.campaignId, orderId].join("\u0000"), [at.creatorId, at.reportDate, at.campaignId, orderId]);
+    this.orders.set([at.creatorId, at.reportDate, at.campaignId, orderId].join("\u0000"), [
+      at.creatorId,
+      at.reportDate,
+      at.campaignId,
+      orderId,
+    ]);
   }
 
   /** The sums as report rows, each with its distinct orders of that day (a fold of one owner's rows from zero). */
@@ -91,7 +96,10 @@ export class ReportFold {
     }
     return [...this.days.values()].map(({ key, values }) => {
       const [creatorId, date, campaignId, marketplace] = key as [string, string, string, MarketplaceCode];
-      return reportRow({ date, creatorId, campaignId, marketplace, orders: ordersPerDay.get(`${creatorId}\u0000${date}\u0000${campaignId}`) ?? 0 }, values);
+      return reportRow(
+        { date, creatorId, campaignId, marketplace, orders: ordersPerDay.get(`${creatorId}\u0000${date}\u0000${campaignId}`) ?? 0 },
+        values,
+      );
     });
   }
 }

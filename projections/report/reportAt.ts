@@ -8,10 +8,26 @@ import { ReportFold, type ReportRawRow } from "./fold.ts";
 import { scopeWhere, type ReportScope } from "./reportScope.ts";
 
 /** The raw report rows of a creator (optionally one campaign) or of a campaign, as of `upTo`, from the journal under prefix `p`. */
-export async function reportRowsAt(tx: ReadModelTx, p: string, scope: ReportScope, from: string, to: string, upTo: number): Promise<ReportRawRow[]> {
+export async function reportRowsAt(
+  tx: ReadModelTx,
+  p: string,
+  scope: ReportScope,
+  from: string,
+  to: string,
+  upTo: number,
+): Promise<ReportRawRow[]> {
   const owner = scopeWhere(scope);
   const fold = new ReportFold();
-  const entries = await tx.query<{ report_date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; kind: string; amount: unknown; units: unknown; revenue: unknown }>(
+  const entries = await tx.query<{
+    report_date: string;
+    creator_id: string;
+    campaign_id: string;
+    marketplace: MarketplaceCode;
+    kind: string;
+    amount: unknown;
+    units: unknown;
+    revenue: unknown;
+  }>(
     `SELECT report_date, creator_id, campaign_id, marketplace, kind, SUM(amount_minor) AS amount, SUM(units) AS units, SUM(revenue_minor) AS revenue
      FROM ${p}entries WHERE ${owner.sql} AND position <= ? AND report_date >= ? AND report_date <= ? AND creator_id IS NOT NULL
      GROUP BY report_date, creator_id, campaign_id, marketplace, kind`,
@@ -34,13 +50,15 @@ export async function reportRowsAt(tx: ReadModelTx, p: string, scope: ReportScop
      WHERE ${owner.sql} AND position <= ? AND kind = 'click' AND date >= ? AND date <= ? GROUP BY date, creator_id, campaign_id, marketplace`,
     [...owner.params, upTo, from, to],
   );
-  for (const c of clicks) fold.clicks({ creatorId: c.creator_id, campaignId: c.campaign_id, marketplace: c.marketplace, reportDate: c.date }, int(c.count));
+  for (const c of clicks)
+    fold.clicks({ creatorId: c.creator_id, campaignId: c.campaign_id, marketplace: c.marketplace, reportDate: c.date }, int(c.count));
   // A shipment fact names its order; the fold counts each order once per day.
   const orders = await tx.query<{ date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; ref: string }>(
     `SELECT DISTINCT date, creator_id, campaign_id, marketplace, ref FROM ${p}facts
      WHERE ${owner.sql} AND position <= ? AND kind = 'shipment' AND date >= ? AND date <= ?`,
     [...owner.params, upTo, from, to],
   );
-  for (const o of orders) fold.order({ creatorId: o.creator_id, campaignId: o.campaign_id, marketplace: o.marketplace, reportDate: o.date }, o.ref);
+  for (const o of orders)
+    fold.order({ creatorId: o.creator_id, campaignId: o.campaign_id, marketplace: o.marketplace, reportDate: o.date }, o.ref);
   return fold.rows();
 }

@@ -64,7 +64,13 @@ function totalsOf(rows: readonly ReportRawRow[]) {
 export function creatorReport(raw: readonly ReportRawRow[]): { rows: ReportRow[]; totals: ReturnType<typeof totalsOf> } {
   const rows = raw.filter(hasActivity).sort((a, b) => byCodePoint(a.date, b.date) || byCodePoint(a.campaignId, b.campaignId));
   return {
-    rows: rows.map((r) => ({ date: r.date, campaignId: r.campaignId, marketplace: r.marketplace, currency: DEFAULT_MARKETPLACES[r.marketplace].currency, ...figuresOf(r, r.marketplace) })),
+    rows: rows.map((r) => ({
+      date: r.date,
+      campaignId: r.campaignId,
+      marketplace: r.marketplace,
+      currency: DEFAULT_MARKETPLACES[r.marketplace].currency,
+      ...figuresOf(r, r.marketplace),
+    })),
     totals: totalsOf(rows),
   };
 }
@@ -81,13 +87,27 @@ export function campaignReport(raw: readonly ReportRawRow[]): { rows: CampaignRe
 /** The raw rows of a creator (optionally one campaign) or of a campaign, from `from` to `to`, as the projection holds them now. */
 export async function reportRowsOf(tx: ReadModelTx, p: string, scope: ReportScope, from: string, to: string): Promise<ReportRawRow[]> {
   const where = scopeWhere(scope, "d");
-  const rows = await tx.query<{ date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; clicks: unknown; units: unknown; revenue: unknown; earnings: unknown; spend: unknown; orders: unknown }>(
+  const rows = await tx.query<{
+    date: string;
+    creator_id: string;
+    campaign_id: string;
+    marketplace: MarketplaceCode;
+    clicks: unknown;
+    units: unknown;
+    revenue: unknown;
+    earnings: unknown;
+    spend: unknown;
+    orders: unknown;
+  }>(
     `SELECT d.date, d.creator_id, d.campaign_id, d.marketplace, ${REPORT_VALUES.map((v) => `d.${v}`).join(", ")},
        (SELECT COUNT(*) FROM ${p}orders o WHERE o.creator_id = d.creator_id AND o.date = d.date AND o.campaign_id = d.campaign_id) AS orders
      FROM ${p}days d WHERE ${where.sql} AND d.date >= ? AND d.date <= ?`,
     [...where.params, from, to],
   );
   return rows.map((r) =>
-    reportRow({ date: r.date, creatorId: r.creator_id, campaignId: r.campaign_id, marketplace: r.marketplace, orders: int(r.orders) }, REPORT_VALUES.map((v) => r[v])),
+    reportRow(
+      { date: r.date, creatorId: r.creator_id, campaignId: r.campaign_id, marketplace: r.marketplace, orders: int(r.orders) },
+      REPORT_VALUES.map((v) => r[v]),
+    ),
   );
 }

@@ -20,7 +20,10 @@ export interface WebhookItem {
 
 type Notification = Extract<Fact, { kind: "budget_exhausted" | "campaign_ended" }>;
 
-const NOTIFICATION_EVENT: Record<Notification["kind"], WebhookEvent> = { budget_exhausted: "budget.exhausted", campaign_ended: "campaign.ended" };
+const NOTIFICATION_EVENT: Record<Notification["kind"], WebhookEvent> = {
+  budget_exhausted: "budget.exhausted",
+  campaign_ended: "campaign.ended",
+};
 
 function isNotification(fact: Fact): fact is Notification {
   return fact.kind === "budget_exhausted" || fact.kind === "campaign_ended";
@@ -42,8 +45,17 @@ export function webhookItems(o: Outcome): WebhookItem[] {
     const type = NOTIFICATION_EVENT[fact.kind];
     const entryId = `${o.position}:${seq}`;
     // The campaign's figures at this position: GET /v1/campaigns/{campaignId}/budget?asOfPosition={position}.
-    const data = { type, entryId, position: o.position, seq, eventId: o.eventId, eventType: o.eventType, occurredAt: o.occurredAt, campaignId: fact.campaignId,
-      ...(fact.kind === "budget_exhausted" ? { exhaustedAt: fact.exhaustedAt } : {}) };
+    const data = {
+      type,
+      entryId,
+      position: o.position,
+      seq,
+      eventId: o.eventId,
+      eventType: o.eventType,
+      occurredAt: o.occurredAt,
+      campaignId: fact.campaignId,
+      ...(fact.kind === "budget_exhausted" ? { exhaustedAt: fact.exhaustedAt } : {}),
+    };
     items.push({ position: o.position, seq, entryId, events: [type], data });
     seq += 1;
   }

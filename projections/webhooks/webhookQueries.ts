@@ -11,8 +11,15 @@ export const DELIVERIES_PAGE_MAX = 1_000;
 export const ATTEMPTS_SHOWN_MAX = 10;
 
 type EndpointRow = {
-  webhook_id: string; url: string; events: string; registered_position: unknown; registered_at: string; status: EndpointStatus;
-  disabled_at: string | null; disabled_reason: string | null; pending: unknown;
+  webhook_id: string;
+  url: string;
+  events: string;
+  registered_position: unknown;
+  registered_at: string;
+  status: EndpointStatus;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  pending: unknown;
 };
 
 const ENDPOINT_SELECT = (p: string) =>
@@ -36,7 +43,9 @@ function endpointView(r: EndpointRow) {
 
 /** Every endpoint not deleted, in the order they were registered. */
 export async function listEndpoints(tx: ReadModelTx, p: string) {
-  const rows = await tx.query<EndpointRow>(`${ENDPOINT_SELECT(p)} WHERE e.status <> 'deleted' ORDER BY e.registered_position, e.webhook_id`);
+  const rows = await tx.query<EndpointRow>(
+    `${ENDPOINT_SELECT(p)} WHERE e.status <> 'deleted' ORDER BY e.registered_position, e.webhook_id`,
+  );
   return rows.map(endpointView);
 }
 
@@ -55,10 +64,28 @@ export async function disabledEndpoints(tx: ReadModelTx, p: string) {
 }
 
 type DeliveryRow = {
-  position: unknown; seq: unknown; entry_id: string; type: WebhookEvent; state: "pending" | "delivered" | "failed"; attempts: unknown; next_attempt_ms: unknown;
-  first_attempt_at: string | null; last_attempt_at: string | null; last_status: unknown; last_error: string | null; delivered_at: string | null;
+  position: unknown;
+  seq: unknown;
+  entry_id: string;
+  type: WebhookEvent;
+  state: "pending" | "delivered" | "failed";
+  attempts: unknown;
+  next_attempt_ms: unknown;
+  first_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status: unknown;
+  last_error: string | null;
+  delivered_at: string | null;
 };
-type AttemptRow = { position: unknown; seq: unknown; attempt: unknown; at: string; duration_ms: unknown; status_code: unknown; error: string | null };
+type AttemptRow = {
+  position: unknown;
+  seq: unknown;
+  attempt: unknown;
+  at: string;
+  duration_ms: unknown;
+  status_code: unknown;
+  error: string | null;
+};
 
 const nullableInt = (value: unknown): number | null => (value === null || value === undefined ? null : int(value));
 
@@ -99,7 +126,13 @@ export async function deliveriesOf(tx: ReadModelTx, p: string, webhookId: string
       lastError: r.last_error,
       nextAttemptAt: r.state === "pending" && int(r.attempts) > 0 ? new Date(int(r.next_attempt_ms)).toISOString() : null,
       deliveredAt: r.delivered_at,
-      log: (attempts.get(r.entry_id) ?? []).slice(-ATTEMPTS_SHOWN_MAX).map((a) => ({ attempt: int(a.attempt), at: a.at, durationMs: int(a.duration_ms), statusCode: nullableInt(a.status_code), error: a.error })),
+      log: (attempts.get(r.entry_id) ?? []).slice(-ATTEMPTS_SHOWN_MAX).map((a) => ({
+        attempt: int(a.attempt),
+        at: a.at,
+        durationMs: int(a.duration_ms),
+        statusCode: nullableInt(a.status_code),
+        error: a.error,
+      })),
     })),
     nextAfter: nextCursor(rows, limit),
   };
@@ -122,7 +155,9 @@ export interface PendingDelivery {
 
 /** Each active endpoint's next delivery (endpoints with nothing pending are left out). */
 export async function nextDeliveries(tx: ReadModelTx, p: string): Promise<PendingDelivery[]> {
-  const endpoints = await tx.query<{ webhook_id: string; url: string }>(`SELECT webhook_id, url FROM ${p}endpoints WHERE status = 'active' ORDER BY webhook_id`);
+  const endpoints = await tx.query<{ webhook_id: string; url: string }>(
+    `SELECT webhook_id, url FROM ${p}endpoints WHERE status = 'active' ORDER BY webhook_id`,
+  );
   const out: PendingDelivery[] = [];
   for (const e of endpoints) {
     const [next] = await pendingDeliveriesOf(tx, p, e.webhook_id, e.url, 1);
@@ -132,15 +167,37 @@ export async function nextDeliveries(tx: ReadModelTx, p: string): Promise<Pendin
 }
 
 /** One endpoint's first `limit` pending deliveries in position order; none once it is no longer active (deleted, disabled). */
-export async function pendingDeliveriesOf(tx: ReadModelTx, p: string, webhookId: string, url: string, limit: number): Promise<PendingDelivery[]> {
-  const rows = await tx.query<{ position: unknown; seq: unknown; entry_id: string; body: string; attempts: unknown; next_attempt_ms: unknown; first_attempt_at: string | null }>(
+export async function pendingDeliveriesOf(
+  tx: ReadModelTx,
+  p: string,
+  webhookId: string,
+  url: string,
+  limit: number,
+): Promise<PendingDelivery[]> {
+  const rows = await tx.query<{
+    position: unknown;
+    seq: unknown;
+    entry_id: string;
+    body: string;
+    attempts: unknown;
+    next_attempt_ms: unknown;
+    first_attempt_at: string | null;
+  }>(
     `SELECT d.position, d.seq, d.entry_id, d.body, d.attempts, d.next_attempt_ms, d.first_attempt_at FROM ${p}deliveries d
      WHERE d.webhook_id = ? AND d.state = 'pending' AND EXISTS (SELECT 1 FROM ${p}endpoints e WHERE e.webhook_id = d.webhook_id AND e.status = 'active')
      ORDER BY d.position, d.seq LIMIT ?`,
     [webhookId, limit],
   );
   return rows.map((d) => ({
-    webhookId, url, position: int(d.position), seq: int(d.seq), entryId: d.entry_id, body: d.body, attempts: int(d.attempts), nextAttemptMs: int(d.next_attempt_ms), firstAttemptAt: d.first_attempt_at,
+    webhookId,
+    url,
+    position: int(d.position),
+    seq: int(d.seq),
+    entryId: d.entry_id,
+    body: d.body,
+    attempts: int(d.attempts),
+    nextAttemptMs: int(d.next_attempt_ms),
+    firstAttemptAt: d.first_attempt_at,
   }));
 }
 
@@ -177,15 +234,30 @@ async function recordAttempt(tx: ReadModelTx, p: string, { delivery: d, result, 
        last_status = ?, last_error = ?, delivered_at = ?
      WHERE webhook_id = ? AND position = ? AND seq = ? AND state = 'pending' AND attempts = ?
        AND EXISTS (SELECT 1 FROM ${p}endpoints e WHERE e.webhook_id = ? AND e.status = 'active')`,
-    [state, attempt, outcome.delivered || outcome.retryAtMs === null ? 0 : outcome.retryAtMs, result.at, result.at, result.statusCode, result.error,
-      outcome.delivered ? result.at : null, ...key, d.attempts, d.webhookId],
+    [
+      state,
+      attempt,
+      outcome.delivered || outcome.retryAtMs === null ? 0 : outcome.retryAtMs,
+      result.at,
+      result.at,
+      result.statusCode,
+      result.error,
+      outcome.delivered ? result.at : null,
+      ...key,
+      d.attempts,
+      d.webhookId,
+    ],
   );
   if (moved !== 1) return false;
-  await tx.run(`INSERT INTO ${p}attempts (webhook_id, position, seq, attempt, at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
-    ...key, attempt, result.at, result.durationMs, result.statusCode, result.error,
-  ]);
+  await tx.run(
+    `INSERT INTO ${p}attempts (webhook_id, position, seq, attempt, at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [...key, attempt, result.at, result.durationMs, result.statusCode, result.error],
+  );
   if (!outcome.delivered && outcome.retryAtMs === null) {
-    await tx.run(`UPDATE ${p}endpoints SET status = 'disabled', disabled_at = ?, disabled_reason = ? WHERE webhook_id = ? AND status = 'active'`, [result.at, outcome.reason, d.webhookId]);
+    await tx.run(
+      `UPDATE ${p}endpoints SET status = 'disabled', disabled_at = ?, disabled_reason = ? WHERE webhook_id = ? AND status = 'active'`,
+      [result.at, outcome.reason, d.webhookId],
+    );
   }
   return true;
 }

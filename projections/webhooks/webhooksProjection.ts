@@ -22,7 +22,9 @@ const DELIVERY_COLUMNS = ["webhook_id", "position", "seq", "entry_id", "type", "
 
 /** The endpoints that get new deliveries, each with the events it subscribed to. */
 async function activeEndpoints(tx: ReadModelTx, p: string): Promise<Map<string, ReadonlySet<WebhookEvent>>> {
-  const rows = await tx.query<{ webhook_id: string; events: string }>(`SELECT webhook_id, events FROM ${p}endpoints WHERE status = 'active' ORDER BY webhook_id`);
+  const rows = await tx.query<{ webhook_id: string; events: string }>(
+    `SELECT webhook_id, events FROM ${p}endpoints WHERE status = 'active' ORDER BY webhook_id`,
+  );
   return new Map(rows.map((r) => [r.webhook_id, new Set(JSON.parse(r.events) as WebhookEvent[])]));
 }
 

@@ -100,10 +100,15 @@ async function lineProblems(store: EventStore, items: readonly Item[]): Promise<
       reasons.set(at, [`not valid JSON: ${item.parseError}`]);
     }
   });
-  for (const conflict of await findConflicts(store, valid.map((v) => v.event))) {
+  for (const conflict of await findConflicts(
+    store,
+    valid.map((v) => v.event),
+  )) {
     const earlier = conflict.earlierIndex === null ? null : items[valid[conflict.earlierIndex]!.at]!.line;
     reasons.set(valid[conflict.index]!.at, [
-      earlier === null ? new ConflictError(conflict.eventId, conflict.index).message : `event id '${conflict.eventId}' is also on line ${earlier}, with different content`,
+      earlier === null
+        ? new ConflictError(conflict.eventId, conflict.index).message
+        : `event id '${conflict.eventId}' is also on line ${earlier}, with different content`,
     ]);
   }
   return items.flatMap((item, at) => (reasons.has(at) ? [{ item, reasons: reasons.get(at)! }] : []));
@@ -158,7 +163,10 @@ export async function ingestNdjson(store: EventStore, input: Readable, options: 
   const settle = async (items: Item[]) => {
     let refusal: Exclude<UnconditionalIngestResult, { kind: "appended" }> | null = null;
     if (items.every(isParsed)) {
-      const result = await ingestBatch(store, items.map((i) => i.value));
+      const result = await ingestBatch(
+        store,
+        items.map((i) => i.value),
+      );
       if (result.kind === "appended") return count(result);
       refusal = result;
     }
@@ -168,13 +176,20 @@ export async function ingestNdjson(store: EventStore, input: Readable, options: 
     const reasons = problems.flatMap((p) => p.reasons.map((r) => `line ${p.item.line}: ${r}`));
     if (rejects === null) return refuseBatch(items, reasons);
     // Written before the rest is appended: a crash in between loses no refused line.
-    await rejects.write(problems.map((p) => JSON.stringify({ lineNumber: p.item.line, line: p.item.text ?? "", reasons: p.reasons } satisfies RejectedLine) + "\n").join(""));
+    await rejects.write(
+      problems
+        .map((p) => JSON.stringify({ lineNumber: p.item.line, line: p.item.text ?? "", reasons: p.reasons } satisfies RejectedLine) + "\n")
+        .join(""),
+    );
     summary.refusedEvents += problems.length;
     summary.rejectedLines! += problems.length;
     report(reasons);
     const refused = new Set(problems.map((p) => p.item));
     const rest = items.filter((i): i is ParsedItem => !refused.has(i));
-    const result = await ingestBatch(store, rest.map((i) => i.value));
+    const result = await ingestBatch(
+      store,
+      rest.map((i) => i.value),
+    );
     // Refused after all: a writer racing this one stored a conflicting id since the search. The
     // rest is then refused whole and reported; re-running the input appends it (ids make it safe).
     if (result.kind === "appended") count(result);
@@ -239,7 +254,7 @@ export async function countEventLines(file: string): Promise<number> {
   for await (const chunk of fs.createReadStream(file, { highWaterMark: COUNT_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
     // From newline to newline (indexOf is native); a line is looked at only up to its first
     // byte that is not whitespace, which for an event is its first byte, `{`.
-    for (let start = 0; start < chunk.length; ) {
+    for (let start = 0; start < chunk.length;) {
       const newline = chunk.indexOf(0x0a, start);
       const end = newline === -1 ? chunk.length : newline;
       for (let i = start; i < end && !lineHasContent; i += 1) lineHasContent = !isJsonWhitespace(chunk[i]!);

@@ -29,7 +29,10 @@ export function ingestProgress(total: number | null) {
   // The ETA from the average rate so far ("?" before the first batch): steady over a long file.
   const rate = (events: number) => {
     const perSecond = events / Math.max(0.001, (Date.now() - started) / 1000);
-    return { rate: Math.round(perSecond), etaText: perSecond > 0 && total !== null ? `${Math.ceil(Math.max(0, total - events) / perSecond)}s` : "?" };
+    return {
+      rate: Math.round(perSecond),
+      etaText: perSecond > 0 && total !== null ? `${Math.ceil(Math.max(0, total - events) / perSecond)}s` : "?",
+    };
   };
   let events = 0;
   let stopped = false;

@@ -34,7 +34,8 @@ export async function replay(what: string, projection: string | undefined, opts:
   const config = loadConfig();
   if (what === "list") return replayList(config, projection === undefined ? [...PROJECTION_NAMES] : [projectionName(projection)]);
   if (what === "drop") {
-    if (projection === undefined || opts.version === undefined) throw new InvalidArgumentError("drop needs a projection and --version N, e.g. ledger replay drop earnings --version 3");
+    if (projection === undefined || opts.version === undefined)
+      throw new InvalidArgumentError("drop needs a projection and --version N, e.g. ledger replay drop earnings --version 3");
     const name = projectionName(projection);
     const db = await openProjectionDb(config, name);
     try {
@@ -51,7 +52,8 @@ export async function replay(what: string, projection: string | undefined, opts:
 }
 
 function projectionName(text: string): ProjectionName {
-  if (!isProjectionName(text)) throw new InvalidArgumentError(`'${text}' is not a projection: one of ${PROJECTION_NAMES.join(", ")} (or money, list, drop)`);
+  if (!isProjectionName(text))
+    throw new InvalidArgumentError(`'${text}' is not a projection: one of ${PROJECTION_NAMES.join(", ")} (or money, list, drop)`);
   return text;
 }
 
@@ -72,7 +74,8 @@ async function replayList(config: LedgerConfig, names: readonly ProjectionName[]
 
 function diffFormat(diff: boolean | string | undefined): string | null {
   const format = diff === undefined || diff === false ? null : diff === true ? "table" : diff;
-  if (format !== null && !["table", "csv", "json"].includes(format)) throw new InvalidArgumentError(`--diff takes table, csv or json, not '${format}'`);
+  if (format !== null && !["table", "csv", "json"].includes(format))
+    throw new InvalidArgumentError(`--diff takes table, csv or json, not '${format}'`);
   return format;
 }
 
@@ -100,11 +103,17 @@ async function replayBuild(config: LedgerConfig, name: ProjectionName, opts: Rep
     }
     const oldVersion = await currentVersion(db, name);
     const progress = rebuildProgress(`replay ${name}`, await ledger.store.head());
-    const { projector, resumed } = await rebuild(ledger.store, db, name, { ...rebuildOptions, onProgress: progress.onProgress }).finally(progress.stop);
-    process.stderr.write(`${resumed ? "caught up" : "built"} ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);
+    const { projector, resumed } = await rebuild(ledger.store, db, name, { ...rebuildOptions, onProgress: progress.onProgress }).finally(
+      progress.stop,
+    );
+    process.stderr.write(
+      `${resumed ? "caught up" : "built"} ${name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`,
+    );
     if (format !== null) {
       const old = (await listVersions(db, name)).find((v) => v.version === oldVersion);
-      process.stderr.write(`diff: ${name} v${oldVersion} at position ${old?.position ?? "?"} against v${projector.version} at position ${projector.position}\n`);
+      process.stderr.write(
+        `diff: ${name} v${oldVersion} at position ${old?.position ?? "?"} against v${projector.version} at position ${projector.position}\n`,
+      );
       printDiff(await diffVersions(db, name, oldVersion, projector.version), format, name, oldVersion, projector.version);
     }
     if (opts.promote) {
@@ -124,9 +133,15 @@ async function replayBuild(config: LedgerConfig, name: ProjectionName, opts: Rep
  * promoteSet), so no read model is ever active at another rule version than the others.
  */
 async function replayMoney(config: LedgerConfig, opts: ReplayOptions) {
-  if (opts.version !== undefined) throw new InvalidArgumentError("--version names one projection's copy; a set is built into each projection's next version (drop --version)");
+  if (opts.version !== undefined)
+    throw new InvalidArgumentError(
+      "--version names one projection's copy; a set is built into each projection's next version (drop --version)",
+    );
   const format = diffFormat(opts.diff);
-  if (format === "csv") throw new InvalidArgumentError("--diff csv is one table per projection: diff the set as table or json, or one projection as csv (ledger replay earnings --rules N --diff csv)");
+  if (format === "csv")
+    throw new InvalidArgumentError(
+      "--diff csv is one table per projection: diff the set as table or json, or one projection as csv (ledger replay earnings --rules N --diff csv)",
+    );
   const ledger = await Ledger.open(config, createLogger("warn"));
   const dbs = new Map<ProjectionName, Awaited<ReturnType<typeof openProjectionDb>>>();
   const snapshots = openSnapshots(config, ledger.store, ledger.log);
@@ -135,9 +150,16 @@ async function replayMoney(config: LedgerConfig, opts: ReplayOptions) {
     const oldVersions = new Map<ProjectionName, number>();
     for (const [name, db] of dbs) oldVersions.set(name, await currentVersion(db, name));
     const progress = rebuildProgress(`replay ${MONEY_PROJECTIONS.join("+")}`, await ledger.store.head());
-    const built = await rebuildSet(ledger.store, dbs, { snapshots, ruleVersion: opts.rules, defaultRuleVersion: config.ruleVersion, onProgress: progress.onProgress }).finally(progress.stop);
+    const built = await rebuildSet(ledger.store, dbs, {
+      snapshots,
+      ruleVersion: opts.rules,
+      defaultRuleVersion: config.ruleVersion,
+      onProgress: progress.onProgress,
+    }).finally(progress.stop);
     for (const { projector, resumed } of built) {
-      process.stderr.write(`${resumed ? "caught up" : "built"} ${projector.name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`);
+      process.stderr.write(
+        `${resumed ? "caught up" : "built"} ${projector.name} v${projector.version} (rule version ${projector.ruleVersion}) at position ${projector.position}\n`,
+      );
     }
     if (format === "json") {
       const projections = [];
@@ -150,12 +172,20 @@ async function replayMoney(config: LedgerConfig, opts: ReplayOptions) {
     } else if (format === "table") {
       for (const { projector } of built) {
         const oldVersion = oldVersions.get(projector.name)!;
-        printDiff(await diffVersions(projector.db, projector.name, oldVersion, projector.version), "table", projector.name, oldVersion, projector.version);
+        printDiff(
+          await diffVersions(projector.db, projector.name, oldVersion, projector.version),
+          "table",
+          projector.name,
+          oldVersion,
+          projector.version,
+        );
       }
     }
     if (opts.promote) {
       await promoteSet(dbs, new Map(built.map(({ projector }) => [projector.name, projector.version])));
-      const moved = built.map(({ projector }) => `${projector.name} v${oldVersions.get(projector.name)} → v${projector.version}`).join(", ");
+      const moved = built
+        .map(({ projector }) => `${projector.name} v${oldVersions.get(projector.name)} → v${projector.version}`)
+        .join(", ");
       process.stderr.write(`promoted as one set at rule version ${built[0]!.projector.ruleVersion}: ${moved}\n`);
     }
   } finally {
@@ -168,7 +198,10 @@ async function replayMoney(config: LedgerConfig, opts: ReplayOptions) {
 /** The diff in the API's names (camelCase keys, currency, amounts as text): a table, CSV or JSON. */
 function printDiff(rows: DiffRow[], format: string, name: string, oldVersion: number, newVersion: number) {
   const changes = rows.map(diffChange);
-  if (format === "json") return void process.stdout.write(JSON.stringify({ projection: name, oldVersion, newVersion, changed: changes.length, changes }, null, 2) + "\n");
+  if (format === "json")
+    return void process.stdout.write(
+      JSON.stringify({ projection: name, oldVersion, newVersion, changed: changes.length, changes }, null, 2) + "\n",
+    );
   const header = changes.length > 0 ? Object.keys(changes[0]!) : ["field", "old", "new", "difference"];
   const cells = changes.map((c) => header.map((h) => (c as Record<string, Cell>)[h] ?? null));
   if (format === "csv") {

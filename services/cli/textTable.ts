@@ -9,6 +9,10 @@ export function textTable(header: readonly string[], rows: readonly (readonly Ce
   const text = rows.map((row) => row.map((cell) => (cell === null ? "" : String(cell))));
   const widths = header.map((h, i) => Math.max(h.length, ...text.map((row) => row[i]!.length)));
   const right = header.map((_, i) => text.length > 0 && text.every((row) => row[i] === "" || NUMERIC.test(row[i]!)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...text.map(line)].join("\n") + "\n";
 }

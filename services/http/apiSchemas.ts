@@ -12,11 +12,20 @@ import { WEBHOOK_EVENTS, type WebhookEvent } from "../../domain/webhooks/webhook
 import { PROJECTION_NAMES } from "../../projections/projection.ts";
 
 /** Money: a string with exactly the currency's minor digits (SPEC §5), "-12.30", JPY "1230". */
-const money = z.string().regex(/^-?\d+(\.\d+)?$/).describe("amount with exactly the currency's minor digits");
+const money = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .describe("amount with exactly the currency's minor digits");
 const count = z.number().int();
 const position = z.number().int().min(0);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("local date YYYY-MM-DD");
-const month = z.string().regex(/^\d{4}-\d{2}$/).describe("earning month YYYY-MM");
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe("local date YYYY-MM-DD");
+const month = z
+  .string()
+  .regex(/^\d{4}-\d{2}$/)
+  .describe("earning month YYYY-MM");
 const instant = z.string().describe("ISO-8601 instant with offset, as received");
 const marketplace = z.enum(MARKETPLACE_CODES);
 const currency = z.string().regex(/^[A-Z]{3}$/);
@@ -29,7 +38,10 @@ export const errorSchema = z.strictObject({
 
 export const appendedSchema = z.strictObject({ appended: count, duplicates: count, lastPosition: position });
 
-const bucketShape = Object.fromEntries([...BUCKETS, "total"].map((b) => [b, money])) as Record<(typeof BUCKETS)[number] | "total", typeof money>;
+const bucketShape = Object.fromEntries([...BUCKETS, "total"].map((b) => [b, money])) as Record<
+  (typeof BUCKETS)[number] | "total",
+  typeof money
+>;
 
 export const anomalySchema = z.strictObject({
   position,
@@ -81,14 +93,29 @@ export const entrySchema = z.strictObject({
 
 export const ledgerSchema = z.strictObject({ creatorId: z.string(), asOfPosition, entries: z.array(entrySchema), nextAfter: cursorAfter });
 
-const reportTotals = z.array(z.strictObject({ marketplace, currency, clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money }));
+const reportTotals = z.array(
+  z.strictObject({ marketplace, currency, clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money }),
+);
 
 export const creatorReportSchema = z.strictObject({
   creatorId: z.string(),
   from: date,
   to: date,
   asOfPosition,
-  rows: z.array(z.strictObject({ date, campaignId: z.string(), marketplace, currency, clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money })),
+  rows: z.array(
+    z.strictObject({
+      date,
+      campaignId: z.string(),
+      marketplace,
+      currency,
+      clicks: count,
+      orders: count,
+      units: count,
+      revenue: money,
+      earnings: money,
+      spend: money,
+    }),
+  ),
   totals: reportTotals,
 });
 
@@ -97,7 +124,18 @@ export const campaignReportSchema = z.strictObject({
   from: date,
   to: date,
   asOfPosition,
-  rows: z.array(z.strictObject({ date, creatorId: z.string(), clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money })),
+  rows: z.array(
+    z.strictObject({
+      date,
+      creatorId: z.string(),
+      clicks: count,
+      orders: count,
+      units: count,
+      revenue: money,
+      earnings: money,
+      spend: money,
+    }),
+  ),
   totals: reportTotals,
 });
 
@@ -150,10 +188,20 @@ export const payoutRunSchema = z.strictObject({
   marketplace: z.enum(MARKETPLACE_CODES),
   currency: z.string(),
   asOf: z.string().describe("local date YYYY-MM-DD"),
-  issued: z.array(z.strictObject({ payoutId: z.string(), creatorId: z.string(), marketplace: z.enum(MARKETPLACE_CODES), currency: z.string(), amount: money })),
+  issued: z.array(
+    z.strictObject({
+      payoutId: z.string(),
+      creatorId: z.string(),
+      marketplace: z.enum(MARKETPLACE_CODES),
+      currency: z.string(),
+      amount: money,
+    }),
+  ),
   notPaid: z
     .strictObject(Object.fromEntries(NOT_PAID_REASONS.map((reason) => [reason, z.number().int()])) as Record<NotPaidReason, z.ZodNumber>)
-    .describe("the marketplace's creators this run did not pay, counted by why: their payout status, paid by another run meanwhile, or skipped (see skipped)"),
+    .describe(
+      "the marketplace's creators this run did not pay, counted by why: their payout status, paid by another run meanwhile, or skipped (see skipped)",
+    ),
   skipped: z.array(z.strictObject({ creatorId: z.string(), reason: z.string() })).optional(),
 });
 
@@ -184,7 +232,11 @@ const campaignFields = {
 };
 
 export const campaignSchema = z.strictObject({ ...campaignFields, asOfPosition });
-export const brandCampaignsSchema = z.strictObject({ brandId: z.string(), asOfPosition, campaigns: z.array(z.strictObject(campaignFields)) });
+export const brandCampaignsSchema = z.strictObject({
+  brandId: z.string(),
+  asOfPosition,
+  campaigns: z.array(z.strictObject(campaignFields)),
+});
 
 export const anomaliesSchema = z.strictObject({ asOfPosition, anomalies: z.array(anomalySchema), nextAfter: cursorAfter });
 
@@ -192,7 +244,9 @@ export const accountSchema = z.strictObject({ account: z.string(), currency, bal
 export const accountEntriesSchema = z.strictObject({
   account: z.string(),
   asOfPosition,
-  entries: z.array(entrySchema.extend({ change: money.describe("what the entry did to this account: + received, − sent"), balance: money })),
+  entries: z.array(
+    entrySchema.extend({ change: money.describe("what the entry did to this account: + received, − sent"), balance: money }),
+  ),
   nextAfter: cursorAfter,
 });
 export const trialBalanceSchema = z.strictObject({
@@ -227,7 +281,12 @@ export const healthSchema = z.strictObject({
       position,
       lag: count,
       status: z.enum(["ok", "degraded"]),
-      reason: z.string().optional().describe("only when degraded: behind by more than LEDGER_HEALTH_LAG_MAX_EVENTS, or no progress for LEDGER_HEALTH_STALL_MS while behind"),
+      reason: z
+        .string()
+        .optional()
+        .describe(
+          "only when degraded: behind by more than LEDGER_HEALTH_LAG_MAX_EVENTS, or no progress for LEDGER_HEALTH_STALL_MS while behind",
+        ),
     }),
   ),
   webhooks: z
@@ -236,7 +295,9 @@ export const healthSchema = z.strictObject({
       reason: z
         .string()
         .optional()
-        .describe("only when degraded: endpoints disabled, an endpoint with more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS pending, or a delivery pending longer than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS; names no endpoint"),
+        .describe(
+          "only when degraded: endpoints disabled, an endpoint with more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS pending, or a delivery pending longer than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS; names no endpoint",
+        ),
       disabledEndpoints: count.describe("endpoints whose deliveries kept failing past the give-up span (SPEC §11)"),
       backlogEvents: count.describe("deliveries pending at the active endpoints, all together"),
       oldestAgeMs: count.describe("since the event of the oldest pending delivery was recorded; 0 when none is pending"),
@@ -254,10 +315,17 @@ export const healthSchema = z.strictObject({
 
 // --- the change feed and webhooks (SPEC §11) ---------------------------------------------------
 
-const entryId = z.string().regex(/^\d+:\d+$/).describe("{position}:{seq}, stable: receivers de-duplicate on it");
+const entryId = z
+  .string()
+  .regex(/^\d+:\d+$/)
+  .describe("{position}:{seq}, stable: receivers de-duplicate on it");
 
 const entryItemSchema = entrySchema.extend({ type: z.literal("posting.created") });
-const anomalyItemSchema = anomalySchema.extend({ type: z.literal("anomaly.recorded"), entryId, seq: count.describe("after the entries of its position") });
+const anomalyItemSchema = anomalySchema.extend({
+  type: z.literal("anomaly.recorded"),
+  entryId,
+  seq: count.describe("after the entries of its position"),
+});
 
 export const feedItemSchema = z.discriminatedUnion("type", [entryItemSchema, anomalyItemSchema]);
 
@@ -282,7 +350,9 @@ export const webhookBodySchemas: Record<WebhookEvent, z.ZodType> = {
   "payout.failed": webhookBody("payout.failed", entryItemSchema.extend({ kind: z.literal("payout_failed") })),
   "budget.exhausted": webhookBody(
     "budget.exhausted",
-    z.strictObject({ type: z.literal("budget.exhausted"), ...notificationFields, exhaustedAt: instant }).describe("its figures: GET /v1/campaigns/{campaignId}/budget?asOfPosition={position}"),
+    z
+      .strictObject({ type: z.literal("budget.exhausted"), ...notificationFields, exhaustedAt: instant })
+      .describe("its figures: GET /v1/campaigns/{campaignId}/budget?asOfPosition={position}"),
   ),
   "campaign.ended": webhookBody("campaign.ended", z.strictObject({ type: z.literal("campaign.ended"), ...notificationFields })),
   "anomaly.recorded": webhookBody("anomaly.recorded", anomalyItemSchema),
@@ -334,7 +404,9 @@ export const deliveriesSchema = z.strictObject({
       position,
       seq: count,
       type: z.enum(WEBHOOK_EVENTS),
-      status: z.enum(["pending", "delivered", "failed"]).describe("failed: the attempt that ran out the give-up span (the endpoint is disabled)"),
+      status: z
+        .enum(["pending", "delivered", "failed"])
+        .describe("failed: the attempt that ran out the give-up span (the endpoint is disabled)"),
       attempts: count,
       firstAttemptAt: instant.nullable(),
       lastAttemptAt: instant.nullable(),
@@ -342,7 +414,11 @@ export const deliveriesSchema = z.strictObject({
       lastError: z.string().nullable(),
       nextAttemptAt: instant.nullable(),
       deliveredAt: instant.nullable(),
-      log: z.array(z.strictObject({ attempt: count, at: instant, durationMs: count, statusCode: count.nullable(), error: z.string().nullable() })).describe("the latest attempts"),
+      log: z
+        .array(
+          z.strictObject({ attempt: count, at: instant, durationMs: count, statusCode: count.nullable(), error: z.string().nullable() }),
+        )
+        .describe("the latest attempts"),
     }),
   ),
   nextAfter: cursorAfter,
@@ -364,7 +440,16 @@ export const projectionsSchema = z.strictObject({
   projections: z.array(
     z.strictObject({
       name: z.enum(PROJECTION_NAMES),
-      versions: z.array(z.strictObject({ version, ruleVersion: count, status: versionStatus, position, lag: count.describe("events behind the store's head"), createdAt: z.string() })),
+      versions: z.array(
+        z.strictObject({
+          version,
+          ruleVersion: count,
+          status: versionStatus,
+          position,
+          lag: count.describe("events behind the store's head"),
+          createdAt: z.string(),
+        }),
+      ),
     }),
   ),
 });

@@ -10,7 +10,17 @@ import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads/reads.ts";
 import { authorize, parseTokens, scopesOf, type OpenMode } from "./auth.ts";
 import { registerConsole } from "./console.ts";
-import { BODY_MEDIA_TYPES, checkBodyHeaders, CLOUDEVENTS_MEDIA_TYPES, jsonTextRefused, NDJSON_MEDIA_TYPES, notABatch, parseJsonBody, readNdjson, tooLarge } from "./bodies.ts";
+import {
+  BODY_MEDIA_TYPES,
+  checkBodyHeaders,
+  CLOUDEVENTS_MEDIA_TYPES,
+  jsonTextRefused,
+  NDJSON_MEDIA_TYPES,
+  notABatch,
+  parseJsonBody,
+  readNdjson,
+  tooLarge,
+} from "./bodies.ts";
 import { badRequest, clientErrorAnswer, errorBody, HttpError } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -24,7 +34,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** What a 503 for a projection still behind the asked position tells the client to wait (SPEC §8.2). */
 const RETRY_AFTER_SECONDS = 1;
 
-const noRoute = (request: FastifyRequest) => new HttpError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}`);
+const noRoute = (request: FastifyRequest) =>
+  new HttpError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}`);
 /** API routes that validate their own query (the read routes' strict schemas); every other API route takes none. */
 const QUERY_ROUTES = new Set(READ_ROUTES.map((r) => `GET ${r.path}`));
 
@@ -46,7 +57,6 @@ function refuseUnknownQuery(request: FastifyRequest): void {
 /** Answers to POST /v1/events that refuse a batch as invalid (ledger_batches_refused_total). */
 const REFUSED_STATUSES = new Set([400, 413, 415]);
 
-
 /** A POST /v1/events application/json body, left as text: the ingest thread parses it (domain/events/jsonBatch.ts eventsOfJsonText). */
 class JsonEventsText {
   constructor(readonly text: string) {}
@@ -59,13 +69,20 @@ class NdjsonEvents {
 
 /** A CloudEvents body (SPEC §11): one CloudEvent, or a batch (a JSON array of them). */
 class CloudEventsBody {
-  constructor(readonly value: unknown, readonly batch: boolean) {}
+  constructor(
+    readonly value: unknown,
+    readonly batch: boolean,
+  ) {}
 
   /** The CloudEvents of the body; a single one that is an array, or a batch that is not, is a 400. */
   events(): unknown[] {
     if (this.batch && Array.isArray(this.value)) return this.value;
     if (!this.batch && !Array.isArray(this.value)) return [this.value];
-    throw badRequest(this.batch ? `${CLOUDEVENTS_BATCH_MEDIA_TYPE} is a JSON array of CloudEvents` : `application/cloudevents+json is one CloudEvent (a JSON object); send a batch as ${CLOUDEVENTS_BATCH_MEDIA_TYPE}`);
+    throw badRequest(
+      this.batch
+        ? `${CLOUDEVENTS_BATCH_MEDIA_TYPE} is a JSON array of CloudEvents`
+        : `application/cloudevents+json is one CloudEvent (a JSON object); send a batch as ${CLOUDEVENTS_BATCH_MEDIA_TYPE}`,
+    );
   }
 }
 
@@ -117,7 +134,14 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
     ledger.log.info(
-      { reqId: request.id, method: request.method, route, url: request.url.slice(0, 512), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+      {
+        reqId: request.id,
+        method: request.method,
+        route,
+        url: request.url.slice(0, 512),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      },
       "request",
     );
   });
@@ -128,14 +152,22 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
   const eventsMax = ledger.config.batchEventsMax;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, text, done) =>
-    done(null, request.method === "POST" && request.routeOptions.url === "/v1/events" ? new JsonEventsText(text as string) : parseJsonBody(text as string, eventsMax)),
+    done(
+      null,
+      request.method === "POST" && request.routeOptions.url === "/v1/events"
+        ? new JsonEventsText(text as string)
+        : parseJsonBody(text as string, eventsMax),
+    ),
   );
   app.addContentTypeParser(CLOUDEVENTS_MEDIA_TYPES, { parseAs: "string" }, (request, text, done) => {
     const batch = (request.headers["content-type"] ?? "").toLowerCase().startsWith(CLOUDEVENTS_BATCH_MEDIA_TYPE);
     done(null, new CloudEventsBody(parseJsonBody(text as string, eventsMax), batch));
   });
   app.addContentTypeParser(NDJSON_MEDIA_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
-    const { values, problems } = await readNdjson(payload, Number(request.headers["content-length"] ?? 0), { bodyLimitBytes: ledger.config.bodyLimitBytes, eventsMax });
+    const { values, problems } = await readNdjson(payload, Number(request.headers["content-length"] ?? 0), {
+      bodyLimitBytes: ledger.config.bodyLimitBytes,
+      eventsMax,
+    });
     if (problems.length > 0) throw refusal(problems);
     return new NdjsonEvents(values);
   });
@@ -144,18 +176,33 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     // Every refused batch, wherever it was refused (body headers and reader, limits, validation).
     const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
     if (request.routeOptions.url === "/v1/events" && REFUSED_STATUSES.has(status)) metrics.refused.inc();
-    if (error instanceof HttpError) return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message, error.details));
+    if (error instanceof HttpError)
+      return reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .send(errorBody(error.code, error.message, error.details));
     if (error instanceof ProjectionLagError || error instanceof ProjectionNotBuiltError) {
       return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("projection_lagging", error.message));
     }
     if (error instanceof PayoutRunRefused || error instanceof PositionOutOfRange || error instanceof ReadRefused) {
-      return reply.code(400).send(errorBody("invalid_request", error.message, error instanceof ReadRefused ? [{ path: "from,to", message: error.message }] : []));
+      return reply
+        .code(400)
+        .send(
+          errorBody("invalid_request", error.message, error instanceof ReadRefused ? [{ path: "from,to", message: error.message }] : []),
+        );
     }
     if (status === 413) return reply.code(413).send(errorBody("too_large", tooLarge(ledger.config.bodyLimitBytes).message));
     if (status === 415) return reply.code(415).send(errorBody("unsupported_media_type", `send ${BODY_MEDIA_TYPES.join(", ")}`));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody("invalid_request", error.message));
     ledger.log.error({ err: error.message, url: request.url }, "request failed");
-    return reply.code(500).send(errorBody("internal", "internal error; a write may or may not have taken effect: events are stored once by id, so resending a batch is safe"));
+    return reply
+      .code(500)
+      .send(
+        errorBody(
+          "internal",
+          "internal error; a write may or may not have taken effect: events are stored once by id, so resending a batch is safe",
+        ),
+      );
   });
   // Unreachable through the onRequest hook above (it answers first); kept so a 404 never falls back to Fastify's own shape.
   app.setNotFoundHandler(async (request) => {
@@ -183,7 +230,9 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     if (result.kind === "invalid") throw refusal(result.problems);
     if (result.kind === "conflict") {
       metrics.conflicts.inc();
-      throw new HttpError(409, "conflict", result.message, [{ index: result.index, id: result.eventId, path: "id", message: result.message }]);
+      throw new HttpError(409, "conflict", result.message, [
+        { index: result.index, id: result.eventId, path: "id", message: result.message },
+      ]);
     }
     metrics.appended.inc(result.appended);
     metrics.duplicates.inc(result.duplicates);

@@ -20,16 +20,28 @@ export interface TokenGrant {
 /** Parses `secretA:ingest,read;secretB:payouts`; unset or empty means no access control. */
 export function parseTokens(text: string | undefined): TokenGrant[] {
   if (text === undefined || text === "") return [];
-  const grants = text.split(";").filter((s) => s.trim() !== "").map((entry) => {
-    const colon = entry.lastIndexOf(":");
-    const token = entry.slice(0, colon).trim();
-    const scopes = entry.slice(colon + 1).split(",").map((s) => s.trim());
-    if (colon < 0 || token.length < TOKEN_MIN_CHARS) throw new Error(`LEDGER_TOKENS: each entry is token:scope,scope with a token of at least ${TOKEN_MIN_CHARS} characters`);
-    for (const s of scopes) if (!(SCOPES as readonly string[]).includes(s)) throw new Error(`LEDGER_TOKENS: unknown scope '${s}' (known: ${SCOPES.join(", ")})`);
-    return { digest: sha256(token), scopes: new Set(scopes as Scope[]) };
-  });
+  const grants = text
+    .split(";")
+    .filter((s) => s.trim() !== "")
+    .map((entry) => {
+      const colon = entry.lastIndexOf(":");
+      const token = entry.slice(0, colon).trim();
+      const scopes = entry
+        .slice(colon + 1)
+        .split(",")
+        .map((s) => s.trim());
+      if (colon < 0 || token.length < TOKEN_MIN_CHARS)
+        throw new Error(`LEDGER_TOKENS: each entry is token:scope,scope with a token of at least ${TOKEN_MIN_CHARS} characters`);
+      for (const s of scopes)
+        if (!(SCOPES as readonly string[]).includes(s))
+          throw new Error(`LEDGER_TOKENS: unknown scope '${s}' (known: ${SCOPES.join(", ")})`);
+      return { digest: sha256(token), scopes: new Set(scopes as Scope[]) };
+    });
   // A set variable without a token (' ', ';') is a slip, never a wish to run open: refuse it.
-  if (grants.length === 0) throw new Error("LEDGER_TOKENS is set but holds no token: give token:scope,scope;… or unset it (only the demo or LEDGER_ALLOW_OPEN=1 runs open)");
+  if (grants.length === 0)
+    throw new Error(
+      "LEDGER_TOKENS is set but holds no token: give token:scope,scope;… or unset it (only the demo or LEDGER_ALLOW_OPEN=1 runs open)",
+    );
   if (grants.length > TOKENS_MAX) throw new Error(`LEDGER_TOKENS: at most ${TOKENS_MAX} tokens`);
   return grants;
 }
@@ -80,7 +92,11 @@ export function authorize(grants: readonly TokenGrant[], request: FastifyRequest
   if (scope === null) return;
   if (grants.length === 0) {
     if (openMode === "demo" && scope !== "read") {
-      throw new HttpError(403, "demo_read_only", "this ledger runs open on the demo data set, which it keeps as it is: reads are open, writes are not. To add events or run payouts, start it with LEDGER_TOKENS (or LEDGER_ALLOW_OPEN=1 to run open)");
+      throw new HttpError(
+        403,
+        "demo_read_only",
+        "this ledger runs open on the demo data set, which it keeps as it is: reads are open, writes are not. To add events or run payouts, start it with LEDGER_TOKENS (or LEDGER_ALLOW_OPEN=1 to run open)",
+      );
     }
     return;
   }

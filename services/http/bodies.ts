@@ -24,7 +24,8 @@ const unsupported = (message: string) => new HttpError(415, "unsupported_media_t
 
 export const tooLarge = (bodyLimitBytes: number) => new HttpError(413, "too_large", `request body is larger than ${bodyLimitBytes} bytes`);
 
-export const tooManyEvents = (eventsMax: number, got: string) => new HttpError(413, "too_large", `a batch holds at most ${eventsMax} events; got ${got}`);
+export const tooManyEvents = (eventsMax: number, got: string) =>
+  new HttpError(413, "too_large", `a batch holds at most ${eventsMax} events; got ${got}`);
 
 /**
  * Refuses, from the headers alone, a body the API would not read: a media type outside the
@@ -33,19 +34,26 @@ export const tooManyEvents = (eventsMax: number, got: string) => new HttpError(4
  */
 export function checkBodyHeaders(request: FastifyRequest): void {
   const headers = request.headers;
-  const hasBody = headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
+  const hasBody =
+    headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
   if (BODYLESS_METHODS.has(request.method) || !hasBody) return;
   const encoding = headers["content-encoding"]?.trim().toLowerCase();
-  if (encoding && encoding !== "identity") throw unsupported(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed`);
+  if (encoding && encoding !== "identity")
+    throw unsupported(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed`);
   const contentType = headers["content-type"];
   const [mediaType = "", ...parameters] = (contentType ?? "").split(";");
   const media = mediaType.trim().toLowerCase();
   if (!BODY_MEDIA_TYPES.includes(media)) {
-    throw unsupported(`${contentType === undefined ? "a body needs a Content-Type" : `Content-Type ${media.slice(0, 80)} is not supported`}: send ${BODY_MEDIA_TYPES.join(" or ")}`);
+    throw unsupported(
+      `${contentType === undefined ? "a body needs a Content-Type" : `Content-Type ${media.slice(0, 80)} is not supported`}: send ${BODY_MEDIA_TYPES.join(" or ")}`,
+    );
   }
   for (const parameter of parameters) {
     const [name = "", value = ""] = parameter.split("=");
-    const charset = value.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    const charset = value
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .toLowerCase();
     if (name.trim().toLowerCase() === "charset" && charset !== "utf-8") {
       throw unsupported(`charset ${charset.slice(0, 40)} is not supported: send UTF-8 (charset=utf-8 or none)`);
     }
@@ -67,7 +75,9 @@ export function jsonTextRefused(refusal: JsonTextRefusal): HttpError {
       return badRequest(`the body is not valid JSON: ${refusal.reason}`);
     case "ndjson_as_json":
       // A batch of events that is not JSON may be NDJSON under the wrong Content-Type: then say so.
-      return badRequest(`the body looks like NDJSON; send it as Content-Type: ${NDJSON_MEDIA_TYPES[0]} (as application/json it is not valid JSON: ${refusal.reason})`);
+      return badRequest(
+        `the body looks like NDJSON; send it as Content-Type: ${NDJSON_MEDIA_TYPES[0]} (as application/json it is not valid JSON: ${refusal.reason})`,
+      );
     case "not_a_batch":
       return notABatch();
   }
@@ -131,11 +141,13 @@ export class NdjsonReader {
     const text = raw.trim();
     if (text === "") return;
     this.events += 1;
-    if (this.events > this.limits.eventsMax) throw tooManyEvents(this.limits.eventsMax, `more (line ${this.lineNumber} is event ${this.events}; the rest was not read)`);
+    if (this.events > this.limits.eventsMax)
+      throw tooManyEvents(this.limits.eventsMax, `more (line ${this.lineNumber} is event ${this.events}; the rest was not read)`);
     const problem = (message: string) => {
       // A refused batch keeps no values: only its problems are answered.
       this.values.length = 0;
-      if (this.problems.length < PROBLEMS_MAX) this.problems.push({ index: this.events - 1, id: null, path: "", message: `line ${this.lineNumber}: ${message}` });
+      if (this.problems.length < PROBLEMS_MAX)
+        this.problems.push({ index: this.events - 1, id: null, path: "", message: `line ${this.lineNumber}: ${message}` });
     };
     if (text.length > NDJSON_LINE_MAX_CHARS) return problem(`longer than ${NDJSON_LINE_MAX_CHARS} characters`);
     const scan = scanJson(text, JSON_DEPTH_MAX);

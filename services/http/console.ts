@@ -40,7 +40,9 @@ export async function registerConsole(app: FastifyInstance, dir = consoleDir()):
   if (!fs.existsSync(path.join(dir, "index.html"))) {
     // Running from source without a build (tests, `npm run ledger serve`): say how to get one.
     for (const page of pages) {
-      app.get(page, async (_request, reply) => reply.code(404).send(errorBody("not_found", "the console is not built: run `npm run build` (or `npm start`, which builds it)")));
+      app.get(page, async (_request, reply) =>
+        reply.code(404).send(errorBody("not_found", "the console is not built: run `npm run build` (or `npm start`, which builds it)")),
+      );
     }
     return;
   }
@@ -52,6 +54,8 @@ export async function registerConsole(app: FastifyInstance, dir = consoleDir()):
     const file = path.posix.normalize((request.params as { "*": string })["*"]);
     // Only files inside the build: a path that climbs out of it is a 404 like any unknown path.
     if (file.startsWith("..") || path.posix.isAbsolute(file)) return reply.callNotFound();
-    return reply.header("x-content-type-options", "nosniff").sendFile(`${CONSOLE_ASSETS_PREFIX.slice(1)}${file}`, { maxAge: ASSET_MAX_AGE, immutable: true });
+    return reply
+      .header("x-content-type-options", "nosniff")
+      .sendFile(`${CONSOLE_ASSETS_PREFIX.slice(1)}${file}`, { maxAge: ASSET_MAX_AGE, immutable: true });
   });
 }

@@ -3,7 +3,18 @@
 import { stringify } from "csv-stringify/sync";
 import type { CampaignReportRow, ReportRow } from "../../projections/report/reportQueries.ts";
 
-export const REPORT_CSV_HEADER = ["date", "campaign_id", "marketplace", "currency", "clicks", "orders", "units", "revenue", "earnings", "spend"];
+export const REPORT_CSV_HEADER = [
+  "date",
+  "campaign_id",
+  "marketplace",
+  "currency",
+  "clicks",
+  "orders",
+  "units",
+  "revenue",
+  "earnings",
+  "spend",
+];
 
 export function neutralise(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
@@ -11,7 +22,18 @@ export function neutralise(text: string): string {
 
 export function reportCsv(rows: readonly ReportRow[]): string {
   return stringify(
-    rows.map((r) => [neutralise(r.date), neutralise(r.campaignId), neutralise(r.marketplace), neutralise(r.currency), r.clicks, r.orders, r.units, r.revenue, r.earnings, r.spend]),
+    rows.map((r) => [
+      neutralise(r.date),
+      neutralise(r.campaignId),
+      neutralise(r.marketplace),
+      neutralise(r.currency),
+      r.clicks,
+      r.orders,
+      r.units,
+      r.revenue,
+      r.earnings,
+      r.spend,
+    ]),
     { header: true, columns: REPORT_CSV_HEADER, record_delimiter: "\n" },
   );
 }

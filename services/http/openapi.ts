@@ -38,7 +38,13 @@ function parameters(schema: z.ZodObject, where: "path" | "query") {
   return Object.entries(schema.shape).map(([name, field]) => {
     const required = where === "path" || !(field as z.ZodType).safeParse(undefined).success;
     const described = jsonSchema(field as z.ZodType, "input");
-    return { name, in: where, required, ...(typeof described.description === "string" ? { description: described.description } : {}), schema: described };
+    return {
+      name,
+      in: where,
+      required,
+      ...(typeof described.description === "string" ? { description: described.description } : {}),
+      schema: described,
+    };
   });
 }
 
@@ -47,7 +53,12 @@ function errorAnswers(method: string, path: string, extra: Record<string, unknow
   const secured = scopeOf(method, path) !== null;
   return {
     400: errorAnswer("invalid input: a field, a range, a position beyond the store's head"),
-    ...(secured ? { 401: errorAnswer("no token, or an unknown one (Authorization: Bearer <token>)"), 403: errorAnswer("the token lacks this route's scope") } : {}),
+    ...(secured
+      ? {
+          401: errorAnswer("no token, or an unknown one (Authorization: Bearer <token>)"),
+          403: errorAnswer("the token lacks this route's scope"),
+        }
+      : {}),
     ...extra,
   };
 }
@@ -91,7 +102,10 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
         parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
         responses: {
           200: { description: "the answer", content },
-          ...errorAnswers("GET", r.path, { 404: errorAnswer("unknown id"), 503: errorAnswer("the read model has not reached the asked position within 5 s; retry after Retry-After") }),
+          ...errorAnswers("GET", r.path, {
+            404: errorAnswer("unknown id"),
+            503: errorAnswer("the read model has not reached the asked position within 5 s; retry after Retry-After"),
+          }),
         },
       },
     };
@@ -163,7 +177,9 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
       responses: {
         201: { description: "registered (an event in the log, without the secret)", content: json(ref("WebhookRegistered")) },
         ...errorAnswers("POST", "/v1/webhooks", {
-          409: errorAnswer("LEDGER_WEBHOOK_KEY is not set (not_configured), the most endpoints are registered (too_many_webhooks), or registrations kept changing while this one was decided (registration_contended: try again)"),
+          409: errorAnswer(
+            "LEDGER_WEBHOOK_KEY is not set (not_configured), the most endpoints are registered (too_many_webhooks), or registrations kept changing while this one was decided (registration_contended: try again)",
+          ),
           503: errorAnswer("the webhooks read model did not catch up with the store in time to count the endpoints"),
         }),
       },
@@ -185,17 +201,33 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     },
   };
   paths["/v1/health"] = {
-    get: { operationId: "getHealth", summary: "Store head; per projection, position, lag and version; webhook deliveries (which endpoints: webhooks scope)", security: [], responses: { 200: { description: "health", content: json(ref("Health")) } } },
+    get: {
+      operationId: "getHealth",
+      summary: "Store head; per projection, position, lag and version; webhook deliveries (which endpoints: webhooks scope)",
+      security: [],
+      responses: { 200: { description: "health", content: json(ref("Health")) } },
+    },
   };
   paths["/metrics"] = {
-    get: { operationId: "getMetrics", summary: "Prometheus metrics", security: [], responses: { 200: { description: "metrics", content: { "text/plain": { schema: { type: "string" } } } } } },
+    get: {
+      operationId: "getMetrics",
+      summary: "Prometheus metrics",
+      security: [],
+      responses: { 200: { description: "metrics", content: { "text/plain": { schema: { type: "string" } } } } },
+    },
   };
   paths["/v1/openapi.json"] = {
-    get: { operationId: "getOpenApi", summary: "This document", security: [], responses: { 200: { description: "OpenAPI 3.1", content: json({ type: "object" }) } } },
+    get: {
+      operationId: "getOpenApi",
+      summary: "This document",
+      security: [],
+      responses: { 200: { description: "OpenAPI 3.1", content: json({ type: "object" }) } },
+    },
   };
 
   // Every operation in one group (openapiTags.ts), the webhooks' own included.
-  for (const [path, operations] of Object.entries(paths)) for (const operation of Object.values(operations)) (operation as { tags?: string[] }).tags = [tagOfPath(path)];
+  for (const [path, operations] of Object.entries(paths))
+    for (const operation of Object.values(operations)) (operation as { tags?: string[] }).tags = [tagOfPath(path)];
   const section = webhooksSection();
   for (const [name, schema] of Object.entries(section.schemas)) schemas[name] = jsonSchema(schema, "output");
 
@@ -204,7 +236,8 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     info: {
       title: "Commission ledger",
       version: "1",
-      description: "An event-sourced commission ledger: facts in, read models out. `SPEC §N` in a summary cites the section of the ledger's specification that the route implements; the repository's README describes every route.",
+      description:
+        "An event-sourced commission ledger: facts in, read models out. `SPEC §N` in a summary cites the section of the ledger's specification that the route implements; the repository's README describes every route.",
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
@@ -212,7 +245,13 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
     paths,
     webhooks: section.webhooks,
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "LEDGER_TOKENS; scopes ingest, read, payouts, webhooks (README, access control)" } },
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "LEDGER_TOKENS; scopes ingest, read, payouts, webhooks (README, access control)",
+        },
+      },
       schemas,
     },
   };

@@ -19,13 +19,21 @@ const HEADERS = [
   {
     name: "Ledger-Signature",
     description:
-      "t={unix seconds},v1={hex HMAC-SHA256(secret, t + \".\" + raw body)}; the secret is the whole whsec_… string the registration answered. " +
+      't={unix seconds},v1={hex HMAC-SHA256(secret, t + "." + raw body)}; the secret is the whole whsec_… string the registration answered. ' +
       `Verify it over the raw body and refuse a t more than ${SIGNATURE_TOLERANCE_SECONDS} s old (a replay)`,
     schema: { type: "string", pattern: "^t=\\d+,v1=[0-9a-f]{64}$" },
   },
   { name: "Ledger-Webhook-Id", description: "the endpoint's id (its registration)", schema: { type: "string" } },
-  { name: "Ledger-Entry-Id", description: "the body's entryId: de-duplicate on it, deliveries are at least once", schema: { type: "string", pattern: "^\\d+:\\d+$" } },
-  { name: "Ledger-Delivery-Attempt", description: "1 on the first attempt, then 2, 3, … on retries", schema: { type: "integer", minimum: 1 } },
+  {
+    name: "Ledger-Entry-Id",
+    description: "the body's entryId: de-duplicate on it, deliveries are at least once",
+    schema: { type: "string", pattern: "^\\d+:\\d+$" },
+  },
+  {
+    name: "Ledger-Delivery-Attempt",
+    description: "1 on the first attempt, then 2, 3, … on retries",
+    schema: { type: "integer", minimum: 1 },
+  },
 ];
 
 /** Component schema name of an event's body: `payout.issued` → WebhookPayoutIssuedBody. */
@@ -44,14 +52,18 @@ export function webhooksSection(): { schemas: Record<string, z.ZodType>; webhook
       post: {
         operationId: `receive${name.slice("Webhook".length, -"Body".length)}`,
         summary: SUMMARIES[event],
-        description: "Sent to each endpoint that subscribed to it, in position order, one at a time per endpoint; an item reaches an endpoint once, as the most specific event it subscribed to.",
+        description:
+          "Sent to each endpoint that subscribed to it, in position order, one at a time per endpoint; an item reaches an endpoint once, as the most specific event it subscribed to.",
         tags: ["webhooks"],
         security: [],
         parameters: HEADERS.map((h) => ({ in: "header", required: true, ...h })),
         requestBody: { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } } },
         responses: {
           "2XX": { description: "delivered; answer quickly" },
-          default: { description: "anything else, a redirect or no answer within LEDGER_WEBHOOK_TIMEOUT_MS: retried with backoff until the give-up span, then the endpoint is disabled" },
+          default: {
+            description:
+              "anything else, a redirect or no answer within LEDGER_WEBHOOK_TIMEOUT_MS: retried with backoff until the give-up span, then the endpoint is disabled",
+          },
         },
       },
     };

@@ -75,18 +75,30 @@ const position = z
 /** Every read takes these (SPEC §8.2). */
 const at = {
   asOfPosition: position.optional().describe("answer as of this position: what a ledger holding only events 1..P answers (SPEC §8.2)"),
-  minPosition: position.optional().describe("answer once the read model has applied this position (read-your-writes); waits ≤ 5 s, then 503"),
+  minPosition: position
+    .optional()
+    .describe("answer once the read model has applied this position (read-your-writes); waits ≤ 5 s, then 503"),
 };
 
 function readAt(query: { asOfPosition?: number | undefined; minPosition?: number | undefined }): ReadAt {
   return { asOfPosition: query.asOfPosition ?? null, minPosition: query.minPosition ?? null };
 }
 
-export const localDate = z.string().refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD in the years 1970-2999").describe("local date YYYY-MM-DD");
+export const localDate = z
+  .string()
+  .refine((s) => parseLocalDate(s) !== null, "must be a date YYYY-MM-DD in the years 1970-2999")
+  .describe("local date YYYY-MM-DD");
 const limit = (max: number) =>
-  z.coerce.number({ error: `must be an integer 1..${max}` }).int(`must be an integer 1..${max}`).min(1, `must be an integer 1..${max}`).max(max, `must be an integer 1..${max}`);
+  z.coerce
+    .number({ error: `must be an integer 1..${max}` })
+    .int(`must be an integer 1..${max}`)
+    .min(1, `must be an integer 1..${max}`)
+    .max(max, `must be an integer 1..${max}`);
 /** A paging cursor: a position (skip all of it) or `position.seq` (resume inside it), from nextAfter. */
-const cursor = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter").describe("a position, or position.seq from nextAfter");
+const cursor = z
+  .string()
+  .regex(/^\d{1,15}(\.\d{1,6})?$/, "must be a position, or position.seq from nextAfter")
+  .describe("a position, or position.seq from nextAfter");
 
 export function parseCursor(text: string | undefined): Cursor {
   if (text === undefined) return { position: 0, seq: -1 };
@@ -99,8 +111,16 @@ const readQuery = z.strictObject({ ...at });
 const pageQuery = (max: number) => z.strictObject({ after: cursor.optional(), limit: limit(max).optional(), ...at });
 const CURRENCIES = [...new Set(Object.values(DEFAULT_MARKETPLACES).map((m) => m.currency))] as [string, ...string[]];
 /** Account names: the id characters of SPEC §2 plus '%' (an id's ':' is written %3A inside a name). */
-const accountName = z.string().min(1).max(300).regex(/^[A-Za-z0-9._:%-]+$/, "must be an account name such as creator:K9:US:earned");
-const eventId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, "may contain only A-Z a-z 0-9 . _ : -");
+const accountName = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9._:%-]+$/, "must be an account name such as creator:K9:US:earned");
+const eventId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only A-Z a-z 0-9 . _ : -");
 
 /** One read route; `run` answers null for an unknown id (404, naming `what`). */
 export interface ReadRoute {
@@ -113,7 +133,12 @@ export interface ReadRoute {
   /** The CSV header when `format=csv` is served too. */
   csvHeader?: readonly string[];
   /** `scopes`: what the caller holds, for the routes that show some fields to some callers only. */
-  handle(reads: Reads, params: unknown, query: unknown, scopes: ReadonlySet<Scope>): Promise<{ answer: unknown; csv: string | null; name: string }>;
+  handle(
+    reads: Reads,
+    params: unknown,
+    query: unknown,
+    scopes: ReadonlySet<Scope>,
+  ): Promise<{ answer: unknown; csv: string | null; name: string }>;
 }
 
 /** Builds a route, keeping the types of its schemas for `run`. */
@@ -244,7 +269,11 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: campaign,
     query: z.strictObject({ from: localDate, to: localDate, format, ...at }),
     response: api.campaignReportSchema,
-    csv: { header: CAMPAIGN_REPORT_CSV_HEADER, body: (a) => campaignReportCsv(a.rows), name: (q) => `campaign-report-${q.from}-${q.to}.csv` },
+    csv: {
+      header: CAMPAIGN_REPORT_CSV_HEADER,
+      body: (a) => campaignReportCsv(a.rows),
+      name: (q) => `campaign-report-${q.from}-${q.to}.csv`,
+    },
     what: (p) => `campaign ${p.campaignId}`,
     run: (reads, p, q) => reads.campaignReport(p.campaignId, q.from, q.to, readAt(q)),
   }),
@@ -261,7 +290,8 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   route({
     path: "/v1/projections",
     operationId: "listProjections",
-    summary: "Each projection's versions: rule version, status (active, building, idle, stalled, retired), position, lag; as they are now (SPEC §6, §10)",
+    summary:
+      "Each projection's versions: rule version, status (active, building, idle, stalled, retired), position, lag; as they are now (SPEC §6, §10)",
     params: noParams,
     query: z.strictObject({}),
     response: api.projectionsSchema,
@@ -271,11 +301,23 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   route({
     path: "/v1/projections/:name/diff",
     operationId: "getProjectionDiff",
-    summary: "What a version (e.g. one being rebuilt) changes against the active one, per key and amount, paged: review it before promoting (SPEC §6, §10)",
+    summary:
+      "What a version (e.g. one being rebuilt) changes against the active one, per key and amount, paged: review it before promoting (SPEC §6, §10)",
     params: z.strictObject({ name: refId }),
     query: z.strictObject({
-      version: z.string().regex(/^[1-9]\d{0,3}$/, "must be a version number 1..9999").transform(Number).meta(integerParameter(1, 9999)).describe("the version to compare with the active one"),
-      after: z.string().regex(/^\d{1,9}$/, "must be the `next` of the previous page").transform(Number).meta(integerParameter(0, 999_999_999)).optional().describe("`next` of the previous page"),
+      version: z
+        .string()
+        .regex(/^[1-9]\d{0,3}$/, "must be a version number 1..9999")
+        .transform(Number)
+        .meta(integerParameter(1, 9999))
+        .describe("the version to compare with the active one"),
+      after: z
+        .string()
+        .regex(/^\d{1,9}$/, "must be the `next` of the previous page")
+        .transform(Number)
+        .meta(integerParameter(0, 999_999_999))
+        .optional()
+        .describe("`next` of the previous page"),
       limit: limit(DIFF_PAGE_MAX).optional(),
     }),
     response: api.projectionDiffSchema,
@@ -382,7 +424,8 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   route({
     path: "/v1/events",
     operationId: "listEvents",
-    summary: "Stored events in position order; a page looks at ≤ 10,000 events, so follow `next` until null; WebhookRegistered URLs only for the webhooks scope (SPEC §8.3, §11)",
+    summary:
+      "Stored events in position order; a page looks at ≤ 10,000 events, so follow `next` until null; WebhookRegistered URLs only for the webhooks scope (SPEC §8.3, §11)",
     params: noParams,
     query: z.strictObject({
       after: position.optional(),

@@ -27,7 +27,8 @@ export async function ingestRequest(
   config: Pick<LedgerConfig, "cloudEventsTypePrefix" | "batchEventsMax">,
   request: IngestRequest,
 ): Promise<IngestRequestResult> {
-  if (request.form === "cloudevents") return ingestValidated(store, validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix }));
+  if (request.form === "cloudevents")
+    return ingestValidated(store, validateCloudEvents(request.values, { typePrefix: config.cloudEventsTypePrefix }));
   if (request.form !== "json") return ingestValidated(store, validateBatch(request.values));
   const events = eventsOfJsonText(request.text, config.batchEventsMax);
   if (!events.ok) return { kind: "refused", refusal: events.refusal };

@@ -16,7 +16,7 @@ import type { MarketplaceCode } from "../../domain/marketplaces.ts";
 import { formatMinor } from "../../domain/money.ts";
 import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
 import type { ReadModelTx } from "../../infra/readModel/port.ts";
-import { anomaliesAfter, ANOMALIES_PER_ANSWER_MAX, creatorAnomalies } from "../../projections/anomalies.ts";
+import { anomaliesAfter } from "../../projections/anomalies.ts";
 import { budgetView, campaignView } from "../../projections/budget/budgetQueries.ts";
 import { brandCampaignsRead, campaignRead } from "../../projections/budget/read.ts";
 import { creatorKnownAt } from "../../projections/earnings/earningsAt.ts";
@@ -73,15 +73,22 @@ export class Reads {
   /** Positions beyond the store's head are not the store's, nor a cursor beyond them or beyond asOfPosition (PageAt): a 400. Returns the head. */
   private async validate(at: ReadAt | PageAt): Promise<number> {
     const head = await this.ledger.store.head();
-    for (const [name, value] of [["asOfPosition", at.asOfPosition], ["minPosition", at.minPosition]] as const) {
+    for (const [name, value] of [
+      ["asOfPosition", at.asOfPosition],
+      ["minPosition", at.minPosition],
+    ] as const) {
       if (value !== null && value > head) throw new PositionOutOfRange(`${name} ${value} is beyond the store's head (${head})`);
     }
     if (!("afterPosition" in at)) return head;
     if (at.asOfPosition !== null && at.afterPosition > at.asOfPosition) {
-      throw new PositionOutOfRange(`after ${at.afterPosition} is beyond asOfPosition ${at.asOfPosition}: a read as of ${at.asOfPosition} holds nothing after it`);
+      throw new PositionOutOfRange(
+        `after ${at.afterPosition} is beyond asOfPosition ${at.asOfPosition}: a read as of ${at.asOfPosition} holds nothing after it`,
+      );
     }
     if (at.afterPosition > head) {
-      throw new PositionOutOfRange(`after ${at.afterPosition} is beyond the store's head (${head}): a cursor this store never handed out (kept from before a restore, or from another store); page from a position ≤ ${head}`);
+      throw new PositionOutOfRange(
+        `after ${at.afterPosition} is beyond the store's head (${head}): a cursor this store never handed out (kept from before a restore, or from another store); page from a position ≤ ${head}`,
+      );
     }
     return head;
   }
@@ -99,14 +106,23 @@ export class Reads {
    * applied what the store held when it was asked: until then the id may be in events not applied
    * yet, so it waits for that (READ_WAIT_MS) and asks again, or answers 503 instead of a wrong 404.
    */
-  private async on<T>(projection: ProjectionName, at: ReadAt | PageAt, fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>): Promise<T> {
+  private async on<T>(
+    projection: ProjectionName,
+    at: ReadAt | PageAt,
+    fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>,
+  ): Promise<T> {
     await this.settle(at, projection);
     const read = () => this.ledger.reads[projection].read((tx, a) => fn(tx, a, at.asOfPosition ?? a.position));
     const answer = await read();
     if (answer !== null || at.asOfPosition !== null) return answer;
     const head = await this.ledger.store.head();
     if ((await this.ledger.reads[projection].active()).position >= head) return answer;
-    await this.ledger.waitFor([projection], head, READ_WAIT_MS, `not found in what the ${projection} projection has applied; it may be in the store's events up to ${head}`);
+    await this.ledger.waitFor(
+      [projection],
+      head,
+      READ_WAIT_MS,
+      `not found in what the ${projection} projection has applied; it may be in the store's events up to ${head}`,
+    );
     return read();
   }
 
@@ -166,14 +182,20 @@ export class Reads {
 
   /** SPEC §8.5: a creator's payouts, newest first. */
   async payoutsOf(creatorId: string, at: ReadAt) {
-    const { payouts, position } = await this.on("payout", at, async (tx, a, upTo) => ({ payouts: await payoutsOfCreator(tx, a.prefix, creatorId, upTo, this.ledger.rules), position: upTo }));
+    const { payouts, position } = await this.on("payout", at, async (tx, a, upTo) => ({
+      payouts: await payoutsOfCreator(tx, a.prefix, creatorId, upTo, this.ledger.rules),
+      position: upTo,
+    }));
     if (payouts.length === 0 && !(await this.creatorKnown(creatorId, at))) return null;
     return { creatorId, asOfPosition: position, payouts };
   }
 
   /** SPEC §8.5: one payout and its statement: rule 11 at the payout's own position and date. */
   async payoutStatement(payoutId: string, at: ReadAt) {
-    const found = await this.on("payout", at, async (tx, a, upTo) => ({ payout: await payoutById(tx, a.prefix, payoutId, upTo, this.ledger.rules), position: upTo }));
+    const found = await this.on("payout", at, async (tx, a, upTo) => ({
+      payout: await payoutById(tx, a.prefix, payoutId, upTo, this.ledger.rules),
+      position: upTo,
+    }));
     if (found.payout === null) return null;
     const payout = found.payout;
     const digits = this.ledger.rules.marketplaces[payout.marketplace].minorDigits;
@@ -216,7 +238,10 @@ export class Reads {
   // --- the journal: anomalies, accounts, trial balance (SPEC §3, §8.1) ------------------------
 
   async anomalies(after: { position: number; idx: number }, limit: number, at: ReadAt) {
-    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await anomaliesAfter(tx, a.prefix, after, upTo, limit)) }));
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({
+      asOfPosition: upTo,
+      ...(await anomaliesAfter(tx, a.prefix, after, upTo, limit)),
+    }));
   }
 
   async account(account: string, at: ReadAt) {
@@ -241,7 +266,10 @@ export class Reads {
 
   /** Every journal entry and anomaly after the cursor, in position order (the journal's rows up to P). */
   async feed(after: Cursor, limit: number, at: ReadAt) {
-    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await feedAfter(tx, a.prefix, after, upTo, limit)) }));
+    return this.on("journal", paged(at, after.position), async (tx, a, upTo) => ({
+      asOfPosition: upTo,
+      ...(await feedAfter(tx, a.prefix, after, upTo, limit)),
+    }));
   }
 
   /** Registered endpoints as they stand now (their delivery state is not a thing of the past's positions). */
@@ -285,7 +313,10 @@ export class Reads {
     const events = [];
     let position = after;
     while (position < upTo && events.length < limit && position - after < EVENTS_SCAN_MAX) {
-      const page = await this.ledger.store.readForward(position, Math.min(READ_PAGE_MAX, upTo - position, EVENTS_SCAN_MAX - (position - after)));
+      const page = await this.ledger.store.readForward(
+        position,
+        Math.min(READ_PAGE_MAX, upTo - position, EVENTS_SCAN_MAX - (position - after)),
+      );
       if (page.length === 0) break;
       for (const stored of page) {
         position = stored.position;

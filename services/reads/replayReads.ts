@@ -40,7 +40,14 @@ export async function projectionVersions(ledger: Ledger) {
     const versions = await shownVersions(ledger, name, head);
     projections.push({
       name,
-      versions: versions.map((v) => ({ version: v.version, ruleVersion: v.ruleVersion, status: v.shown, position: v.position, lag: v.lag, createdAt: v.createdAt })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        ruleVersion: v.ruleVersion,
+        status: v.shown,
+        position: v.position,
+        lag: v.lag,
+        createdAt: v.createdAt,
+      })),
     });
   }
   return { head, projections };

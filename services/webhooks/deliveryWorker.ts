@@ -20,7 +20,12 @@ import { endpointAgent, postWebhook, type EndpointAgent } from "../../infra/webh
 import { vetWebhookUrl, type UrlVerdict } from "../../infra/webhooks/addressPolicy.ts";
 import { SIGNATURE_HEADER, signatureHeader, webhookSecret } from "../../infra/webhooks/signature.ts";
 import {
-  nextDeliveries, pendingDeliveriesOf, recordAttempts, type AttemptRecord, type AttemptResult, type PendingDelivery,
+  nextDeliveries,
+  pendingDeliveriesOf,
+  recordAttempts,
+  type AttemptRecord,
+  type AttemptResult,
+  type PendingDelivery,
 } from "../../projections/webhooks/webhookQueries.ts";
 import type { WebhookSettings } from "../config.ts";
 
@@ -101,7 +106,11 @@ export class WebhookDeliveryWorker {
         if (this.inFlight.has(d.webhookId) || this.inFlight.size >= DELIVERIES_IN_FLIGHT_MAX) continue;
         if (d.nextAttemptMs > this.now()) continue;
         if (this.options.settings.key === null) {
-          if (!this.warnedUnsigned) this.options.log.error({ webhookId: d.webhookId }, "webhooks: LEDGER_WEBHOOK_KEY is not set, so deliveries cannot be signed; they wait until it is");
+          if (!this.warnedUnsigned)
+            this.options.log.error(
+              { webhookId: d.webhookId },
+              "webhooks: LEDGER_WEBHOOK_KEY is not set, so deliveries cannot be signed; they wait until it is",
+            );
           this.warnedUnsigned = true;
           break;
         }
@@ -168,11 +177,22 @@ export class WebhookDeliveryWorker {
   }
 
   /** One attempt and what it leads to; null when the worker stopped meanwhile. */
-  private async attempt(d: PendingDelivery, verdict: UrlVerdict, key: string, signal: AbortSignal, agent: EndpointAgent): Promise<AttemptRecord | null> {
+  private async attempt(
+    d: PendingDelivery,
+    verdict: UrlVerdict,
+    key: string,
+    signal: AbortSignal,
+    agent: EndpointAgent,
+  ): Promise<AttemptRecord | null> {
     const { settings } = this.options;
     const startedMs = this.now();
     const answer = verdict.ok
-      ? await postWebhook(verdict.url, d.body, this.headers(d, key, startedMs), { timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivate, signal, agent })
+      ? await postWebhook(verdict.url, d.body, this.headers(d, key, startedMs), {
+          timeoutMs: settings.timeoutMs,
+          allowPrivate: settings.allowPrivate,
+          signal,
+          agent,
+        })
       : { error: `refused: ${verdict.reason}` };
     if (signal.aborted) return null;
     const endedMs = this.now();
@@ -182,7 +202,8 @@ export class WebhookDeliveryWorker {
       statusCode: "statusCode" in answer ? answer.statusCode : null,
       error: "error" in answer ? answer.error : null,
     };
-    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) return { delivery: d, result, outcome: { delivered: true } };
+    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300)
+      return { delivery: d, result, outcome: { delivered: true } };
     const firstMs = d.firstAttemptAt === null ? startedMs : Date.parse(d.firstAttemptAt);
     const retryAtMs = nextAttemptMs(firstMs, endedMs, d.attempts + 1, settings.retry, this.random());
     const what = result.statusCode !== null ? `HTTP ${result.statusCode}` : result.error;

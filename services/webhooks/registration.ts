@@ -47,11 +47,21 @@ function refusal(path: string, message: string): HttpError {
 export async function registerWebhook(ledger: Ledger, body: unknown, nowMs: number = Date.now()) {
   const key = ledger.config.webhooks.key;
   if (key === null) {
-    throw new HttpError(409, "not_configured", "webhooks are not configured on this ledger: set LEDGER_WEBHOOK_KEY (at least 32 characters), from which every endpoint's signing secret is derived");
+    throw new HttpError(
+      409,
+      "not_configured",
+      "webhooks are not configured on this ledger: set LEDGER_WEBHOOK_KEY (at least 32 characters), from which every endpoint's signing secret is derived",
+    );
   }
   const parsed = registrationBody.safeParse(body);
   if (!parsed.success) {
-    throw badRequest("invalid body", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.code === "unrecognized_keys" ? `unknown field: ${i.keys.join(", ")}` : i.message })));
+    throw badRequest(
+      "invalid body",
+      parsed.error.issues.map((i) => ({
+        path: i.path.join("."),
+        message: i.code === "unrecognized_keys" ? `unknown field: ${i.keys.join(", ")}` : i.message,
+      })),
+    );
   }
   const verdict = await vetWebhookUrl(parsed.data.url, ledger.config.webhooks.allowPrivate);
   if (!verdict.ok) throw refusal("url", verdict.reason);
@@ -66,15 +76,24 @@ export async function registerWebhook(ledger: Ledger, body: unknown, nowMs: numb
 }
 
 /** Appends the registration if fewer than WEBHOOK_ENDPOINTS_MAX endpoints are registered, as the store's registry stream stands; its position. */
-async function appendUnderCap(ledger: Ledger, event: { id: string; type: string; occurredAt: string; data: { webhookId: string } }): Promise<number> {
+async function appendUnderCap(
+  ledger: Ledger,
+  event: { id: string; type: string; occurredAt: string; data: { webhookId: string } },
+): Promise<number> {
   for (let round = 0; round < REGISTER_DECIDE_ROUNDS_MAX; round += 1) {
     const stream = await readWholeStream(ledger.store, WEBHOOK_REGISTRY_STREAM_ID);
     await ledger.waitFor(["webhooks"], stream[stream.length - 1]?.position ?? 0, READ_WAIT_MS, "counting the registered webhook endpoints");
-    const { count, position } = await ledger.reads.webhooks.read(async (tx, a) => ({ count: (await listEndpoints(tx, a.prefix)).length, position: a.position }));
+    const { count, position } = await ledger.reads.webhooks.read(async (tx, a) => ({
+      count: (await listEndpoints(tx, a.prefix)).length,
+      position: a.position,
+    }));
     const revision = expectedRevision(stream, position);
     if (revision === null) continue; // the stream moved past what the read model had applied: count again
-    if (count >= WEBHOOK_ENDPOINTS_MAX) throw new HttpError(409, "too_many_webhooks", `at most ${WEBHOOK_ENDPOINTS_MAX} endpoints may be registered; delete one first`);
-    const result = await ingestValidated(ledger.store, validateBatch([event], { internal: true }), { expectedRevisions: { [WEBHOOK_REGISTRY_STREAM_ID]: revision } });
+    if (count >= WEBHOOK_ENDPOINTS_MAX)
+      throw new HttpError(409, "too_many_webhooks", `at most ${WEBHOOK_ENDPOINTS_MAX} endpoints may be registered; delete one first`);
+    const result = await ingestValidated(ledger.store, validateBatch([event], { internal: true }), {
+      expectedRevisions: { [WEBHOOK_REGISTRY_STREAM_ID]: revision },
+    });
     switch (result.kind) {
       case "appended":
         return result.lastPosition;
@@ -87,7 +106,11 @@ async function appendUnderCap(ledger: Ledger, event: { id: string; type: string;
         return assertNever(result, "ingest result");
     }
   }
-  throw new HttpError(409, "registration_contended", `webhook registrations and deletions kept changing while this one was decided (${REGISTER_DECIDE_ROUNDS_MAX} attempts); nothing was registered: try again`);
+  throw new HttpError(
+    409,
+    "registration_contended",
+    `webhook registrations and deletions kept changing while this one was decided (${REGISTER_DECIDE_ROUNDS_MAX} attempts); nothing was registered: try again`,
+  );
 }
 
 /** Appends WebhookDeleted for a registered endpoint: its pending deliveries are not sent. */
@@ -96,7 +119,12 @@ export async function deleteWebhook(ledger: Ledger, webhookId: string, nowMs: nu
   await ledger.waitFor(["webhooks"], await ledger.store.head(), READ_WAIT_MS);
   const endpoint = await ledger.reads.webhooks.read((tx, a) => endpointOf(tx, a.prefix, webhookId));
   if (endpoint === null) throw notFound(`webhook ${webhookId}`);
-  const event = { id: `webhook-deleted:${webhookId}`, type: "WebhookDeleted", occurredAt: new Date(nowMs).toISOString(), data: { webhookId } };
+  const event = {
+    id: `webhook-deleted:${webhookId}`,
+    type: "WebhookDeleted",
+    occurredAt: new Date(nowMs).toISOString(),
+    data: { webhookId },
+  };
   const result = await ingestValidated(ledger.store, validateBatch([event], { internal: true }));
   // A conflict: another deletion of it was stored meanwhile (at another time), so it is gone already.
   if (result.kind === "conflict") throw notFound(`webhook ${webhookId}`);

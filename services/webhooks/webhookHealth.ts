@@ -38,17 +38,34 @@ async function recordedAgeMs(store: EventStore, position: number, nowMs: number)
   return event === undefined ? 0 : Math.max(0, nowMs - Date.parse(event.recordedAt));
 }
 
-export async function webhookHealth(webhooks: WebhooksRead, store: EventStore, limits: Pick<WebhookSettings, "backlogMaxEvents" | "backlogMaxAgeMs">, nowMs: number): Promise<WebhookHealth> {
-  const { disabled, backlogs } = await webhooks.read(async (tx, a) => ({ disabled: await disabledEndpoints(tx, a.prefix), backlogs: await endpointBacklogs(tx, a.prefix) }));
+export async function webhookHealth(
+  webhooks: WebhooksRead,
+  store: EventStore,
+  limits: Pick<WebhookSettings, "backlogMaxEvents" | "backlogMaxAgeMs">,
+  nowMs: number,
+): Promise<WebhookHealth> {
+  const { disabled, backlogs } = await webhooks.read(async (tx, a) => ({
+    disabled: await disabledEndpoints(tx, a.prefix),
+    backlogs: await endpointBacklogs(tx, a.prefix),
+  }));
   const backlog = [];
   // At most WEBHOOK_ENDPOINTS_MAX endpoints: one read of the store each.
-  for (const b of backlogs) backlog.push({ webhookId: b.webhookId, backlogEvents: b.backlogEvents, oldestAgeMs: await recordedAgeMs(store, b.oldestPosition, nowMs) });
+  for (const b of backlogs)
+    backlog.push({
+      webhookId: b.webhookId,
+      backlogEvents: b.backlogEvents,
+      oldestAgeMs: await recordedAgeMs(store, b.oldestPosition, nowMs),
+    });
   const largestEvents = Math.max(0, ...backlog.map((b) => b.backlogEvents));
   const oldestAgeMs = Math.max(0, ...backlog.map((b) => b.oldestAgeMs));
   const reasons = [
     disabled.length > 0 ? `${disabled.length} endpoint(s) disabled: their deliveries kept failing past LEDGER_WEBHOOK_GIVE_UP_MS` : null,
-    largestEvents > limits.backlogMaxEvents ? `${largestEvents} deliveries pending at one endpoint (more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS=${limits.backlogMaxEvents})` : null,
-    oldestAgeMs > limits.backlogMaxAgeMs ? `the oldest pending delivery is ${Math.round(oldestAgeMs / 1000)} s old (more than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS=${limits.backlogMaxAgeMs})` : null,
+    largestEvents > limits.backlogMaxEvents
+      ? `${largestEvents} deliveries pending at one endpoint (more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS=${limits.backlogMaxEvents})`
+      : null,
+    oldestAgeMs > limits.backlogMaxAgeMs
+      ? `the oldest pending delivery is ${Math.round(oldestAgeMs / 1000)} s old (more than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS=${limits.backlogMaxAgeMs})`
+      : null,
   ].filter((r) => r !== null);
   return {
     summary: {

@@ -35,10 +35,14 @@ export interface IngestThread {
 }
 
 export async function startIngestThread(config: LedgerConfig): Promise<IngestThread> {
-  const worker = startServiceWorker("ingestWorker", { config }, {
-    maxOldGenerationSizeMb: INGEST_THREAD_OLD_SPACE_MB,
-    maxYoungGenerationSizeMb: INGEST_THREAD_YOUNG_SPACE_MB,
-  });
+  const worker = startServiceWorker(
+    "ingestWorker",
+    { config },
+    {
+      maxOldGenerationSizeMb: INGEST_THREAD_OLD_SPACE_MB,
+      maxYoungGenerationSizeMb: INGEST_THREAD_YOUNG_SPACE_MB,
+    },
+  );
   const waiting = new Map<number, { resolve: (result: IngestRequestResult) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let stopped: () => void = () => undefined;

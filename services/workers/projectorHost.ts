@@ -57,11 +57,21 @@ export async function runProjectors(
   }
   const snapshots = openSnapshots(config, store, log);
   const group = [...names].sort().join("+");
-  const runner = new ProjectionRunner({ store, projectors, group, snapshots, log, onFailure, ...(options.liveBatchEvents ? { liveBatchSize: options.liveBatchEvents } : {}) });
+  const runner = new ProjectionRunner({
+    store,
+    projectors,
+    group,
+    snapshots,
+    log,
+    onFailure,
+    ...(options.liveBatchEvents ? { liveBatchSize: options.liveBatchEvents } : {}),
+  });
   await runner.start();
   // Webhooks are sent wherever the webhooks projector runs (services/webhooks/deliveryWorker.ts).
   const webhooks = projectors.find((p) => p.name === "webhooks");
-  const deliveries = webhooks ? new WebhookDeliveryWorker({ db: webhooks.db, prefix: webhooks.prefix, settings: config.webhooks, log }) : null;
+  const deliveries = webhooks
+    ? new WebhookDeliveryWorker({ db: webhooks.db, prefix: webhooks.prefix, settings: config.webhooks, log })
+    : null;
   deliveries?.start();
   return {
     versions: new Map(projectors.map((p) => [p.name, p.version])),
@@ -77,16 +87,18 @@ export async function runProjectors(
 /** What the worker (projectorWorker.ts) and the thread that started it tell each other. */
 export type ToWorker = { type: "stop" };
 export type FromWorker =
-  | { type: "started"; versions: [ProjectionName, number][] }
-  | { type: "failed"; message: string }
-  | { type: "stopped" };
+  { type: "started"; versions: [ProjectionName, number][] } | { type: "failed"; message: string } | { type: "stopped" };
 export interface WorkerInput {
   config: LedgerConfig;
   names: ProjectionName[];
 }
 
 /** Runs `names` on a worker thread of this process; `onFailure` hears of a projector that stopped. */
-export async function startWorkerHost(config: LedgerConfig, names: readonly ProjectionName[], onFailure: (error: Error) => void): Promise<ProjectorHost> {
+export async function startWorkerHost(
+  config: LedgerConfig,
+  names: readonly ProjectionName[],
+  onFailure: (error: Error) => void,
+): Promise<ProjectorHost> {
   const worker = startServiceWorker("projectorWorker", { config, names: [...names] } satisfies WorkerInput, {
     maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB,
     maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB,

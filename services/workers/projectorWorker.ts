@@ -14,7 +14,9 @@ const tell = (message: FromWorker) => port.postMessage(message);
 
 try {
   const store = await openEventStore(config.store);
-  const host = await runProjectors(config, store, names, log, (error) => tell({ type: "failed", message: error.message }), { liveBatchEvents: WORKER_LIVE_BATCH_EVENTS });
+  const host = await runProjectors(config, store, names, log, (error) => tell({ type: "failed", message: error.message }), {
+    liveBatchEvents: WORKER_LIVE_BATCH_EVENTS,
+  });
   port.on("message", (message: ToWorker) => {
     if (message.type !== "stop") return;
     void (async () => {

@@ -150,10 +150,38 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
-    events: 1_000_000, seed: 1, json: false, queries: 1_000, warmup: 100, clients: 2, rate: TARGETS.pacedEventsPerSec, liveSeconds: 30, sampleMs: 100,
-    stores: ["sqlite"], alone: true, pgUrl: process.env.LEDGER_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/test", dir: null, keep: false,
-    phase: null, out: null, source: null, names: [...PROJECTION_NAMES], sameThread: false, backend: "sqlite", storeSchema: "bench_events", readSchema: "bench_read",
-    projectors: false, fresh: false, url: null, bodies: null, skip: 0, take: Number.POSITIVE_INFINITY, paced: false, waitCaughtUp: false, targets: null, live: false,
+    events: 1_000_000,
+    seed: 1,
+    json: false,
+    queries: 1_000,
+    warmup: 100,
+    clients: 2,
+    rate: TARGETS.pacedEventsPerSec,
+    liveSeconds: 30,
+    sampleMs: 100,
+    stores: ["sqlite"],
+    alone: true,
+    pgUrl: process.env.LEDGER_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/test",
+    dir: null,
+    keep: false,
+    phase: null,
+    out: null,
+    source: null,
+    names: [...PROJECTION_NAMES],
+    sameThread: false,
+    backend: "sqlite",
+    storeSchema: "bench_events",
+    readSchema: "bench_read",
+    projectors: false,
+    fresh: false,
+    url: null,
+    bodies: null,
+    skip: 0,
+    take: Number.POSITIVE_INFINITY,
+    paced: false,
+    waitCaughtUp: false,
+    targets: null,
+    live: false,
   };
   const int = (name: string, value: string | undefined, min: number): number => {
     const n = Number(value?.replace(/_/g, ""));
@@ -164,18 +192,43 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i]!;
     const next = () => argv[++i];
     switch (a) {
-      case "--events": args.events = int(a, next(), 1); break;
-      case "--seed": args.seed = int(a, next(), 0); break;
-      case "--queries": args.queries = int(a, next(), 1); break;
-      case "--warmup": args.warmup = int(a, next(), 0); break;
-      case "--clients": args.clients = int(a, next(), 1); break;
-      case "--rate": args.rate = int(a, next(), 1); args.paced = true; break;
-      case "--live-seconds": args.liveSeconds = int(a, next(), 0); break;
-      case "--sample-ms": args.sampleMs = int(a, next(), 10); break;
-      case "--json": args.json = true; break;
-      case "--keep": args.keep = true; break;
-      case "--no-alone": args.alone = false; break;
-      case "--dir": args.dir = path.resolve(next() ?? "."); break;
+      case "--events":
+        args.events = int(a, next(), 1);
+        break;
+      case "--seed":
+        args.seed = int(a, next(), 0);
+        break;
+      case "--queries":
+        args.queries = int(a, next(), 1);
+        break;
+      case "--warmup":
+        args.warmup = int(a, next(), 0);
+        break;
+      case "--clients":
+        args.clients = int(a, next(), 1);
+        break;
+      case "--rate":
+        args.rate = int(a, next(), 1);
+        args.paced = true;
+        break;
+      case "--live-seconds":
+        args.liveSeconds = int(a, next(), 0);
+        break;
+      case "--sample-ms":
+        args.sampleMs = int(a, next(), 10);
+        break;
+      case "--json":
+        args.json = true;
+        break;
+      case "--keep":
+        args.keep = true;
+        break;
+      case "--no-alone":
+        args.alone = false;
+        break;
+      case "--dir":
+        args.dir = path.resolve(next() ?? ".");
+        break;
       case "--store": {
         const v = next();
         if (v === "sqlite" || v === "postgres") args.stores = [v];
@@ -183,36 +236,71 @@ function parseArgs(argv: string[]): Args {
         else throw new Error(`--store must be sqlite, postgres or both, got '${v}'`);
         break;
       }
-      case "--pg-url": args.pgUrl = next() ?? ""; break;
-      case "--phase": args.phase = next() ?? null; break;
-      case "--out": args.out = path.resolve(next() ?? ""); break;
-      case "--source": args.source = path.resolve(next() ?? ""); break;
-      case "--same-thread": args.sameThread = true; break;
+      case "--pg-url":
+        args.pgUrl = next() ?? "";
+        break;
+      case "--phase":
+        args.phase = next() ?? null;
+        break;
+      case "--out":
+        args.out = path.resolve(next() ?? "");
+        break;
+      case "--source":
+        args.source = path.resolve(next() ?? "");
+        break;
+      case "--same-thread":
+        args.sameThread = true;
+        break;
       case "--backend": {
         const v = next();
         if (v !== "sqlite" && v !== "postgres") throw new Error(`--backend must be sqlite or postgres, got '${v}'`);
         args.backend = v;
         break;
       }
-      case "--store-schema": args.storeSchema = next() ?? ""; break;
-      case "--read-schema": args.readSchema = next() ?? ""; break;
-      case "--projectors": args.projectors = true; break;
-      case "--fresh": args.fresh = true; break;
-      case "--url": args.url = next() ?? null; break;
-      case "--bodies": args.bodies = path.resolve(next() ?? ""); break;
-      case "--skip": args.skip = int(a, next(), 0); break;
-      case "--take": args.take = int(a, next(), 0); break;
-      case "--wait-caught-up": args.waitCaughtUp = true; break;
-      case "--targets": args.targets = path.resolve(next() ?? ""); break;
-      case "--live": args.live = true; break;
+      case "--store-schema":
+        args.storeSchema = next() ?? "";
+        break;
+      case "--read-schema":
+        args.readSchema = next() ?? "";
+        break;
+      case "--projectors":
+        args.projectors = true;
+        break;
+      case "--fresh":
+        args.fresh = true;
+        break;
+      case "--url":
+        args.url = next() ?? null;
+        break;
+      case "--bodies":
+        args.bodies = path.resolve(next() ?? "");
+        break;
+      case "--skip":
+        args.skip = int(a, next(), 0);
+        break;
+      case "--take":
+        args.take = int(a, next(), 0);
+        break;
+      case "--wait-caught-up":
+        args.waitCaughtUp = true;
+        break;
+      case "--targets":
+        args.targets = path.resolve(next() ?? "");
+        break;
+      case "--live":
+        args.live = true;
+        break;
       case "--names": {
         const names = (next() ?? "").split(",");
-        for (const n of names) if (!(PROJECTION_NAMES as readonly string[]).includes(n)) throw new Error(`--names: unknown projection '${n}'`);
+        for (const n of names)
+          if (!(PROJECTION_NAMES as readonly string[]).includes(n)) throw new Error(`--names: unknown projection '${n}'`);
         args.names = names as ProjectionName[];
         break;
       }
-      case "--": break;
-      default: throw new Error(`unknown argument '${a}' (see the header of tests/bench/bench.ts)`);
+      case "--":
+        break;
+      default:
+        throw new Error(`unknown argument '${a}' (see the header of tests/bench/bench.ts)`);
     }
   }
   return args;
@@ -228,23 +316,43 @@ async function runPhaseHere(args: Args): Promise<PhaseResult> {
   const backend: Backend = { kind: args.backend, pgUrl: args.pgUrl, storeSchema: args.storeSchema, readSchema: args.readSchema };
   const dir = () => need(args.dir, "--dir");
   switch (args.phase) {
-    case "bodies": return bodiesPhase({ out: need(args.out, "--out"), seed: args.seed, events: args.events });
-    case "baseline": return baselinePhase({ dir: dir(), backend, seed: args.seed, events: args.events });
-    case "ingest": return ingestPhase({ dir: dir(), backend, seed: args.seed, events: args.events });
-    case "rebuild": return rebuildPhase({ dir: dir(), source: need(args.source, "--source"), backend, names: args.names, sameThread: args.sameThread });
-    case "naive": return naivePhase({ dir: dir() });
-    case "serve": return servePhase({ dir: dir(), backend, projectors: args.projectors, fresh: args.fresh });
+    case "bodies":
+      return bodiesPhase({ out: need(args.out, "--out"), seed: args.seed, events: args.events });
+    case "baseline":
+      return baselinePhase({ dir: dir(), backend, seed: args.seed, events: args.events });
+    case "ingest":
+      return ingestPhase({ dir: dir(), backend, seed: args.seed, events: args.events });
+    case "rebuild":
+      return rebuildPhase({ dir: dir(), source: need(args.source, "--source"), backend, names: args.names, sameThread: args.sameThread });
+    case "naive":
+      return naivePhase({ dir: dir() });
+    case "serve":
+      return servePhase({ dir: dir(), backend, projectors: args.projectors, fresh: args.fresh });
     case "load":
       return loadPhase({
-        url: need(args.url, "--url"), bodies: need(args.bodies, "--bodies"), skip: args.skip, take: args.take, clients: args.clients,
-        rate: args.paced ? args.rate : null, waitCaughtUp: args.waitCaughtUp, label: args.paced ? `load at ${args.rate} ev/s` : `load, ${args.clients} clients`,
+        url: need(args.url, "--url"),
+        bodies: need(args.bodies, "--bodies"),
+        skip: args.skip,
+        take: args.take,
+        clients: args.clients,
+        rate: args.paced ? args.rate : null,
+        waitCaughtUp: args.waitCaughtUp,
+        label: args.paced ? `load at ${args.rate} ev/s` : `load, ${args.clients} clients`,
       });
     case "probe":
       return probePhase({
-        url: need(args.url, "--url"), seed: args.seed, events: args.events, targets: args.targets, queries: args.queries, warmup: args.warmup,
-        live: args.live, sampleMs: args.sampleMs, drainTimeoutMs: 60_000,
+        url: need(args.url, "--url"),
+        seed: args.seed,
+        events: args.events,
+        targets: args.targets,
+        queries: args.queries,
+        warmup: args.warmup,
+        live: args.live,
+        sampleMs: args.sampleMs,
+        drainTimeoutMs: 60_000,
       });
-    default: throw new Error(`unknown phase '${args.phase}'`);
+    default:
+      throw new Error(`unknown phase '${args.phase}'`);
   }
 }
 
@@ -327,7 +435,10 @@ async function withServer<T>(args: string[], fn: (server: Child, url: string) =>
     return { value, server: await server.result };
   } catch (error) {
     server.endInput();
-    const serverError = await server.result.then(() => null, (e: Error) => e);
+    const serverError = await server.result.then(
+      () => null,
+      (e: Error) => e,
+    );
     throw serverError ? new Error(`${(error as Error).message}; server: ${serverError.message}`) : error;
   }
 }
@@ -369,7 +480,16 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
     targets: path.join(base, "targets.json"),
   };
   const schema = (suffix: string) => `${runId}_${suffix}`;
-  const backendArgs = (store: string, read: string) => ["--backend", kind, "--pg-url", args.pgUrl, "--store-schema", schema(store), "--read-schema", schema(read)];
+  const backendArgs = (store: string, read: string) => [
+    "--backend",
+    kind,
+    "--pg-url",
+    args.pgUrl,
+    "--store-schema",
+    schema(store),
+    "--read-schema",
+    schema(read),
+  ];
   const common = ["--events", String(args.events), "--seed", String(args.seed)];
   const phase = async <T>(key: string, label: string, fn: () => Promise<T>): Promise<T | undefined> => {
     process.stderr.write(`▶ [${kind}] ${label}\n`);
@@ -384,27 +504,59 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
       return undefined;
     } finally {
       run.phaseSeconds[key] = (performance.now() - t0) / 1000;
-      process.stderr.write(`  ${(run.phaseSeconds[key]).toFixed(1)} s\n`);
+      process.stderr.write(`  ${run.phaseSeconds[key].toFixed(1)} s\n`);
     }
   };
   // Dropped as soon as they are not needed (disk), unless --keep (then kept for profiling phases alone).
-  const dropSchemas = (...suffixes: string[]) => (kind === "postgres" && !args.keep ? dropPgSchemas(args.pgUrl, suffixes.map(schema)) : Promise.resolve());
+  const dropSchemas = (...suffixes: string[]) =>
+    kind === "postgres" && !args.keep ? dropPgSchemas(args.pgUrl, suffixes.map(schema)) : Promise.resolve();
   const { total, live } = liveBatchesOf(args);
   const e2eBatches = total - live;
-  const loadArgs = (url: string, skip: number, take: number) => ["--phase", "load", "--url", url, "--bodies", bodies, "--skip", String(skip), "--take", String(take), "--clients", String(args.clients)];
+  const loadArgs = (url: string, skip: number, take: number) => [
+    "--phase",
+    "load",
+    "--url",
+    url,
+    "--bodies",
+    bodies,
+    "--skip",
+    String(skip),
+    "--take",
+    String(take),
+    "--clients",
+    String(args.clients),
+  ];
 
-  run.baseline = await phase("baseline", kind === "sqlite" ? "baseline: raw better-sqlite3 insert + scan" : "baseline: raw PostgreSQL multi-row INSERT + scan", () =>
-    spawnPhase(["--phase", "baseline", "--dir", dirs.baseline, ...common, ...backendArgs("raw", "raw")]).result,
+  run.baseline = await phase(
+    "baseline",
+    kind === "sqlite" ? "baseline: raw better-sqlite3 insert + scan" : "baseline: raw PostgreSQL multi-row INSERT + scan",
+    () => spawnPhase(["--phase", "baseline", "--dir", dirs.baseline, ...common, ...backendArgs("raw", "raw")]).result,
   );
-  run.ingest = await phase("ingest", "durable validated ingest (validateBatch + store.append, batches of 1,000)", () =>
-    spawnPhase(["--phase", "ingest", "--dir", dirs.ingest, ...common, ...backendArgs("ingest", "ingest_read")]).result,
+  run.ingest = await phase(
+    "ingest",
+    "durable validated ingest (validateBatch + store.append, batches of 1,000)",
+    () => spawnPhase(["--phase", "ingest", "--dir", dirs.ingest, ...common, ...backendArgs("ingest", "ingest_read")]).result,
   );
   if (run.ingest) {
     const names: (ProjectionName | "all")[] = [...(args.alone ? PROJECTION_NAMES : []), "all"];
     for (const name of names) {
       const list = name === "all" ? PROJECTION_NAMES.join(",") : name;
-      run.rebuild[name] = await phase(`rebuild_${name}`, name === "all" ? "rebuild every projection from position 0" : `rebuild ${name} alone from position 0`, () =>
-        spawnPhase(["--phase", "rebuild", "--dir", dirs.rebuild(name), "--source", dirs.ingest, "--names", list, ...common, ...backendArgs("ingest", `rb_${name}`)]).result,
+      run.rebuild[name] = await phase(
+        `rebuild_${name}`,
+        name === "all" ? "rebuild every projection from position 0" : `rebuild ${name} alone from position 0`,
+        () =>
+          spawnPhase([
+            "--phase",
+            "rebuild",
+            "--dir",
+            dirs.rebuild(name),
+            "--source",
+            dirs.ingest,
+            "--names",
+            list,
+            ...common,
+            ...backendArgs("ingest", `rb_${name}`),
+          ]).result,
       );
       fs.rmSync(dirs.rebuild(name), { recursive: true, force: true });
       await dropSchemas(`rb_${name}`);
@@ -414,45 +566,81 @@ async function runStore(args: Args, kind: StoreKind, root: string, bodies: strin
   await dropSchemas("ingest", "ingest_read");
 
   run.naive = await phase("naive", `HTTP baseline: naive node:http + fsync'd NDJSON, ${args.clients} clients`, async () => {
-    const { value, server } = await withServer(["--phase", "naive", "--dir", dirs.naive], (_server, url) => spawnPhase(loadArgs(url, 0, total)).result);
+    const { value, server } = await withServer(
+      ["--phase", "naive", "--dir", dirs.naive],
+      (_server, url) => spawnPhase(loadArgs(url, 0, total)).result,
+    );
     return { load: value, server };
   });
   run.http = await phase("http", `HTTP ingest: the ledger (serve, no projectors), ${args.clients} clients`, async () => {
-    const { value, server } = await withServer(["--phase", "serve", "--dir", dirs.http, "--fresh", ...backendArgs("http", "http_read")], (_server, url) => spawnPhase(loadArgs(url, 0, total)).result);
+    const { value, server } = await withServer(
+      ["--phase", "serve", "--dir", dirs.http, "--fresh", ...backendArgs("http", "http_read")],
+      (_server, url) => spawnPhase(loadArgs(url, 0, total)).result,
+    );
     return { load: value, server };
   });
   if (!args.keep) fs.rmSync(dirs.http, { recursive: true, force: true });
   await dropSchemas("http", "http_read");
 
-  await phase("service", `the service with its projectors: end to end (${(e2eBatches * BATCH_EVENTS).toLocaleString("en-US")} events), reads idle, reads and lag at ${args.rate.toLocaleString("en-US")} ev/s (${(live * BATCH_EVENTS).toLocaleString("en-US")} events)`, async () => {
-    const { server } = await withServer(["--phase", "serve", "--dir", dirs.e2e, "--fresh", "--projectors", ...backendArgs("e2e", "e2e_read")], async (service, url) => {
-      process.stderr.write(`  end to end: POST ${e2eBatches} batches, then wait for every projection\n`);
-      run.e2e = await spawnPhase([...loadArgs(url, 0, e2eBatches), "--wait-caught-up"]).result;
-      service.send("loop e2e");
-      service.send(`targets ${dirs.targets}`);
-      if ((await service.line("targets")) === null) throw new Error("the service stopped before writing the read targets");
-      process.stderr.write(`  reads, idle\n`);
-      run.idle = await spawnPhase(["--phase", "probe", "--url", url, "--targets", dirs.targets, "--queries", String(args.queries), "--warmup", String(args.warmup), ...common]).result;
-      service.send("loop idle");
-      if (live === 0) return;
-      process.stderr.write(`  reads and lag during ${args.rate.toLocaleString("en-US")} ev/s ingest\n`);
-      const probe = spawnPhase(["--phase", "probe", "--url", url, "--targets", dirs.targets, "--live", "--sample-ms", String(args.sampleMs), ...common]);
-      if ((await probe.line("ready")) === null) return void (run.live = await probe.result);
-      const load = spawnPhase([...loadArgs(url, e2eBatches, live), "--rate", String(args.rate)]);
-      void load.line("started").then((started) => {
-        if (started !== null) probe.send("start");
-      });
-      let loadError: unknown = null;
-      run.paced = await load.result.catch((error: unknown) => void (loadError = error));
-      service.send("loop live");
-      probe.endInput();
-      const probed = await probe.result.catch((error: Error) => error);
-      if (loadError) throw loadError;
-      if (probed instanceof Error) throw probed;
-      run.live = probed;
-    });
-    run.e2eServer = server;
-  });
+  await phase(
+    "service",
+    `the service with its projectors: end to end (${(e2eBatches * BATCH_EVENTS).toLocaleString("en-US")} events), reads idle, reads and lag at ${args.rate.toLocaleString("en-US")} ev/s (${(live * BATCH_EVENTS).toLocaleString("en-US")} events)`,
+    async () => {
+      const { server } = await withServer(
+        ["--phase", "serve", "--dir", dirs.e2e, "--fresh", "--projectors", ...backendArgs("e2e", "e2e_read")],
+        async (service, url) => {
+          process.stderr.write(`  end to end: POST ${e2eBatches} batches, then wait for every projection\n`);
+          run.e2e = await spawnPhase([...loadArgs(url, 0, e2eBatches), "--wait-caught-up"]).result;
+          service.send("loop e2e");
+          service.send(`targets ${dirs.targets}`);
+          if ((await service.line("targets")) === null) throw new Error("the service stopped before writing the read targets");
+          process.stderr.write(`  reads, idle\n`);
+          run.idle = await spawnPhase([
+            "--phase",
+            "probe",
+            "--url",
+            url,
+            "--targets",
+            dirs.targets,
+            "--queries",
+            String(args.queries),
+            "--warmup",
+            String(args.warmup),
+            ...common,
+          ]).result;
+          service.send("loop idle");
+          if (live === 0) return;
+          process.stderr.write(`  reads and lag during ${args.rate.toLocaleString("en-US")} ev/s ingest\n`);
+          const probe = spawnPhase([
+            "--phase",
+            "probe",
+            "--url",
+            url,
+            "--targets",
+            dirs.targets,
+            "--live",
+            "--sample-ms",
+            String(args.sampleMs),
+            ...common,
+          ]);
+          if ((await probe.line("ready")) === null) return void (run.live = await probe.result);
+          const load = spawnPhase([...loadArgs(url, e2eBatches, live), "--rate", String(args.rate)]);
+          void load.line("started").then((started) => {
+            if (started !== null) probe.send("start");
+          });
+          let loadError: unknown = null;
+          run.paced = await load.result.catch((error: unknown) => void (loadError = error));
+          service.send("loop live");
+          probe.endInput();
+          const probed = await probe.result.catch((error: Error) => error);
+          if (loadError) throw loadError;
+          if (probed instanceof Error) throw probed;
+          run.live = probed;
+        },
+      );
+      run.e2eServer = server;
+    },
+  );
   if (!args.keep) fs.rmSync(dirs.e2e, { recursive: true, force: true });
   await dropSchemas("e2e", "e2e_read");
   return run;
@@ -503,7 +691,16 @@ async function orchestrate(args: Args): Promise<void> {
   });
   try {
     process.stderr.write(`▶ request bodies (${args.events.toLocaleString("en-US")} events, seed ${args.seed}) in ${root}\n`);
-    bodiesResult = await spawnPhase(["--phase", "bodies", "--out", bodies, "--events", String(args.events), "--seed", String(args.seed)]).result.catch((error: Error) => {
+    bodiesResult = await spawnPhase([
+      "--phase",
+      "bodies",
+      "--out",
+      bodies,
+      "--events",
+      String(args.events),
+      "--seed",
+      String(args.seed),
+    ]).result.catch((error: Error) => {
       errors.push(`bodies: ${error.message}`);
       return undefined;
     });
@@ -541,8 +738,23 @@ async function orchestrate(args: Args): Promise<void> {
     },
     events: args.events,
     seed: args.seed,
-    options: { clients: args.clients, pacedEventsPerSec: args.rate, liveSeconds: args.liveSeconds, sampleMs: args.sampleMs, queries: args.queries, warmup: args.warmup, alone: args.alone },
-    bodies: bodiesResult ? { batches: bodiesResult.batches, bytes: bodiesResult.bytes, ms: round(num(bodiesResult.ms)), peakRssMb: round(num(bodiesResult.peakRssMb), 1) } : null,
+    options: {
+      clients: args.clients,
+      pacedEventsPerSec: args.rate,
+      liveSeconds: args.liveSeconds,
+      sampleMs: args.sampleMs,
+      queries: args.queries,
+      warmup: args.warmup,
+      alone: args.alone,
+    },
+    bodies: bodiesResult
+      ? {
+          batches: bodiesResult.batches,
+          bytes: bodiesResult.bytes,
+          ms: round(num(bodiesResult.ms)),
+          peakRssMb: round(num(bodiesResult.peakRssMb), 1),
+        }
+      : null,
     stores: Object.fromEntries(runs.map((r) => [r.kind, summarize(args, r)])),
     targets: TARGETS,
     wallSeconds: round(wallS, 1),
@@ -565,7 +777,8 @@ const round = (v: number | null, digits = 0): number | null => (v === null ? nul
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : round(a / b, 3));
 const atMost = (v: number | null, max: number): boolean | null => (v === null ? null : v <= max);
 const atLeast = (v: number | null, min: number): boolean | null => (v === null ? null : v >= min);
-const all = (values: (boolean | null)[]): boolean | null => (values.length === 0 || values.some((v) => v === null) ? null : values.every(Boolean));
+const all = (values: (boolean | null)[]): boolean | null =>
+  values.length === 0 || values.some((v) => v === null) ? null : values.every(Boolean);
 
 /** A read as of a position (…AsOf) folds an owner's journal rows: its target is 10 ms, a read of now 5 ms. */
 function p99TargetOf(kind: QueryKind): number {
@@ -586,11 +799,19 @@ function summarize(args: Args, r: Run) {
   const rebuildRate = (n: ProjectionName | "all") => num(r.rebuild[n]?.eventsPerSec);
   const queries = (p: PhaseResult | undefined) => {
     const q = (p?.queryMs ?? {}) as Partial<Record<QueryKind, Dist>>;
-    return Object.fromEntries(QUERY_KINDS.map((k) => [k, { p50: round(num(q[k]?.p50), 3), p99: round(num(q[k]?.p99), 3), n: num(q[k]?.n) }])) as Record<QueryKind, { p50: number | null; p99: number | null; n: number | null }>;
+    return Object.fromEntries(
+      QUERY_KINDS.map((k) => [k, { p50: round(num(q[k]?.p50), 3), p99: round(num(q[k]?.p99), 3), n: num(q[k]?.n) }]),
+    ) as Record<QueryKind, { p50: number | null; p99: number | null; n: number | null }>;
   };
   const idle = queries(r.idle);
   const duringIngest = queries(r.live);
-  const lagRaw = (r.live?.lag ?? null) as { samples: number; events: Dist; seconds: Dist; drainMs: number | null; maxEventsByProjection: Record<string, number> } | null;
+  const lagRaw = (r.live?.lag ?? null) as {
+    samples: number;
+    events: Dist;
+    seconds: Dist;
+    drainMs: number | null;
+    maxEventsByProjection: Record<string, number>;
+  } | null;
   const lag = {
     samples: lagRaw?.samples ?? null,
     maxEvents: num(lagRaw?.events.max),
@@ -616,7 +837,9 @@ function summarize(args: Args, r: Run) {
   };
   const readsMet = (q: typeof idle) => all(QUERY_KINDS.map((k) => atMost(q[k].p99, p99TargetOf(k))));
   const met = {
-    ingest: pgTargets ? atLeast(ingest, TARGETS.postgres.ingestEventsPerSecMin) : atLeast(ratio(ingest, insert), TARGETS.ingestToBaselineInsertMin),
+    ingest: pgTargets
+      ? atLeast(ingest, TARGETS.postgres.ingestEventsPerSecMin)
+      : atLeast(ratio(ingest, insert), TARGETS.ingestToBaselineInsertMin),
     http: atLeast(ratio(http, naive), TARGETS.httpToNaiveMin),
     endToEnd: atLeast(num(e2e?.eventsPerSec), TARGETS.endToEndEventsPerSecMin),
     rebuildAll: atLeast(rebuildRate("all"), pgTargets ? TARGETS.postgres.replayAllEventsPerSecMin : TARGETS.replayAllEventsPerSecMin),
@@ -627,7 +850,12 @@ function summarize(args: Args, r: Run) {
   };
   return {
     baseline: { insertEventsPerSec: round(insert), scanEventsPerSec: round(scan) },
-    ingest: { eventsPerSec: round(ingest), toBaselineInsert: ratio(ingest, insert), validateMs: round(num(r.ingest?.validateMs)), appendMs: round(num(r.ingest?.appendMs)) },
+    ingest: {
+      eventsPerSec: round(ingest),
+      toBaselineInsert: ratio(ingest, insert),
+      validateMs: round(num(r.ingest?.validateMs)),
+      appendMs: round(num(r.ingest?.appendMs)),
+    },
     http: {
       clients: args.clients,
       naiveEventsPerSec: round(naive),
@@ -644,7 +872,9 @@ function summarize(args: Args, r: Run) {
     },
     rebuild: {
       all: { eventsPerSec: round(rebuildRate("all")), toBaselineScan: ratio(rebuildRate("all"), scan) },
-      alone: Object.fromEntries(PROJECTION_NAMES.map((n) => [n, { eventsPerSec: round(rebuildRate(n)), toBaselineScan: ratio(rebuildRate(n), scan) }])),
+      alone: Object.fromEntries(
+        PROJECTION_NAMES.map((n) => [n, { eventsPerSec: round(rebuildRate(n)), toBaselineScan: ratio(rebuildRate(n), scan) }]),
+      ),
     },
     reads: {
       idle,
@@ -698,40 +928,119 @@ function rowsOf(args: Args, kind: StoreKind, s: Summary): { key: string; label: 
   const x = (v: number | null, of: string) => (v === null ? "" : ` (${v.toFixed(2)}× ${of})`);
   const pg = kind === "postgres";
   const out: { key: string; label: string; cell: Cell }[] = [];
-  const add = (key: string, label: string, value: string, target = "", status = "") => out.push({ key, label, cell: { value, target, status } });
+  const add = (key: string, label: string, value: string, target = "", status = "") =>
+    out.push({ key, label, cell: { value, target, status } });
   add("insert", "baseline: raw insert (tx of 1,000)", rate(s.baseline.insertEventsPerSec));
   add("scan", "baseline: raw scan in position order (+ JSON parse)", rate(s.baseline.scanEventsPerSec));
-  add("ingest", "durable ingest: validateBatch + store.append, 1,000/batch", rate(s.ingest.eventsPerSec) + x(s.ingest.toBaselineInsert, "raw insert"),
-    pg ? `≥ ${TARGETS.postgres.ingestEventsPerSecMin.toLocaleString("en-US")} ev/s` : `≥ ${TARGETS.ingestToBaselineInsertMin}× raw insert`, ok(s.met.ingest));
+  add(
+    "ingest",
+    "durable ingest: validateBatch + store.append, 1,000/batch",
+    rate(s.ingest.eventsPerSec) + x(s.ingest.toBaselineInsert, "raw insert"),
+    pg ? `≥ ${TARGETS.postgres.ingestEventsPerSecMin.toLocaleString("en-US")} ev/s` : `≥ ${TARGETS.ingestToBaselineInsertMin}× raw insert`,
+    ok(s.met.ingest),
+  );
   add("naive", `baseline: naive node:http + fsync'd NDJSON (${args.clients} clients)`, rate(s.http.naiveEventsPerSec));
-  add("http", `HTTP ingest POST /v1/events, 1,000/batch, ${args.clients} clients`, rate(s.http.ledgerEventsPerSec) + x(s.http.toNaive, "naive"), `≥ ${TARGETS.httpToNaiveMin}× naive`, ok(s.met.http));
-  add("e2e", `end to end: first POST → all projections at head (${(s.endToEnd.events ?? 0).toLocaleString("en-US")} ev)`, rate(s.endToEnd.eventsPerSec) + (s.endToEnd.postEventsPerSec === null ? "" : ` (POSTs ${rate(s.endToEnd.postEventsPerSec)})`),
-    `≥ ${TARGETS.endToEndEventsPerSecMin.toLocaleString("en-US")} ev/s`, ok(s.met.endToEnd));
-  if (args.alone) for (const n of PROJECTION_NAMES) add(`rb_${n}`, `rebuild ${n} alone from 0`, rate(s.rebuild.alone[n]!.eventsPerSec) + x(s.rebuild.alone[n]!.toBaselineScan, "raw scan"));
+  add(
+    "http",
+    `HTTP ingest POST /v1/events, 1,000/batch, ${args.clients} clients`,
+    rate(s.http.ledgerEventsPerSec) + x(s.http.toNaive, "naive"),
+    `≥ ${TARGETS.httpToNaiveMin}× naive`,
+    ok(s.met.http),
+  );
+  add(
+    "e2e",
+    `end to end: first POST → all projections at head (${(s.endToEnd.events ?? 0).toLocaleString("en-US")} ev)`,
+    rate(s.endToEnd.eventsPerSec) + (s.endToEnd.postEventsPerSec === null ? "" : ` (POSTs ${rate(s.endToEnd.postEventsPerSec)})`),
+    `≥ ${TARGETS.endToEndEventsPerSecMin.toLocaleString("en-US")} ev/s`,
+    ok(s.met.endToEnd),
+  );
+  if (args.alone)
+    for (const n of PROJECTION_NAMES)
+      add(
+        `rb_${n}`,
+        `rebuild ${n} alone from 0`,
+        rate(s.rebuild.alone[n]!.eventsPerSec) + x(s.rebuild.alone[n]!.toBaselineScan, "raw scan"),
+      );
   const rbTarget = pg ? TARGETS.postgres.replayAllEventsPerSecMin : TARGETS.replayAllEventsPerSecMin;
-  add("rb_all", "rebuild every projection from 0 (worker thread, as serve)", rate(s.rebuild.all.eventsPerSec) + x(s.rebuild.all.toBaselineScan, "raw scan"), `≥ ${rbTarget.toLocaleString("en-US")} ev/s`, ok(s.met.rebuildAll));
-  for (const [mode, q, title] of [["idle", s.reads.idle, "idle"], ["load", s.reads.duringIngest, `at ${args.rate / 1000}k ev/s`]] as const) {
+  add(
+    "rb_all",
+    "rebuild every projection from 0 (worker thread, as serve)",
+    rate(s.rebuild.all.eventsPerSec) + x(s.rebuild.all.toBaselineScan, "raw scan"),
+    `≥ ${rbTarget.toLocaleString("en-US")} ev/s`,
+    ok(s.met.rebuildAll),
+  );
+  for (const [mode, q, title] of [
+    ["idle", s.reads.idle, "idle"],
+    ["load", s.reads.duringIngest, `at ${args.rate / 1000}k ev/s`],
+  ] as const) {
     for (const k of QUERY_KINDS) {
       const p99 = q[k].p99;
-      add(`q_${mode}_${k}`, `read ${k}${k.startsWith("report") ? " (30 d)" : ""} p50 / p99 ms, ${title}`, q[k].p50 === null ? "—" : `${ms(q[k].p50)} / ${ms(p99)}`, `p99 ≤ ${p99TargetOf(k)} ms`, ok(atMost(p99, p99TargetOf(k))));
+      add(
+        `q_${mode}_${k}`,
+        `read ${k}${k.startsWith("report") ? " (30 d)" : ""} p50 / p99 ms, ${title}`,
+        q[k].p50 === null ? "—" : `${ms(q[k].p50)} / ${ms(p99)}`,
+        `p99 ≤ ${p99TargetOf(k)} ms`,
+        ok(atMost(p99, p99TargetOf(k))),
+      );
     }
   }
-  add("paced", `paced ingest during the reads (target ${args.rate.toLocaleString("en-US")} ev/s)`, rate(s.pacedIngest.eventsPerSec) + (s.pacedIngest.maxLateMs === null ? "" : `, worst batch ${s.pacedIngest.maxLateMs} ms late`));
-  const lagCell = (events: number | null, seconds: number | null) => (events === null ? "—" : `${events.toLocaleString("en-US")} ev / ${seconds?.toFixed(2) ?? "—"} s`);
-  add("lag_max", `projection lag max (${s.lag.samples ?? 0} samples / ${args.sampleMs} ms)`, lagCell(s.lag.maxEvents, s.lag.maxSeconds), `≤ ${TARGETS.lagSecondsMax} s`, ok(atMost(s.lag.maxSeconds, TARGETS.lagSecondsMax)));
-  add("lag_p99", "projection lag p99", lagCell(s.lag.p99Events, s.lag.p99Seconds), `≤ ${TARGETS.lagSecondsMax} s`, ok(atMost(s.lag.p99Seconds, TARGETS.lagSecondsMax)));
-  add("drain", "caught up after the paced load stopped", s.lag.drainMs === null ? (s.lag.samples === null ? "—" : "not within 60 s") : `${s.lag.drainMs} ms`);
+  add(
+    "paced",
+    `paced ingest during the reads (target ${args.rate.toLocaleString("en-US")} ev/s)`,
+    rate(s.pacedIngest.eventsPerSec) + (s.pacedIngest.maxLateMs === null ? "" : `, worst batch ${s.pacedIngest.maxLateMs} ms late`),
+  );
+  const lagCell = (events: number | null, seconds: number | null) =>
+    events === null ? "—" : `${events.toLocaleString("en-US")} ev / ${seconds?.toFixed(2) ?? "—"} s`;
+  add(
+    "lag_max",
+    `projection lag max (${s.lag.samples ?? 0} samples / ${args.sampleMs} ms)`,
+    lagCell(s.lag.maxEvents, s.lag.maxSeconds),
+    `≤ ${TARGETS.lagSecondsMax} s`,
+    ok(atMost(s.lag.maxSeconds, TARGETS.lagSecondsMax)),
+  );
+  add(
+    "lag_p99",
+    "projection lag p99",
+    lagCell(s.lag.p99Events, s.lag.p99Seconds),
+    `≤ ${TARGETS.lagSecondsMax} s`,
+    ok(atMost(s.lag.p99Seconds, TARGETS.lagSecondsMax)),
+  );
+  add(
+    "drain",
+    "caught up after the paced load stopped",
+    s.lag.drainMs === null ? (s.lag.samples === null ? "—" : "not within 60 s") : `${s.lag.drainMs} ms`,
+  );
   for (const p of PRODUCT_PHASES) {
     if (skipped(args, p)) continue;
     const v = s.peakRssMb.byPhase[p] ?? null;
-    add(`rss_${p}`, `peak RSS: ${p === "service" ? "service (end to end + reads + lag)" : p}`, mb(v), `≤ ${TARGETS.peakRssMbMax} MB`, ok(atMost(v, TARGETS.peakRssMbMax)));
+    add(
+      `rss_${p}`,
+      `peak RSS: ${p === "service" ? "service (end to end + reads + lag)" : p}`,
+      mb(v),
+      `≤ ${TARGETS.peakRssMbMax} MB`,
+      ok(atMost(v, TARGETS.peakRssMbMax)),
+    );
   }
   const h = s.peakRssMb.harness;
-  add("rss_harness", "peak RSS of the harness: baseline / naive / load / probe", [h.baseline, h.naiveServer, h.load, h.probe].map((v) => (v == null || v === 0 ? "—" : v.toFixed(0))).join(" / ") + " MB");
+  add(
+    "rss_harness",
+    "peak RSS of the harness: baseline / naive / load / probe",
+    [h.baseline, h.naiveServer, h.load, h.probe].map((v) => (v == null || v === 0 ? "—" : v.toFixed(0))).join(" / ") + " MB",
+  );
   return out;
 }
 
-function renderTable(args: Args, summary: { date: string; machine: { cpus: number; cpu: string; memGb: number; node: string; platform: string; loadAverageAtStart: (number | null)[] }; stores: Record<string, Summary>; errors: string[] }, runs: Run[], wallS: number): string {
+function renderTable(
+  args: Args,
+  summary: {
+    date: string;
+    machine: { cpus: number; cpu: string; memGb: number; node: string; platform: string; loadAverageAtStart: (number | null)[] };
+    stores: Record<string, Summary>;
+    errors: string[];
+  },
+  runs: Run[],
+  wallS: number,
+): string {
   const kinds = runs.map((r) => r.kind);
   const rows: Row[] = [];
   const byKey = new Map<string, Row>();
@@ -748,9 +1057,16 @@ function renderTable(args: Args, summary: { date: string; machine: { cpus: numbe
   }
   const name = (k: StoreKind) => (k === "sqlite" ? "SQLite" : "PostgreSQL");
   const header = ["figure", ...kinds.flatMap((k) => [name(k), "target", "status"])];
-  const table = rows.map((row) => [row.label, ...kinds.flatMap((k) => [row.cells[k]?.value ?? "—", row.cells[k]?.target ?? "", row.cells[k]?.status ?? ""])]);
+  const table = rows.map((row) => [
+    row.label,
+    ...kinds.flatMap((k) => [row.cells[k]?.value ?? "—", row.cells[k]?.target ?? "", row.cells[k]?.status ?? ""]),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()}\n`;
+  const line = (cells: string[]) =>
+    `${cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd()}\n`;
   const m = summary.machine;
   const { total, live } = liveBatchesOf(args);
   let out = `\nCommission ledger benchmark — ${args.events.toLocaleString("en-US")} events (seed ${args.seed}), ${summary.date}\n`;
@@ -765,11 +1081,26 @@ function renderTable(args: Args, summary: { date: string; machine: { cpus: numbe
     out += `${name(kind)}: ingest split validateBatch ${s.ingest.validateMs ?? "—"} ms / store.append ${s.ingest.appendMs ?? "—"} ms; `;
     out += `POST p50/p99 naive ${fmtDist(s.http.postMs.naive)}, ledger ${fmtDist(s.http.postMs.ledger)}, paced ${fmtDist(s.pacedIngest.postMs)}; `;
     out += `lag max by projection ${JSON.stringify(s.lag.maxEventsByProjection)}; reads at head ${s.reads.head.idle ?? "—"}\n`;
-    const loops = { "http ingest": (s.apiEventLoopDelayMs.httpIngest as Record<string, Dist> | null)?.rest, ...((s.apiEventLoopDelayMs.service ?? {}) as Record<string, Dist>) };
-    out += `${name(kind)}: API event-loop delay p99/max ${Object.entries(loops).filter(([k, d]) => d && k !== "rest").map(([k, d]) => `${k} ${d!.p99.toFixed(0)}/${d!.max.toFixed(0)} ms`).join(", ") || "—"}\n`;
-    out += `${name(kind)}: service RSS by stage ${Object.entries(s.peakRssMb.serviceByStage ?? {}).filter(([k]) => k !== "rest").map(([k, v]) => `${k} ${v.toFixed(0)} MB`).join(", ") || "—"}\n`;
+    const loops = {
+      "http ingest": (s.apiEventLoopDelayMs.httpIngest as Record<string, Dist> | null)?.rest,
+      ...((s.apiEventLoopDelayMs.service ?? {}) as Record<string, Dist>),
+    };
+    out += `${name(kind)}: API event-loop delay p99/max ${
+      Object.entries(loops)
+        .filter(([k, d]) => d && k !== "rest")
+        .map(([k, d]) => `${k} ${d!.p99.toFixed(0)}/${d!.max.toFixed(0)} ms`)
+        .join(", ") || "—"
+    }\n`;
+    out += `${name(kind)}: service RSS by stage ${
+      Object.entries(s.peakRssMb.serviceByStage ?? {})
+        .filter(([k]) => k !== "rest")
+        .map(([k, v]) => `${k} ${v.toFixed(0)} MB`)
+        .join(", ") || "—"
+    }\n`;
     out += `${name(kind)}: read statuses idle ${statusLine(s.reads.statuses.idle)}; during ingest ${statusLine(s.reads.statuses.duringIngest)}\n`;
-    out += `${name(kind)}: phase seconds ${Object.entries(s.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(", ")}\n`;
+    out += `${name(kind)}: phase seconds ${Object.entries(s.phaseSeconds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}\n`;
   }
   for (const e of summary.errors) out += `ERROR ${e}\n`;
   return `${out}\n`;

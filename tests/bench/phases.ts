@@ -38,7 +38,18 @@ import {
 
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 /** Reads of now, then the same reads as of a random position (SPEC §8.2: folds of one owner's journal rows). */
-export const QUERY_KINDS = ["earnings", "report", "budget", "payout", "ledger", "earningsAsOf", "reportAsOf", "budgetAsOf", "payoutAsOf", "ledgerAsOf"] as const;
+export const QUERY_KINDS = [
+  "earnings",
+  "report",
+  "budget",
+  "payout",
+  "ledger",
+  "earningsAsOf",
+  "reportAsOf",
+  "budgetAsOf",
+  "payoutAsOf",
+  "ledgerAsOf",
+] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export interface PhaseResult {
@@ -97,9 +108,12 @@ function stdinLines(onLine: (line: string) => Promise<void> | void): Promise<voi
       while ((nl = buffer.indexOf("\n")) >= 0) {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
-        if (line !== "") queue = queue.then(() => onLine(line)).catch((error: Error) => {
-          process.stderr.write(`stdin command '${line}' failed: ${error.message}\n`);
-        });
+        if (line !== "")
+          queue = queue
+            .then(() => onLine(line))
+            .catch((error: Error) => {
+              process.stderr.write(`stdin command '${line}' failed: ${error.message}\n`);
+            });
       }
     });
     const end = () => void queue.then(resolve);
@@ -159,7 +173,9 @@ export async function baselinePhase(o: { dir: string; backend: Backend; seed: nu
   // Scan: every row in position order, with its JSON parsed (what a replay needs at the least).
   const t0 = performance.now();
   let scanned = 0;
-  for (const row of db.prepare("SELECT position, id, type, occurred_at, data FROM events ORDER BY position").iterate() as IterableIterator<{ data: string }>) {
+  for (const row of db.prepare("SELECT position, id, type, occurred_at, data FROM events ORDER BY position").iterate() as IterableIterator<{
+    data: string;
+  }>) {
     JSON.parse(row.data);
     scanned += 1;
   }
@@ -168,7 +184,15 @@ export async function baselinePhase(o: { dir: string; backend: Backend; seed: nu
   fs.rmSync(o.dir, { recursive: true, force: true });
   const peakRssMb = rss.peakMb();
   rss.stop();
-  return { peakRssMb, inserted: position - 1, insertMs, insertEventsPerSec: ((position - 1) / insertMs) * 1000, scanned, scanMs, scanEventsPerSec: (scanned / scanMs) * 1000 };
+  return {
+    peakRssMb,
+    inserted: position - 1,
+    insertMs,
+    insertEventsPerSec: ((position - 1) / insertMs) * 1000,
+    scanned,
+    scanMs,
+    scanEventsPerSec: (scanned / scanMs) * 1000,
+  };
 }
 
 /**
@@ -209,7 +233,10 @@ async function baselinePostgres(o: { backend: Backend; seed: number; events: num
     let scanned = 0;
     let after = 0;
     for (;;) {
-      const { rows } = await client.query<{ position: string; data: unknown }>(`SELECT position, id, type, occurred_at, data FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT 5000`, [after]);
+      const { rows } = await client.query<{ position: string; data: unknown }>(
+        `SELECT position, id, type, occurred_at, data FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT 5000`,
+        [after],
+      );
       if (rows.length === 0) break;
       scanned += rows.length;
       after = Number(rows[rows.length - 1]!.position);
@@ -217,7 +244,15 @@ async function baselinePostgres(o: { backend: Backend; seed: number; events: num
     const scanMs = performance.now() - t0;
     const peakRssMb = rss.peakMb();
     rss.stop();
-    return { peakRssMb, inserted: position - 1, insertMs, insertEventsPerSec: ((position - 1) / insertMs) * 1000, scanned, scanMs, scanEventsPerSec: (scanned / scanMs) * 1000 };
+    return {
+      peakRssMb,
+      inserted: position - 1,
+      insertMs,
+      insertEventsPerSec: ((position - 1) / insertMs) * 1000,
+      scanned,
+      scanMs,
+      scanEventsPerSec: (scanned / scanMs) * 1000,
+    };
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => undefined);
     await client.end();
@@ -346,9 +381,17 @@ export async function servePhase(o: { dir: string; backend: Backend; projectors:
     const [command, arg] = line.split(" ");
     if (command === "targets" && arg) {
       const earnings = await ledger.reads.earnings.active();
-      const creators = (await ledger.reads.earnings.db.query<{ creator_id: string }>(`SELECT creator_id FROM ${earnings.prefix}creators ORDER BY creator_id`)).map((r) => r.creator_id);
+      const creators = (
+        await ledger.reads.earnings.db.query<{ creator_id: string }>(
+          `SELECT creator_id FROM ${earnings.prefix}creators ORDER BY creator_id`,
+        )
+      ).map((r) => r.creator_id);
       const budget = await ledger.reads.budget.active();
-      const campaigns = (await ledger.reads.budget.db.query<{ campaign_id: string }>(`SELECT campaign_id FROM ${budget.prefix}campaigns ORDER BY campaign_id`)).map((r) => r.campaign_id);
+      const campaigns = (
+        await ledger.reads.budget.db.query<{ campaign_id: string }>(
+          `SELECT campaign_id FROM ${budget.prefix}campaigns ORDER BY campaign_id`,
+        )
+      ).map((r) => r.campaign_id);
       fs.writeFileSync(arg, JSON.stringify({ creators, campaigns }));
       process.stdout.write(`@@targets ${creators.length} ${campaigns.length}\n`);
     } else if (command === "loop" && arg) {
@@ -414,14 +457,22 @@ export async function loadPhase(o: {
         health = await getHealth(client);
         const head = health.store.head;
         if (head >= load.lastPosition && health.projections.every((p) => p.position >= head)) break;
-        if (performance.now() > deadline) throw new Error(`projections not caught up ${((performance.now() - lastAnswer) / 1000).toFixed(0)} s after the last POST: ${JSON.stringify(health)}`);
+        if (performance.now() > deadline)
+          throw new Error(
+            `projections not caught up ${((performance.now() - lastAnswer) / 1000).toFixed(0)} s after the last POST: ${JSON.stringify(health)}`,
+          );
         await sleep(10);
       }
     } finally {
       client.close();
     }
     const caughtUp = performance.now();
-    endToEnd = { ms: caughtUp - firstSend, tailMs: caughtUp - lastAnswer, head: health.store.head, eventsPerSec: (load.events / (caughtUp - firstSend)) * 1000 };
+    endToEnd = {
+      ms: caughtUp - firstSend,
+      tailMs: caughtUp - lastAnswer,
+      head: health.store.head,
+      eventsPerSec: (load.events / (caughtUp - firstSend)) * 1000,
+    };
   }
   const peakRssMb = rss.peakMb();
   rss.stop();
@@ -498,8 +549,12 @@ export async function probePhase(o: {
   const shape = workloadShape({ seed: o.seed, events: o.events });
   const targets: Targets = o.targets
     ? (JSON.parse(fs.readFileSync(o.targets, "utf8")) as Targets)
-    : { creators: Array.from({ length: shape.creators }, (_, i) => creatorIdOf(i)), campaigns: Array.from({ length: shape.campaigns }, (_, i) => campaignIdOf(i)) };
-  if (targets.creators.length === 0 || targets.campaigns.length === 0) throw new Error("probe: no creators or campaigns to read (are the read models empty?)");
+    : {
+        creators: Array.from({ length: shape.creators }, (_, i) => creatorIdOf(i)),
+        campaigns: Array.from({ length: shape.campaigns }, (_, i) => campaignIdOf(i)),
+      };
+  if (targets.creators.length === 0 || targets.campaigns.length === 0)
+    throw new Error("probe: no creators or campaigns to read (are the read models empty?)");
   const head0 = (await getHealth(healthClient)).store.head;
   const paths = queryPaths(o.seed, shape, targets, head0);
   const latencies = Object.fromEntries(QUERY_KINDS.map((k) => [k, [] as number[]])) as Latencies;
@@ -625,7 +680,8 @@ export async function probePhase(o: {
   const lagEvents = during.map((s) => s.lagEvents);
   const lagSeconds = during.map((s) => (s.minPosition >= s.head ? 0 : (s.t - headReached(s.minPosition)) / 1000));
   const byProjection: Record<string, number> = {};
-  for (const s of during) for (const [name, lag] of Object.entries(s.byProjection)) byProjection[name] = Math.max(byProjection[name] ?? 0, lag);
+  for (const s of during)
+    for (const [name, lag] of Object.entries(s.byProjection)) byProjection[name] = Math.max(byProjection[name] ?? 0, lag);
   const last = samples[samples.length - 1];
   const peakRssMb = rss.peakMb();
   rss.stop();
@@ -671,11 +727,18 @@ async function readIndexesMade(db: ReadModelDb, name: ProjectionName, version: n
  * worker thread; `sameThread` as `ledger projectors` runs them). Timed from opening the ledger
  * until every projection is at the head and has its read-only indexes again (runner.catchUp's end).
  */
-export async function rebuildPhase(o: { dir: string; source: string; backend: Backend; names: ProjectionName[]; sameThread: boolean }): Promise<PhaseResult> {
+export async function rebuildPhase(o: {
+  dir: string;
+  source: string;
+  backend: Backend;
+  names: ProjectionName[];
+  sameThread: boolean;
+}): Promise<PhaseResult> {
   const rss = rssSampler();
   freshDir(o.dir);
   const base = ledgerConfig(o.dir, o.backend);
-  const config: LedgerConfig = o.backend.kind === "sqlite" ? { ...base, store: { kind: "sqlite", file: path.join(o.source, "events.db") } } : base;
+  const config: LedgerConfig =
+    o.backend.kind === "sqlite" ? { ...base, store: { kind: "sqlite", file: path.join(o.source, "events.db") } } : base;
   if (config.store.kind === "sqlite" && !fs.existsSync(config.store.file)) throw new Error(`rebuild: no store at ${config.store.file}`);
   const t0 = performance.now();
   const ledger = await Ledger.open(config, warnLog(), { projects: o.names });

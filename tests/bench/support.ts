@@ -253,7 +253,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const p: Promise<void> = client
         .post("/v1/events", body.bytes)
         .then((answer) => {
-          if (answer.status !== 200) throw new Error(`POST /v1/events (batch ${body.index}) answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+          if (answer.status !== 200)
+            throw new Error(`POST /v1/events (batch ${body.index}) answered ${answer.status}: ${answer.body.slice(0, 300)}`);
           const parsed = JSON.parse(answer.body) as { appended?: number; lastPosition?: number };
           appended += parsed.appended ?? 0;
           lastPosition = Math.max(lastPosition, parsed.lastPosition ?? 0);

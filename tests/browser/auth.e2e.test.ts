@@ -5,7 +5,20 @@
 // Sign out, and is sent to /v1 only as Authorization: Bearer.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiJson, browserAvailable, factsOf, launchChromium, newContext, openQuietly, plain, seriousViolations, settle, startDemoServer, watchedPage, type DemoServer } from "../support/consoleBrowser.ts";
+import {
+  apiJson,
+  browserAvailable,
+  factsOf,
+  launchChromium,
+  newContext,
+  openQuietly,
+  plain,
+  seriousViolations,
+  settle,
+  startDemoServer,
+  watchedPage,
+  type DemoServer,
+} from "../support/consoleBrowser.ts";
 
 const READ_TOKEN = "console-read-only-token-0001";
 const OPERATOR_TOKEN = "console-operator-token-00001";
@@ -16,7 +29,10 @@ describe.skipIf(!browserAvailable())("the console with tokens on", () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startDemoServer({ tokens: `${READ_TOKEN}:read;${OPERATOR_TOKEN}:ingest,read,payouts` }), launchChromium()]);
+    [server, browser] = await Promise.all([
+      startDemoServer({ tokens: `${READ_TOKEN}:read;${OPERATOR_TOKEN}:ingest,read,payouts` }),
+      launchChromium(),
+    ]);
     context = await newContext(browser);
   });
   afterAll(async () => {
@@ -39,7 +55,10 @@ describe.skipIf(!browserAvailable())("the console with tokens on", () => {
     expect(await page.locator("dl.facts").count()).toBe(0); // no number shown without a token
     expect(await seriousViolations(page)).toEqual([]);
     // The page itself loaded without a token; only its read of /v1 was refused (Chromium logs the refused load too).
-    expect([...problems].sort()).toEqual([`answer 401: GET ${server.url}/v1/creators/cr-00003/earnings`, "console: Failed to load resource: the server responded with a status of 401 (Unauthorized)"]);
+    expect([...problems].sort()).toEqual([
+      `answer 401: GET ${server.url}/v1/creators/cr-00003/earnings`,
+      "console: Failed to load resource: the server responded with a status of 401 (Unauthorized)",
+    ]);
 
     await page.getByLabel("Access token", { exact: true }).fill("not-a-token-anyone-has");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -73,7 +92,11 @@ describe.skipIf(!browserAvailable())("the console with tokens on", () => {
         read: await status("/v1/creators/cr-00003/earnings", { headers: bearer }),
         readWithout: await status("/v1/creators/cr-00003/earnings"),
         append: await status("/v1/events", { method: "POST", headers: json, body: "[]" }),
-        payoutRun: await status("/v1/payouts/run", { method: "POST", headers: json, body: JSON.stringify({ marketplace: "US", asOf: "2026-06-10" }) }),
+        payoutRun: await status("/v1/payouts/run", {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({ marketplace: "US", asOf: "2026-06-10" }),
+        }),
       };
     }, READ_TOKEN);
     expect(answers).toEqual({ read: 200, readWithout: 401, append: 403, payoutRun: 403 });

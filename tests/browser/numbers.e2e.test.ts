@@ -7,7 +7,20 @@
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiJson, browserAvailable, factsOf, launchChromium, newContext, openQuietly, plain, settle, startDemoServer, tableByCaption, watchedPage, type DemoServer } from "../support/consoleBrowser.ts";
+import {
+  apiJson,
+  browserAvailable,
+  factsOf,
+  launchChromium,
+  newContext,
+  openQuietly,
+  plain,
+  settle,
+  startDemoServer,
+  tableByCaption,
+  watchedPage,
+  type DemoServer,
+} from "../support/consoleBrowser.ts";
 
 const BUCKETS = [
   ["standard", "Standard"],
@@ -51,7 +64,9 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
     expect(us.totals.total).toBe("46.33"); // README, auditor's walk-through step 3
 
     const totals = await factsOf(page, "Earnings in US (USD)");
-    expect(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, plain(v)]))).toEqual(Object.fromEntries(BUCKETS.map(([b, label]) => [label, us.totals[b]])));
+    expect(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, plain(v)]))).toEqual(
+      Object.fromEntries(BUCKETS.map(([b, label]) => [label, us.totals[b]])),
+    );
 
     const months = await tableByCaption(page, "By earning month, US (USD)");
     expect(months.body.map(([month, payableOn, ...amounts]) => [month, payableOn, ...amounts.map(plain)])).toEqual(
@@ -59,7 +74,10 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
     );
     const campaigns = await tableByCaption(page, "By campaign, US (USD)");
     expect(campaigns.body.map(([campaign, , ...amounts]) => [campaign, ...amounts.map(plain)])).toEqual(
-      us.campaigns.map((c: Amounts & { campaignId: string | null }) => [c.campaignId ?? "No campaign (adjustments)", ...BUCKETS.map(([b]) => c[b])]),
+      us.campaigns.map((c: Amounts & { campaignId: string | null }) => [
+        c.campaignId ?? "No campaign (adjustments)",
+        ...BUCKETS.map(([b]) => c[b]),
+      ]),
     );
 
     const status = await tableByCaption(page, "Payout status on 2026-06-10 (SPEC rule 11)");
@@ -75,7 +93,12 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
     const campaign = await api("/v1/campaigns/cmp-0006");
     const { page, problems } = await open("/campaigns/cmp-0006");
     const budget = await factsOf(page, "Budget");
-    expect({ budget: plain(budget.Budget!), spent: plain(budget.Spent!), released: plain(budget.Released!), remaining: plain(budget.Remaining!) }).toEqual({
+    expect({
+      budget: plain(budget.Budget!),
+      spent: plain(budget.Spent!),
+      released: plain(budget.Released!),
+      remaining: plain(budget.Remaining!),
+    }).toEqual({
       budget: campaign.budget,
       spent: campaign.spent,
       released: campaign.released,
@@ -83,7 +106,12 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
     });
     expect(campaign).toMatchObject({ budget: "60.00", spent: "20.00", remaining: "40.00" }); // README, campaign management
     const facts = await factsOf(page, "Campaign");
-    expect(facts).toMatchObject({ Brand: campaign.brandId, "Bonus rate": "10%", "Creators accepted": String(campaign.creators), "Marketplace": "US (USD)" });
+    expect(facts).toMatchObject({
+      Brand: campaign.brandId,
+      "Bonus rate": "10%",
+      "Creators accepted": String(campaign.creators),
+      Marketplace: "US (USD)",
+    });
 
     // Its creators' activity over the campaign's first 90 days, from the campaign report.
     const report = await api("/v1/campaigns/cmp-0006/report?from=2026-08-01&to=2026-10-29");
@@ -93,8 +121,13 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
       const sums = byCreator.get(row.creatorId) ?? [0, 0, 0, 0];
       byCreator.set(row.creatorId, [sums[0]! + 1, sums[1]! + row.clicks, sums[2]! + row.orders, sums[3]! + row.units]);
     }
-    expect(creators.body.map(([creatorId, ...counts]) => [creatorId, ...counts.slice(0, 4).map(Number)])).toEqual([...byCreator].map(([id, sums]) => [id, ...sums]));
-    const totals = await page.getByRole("region", { name: "Creators", exact: true }).locator("dl.facts").evaluate((list) => list.textContent);
+    expect(creators.body.map(([creatorId, ...counts]) => [creatorId, ...counts.slice(0, 4).map(Number)])).toEqual(
+      [...byCreator].map(([id, sums]) => [id, ...sums]),
+    );
+    const totals = await page
+      .getByRole("region", { name: "Creators", exact: true })
+      .locator("dl.facts")
+      .evaluate((list) => list.textContent);
     expect(plain(totals!)).toBe(`${report.totals[0].revenue}${report.totals[0].earnings}${report.totals[0].spend}`);
     expect(problems).toEqual([]);
   });
@@ -104,20 +137,41 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
     let { page, problems } = await open("/creators/cr-00003/report?from=2026-06-01&to=2026-08-29");
     const creatorTable = await tableByCaption(page, "Daily report of cr-00003, 2026-06-01 to 2026-08-29");
     const money = (r: any) => [r.revenue, r.earnings, r.spend];
-    expect(creatorTable.body.map(([date, campaignId, marketplace, clicks, orders, units, ...amounts]) => [date, campaignId, marketplace, Number(clicks), Number(orders), Number(units), ...amounts.map(plain)])).toEqual(
-      creator.rows.map((r: any) => [r.date, r.campaignId, r.marketplace, r.clicks, r.orders, r.units, ...money(r)]),
-    );
-    expect(creatorTable.foot.map(([label, clicks, orders, units, ...amounts]) => [label, Number(clicks), Number(orders), Number(units), ...amounts.map(plain)])).toEqual(
-      creator.totals.map((t: any) => [`Total ${t.marketplace} (${t.currency})`, t.clicks, t.orders, t.units, ...money(t)]),
-    );
+    expect(
+      creatorTable.body.map(([date, campaignId, marketplace, clicks, orders, units, ...amounts]) => [
+        date,
+        campaignId,
+        marketplace,
+        Number(clicks),
+        Number(orders),
+        Number(units),
+        ...amounts.map(plain),
+      ]),
+    ).toEqual(creator.rows.map((r: any) => [r.date, r.campaignId, r.marketplace, r.clicks, r.orders, r.units, ...money(r)]));
+    expect(
+      creatorTable.foot.map(([label, clicks, orders, units, ...amounts]) => [
+        label,
+        Number(clicks),
+        Number(orders),
+        Number(units),
+        ...amounts.map(plain),
+      ]),
+    ).toEqual(creator.totals.map((t: any) => [`Total ${t.marketplace} (${t.currency})`, t.clicks, t.orders, t.units, ...money(t)]));
     expect(problems).toEqual([]);
 
     const campaign = await api("/v1/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31");
     ({ page, problems } = await open("/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31"));
     const campaignTable = await tableByCaption(page, "Daily report of cmp-0006, 2026-08-01 to 2026-08-31");
-    expect(campaignTable.body.map(([date, creatorId, clicks, orders, units, ...amounts]) => [date, creatorId, Number(clicks), Number(orders), Number(units), ...amounts.map(plain)])).toEqual(
-      campaign.rows.map((r: any) => [r.date, r.creatorId, r.clicks, r.orders, r.units, ...money(r)]),
-    );
+    expect(
+      campaignTable.body.map(([date, creatorId, clicks, orders, units, ...amounts]) => [
+        date,
+        creatorId,
+        Number(clicks),
+        Number(orders),
+        Number(units),
+        ...amounts.map(plain),
+      ]),
+    ).toEqual(campaign.rows.map((r: any) => [r.date, r.creatorId, r.clicks, r.orders, r.units, ...money(r)]));
     expect(campaignTable.foot.map(([, , , , ...amounts]) => amounts.map(plain))).toEqual(campaign.totals.map(money));
     expect(problems).toEqual([]);
   });
@@ -137,14 +191,19 @@ describe.skipIf(!browserAvailable())("the console's numbers are the API's", () =
     expect(await payload.textContent()).toBe(JSON.stringify(event.data, null, 2));
     const details = page.locator(".row-details");
     expect(await details.locator("dt", { hasText: "Type" }).locator("xpath=following-sibling::dd").textContent()).toBe(event.type);
-    expect(await details.locator("dt", { hasText: "Position" }).locator("xpath=following-sibling::dd").textContent()).toBe(String(event.position));
+    expect(await details.locator("dt", { hasText: "Position" }).locator("xpath=following-sibling::dd").textContent()).toBe(
+      String(event.position),
+    );
     expect(problems).toEqual([]);
   });
 
   it("the CSV downloads are the API's CSV, byte for byte, under its file name", async () => {
     for (const [pagePath, apiPath] of [
       ["/creators/cr-00003/report?from=2026-06-01&to=2026-08-29", "/v1/creators/cr-00003/report?from=2026-06-01&to=2026-08-29&format=csv"],
-      ["/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31", "/v1/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31&format=csv"],
+      [
+        "/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31",
+        "/v1/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31&format=csv",
+      ],
     ] as const) {
       const fromApi = await fetch(server.url + apiPath);
       const expected = Buffer.from(await fromApi.arrayBuffer());

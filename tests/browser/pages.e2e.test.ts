@@ -4,7 +4,18 @@
 // Then the search box, and the states that say what went wrong and what to do.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiJson, browserAvailable, launchChromium, newContext, openQuietly, settle, seriousViolations, startDemoServer, watchedPage, type DemoServer } from "../support/consoleBrowser.ts";
+import {
+  apiJson,
+  browserAvailable,
+  launchChromium,
+  newContext,
+  openQuietly,
+  settle,
+  seriousViolations,
+  startDemoServer,
+  watchedPage,
+  type DemoServer,
+} from "../support/consoleBrowser.ts";
 import { TOUR, visitStop } from "../support/consoleTour.ts";
 
 /** What Chromium logs for an answer ≥ 400 to a fetch: expected where the page asks whether an id exists. */
@@ -71,7 +82,10 @@ describe.skipIf(!browserAvailable())("every page of the console", () => {
     await search.getByRole("button", { name: "Go" }).click();
     await page.waitForURL(`${server.url}/search?q=payout%3Acr-00003%3AUS%3A2026-06-01`);
     await settle(page);
-    expect(await page.locator(".matches li").allTextContents()).toEqual(["Payout: payout:cr-00003:US:2026-06-01", "Event: payout:cr-00003:US:2026-06-01"]);
+    expect(await page.locator(".matches li").allTextContents()).toEqual([
+      "Payout: payout:cr-00003:US:2026-06-01",
+      "Event: payout:cr-00003:US:2026-06-01",
+    ]);
     await page.getByRole("link", { name: "payout:cr-00003:US:2026-06-01" }).first().click();
     await page.waitForURL(`${server.url}/payouts/payout%3Acr-00003%3AUS%3A2026-06-01`);
 
@@ -100,6 +114,8 @@ describe.skipIf(!browserAvailable())("every page of the console", () => {
 
     const head = (await apiJson(`${server.url}/v1/health`)).store.head as number;
     await openQuietly(page, `${server.url}/campaigns/cmp-0006?at=${head + 1}`);
-    expect(await page.getByRole("alert").locator("p").nth(1).textContent()).toBe(`asOfPosition ${head + 1} is beyond the store's head (${head})`);
+    expect(await page.getByRole("alert").locator("p").nth(1).textContent()).toBe(
+      `asOfPosition ${head + 1} is beyond the store's head (${head})`,
+    );
   });
 });

@@ -19,7 +19,9 @@ try {
     await visitStop(page, server.url, stop);
     const file = path.join(OUT_DIR, `${stop.name}.png`);
     await page.screenshot({ path: file, fullPage: true });
-    process.stdout.write(`${path.relative(REPO_ROOT, file)}  ${stop.title}${problems.length > 0 ? `\n  problems: ${problems.join("\n  ")}` : ""}\n`);
+    process.stdout.write(
+      `${path.relative(REPO_ROOT, file)}  ${stop.title}${problems.length > 0 ? `\n  problems: ${problems.join("\n  ")}` : ""}\n`,
+    );
     await page.close();
   }
 } finally {

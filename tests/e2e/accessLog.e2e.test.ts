@@ -39,11 +39,19 @@ async function until<T>(find: () => T | undefined): Promise<T> {
 
 describe("access log", () => {
   it("logs each request with the caller's request id, its route pattern, status and time, and answers the id back", async () => {
-    const answer = await fetch(`${server.url}/v1/creators/cr-nobody/earnings?asOfPosition=0`, { headers: { "x-request-id": "trace-42.a" } });
+    const answer = await fetch(`${server.url}/v1/creators/cr-nobody/earnings?asOfPosition=0`, {
+      headers: { "x-request-id": "trace-42.a" },
+    });
     expect(answer.status).toBe(404);
     expect(answer.headers.get("x-request-id")).toBe("trace-42.a");
     const line = await until(() => accessLines().find((l) => l.reqId === "trace-42.a"));
-    expect(line).toMatchObject({ level: 30, method: "GET", route: "/v1/creators/:creatorId/earnings", url: "/v1/creators/cr-nobody/earnings?asOfPosition=0", status: 404 });
+    expect(line).toMatchObject({
+      level: 30,
+      method: "GET",
+      route: "/v1/creators/:creatorId/earnings",
+      url: "/v1/creators/cr-nobody/earnings?asOfPosition=0",
+      status: 404,
+    });
     expect(typeof line.ms).toBe("number");
   });
 

@@ -9,13 +9,52 @@ beforeAll(async () => {
   const answer = await postEvents(server.baseUrl, [
     // 1: a click on an unknown tracking id: an anomaly without a creator
     { id: "an-click", type: "ClickRecorded", occurredAt: "2026-03-01T10:00:00Z", data: { trackingId: "NOPE" } },
-    { id: "an-cc", type: "CampaignCreated", occurredAt: "2026-02-01T00:00:00Z",
-      data: { campaignId: "AN", brandId: "B", marketplace: "US", bonusRate: "0.10", budget: "10.00", startsAt: "2026-02-01T00:00:00Z", endsAt: "2026-04-01T00:00:00Z", asins: ["A1"] } },
-    { id: "an-acc", type: "CampaignAccepted", occurredAt: "2026-02-02T00:00:00Z", data: { campaignId: "AN", creatorId: "KA", trackingId: "TA" } },
-    { id: "an-shp", type: "ShipmentRecorded", occurredAt: "2026-03-02T18:00:00Z",
-      data: { shipmentId: "SA", orderId: "OA", trackingId: "TA", orderedAt: "2026-03-01T18:00:00Z", lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: "10.00" }] } },
+    {
+      id: "an-cc",
+      type: "CampaignCreated",
+      occurredAt: "2026-02-01T00:00:00Z",
+      data: {
+        campaignId: "AN",
+        brandId: "B",
+        marketplace: "US",
+        bonusRate: "0.10",
+        budget: "10.00",
+        startsAt: "2026-02-01T00:00:00Z",
+        endsAt: "2026-04-01T00:00:00Z",
+        asins: ["A1"],
+      },
+    },
+    {
+      id: "an-acc",
+      type: "CampaignAccepted",
+      occurredAt: "2026-02-02T00:00:00Z",
+      data: { campaignId: "AN", creatorId: "KA", trackingId: "TA" },
+    },
+    {
+      id: "an-shp",
+      type: "ShipmentRecorded",
+      occurredAt: "2026-03-02T18:00:00Z",
+      data: {
+        shipmentId: "SA",
+        orderId: "OA",
+        trackingId: "TA",
+        orderedAt: "2026-03-01T18:00:00Z",
+        lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: "10.00" }],
+      },
+    },
     // 5: a return naming two ASINs the shipment does not contain: two anomalies at one position
-    { id: "an-ret", type: "ShipmentReturned", occurredAt: "2026-03-05T18:00:00Z", data: { shipmentId: "SA", lines: [{ asin: "X1", quantity: 1 }, { asin: "X2", quantity: 1 }] } },
+    {
+      id: "an-ret",
+      type: "ShipmentReturned",
+      occurredAt: "2026-03-05T18:00:00Z",
+      data: {
+        shipmentId: "SA",
+        lines: [
+          { asin: "X1", quantity: 1 },
+          { asin: "X2", quantity: 1 },
+        ],
+      },
+    },
   ]);
   expect(answer.status).toBe(200);
   await waitForProjections(server.baseUrl);
@@ -29,7 +68,9 @@ describe("GET /v1/anomalies", () => {
     const first = await get(server.baseUrl, "/v1/anomalies?limit=2");
     expect(first.status).toBe(200);
     expect(first.body.asOfPosition).toBe(5);
-    expect(first.body.anomalies.map((a: { position: number; code: string; creatorId: string | null }) => [a.position, a.code, a.creatorId])).toEqual([
+    expect(
+      first.body.anomalies.map((a: { position: number; code: string; creatorId: string | null }) => [a.position, a.code, a.creatorId]),
+    ).toEqual([
       [1, "unknown_tracking_id", null],
       [5, "asin_not_in_shipment", "KA"],
     ]);

@@ -27,11 +27,18 @@ async function call(method: string, path: string, token: string | null, body?: u
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${server.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
 }
 
-const batch = [campaignCreated({ id: "auth-cc-1", campaignId: "CA1" }), accepted({ id: "auth-acc-1", campaignId: "CA1", creatorId: "KA", trackingId: "TA" })];
+const batch = [
+  campaignCreated({ id: "auth-cc-1", campaignId: "CA1" }),
+  accepted({ id: "auth-acc-1", campaignId: "CA1", creatorId: "KA", trackingId: "TA" }),
+];
 
 describe("tokens and scopes", () => {
   it("POST /v1/events: 401 without a token, 401 with an unknown one, 403 without the ingest scope; nothing appended", async () => {
@@ -73,7 +80,9 @@ describe("starting without tokens", () => {
   it("is refused outside the demo unless LEDGER_ALLOW_OPEN=1", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-open-"));
     try {
-      await expect(serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/refusing to start without access control/);
+      await expect(serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(
+        /refusing to start without access control/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -85,7 +94,17 @@ describe("starting without tokens", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-blank-tokens-"));
         try {
           // Before the fix this started with no access control: close it again instead of leaking it.
-          const outcome = await serve(loadConfig({ LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent", LEDGER_TOKENS: tokens, LEDGER_ALLOW_OPEN: allowOpen })).then(
+          const outcome = await serve(
+            loadConfig({
+              LEDGER_DEMO: "0",
+              LEDGER_SCHEDULER: "0",
+              LEDGER_DATA_DIR: dir,
+              PORT: "0",
+              LEDGER_LOG_LEVEL: "silent",
+              LEDGER_TOKENS: tokens,
+              LEDGER_ALLOW_OPEN: allowOpen,
+            }),
+          ).then(
             async (started) => {
               await started.app.close();
               await started.ledger.close();
@@ -103,7 +122,9 @@ describe("starting without tokens", () => {
 
   it("is refused in demo mode too when the store holds other data than the demo's", async () => {
     // The store of the suite's server holds the auth fixture, not the demo data set.
-    await expect(serve(loadConfig({ LEDGER_DATA_DIR: server.dataDir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(/only a store that holds nothing but the demo data set runs open/);
+    await expect(serve(loadConfig({ LEDGER_DATA_DIR: server.dataDir, PORT: "0", LEDGER_LOG_LEVEL: "silent" }))).rejects.toThrow(
+      /only a store that holds nothing but the demo data set runs open/,
+    );
   });
 
   it("runs open on the demo data set for reading only, and not at all once the store holds one event more (issue 16.3)", async () => {
@@ -116,10 +137,18 @@ describe("starting without tokens", () => {
     try {
       const demo = await serve(loadConfig(env));
       try {
-        const post = await fetch(`${demo.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        const post = await fetch(`${demo.url}/v1/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(batch),
+        });
         expect(post.status).toBe(403);
         expect(((await post.json()) as { error: { code: string } }).error.code).toBe("demo_read_only");
-        const run = await fetch(`${demo.url}/v1/payouts/run`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ marketplace: "US", asOf: "2026-06-01" }) });
+        const run = await fetch(`${demo.url}/v1/payouts/run`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ marketplace: "US", asOf: "2026-06-01" }),
+        });
         expect(run.status).toBe(403);
         expect(await head(demo.url)).toBe(DEMO_EVENTS);
         expect((await fetch(`${demo.url}/v1/events?limit=1`)).status).toBe(200);
@@ -129,7 +158,11 @@ describe("starting without tokens", () => {
       // Somebody's data after the demo's (here through an open start): no longer the demo.
       const open = await serve(loadConfig({ ...env, LEDGER_ALLOW_OPEN: "1" }));
       try {
-        const post = await fetch(`${open.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        const post = await fetch(`${open.url}/v1/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(batch),
+        });
         expect(post.status).toBe(200);
         expect(await head(open.url)).toBe(DEMO_EVENTS + 2);
       } finally {
@@ -157,7 +190,9 @@ describe("the Bearer scheme (RFC 7235, RFC 6750)", () => {
     const unknown = await fetch(`${server.baseUrl}/v1/events?limit=1`, { headers: { authorization: "Bearer not-a-real-token-at-all" } });
     expect(unknown.status).toBe(401);
     expect(unknown.headers.get("www-authenticate")).toBe('Bearer realm="ledger", error="invalid_token"');
-    expect((await fetch(`${server.baseUrl}/v1/events?limit=1`, { headers: { authorization: `Basic ${READ}` } })).headers.get("www-authenticate")).toBe('Bearer realm="ledger"');
+    expect(
+      (await fetch(`${server.baseUrl}/v1/events?limit=1`, { headers: { authorization: `Basic ${READ}` } })).headers.get("www-authenticate"),
+    ).toBe('Bearer realm="ledger"');
   });
 });
 

@@ -17,18 +17,51 @@
 //  P12 end moved earlier to 2026-01-20T00:00Z.
 //  P13 S5 K1 shipped 01-26, ordered 01-25 (after the new end): A1 toys 1 × 10.00: standard 0.30, no bonus.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectErrorShape, expectNo5xxAndErrorShapes, get, postNdjson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import {
+  expectErrorShape,
+  expectNo5xxAndErrorShapes,
+  get,
+  postNdjson,
+  startE2eServer,
+  waitForProjections,
+  type E2eServer,
+} from "../support/e2eServer.ts";
 
 const shipment = (id: string, trackingId: string, orderedAt: string, shippedAt: string, quantity: number, unitPrice: string) => ({
-  id, type: "ShipmentRecorded", occurredAt: shippedAt,
+  id,
+  type: "ShipmentRecorded",
+  occurredAt: shippedAt,
   data: { shipmentId: id, orderId: `O-${id}`, trackingId, orderedAt, lines: [{ asin: "A1", category: "toys", quantity, unitPrice }] },
 });
 
 const EVENTS = [
-  { id: "cm-cc", type: "CampaignCreated", occurredAt: "2025-12-20T00:00:00Z",
-    data: { campaignId: "CM-1", brandId: "BR-1", marketplace: "US", bonusRate: "0.10", budget: "10.00", startsAt: "2026-01-01T00:00:00Z", endsAt: "2026-03-01T00:00:00Z", asins: ["A1"] } },
-  { id: "cm-acc-1", type: "CampaignAccepted", occurredAt: "2026-01-01T00:00:00Z", data: { campaignId: "CM-1", creatorId: "K1", trackingId: "T1" } },
-  { id: "cm-acc-5", type: "CampaignAccepted", occurredAt: "2026-01-01T00:00:00Z", data: { campaignId: "CM-1", creatorId: "-K5", trackingId: "T5" } },
+  {
+    id: "cm-cc",
+    type: "CampaignCreated",
+    occurredAt: "2025-12-20T00:00:00Z",
+    data: {
+      campaignId: "CM-1",
+      brandId: "BR-1",
+      marketplace: "US",
+      bonusRate: "0.10",
+      budget: "10.00",
+      startsAt: "2026-01-01T00:00:00Z",
+      endsAt: "2026-03-01T00:00:00Z",
+      asins: ["A1"],
+    },
+  },
+  {
+    id: "cm-acc-1",
+    type: "CampaignAccepted",
+    occurredAt: "2026-01-01T00:00:00Z",
+    data: { campaignId: "CM-1", creatorId: "K1", trackingId: "T1" },
+  },
+  {
+    id: "cm-acc-5",
+    type: "CampaignAccepted",
+    occurredAt: "2026-01-01T00:00:00Z",
+    data: { campaignId: "CM-1", creatorId: "-K5", trackingId: "T5" },
+  },
   { id: "cm-clk", type: "ClickRecorded", occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T1" } },
   shipment("S1", "T1", "2026-01-05T18:00:00Z", "2026-01-06T18:00:00Z", 1, "50.00"),
   { id: "cm-pause", type: "CampaignPaused", occurredAt: "2026-01-07T00:00:00Z", data: { campaignId: "CM-1" } },
@@ -37,18 +70,45 @@ const EVENTS = [
   shipment("S3", "T5", "2026-01-10T00:00:00Z", "2026-01-11T18:00:00Z", 1, "80.00"),
   { id: "cm-raise", type: "CampaignBudgetChanged", occurredAt: "2026-01-12T00:00:00Z", data: { campaignId: "CM-1", budget: "20.00" } },
   shipment("S4", "T1", "2026-01-12T18:00:00Z", "2026-01-13T18:00:00Z", 1, "40.00"),
-  { id: "cm-end", type: "CampaignEndChanged", occurredAt: "2026-01-14T00:00:00Z", data: { campaignId: "CM-1", endsAt: "2026-01-20T00:00:00Z" } },
+  {
+    id: "cm-end",
+    type: "CampaignEndChanged",
+    occurredAt: "2026-01-14T00:00:00Z",
+    data: { campaignId: "CM-1", endsAt: "2026-01-20T00:00:00Z" },
+  },
   shipment("S5", "T1", "2026-01-25T18:00:00Z", "2026-01-26T18:00:00Z", 1, "10.00"),
 ];
 
 const DETAILS = {
-  campaignId: "CM-1", brandId: "BR-1", marketplace: "US", currency: "USD", bonusRate: "0.10",
-  startsAt: "2026-01-01T00:00:00Z", endsAt: "2026-01-20T00:00:00Z", asins: ["A1"], paused: false, creators: 2,
-  budget: "20.00", spent: "14.00", released: "0.00", remaining: "6.00", exhausted: false, exhaustedAt: null, ended: false,
+  campaignId: "CM-1",
+  brandId: "BR-1",
+  marketplace: "US",
+  currency: "USD",
+  bonusRate: "0.10",
+  startsAt: "2026-01-01T00:00:00Z",
+  endsAt: "2026-01-20T00:00:00Z",
+  asins: ["A1"],
+  paused: false,
+  creators: 2,
+  budget: "20.00",
+  spent: "14.00",
+  released: "0.00",
+  remaining: "6.00",
+  exhausted: false,
+  exhaustedAt: null,
+  ended: false,
 };
 
-const row = (date: string, creatorId: string, clicks: number, orders: number, units: number, revenue: string, earnings: string, spend: string) =>
-  ({ date, creatorId, clicks, orders, units, revenue, earnings, spend });
+const row = (
+  date: string,
+  creatorId: string,
+  clicks: number,
+  orders: number,
+  units: number,
+  revenue: string,
+  earnings: string,
+  spend: string,
+) => ({ date, creatorId, clicks, orders, units, revenue, earnings, spend });
 const ROWS = [
   row("2026-01-05", "K1", 1, 0, 0, "0.00", "0.00", "0.00"),
   row("2026-01-06", "K1", 0, 1, 1, "50.00", "6.50", "5.00"),
@@ -77,12 +137,31 @@ describe("campaign management and the brand's reads", () => {
   });
 
   it("as of a position: paused after P6, exhausted after P9, re-opened by the raise at P10", async () => {
-    expect((await get(url, "/v1/campaigns/CM-1?asOfPosition=6")).body).toMatchObject({ paused: true, spent: "5.00", remaining: "5.00", endsAt: "2026-03-01T00:00:00Z" });
+    expect((await get(url, "/v1/campaigns/CM-1?asOfPosition=6")).body).toMatchObject({
+      paused: true,
+      spent: "5.00",
+      remaining: "5.00",
+      endsAt: "2026-03-01T00:00:00Z",
+    });
     expect((await get(url, "/v1/campaigns/CM-1?asOfPosition=9")).body).toMatchObject({
-      paused: false, budget: "10.00", spent: "10.00", remaining: "0.00", exhausted: true, exhaustedAt: "2026-01-11T18:00:00Z",
+      paused: false,
+      budget: "10.00",
+      spent: "10.00",
+      remaining: "0.00",
+      exhausted: true,
+      exhaustedAt: "2026-01-11T18:00:00Z",
     });
     expect((await get(url, "/v1/campaigns/CM-1/budget?asOfPosition=10")).body).toEqual({
-      campaignId: "CM-1", asOfPosition: 10, currency: "USD", budget: "20.00", spent: "10.00", released: "0.00", remaining: "10.00", exhausted: false, exhaustedAt: null, ended: false,
+      campaignId: "CM-1",
+      asOfPosition: 10,
+      currency: "USD",
+      budget: "20.00",
+      spent: "10.00",
+      released: "0.00",
+      remaining: "10.00",
+      exhausted: false,
+      exhaustedAt: null,
+      ended: false,
     });
     // The raise moved 10.00 from the brand into the campaign's budget account (SPEC §8.1).
     expect((await get(url, "/v1/accounts/brand:BR-1:US?asOfPosition=10")).body.balance).toBe("-20.00");
@@ -90,15 +169,24 @@ describe("campaign management and the brand's reads", () => {
   });
 
   it("GET /v1/brands/BR-1/campaigns lists the brand's campaigns", async () => {
-    expect((await get(url, "/v1/brands/BR-1/campaigns")).body).toEqual({ brandId: "BR-1", asOfPosition: EVENTS.length, campaigns: [DETAILS] });
+    expect((await get(url, "/v1/brands/BR-1/campaigns")).body).toEqual({
+      brandId: "BR-1",
+      asOfPosition: EVENTS.length,
+      campaigns: [DETAILS],
+    });
     expect((await get(url, "/v1/brands/BR-1/campaigns?asOfPosition=0")).status).toBe(404);
   });
 
   it("GET /v1/campaigns/CM-1/report: rows by date then creator, and totals", async () => {
     expect((await get(url, "/v1/campaigns/CM-1/report?from=2026-01-01&to=2026-01-31")).body).toEqual({
-      campaignId: "CM-1", from: "2026-01-01", to: "2026-01-31", asOfPosition: EVENTS.length,
+      campaignId: "CM-1",
+      from: "2026-01-01",
+      to: "2026-01-31",
+      asOfPosition: EVENTS.length,
       rows: ROWS,
-      totals: [{ marketplace: "US", currency: "USD", clicks: 1, orders: 5, units: 6, revenue: "240.00", earnings: "21.20", spend: "14.00" }],
+      totals: [
+        { marketplace: "US", currency: "USD", clicks: 1, orders: 5, units: 6, revenue: "240.00", earnings: "21.20", spend: "14.00" },
+      ],
     });
   });
 
@@ -107,7 +195,16 @@ describe("campaign management and the brand's reads", () => {
     for (const creatorId of ["K1", "-K5"]) {
       const own = (await get(url, `/v1/creators/${creatorId}/report?from=2026-01-01&to=2026-01-31&campaignId=CM-1`)).body.rows;
       expect(campaign.filter((r: { creatorId: string }) => r.creatorId === creatorId)).toEqual(
-        own.map((r: Record<string, unknown>) => ({ date: r.date, creatorId, clicks: r.clicks, orders: r.orders, units: r.units, revenue: r.revenue, earnings: r.earnings, spend: r.spend })),
+        own.map((r: Record<string, unknown>) => ({
+          date: r.date,
+          creatorId,
+          clicks: r.clicks,
+          orders: r.orders,
+          units: r.units,
+          revenue: r.revenue,
+          earnings: r.earnings,
+          spend: r.spend,
+        })),
       );
     }
   });
@@ -139,15 +236,29 @@ describe("campaign management and the brand's reads", () => {
     const more = [
       { id: "cm-resume-2", type: "CampaignResumed", occurredAt: "2026-01-15T00:00:00Z", data: { campaignId: "CM-1" } },
       { id: "campaign-ended:CM-1", type: "CampaignEnded", occurredAt: "2026-01-20T00:00:00Z", data: { campaignId: "CM-1" } },
-      { id: "cm-late-raise", type: "CampaignBudgetChanged", occurredAt: "2026-01-21T00:00:00Z", data: { campaignId: "CM-1", budget: "99.00" } },
+      {
+        id: "cm-late-raise",
+        type: "CampaignBudgetChanged",
+        occurredAt: "2026-01-21T00:00:00Z",
+        data: { campaignId: "CM-1", budget: "99.00" },
+      },
     ];
     expect((await postNdjson(url, more)).status).toBe(200);
     await waitForProjections(url);
     const anomalies = (await get(url, `/v1/anomalies?after=${EVENTS.length}`)).body.anomalies;
-    expect(anomalies.map((a: { eventId: string; code: string }) => [a.eventId, a.code])).toEqual([["cm-resume-2", "invalid_state"], ["cm-late-raise", "campaign_already_ended"]]);
+    expect(anomalies.map((a: { eventId: string; code: string }) => [a.eventId, a.code])).toEqual([
+      ["cm-resume-2", "invalid_state"],
+      ["cm-late-raise", "campaign_already_ended"],
+    ]);
     // Ended without content: K1's pending 5.00 (S1) + 4.00 (S4) and -K5's 5.00 (S3) are forfeited
     // and go back to the budget: spent 14.00 − 14.00 = 0.00, released 14.00, remaining 20.00.
-    expect((await get(url, "/v1/campaigns/CM-1")).body).toMatchObject({ budget: "20.00", ended: true, spent: "0.00", released: "14.00", remaining: "20.00" });
+    expect((await get(url, "/v1/campaigns/CM-1")).body).toMatchObject({
+      budget: "20.00",
+      ended: true,
+      spent: "0.00",
+      released: "14.00",
+      remaining: "20.00",
+    });
     expectNo5xxAndErrorShapes();
   });
 });

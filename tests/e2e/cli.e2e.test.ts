@@ -41,15 +41,16 @@ describe("ledger CLI", () => {
   it("--help lists the commands", () => {
     const help = ledger(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["serve", "projectors", "ingest", "replay", "payouts", "demo", "kafka-ingest"]) expect(help.stdout).toContain(command);
+    for (const command of ["serve", "projectors", "ingest", "replay", "payouts", "demo", "kafka-ingest"])
+      expect(help.stdout).toContain(command);
   });
 
   it("serve --help lists every environment variable with its default (services/config.ts ENVIRONMENT_VARIABLES)", () => {
     const help = ledger(["serve", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^  PORT=8080 +HTTP port$/m);
-    expect(help.stdout).toMatch(/^  LEDGER_DATA_DIR=\.\/data +event store, read models and engine snapshots$/m);
-    expect(help.stdout).toMatch(/^  LEDGER_CAMPAIGN_END_GRACE=P1D +ISO-8601 duration after endsAt before CampaignEnded is$/m);
+    expect(help.stdout).toMatch(/^ {2}PORT=8080 +HTTP port$/m);
+    expect(help.stdout).toMatch(/^ {2}LEDGER_DATA_DIR=\.\/data +event store, read models and engine snapshots$/m);
+    expect(help.stdout).toMatch(/^ {2}LEDGER_CAMPAIGN_END_GRACE=P1D +ISO-8601 duration after endsAt before CampaignEnded is$/m);
     expect(help.stdout).toContain(`\n${environmentHelp()}\n`);
     for (const { name } of ENVIRONMENT_VARIABLES) expect(help.stdout).toMatch(new RegExp(`^  ${name}=`, "m"));
   });
@@ -113,7 +114,13 @@ describe("ledger CLI", () => {
     const file = writeNdjson("part-two.ndjson", [...PART_TWO_EVENTS]);
     const result = ledger(["ingest", file], path.join(dir, "part-two"));
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ appended: PART_TWO_EVENTS.length, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      appended: PART_TWO_EVENTS.length,
+      duplicates: 0,
+      refusedBatches: 0,
+      refusedEvents: 0,
+      reasons: [],
+    });
   });
 
   it("a refused batch names each bad line and appends nothing of that batch; exit code 1", () => {
@@ -189,7 +196,11 @@ describe("ledger CLI", () => {
       refusedEvents: 3,
       rejectedLines: 3,
       rejectFile: rejects,
-      reasons: [`line 3: ${notJson}`, "line 4: event id 'rj-1' is already stored with different content", "line 5: rj-3  unknown field: extra"],
+      reasons: [
+        `line 3: ${notJson}`,
+        "line 4: event id 'rj-1' is already stored with different content",
+        "line 5: rj-3  unknown field: extra",
+      ],
       warning: keepGoingWarning(3),
     });
     expect(result.stderr).toContain(`ledger: warning: 3 event(s) were refused and later events were appended anyway (--keep-going)`);
@@ -247,7 +258,14 @@ describe("ledger CLI", () => {
       fs.writeFileSync(file, fixed);
       const resumed = ledger(["ingest", file, "--batch", "3", "--from-line", "1"], data);
       expect(resumed.code).toBe(0);
-      expect(JSON.parse(resumed.stdout)).toEqual({ appended: 6, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [], skippedLines: 0 });
+      expect(JSON.parse(resumed.stdout)).toEqual({
+        appended: 6,
+        duplicates: 0,
+        refusedBatches: 0,
+        refusedEvents: 0,
+        reasons: [],
+        skippedLines: 0,
+      });
     });
 
     it("a later refused batch stops after the earlier ones were appended; --from-line skips what is in", () => {
@@ -264,10 +282,20 @@ describe("ledger CLI", () => {
       expect(result.code).toBe(1);
       const summary = JSON.parse(result.stdout);
       expect([summary.appended, summary.refusedBatches, summary.refusedEvents, summary.stoppedAtLine]).toEqual([2, 1, 2, 3]);
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("{not json", JSON.stringify(click({ id: "lt-fixed", trackingId: "LT1" }))));
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, "utf8").replace("{not json", JSON.stringify(click({ id: "lt-fixed", trackingId: "LT1" }))),
+      );
       const resumed = ledger(["ingest", file, "--batch", "2", "--from-line", "3"], data);
       expect(resumed.code).toBe(0);
-      expect(JSON.parse(resumed.stdout)).toEqual({ appended: 4, duplicates: 0, refusedBatches: 0, refusedEvents: 0, reasons: [], skippedLines: 2 });
+      expect(JSON.parse(resumed.stdout)).toEqual({
+        appended: 4,
+        duplicates: 0,
+        refusedBatches: 0,
+        refusedEvents: 0,
+        reasons: [],
+        skippedLines: 2,
+      });
     });
 
     it("--keep-going goes on past the refused batch and its summary warns; --reject-file without it is refused", () => {
@@ -285,7 +313,9 @@ describe("ledger CLI", () => {
       expect(result.stderr).toContain("ledger: warning: 3 event(s) were refused and later events were appended anyway (--keep-going)");
       const noFlag = ledger(["ingest", orphanFile(), "--reject-file", path.join(dir, "r.ndjson")], path.join(dir, "orphans-reject"));
       expect(noFlag.code).toBe(1);
-      expect(lastLine(noFlag.stderr)).toBe("ledger: --reject-file appends the rest of a batch past its refused lines and goes on: add --keep-going to say so");
+      expect(lastLine(noFlag.stderr)).toBe(
+        "ledger: --reject-file appends the rest of a batch past its refused lines and goes on: add --keep-going to say so",
+      );
       expect(fs.existsSync(path.join(dir, "orphans-reject", "events.db"))).toBe(false);
     });
   });
@@ -311,14 +341,30 @@ describe("ledger CLI", () => {
       oldVersion: 2,
       newVersion: 3,
       changed: 1,
-      changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", currency: "USD", field: "standard", old: "2.70", new: "3.00", difference: "0.30" }],
+      changes: [
+        {
+          creatorId: "K1",
+          campaignId: "C1",
+          marketplace: "US",
+          currency: "USD",
+          field: "standard",
+          old: "2.70",
+          new: "3.00",
+          difference: "0.30",
+        },
+      ],
     });
     expect(diff.stderr).toContain("built earnings v3 (rule version 2) at position 4");
   });
 
   it("replay versions leave no debris (issue 16.6): a re-run resumes its copy, a failed one creates nothing, --promote promotes what is there, list and drop", () => {
     const data = path.join(dir, "replay-data");
-    const versions = () => ledger(["replay", "list", "earnings"], data).stdout.split("\n").slice(2).filter((l) => l !== "").map((l) => l.split(/ {2,}/).slice(0, 6).join(" "));
+    const versions = () =>
+      ledger(["replay", "list", "earnings"], data)
+        .stdout.split("\n")
+        .slice(2)
+        .filter((l) => l !== "")
+        .map((l) => l.split(/ {2,}/).slice(0, 6).join(" "));
     expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
     // The same rule version again: v3 is resumed (caught up), not a v4 beside it; the diff is a table.
     const again = ledger(["replay", "earnings", "--rules", "2", "--diff"], data);
@@ -340,7 +386,9 @@ describe("ledger CLI", () => {
     // v3 exists at rule version 2: asking for it at another one is refused, not silently rebuilt.
     const mismatch = ledger(["replay", "earnings", "--version", "3", "--rules", "1"], data);
     expect(mismatch.code).toBe(1);
-    expect(mismatch.stderr).toContain("ledger: earnings v3 is built at rule version 2, not 1: drop it first (ledger replay drop earnings --version 3) or choose another --version");
+    expect(mismatch.stderr).toContain(
+      "ledger: earnings v3 is built at rule version 2, not 1: drop it first (ledger replay drop earnings --version 3) or choose another --version",
+    );
     expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
     // Issue 22.1: promoting earnings alone at rule version 2 would leave the journal, budget, report
     // and payout at rule version 1 (a total the journal does not have): refused, naming them, before
@@ -358,7 +406,9 @@ describe("ledger CLI", () => {
     expect(set.code).toBe(0);
     expect(set.stderr).toContain("built journal v3 (rule version 2) at position 4\n");
     expect(set.stderr).toContain("caught up earnings v3 (rule version 2) at position 4\n");
-    expect(set.stderr).toContain("promoted as one set at rule version 2: journal v2 → v3, earnings v2 → v3, budget v2 → v3, report v2 → v3, payout v2 → v3\n");
+    expect(set.stderr).toContain(
+      "promoted as one set at rule version 2: journal v2 → v3, earnings v2 → v3, budget v2 → v3, report v2 → v3, payout v2 → v3\n",
+    );
     const usd = (field: string, old: string, now: string, difference: string) => ({ currency: "USD", field, old, new: now, difference });
     expect(JSON.parse(set.stdout)).toEqual({
       ruleVersion: 2,
@@ -373,13 +423,36 @@ describe("ledger CLI", () => {
             { account: "program:US:standard", marketplace: "US", ...usd("balance", "-2.70", "-3.00", "-0.30") },
           ],
         },
-        { projection: "earnings", oldVersion: 2, newVersion: 3, changed: 1, changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", ...usd("standard", "2.70", "3.00", "0.30") }] },
+        {
+          projection: "earnings",
+          oldVersion: 2,
+          newVersion: 3,
+          changed: 1,
+          changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", ...usd("standard", "2.70", "3.00", "0.30") }],
+        },
         { projection: "budget", oldVersion: 2, newVersion: 3, changed: 0, changes: [] },
-        { projection: "report", oldVersion: 2, newVersion: 3, changed: 1, changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", ...usd("earnings", "2.70", "3.00", "0.30") }] },
-        { projection: "payout", oldVersion: 2, newVersion: 3, changed: 1, changes: [{ creatorId: "K1", marketplace: "US", ...usd("payable", "2.70", "3.00", "0.30") }] },
+        {
+          projection: "report",
+          oldVersion: 2,
+          newVersion: 3,
+          changed: 1,
+          changes: [{ creatorId: "K1", campaignId: "C1", marketplace: "US", ...usd("earnings", "2.70", "3.00", "0.30") }],
+        },
+        {
+          projection: "payout",
+          oldVersion: 2,
+          newVersion: 3,
+          changed: 1,
+          changes: [{ creatorId: "K1", marketplace: "US", ...usd("payable", "2.70", "3.00", "0.30") }],
+        },
       ],
     });
-    const rulesOf = (name: string) => ledger(["replay", "list", name], data).stdout.split("\n").slice(2).filter((l) => / active /.test(l)).map((l) => l.split(/ {2,}/).slice(0, 4).join(" "));
+    const rulesOf = (name: string) =>
+      ledger(["replay", "list", name], data)
+        .stdout.split("\n")
+        .slice(2)
+        .filter((l) => / active /.test(l))
+        .map((l) => l.split(/ {2,}/).slice(0, 4).join(" "));
     for (const name of ["journal", "earnings", "budget", "report", "payout"]) expect(rulesOf(name)).toEqual([`${name} 3 2 active`]);
     // Never the active version; any other goes, tables and all.
     const active = ledger(["replay", "drop", "earnings", "--version", "3"], data);

@@ -28,7 +28,10 @@ describe("ledger payouts run: argument errors", () => {
   it.each([
     [["--marketplace", "US", "--as-of", "12/01/2026"], `error: option '--as-of <date>' argument '12/01/2026' ${NOT_A_DATE}`],
     [["--marketplace", "US", "--as-of", "2026-02-30"], `error: option '--as-of <date>' argument '2026-02-30' ${NOT_A_DATE}`],
-    [["--marketplace", "us", "--as-of", "2026-06-01"], "error: option '--marketplace <code>' argument 'us' is invalid. unknown marketplace: expected one of US, CA, UK, DE, IN, JP"],
+    [
+      ["--marketplace", "us", "--as-of", "2026-06-01"],
+      "error: option '--marketplace <code>' argument 'us' is invalid. unknown marketplace: expected one of US, CA, UK, DE, IN, JP",
+    ],
   ])("%j: says what it expects, exits 1, opens nothing", (args, firstLine) => {
     expect(ledger(["payouts", "run", ...args])).toEqual({ code: 1, firstLine, stdout: "", dataDirMade: false });
   });

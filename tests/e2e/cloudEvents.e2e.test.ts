@@ -42,21 +42,39 @@ describe("CloudEvents on POST /v1/events", () => {
   it("the same batch plain and as CloudEvents stores the same events; each form's resend is a duplicate of the other", async () => {
     const cloudBatch = JSON.stringify(BATCH.map((e) => cloudEventOf(e, PREFIX)));
     expect((await postEvents(plainFirst.baseUrl, BATCH)).body).toEqual({ appended: 5, duplicates: 0, lastPosition: 5 });
-    expect((await postRaw(plainFirst.baseUrl, "/v1/events", cloudBatch, CE_BATCH)).body).toEqual({ appended: 0, duplicates: 5, lastPosition: 5 });
+    expect((await postRaw(plainFirst.baseUrl, "/v1/events", cloudBatch, CE_BATCH)).body).toEqual({
+      appended: 0,
+      duplicates: 5,
+      lastPosition: 5,
+    });
 
-    expect((await postRaw(cloudFirst.baseUrl, "/v1/events", cloudBatch, CE_BATCH)).body).toEqual({ appended: 5, duplicates: 0, lastPosition: 5 });
+    expect((await postRaw(cloudFirst.baseUrl, "/v1/events", cloudBatch, CE_BATCH)).body).toEqual({
+      appended: 5,
+      duplicates: 0,
+      lastPosition: 5,
+    });
     expect((await postEvents(cloudFirst.baseUrl, BATCH)).body).toEqual({ appended: 0, duplicates: 5, lastPosition: 5 });
 
     const [a, b] = [await stored(plainFirst), await stored(cloudFirst)];
     expect(b).toEqual(a);
-    expect(a.map((e: { id: string; position: number }) => [e.position, e.id])).toEqual([[1, "ce-cc"], [2, "ce-cc-v2"], [3, "ce-acc"], [4, "ce-ship"], [5, "ce-click"]]);
+    expect(a.map((e: { id: string; position: number }) => [e.position, e.id])).toEqual([
+      [1, "ce-cc"],
+      [2, "ce-cc-v2"],
+      [3, "ce-acc"],
+      [4, "ce-ship"],
+      [5, "ce-click"],
+    ]);
   });
 
   it("one CloudEvent as application/cloudevents+json (with a charset) is a batch of one", async () => {
     const one = cloudEventOf(click({ id: "ce-one", trackingId: "T1" }), PREFIX);
     const answer = await postRaw(cloudFirst.baseUrl, "/v1/events", JSON.stringify(one), `${CE_ONE}; charset=utf-8`);
     expect(answer.body).toEqual({ appended: 1, duplicates: 0, lastPosition: 6 });
-    expect((await get(cloudFirst.baseUrl, "/v1/events/ce-one")).body).toMatchObject({ type: "ClickRecorded", occurredAt: one.time, data: { trackingId: "T1" } });
+    expect((await get(cloudFirst.baseUrl, "/v1/events/ce-one")).body).toMatchObject({
+      type: "ClickRecorded",
+      occurredAt: one.time,
+      data: { trackingId: "T1" },
+    });
   });
 
   it("time missing, specversion wrong, type unknown or unprefixed: 400 naming each CloudEvent field at its index; nothing appended", async () => {

@@ -14,7 +14,15 @@ import { expectErrorShape, get, startE2eServer, type E2eServer } from "../suppor
 
 const TOKEN = "console-serving-token-0001";
 /** A value for each page parameter. */
-const SAMPLE: Record<string, string> = { creatorId: "cr-00003", payoutId: "payout%3Acr-00003%3AUS%3A2026-06-01", brandId: "brand-000", campaignId: "cmp-0006", eventId: "story-sale-1", projection: "earnings", version: "2" };
+const SAMPLE: Record<string, string> = {
+  creatorId: "cr-00003",
+  payoutId: "payout%3Acr-00003%3AUS%3A2026-06-01",
+  brandId: "brand-000",
+  campaignId: "cmp-0006",
+  eventId: "story-sale-1",
+  projection: "earnings",
+  version: "2",
+};
 
 describe("the console as the API process serves it", () => {
   let open: E2eServer;
@@ -61,7 +69,15 @@ describe("the console as the API process serves it", () => {
   it("keeps the API's own answers: /v1 needs its token, unknown paths are JSON 404s, not the console", async () => {
     expectErrorShape(await get(guarded.baseUrl, "/v1/creators/cr-00003/earnings"), 401, "unauthorized");
     expectErrorShape(await get(guarded.baseUrl, "/v1/projections"), 401, "unauthorized");
-    for (const unknown of ["/v1/nope", "/v1/creators", "/metricsx", "/creators", "/creators/cr-00003/nope", "/index.html", "/favicon.ico"]) {
+    for (const unknown of [
+      "/v1/nope",
+      "/v1/creators",
+      "/metricsx",
+      "/creators",
+      "/creators/cr-00003/nope",
+      "/index.html",
+      "/favicon.ico",
+    ]) {
       const answer = await get(open.baseUrl, unknown);
       expectErrorShape(answer, 404, "not_found");
     }
@@ -76,7 +92,9 @@ describe("the console as the API process serves it", () => {
     await registerConsole(app, empty);
     const answer = await app.inject({ method: "GET", url: "/creators/cr-00003" });
     expect(answer.statusCode).toBe(404);
-    expect(answer.json()).toEqual({ error: { code: "not_found", message: "the console is not built: run `npm run build` (or `npm start`, which builds it)", details: [] } });
+    expect(answer.json()).toEqual({
+      error: { code: "not_found", message: "the console is not built: run `npm run build` (or `npm start`, which builds it)", details: [] },
+    });
     await app.close();
     fs.rmSync(empty, { recursive: true, force: true });
   });

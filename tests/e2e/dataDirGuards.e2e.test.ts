@@ -86,12 +86,21 @@ describe("D3: read models never outrun or outlive their store", () => {
     try {
       await caughtUp(server.url, 100);
       const health = (await getJson(server.url, "/v1/health")).body;
-      expect(health.projections.map((p: { position: number; lag: number }) => [p.position, p.lag])).toEqual(PROJECTION_NAMES.map(() => [100, 0]));
+      expect(health.projections.map((p: { position: number; lag: number }) => [p.position, p.lag])).toEqual(
+        PROJECTION_NAMES.map(() => [100, 0]),
+      );
       // A new event gets position 101 and reaches the read models.
       const posted = await fetch(`${server.url}/v1/events`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify([{ id: "after-cut-1", type: "TaxInfoSubmitted", occurredAt: "2026-01-01T00:00:00Z", data: { creatorId: "cr-00000", marketplace: "US" } }]),
+        body: JSON.stringify([
+          {
+            id: "after-cut-1",
+            type: "TaxInfoSubmitted",
+            occurredAt: "2026-01-01T00:00:00Z",
+            data: { creatorId: "cr-00000", marketplace: "US" },
+          },
+        ]),
       });
       expect(await posted.json()).toEqual({ appended: 1, duplicates: 0, lastPosition: 101 });
       await caughtUp(server.url, 101);
@@ -178,7 +187,11 @@ describe("D7: one projecting process per read model", () => {
     const first = await startServer({ dataDir: dir });
     try {
       const output = await refusedStart(dir);
-      expect(output).toMatch(new RegExp(`projection journal in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is already projected by another process \\(pid ${first.pid}\\)`));
+      expect(output).toMatch(
+        new RegExp(
+          `projection journal in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is already projected by another process \\(pid ${first.pid}\\)`,
+        ),
+      );
       const projectors = startProjectors({ dataDir: dir, env: { LEDGER_PROJECTORS: "payout" } });
       expect((await projectors.exited).code).toBe(1);
       expect(projectors.output()).toContain("projection payout in");
@@ -212,7 +225,11 @@ describe("D7: one projecting process per read model", () => {
           sent += 1;
           return { id: `race-${sent}`, type: "ClickRecorded", occurredAt: "2026-01-01T00:00:00Z", data: { trackingId: "race-unknown" } };
         });
-        const answer = await fetch(`${first.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        const answer = await fetch(`${first.url}/v1/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(batch),
+        });
         expect(answer.status).toBe(200);
       }
     };
@@ -249,8 +266,12 @@ describe("D7: one projecting process per read model", () => {
     const before = checkpoint();
     expect(before).toEqual({ version: 1, position: DEMO_EVENTS });
     const output = await refusedStart(dir, { LEDGER_PROJECTORS: "none", LEDGER_ON_STORE_MISMATCH: "rebuild" });
-    expect(output).toContain(`read model journal v1 does not match the event store: it has applied events up to position ${DEMO_EVENTS} but the store ends at position 100`);
-    expect(output).toContain("This process does not project journal (LEDGER_PROJECTORS), so it neither serves nor rebuilds it: start the process that projects it first.");
+    expect(output).toContain(
+      `read model journal v1 does not match the event store: it has applied events up to position ${DEMO_EVENTS} but the store ends at position 100`,
+    );
+    expect(output).toContain(
+      "This process does not project journal (LEDGER_PROJECTORS), so it neither serves nor rebuilds it: start the process that projects it first.",
+    );
     expect(checkpoint()).toEqual(before); // untouched: only the projecting process rebuilds it
   });
 

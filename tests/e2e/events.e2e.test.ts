@@ -18,7 +18,13 @@ import {
 } from "../support/e2eServer.ts";
 
 // Clicks on a tracking id nobody accepted: schema-valid, stored, anomalies only (SPEC §3).
-const click = (id: string, trackingId = "T-X", occurredAt = "2026-01-05T17:00:00Z") => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt, data: { trackingId } });
+const click = (id: string, trackingId = "T-X", occurredAt = "2026-01-05T17:00:00Z") => ({
+  id,
+  type: "ClickRecorded",
+  schemaVersion: 1,
+  occurredAt,
+  data: { trackingId },
+});
 
 describe("POST /v1/events", () => {
   let server: E2eServer;
@@ -48,7 +54,11 @@ describe("POST /v1/events", () => {
 
   it("resending a batch gives all duplicates and appends nothing (JSON and NDJSON)", async () => {
     expect((await postEvents(url, [click("a-1"), click("a-2")])).body).toEqual({ appended: 0, duplicates: 2, lastPosition: 5 });
-    expect((await postNdjson(url, [click("n-1"), click("n-2"), click("n-3")])).body).toEqual({ appended: 0, duplicates: 3, lastPosition: 5 });
+    expect((await postNdjson(url, [click("n-1"), click("n-2"), click("n-3")])).body).toEqual({
+      appended: 0,
+      duplicates: 3,
+      lastPosition: 5,
+    });
     expect(await head(url)).toBe(5);
   });
 
@@ -103,8 +113,18 @@ describe("POST /v1/events", () => {
     const before = await head(url);
     const batch = [
       click("v-1"), // 0: valid
-      { id: "shp-bad", type: "ShipmentRecorded", occurredAt: "2026-01-06T18:00:00Z", // 1: money as a JSON number
-        data: { shipmentId: "S", orderId: "O", trackingId: "T-X", orderedAt: "2026-01-05T18:00:00Z", lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 19.99 }] } },
+      {
+        id: "shp-bad",
+        type: "ShipmentRecorded",
+        occurredAt: "2026-01-06T18:00:00Z", // 1: money as a JSON number
+        data: {
+          shipmentId: "S",
+          orderId: "O",
+          trackingId: "T-X",
+          orderedAt: "2026-01-05T18:00:00Z",
+          lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 19.99 }],
+        },
+      },
       click("v-2"), // 2: valid
       { id: "clk-bad", type: "ClickRecorded", occurredAt: "2026-01-05T17:00:00", data: { trackingId: "T-X", color: "red" } }, // 3: no offset + unknown field
       { ...click("x"), id: "bad id!" }, // 4: id with characters outside A-Z a-z 0-9 . _ : -
@@ -200,7 +220,12 @@ describe("POST /v1/events", () => {
     const ndjson = await postRaw(url, "/v1/events", `${event}\n${envelope}\n${constructor}\n`, "application/x-ndjson");
     expectErrorShape(ndjson, 400);
     expect(ndjson.body.error.details).toEqual(expected);
-    const payoutRun = await postRaw(url, "/v1/payouts/run", `{"marketplace":"US","asOf":"2026-04-02","__proto__":{"x":1}}`, "application/json");
+    const payoutRun = await postRaw(
+      url,
+      "/v1/payouts/run",
+      `{"marketplace":"US","asOf":"2026-04-02","__proto__":{"x":1}}`,
+      "application/json",
+    );
     expectErrorShape(payoutRun, 400);
     expect(payoutRun.body.error.details).toEqual([{ path: "__proto__", message: "unknown field; this route takes marketplace, asOf" }]);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
@@ -220,21 +245,44 @@ describe("POST /v1/events", () => {
     const json = JSON.stringify([click("enc-1")]);
     const refused = async (headers: Record<string, string>, body: string | Blob, message: RegExp) => {
       const response = await fetch(`${url}/v1/events`, { method: "POST", headers, body });
-      const answer = { status: response.status, headers: response.headers, text: await response.text(), body: undefined as any, method: "POST", url };
+      const answer = {
+        status: response.status,
+        headers: response.headers,
+        text: await response.text(),
+        body: undefined as any,
+        method: "POST",
+        url,
+      };
       answer.body = JSON.parse(answer.text);
       expectErrorShape(answer, 415, "unsupported_media_type");
       expect(answer.body.error.message).toMatch(message);
     };
-    await refused({ "content-type": "application/json", "content-encoding": "gzip" }, new Blob([gzipSync(json)]), /Content-Encoding gzip is not supported: send the body uncompressed/);
+    await refused(
+      { "content-type": "application/json", "content-encoding": "gzip" },
+      new Blob([gzipSync(json)]),
+      /Content-Encoding gzip is not supported: send the body uncompressed/,
+    );
     await refused({ "content-type": "application/x-ndjson", "content-encoding": "br" }, json, /send the body uncompressed/);
     await refused({ "content-type": "application/json; charset=latin1" }, json, /charset latin1 is not supported: send UTF-8/);
     await refused({ "content-type": "application/x-ndjson; charset=utf-16" }, json, /charset utf-16/);
-    await refused({ "content-type": "application/vnd.api+json" }, json, /Content-Type application\/vnd.api\+json is not supported: send application\/json or application\/x-ndjson or application\/ndjson/);
+    await refused(
+      { "content-type": "application/vnd.api+json" },
+      json,
+      /Content-Type application\/vnd.api\+json is not supported: send application\/json or application\/x-ndjson or application\/ndjson/,
+    );
     await refused({}, new Blob([json]), /a body needs a Content-Type/); // (fetch labels a string text/plain)
     expect(await head(url)).toBe(before);
     // UTF-8 in any spelling of the name, identity encoding, and application/ndjson are read.
-    expect((await postRaw(url, "/v1/events", json, 'application/json; charset="UTF-8"')).body).toEqual({ appended: 1, duplicates: 0, lastPosition: before + 1 });
-    const response = await fetch(`${url}/v1/events`, { method: "POST", headers: { "content-type": "application/ndjson; charset=utf-8", "content-encoding": "identity" }, body: toNdjson([click("enc-1"), click("enc-2")]) });
+    expect((await postRaw(url, "/v1/events", json, 'application/json; charset="UTF-8"')).body).toEqual({
+      appended: 1,
+      duplicates: 0,
+      lastPosition: before + 1,
+    });
+    const response = await fetch(`${url}/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/ndjson; charset=utf-8", "content-encoding": "identity" },
+      body: toNdjson([click("enc-1"), click("enc-2")]),
+    });
     expect(await response.json()).toEqual({ appended: 1, duplicates: 1, lastPosition: before + 2 });
   });
 
@@ -271,15 +319,25 @@ describe("POST /v1/events", () => {
     expect((await postEvents(url, [])).body).toEqual({ appended: 0, duplicates: 0, lastPosition: before });
   });
 
-  const acceptance = (id: string, creatorId: string) => ({ id, type: "CampaignAccepted", occurredAt: "2026-01-05T17:00:00Z", data: { campaignId: "C-ids", creatorId, trackingId: `T-${id}` } });
+  const acceptance = (id: string, creatorId: string) => ({
+    id,
+    type: "CampaignAccepted",
+    occurredAt: "2026-01-05T17:00:00Z",
+    data: { campaignId: "C-ids", creatorId, trackingId: `T-${id}` },
+  });
   // Lone surrogates, right-to-left override, zero-width space, a non-character, space, a letter outside ASCII, a slash, NUL.
   const BAD = ["K\ud800", "K\udfff", "K\u202e1", "K\u200b", "K\uffff", "K 1", "Kü", "K/1", "K\u0000"];
 
   it("an id with a character outside A-Z a-z 0-9 . _ : - is refused with 400 naming the allowed characters, in a body and in a URL (D8)", async () => {
     const before = await head(url);
-    const answer = await postEvents(url, BAD.map((creatorId, i) => acceptance(`id-bad-${i}`, creatorId)));
+    const answer = await postEvents(
+      url,
+      BAD.map((creatorId, i) => acceptance(`id-bad-${i}`, creatorId)),
+    );
     expectErrorShape(answer, 400);
-    expect(answer.body.error.details).toEqual(BAD.map((_, i) => ({ index: i, id: `id-bad-${i}`, path: "data.creatorId", message: "may contain only A-Z a-z 0-9 . _ : -" })));
+    expect(answer.body.error.details).toEqual(
+      BAD.map((_, i) => ({ index: i, id: `id-bad-${i}`, path: "data.creatorId", message: "may contain only A-Z a-z 0-9 . _ : -" })),
+    );
     for (const bad of BAD.filter((b) => !/[\ud800-\udfff]/.test(b))) {
       const read = await get(url, `/v1/creators/${encodeURIComponent(bad)}/earnings`);
       expectErrorShape(read, 400);
@@ -290,7 +348,14 @@ describe("POST /v1/events", () => {
 
   it("ids of every allowed character, 1 and 128 long, are stored and read back by their URL; 129 is refused (D8)", async () => {
     const ids = ["AZaz09._:-", "k", "k".repeat(128)];
-    expect((await postEvents(url, ids.map((creatorId, i) => acceptance(`id-ok-${i}`, creatorId)))).body).toMatchObject({ appended: 3 });
+    expect(
+      (
+        await postEvents(
+          url,
+          ids.map((creatorId, i) => acceptance(`id-ok-${i}`, creatorId)),
+        )
+      ).body,
+    ).toMatchObject({ appended: 3 });
     await waitForProjections(url);
     for (const creatorId of ids) expect((await get(url, `/v1/creators/${encodeURIComponent(creatorId)}/earnings`)).status).toBe(200);
     expectErrorShape(await postEvents(url, [acceptance("id-long", "k".repeat(129))]), 400);
@@ -315,7 +380,9 @@ describe("POST /v1/events limits (LEDGER_BODY_LIMIT_BYTES=2048, LEDGER_BATCH_MAX
   });
 
   const bigContent = (id: string) => ({
-    id, type: "ContentLinkSubmitted", occurredAt: "2026-01-02T12:00:00Z",
+    id,
+    type: "ContentLinkSubmitted",
+    occurredAt: "2026-01-02T12:00:00Z",
     data: { campaignId: "C", creatorId: "K", url: "https://example.com/x", disclosure: `#ad ${"x".repeat(1500)}` },
   });
 
@@ -365,7 +432,9 @@ describe("POST /v1/payouts/run input errors", () => {
     expectErrorShape(await postJson(url, "/v1/payouts/run", { marketplace: "US" }), 400);
     expectErrorShape(await postJson(url, "/v1/payouts/run", []), 400);
     expectErrorShape(await postRaw(url, "/v1/payouts/run", "{", "application/json"), 400);
-    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body).toEqual(usRunAnswer("2026-04-02", 0, []));
+    expect((await postJson(url, "/v1/payouts/run", { marketplace: "US", asOf: "2026-04-02" })).body).toEqual(
+      usRunAnswer("2026-04-02", 0, []),
+    );
     expectNo5xxAndErrorShapes();
   });
 });

@@ -13,16 +13,43 @@ export const FORMULA_CAMPAIGN = "-C2";
 /** Part 1 (positions 1-8): the campaign, acceptances, content, clicks, two shipments of K1. */
 export const PART1 = [
   // 1
-  { id: "cc-1", type: "CampaignCreated", schemaVersion: 1, occurredAt: "2025-12-20T12:00:00Z",
-    data: { campaignId: CAMPAIGN, brandId: "B1", marketplace: "US", bonusRate: "0.10", budget: "50.00",
-      startsAt: "2026-01-01T00:00:00-08:00", endsAt: "2026-02-01T00:00:00-08:00", asins: ["A1", "A2"] } },
+  {
+    id: "cc-1",
+    type: "CampaignCreated",
+    schemaVersion: 1,
+    occurredAt: "2025-12-20T12:00:00Z",
+    data: {
+      campaignId: CAMPAIGN,
+      brandId: "B1",
+      marketplace: "US",
+      bonusRate: "0.10",
+      budget: "50.00",
+      startsAt: "2026-01-01T00:00:00-08:00",
+      endsAt: "2026-02-01T00:00:00-08:00",
+      asins: ["A1", "A2"],
+    },
+  },
   // 2
-  { id: "acc-1", type: "CampaignAccepted", occurredAt: "2026-01-01T12:00:00Z", data: { campaignId: CAMPAIGN, creatorId: "K1", trackingId: "T1" } },
+  {
+    id: "acc-1",
+    type: "CampaignAccepted",
+    occurredAt: "2026-01-01T12:00:00Z",
+    data: { campaignId: CAMPAIGN, creatorId: "K1", trackingId: "T1" },
+  },
   // 3
-  { id: "acc-2", type: "CampaignAccepted", occurredAt: "2026-01-01T13:00:00Z", data: { campaignId: CAMPAIGN, creatorId: "K2", trackingId: "T2" } },
+  {
+    id: "acc-2",
+    type: "CampaignAccepted",
+    occurredAt: "2026-01-01T13:00:00Z",
+    data: { campaignId: CAMPAIGN, creatorId: "K2", trackingId: "T2" },
+  },
   // 4 — qualifying disclosure ("#ad" as a whole word), before endsAt
-  { id: "cl-1", type: "ContentLinkSubmitted", occurredAt: "2026-01-02T12:00:00Z",
-    data: { campaignId: CAMPAIGN, creatorId: "K1", url: "https://video.example.com/k1/1", disclosure: "I love this blender #ad" } },
+  {
+    id: "cl-1",
+    type: "ContentLinkSubmitted",
+    occurredAt: "2026-01-02T12:00:00Z",
+    data: { campaignId: CAMPAIGN, creatorId: "K1", url: "https://video.example.com/k1/1", disclosure: "I love this blender #ad" },
+  },
   // 5, 6 — two clicks on LA date 2026-01-05 (09:00 and 12:00 PST)
   { id: "clk-1", type: "ClickRecorded", occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T1" } },
   { id: "clk-2", type: "ClickRecorded", occurredAt: "2026-01-05T20:00:00Z", data: { trackingId: "T1", asin: "A1" } },
@@ -30,15 +57,36 @@ export const PART1 = [
   //   A1 toys 2 × 99.99 = 199.98: standard 199.98 × 0.03 = 5.9994 → 6.00; bonus 199.98 × 0.10 = 19.998 → 20.00 (pending)
   //   A3 kitchen 1 × 25.00: standard 25.00 × 0.045 = 1.125 → 1.12 (half-even); A3 not in asins → no bonus
   //   budget: spent 20.00, remaining 30.00
-  { id: "shp-1", type: "ShipmentRecorded", occurredAt: "2026-01-06T18:00:00Z",
-    data: { shipmentId: "S1", orderId: "O1", trackingId: "T1", orderedAt: "2026-01-05T18:00:00Z",
-      lines: [{ asin: "A1", category: "toys", quantity: 2, unitPrice: "99.99" }, { asin: "A3", category: "kitchen", quantity: 1, unitPrice: "25.00" }] } },
+  {
+    id: "shp-1",
+    type: "ShipmentRecorded",
+    occurredAt: "2026-01-06T18:00:00Z",
+    data: {
+      shipmentId: "S1",
+      orderId: "O1",
+      trackingId: "T1",
+      orderedAt: "2026-01-05T18:00:00Z",
+      lines: [
+        { asin: "A1", category: "toys", quantity: 2, unitPrice: "99.99" },
+        { asin: "A3", category: "kitchen", quantity: 1, unitPrice: "25.00" },
+      ],
+    },
+  },
   // 8 — S2 shipped 2026-01-08 (LA). A2 electronics 1 × 400.00: standard 400.00 × 0.025 = 10.00;
   //   bonus 400.00 × 0.10 = 40.00 capped at the remaining 30.00 → 30.00 (pending).
   //   budget: spent 50.00, remaining 0.00 → exhausted, exhaustedAt = this event's occurredAt
-  { id: "shp-2", type: "ShipmentRecorded", occurredAt: "2026-01-08T18:00:00Z",
-    data: { shipmentId: "S2", orderId: "O2", trackingId: "T1", orderedAt: "2026-01-07T18:00:00Z",
-      lines: [{ asin: "A2", category: "electronics", quantity: 1, unitPrice: "400.00" }] } },
+  {
+    id: "shp-2",
+    type: "ShipmentRecorded",
+    occurredAt: "2026-01-08T18:00:00Z",
+    data: {
+      shipmentId: "S2",
+      orderId: "O2",
+      trackingId: "T1",
+      orderedAt: "2026-01-07T18:00:00Z",
+      lines: [{ asin: "A2", category: "electronics", quantity: 1, unitPrice: "400.00" }],
+    },
+  },
 ];
 
 /** Part 2 (positions 9-18). */
@@ -47,32 +95,82 @@ export const PART2 = [
   //   standard reversal round(6.00 × 1/2) = 3.00 (month 2026-01); revenue −round(199.98 × 1/2) = −99.99
   //   pending bonus lowered by round(20.00 × 1/2) = 10.00 (not a reversal), back to the budget:
   //   spent 40.00, released 10.00, remaining 10.00, no longer exhausted (exhaustedAt null)
-  { id: "ret-1", type: "ShipmentReturned", occurredAt: "2026-01-10T18:00:00Z", data: { shipmentId: "S1", lines: [{ asin: "A1", quantity: 1 }] } },
+  {
+    id: "ret-1",
+    type: "ShipmentReturned",
+    occurredAt: "2026-01-10T18:00:00Z",
+    data: { shipmentId: "S1", lines: [{ asin: "A1", quantity: 1 }] },
+  },
   // 10 — K2: A5 toys 1 × 100.00 → standard 3.00; A5 not in asins → no bonus (LA date 2026-01-09)
-  { id: "shp-k2", type: "ShipmentRecorded", occurredAt: "2026-01-09T18:00:00Z",
-    data: { shipmentId: "S4", orderId: "O4", trackingId: "T2", orderedAt: "2026-01-07T19:00:00Z",
-      lines: [{ asin: "A5", category: "toys", quantity: 1, unitPrice: "100.00" }] } },
+  {
+    id: "shp-k2",
+    type: "ShipmentRecorded",
+    occurredAt: "2026-01-09T18:00:00Z",
+    data: {
+      shipmentId: "S4",
+      orderId: "O4",
+      trackingId: "T2",
+      orderedAt: "2026-01-07T19:00:00Z",
+      lines: [{ asin: "A5", category: "toys", quantity: 1, unitPrice: "100.00" }],
+    },
+  },
   // 11 — campaign end (occurredAt = endsAt). K1 qualifies → pending 10.00 (A1) + 30.00 (A2) = 40.00
   //   confirmed, keeping the shipments' month 2026-01. K2 has nothing pending.
   { id: `campaign-ended:${CAMPAIGN}`, type: "CampaignEnded", occurredAt: "2026-02-01T00:00:00-08:00", data: { campaignId: CAMPAIGN } },
   // 12 — S3 shipped 2026-02-03 (LA), ordered after endsAt → no bonus.
   //   B9 physical_books 1 × 20.00: standard 20.00 × 0.045 = 0.90 (month 2026-02)
-  { id: "shp-3", type: "ShipmentRecorded", occurredAt: "2026-02-03T18:00:00Z",
-    data: { shipmentId: "S3", orderId: "O3", trackingId: "T1", orderedAt: "2026-02-02T18:00:00Z",
-      lines: [{ asin: "B9", category: "physical_books", quantity: 1, unitPrice: "20.00" }] } },
+  {
+    id: "shp-3",
+    type: "ShipmentRecorded",
+    occurredAt: "2026-02-03T18:00:00Z",
+    data: {
+      shipmentId: "S3",
+      orderId: "O3",
+      trackingId: "T1",
+      orderedAt: "2026-02-02T18:00:00Z",
+      lines: [{ asin: "B9", category: "physical_books", quantity: 1, unitPrice: "20.00" }],
+    },
+  },
   // 13 — return 2 × A1 of S1 on LA date 2026-03-05; only 1 unit is left (anomaly returned_more_than_shipped).
   //   standard reversal min(round(6.00 × 1/2), 6.00 − 3.00) = 3.00; the bonus is confirmed now:
   //   bonus reversal min(round(20.00 × 1/2), 20.00 − 10.00) = 10.00, both in month 2026-03;
   //   revenue −99.99; budget spent 30.00, released 20.00, remaining 20.00
-  { id: "ret-2", type: "ShipmentReturned", occurredAt: "2026-03-05T18:00:00Z", data: { shipmentId: "S1", lines: [{ asin: "A1", quantity: 2 }] } },
+  {
+    id: "ret-2",
+    type: "ShipmentReturned",
+    occurredAt: "2026-03-05T18:00:00Z",
+    data: { shipmentId: "S1", lines: [{ asin: "A1", quantity: 2 }] },
+  },
   // 14, 15 — K1 is payable in the US
   { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: "2026-01-01T00:00:00Z", data: { creatorId: "K1", marketplace: "US" } },
-  { id: "pm-1", type: "PaymentMethodChanged", occurredAt: "2026-01-01T00:05:00Z", data: { creatorId: "K1", marketplace: "US", method: "direct_deposit" } },
+  {
+    id: "pm-1",
+    type: "PaymentMethodChanged",
+    occurredAt: "2026-01-01T00:05:00Z",
+    data: { creatorId: "K1", marketplace: "US", method: "direct_deposit" },
+  },
   // 16-18 — K3 in a campaign whose id starts with "-" (a formula sign); one click on LA date 2026-01-05
-  { id: "cc-2", type: "CampaignCreated", occurredAt: "2025-12-20T12:00:00Z",
-    data: { campaignId: FORMULA_CAMPAIGN, brandId: "B2", marketplace: "US", bonusRate: "0.05", budget: "10.00",
-      startsAt: "2026-01-01T00:00:00-08:00", endsAt: "2026-12-01T00:00:00-08:00", asins: ["A1"] } },
-  { id: "acc-3", type: "CampaignAccepted", occurredAt: "2026-01-01T12:00:00Z", data: { campaignId: FORMULA_CAMPAIGN, creatorId: "K3", trackingId: "T3" } },
+  {
+    id: "cc-2",
+    type: "CampaignCreated",
+    occurredAt: "2025-12-20T12:00:00Z",
+    data: {
+      campaignId: FORMULA_CAMPAIGN,
+      brandId: "B2",
+      marketplace: "US",
+      bonusRate: "0.05",
+      budget: "10.00",
+      startsAt: "2026-01-01T00:00:00-08:00",
+      endsAt: "2026-12-01T00:00:00-08:00",
+      asins: ["A1"],
+    },
+  },
+  {
+    id: "acc-3",
+    type: "CampaignAccepted",
+    occurredAt: "2026-01-01T12:00:00Z",
+    data: { campaignId: FORMULA_CAMPAIGN, creatorId: "K3", trackingId: "T3" },
+  },
   { id: "clk-3", type: "ClickRecorded", occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T3" } },
 ];
 

@@ -79,7 +79,13 @@ function send(req: Req): Promise<Res> {
     const r = http.request({ host: "127.0.0.1", port, method: req.method, path: requestTarget(req.path), headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers["content-type"] ?? ""),
+          text: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
       res.on("error", reject);
     });
     r.on("error", reject);
@@ -95,7 +101,13 @@ async function json(path: string): Promise<any> {
 }
 
 async function postEvents(events: unknown[]): Promise<any> {
-  const res = await send({ label: "seed", method: "POST", path: "/v1/events", contentType: "application/json", body: JSON.stringify(events) });
+  const res = await send({
+    label: "seed",
+    method: "POST",
+    path: "/v1/events",
+    contentType: "application/json",
+    body: JSON.stringify(events),
+  });
   expect(res.status, res.text.slice(0, 500)).toBe(200);
   return JSON.parse(res.text);
 }
@@ -121,7 +133,27 @@ const BAD_ID_CODE_POINTS = ["\ud800", "\udfff", "\u202e", "\u200b", "\uffff", "\
 const ID_FIELDS = ["creatorId", "campaignId", "brandId", "trackingId", "shipmentId", "orderId", "payoutId", "subscriptionId"];
 
 /** Odd Unicode: lone surrogates, NUL and controls, bidi and zero-width marks, emoji, combining marks, BOM. */
-const ODD = ["\ud800", "\udfff", "\u0000", "\u0007", "\u202e", "\u200b", "\ufeff", "😀", "e\u0301", "\u{10ffff}", "\uffff", "\u2028", "Ω", "𝒜", "'; DROP TABLE events; --", "%00", "../../etc/passwd", "\\", "\""];
+const ODD = [
+  "\ud800",
+  "\udfff",
+  "\u0000",
+  "\u0007",
+  "\u202e",
+  "\u200b",
+  "\ufeff",
+  "😀",
+  "e\u0301",
+  "\u{10ffff}",
+  "\uffff",
+  "\u2028",
+  "Ω",
+  "𝒜",
+  "'; DROP TABLE events; --",
+  "%00",
+  "../../etc/passwd",
+  "\\",
+  '"',
+];
 const oddString = fc.oneof(
   fc.constantFrom(...ODD),
   fc.string({ unit: "binary", maxLength: 40 }),
@@ -129,7 +161,30 @@ const oddString = fc.oneof(
   fc.integer({ min: 129, max: 5000 }).map((n) => "x".repeat(n)),
 );
 const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, -0.01, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, 1e21, "", " ", "NaN", "Infinity", "-1.00", "1e3", "0x10", "1,00", "٣", "１２"),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0.01,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    Number.MAX_SAFE_INTEGER,
+    1e21,
+    "",
+    " ",
+    "NaN",
+    "Infinity",
+    "-1.00",
+    "1e3",
+    "0x10",
+    "1,00",
+    "٣",
+    "１２",
+  ),
   fc.integer(),
   fc.double({ noNaN: true }),
   oddString,
@@ -149,28 +204,47 @@ function nested(depth: number, leaf: unknown, asArray: boolean): unknown {
  */
 const poisonArb: fc.Arbitrary<(e: Record<string, any>) => void> = fc.oneof(
   fc.constantFrom("BadType", "", "campaigncreated", 7, null).map((v) => (e: Record<string, any>) => void (e.type = v)),
-  fc.constantFrom("", "has space", "slash/id", "x".repeat(129), 12, null, "ümlaut", "id\n").map((v) => (e: Record<string, any>) => void (e.id = v)),
-  fc.constantFrom("2026-01-01T00:00:00", "2026-02-30T00:00:00Z", "2026-01-01", "yesterday", 1767225600000, "2026-01-01T00:00:00+25:00", "2026-01-01T00:00:00.000000000000000000000000000000Z").map(
-    (v) => (e: Record<string, any>) => void (e.occurredAt = v),
-  ),
+  fc
+    .constantFrom("", "has space", "slash/id", "x".repeat(129), 12, null, "ümlaut", "id\n")
+    .map((v) => (e: Record<string, any>) => void (e.id = v)),
+  fc
+    .constantFrom(
+      "2026-01-01T00:00:00",
+      "2026-02-30T00:00:00Z",
+      "2026-01-01",
+      "yesterday",
+      1767225600000,
+      "2026-01-01T00:00:00+25:00",
+      "2026-01-01T00:00:00.000000000000000000000000000000Z",
+    )
+    .map((v) => (e: Record<string, any>) => void (e.occurredAt = v)),
   fc.constantFrom(0, -1, 1.5, "1", 1e308, 99, null).map((v) => (e: Record<string, any>) => void (e.schemaVersion = v)),
   fc.constantFrom(null, [], "data", 42).map((v) => (e: Record<string, any>) => void (e.data = v)),
   fc.constant((e: Record<string, any>) => void delete e.data),
   fc.constant((e: Record<string, any>) => void delete e.type),
   // A code point outside the SPEC's id characters spliced into a reference id, else the event id (D8).
-  fc.tuple(fc.constantFrom(...ID_FIELDS), fc.constantFrom(...BAD_ID_CODE_POINTS), fc.nat()).map(([k, bad, at]) => (e: Record<string, any>) => {
-    const d = e.data;
-    const splice = (v: unknown) => {
-      const text = String(v);
-      const i = at % (text.length + 1);
-      return text.slice(0, i) + bad + text.slice(i);
-    };
-    if (d && typeof d === "object" && !Array.isArray(d) && k in d) d[k] = splice(d[k]);
-    else e.id = splice(e.id);
-  }),
-  fc.tuple(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !["id", "type", "schemaVersion", "occurredAt", "data"].includes(k)), wrongValue).map(
-    ([k, v]) => (e: Record<string, any>) => void Object.defineProperty(e, k, { value: v, enumerable: true, writable: true, configurable: true }),
-  ),
+  fc
+    .tuple(fc.constantFrom(...ID_FIELDS), fc.constantFrom(...BAD_ID_CODE_POINTS), fc.nat())
+    .map(([k, bad, at]) => (e: Record<string, any>) => {
+      const d = e.data;
+      const splice = (v: unknown) => {
+        const text = String(v);
+        const i = at % (text.length + 1);
+        return text.slice(0, i) + bad + text.slice(i);
+      };
+      if (d && typeof d === "object" && !Array.isArray(d) && k in d) d[k] = splice(d[k]);
+      else e.id = splice(e.id);
+    }),
+  fc
+    .tuple(
+      fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !["id", "type", "schemaVersion", "occurredAt", "data"].includes(k)),
+      wrongValue,
+    )
+    .map(
+      ([k, v]) =>
+        (e: Record<string, any>) =>
+          void Object.defineProperty(e, k, { value: v, enumerable: true, writable: true, configurable: true }),
+    ),
   fc.tuple(fc.constantFrom("zzz", "extra", "Data", "creatorID"), wrongValue).map(([k, v]) => (e: Record<string, any>) => {
     if (e.data && typeof e.data === "object" && !Array.isArray(e.data)) e.data[k] = v;
     else e.type = "BadType";
@@ -184,7 +258,19 @@ const poisonArb: fc.Arbitrary<(e: Record<string, any>) => void> = fc.oneof(
       ["bonusRate", [0.1, "1.5", "-0.1", "10%"]],
       ["marketplace", ["XX", "us", "", 1]],
       ["asins", [[], "A1", [1]]],
-      ["lines", [[], {}, [{ asin: "A1" }], [{ asin: "A1", category: "toys", quantity: 0, unitPrice: "1.00" }], [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 1 }], [{ asin: "A1", category: "Toys!", quantity: 1, unitPrice: "1.00" }], [{ asin: "A1", category: "toys", quantity: 1e21, unitPrice: "1.00" }], [{ asin: "A1", category: "toys", quantity: 2, unitPrice: "100000.01" }]]],
+      [
+        "lines",
+        [
+          [],
+          {},
+          [{ asin: "A1" }],
+          [{ asin: "A1", category: "toys", quantity: 0, unitPrice: "1.00" }],
+          [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 1 }],
+          [{ asin: "A1", category: "Toys!", quantity: 1, unitPrice: "1.00" }],
+          [{ asin: "A1", category: "toys", quantity: 1e21, unitPrice: "1.00" }],
+          [{ asin: "A1", category: "toys", quantity: 2, unitPrice: "100000.01" }],
+        ],
+      ],
       ["amount", [5, "-5.00", "5.001", "abc"]],
       ["method", ["paypal", "", 3]],
       ["reason", ["because", null]],
@@ -204,9 +290,11 @@ const poisonArb: fc.Arbitrary<(e: Record<string, any>) => void> = fc.oneof(
 
 /** Noise: changes that may or may not be valid on their own (odd Unicode in ids, deep values). */
 const noiseArb: fc.Arbitrary<(e: Record<string, any>) => void> = fc.oneof(
-  fc.tuple(fc.constantFrom("creatorId", "campaignId", "trackingId", "shipmentId", "disclosure", "asin"), oddString).map(([k, v]) => (e: Record<string, any>) => {
-    if (e.data && typeof e.data === "object" && k in e.data) e.data[k] = v;
-  }),
+  fc
+    .tuple(fc.constantFrom("creatorId", "campaignId", "trackingId", "shipmentId", "disclosure", "asin"), oddString)
+    .map(([k, v]) => (e: Record<string, any>) => {
+      if (e.data && typeof e.data === "object" && k in e.data) e.data[k] = v;
+    }),
   fc.integer({ min: 1, max: 2_000 }).map((depth) => (e: Record<string, any>) => {
     if (e.data && typeof e.data === "object") e.data.deep = nested(depth, "x", depth % 2 === 0);
   }),
@@ -235,10 +323,41 @@ function withPollutingKey(event: Record<string, any>, where: "envelope" | "data"
   return `{${payload},${text.slice(1)}`;
 }
 
-const JSON_TYPES = ["application/json", "application/json; charset=utf-8", "application/JSON", "application/x-ndjson", "application/ndjson", "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "application/json; charset=latin1", "application/octet-stream", "application/vnd.api+json", "", "*/*", "text/csv", "application/json;;;"];
-const contentTypeArb = fc.oneof({ weight: 6, arbitrary: fc.constant("application/json") }, { weight: 3, arbitrary: fc.constantFrom(...JSON_TYPES) }, { weight: 1, arbitrary: fc.constant(undefined) });
+const JSON_TYPES = [
+  "application/json",
+  "application/json; charset=utf-8",
+  "application/JSON",
+  "application/x-ndjson",
+  "application/ndjson",
+  "text/plain",
+  "application/xml",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=xyz",
+  "application/json; charset=latin1",
+  "application/octet-stream",
+  "application/vnd.api+json",
+  "",
+  "*/*",
+  "text/csv",
+  "application/json;;;",
+];
+const contentTypeArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constant("application/json") },
+  { weight: 3, arbitrary: fc.constantFrom(...JSON_TYPES) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
 
-const INVALID_UTF8 = [[0xff], [0xfe, 0xff], [0xc3, 0x28], [0xe2, 0x28, 0xa1], [0xf0, 0x28, 0x8c, 0xbc], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80]];
+const INVALID_UTF8 = [
+  [0xff],
+  [0xfe, 0xff],
+  [0xc3, 0x28],
+  [0xe2, 0x28, 0xa1],
+  [0xf0, 0x28, 0x8c, 0xbc],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0x80],
+];
 
 const expecting = (statuses: number[], req: Req): Req => ({ ...req, expect: statuses });
 
@@ -250,28 +369,62 @@ const eventsPost = (label: string, body: Buffer | string, contentType: string | 
 
 const postArb: fc.Arbitrary<Req> = fc.oneof(
   // One broken event, or a batch where broken events hide among good ones.
-  { weight: 6, arbitrary: fc.tuple(poisonedEventArb, contentTypeArb).map(([e, ct]) => eventsPost("poisoned event", JSON.stringify(e), ct)) },
   {
     weight: 6,
-    arbitrary: fc.tuple(fc.array(validNewEventArb, { maxLength: 4 }), fc.array(poisonedEventArb, { minLength: 1, maxLength: 2 }), fc.nat(), fc.boolean(), contentTypeArb).map(([good, bad, at, ndjson, ct]) => {
-      const batch = [...good];
-      for (const b of bad) batch.splice(at % (batch.length + 1), 0, b);
-      if (ndjson) return eventsPost("ndjson batch with bad events", batch.map((e) => JSON.stringify(e)).join("\n") + "\n", "application/x-ndjson");
-      return eventsPost("batch with bad events", JSON.stringify(batch), ct);
-    }),
+    arbitrary: fc.tuple(poisonedEventArb, contentTypeArb).map(([e, ct]) => eventsPost("poisoned event", JSON.stringify(e), ct)),
+  },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(
+        fc.array(validNewEventArb, { maxLength: 4 }),
+        fc.array(poisonedEventArb, { minLength: 1, maxLength: 2 }),
+        fc.nat(),
+        fc.boolean(),
+        contentTypeArb,
+      )
+      .map(([good, bad, at, ndjson, ct]) => {
+        const batch = [...good];
+        for (const b of bad) batch.splice(at % (batch.length + 1), 0, b);
+        if (ndjson)
+          return eventsPost("ndjson batch with bad events", batch.map((e) => JSON.stringify(e)).join("\n") + "\n", "application/x-ndjson");
+        return eventsPost("batch with bad events", JSON.stringify(batch), ct);
+      }),
   },
   // Prototype-polluting keys, alone on an otherwise valid new event (SPEC §2: unknown fields are rejected).
   {
     weight: 3,
-    arbitrary: fc.tuple(validNewEventArb, fc.constantFrom("envelope" as const, "data" as const), fc.constantFrom("__proto__", "constructor", "prototype"), fc.boolean()).map(([e, where, key, ndjson]) =>
-      ndjson ? eventsPost(`${key} key (ndjson)`, withPollutingKey(e, where, key) + "\n", "application/x-ndjson") : eventsPost(`${key} key`, `[${withPollutingKey(e, where, key)}]`, "application/json"),
-    ),
+    arbitrary: fc
+      .tuple(
+        validNewEventArb,
+        fc.constantFrom("envelope" as const, "data" as const),
+        fc.constantFrom("__proto__", "constructor", "prototype"),
+        fc.boolean(),
+      )
+      .map(([e, where, key, ndjson]) =>
+        ndjson
+          ? eventsPost(`${key} key (ndjson)`, withPollutingKey(e, where, key) + "\n", "application/x-ndjson")
+          : eventsPost(`${key} key`, `[${withPollutingKey(e, where, key)}]`, "application/json"),
+      ),
   },
   // Arbitrary JSON values, deep or not.
-  { weight: 3, arbitrary: fc.tuple(fc.jsonValue({ maxDepth: 6 }), contentTypeArb).map(([v, ct]) => eventsPost("json value", JSON.stringify(v) ?? "null", ct)) },
-  { weight: 2, arbitrary: fc.tuple(fc.anything({ maxDepth: 4, withNullPrototype: true, withObjectString: true }), contentTypeArb).map(([v, ct]) => eventsPost("anything", JSON.stringify(v) ?? "undefined", ct)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.jsonValue({ maxDepth: 6 }), contentTypeArb)
+      .map(([v, ct]) => eventsPost("json value", JSON.stringify(v) ?? "null", ct)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.anything({ maxDepth: 4, withNullPrototype: true, withObjectString: true }), contentTypeArb)
+      .map(([v, ct]) => eventsPost("anything", JSON.stringify(v) ?? "undefined", ct)),
+  },
   // Raw text garbage, truncated JSON, invalid UTF-8 bytes.
-  { weight: 3, arbitrary: fc.tuple(fc.string({ unit: "binary", maxLength: 200 }), contentTypeArb).map(([s, ct]) => eventsPost("garbage text", s, ct)) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.string({ unit: "binary", maxLength: 200 }), contentTypeArb).map(([s, ct]) => eventsPost("garbage text", s, ct)),
+  },
   {
     weight: 2,
     arbitrary: fc.tuple(poisonedEventArb, fc.nat(), contentTypeArb).map(([e, cut, ct]) => {
@@ -289,12 +442,18 @@ const postArb: fc.Arbitrary<Req> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.tuple(validNewEventArb, fc.constantFrom(...INVALID_UTF8), fc.constantFrom("type", "occurredAt", "id")).map(([e, bad, field]) => {
-      // Invalid bytes inside a field whose values are restricted: never valid.
-      const text = JSON.stringify([e]).replace(`"${field}":"`, `"${field}":"\u0001MARK`);
-      const [before, after] = text.split("\u0001MARK") as [string, string];
-      return eventsPost("invalid utf-8 in field", Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)]), "application/json");
-    }),
+    arbitrary: fc
+      .tuple(validNewEventArb, fc.constantFrom(...INVALID_UTF8), fc.constantFrom("type", "occurredAt", "id"))
+      .map(([e, bad, field]) => {
+        // Invalid bytes inside a field whose values are restricted: never valid.
+        const text = JSON.stringify([e]).replace(`"${field}":"`, `"${field}":"\u0001MARK`);
+        const [before, after] = text.split("\u0001MARK") as [string, string];
+        return eventsPost(
+          "invalid utf-8 in field",
+          Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)]),
+          "application/json",
+        );
+      }),
   },
   // NDJSON garbage: blank lines, CRLF, JSON that is not an object, broken lines among good ones.
   {
@@ -304,7 +463,23 @@ const postArb: fc.Arbitrary<Req> = fc.oneof(
         fc.oneof(
           validNewEventArb.map((e) => JSON.stringify(e)),
           poisonedEventArb.map((e) => JSON.stringify(e)),
-          fc.constantFrom("", "   ", "\r", "[]", "null", "42", '"str"', "{", "}{", "{\"id\":", "\u0000", "\ufeff{}", "[{}]", "{}{}", "//comment"),
+          fc.constantFrom(
+            "",
+            "   ",
+            "\r",
+            "[]",
+            "null",
+            "42",
+            '"str"',
+            "{",
+            "}{",
+            '{"id":',
+            "\u0000",
+            "\ufeff{}",
+            "[{}]",
+            "{}{}",
+            "//comment",
+          ),
           fc.string({ unit: "binary", maxLength: 50 }),
         ),
         { minLength: 1, maxLength: 6 },
@@ -323,35 +498,91 @@ const postArb: fc.Arbitrary<Req> = fc.oneof(
     }),
   },
   // Deep nesting in the body itself: over JSON_DEPTH_MAX it is refused before it is parsed (D2).
-  { weight: 1, arbitrary: fc.integer({ min: JSON_DEPTH_MAX + 1, max: 5_000 }).map((d) => expecting([400], eventsPost("deep array", "[".repeat(d) + "]".repeat(d), "application/json"))) },
-  { weight: 1, arbitrary: fc.integer({ min: JSON_DEPTH_MAX + 1, max: 5_000 }).map((d) => expecting([400], eventsPost("deep object", '{"a":'.repeat(d) + "1" + "}".repeat(d), "application/json"))) },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.array(fc.integer({ min: JSON_DEPTH_MAX + 1, max: 20_000 }), { minLength: 1, maxLength: 5 }), fc.array(validNewEventArb, { maxLength: 3 })).map(([depths, good]) =>
-      expecting([400], eventsPost("deep ndjson lines", [...good.map((e) => JSON.stringify(e)), ...depths.map((d) => "[".repeat(d) + "]".repeat(d))].join("\n"), "application/x-ndjson")),
-    ),
+    arbitrary: fc
+      .integer({ min: JSON_DEPTH_MAX + 1, max: 5_000 })
+      .map((d) => expecting([400], eventsPost("deep array", "[".repeat(d) + "]".repeat(d), "application/json"))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: JSON_DEPTH_MAX + 1, max: 5_000 })
+      .map((d) => expecting([400], eventsPost("deep object", '{"a":'.repeat(d) + "1" + "}".repeat(d), "application/json"))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.array(fc.integer({ min: JSON_DEPTH_MAX + 1, max: 20_000 }), { minLength: 1, maxLength: 5 }),
+        fc.array(validNewEventArb, { maxLength: 3 }),
+      )
+      .map(([depths, good]) =>
+        expecting(
+          [400],
+          eventsPost(
+            "deep ndjson lines",
+            [...good.map((e) => JSON.stringify(e)), ...depths.map((d) => "[".repeat(d) + "]".repeat(d))].join("\n"),
+            "application/x-ndjson",
+          ),
+        ),
+      ),
   },
   // More NDJSON events than LEDGER_BATCH_MAX: 413, refused while the body still arrives (D2).
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: BATCH_MAX + 1, max: 3 * BATCH_MAX }), fc.constantFrom("{}", "[]", "1", '{"id":"x"}')).map(([n, line]) => expecting([413], eventsPost("ndjson over the batch maximum", `${line}\n`.repeat(n), "application/x-ndjson"))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: BATCH_MAX + 1, max: 3 * BATCH_MAX }), fc.constantFrom("{}", "[]", "1", '{"id":"x"}'))
+      .map(([n, line]) => expecting([413], eventsPost("ndjson over the batch maximum", `${line}\n`.repeat(n), "application/x-ndjson"))),
+  },
   // Compressed bodies and charsets other than UTF-8: 415, never inflated or decoded (D2, D8). The
   // events are valid and new: had the server read them, they would have been appended.
   {
     weight: 2,
-    arbitrary: fc.tuple(validNewEventArb, fc.constantFrom("gzip", "x-gzip", "GZIP", "deflate", "br", "compress", "gzip, identity", "zstd")).map(([e, encoding]) => {
-      const text = JSON.stringify([e]);
-      const lower = encoding.toLowerCase();
-      const body = lower.includes("gzip") ? gzipSync(text) : lower === "deflate" ? deflateSync(text) : lower === "br" ? brotliCompressSync(text) : text;
-      return expecting([415], { ...eventsPost(`content-encoding ${encoding}`, body, "application/json"), headers: { "content-encoding": encoding } });
-    }),
+    arbitrary: fc
+      .tuple(validNewEventArb, fc.constantFrom("gzip", "x-gzip", "GZIP", "deflate", "br", "compress", "gzip, identity", "zstd"))
+      .map(([e, encoding]) => {
+        const text = JSON.stringify([e]);
+        const lower = encoding.toLowerCase();
+        const body = lower.includes("gzip")
+          ? gzipSync(text)
+          : lower === "deflate"
+            ? deflateSync(text)
+            : lower === "br"
+              ? brotliCompressSync(text)
+              : text;
+        return expecting([415], {
+          ...eventsPost(`content-encoding ${encoding}`, body, "application/json"),
+          headers: { "content-encoding": encoding },
+        });
+      }),
   },
   {
     weight: 2,
     arbitrary: fc
-      .tuple(validNewEventArb, fc.constantFrom("latin1", "ISO-8859-1", "utf-16", "UTF-16LE", "us-ascii", "utf8", '"latin1"', "windows-1252", ""), fc.constantFrom("application/json", "application/x-ndjson", "application/ndjson"))
-      .map(([e, charset, type]) => expecting([415], eventsPost(`charset ${charset}`, type === "application/json" ? JSON.stringify([e]) : `${JSON.stringify(e)}\n`, `${type}; charset=${charset}`))),
+      .tuple(
+        validNewEventArb,
+        fc.constantFrom("latin1", "ISO-8859-1", "utf-16", "UTF-16LE", "us-ascii", "utf8", '"latin1"', "windows-1252", ""),
+        fc.constantFrom("application/json", "application/x-ndjson", "application/ndjson"),
+      )
+      .map(([e, charset, type]) =>
+        expecting(
+          [415],
+          eventsPost(
+            `charset ${charset}`,
+            type === "application/json" ? JSON.stringify([e]) : `${JSON.stringify(e)}\n`,
+            `${type}; charset=${charset}`,
+          ),
+        ),
+      ),
   },
   // Huge and negative numbers as the whole body or a batch.
-  { weight: 1, arbitrary: fc.constantFrom("1e999999", "-1e999999", "123456789012345678901234567890", "[1e309]", "-0", "[-1]", "NaN", "Infinity").map((t) => eventsPost("number body", t, "application/json")) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom("1e999999", "-1e999999", "123456789012345678901234567890", "[1e309]", "-0", "[-1]", "NaN", "Infinity")
+      .map((t) => eventsPost("number body", t, "application/json")),
+  },
 );
 
 // --- GET query strings and paths ---------------------------------------------------------------
@@ -365,29 +596,103 @@ function enc(s: string): string {
 }
 
 const dateish = fc.oneof(
-  { weight: 3, arbitrary: fc.date({ min: new Date("2025-06-01"), max: new Date("2026-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) },
-  { weight: 3, arbitrary: fc.constantFrom("2026-02-30", "2026-13-01", "2026-1-1", "20260101", "2026-01-01T00:00:00Z", "", "today", "0000-00-00", "9999-12-31", "-2026-01-01", "+002026-01-01", "2026-01-01 ", "2026/01/01", "1970-01-01") },
+  {
+    weight: 3,
+    arbitrary: fc
+      .date({ min: new Date("2025-06-01"), max: new Date("2026-12-31"), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "2026-02-30",
+      "2026-13-01",
+      "2026-1-1",
+      "20260101",
+      "2026-01-01T00:00:00Z",
+      "",
+      "today",
+      "0000-00-00",
+      "9999-12-31",
+      "-2026-01-01",
+      "+002026-01-01",
+      "2026-01-01 ",
+      "2026/01/01",
+      "1970-01-01",
+    ),
+  },
   { weight: 2, arbitrary: oddString.map(enc) },
   { weight: 1, arbitrary: fc.constantFrom("%ZZ", "%", "%E0%A4%A", "%FF%FE", "%C0%AF", "%00", "%ED%A0%80", "a%2526b") },
 );
 const creatorPath = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...CREATORS) },
-  { weight: 2, arbitrary: fc.constantFrom("nobody", "K1%20", "%20K1", "K%001", "%FF", "%ED%A0%80", "..%2F..%2Fetc", "%2F", "x".repeat(129), "x".repeat(5000), "__proto__", "constructor", "toString", "K1%3Fa%3Db") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "nobody",
+      "K1%20",
+      "%20K1",
+      "K%001",
+      "%FF",
+      "%ED%A0%80",
+      "..%2F..%2Fetc",
+      "%2F",
+      "x".repeat(129),
+      "x".repeat(5000),
+      "__proto__",
+      "constructor",
+      "toString",
+      "K1%3Fa%3Db",
+    ),
+  },
   { weight: 2, arbitrary: oddString.map(enc) },
 );
 const numberish = fc.oneof(
   fc.integer({ min: -5, max: 2_000 }).map(String),
-  fc.constantFrom("", "0", "-1", "1.5", "1e3", "1e309", "99999999999999999999", "NaN", "Infinity", "0x10", " 5", "5 ", "1.2.3", "0.999999", "3.", ".5", "١٢"),
+  fc.constantFrom(
+    "",
+    "0",
+    "-1",
+    "1.5",
+    "1e3",
+    "1e309",
+    "99999999999999999999",
+    "NaN",
+    "Infinity",
+    "0x10",
+    " 5",
+    "5 ",
+    "1.2.3",
+    "0.999999",
+    "3.",
+    ".5",
+    "١٢",
+  ),
   oddString.map(enc),
 );
-const protoParams = fc.constantFrom("__proto__=x", "__proto__[polluted]=1", "constructor[prototype][polluted]=1", "constructor=1", "toString=1", "hasOwnProperty=1", "__proto__.x=1");
+const protoParams = fc.constantFrom(
+  "__proto__=x",
+  "__proto__[polluted]=1",
+  "constructor[prototype][polluted]=1",
+  "constructor=1",
+  "toString=1",
+  "hasOwnProperty=1",
+  "__proto__.x=1",
+);
 /** Query parameters: chosen ones with garbage values, sometimes repeated, unknown or polluting. */
 function queryArb(params: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<string> {
   const entries = Object.entries(params);
   return fc
     .tuple(
       fc.array(fc.tuple(fc.constantFrom(...entries.map(([k]) => k)), fc.nat()), { maxLength: 5 }),
-      fc.array(fc.oneof(protoParams, fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([k, v]) => `${enc(k)}=${enc(v)}`), fc.constantFrom("&", "&&", "=", "a", "a[]=1&a[]=2")), { maxLength: 2 }),
+      fc.array(
+        fc.oneof(
+          protoParams,
+          fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([k, v]) => `${enc(k)}=${enc(v)}`),
+          fc.constantFrom("&", "&&", "=", "a", "a[]=1&a[]=2"),
+        ),
+        { maxLength: 2 },
+      ),
       fc.infiniteStream(fc.oneof(...entries.map(([, a]) => a))),
     )
     .map(([picked, extra, values]) => {
@@ -399,7 +704,14 @@ function queryArb(params: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<st
 }
 
 const reportQuery = fc
-  .tuple(dateish, dateish, fc.option(fc.constantFrom("json", "csv", "CSV", "xml", "", "csv%00"), { nil: undefined }), fc.option(fc.oneof(fc.constantFrom(...CAMPAIGNS), oddString.map(enc)), { nil: undefined }), queryArb({ from: dateish, to: dateish, format: fc.constantFrom("csv", "json", "pdf"), campaignId: fc.constantFrom(...CAMPAIGNS) }), fc.nat({ max: 3 }))
+  .tuple(
+    dateish,
+    dateish,
+    fc.option(fc.constantFrom("json", "csv", "CSV", "xml", "", "csv%00"), { nil: undefined }),
+    fc.option(fc.oneof(fc.constantFrom(...CAMPAIGNS), oddString.map(enc)), { nil: undefined }),
+    queryArb({ from: dateish, to: dateish, format: fc.constantFrom("csv", "json", "pdf"), campaignId: fc.constantFrom(...CAMPAIGNS) }),
+    fc.nat({ max: 3 }),
+  )
   .map(([from, to, format, campaignId, extra, mode]) => {
     if (mode === 0) return extra; // a free-form query
     const parts = [`from=${from}`, `to=${to}`];
@@ -410,18 +722,63 @@ const reportQuery = fc
   });
 
 const getArb: fc.Arbitrary<Req> = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(creatorPath, reportQuery).map(([c, q]) => ({ label: "report", method: "GET", path: `/v1/creators/${c}/report?${q}` })) },
-  { weight: 2, arbitrary: fc.tuple(creatorPath, fc.oneof(dateish.map((d) => `asOf=${d}`), queryArb({ asOf: dateish }))).map(([c, q]) => ({ label: "payout", method: "GET", path: `/v1/creators/${c}/payout?${q}` })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(creatorPath, reportQuery)
+      .map(([c, q]) => ({ label: "report", method: "GET", path: `/v1/creators/${c}/report?${q}` })),
+  },
   {
     weight: 2,
-    arbitrary: fc.tuple(creatorPath, queryArb({ after: fc.oneof(numberish, fc.constantFrom("3.1", "0.0", "1.999999", "1.-1", "12345678901234567")), limit: numberish })).map(([c, q]) => ({ label: "ledger", method: "GET", path: `/v1/creators/${c}/ledger?${q}` })),
+    arbitrary: fc
+      .tuple(
+        creatorPath,
+        fc.oneof(
+          dateish.map((d) => `asOf=${d}`),
+          queryArb({ asOf: dateish }),
+        ),
+      )
+      .map(([c, q]) => ({ label: "payout", method: "GET", path: `/v1/creators/${c}/payout?${q}` })),
   },
-  { weight: 1, arbitrary: fc.tuple(creatorPath, fc.oneof(fc.constant(""), protoParams)).map(([c, q]) => ({ label: "earnings", method: "GET", path: `/v1/creators/${c}/earnings${q ? `?${q}` : ""}` })) },
-  { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...CAMPAIGNS), creatorPath).map((c) => ({ label: "budget", method: "GET", path: `/v1/campaigns/${c}/budget` })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        creatorPath,
+        queryArb({ after: fc.oneof(numberish, fc.constantFrom("3.1", "0.0", "1.999999", "1.-1", "12345678901234567")), limit: numberish }),
+      )
+      .map(([c, q]) => ({ label: "ledger", method: "GET", path: `/v1/creators/${c}/ledger?${q}` })),
+  },
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.constantFrom("PUT", "DELETE", "PATCH", "GET", "POST"), fc.constantFrom("/v1/events", "/v1/nothing", "/", "/v1/creators", "/v1/creators//earnings", "/v1/campaigns/%FF/budget", "/v1/health/..", "//v1/health", "/v1/payouts/run", "/v1/creators/K1/earnings/extra"))
+      .tuple(creatorPath, fc.oneof(fc.constant(""), protoParams))
+      .map(([c, q]) => ({ label: "earnings", method: "GET", path: `/v1/creators/${c}/earnings${q ? `?${q}` : ""}` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.constantFrom(...CAMPAIGNS), creatorPath)
+      .map((c) => ({ label: "budget", method: "GET", path: `/v1/campaigns/${c}/budget` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom("PUT", "DELETE", "PATCH", "GET", "POST"),
+        fc.constantFrom(
+          "/v1/events",
+          "/v1/nothing",
+          "/",
+          "/v1/creators",
+          "/v1/creators//earnings",
+          "/v1/campaigns/%FF/budget",
+          "/v1/health/..",
+          "//v1/health",
+          "/v1/payouts/run",
+          "/v1/creators/K1/earnings/extra",
+        ),
+      )
       .filter(([m, p]) => !(m === "POST" && (p === "/v1/events" || p === "/v1/payouts/run")))
       .map(([method, path]) => ({ label: "odd route", method, path })),
   },
@@ -443,19 +800,28 @@ function errorShapeProblem(res: Res): string | null {
   }
   if (body === null || typeof body !== "object" || Object.keys(body).join() !== "error") return "top level is not {error}";
   const e = body.error;
-  if (e === null || typeof e !== "object" || Object.keys(e).sort().join() !== "code,details,message") return "error keys are not code, details, message";
-  if (typeof e.code !== "string" || typeof e.message !== "string" || e.message === "" || !Array.isArray(e.details)) return "error field types";
+  if (e === null || typeof e !== "object" || Object.keys(e).sort().join() !== "code,details,message")
+    return "error keys are not code, details, message";
+  if (typeof e.code !== "string" || typeof e.message !== "string" || e.message === "" || !Array.isArray(e.details))
+    return "error field types";
   if (/\n\s+at /.test(res.text)) return "stack trace in body";
   return null;
 }
 
 describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
   let headBefore = 0;
-  let earningsBefore: Record<string, string> = {};
+  const earningsBefore: Record<string, string> = {};
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "ledger-fuzz-"));
-    const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_ALLOW_OPEN: "1", LEDGER_LOG_LEVEL: "silent", LEDGER_BATCH_MAX: String(BATCH_MAX) });
+    const config = loadConfig({
+      LEDGER_DATA_DIR: dataDir,
+      LEDGER_DEMO: "0",
+      LEDGER_SCHEDULER: "0",
+      LEDGER_ALLOW_OPEN: "1",
+      LEDGER_LOG_LEVEL: "silent",
+      LEDGER_BATCH_MAX: String(BATCH_MAX),
+    });
     ledger = await Ledger.open(config, createLogger("silent"), { projects: config.projectors });
     await ledger.startProjectors();
     app = await buildApp(ledger);
@@ -476,7 +842,10 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
       const res = await send({ label: "probe", method: "GET", path: `/v1/creators/${c}/earnings` });
       earningsBefore[c] = `${res.status} ${res.text}`;
     }
-    expect(Object.values(earningsBefore).some((t) => t.startsWith("200 ")), "a seeded creator has earnings").toBe(true);
+    expect(
+      Object.values(earningsBefore).some((t) => t.startsWith("200 ")),
+      "a seeded creator has earnings",
+    ).toBe(true);
   });
 
   afterAll(async () => {
@@ -505,7 +874,11 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
       eventsPost("empty body", "", "application/json"),
       eventsPost("empty ndjson", "", "application/x-ndjson"),
       { label: "long query", method: "GET", path: `/v1/creators/${CREATORS[0]}/report?from=${"9".repeat(6_000)}&to=2026-01-01` },
-      { label: "query over the header limit", method: "GET", path: `/v1/creators/${CREATORS[0]}/report?from=${"9".repeat(20_000)}&to=2026-01-01` },
+      {
+        label: "query over the header limit",
+        method: "GET",
+        path: `/v1/creators/${CREATORS[0]}/report?from=${"9".repeat(20_000)}&to=2026-01-01`,
+      },
       // The last local date of year 9999 (once found by this fuzzer: a 500 from nextPayableOn).
       ...CREATORS.map((c) => ({ label: "payout asOf 9999-12-31", method: "GET", path: `/v1/creators/${c}/payout?asOf=9999-12-31` })),
     );
@@ -531,9 +904,11 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
         const byLabel = labels.get(req.label) ?? new Map<number, number>();
         byLabel.set(res.status, (byLabel.get(res.status) ?? 0) + 1);
         labels.set(req.label, byLabel);
-        const where = () => `#${i} ${req.label} ${req.method} ${req.path.slice(0, 160)} ${req.contentType ?? "(no content-type)"} body=${JSON.stringify(String(req.body ?? "").slice(0, 160))}`;
+        const where = () =>
+          `#${i} ${req.label} ${req.method} ${req.path.slice(0, 160)} ${req.contentType ?? "(no content-type)"} body=${JSON.stringify(String(req.body ?? "").slice(0, 160))}`;
         if (res.status >= 500 || res.status < 200) offenders.push(`${where()} → ${res.status} ${res.text.slice(0, 200)}`);
-        else if (req.expect !== undefined && !req.expect.includes(res.status)) offenders.push(`${where()} → ${res.status}, expected ${req.expect.join(" or ")}: ${res.text.slice(0, 200)}`);
+        else if (req.expect !== undefined && !req.expect.includes(res.status))
+          offenders.push(`${where()} → ${res.status}, expected ${req.expect.join(" or ")}: ${res.text.slice(0, 200)}`);
         else if (res.status >= 400) {
           const problem = errorShapeProblem(res);
           if (problem) offenders.push(`${where()} → ${res.status} bad error shape (${problem}): ${res.text.slice(0, 200)}`);

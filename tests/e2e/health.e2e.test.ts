@@ -17,7 +17,10 @@ async function start(env: Record<string, string>): Promise<E2eServer> {
   return server;
 }
 
-const events = [campaignCreated({ id: "h-cc", campaignId: "CH" }), accepted({ id: "h-acc", campaignId: "CH", creatorId: "KH", trackingId: "TH" })];
+const events = [
+  campaignCreated({ id: "h-cc", campaignId: "CH" }),
+  accepted({ id: "h-acc", campaignId: "CH", creatorId: "KH", trackingId: "TH" }),
+];
 const PROJECTIONS = ["journal", "earnings", "budget", "report", "payout", "webhooks"];
 
 describe("/v1/health", () => {
@@ -34,7 +37,9 @@ describe("/v1/health", () => {
     expect(later.body.status).toBe("degraded");
     for (const p of later.body.projections) {
       expect(p.status).toBe("degraded");
-      expect(p.reason).toMatch(/^no progress for \d+ s while 2 event\(s\) behind: is a projector running\? \(LEDGER_PROJECTORS, ledger projectors\)$/);
+      expect(p.reason).toMatch(
+        /^no progress for \d+ s while 2 event\(s\) behind: is a projector running\? \(LEDGER_PROJECTORS, ledger projectors\)$/,
+      );
     }
   });
 
@@ -44,7 +49,12 @@ describe("/v1/health", () => {
     const health = await get(server.baseUrl, "/v1/health");
     expect(health.body.status).toBe("degraded");
     expect(health.body.projections[1]).toEqual({
-      name: "earnings", version: 1, ruleVersion: 1, position: 0, lag: 2, status: "degraded",
+      name: "earnings",
+      version: 1,
+      ruleVersion: 1,
+      position: 0,
+      lag: 2,
+      status: "degraded",
       reason: "2 events behind the store's head (more than LEDGER_HEALTH_LAG_MAX_EVENTS=1)",
     });
   });

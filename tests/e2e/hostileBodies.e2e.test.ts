@@ -32,10 +32,28 @@ interface Hostile {
 
 // Generated once: each is 10-10.5 MB of text, under the body limit.
 const HOSTILE: Hostile[] = [
-  { name: "a JSON array nested 5,000,000 deep", contentType: "application/json", body: "[".repeat(5e6) + "]".repeat(5e6), status: 400, code: "invalid_request" },
-  { name: "NDJSON of 3.5 M `{}` lines", contentType: "application/x-ndjson", body: "{}\n".repeat(Math.floor((BODY_LIMIT - 1) / 3)), status: 413, code: "too_large" },
+  {
+    name: "a JSON array nested 5,000,000 deep",
+    contentType: "application/json",
+    body: "[".repeat(5e6) + "]".repeat(5e6),
+    status: 400,
+    code: "invalid_request",
+  },
+  {
+    name: "NDJSON of 3.5 M `{}` lines",
+    contentType: "application/x-ndjson",
+    body: "{}\n".repeat(Math.floor((BODY_LIMIT - 1) / 3)),
+    status: 413,
+    code: "too_large",
+  },
   // 500,000 deep is 1,000,000 characters a line: the deepest line the line limit lets through.
-  { name: "NDJSON lines nested 500,000 deep", contentType: "application/x-ndjson", body: ("[".repeat(5e5) + "]".repeat(5e5) + "\n").repeat(10), status: 400, code: "invalid_request" },
+  {
+    name: "NDJSON lines nested 500,000 deep",
+    contentType: "application/x-ndjson",
+    body: ("[".repeat(5e5) + "]".repeat(5e5) + "\n").repeat(10),
+    status: 400,
+    code: "invalid_request",
+  },
 ];
 
 interface Answer {
@@ -86,9 +104,19 @@ function answerOf(res: http.IncomingMessage, text: string): Answer {
  * Sends the headers (declaring `declaredLength` bytes) and `firstPart` of a body, never the rest,
  * and resolves with the answer. An answer proves the server decided without the whole body.
  */
-function answerBeforeBodyEnds(url: string, pathname: string, headers: Record<string, string>, firstPart: string, declaredLength: number): Promise<Answer> {
+function answerBeforeBodyEnds(
+  url: string,
+  pathname: string,
+  headers: Record<string, string>,
+  firstPart: string,
+  declaredLength: number,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${pathname}`, { method: "POST", headers: { ...headers, "content-length": declaredLength }, agent: false });
+    const req = http.request(`${url}${pathname}`, {
+      method: "POST",
+      headers: { ...headers, "content-length": declaredLength },
+      agent: false,
+    });
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error(`no answer within ${EARLY_ANSWER_MS} ms while the body was incomplete: the server waited for the body`));
@@ -135,7 +163,10 @@ beforeAll(async () => {
     return startServer({ dataDir, env, nodeFlags: NODE_FLAGS });
   };
   // Open mode (LEDGER_ALLOW_OPEN=1), and with tokens.
-  [open, guarded] = await Promise.all([start({ LEDGER_ALLOW_OPEN: "1" }), start({ LEDGER_ALLOW_OPEN: "0", LEDGER_TOKENS: `${INGEST}:ingest;${READ}:read` })]);
+  [open, guarded] = await Promise.all([
+    start({ LEDGER_ALLOW_OPEN: "1" }),
+    start({ LEDGER_ALLOW_OPEN: "0", LEDGER_TOKENS: `${INGEST}:ingest;${READ}:read` }),
+  ]);
 });
 
 afterAll(async () => {
@@ -166,9 +197,17 @@ describe("hostile bodies under the body limit against a 256 MB server", () => {
   }
 
   it("a too-deep JSON body is a 400 that says where", async () => {
-    const answer = await request(open.url, "POST", "/v1/events", { "content-type": "application/json" }, `[{"id":"a"},\n {"data":${"[".repeat(40)}${"]".repeat(40)}}]`);
+    const answer = await request(
+      open.url,
+      "POST",
+      "/v1/events",
+      { "content-type": "application/json" },
+      `[{"id":"a"},\n {"data":${"[".repeat(40)}${"]".repeat(40)}}]`,
+    );
     expectError(answer, 400, "invalid_request");
-    expect(answer.body.error.details).toEqual([{ index: 1, id: null, path: "", message: expect.stringMatching(/deeper than 16 levels.*line 2, column 24/) }]);
+    expect(answer.body.error.details).toEqual([
+      { index: 1, id: null, path: "", message: expect.stringMatching(/deeper than 16 levels.*line 2, column 24/) },
+    ]);
   });
 
   it("every too-deep NDJSON line is a problem naming its line", async () => {
@@ -182,22 +221,46 @@ describe("hostile bodies under the body limit against a 256 MB server", () => {
 
 describe("the work is bounded before the body is read", () => {
   it("an unauthenticated huge body gets 401 before it is read (authentication runs first)", async () => {
-    const answer = await answerBeforeBodyEnds(guarded.url, "/v1/events", { "content-type": "application/json" }, "[".repeat(1_000), BODY_LIMIT);
+    const answer = await answerBeforeBodyEnds(
+      guarded.url,
+      "/v1/events",
+      { "content-type": "application/json" },
+      "[".repeat(1_000),
+      BODY_LIMIT,
+    );
     expectError(answer, 401, "unauthorized");
     await expectAlive(guarded);
   });
 
   it("a body to an unknown route gets 404 before it is read", async () => {
-    const answer = await answerBeforeBodyEnds(guarded.url, "/v1/no-such-route", { "content-type": "application/json", ...bearer(READ) }, "[".repeat(1_000), BODY_LIMIT);
+    const answer = await answerBeforeBodyEnds(
+      guarded.url,
+      "/v1/no-such-route",
+      { "content-type": "application/json", ...bearer(READ) },
+      "[".repeat(1_000),
+      BODY_LIMIT,
+    );
     expectError(answer, 404, "not_found");
-    const openAnswer = await answerBeforeBodyEnds(open.url, "/v1/no-such-route", { "content-type": "application/x-ndjson" }, "{}\n".repeat(1_000), BODY_LIMIT);
+    const openAnswer = await answerBeforeBodyEnds(
+      open.url,
+      "/v1/no-such-route",
+      { "content-type": "application/x-ndjson" },
+      "{}\n".repeat(1_000),
+      BODY_LIMIT,
+    );
     expectError(openAnswer, 404, "not_found");
     await expectAlive(guarded);
     await expectAlive(open);
   });
 
   it(`NDJSON stops being read at event ${BATCH_MAX + 1}: 413 while the body is still arriving`, async () => {
-    const answer = await answerBeforeBodyEnds(open.url, "/v1/events", { "content-type": "application/x-ndjson" }, "{}\n".repeat(BATCH_MAX + 1), BODY_LIMIT);
+    const answer = await answerBeforeBodyEnds(
+      open.url,
+      "/v1/events",
+      { "content-type": "application/x-ndjson" },
+      "{}\n".repeat(BATCH_MAX + 1),
+      BODY_LIMIT,
+    );
     expectError(answer, 413, "too_large");
     expect(answer.body.error.message).toContain(`at most ${BATCH_MAX} events`);
     await expectAlive(open);

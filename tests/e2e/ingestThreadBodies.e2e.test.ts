@@ -12,7 +12,14 @@ import { startServer, type ServerChild } from "../support/serverChild.ts";
 
 const LIMITS = { LEDGER_BATCH_MAX: "3", LEDGER_BODY_LIMIT_BYTES: "4096" };
 
-const click = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T-X" }, ...extra });
+const click = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: "ClickRecorded",
+  schemaVersion: 1,
+  occurredAt: "2026-01-05T17:00:00Z",
+  data: { trackingId: "T-X" },
+  ...extra,
+});
 
 /** Each body in turn: refusals of every kind before and after parsing, then appends and duplicates. */
 const BODIES: { name: string; body: string; status: number }[] = [
@@ -22,13 +29,29 @@ const BODIES: { name: string; body: string; status: number }[] = [
   { name: "a number", body: "42", status: 400 },
   { name: "null", body: "null", status: 400 },
   { name: "nesting over the depth limit", body: "[".repeat(70) + "]".repeat(70), status: 400 },
-  { name: "more events than LEDGER_BATCH_MAX", body: JSON.stringify([click("m-1"), click("m-2"), click("m-3"), click("m-4")]), status: 413 },
-  { name: "an event that fails validation", body: JSON.stringify([click("v-1"), { id: "v-2", type: "ClickRecorded", occurredAt: "yesterday", data: {} }]), status: 400 },
-  { name: "a __proto__ key", body: '[{"id":"p-1","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T","__proto__":{"x":1}}}]', status: 400 },
+  {
+    name: "more events than LEDGER_BATCH_MAX",
+    body: JSON.stringify([click("m-1"), click("m-2"), click("m-3"), click("m-4")]),
+    status: 413,
+  },
+  {
+    name: "an event that fails validation",
+    body: JSON.stringify([click("v-1"), { id: "v-2", type: "ClickRecorded", occurredAt: "yesterday", data: {} }]),
+    status: 400,
+  },
+  {
+    name: "a __proto__ key",
+    body: '[{"id":"p-1","type":"ClickRecorded","occurredAt":"2026-01-05T17:00:00Z","data":{"trackingId":"T","__proto__":{"x":1}}}]',
+    status: 400,
+  },
   { name: "one event on its own", body: JSON.stringify(click("a-1")), status: 200 },
   { name: "a batch with a byte order mark", body: "\ufeff" + JSON.stringify([click("a-2"), click("a-3")]), status: 200 },
   { name: "the same batch again (duplicates)", body: JSON.stringify([click("a-2"), click("a-3")]), status: 200 },
-  { name: "an id seen before with other content", body: JSON.stringify([click("a-1", { occurredAt: "2026-01-06T17:00:00Z" })]), status: 409 },
+  {
+    name: "an id seen before with other content",
+    body: JSON.stringify([click("a-1", { occurredAt: "2026-01-06T17:00:00Z" })]),
+    status: 409,
+  },
 ];
 
 describe("POST /v1/events application/json on the ingest thread (serve) answers as in process", () => {

@@ -47,7 +47,9 @@ describe("the OpenAPI document", () => {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
 
   beforeAll(async () => {
-    server = await startE2eServer({ env: { LEDGER_WEBHOOK_KEY: "openapi-webhook-key-0123456789abcdef", LEDGER_WEBHOOK_ALLOW_PRIVATE: "1", LEDGER_WEBHOOK_POLL_MS: "10" } });
+    server = await startE2eServer({
+      env: { LEDGER_WEBHOOK_KEY: "openapi-webhook-key-0123456789abcdef", LEDGER_WEBHOOK_ALLOW_PRIVATE: "1", LEDGER_WEBHOOK_POLL_MS: "10" },
+    });
     // A webhook endpoint (on a local receiver) subscribed to every event: the webhook routes have
     // something to show, and each documented webhook body is checked against real deliveries.
     receiver = await startWebhookReceiver();
@@ -150,7 +152,11 @@ describe("the OpenAPI document", () => {
 
   it("types every position parameter as an integer, as a client sends it", () => {
     const positions = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.values(methods).flatMap((o) => (o.parameters ?? []).filter((p) => /Position$/.test(p.name) || (path === "/v1/events" && p.name === "after")).map((p) => ({ path, ...p }))),
+      Object.values(methods).flatMap((o) =>
+        (o.parameters ?? [])
+          .filter((p) => /Position$/.test(p.name) || (path === "/v1/events" && p.name === "after"))
+          .map((p) => ({ path, ...p })),
+      ),
     );
     expect(positions.length).toBeGreaterThanOrEqual(30); // asOfPosition and minPosition of every read (38 today)
     expect(positions.filter((p) => p.schema.type !== "integer" || p.schema.pattern !== undefined)).toEqual([]);
@@ -171,17 +177,27 @@ describe("the OpenAPI document", () => {
   it("describes the request each webhook event sends, and every delivery matches the one of its type, signature header included", async () => {
     expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_EVENTS].sort());
     for (const [event, { post }] of Object.entries(doc.webhooks)) {
-      expect(post.parameters!.filter((p) => p.in === "header" && p.required).map((p) => p.name), event).toEqual(["Ledger-Signature", "Ledger-Webhook-Id", "Ledger-Entry-Id", "Ledger-Delivery-Attempt"]);
+      expect(
+        post.parameters!.filter((p) => p.in === "header" && p.required).map((p) => p.name),
+        event,
+      ).toEqual(["Ledger-Signature", "Ledger-Webhook-Id", "Ledger-Entry-Id", "Ledger-Delivery-Attempt"]);
     }
     // The demo has every kind of item; the endpoint gets each once, as its most specific event.
-    await receiver.waitUntil(() => WEBHOOK_EVENTS.every((e) => receiver.received.some((r) => r.json.type === e)), 60_000, "a delivery of every event type");
-    const signature = new RegExp(doc.webhooks["posting.created"]!.post.parameters!.find((p) => p.name === "Ledger-Signature")!.schema.pattern!);
+    await receiver.waitUntil(
+      () => WEBHOOK_EVENTS.every((e) => receiver.received.some((r) => r.json.type === e)),
+      60_000,
+      "a delivery of every event type",
+    );
+    const signature = new RegExp(
+      doc.webhooks["posting.created"]!.post.parameters!.find((p) => p.name === "Ledger-Signature")!.schema.pattern!,
+    );
     const mismatches: unknown[] = [];
     for (const delivery of receiver.received) {
       const schema = doc.webhooks[delivery.json.type]!.post.requestBody!.content["application/json"]!.schema;
       const validate = ajv.compile({ $ref: `doc${schema.$ref}` });
       if (!validate(delivery.json)) mismatches.push({ body: delivery.body.slice(0, 300), errors: validate.errors });
-      if (!signature.test(String(delivery.headers["ledger-signature"]))) mismatches.push({ signature: delivery.headers["ledger-signature"] });
+      if (!signature.test(String(delivery.headers["ledger-signature"])))
+        mismatches.push({ signature: delivery.headers["ledger-signature"] });
     }
     expect(mismatches).toEqual([]);
   });

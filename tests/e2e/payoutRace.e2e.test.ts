@@ -37,13 +37,41 @@ async function caughtUp(url: string): Promise<number> {
 /** The campaign, one acceptance, tax info and a payment method per creator. */
 function setup() {
   const events: unknown[] = [
-    { id: "race-cc", type: "CampaignCreated", occurredAt: "2025-12-01T00:00:00Z",
-      data: { campaignId: "RACE", brandId: "B", marketplace: "US", bonusRate: "0.10", budget: "1000.00", startsAt: "2026-01-01T00:00:00Z", endsAt: "2026-02-01T00:00:00Z", asins: ["Z1"] } },
+    {
+      id: "race-cc",
+      type: "CampaignCreated",
+      occurredAt: "2025-12-01T00:00:00Z",
+      data: {
+        campaignId: "RACE",
+        brandId: "B",
+        marketplace: "US",
+        bonusRate: "0.10",
+        budget: "1000.00",
+        startsAt: "2026-01-01T00:00:00Z",
+        endsAt: "2026-02-01T00:00:00Z",
+        asins: ["Z1"],
+      },
+    },
   ];
   for (const c of CREATORS) {
-    events.push({ id: `race-acc-${c}`, type: "CampaignAccepted", occurredAt: "2026-01-01T00:00:00Z", data: { campaignId: "RACE", creatorId: c, trackingId: `T-${c}` } });
-    events.push({ id: `race-tax-${c}`, type: "TaxInfoSubmitted", occurredAt: "2026-01-01T00:00:00Z", data: { creatorId: c, marketplace: "US" } });
-    events.push({ id: `race-pm-${c}`, type: "PaymentMethodChanged", occurredAt: "2026-01-01T00:00:00Z", data: { creatorId: c, marketplace: "US", method: "direct_deposit" } });
+    events.push({
+      id: `race-acc-${c}`,
+      type: "CampaignAccepted",
+      occurredAt: "2026-01-01T00:00:00Z",
+      data: { campaignId: "RACE", creatorId: c, trackingId: `T-${c}` },
+    });
+    events.push({
+      id: `race-tax-${c}`,
+      type: "TaxInfoSubmitted",
+      occurredAt: "2026-01-01T00:00:00Z",
+      data: { creatorId: c, marketplace: "US" },
+    });
+    events.push({
+      id: `race-pm-${c}`,
+      type: "PaymentMethodChanged",
+      occurredAt: "2026-01-01T00:00:00Z",
+      data: { creatorId: c, marketplace: "US", method: "direct_deposit" },
+    });
   }
   return events;
 }
@@ -51,9 +79,16 @@ function setup() {
 /** Round r: one January shipment per creator, electronics 1 × 1000.00 → standard 25.00 (payable from 2026-04-02). */
 function roundShipments(round: number) {
   return CREATORS.map((c) => ({
-    id: `race-shp-${round}-${c}`, type: "ShipmentRecorded", occurredAt: "2026-01-10T18:00:00Z",
-    data: { shipmentId: `S-${round}-${c}`, orderId: `O-${round}-${c}`, trackingId: `T-${c}`, orderedAt: "2026-01-09T18:00:00Z",
-      lines: [{ asin: "Q1", category: "electronics", quantity: 1, unitPrice: "1000.00" }] },
+    id: `race-shp-${round}-${c}`,
+    type: "ShipmentRecorded",
+    occurredAt: "2026-01-10T18:00:00Z",
+    data: {
+      shipmentId: `S-${round}-${c}`,
+      orderId: `O-${round}-${c}`,
+      trackingId: `T-${c}`,
+      orderedAt: "2026-01-09T18:00:00Z",
+      lines: [{ asin: "Q1", category: "electronics", quantity: 1, unitPrice: "1000.00" }],
+    },
   }));
 }
 
@@ -93,7 +128,11 @@ function raceSuite(label: string, env: () => Record<string, string>) {
         await caughtUp(projecting.url);
         for (const c of CREATORS) {
           const payout = await getJson(apiOnly.url, `/v1/creators/${c}/payout?asOf=2026-11-01`);
-          expect(payout.marketplaces[0], `${c} after round ${round}`).toMatchObject({ payable: "0.00", paid: `${25 * round}.00`, status: "nothing_due" });
+          expect(payout.marketplaces[0], `${c} after round ${round}`).toMatchObject({
+            payable: "0.00",
+            paid: `${25 * round}.00`,
+            status: "nothing_due",
+          });
         }
       }
     });

@@ -17,7 +17,8 @@ const NOBODY = { uid: 65534, gid: 65534 };
 /** Who the refused server runs as. */
 const USER: ChildOptions["user"] = ROOT ? NOBODY : undefined;
 const UID = ROOT ? NOBODY.uid : process.getuid!();
-const REMEDY = "give the user the ledger runs as write access to the data directory and its files (chown or chmod), or mount it read-write. Nothing needs restoring";
+const REMEDY =
+  "give the user the ledger runs as write access to the data directory and its files (chown or chmod), or mount it read-write. Nothing needs restoring";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -86,7 +87,9 @@ describe("a data directory the ledger's user may not write (issue 22.8)", () => 
     giveToServerUser(dir, ["."]);
     notWritable(dir, ["events.db"]);
     const output = await refusedStartAsUser(dir);
-    expect(output).toContain(`event store ${file}: attempt to write a readonly database — a permissions problem, not damage: this process (uid ${UID}) may not write ${file}; ${REMEDY}`);
+    expect(output).toContain(
+      `event store ${file}: attempt to write a readonly database — a permissions problem, not damage: this process (uid ${UID}) may not write ${file}; ${REMEDY}`,
+    );
     expectNoRestoreAdvice(output);
     expect(storedHead(dir)).toBe(ALL_EVENTS.length);
   });
@@ -94,7 +97,13 @@ describe("a data directory the ledger's user may not write (issue 22.8)", () => 
   it("a read-only read-model file: the same cause and fix", async () => {
     const dir = await storeDir();
     const file = path.join(dir, "budget.db");
-    giveToServerUser(dir, fs.readdirSync(dir).filter((name) => name !== "budget.db").concat("."));
+    giveToServerUser(
+      dir,
+      fs
+        .readdirSync(dir)
+        .filter((name) => name !== "budget.db")
+        .concat("."),
+    );
     notWritable(dir, ["budget.db"]);
     const output = await refusedStartAsUser(dir);
     expect(output).toContain(

@@ -3,11 +3,28 @@ import type { FastifyInstance, HTTPMethods } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConsoleRoute } from "../../services/http/consoleRoutes.ts";
 import { reportCsv } from "../../services/http/csv.ts";
-import { expectErrorShape, expectNo5xxAndErrorShapes, get, postEvents, postNdjson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import {
+  expectErrorShape,
+  expectNo5xxAndErrorShapes,
+  get,
+  postEvents,
+  postNdjson,
+  startE2eServer,
+  waitForProjections,
+  type E2eServer,
+} from "../support/e2eServer.ts";
 import { ALL_EVENTS, CAMPAIGN, FORMULA_CAMPAIGN, PART1, PART2, positionOf } from "./fixture.ts";
 
 const HEAD = ALL_EVENTS.length; // 18
-const zero = { standard: "0.00", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "0.00", reversed: "0.00", adjusted: "0.00", total: "0.00" };
+const zero = {
+  standard: "0.00",
+  bonusPending: "0.00",
+  bonusConfirmed: "0.00",
+  bonusForfeited: "0.00",
+  reversed: "0.00",
+  adjusted: "0.00",
+  total: "0.00",
+};
 
 // K1, by hand (fixture.ts):
 //   standard  = 6.00 + 1.12 + 10.00 (January) + 0.90 (February)                 = 18.02
@@ -15,12 +32,30 @@ const zero = { standard: "0.00", bonusPending: "0.00", bonusConfirmed: "0.00", b
 //   confirmed = 10.00 (A1) + 30.00 (A2)                                         = 40.00
 //   reversed  = −3.00 (ret-1, standard) − 3.00 − 10.00 (ret-2, standard + bonus) = −16.00
 //   total     = 18.02 + 0.00 + 40.00 − 16.00                                    = 42.02
-const K1_TOTALS = { standard: "18.02", bonusPending: "0.00", bonusConfirmed: "40.00", bonusForfeited: "0.00", reversed: "-16.00", adjusted: "0.00", total: "42.02" };
+const K1_TOTALS = {
+  standard: "18.02",
+  bonusPending: "0.00",
+  bonusConfirmed: "40.00",
+  bonusForfeited: "0.00",
+  reversed: "-16.00",
+  adjusted: "0.00",
+  total: "42.02",
+};
 const K1_MONTHS = [
   // January: standard 6.00 + 1.12 + 10.00; confirmed bonus keeps its shipments' month (rule 9);
   // ret-1 reverses 3.00 of standard in January; the pending-bonus return is not a reversal.
   // payableOn: 2026-02-01 + 60 days = 2026-04-02 (rule 10).
-  { month: "2026-01", payableOn: "2026-04-02", standard: "17.12", bonusPending: "0.00", bonusConfirmed: "40.00", bonusForfeited: "0.00", reversed: "-3.00", adjusted: "0.00", total: "54.12" },
+  {
+    month: "2026-01",
+    payableOn: "2026-04-02",
+    standard: "17.12",
+    bonusPending: "0.00",
+    bonusConfirmed: "40.00",
+    bonusForfeited: "0.00",
+    reversed: "-3.00",
+    adjusted: "0.00",
+    total: "54.12",
+  },
   // February: S3 standard 0.90. payableOn 2026-03-01 + 60 days = 2026-04-30.
   { month: "2026-02", payableOn: "2026-04-30", ...zero, standard: "0.90", total: "0.90" },
   // March: ret-2 reverses 3.00 standard + 10.00 confirmed bonus, booked in the return's month (rule 8).
@@ -37,7 +72,16 @@ const K1_MONTHS = [
 //   03-05: ret-2 (only 1 unit left to return), −1 unit, revenue −99.99, earnings −3.00 − 10.00 = −13.00, spend −10.00
 //   totals: clicks 2, orders 3, units 3, revenue 445.00, earnings 42.02 (= earnings total), spend 30.00 (= budget spent)
 const row = (date: string, clicks: number, orders: number, units: number, revenue: string, earnings: string, spend: string) => ({
-  date, campaignId: CAMPAIGN, marketplace: "US", currency: "USD", clicks, orders, units, revenue, earnings, spend,
+  date,
+  campaignId: CAMPAIGN,
+  marketplace: "US",
+  currency: "USD",
+  clicks,
+  orders,
+  units,
+  revenue,
+  earnings,
+  spend,
 });
 const K1_ROWS = [
   row("2026-01-05", 2, 0, 0, "0.00", "0.00", "0.00"),
@@ -47,7 +91,9 @@ const K1_ROWS = [
   row("2026-02-03", 0, 1, 1, "20.00", "0.90", "0.00"),
   row("2026-03-05", 0, 0, -1, "-99.99", "-13.00", "-10.00"),
 ];
-const K1_REPORT_TOTALS = [{ marketplace: "US", currency: "USD", clicks: 2, orders: 3, units: 3, revenue: "445.00", earnings: "42.02", spend: "30.00" }];
+const K1_REPORT_TOTALS = [
+  { marketplace: "US", currency: "USD", clicks: 2, orders: 3, units: 3, revenue: "445.00", earnings: "42.02", spend: "30.00" },
+];
 
 const K1_CSV =
   "date,campaign_id,marketplace,currency,clicks,orders,units,revenue,earnings,spend\n" +
@@ -59,8 +105,28 @@ const K1_CSV =
   "2026-03-05,CMP-1,US,USD,0,0,-1,-99.99,-13.00,-10.00\n";
 
 // Audit trail of K1, in (position, seq) order. Positions: shp-1 7, shp-2 8, ret-1 9, campaign-ended 11, shp-3 12, ret-2 13.
-const entry = (sourceEventId: string, eventType: string, kind: string, shipmentId: string, asin: string, amount: string, earningMonth: string, rate: string) => ({
-  position: positionOf(sourceEventId), sourceEventId, eventType, kind, campaignId: CAMPAIGN, shipmentId, asin, amount, currency: "USD", earningMonth, rate, ruleVersion: 1,
+const entry = (
+  sourceEventId: string,
+  eventType: string,
+  kind: string,
+  shipmentId: string,
+  asin: string,
+  amount: string,
+  earningMonth: string,
+  rate: string,
+) => ({
+  position: positionOf(sourceEventId),
+  sourceEventId,
+  eventType,
+  kind,
+  campaignId: CAMPAIGN,
+  shipmentId,
+  asin,
+  amount,
+  currency: "USD",
+  earningMonth,
+  rate,
+  ruleVersion: 1,
 });
 const K1_LEDGER = [
   entry("shp-1", "ShipmentRecorded", "standard", "S1", "A1", "6.00", "2026-01", "0.03"),
@@ -76,7 +142,20 @@ const K1_LEDGER = [
   entry("ret-2", "ShipmentReturned", "standard_reversal", "S1", "A1", "-3.00", "2026-03", "0.03"),
   entry("ret-2", "ShipmentReturned", "bonus_reversal", "S1", "A1", "-10.00", "2026-03", "0.10"),
 ];
-const SPEC_LEDGER_FIELDS = ["position", "sourceEventId", "eventType", "kind", "campaignId", "shipmentId", "asin", "amount", "currency", "earningMonth", "rate", "ruleVersion"] as const;
+const SPEC_LEDGER_FIELDS = [
+  "position",
+  "sourceEventId",
+  "eventType",
+  "kind",
+  "campaignId",
+  "shipmentId",
+  "asin",
+  "amount",
+  "currency",
+  "earningMonth",
+  "rate",
+  "ruleVersion",
+] as const;
 const pick = (e: Record<string, unknown>) => Object.fromEntries(SPEC_LEDGER_FIELDS.map((k) => [k, e[k]]));
 
 /**
@@ -117,8 +196,16 @@ describe("read endpoints over the fixture", () => {
     const budget = await get(url, `/v1/campaigns/${CAMPAIGN}/budget`);
     expect(budget.status).toBe(200);
     expect(budget.body).toEqual({
-      campaignId: CAMPAIGN, asOfPosition: 8, currency: "USD", budget: "50.00", spent: "50.00", released: "0.00",
-      remaining: "0.00", exhausted: true, exhaustedAt: "2026-01-08T18:00:00Z", ended: false,
+      campaignId: CAMPAIGN,
+      asOfPosition: 8,
+      currency: "USD",
+      budget: "50.00",
+      spent: "50.00",
+      released: "0.00",
+      remaining: "0.00",
+      exhausted: true,
+      exhaustedAt: "2026-01-08T18:00:00Z",
+      ended: false,
     });
     // K1 before any return or end: standard 6.00 + 1.12 + 10.00 = 17.12; pending 20.00 + 30.00 = 50.00
     const earnings = await get(url, "/v1/creators/K1/earnings");
@@ -136,7 +223,14 @@ describe("read endpoints over the fixture", () => {
     expect(health.body).toEqual({
       status: "ok",
       store: { head: HEAD },
-      projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map((name) => ({ name, version: 1, ruleVersion: 1, position: HEAD, lag: 0, status: "ok" })),
+      projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map((name) => ({
+        name,
+        version: 1,
+        ruleVersion: 1,
+        position: HEAD,
+        lag: 0,
+        status: "ok",
+      })),
       webhooks: { status: "ok", disabledEndpoints: 0, backlogEvents: 0, oldestAgeMs: 0, disabled: [], backlog: [] }, // open access: the detail too
     });
   });
@@ -147,8 +241,26 @@ describe("read endpoints over the fixture", () => {
     expect(answer.body).toEqual({
       creatorId: "K1",
       asOfPosition: HEAD,
-      marketplaces: [{ marketplace: "US", currency: "USD", totals: K1_TOTALS, months: K1_MONTHS, campaigns: [{ campaignId: CAMPAIGN, contentSubmitted: true, ...K1_TOTALS }] }],
-      anomalies: [{ position: positionOf("ret-2"), eventId: "ret-2", eventType: "ShipmentReturned", code: "returned_more_than_shipped", message: expect.any(String), creatorId: "K1", campaignId: CAMPAIGN }],
+      marketplaces: [
+        {
+          marketplace: "US",
+          currency: "USD",
+          totals: K1_TOTALS,
+          months: K1_MONTHS,
+          campaigns: [{ campaignId: CAMPAIGN, contentSubmitted: true, ...K1_TOTALS }],
+        },
+      ],
+      anomalies: [
+        {
+          position: positionOf("ret-2"),
+          eventId: "ret-2",
+          eventType: "ShipmentReturned",
+          code: "returned_more_than_shipped",
+          message: expect.any(String),
+          creatorId: "K1",
+          campaignId: CAMPAIGN,
+        },
+      ],
     });
   });
 
@@ -158,7 +270,15 @@ describe("read endpoints over the fixture", () => {
     expect((await get(url, "/v1/creators/K2/earnings")).body).toEqual({
       creatorId: "K2",
       asOfPosition: HEAD,
-      marketplaces: [{ marketplace: "US", currency: "USD", totals: t, months: [{ month: "2026-01", payableOn: "2026-04-02", ...t }], campaigns: [{ campaignId: CAMPAIGN, contentSubmitted: false, ...t }] }],
+      marketplaces: [
+        {
+          marketplace: "US",
+          currency: "USD",
+          totals: t,
+          months: [{ month: "2026-01", payableOn: "2026-04-02", ...t }],
+          campaigns: [{ campaignId: CAMPAIGN, contentSubmitted: false, ...t }],
+        },
+      ],
       anomalies: [],
     });
   });
@@ -166,23 +286,44 @@ describe("read endpoints over the fixture", () => {
   it("GET /v1/campaigns/CMP-1/budget after returns and the end", async () => {
     // ret-1 gives back 10.00 (pending), ret-2 10.00 (confirmed): spent 50.00 − 20.00 = 30.00, released 20.00
     expect((await get(url, `/v1/campaigns/${CAMPAIGN}/budget`)).body).toEqual({
-      campaignId: CAMPAIGN, asOfPosition: HEAD, currency: "USD", budget: "50.00", spent: "30.00", released: "20.00",
-      remaining: "20.00", exhausted: false, exhaustedAt: null, ended: true,
+      campaignId: CAMPAIGN,
+      asOfPosition: HEAD,
+      currency: "USD",
+      budget: "50.00",
+      spent: "30.00",
+      released: "20.00",
+      remaining: "20.00",
+      exhausted: false,
+      exhaustedAt: null,
+      ended: true,
     });
   });
 
   it("GET report JSON: daily rows and totals; the 90-day range 2026-01-01..2026-03-31 is accepted", async () => {
     const answer = await get(url, "/v1/creators/K1/report?from=2026-01-01&to=2026-03-31");
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ creatorId: "K1", from: "2026-01-01", to: "2026-03-31", asOfPosition: HEAD, rows: K1_ROWS, totals: K1_REPORT_TOTALS });
+    expect(answer.body).toEqual({
+      creatorId: "K1",
+      from: "2026-01-01",
+      to: "2026-03-31",
+      asOfPosition: HEAD,
+      rows: K1_ROWS,
+      totals: K1_REPORT_TOTALS,
+    });
   });
 
   it("GET report JSON with campaignId and a narrower range", async () => {
     const answer = await get(url, `/v1/creators/K1/report?from=2026-01-06&to=2026-01-10&campaignId=${CAMPAIGN}`);
     // 224.98 + 400.00 − 99.99 = 524.99; 27.12 + 40.00 − 13.00 = 54.12; 20.00 + 30.00 − 10.00 = 40.00
     expect(answer.body).toEqual({
-      creatorId: "K1", from: "2026-01-06", to: "2026-01-10", asOfPosition: HEAD, rows: K1_ROWS.slice(1, 4),
-      totals: [{ marketplace: "US", currency: "USD", clicks: 0, orders: 2, units: 3, revenue: "524.99", earnings: "54.12", spend: "40.00" }],
+      creatorId: "K1",
+      from: "2026-01-06",
+      to: "2026-01-10",
+      asOfPosition: HEAD,
+      rows: K1_ROWS.slice(1, 4),
+      totals: [
+        { marketplace: "US", currency: "USD", clicks: 0, orders: 2, units: 3, revenue: "524.99", earnings: "54.12", spend: "40.00" },
+      ],
     });
     const empty = await get(url, "/v1/creators/K1/report?from=2026-01-01&to=2026-01-01");
     expect(empty.body).toEqual({ creatorId: "K1", from: "2026-01-01", to: "2026-01-01", asOfPosition: HEAD, rows: [], totals: [] });
@@ -198,12 +339,38 @@ describe("read endpoints over the fixture", () => {
   it("CSV neutralises a campaign id that starts with a formula sign, and quotes cells", async () => {
     // K3: one click on 2026-01-05 in campaign `-C2` → cell `'-C2`.
     const answer = await get(url, "/v1/creators/K3/report?from=2026-01-01&to=2026-01-31&format=csv");
-    expect(answer.text).toBe("date,campaign_id,marketplace,currency,clicks,orders,units,revenue,earnings,spend\n2026-01-05,'-C2,US,USD,1,0,0,0.00,0.00,0.00\n");
+    expect(answer.text).toBe(
+      "date,campaign_id,marketplace,currency,clicks,orders,units,revenue,earnings,spend\n2026-01-05,'-C2,US,USD,1,0,0,0.00,0.00,0.00\n",
+    );
     // No id can hold `=`, a comma or quotes since D8; the writer still neutralises and quotes such a cell.
-    const row = { date: "2026-01-05", campaignId: '=C2,"q"', marketplace: "US" as const, currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" };
+    const row = {
+      date: "2026-01-05",
+      campaignId: '=C2,"q"',
+      marketplace: "US" as const,
+      currency: "USD",
+      clicks: 1,
+      orders: 0,
+      units: 0,
+      revenue: "0.00",
+      earnings: "0.00",
+      spend: "0.00",
+    };
     expect(reportCsv([row]).split("\n")[1]).toBe('2026-01-05,"\'=C2,""q""",US,USD,1,0,0,0.00,0.00,0.00');
     const json = await get(url, "/v1/creators/K3/report?from=2026-01-01&to=2026-01-31");
-    expect(json.body.rows).toEqual([{ date: "2026-01-05", campaignId: FORMULA_CAMPAIGN, marketplace: "US", currency: "USD", clicks: 1, orders: 0, units: 0, revenue: "0.00", earnings: "0.00", spend: "0.00" }]);
+    expect(json.body.rows).toEqual([
+      {
+        date: "2026-01-05",
+        campaignId: FORMULA_CAMPAIGN,
+        marketplace: "US",
+        currency: "USD",
+        clicks: 1,
+        orders: 0,
+        units: 0,
+        revenue: "0.00",
+        earnings: "0.00",
+        spend: "0.00",
+      },
+    ]);
   });
 
   it("GET ledger: the audit trail, and paging with limit/nextAfter gives the same entries", async () => {
@@ -242,14 +409,45 @@ describe("read endpoints over the fixture", () => {
   it("GET payout (before any run)", async () => {
     // asOf 2026-04-02: only January is payable (54.12); February 0.90 and March −13.00 are not yet: pending −12.10.
     expect((await get(url, "/v1/creators/K1/payout?asOf=2026-04-02")).body).toEqual({
-      creatorId: "K1", asOf: "2026-04-02", asOfPosition: HEAD,
-      marketplaces: [{ marketplace: "US", currency: "USD", payable: "54.12", pending: "-12.10", paid: "0.00", threshold: "10.00", status: "ready", nextPayableOn: "2026-04-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" }],
+      creatorId: "K1",
+      asOf: "2026-04-02",
+      asOfPosition: HEAD,
+      marketplaces: [
+        {
+          marketplace: "US",
+          currency: "USD",
+          payable: "54.12",
+          pending: "-12.10",
+          paid: "0.00",
+          threshold: "10.00",
+          status: "ready",
+          nextPayableOn: "2026-04-30",
+          taxInfoOnFile: true,
+          paymentMethod: "direct_deposit",
+        },
+      ],
     });
     // asOf 2026-04-01: nothing is payable yet.
-    expect((await get(url, "/v1/creators/K1/payout?asOf=2026-04-01")).body.marketplaces[0]).toMatchObject({ payable: "0.00", pending: "42.02", status: "nothing_due", nextPayableOn: "2026-04-02" });
+    expect((await get(url, "/v1/creators/K1/payout?asOf=2026-04-01")).body.marketplaces[0]).toMatchObject({
+      payable: "0.00",
+      pending: "42.02",
+      status: "nothing_due",
+      nextPayableOn: "2026-04-02",
+    });
     // K2: 3.00 payable, no tax info.
     expect((await get(url, "/v1/creators/K2/payout?asOf=2026-04-02")).body.marketplaces).toEqual([
-      { marketplace: "US", currency: "USD", payable: "3.00", pending: "0.00", paid: "0.00", threshold: null, status: "tax_info_missing", nextPayableOn: "2026-04-30", taxInfoOnFile: false, paymentMethod: null },
+      {
+        marketplace: "US",
+        currency: "USD",
+        payable: "3.00",
+        pending: "0.00",
+        paid: "0.00",
+        threshold: null,
+        status: "tax_info_missing",
+        nextPayableOn: "2026-04-30",
+        taxInfoOnFile: false,
+        paymentMethod: null,
+      },
     ]);
   });
 
@@ -280,8 +478,16 @@ describe("read endpoints over the fixture", () => {
   });
 
   it("odd paths (bad percent-encoding, control characters, long ids) give a 4xx in the SPEC error shape", async () => {
-    const paths = ["/v1/creators/%E0%A4%A/earnings", "/v1/campaigns/%ZZ/budget", "/v1/creators/%00/earnings", "/v1/creators/%20K1/earnings", `/v1/creators/${"x".repeat(300)}/earnings`,
-      "/v1/creators/K1/report?from=2026-01-01&from=2026-01-02&to=2026-01-31", "/v1/creators/K1/ledger?limit=1&limit=2", "/v1/creators/K1/payout?asOf[x]=1"];
+    const paths = [
+      "/v1/creators/%E0%A4%A/earnings",
+      "/v1/campaigns/%ZZ/budget",
+      "/v1/creators/%00/earnings",
+      "/v1/creators/%20K1/earnings",
+      `/v1/creators/${"x".repeat(300)}/earnings`,
+      "/v1/creators/K1/report?from=2026-01-01&from=2026-01-02&to=2026-01-31",
+      "/v1/creators/K1/ledger?limit=1&limit=2",
+      "/v1/creators/K1/payout?asOf[x]=1",
+    ];
     const offenders: string[] = [];
     for (const path of paths) {
       const answer = await get(url, path);
@@ -298,7 +504,8 @@ describe("read endpoints over the fixture", () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(answer.text).toContain("# TYPE ledger_projection_lag_events gauge");
-    for (const name of ["journal", "earnings", "budget", "report", "payout"]) expect(answer.text).toContain(`ledger_projection_lag_events{projection="${name}"} 0`);
+    for (const name of ["journal", "earnings", "budget", "report", "payout"])
+      expect(answer.text).toContain(`ledger_projection_lag_events{projection="${name}"} 0`);
     expect(answer.text).toContain(`ledger_events_appended_total ${HEAD}`);
   });
 
@@ -317,7 +524,15 @@ describe("read endpoints over the fixture", () => {
       .filter((route) => !isConsoleRoute(route.path))
       .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`)
       .sort();
-    expect(registered).toEqual(expect.arrayContaining(["POST /v1/events", "GET /v1/creators/{creatorId}/earnings", "DELETE /v1/webhooks/{webhookId}", "GET /metrics", "GET /v1/openapi.json"]));
+    expect(registered).toEqual(
+      expect.arrayContaining([
+        "POST /v1/events",
+        "GET /v1/creators/{creatorId}/earnings",
+        "DELETE /v1/webhooks/{webhookId}",
+        "GET /metrics",
+        "GET /v1/openapi.json",
+      ]),
+    );
     expect(declared).toEqual(registered);
   });
 

@@ -46,7 +46,10 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
   it("lists each projection's versions with rule version, status, position and lag", async () => {
     const answer = await get(server.baseUrl, "/v1/projections");
     expect(answer.status).toBe(200);
-    const active = (name: string) => ({ name, versions: [{ version: 1, ruleVersion: 1, status: "active", position: HEAD, lag: 0, createdAt: expect.any(String) }] });
+    const active = (name: string) => ({
+      name,
+      versions: [{ version: 1, ruleVersion: 1, status: "active", position: HEAD, lag: 0, createdAt: expect.any(String) }],
+    });
     expect(answer.body).toEqual({ head: HEAD, projections: ["journal", "earnings", "budget", "report", "payout", "webhooks"].map(active) });
   });
 
@@ -73,8 +76,26 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
       activePosition: HEAD,
       changed: 2,
       changes: [
-        { creatorId: "K1", campaignId: "C1", marketplace: "US", currency: "USD", field: "standard", old: "2.70", new: "3.00", difference: "0.30" },
-        { creatorId: "K2", campaignId: "C1", marketplace: "US", currency: "USD", field: "standard", old: "0.30", new: "0.40", difference: "0.10" },
+        {
+          creatorId: "K1",
+          campaignId: "C1",
+          marketplace: "US",
+          currency: "USD",
+          field: "standard",
+          old: "2.70",
+          new: "3.00",
+          difference: "0.30",
+        },
+        {
+          creatorId: "K2",
+          campaignId: "C1",
+          marketplace: "US",
+          currency: "USD",
+          field: "standard",
+          old: "0.30",
+          new: "0.40",
+          difference: "0.10",
+        },
       ],
       next: null,
     });
@@ -93,9 +114,33 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
     expect((await rebuildAtRules2("journal")).version).toBe(2);
     const diff = await get(server.baseUrl, "/v1/projections/journal/diff?version=2");
     expect(diff.body.changes).toEqual([
-      { account: "creator:K1:US:earned", marketplace: "US", currency: "USD", field: "balance", old: "2.70", new: "3.00", difference: "0.30" },
-      { account: "creator:K2:US:earned", marketplace: "US", currency: "USD", field: "balance", old: "0.30", new: "0.40", difference: "0.10" },
-      { account: "program:US:standard", marketplace: "US", currency: "USD", field: "balance", old: "-3.00", new: "-3.40", difference: "-0.40" },
+      {
+        account: "creator:K1:US:earned",
+        marketplace: "US",
+        currency: "USD",
+        field: "balance",
+        old: "2.70",
+        new: "3.00",
+        difference: "0.30",
+      },
+      {
+        account: "creator:K2:US:earned",
+        marketplace: "US",
+        currency: "USD",
+        field: "balance",
+        old: "0.30",
+        new: "0.40",
+        difference: "0.10",
+      },
+      {
+        account: "program:US:standard",
+        marketplace: "US",
+        currency: "USD",
+        field: "balance",
+        old: "-3.00",
+        new: "-3.40",
+        difference: "-0.40",
+      },
     ]);
   });
 
@@ -128,7 +173,9 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
     const reason =
       "the money projections are active at different rule versions (journal 1, earnings 2, budget 1, report 1, payout 1): their figures disagree; " +
       "rebuild and promote them as one set (ledger replay money --rules N --promote)";
-    expect(mixed.body.projections.map((p: { name: string; status: string; reason?: string }) => [p.name, p.status, p.reason ?? null])).toEqual([
+    expect(
+      mixed.body.projections.map((p: { name: string; status: string; reason?: string }) => [p.name, p.status, p.reason ?? null]),
+    ).toEqual([
       ["journal", "degraded", reason],
       ["earnings", "degraded", reason],
       ["budget", "degraded", reason],
@@ -144,7 +191,12 @@ describe("GET /v1/projections and /v1/projections/{name}/diff", () => {
       dbs.set(name, db);
     }
     const built = await rebuildSet(server.ledger.store, dbs, { ruleVersion: 2, defaultRuleVersion: 1 });
-    expect(built.map((b) => [b.projector.name, b.projector.version, b.resumed])).toEqual([["journal", 2, true], ["budget", 2, false], ["report", 2, false], ["payout", 2, false]]);
+    expect(built.map((b) => [b.projector.name, b.projector.version, b.resumed])).toEqual([
+      ["journal", 2, true],
+      ["budget", 2, false],
+      ["report", 2, false],
+      ["payout", 2, false],
+    ]);
     await promoteSet(dbs, new Map(built.map((b) => [b.projector.name, b.projector.version])));
     const healed = await get(server.baseUrl, "/v1/health");
     expect(healed.body.status).toBe("ok");

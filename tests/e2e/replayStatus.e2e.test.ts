@@ -35,7 +35,13 @@ describe("the status of a projection version nobody builds", () => {
   function listedV2(): string {
     const result = spawnSync(process.execPath, ["--import", "tsx", "services/cli.ts", "replay", "list", "earnings"], {
       encoding: "utf8",
-      env: { ...process.env, LEDGER_DATA_DIR: server.dataDir, LEDGER_LOG_LEVEL: "silent", LEDGER_DEMO: "0", LEDGER_HEALTH_STALL_MS: String(STALL_MS) },
+      env: {
+        ...process.env,
+        LEDGER_DATA_DIR: server.dataDir,
+        LEDGER_LOG_LEVEL: "silent",
+        LEDGER_DEMO: "0",
+        LEDGER_HEALTH_STALL_MS: String(STALL_MS),
+      },
       timeout: 60_000,
     });
     expect(result.status, result.stderr).toBe(0);

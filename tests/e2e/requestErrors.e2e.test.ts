@@ -8,7 +8,10 @@ import { get, head, postJson, startE2eServer, waitForProjections, type E2eServer
 let server: E2eServer;
 beforeAll(async () => {
   server = await startE2eServer();
-  await postJson(server.baseUrl, "/v1/events", [campaignCreated({ id: "re-cc", campaignId: "CR" }), accepted({ id: "re-acc", campaignId: "CR", creatorId: "KR", trackingId: "TR" })]);
+  await postJson(server.baseUrl, "/v1/events", [
+    campaignCreated({ id: "re-cc", campaignId: "CR" }),
+    accepted({ id: "re-acc", campaignId: "CR", creatorId: "KR", trackingId: "TR" }),
+  ]);
   await waitForProjections(server.baseUrl);
 });
 afterAll(async () => {
@@ -32,7 +35,9 @@ describe("unknown query parameters", () => {
     const before = await head(server.baseUrl);
     const answer = await postJson(server.baseUrl, "/v1/events?dryRun=1", [campaignCreated({ id: "re-cc-2", campaignId: "CR2" })]);
     expect(answer.status).toBe(400);
-    expect(answer.body.error.details).toEqual([{ path: "dryRun", message: "unknown query parameter; this route takes no query parameters" }]);
+    expect(answer.body.error.details).toEqual([
+      { path: "dryRun", message: "unknown query parameter; this route takes no query parameters" },
+    ]);
     expect(await head(server.baseUrl)).toBe(before);
     expect((await get(server.baseUrl, "/v1/health?verbose=1")).status).toBe(400);
   });
@@ -49,7 +54,9 @@ describe("missing parameters", () => {
   it("in a body too", async () => {
     const answer = await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "US" });
     expect(answer.status).toBe(400);
-    expect(answer.body.error.details).toEqual([{ path: "asOf", message: "required field: local date YYYY-MM-DD: pay what is payable on this day" }]);
+    expect(answer.body.error.details).toEqual([
+      { path: "asOf", message: "required field: local date YYYY-MM-DD: pay what is payable on this day" },
+    ]);
     const bad = await postJson(server.baseUrl, "/v1/payouts/run", { marketplace: "XX", asOf: "2026-01-01" });
     expect(bad.body.error.details).toEqual([{ path: "marketplace", message: "must be one of US, CA, UK, DE, IN, JP" }]);
   });

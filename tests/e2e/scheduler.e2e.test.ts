@@ -3,11 +3,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REF_ID_MAX_CHARS } from "../../domain/events/limits.ts";
 import { endDueCampaigns } from "../../services/scheduler.ts";
-import { expectNo5xxAndErrorShapes, get, head, postEvents, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import {
+  expectNo5xxAndErrorShapes,
+  get,
+  head,
+  postEvents,
+  startE2eServer,
+  waitForProjections,
+  type E2eServer,
+} from "../support/e2eServer.ts";
 
 const campaign = (campaignId: string, endsAt: string) => ({
-  id: `cc-${campaignId}`, type: "CampaignCreated", occurredAt: "2026-01-01T00:00:00Z",
-  data: { campaignId, brandId: "B", marketplace: "US", bonusRate: "0.10", budget: "100.00", startsAt: "2026-02-01T00:00:00Z", endsAt, asins: ["A1"] },
+  id: `cc-${campaignId}`,
+  type: "CampaignCreated",
+  occurredAt: "2026-01-01T00:00:00Z",
+  data: {
+    campaignId,
+    brandId: "B",
+    marketplace: "US",
+    bonusRate: "0.10",
+    budget: "100.00",
+    startsAt: "2026-02-01T00:00:00Z",
+    endsAt,
+    asins: ["A1"],
+  },
 });
 
 describe("endDueCampaigns (default grace P1D)", () => {
@@ -21,10 +40,25 @@ describe("endDueCampaigns (default grace P1D)", () => {
     await postEvents(server.baseUrl, [
       campaign("SCH-1", ENDS_AT),
       campaign("SCH-2", ENDS_AT),
-      { id: "acc-s", type: "CampaignAccepted", occurredAt: "2026-02-01T12:00:00Z", data: { campaignId: "SCH-1", creatorId: "K9", trackingId: "T9" } },
+      {
+        id: "acc-s",
+        type: "CampaignAccepted",
+        occurredAt: "2026-02-01T12:00:00Z",
+        data: { campaignId: "SCH-1", creatorId: "K9", trackingId: "T9" },
+      },
       // A1 toys 1 × 50.00: standard 1.50; bonus 5.00 pending (no content → forfeited at the end)
-      { id: "shp-s", type: "ShipmentRecorded", occurredAt: "2026-02-10T18:00:00Z",
-        data: { shipmentId: "S9", orderId: "O9", trackingId: "T9", orderedAt: "2026-02-09T18:00:00Z", lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: "50.00" }] } },
+      {
+        id: "shp-s",
+        type: "ShipmentRecorded",
+        occurredAt: "2026-02-10T18:00:00Z",
+        data: {
+          shipmentId: "S9",
+          orderId: "O9",
+          trackingId: "T9",
+          orderedAt: "2026-02-09T18:00:00Z",
+          lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: "50.00" }],
+        },
+      },
     ]);
     await waitForProjections(server.baseUrl);
   });
@@ -50,19 +84,40 @@ describe("endDueCampaigns (default grace P1D)", () => {
   });
 
   it("the stored events are campaign-ended:{id} with occurredAt = endsAt (resending them is a duplicate)", async () => {
-    const ended = ["SCH-1", "SCH-2"].map((id) => ({ id: `campaign-ended:${id}`, type: "CampaignEnded", occurredAt: ENDS_AT, data: { campaignId: id } }));
+    const ended = ["SCH-1", "SCH-2"].map((id) => ({
+      id: `campaign-ended:${id}`,
+      type: "CampaignEnded",
+      occurredAt: ENDS_AT,
+      data: { campaignId: id },
+    }));
     expect((await postEvents(server.baseUrl, ended)).body).toEqual({ appended: 0, duplicates: 2, lastPosition: 6 });
   });
 
   it("the campaigns have ended: K9's pending bonus is forfeited and goes back to the budget", async () => {
     const budget = await get(server.baseUrl, "/v1/campaigns/SCH-1/budget");
     expect(budget.body).toEqual({
-      campaignId: "SCH-1", asOfPosition: 6, currency: "USD", budget: "100.00", spent: "0.00", released: "5.00",
-      remaining: "100.00", exhausted: false, exhaustedAt: null, ended: true,
+      campaignId: "SCH-1",
+      asOfPosition: 6,
+      currency: "USD",
+      budget: "100.00",
+      spent: "0.00",
+      released: "5.00",
+      remaining: "100.00",
+      exhausted: false,
+      exhaustedAt: null,
+      ended: true,
     });
     expect((await get(server.baseUrl, "/v1/campaigns/SCH-2/budget")).body).toMatchObject({ spent: "0.00", released: "0.00", ended: true });
     const earnings = await get(server.baseUrl, "/v1/creators/K9/earnings");
-    expect(earnings.body.marketplaces[0].totals).toEqual({ standard: "1.50", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "5.00", reversed: "0.00", adjusted: "0.00", total: "1.50" });
+    expect(earnings.body.marketplaces[0].totals).toEqual({
+      standard: "1.50",
+      bonusPending: "0.00",
+      bonusConfirmed: "0.00",
+      bonusForfeited: "5.00",
+      reversed: "0.00",
+      adjusted: "0.00",
+      total: "1.50",
+    });
     expectNo5xxAndErrorShapes();
   });
 });
@@ -102,7 +157,10 @@ describe("a campaign whose id cannot form an event id", () => {
   beforeAll(async () => {
     server = await startE2eServer();
     // A campaign id of 128 characters is valid, but `campaign-ended:` + 128 characters is too long for an event id.
-    const answer = await postEvents(server.baseUrl, [{ ...campaign(LONG_ID, "2026-03-01T00:00:00Z"), id: "cc-long-id" }, campaign("C-OK", "2026-03-01T00:00:00Z")]);
+    const answer = await postEvents(server.baseUrl, [
+      { ...campaign(LONG_ID, "2026-03-01T00:00:00Z"), id: "cc-long-id" },
+      campaign("C-OK", "2026-03-01T00:00:00Z"),
+    ]);
     expect(answer.status).toBe(200);
     await waitForProjections(server.baseUrl);
   });
@@ -122,7 +180,10 @@ describe("a campaign whose id cannot form an event id", () => {
 describe("the scheduler follows end changes (SPEC §9 CampaignEndChanged)", () => {
   let server: E2eServer;
   const endChanged = (id: string, campaignId: string, endsAt: string, occurredAt: string) => ({
-    id, type: "CampaignEndChanged", occurredAt, data: { campaignId, endsAt },
+    id,
+    type: "CampaignEndChanged",
+    occurredAt,
+    data: { campaignId, endsAt },
   });
   const storedEnd = async (campaignId: string) => (await get(server.baseUrl, `/v1/events/campaign-ended:${campaignId}`)).body;
 
@@ -165,7 +226,9 @@ describe("the scheduler follows end changes (SPEC §9 CampaignEndChanged)", () =
       store.readStream = async (streamId, afterRevision, limit) => {
         if (!injected && streamId === "campaign-RACE2") {
           injected = true;
-          const appended = await postEvents(fresh.baseUrl, [endChanged("ec-race", "RACE2", "2026-05-01T00:00:00Z", "2026-03-03T00:00:00Z")]);
+          const appended = await postEvents(fresh.baseUrl, [
+            endChanged("ec-race", "RACE2", "2026-05-01T00:00:00Z", "2026-03-03T00:00:00Z"),
+          ]);
           expect(appended.status).toBe(200);
         }
         return readStream(streamId, afterRevision, limit);

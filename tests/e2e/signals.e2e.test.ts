@@ -28,7 +28,11 @@ function freshDir(): string {
 /** Runs `command args` in the repository as a user would (npm's own environment variables removed). */
 function run(command: string, args: string[], env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
-  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...clean, LEDGER_LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { ...clean, LEDGER_LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (c: string) => (output += c));
@@ -39,7 +43,12 @@ function run(command: string, args: string[], env: Record<string, string>) {
   return { child, output: () => output, exited };
 }
 
-async function until<T>(what: string, find: () => T | undefined | Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  find: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  output: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await find();
@@ -84,12 +93,22 @@ describe("SIGTERM to the npm wrapper", () => {
   it("`npm start`: the server stops listening within 5 s and saves the engine snapshot", async () => {
     const dir = freshDir();
     const started = run("npm", ["start"], { LEDGER_DATA_DIR: dir, PORT: "0" });
-    const url = await until("npm start listening", () => /Ledger listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(started.output())?.[1], 180_000, started.output);
+    const url = await until(
+      "npm start listening",
+      () => /Ledger listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(started.output())?.[1],
+      180_000,
+      started.output,
+    );
     const port = Number(url);
-    await until("the demo projected", async () => {
-      const health = (await (await fetch(`http://127.0.0.1:${port}/v1/health`)).json()) as { projections: { position: number }[] };
-      return health.projections.every((p) => p.position === DEMO_EVENTS) ? true : undefined;
-    }, 30_000, started.output);
+    await until(
+      "the demo projected",
+      async () => {
+        const health = (await (await fetch(`http://127.0.0.1:${port}/v1/health`)).json()) as { projections: { position: number }[] };
+        return health.projections.every((p) => p.position === DEMO_EVENTS) ? true : undefined;
+      },
+      30_000,
+      started.output,
+    );
     started.child.kill("SIGTERM");
     const stoppedAt = Date.now();
     await until("the port free", async () => ((await listening(port)) ? undefined : true), STOPPED_WITHIN_MS, started.output);
@@ -108,7 +127,15 @@ describe("SIGTERM to the npm wrapper", () => {
     expect(await ingest.exited).toBe(0);
     const projectors = run("npx", ["ledger", "projectors"], { LEDGER_DATA_DIR: dir });
     const holder = path.join(dir, "journal.lock.holder");
-    const pid = await until("the projectors running", () => (fs.existsSync(holder) && /"msg":"projectors running"/.test(projectors.output()) ? Number(fs.readFileSync(holder, "utf8")) : undefined), 60_000, projectors.output);
+    const pid = await until(
+      "the projectors running",
+      () =>
+        fs.existsSync(holder) && /"msg":"projectors running"/.test(projectors.output())
+          ? Number(fs.readFileSync(holder, "utf8"))
+          : undefined,
+      60_000,
+      projectors.output,
+    );
     expect(pid).not.toBe(projectors.child.pid); // node runs behind npm's shell
     projectors.child.kill("SIGTERM");
     await until("the projector process gone", () => (alive(pid) ? undefined : true), STOPPED_WITHIN_MS, projectors.output);

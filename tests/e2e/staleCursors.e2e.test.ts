@@ -21,14 +21,23 @@ describe("cursors past the store's head (issue 22.8)", () => {
   let routes: string[];
 
   beforeAll(async () => {
-    server = await startE2eServer({ env: { LEDGER_WEBHOOK_KEY: "test-webhook-key-0123456789abcdef-0123456789", LEDGER_WEBHOOK_ALLOW_PRIVATE: "1" } });
+    server = await startE2eServer({
+      env: { LEDGER_WEBHOOK_KEY: "test-webhook-key-0123456789abcdef-0123456789", LEDGER_WEBHOOK_ALLOW_PRIVATE: "1" },
+    });
     url = server.baseUrl;
     expect((await postEvents(url, ALL_EVENTS)).status).toBe(200);
     // Port 9 (discard) for campaign.ended after position 19: nothing is ever delivered to it.
     const registered = await postJson(url, "/v1/webhooks", { url: "http://127.0.0.1:9/hook", events: ["campaign.ended"] });
     expect(registered.body.position).toBe(HEAD);
     expect(await waitForProjections(url)).toBe(HEAD);
-    routes = ["/v1/feed", "/v1/creators/K1/ledger", "/v1/anomalies", "/v1/accounts/creator:K1:US:earned/entries", "/v1/events", `/v1/webhooks/${registered.body.webhookId}/deliveries`];
+    routes = [
+      "/v1/feed",
+      "/v1/creators/K1/ledger",
+      "/v1/anomalies",
+      "/v1/accounts/creator:K1:US:earned/entries",
+      "/v1/events",
+      `/v1/webhooks/${registered.body.webhookId}/deliveries`,
+    ];
   });
   afterAll(async () => {
     await server?.destroy();
@@ -66,7 +75,10 @@ describe("cursors past the store's head (issue 22.8)", () => {
     for (const route of routes.filter((r) => !r.endsWith("/deliveries"))) {
       const answer = await get(url, `${route}?after=6&asOfPosition=5`);
       expectErrorShape(answer, 400, "invalid_request");
-      expect({ route, message: answer.body.error.message }).toEqual({ route, message: "after 6 is beyond asOfPosition 5: a read as of 5 holds nothing after it" });
+      expect({ route, message: answer.body.error.message }).toEqual({
+        route,
+        message: "after 6 is beyond asOfPosition 5: a read as of 5 holds nothing after it",
+      });
     }
     expect((await get(url, "/v1/feed?after=5&asOfPosition=5")).body).toEqual({ asOfPosition: 5, items: [], nextAfter: "5" });
     expect((await get(url, "/v1/events?after=5&asOfPosition=5")).body).toEqual({ asOfPosition: 5, events: [], next: null });

@@ -24,25 +24,45 @@ type Answer = { status: number; body: any };
 function request(agent: http.Agent, url: string, method: string, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent, headers: text === undefined ? {} : { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) } }, (res) => {
-      let answer = "";
-      res.setEncoding("utf8").on("data", (chunk: string) => (answer += chunk)).on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(answer) }));
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: text === undefined ? {} : { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
+      },
+      (res) => {
+        let answer = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (chunk: string) => (answer += chunk))
+          .on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(answer) }));
+      },
+    );
     req.on("error", reject);
     req.end(text);
   });
 }
 
-const TOO_MANY = { status: 409, body: { error: { code: "too_many_webhooks", message: "at most 20 endpoints may be registered; delete one first", details: [] } } };
+const TOO_MANY = {
+  status: 409,
+  body: { error: { code: "too_many_webhooks", message: "at most 20 endpoints may be registered; delete one first", details: [] } },
+};
 
 /** CLIENTS clients send REGISTRATIONS_PER_CLIENT registrations each, all at once, alternately to the two servers. */
-async function registerAtOnce(servers: readonly [ServerChild, ServerChild], round: string): Promise<{ registered: Answer[]; refused: Answer[] }> {
+async function registerAtOnce(
+  servers: readonly [ServerChild, ServerChild],
+  round: string,
+): Promise<{ registered: Answer[]; refused: Answer[] }> {
   const clients = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true }));
   const answers = await Promise.all(
     clients.flatMap((agent, c) =>
       Array.from({ length: REGISTRATIONS_PER_CLIENT }, (_, n) => {
         const server = servers[(c * REGISTRATIONS_PER_CLIENT + n) % 2]!;
-        return request(agent, `${server.url}/v1/webhooks`, "POST", { url: `http://127.0.0.1:9/hooks/${round}-${c}-${n}`, events: ["posting.created"] });
+        return request(agent, `${server.url}/v1/webhooks`, "POST", {
+          url: `http://127.0.0.1:9/hooks/${round}-${c}-${n}`,
+          events: ["posting.created"],
+        });
       }),
     ),
   );
@@ -84,7 +104,10 @@ function capSuite(label: string, env: () => Record<string, string>) {
       const agent = new http.Agent();
       for (const server of [projecting, apiOnly]) {
         const list = await request(agent, `${server.url}/v1/webhooks`, "GET");
-        expect(list.body.webhooks.map((w: { webhookId: string }) => w.webhookId).sort(), server === projecting ? "projecting" : "api only").toEqual([...ids].sort());
+        expect(
+          list.body.webhooks.map((w: { webhookId: string }) => w.webhookId).sort(),
+          server === projecting ? "projecting" : "api only",
+        ).toEqual([...ids].sort());
       }
     }
 

@@ -92,7 +92,9 @@ describe("without tokens", () => {
   });
 
   it("open: everyone may list the webhooks, so the event log shows the URL too", async () => {
-    expect((await call(server.baseUrl, "GET", "/v1/webhooks?minPosition=1", null)).body.webhooks.map((w: { url: string }) => w.url)).toEqual([SECRET_URL]);
+    expect(
+      (await call(server.baseUrl, "GET", "/v1/webhooks?minPosition=1", null)).body.webhooks.map((w: { url: string }) => w.url),
+    ).toEqual([SECRET_URL]);
     const shown = await shownData(server.baseUrl, webhookId, null);
     expect([shown.list.url, shown.byId.url]).toEqual([SECRET_URL, SECRET_URL]);
   });

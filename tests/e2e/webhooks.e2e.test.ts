@@ -18,7 +18,16 @@ import {
   webhookRegistered,
   type RawEvent,
 } from "../support/domainFixtures.ts";
-import { expectErrorShape, get, head, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer } from "../support/e2eServer.ts";
+import {
+  expectErrorShape,
+  get,
+  head,
+  postEvents,
+  postJson,
+  startE2eServer,
+  waitForProjections,
+  type E2eServer,
+} from "../support/e2eServer.ts";
 import { dropSchema, PG_URL, randomSchema } from "../support/pgTest.ts";
 import { signatureVerifies, startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
 
@@ -56,7 +65,11 @@ async function call(baseUrl: string, method: string, pathAndQuery: string, optio
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(baseUrl + pathAndQuery, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(baseUrl + pathAndQuery, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   return { status: response.status, text, body: text === "" ? undefined : (JSON.parse(text) as any) };
 }
@@ -81,7 +94,10 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
  * page (deliveryWorker.ts), so the delivery log may trail what the receiver has seen by one page.
  */
 function allRecorded(server: E2eServer, webhookId: string): Promise<void> {
-  return until(async () => (await get(server.baseUrl, `/v1/webhooks/${webhookId}`)).body.pendingDeliveries === 0, `webhook ${webhookId} to have nothing pending`);
+  return until(
+    async () => (await get(server.baseUrl, `/v1/webhooks/${webhookId}`)).body.pendingDeliveries === 0,
+    `webhook ${webhookId} to have nothing pending`,
+  );
 }
 
 /** Every feed item (GET /v1/feed, paged from 0) once the projections have caught up. */
@@ -119,13 +135,19 @@ describe("a receiver that fails, answers too slowly, then closes the connection"
 
   it("every feed item arrives, first in position order, each retried until a 2xx, every body signed", async () => {
     const feed = await wholeFeed(server);
-    await receiver.waitUntil(() => receiver.firstArrivals().length === feed.length && receiver.received.length >= feed.length + 5, DELIVERED_WITHIN_MS, "every feed item");
+    await receiver.waitUntil(
+      () => receiver.firstArrivals().length === feed.length && receiver.received.length >= feed.length + 5,
+      DELIVERED_WITHIN_MS,
+      "every feed item",
+    );
     expect(receiver.firstArrivals()).toEqual(FEED_ENTRY_IDS);
     // The first delivery was attempted six times, every other one once: nothing skipped ahead of a failure.
     expect(receiver.received.map((r) => r.json.entryId)).toEqual(["2:0", "2:0", "2:0", "2:0", "2:0", ...FEED_ENTRY_IDS]);
     for (const r of receiver.received) {
       expect(signatureVerifies(r, registration.secret), `signature of request ${r.ordinal}`).toBe(true);
-      expect(verifySignature(`${registration.secret}x`, r.body, r.headers["ledger-signature"] as string, Math.floor(Date.now() / 1000))).toBe(false);
+      expect(
+        verifySignature(`${registration.secret}x`, r.body, r.headers["ledger-signature"] as string, Math.floor(Date.now() / 1000)),
+      ).toBe(false);
       expect(r.headers["ledger-entry-id"]).toBe(r.json.entryId);
       expect(r.headers["ledger-webhook-id"]).toBe(registration.webhookId);
       expect(r.headers["content-type"]).toBe("application/json");
@@ -155,14 +177,37 @@ describe("a receiver that fails, answers too slowly, then closes the connection"
     const log = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}/deliveries?limit=2`);
     expect(log.status, log.text).toBe(200);
     const [first, second] = log.body.deliveries;
-    expect(first).toMatchObject({ entryId: "2:0", position: 2, seq: 0, type: "posting.created", status: "delivered", attempts: 6, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
-    expect(first.log.map((a: { attempt: number; statusCode: number | null }) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500], [3, 500], [4, null], [5, null], [6, 200]]);
+    expect(first).toMatchObject({
+      entryId: "2:0",
+      position: 2,
+      seq: 0,
+      type: "posting.created",
+      status: "delivered",
+      attempts: 6,
+      lastStatusCode: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
+    expect(first.log.map((a: { attempt: number; statusCode: number | null }) => [a.attempt, a.statusCode])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 500],
+      [4, null],
+      [5, null],
+      [6, 200],
+    ]);
     expect(first.log[3].error).toBe("no answer within 500 ms");
     expect(first.log[4].error).toMatch(/ECONNRESET|socket hang up/);
     expect(second).toMatchObject({ entryId: "4:0", status: "delivered", attempts: 1 });
     expect(log.body.nextAfter).toBe("4.0");
     const endpoint = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}`);
-    expect(endpoint.body).toMatchObject({ webhookId: registration.webhookId, url: receiver.url, events: ["posting.created", "anomaly.recorded"], status: "active", pendingDeliveries: 0 });
+    expect(endpoint.body).toMatchObject({
+      webhookId: registration.webhookId,
+      url: receiver.url,
+      events: ["posting.created", "anomaly.recorded"],
+      status: "active",
+      pendingDeliveries: 0,
+    });
     expect((await get(server.baseUrl, "/v1/health")).body.status).toBe("ok");
   });
 });
@@ -173,7 +218,9 @@ describe("on PostgreSQL read models", () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    server = await startE2eServer({ env: { ...FAST_RETRIES, LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema } });
+    server = await startE2eServer({
+      env: { ...FAST_RETRIES, LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema },
+    });
     receiver = await startWebhookReceiver();
     receiver.plan = (ordinal) => (ordinal < 2 ? { status: 502 } : { status: 200 });
   });
@@ -191,8 +238,15 @@ describe("on PostgreSQL read models", () => {
     expect(receiver.received.every((r) => signatureVerifies(r, registration.secret))).toBe(true);
     await allRecorded(server, registration.webhookId);
     const log = await get(server.baseUrl, `/v1/webhooks/${registration.webhookId}/deliveries?limit=1`);
-    expect(log.body.deliveries[0].log.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([[1, 502], [2, 502], [3, 200]]);
-    expect((await get(server.baseUrl, `/v1/feed?after=4.0&limit=2`)).body.items.map((i: { entryId: string }) => i.entryId)).toEqual(["4:1", "5:0"]);
+    expect(log.body.deliveries[0].log.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([
+      [1, 502],
+      [2, 502],
+      [3, 200],
+    ]);
+    expect((await get(server.baseUrl, `/v1/feed?after=4.0&limit=2`)).body.items.map((i: { entryId: string }) => i.entryId)).toEqual([
+      "4:1",
+      "5:0",
+    ]);
   });
 });
 
@@ -216,7 +270,8 @@ describe("what each endpoint receives: the events it subscribed to, each item on
     await receiver?.close();
   });
 
-  const arrivals = (query: string) => receiver.received.filter((r) => r.path === `/hooks/ledger?e=${query}`).map((r) => [r.json.entryId, r.json.type]);
+  const arrivals = (query: string) =>
+    receiver.received.filter((r) => r.path === `/hooks/ledger?e=${query}`).map((r) => [r.json.entryId, r.json.type]);
 
   it("payout.issued only: the payout entry", () => {
     expect(arrivals("payouts")).toEqual([["8:0", "payout.issued"]]);
@@ -239,14 +294,35 @@ describe("what each endpoint receives: the events it subscribed to, each item on
       ["10:1", "campaign.ended"],
     ]);
     const [exhausted, ended] = receiver.received.filter((r) => r.path.endsWith("e=campaigns")).map((r) => r.json.data);
-    expect(exhausted).toEqual({ type: "budget.exhausted", entryId: "6:2", position: 6, seq: 2, eventId: "s-ship", eventType: "ShipmentRecorded", occurredAt: "2026-03-10T18:00:00Z", campaignId: "C1", exhaustedAt: "2026-03-10T18:00:00Z" });
-    expect(ended).toEqual({ type: "campaign.ended", entryId: "10:1", position: 10, seq: 1, eventId: "s-end", eventType: "CampaignEnded", occurredAt: "2026-04-01T00:00:00-07:00", campaignId: "C1" });
+    expect(exhausted).toEqual({
+      type: "budget.exhausted",
+      entryId: "6:2",
+      position: 6,
+      seq: 2,
+      eventId: "s-ship",
+      eventType: "ShipmentRecorded",
+      occurredAt: "2026-03-10T18:00:00Z",
+      campaignId: "C1",
+      exhaustedAt: "2026-03-10T18:00:00Z",
+    });
+    expect(ended).toEqual({
+      type: "campaign.ended",
+      entryId: "10:1",
+      position: 10,
+      seq: 1,
+      eventId: "s-end",
+      eventType: "CampaignEnded",
+      occurredAt: "2026-04-01T00:00:00-07:00",
+      campaignId: "C1",
+    });
   });
 
   it("GET /v1/webhooks lists the three in registration order, without secrets", async () => {
     const list = await get(server.baseUrl, "/v1/webhooks");
     expect(list.status).toBe(200);
-    expect(list.body.webhooks.map((w: { webhookId: string; position: number; status: string }) => [w.webhookId, w.position, w.status])).toEqual([
+    expect(
+      list.body.webhooks.map((w: { webhookId: string; position: number; status: string }) => [w.webhookId, w.position, w.status]),
+    ).toEqual([
       [ids.payouts, 1, "active"],
       [ids.postings, 2, "active"],
       [ids.campaigns, 3, "active"],
@@ -297,11 +373,17 @@ describe("a dead endpoint and one that never answers", () => {
       endpoint = await get(server.baseUrl, `/v1/webhooks/${deadId}`);
     }
     expect(endpoint.body).toMatchObject({ status: "disabled", pendingDeliveries: 5 });
-    expect(endpoint.body.disabledReason).toMatch(/^deliveries failed for 300 ms from .*; the last attempt \(entry 4:0, attempt \d+\) got HTTP 503$/);
+    expect(endpoint.body.disabledReason).toMatch(
+      /^deliveries failed for 300 ms from .*; the last attempt \(entry 4:0, attempt \d+\) got HTTP 503$/,
+    );
     const health = await get(server.baseUrl, "/v1/health");
     expect(health.status).toBe(200);
     expect(health.body.status).toBe("degraded");
-    expect(health.body.webhooks.disabled).toContainEqual({ webhookId: deadId, disabledAt: endpoint.body.disabledAt, reason: endpoint.body.disabledReason });
+    expect(health.body.webhooks.disabled).toContainEqual({
+      webhookId: deadId,
+      disabledAt: endpoint.body.disabledAt,
+      reason: endpoint.body.disabledReason,
+    });
     const log = await get(server.baseUrl, `/v1/webhooks/${deadId}/deliveries?limit=1`);
     expect(log.body.deliveries[0]).toMatchObject({ entryId: "4:0", status: "failed", lastStatusCode: 503, nextAttemptAt: null });
     expect(log.body.deliveries[0].attempts).toBe(dead.received.length);
@@ -344,14 +426,22 @@ describe("a backlog (issue 22.4): counted in health and /metrics, degraded past 
   let open = false;
 
   beforeAll(async () => {
-    server = await startE2eServer({ env: { ...FAST_RETRIES, LEDGER_TOKENS: TOKENS, LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS: "5", LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS: "1" } });
+    server = await startE2eServer({
+      env: { ...FAST_RETRIES, LEDGER_TOKENS: TOKENS, LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS: "5", LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS: "1" },
+    });
     receiver = await startWebhookReceiver();
     receiver.plan = () => ({ status: open ? 200 : 503 }); // the first delivery keeps failing: all seven wait
-    const registered = await call(server.baseUrl, "POST", "/v1/webhooks", { body: { url: receiver.url, events: ["posting.created", "anomaly.recorded"] }, token: HOOKS_TOKEN });
+    const registered = await call(server.baseUrl, "POST", "/v1/webhooks", {
+      body: { url: receiver.url, events: ["posting.created", "anomaly.recorded"] },
+      token: HOOKS_TOKEN,
+    });
     expect(registered.status, registered.text).toBe(201);
     webhookId = registered.body.webhookId;
     expect((await call(server.baseUrl, "POST", "/v1/events", { body: story(), token: INGEST_TOKEN })).status).toBe(200);
-    await until(async () => (await health(server)).body.webhooks.backlogEvents === FEED_ENTRY_IDS.length, "the seven deliveries to be queued");
+    await until(
+      async () => (await health(server)).body.webhooks.backlogEvents === FEED_ENTRY_IDS.length,
+      "the seven deliveries to be queued",
+    );
   });
   afterAll(async () => {
     await server?.destroy();
@@ -365,7 +455,13 @@ describe("a backlog (issue 22.4): counted in health and /metrics, degraded past 
     const open = await health(server);
     const afterMs = Date.now();
     expect(open.body.status).toBe("degraded");
-    expect(open.body.webhooks).toEqual({ status: "degraded", reason: expect.any(String), disabledEndpoints: 0, backlogEvents: 7, oldestAgeMs: expect.any(Number) });
+    expect(open.body.webhooks).toEqual({
+      status: "degraded",
+      reason: expect.any(String),
+      disabledEndpoints: 0,
+      backlogEvents: 7,
+      oldestAgeMs: expect.any(Number),
+    });
     expect(open.body.webhooks.reason).toMatch(
       /^7 deliveries pending at one endpoint \(more than LEDGER_WEBHOOK_BACKLOG_MAX_EVENTS=5\); the oldest pending delivery is \d+ s old \(more than LEDGER_WEBHOOK_BACKLOG_MAX_AGE_MS=1\)$/,
     );
@@ -373,7 +469,13 @@ describe("a backlog (issue 22.4): counted in health and /metrics, degraded past 
     expect(open.body.webhooks.oldestAgeMs).toBeLessThanOrEqual(afterMs - recordedMs);
     expect(open.text).not.toContain(webhookId);
     expect(open.text).not.toContain(new URL(receiver.url).port);
-    expect(Object.keys((await health(server, READ_TOKEN)).body.webhooks)).toEqual(["status", "reason", "disabledEndpoints", "backlogEvents", "oldestAgeMs"]);
+    expect(Object.keys((await health(server, READ_TOKEN)).body.webhooks)).toEqual([
+      "status",
+      "reason",
+      "disabledEndpoints",
+      "backlogEvents",
+      "oldestAgeMs",
+    ]);
     const detailed = (await health(server, HOOKS_TOKEN)).body.webhooks;
     expect(detailed.disabled).toEqual([]);
     expect(detailed.backlog).toEqual([{ webhookId, backlogEvents: 7, oldestAgeMs: expect.any(Number) }]);
@@ -384,12 +486,23 @@ describe("a backlog (issue 22.4): counted in health and /metrics, degraded past 
 
   it("once the receiver answers 2xx the backlog drains: health ok, 0 pending, age 0; every request, 503s and 2xx, came over one connection", async () => {
     open = true;
-    await receiver.waitUntil(() => receiver.firstArrivals().length === FEED_ENTRY_IDS.length && receiver.received.at(-1)!.json.entryId === "8:0", DELIVERED_WITHIN_MS, "every feed item");
+    await receiver.waitUntil(
+      () => receiver.firstArrivals().length === FEED_ENTRY_IDS.length && receiver.received.at(-1)!.json.entryId === "8:0",
+      DELIVERED_WITHIN_MS,
+      "every feed item",
+    );
     await until(async () => (await health(server)).body.webhooks.backlogEvents === 0, "the backlog to be recorded as drained");
     const drained = await health(server);
     expect(drained.body.status).toBe("ok");
     expect(drained.body.webhooks).toEqual({ status: "ok", disabledEndpoints: 0, backlogEvents: 0, oldestAgeMs: 0 });
-    expect((await health(server, HOOKS_TOKEN)).body.webhooks).toEqual({ status: "ok", disabledEndpoints: 0, backlogEvents: 0, oldestAgeMs: 0, disabled: [], backlog: [] });
+    expect((await health(server, HOOKS_TOKEN)).body.webhooks).toEqual({
+      status: "ok",
+      disabledEndpoints: 0,
+      backlogEvents: 0,
+      oldestAgeMs: 0,
+      disabled: [],
+      backlog: [],
+    });
     expect(await gauge(server, "ledger_webhook_backlog_events")).toBe(0);
     expect(await gauge(server, "ledger_webhook_backlog_oldest_age_seconds")).toBe(0);
     expect(receiver.firstArrivals()).toEqual(FEED_ENTRY_IDS);
@@ -407,7 +520,10 @@ describe("health shows which endpoints were disabled, and why, only to the webho
     server = await startE2eServer({ env: { ...FAST_RETRIES, LEDGER_TOKENS: TOKENS, LEDGER_WEBHOOK_GIVE_UP_MS: "300" } });
     dead = await startWebhookReceiver();
     dead.plan = () => ({ status: 503 });
-    const registered = await call(server.baseUrl, "POST", "/v1/webhooks", { body: { url: dead.url, events: ["posting.created"] }, token: HOOKS_TOKEN });
+    const registered = await call(server.baseUrl, "POST", "/v1/webhooks", {
+      body: { url: dead.url, events: ["posting.created"] },
+      token: HOOKS_TOKEN,
+    });
     expect(registered.status, registered.text).toBe(201);
     webhookId = registered.body.webhookId;
     expect((await call(server.baseUrl, "POST", "/v1/events", { body: story(), token: INGEST_TOKEN })).status).toBe(200);
@@ -418,7 +534,13 @@ describe("health shows which endpoints were disabled, and why, only to the webho
     await dead?.close();
   });
 
-  const SUMMARY = { status: "degraded", reason: "1 endpoint(s) disabled: their deliveries kept failing past LEDGER_WEBHOOK_GIVE_UP_MS", disabledEndpoints: 1, backlogEvents: 0, oldestAgeMs: 0 };
+  const SUMMARY = {
+    status: "degraded",
+    reason: "1 endpoint(s) disabled: their deliveries kept failing past LEDGER_WEBHOOK_GIVE_UP_MS",
+    disabledEndpoints: 1,
+    backlogEvents: 0,
+    oldestAgeMs: 0,
+  };
 
   it.each([
     ["no token", undefined],
@@ -440,7 +562,9 @@ describe("health shows which endpoints were disabled, and why, only to the webho
       disabled: [{ webhookId, disabledAt: endpoint.body.disabledAt, reason: endpoint.body.disabledReason }],
       backlog: [],
     });
-    expect(endpoint.body.disabledReason).toMatch(/^deliveries failed for 300 ms from .*; the last attempt \(entry 2:0, attempt \d+\) got HTTP 503$/);
+    expect(endpoint.body.disabledReason).toMatch(
+      /^deliveries failed for 300 ms from .*; the last attempt \(entry 2:0, attempt \d+\) got HTTP 503$/,
+    );
     expect(await gauge(server, "ledger_webhook_endpoints_disabled")).toBe(1);
   });
 });
@@ -485,15 +609,27 @@ describe("registration rules", () => {
   });
 
   it("refuses unknown, repeated or no event types, and unknown fields, naming each", async () => {
-    const answer = await call(guarded.baseUrl, "POST", "/v1/webhooks", { body: { url: "https://example.com/h", events: ["posting.created", "posting.created", "order.shipped"], secret: "x" }, token: HOOKS_TOKEN });
+    const answer = await call(guarded.baseUrl, "POST", "/v1/webhooks", {
+      body: { url: "https://example.com/h", events: ["posting.created", "posting.created", "order.shipped"], secret: "x" },
+      token: HOOKS_TOKEN,
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
-      { path: "events.2", message: "must be one of posting.created, payout.issued, payout.failed, budget.exhausted, campaign.ended, anomaly.recorded" },
+      {
+        path: "events.2",
+        message: "must be one of posting.created, payout.issued, payout.failed, budget.exhausted, campaign.ended, anomaly.recorded",
+      },
       { path: "", message: "unknown field: secret" },
     ]);
-    const none = await call(guarded.baseUrl, "POST", "/v1/webhooks", { body: { url: "https://example.com/h", events: [] }, token: HOOKS_TOKEN });
+    const none = await call(guarded.baseUrl, "POST", "/v1/webhooks", {
+      body: { url: "https://example.com/h", events: [] },
+      token: HOOKS_TOKEN,
+    });
     expect(none.body.error.details).toEqual([{ path: "events", message: "must list at least one event type" }]);
-    const twice = await call(guarded.baseUrl, "POST", "/v1/webhooks", { body: { url: "https://example.com/h", events: ["campaign.ended", "campaign.ended"] }, token: HOOKS_TOKEN });
+    const twice = await call(guarded.baseUrl, "POST", "/v1/webhooks", {
+      body: { url: "https://example.com/h", events: ["campaign.ended", "campaign.ended"] },
+      token: HOOKS_TOKEN,
+    });
     expect(twice.body.error.details).toEqual([{ path: "events", message: "must not list an event type twice" }]);
   });
 
@@ -514,7 +650,12 @@ describe("registration rules", () => {
     const answer = await call(guarded.baseUrl, "POST", "/v1/events", { body: [event], token: INGEST_TOKEN });
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
-      { index: 0, id: event.id, path: "type", message: "WebhookRegistered is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested" },
+      {
+        index: 0,
+        id: event.id,
+        path: "type",
+        message: "WebhookRegistered is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested",
+      },
     ]);
   });
 
@@ -576,11 +717,23 @@ describe("deletion, and a rebuild of the webhooks read model from position 0", (
     await waitForProjections(server.baseUrl);
     const restored = await get(server.baseUrl, `/v1/webhooks/${kept.webhookId}`);
     expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ webhookId: kept.webhookId, url: `${receiver.url}?e=kept`, events: ["posting.created"], createdAt: kept.createdAt, position: 1, status: "active" });
+    expect(restored.body).toMatchObject({
+      webhookId: kept.webhookId,
+      url: `${receiver.url}?e=kept`,
+      events: ["posting.created"],
+      createdAt: kept.createdAt,
+      position: 1,
+      status: "active",
+    });
     expect((await get(server.baseUrl, `/v1/webhooks/${gone.webhookId}`)).status).toBe(404);
     // At least once: the rebuilt outbox sends the kept endpoint's entries again, under the same entryIds.
     await receiver.waitUntil(() => receiver.received.length === 11, DELIVERED_WITHIN_MS, "the re-sent entries");
-    expect(receiver.received.slice(7).map((r) => [r.path.split("=")[1], r.json.entryId])).toEqual([["kept", "3:0"], ["kept", "5:0"], ["kept", "5:1"], ["kept", "8:0"]]);
+    expect(receiver.received.slice(7).map((r) => [r.path.split("=")[1], r.json.entryId])).toEqual([
+      ["kept", "3:0"],
+      ["kept", "5:0"],
+      ["kept", "5:1"],
+      ["kept", "8:0"],
+    ]);
     for (const r of receiver.received.filter((x) => x.path.endsWith("=kept"))) expect(signatureVerifies(r, kept.secret)).toBe(true);
   });
 });

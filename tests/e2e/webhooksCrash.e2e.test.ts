@@ -29,7 +29,10 @@ async function wholeFeed(baseUrl: string): Promise<{ entryId: string }[]> {
   const items: { entryId: string }[] = [];
   let after = "0";
   for (;;) {
-    const page = (await (await fetch(`${baseUrl}/v1/feed?after=${after}&limit=1000`)).json()) as { items: { entryId: string }[]; nextAfter: string };
+    const page = (await (await fetch(`${baseUrl}/v1/feed?after=${after}&limit=1000`)).json()) as {
+      items: { entryId: string }[];
+      nextAfter: string;
+    };
     items.push(...page.items);
     if (page.items.length < 1000) return items;
     after = page.nextAfter;
@@ -78,6 +81,8 @@ describe("webhook deliveries under SIGKILL", () => {
     for (const kill of killedWith) expect(kill.received).toBeLessThan(feed.length);
     for (const r of receiver.received) expect(signatureVerifies(r, registration.body.secret), `request ${r.ordinal}`).toBe(true);
     const repeats = receiver.received.length - feed.length;
-    process.stdout.write(`webhook crash: ${JSON.stringify({ kills: KILLS, feedItems: feed.length, requests: receiver.received.length, repeats })}\n`);
+    process.stdout.write(
+      `webhook crash: ${JSON.stringify({ kills: KILLS, feedItems: feed.length, requests: receiver.received.length, repeats })}\n`,
+    );
   });
 });

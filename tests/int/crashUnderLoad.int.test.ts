@@ -240,7 +240,7 @@ describe("crash under load", () => {
     const counts = new Map<string, number>();
     let expectedPosition = 1;
     const gaps: string[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await store.readForward(after, READ_PAGE_MAX);
       if (page.length === 0) break;
       for (const e of page) {
@@ -254,7 +254,9 @@ describe("crash under load", () => {
     const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
     const missingAcked = [...client.acked].flatMap((b) => batches[b]!.map((e) => e.id)).filter((id) => !counts.has(id));
     const unknown = [...counts.keys()].filter((id) => !expectedIds.has(id));
-    const inconsistentAcks = client.acks.filter((a) => a.appended + a.duplicates !== batches[a.batch]!.length || a.lastPosition < a.appended);
+    const inconsistentAcks = client.acks.filter(
+      (a) => a.appended + a.duplicates !== batches[a.batch]!.length || a.lastPosition < a.appended,
+    );
     const summary = {
       seed: SEED,
       ...stats,

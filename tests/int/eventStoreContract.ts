@@ -63,7 +63,13 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       expect(second.outcomes.map((o) => o.position)).toEqual([4, 5]);
       expect(second.lastPosition).toBe(5);
       const events = await all(store);
-      expect(events.map((e) => [e.position, e.id])).toEqual([[1, "a"], [2, "b"], [3, "c"], [4, "d"], [5, "e"]]);
+      expect(events.map((e) => [e.position, e.id])).toEqual([
+        [1, "a"],
+        [2, "b"],
+        [3, "c"],
+        [4, "d"],
+        [5, "e"],
+      ]);
       expect(events[0]).toEqual({
         id: "a",
         type: "ClickRecorded",
@@ -161,7 +167,11 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       });
       // A third copy equal to the first is a duplicate of it; the conflict is still the one between 0 and 3.
       const third = [...clicks(["e", "f", "e"], "t-1"), ...clicks(["e"], "t-2")];
-      await expect(store.append(third)).rejects.toMatchObject({ earlierIndex: 0, index: 3, message: "event id 'e' appears twice in the batch, at indexes 0 and 3, with different content" });
+      await expect(store.append(third)).rejects.toMatchObject({
+        earlierIndex: 0,
+        index: 3,
+        message: "event id 'e' appears twice in the batch, at indexes 0 and 3, with different content",
+      });
       expect(await store.head()).toBe(2);
       expect((await all(store)).map((e) => e.id)).toEqual(["a", "b"]);
     });
@@ -217,13 +227,18 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
       const created = await store.append(clicks(["e1"], "t-9"), { expectedRevisions: { "tracking-t-9": -1 } });
       expect(created.appended).toBe(1);
 
-      const error = await store.append([...clicks(["e2"], "t-8"), ...clicks(["e3"], "t-9")], { expectedRevisions: { "tracking-t-9": -1 } }).then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const error = await store
+        .append([...clicks(["e2"], "t-8"), ...clicks(["e3"], "t-9")], { expectedRevisions: { "tracking-t-9": -1 } })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(WrongExpectedRevisionError);
       expect(error).toMatchObject({ code: "wrong_expected_revision", streamId: "tracking-t-9", expected: -1, actual: 0 });
-      await expect(store.append(clicks(["e3"], "t-9"), { expectedRevisions: { "tracking-t-9": 5 } })).rejects.toMatchObject({ expected: 5, actual: 0 });
+      await expect(store.append(clicks(["e3"], "t-9"), { expectedRevisions: { "tracking-t-9": 5 } })).rejects.toMatchObject({
+        expected: 5,
+        actual: 0,
+      });
       expect(await store.head()).toBe(1);
 
       const next = await store.append(clicks(["e2", "e3"], "t-9"), { expectedRevisions: { "tracking-t-9": 0, "tracking-t-7": -1 } });
@@ -331,9 +346,13 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
 
     it("reports a failing handler through `failed`", async () => {
       await store.append(clicks(["a"]));
-      const subscription = store.subscribe(0, async () => {
-        throw new Error("projector broke");
-      }, { idleMs: 5 });
+      const subscription = store.subscribe(
+        0,
+        async () => {
+          throw new Error("projector broke");
+        },
+        { idleMs: 5 },
+      );
       const error = await subscription.failed;
       expect(error.message).toBe("projector broke");
       await subscription.stop();

@@ -9,7 +9,10 @@ import { eventStoreCrashTest } from "./eventStoreCrash.ts";
 describe.concurrent("event store crash safety", () => {
   eventStoreCrashTest("sqlite", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ledger-crash-"));
-    return { config: { kind: "sqlite", file: join(dir, "events.sqlite") }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { kind: "sqlite", file: join(dir, "events.sqlite") },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   });
 
   eventStoreCrashTest("postgres", async () => {

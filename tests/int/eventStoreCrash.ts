@@ -15,7 +15,9 @@ const KILL_AFTER_MS_MAX = 400;
 
 /** Runs the child until SIGKILL; returns the ids it printed as acknowledged. */
 async function runChildUntilKilled(run: number, config: EventStoreConfig): Promise<{ acked: string[]; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, String(run), JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, String(run), JSON.stringify(config)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

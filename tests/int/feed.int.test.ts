@@ -26,7 +26,12 @@ const RUNS = 20;
 const PAGE_SIZES = [1, 2, 7, 50, 1_000];
 
 /** Every item from position 0, a page of `limit` at a time, and the last nextAfter. */
-async function pageAll(db: ReadModelDb, prefix: string, upTo: number, limit: number): Promise<{ items: FeedItem[]; nextAfter: string; pages: number }> {
+async function pageAll(
+  db: ReadModelDb,
+  prefix: string,
+  upTo: number,
+  limit: number,
+): Promise<{ items: FeedItem[]; nextAfter: string; pages: number }> {
   const items: FeedItem[] = [];
   let after = "0";
   for (let pages = 1; ; pages += 1) {
@@ -49,7 +54,8 @@ describe("the change feed over random histories (SQLite)", () => {
           const { items, nextAfter } = await pageAll(journal, p.journal, head, limit);
 
           // Exactly the journal's entries and anomalies.
-          const count = async (table: string) => Number((await journal.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${p.journal}${table}`))[0]!.n);
+          const count = async (table: string) =>
+            Number((await journal.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${p.journal}${table}`))[0]!.n);
           expect(items.filter((i) => i.type === "posting.created").length).toBe(await count("entries"));
           expect(items.filter((i) => i.type === "anomaly.recorded").length).toBe(await count("anomalies"));
           expect(new Set(items.map((i) => i.entryId)).size).toBe(items.length);
@@ -62,7 +68,9 @@ describe("the change feed over random histories (SQLite)", () => {
             if (previous === undefined || previous.position !== item.position) expect(item.seq, item.entryId).toBe(0);
             else {
               expect(item.seq, item.entryId).toBe(previous.seq + 1);
-              expect(previous.type === "anomaly.recorded" && item.type === "posting.created", `${item.entryId} after an anomaly`).toBe(false);
+              expect(previous.type === "anomaly.recorded" && item.type === "posting.created", `${item.entryId} after an anomaly`).toBe(
+                false,
+              );
             }
             if (previous !== undefined) expect(item.position).toBeGreaterThanOrEqual(previous.position);
           }
@@ -88,10 +96,13 @@ describe("the change feed over random histories (SQLite)", () => {
             add(sums, ledgerEffect(item.kind, minor(item.amount)));
             fromFeed.set(key, sums);
           }
-          const creators = (await env.dbs.earnings.query<{ creator_id: string }>(`SELECT creator_id FROM ${p.earnings}creators ORDER BY creator_id`)).map((r) => r.creator_id);
+          const creators = (
+            await env.dbs.earnings.query<{ creator_id: string }>(`SELECT creator_id FROM ${p.earnings}creators ORDER BY creator_id`)
+          ).map((r) => r.creator_id);
           const fromEarnings = new Map<string, Sums>();
           for (const creatorId of creators) {
-            for (const m of await earningsOf(env.dbs.earnings, p.earnings, creatorId)) fromEarnings.set(`${creatorId}/${m.marketplace}`, sumsOf(m.totals));
+            for (const m of await earningsOf(env.dbs.earnings, p.earnings, creatorId))
+              fromEarnings.set(`${creatorId}/${m.marketplace}`, sumsOf(m.totals));
           }
           for (const [key, sums] of fromFeed) expect(sums, key).toEqual(fromEarnings.get(key));
           for (const [key, sums] of fromEarnings) expect(sums, key).toEqual(fromFeed.get(key) ?? zero());
@@ -121,12 +132,24 @@ describe("the change feed on SQLite and PostgreSQL read models", () => {
 
   it("a cursor that skips a whole position (after=P) is a valid INTEGER parameter on PostgreSQL: the ledger and the anomalies page too", async () => {
     await withEnv("postgres", async (env) => {
-      const head = (await appendRaw(env.store, [campaignCreated(), accepted(), shipped({ shipmentId: "S1" }), shipped({ shipmentId: "S2" }), click({ trackingId: "T-none" })])).lastPosition;
+      const head = (
+        await appendRaw(env.store, [
+          campaignCreated(),
+          accepted(),
+          shipped({ shipmentId: "S1" }),
+          shipped({ shipmentId: "S2" }),
+          click({ trackingId: "T-none" }),
+        ])
+      ).lastPosition;
       await catchUp(env.store, env.dbs);
       const p = await prefixes(env.dbs);
       const after = cursor("3");
       expect((await ledgerOf(env.dbs.journal, p.journal, "K1", after, head, 10)).entries.map((e) => e.entryId)).toEqual(["4:0", "4:1"]);
-      expect((await anomaliesAfter(env.dbs.journal, p.journal, { position: after.position, idx: after.seq }, head, 10)).anomalies.map((a) => a.position)).toEqual([5]);
+      expect(
+        (await anomaliesAfter(env.dbs.journal, p.journal, { position: after.position, idx: after.seq }, head, 10)).anomalies.map(
+          (a) => a.position,
+        ),
+      ).toEqual([5]);
       expect((await feedAfter(env.dbs.journal, p.journal, after, head, 10)).items.map((i) => i.entryId)).toEqual(["4:0", "4:1", "5:0"]);
     });
   });

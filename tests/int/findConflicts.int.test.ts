@@ -38,7 +38,11 @@ describe("findConflicts", () => {
   });
 
   it("agrees with the store: without the conflicting events the batch appends, with one the store names it", async () => {
-    const batch = validated([click({ id: "B", trackingId: "T1" }), click({ id: "A", trackingId: "T1", occurredAt: "2026-03-09T09:00:00-08:00" }), click({ id: "C" })]);
+    const batch = validated([
+      click({ id: "B", trackingId: "T1" }),
+      click({ id: "A", trackingId: "T1", occurredAt: "2026-03-09T09:00:00-08:00" }),
+      click({ id: "C" }),
+    ]);
     expect(await findConflicts(store, batch)).toEqual([]);
     const conflicting = validated([click({ id: "D" }), click({ id: "A", trackingId: "T3" })]);
     expect(await findConflicts(store, conflicting)).toEqual([{ index: 1, eventId: "A", earlierIndex: null }]);

@@ -24,7 +24,13 @@ function keptLog() {
   return { log: pino({ level: "info" }, stream), messages };
 }
 
-const click = (id: string) => ({ id, type: "ClickRecorded", schemaVersion: 1, occurredAt: "2026-01-05T17:00:00Z", data: { trackingId: "T-X" } });
+const click = (id: string) => ({
+  id,
+  type: "ClickRecorded",
+  schemaVersion: 1,
+  occurredAt: "2026-01-05T17:00:00Z",
+  data: { trackingId: "T-X" },
+});
 const batch = (...ids: string[]) => ({ form: "json" as const, text: JSON.stringify(ids.map(click)) });
 
 /** The ledger's current ingest thread (private: only a test ends it from outside); null once closed. */
@@ -41,7 +47,10 @@ describe("the ingest thread, after it ended on its own", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-ingest-restart-"));
     dirs.push(dir);
     const { log, messages } = keptLog();
-    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), log);
+    const ledger = await Ledger.open(
+      loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }),
+      log,
+    );
     try {
       await ledger.startIngestThread();
       expect(await ledger.ingest(batch("r-1"))).toMatchObject({ kind: "appended", appended: 1, lastPosition: 1 });
@@ -85,7 +94,10 @@ describe("the ingest thread, after it ended on its own", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-ingest-restart-"));
     dirs.push(dir);
     const { log, messages } = keptLog();
-    const ledger = await Ledger.open(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }), log);
+    const ledger = await Ledger.open(
+      loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" }),
+      log,
+    );
     await ledger.startIngestThread();
     const ended = threadOf(ledger);
     await ended.kill();

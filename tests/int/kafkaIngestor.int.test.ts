@@ -60,7 +60,13 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
     const suffix = randomBytes(4).toString("hex");
     topic = `ledger-events-${suffix}`;
     deadLetterTopic = `ledger-events-dlq-${suffix}`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }, { topic: deadLetterTopic, numPartitions: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: 1 },
+        { topic: deadLetterTopic, numPartitions: 1 },
+      ],
+    });
   });
 
   afterEach(async () => {
@@ -174,7 +180,9 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
 
     const letters = await readDeadLetters(4);
     const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
-    expect(letters.map((m) => [m.key?.toString(), header(m, DLQ_HEADERS.code), header(m, DLQ_HEADERS.offset), header(m, DLQ_HEADERS.topic)])).toEqual([
+    expect(
+      letters.map((m) => [m.key?.toString(), header(m, DLQ_HEADERS.code), header(m, DLQ_HEADERS.offset), header(m, DLQ_HEADERS.topic)]),
+    ).toEqual([
       ["k1", "invalid_json", "1", topic],
       ["k2", "invalid_event", "2", topic],
       ["k3", "conflict", "3", topic],
@@ -183,7 +191,11 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
     // The original value travels unchanged, so it can be fixed and re-published.
     expect(letters.map((m) => m.value?.toString() ?? null)).toEqual([notJson, invalid, conflicting, null]);
     const invalidError = JSON.parse(header(letters[1]!, DLQ_HEADERS.error)!);
-    expect(invalidError).toMatchObject({ code: "invalid_event", eventId: "bad-1", problems: [{ index: 0, id: "bad-1", path: "occurredAt" }] });
+    expect(invalidError).toMatchObject({
+      code: "invalid_event",
+      eventId: "bad-1",
+      problems: [{ index: 0, id: "bad-1", path: "occurredAt" }],
+    });
     const conflictError = JSON.parse(header(letters[2]!, DLQ_HEADERS.error)!);
     expect(conflictError).toMatchObject({ code: "conflict", eventId: "taken" });
     expect(conflictError.message).toContain("'taken'");

@@ -25,7 +25,17 @@ import { createLogger } from "../../services/logger.ts";
 import { NOW, PositionOutOfRange, Reads, type ReadAt } from "../../services/reads/reads.ts";
 import { reportWindows, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 import { PG_URL, dropSchema, randomSchema } from "../support/pgTest.ts";
-import { allPages, appendRaw, closeDbs, makeRunner, openDbs, parseCursor, tempDir, type Dbs, type ReadModelKind } from "../support/projectionHarness.ts";
+import {
+  allPages,
+  appendRaw,
+  closeDbs,
+  makeRunner,
+  openDbs,
+  parseCursor,
+  tempDir,
+  type Dbs,
+  type ReadModelKind,
+} from "../support/projectionHarness.ts";
 
 const SEED = 0x08_02_2026;
 /** Few, rich histories: every read is made at every chosen position on both ledgers (PostgreSQL reads cost more). */
@@ -59,7 +69,8 @@ async function openLedger(kind: ReadModelKind): Promise<TestLedger> {
   mkdirSync(dataDir, { recursive: true });
   const schema = kind === "postgres" ? randomSchema("pit") : null;
   const env: Record<string, string> = { LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: "0", LEDGER_SCHEDULER: "0", LEDGER_PROJECTORS: "none" };
-  if (schema !== null) Object.assign(env, { LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema });
+  if (schema !== null)
+    Object.assign(env, { LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema });
   let ledger: Ledger | null = null;
   let dbs: Dbs | null = null;
   let runner: ProjectionRunner | null = null;
@@ -109,7 +120,8 @@ interface Ids {
 
 /** Every id the whole history names (read from the events), plus one that never exists of each kind. */
 function idsOf(events: readonly RawEvent[], accounts: readonly string[]): Ids {
-  const collect = (field: string) => [...new Set(events.map((e) => e.data[field]).filter((v): v is string => typeof v === "string"))].sort();
+  const collect = (field: string) =>
+    [...new Set(events.map((e) => e.data[field]).filter((v): v is string => typeof v === "string"))].sort();
   return {
     creators: [...collect("creatorId"), "K-nobody"],
     campaigns: [...collect("campaignId"), "C-nobody"],
@@ -138,9 +150,20 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
     put(`earnings ${k}`, await reads.earnings(k, at));
     // The whole audit trail at once, and page by page (the cursors are part of the answer).
     put(`ledger ${k}`, await reads.ledgerEntries(k, START, 1_000, at));
-    put(`ledger pages ${k}`, await allPages(START, (after) => reads.ledgerEntries(k, after, LEDGER_PAGE, at), (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null)));
+    put(
+      `ledger pages ${k}`,
+      await allPages(
+        START,
+        (after) => reads.ledgerEntries(k, after, LEDGER_PAGE, at),
+        (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null),
+      ),
+    );
     for (const [from, to] of windows) put(`report ${k} ${from}..${to}`, await reads.creatorReport(k, null, from, to, at));
-    for (const c of ids.campaigns) put(`report ${k} campaign ${c} ${windows[1]![0]}..${windows[1]![1]}`, await reads.creatorReport(k, c, windows[1]![0], windows[1]![1], at));
+    for (const c of ids.campaigns)
+      put(
+        `report ${k} campaign ${c} ${windows[1]![0]}..${windows[1]![1]}`,
+        await reads.creatorReport(k, c, windows[1]![0], windows[1]![1], at),
+      );
     for (const date of PAYOUT_DATES) put(`payout ${k} ${date}`, await reads.payout(k, date, at));
     put(`payouts ${k}`, await reads.payoutsOf(k, at));
   }
@@ -153,12 +176,26 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
   for (const id of ids.payouts) put(`payout statement ${id}`, await reads.payoutStatement(id, at));
 
   const anomalyCursor = (text: string) => ({ position: parseCursor(text).position, idx: parseCursor(text).seq });
-  put("anomaly pages", await allPages({ position: 0, idx: -1 }, (after) => reads.anomalies(after, ANOMALY_PAGE, at), (page) => (page.nextAfter ? anomalyCursor(page.nextAfter) : null)));
+  put(
+    "anomaly pages",
+    await allPages(
+      { position: 0, idx: -1 },
+      (after) => reads.anomalies(after, ANOMALY_PAGE, at),
+      (page) => (page.nextAfter ? anomalyCursor(page.nextAfter) : null),
+    ),
+  );
   put("anomalies", await reads.anomalies({ position: 0, idx: -1 }, 1_000, at));
 
   for (const a of ids.accounts) {
     put(`account ${a}`, await reads.account(a, at));
-    put(`account entries ${a}`, await allPages(START, (after) => reads.accountEntries(a, after, ACCOUNT_PAGE, at), (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null)));
+    put(
+      `account entries ${a}`,
+      await allPages(
+        START,
+        (after) => reads.accountEntries(a, after, ACCOUNT_PAGE, at),
+        (page) => (page?.nextAfter ? parseCursor(page.nextAfter) : null),
+      ),
+    );
   }
   for (const currency of CURRENCIES) put(`trial balance ${currency}`, await reads.trialBalance(currency, at));
 
@@ -166,15 +203,25 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
     const event = await reads.event(id, at);
     put(`event ${id}`, event === null ? null : withoutRecordedAt(event));
   }
-  const eventPages = await allPages(0, (after) => reads.events(after, EVENT_PAGE, null, at), (page) => page.next);
-  put("event pages", eventPages.map((page) => ({ ...page, events: page.events.map(withoutRecordedAt) })));
+  const eventPages = await allPages(
+    0,
+    (after) => reads.events(after, EVENT_PAGE, null, at),
+    (page) => page.next,
+  );
+  put(
+    "event pages",
+    eventPages.map((page) => ({ ...page, events: page.events.map(withoutRecordedAt) })),
+  );
   for (const type of ids.types) {
     // A cursor past the position read as of is refused (issue 22.8) on both ledgers: past asOfPosition, past the head.
     const page = await reads.events(3, 5, type, at).catch((error: unknown) => {
       if (error instanceof PositionOutOfRange) return null;
       throw error;
     });
-    put(`events of ${type} after 3`, page === null ? "refused: after 3 is past the position read" : { ...page, events: page.events.map(withoutRecordedAt) });
+    put(
+      `events of ${type} after 3`,
+      page === null ? "refused: after 3 is past the position read" : { ...page, events: page.events.map(withoutRecordedAt) },
+    );
   }
   return out;
 }
@@ -183,87 +230,125 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
 // The property
 // ---------------------------------------------------------------------------------------------
 
-describe.each<ReadModelKind>(["sqlite", "postgres"])("point-in-time reads = reads of a ledger of events 1..P (SPEC §8.2, %s read models)", (kind) => {
-  it("every read as of P on the whole history answers what the same read answers now on a ledger that stored only 1..P", async () => {
-    let comparisons = 0;
-    await fc.assert(
-      fc.asyncProperty(sequenceArb({ minCommands: 50, maxCommands: 80, partII: true }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (s, picks) => {
-        const full = await openLedger(kind);
-        const prefix = await openLedger(kind);
-        try {
-          const head = await full.ingest(s.events);
-          expect(head).toBe(s.events.length);
-          const accounts: string[] = [];
-          for (const currency of CURRENCIES) accounts.push(...(await full.reads.trialBalance(currency, NOW)).accounts.map((a) => a.account));
-          const ids = idsOf(s.events, accounts);
-          // 0, the head and a few positions between, in order: the second ledger ingests up to each in turn.
-          const positions = [...new Set([0, head, ...picks.map((n) => n % (head + 1))])].sort((a, b) => a - b);
-          let stored = 0;
-          for (const p of positions) {
-            if (p > stored) stored = await prefix.ingest(s.events.slice(stored, p));
-            expect(stored).toBe(p);
-            const asOf = await everyRead(full.reads, { asOfPosition: p, minPosition: null }, ids);
-            const now = await everyRead(prefix.reads, NOW, ids);
-            expect([...asOf.keys()]).toEqual([...now.keys()]);
-            const differences = [...asOf.keys()].filter((name) => asOf.get(name) !== now.get(name));
-            expect(
-              differences.slice(0, 3).map((name) => ({ read: name, asOfP: asOf.get(name), ledgerOf1toP: now.get(name) })),
-              `reads as of position ${p} of ${head} that differ (${differences.length} of ${asOf.size}: ${differences.slice(0, 12).join("; ")})`,
-            ).toEqual([]);
-            comparisons += asOf.size;
-          }
-        } finally {
-          await prefix.close();
-          await full.close();
-        }
-      }),
-      { seed: SEED, numRuns: RUNS[kind], endOnFailure: true },
+describe.each<ReadModelKind>(["sqlite", "postgres"])(
+  "point-in-time reads = reads of a ledger of events 1..P (SPEC §8.2, %s read models)",
+  (kind) => {
+    it(
+      "every read as of P on the whole history answers what the same read answers now on a ledger that stored only 1..P",
+      async () => {
+        let comparisons = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            sequenceArb({ minCommands: 50, maxCommands: 80, partII: true }),
+            fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+            async (s, picks) => {
+              const full = await openLedger(kind);
+              const prefix = await openLedger(kind);
+              try {
+                const head = await full.ingest(s.events);
+                expect(head).toBe(s.events.length);
+                const accounts: string[] = [];
+                for (const currency of CURRENCIES)
+                  accounts.push(...(await full.reads.trialBalance(currency, NOW)).accounts.map((a) => a.account));
+                const ids = idsOf(s.events, accounts);
+                // 0, the head and a few positions between, in order: the second ledger ingests up to each in turn.
+                const positions = [...new Set([0, head, ...picks.map((n) => n % (head + 1))])].sort((a, b) => a - b);
+                let stored = 0;
+                for (const p of positions) {
+                  if (p > stored) stored = await prefix.ingest(s.events.slice(stored, p));
+                  expect(stored).toBe(p);
+                  const asOf = await everyRead(full.reads, { asOfPosition: p, minPosition: null }, ids);
+                  const now = await everyRead(prefix.reads, NOW, ids);
+                  expect([...asOf.keys()]).toEqual([...now.keys()]);
+                  const differences = [...asOf.keys()].filter((name) => asOf.get(name) !== now.get(name));
+                  expect(
+                    differences.slice(0, 3).map((name) => ({ read: name, asOfP: asOf.get(name), ledgerOf1toP: now.get(name) })),
+                    `reads as of position ${p} of ${head} that differ (${differences.length} of ${asOf.size}: ${differences.slice(0, 12).join("; ")})`,
+                  ).toEqual([]);
+                  comparisons += asOf.size;
+                }
+              } finally {
+                await prefix.close();
+                await full.close();
+              }
+            },
+          ),
+          { seed: SEED, numRuns: RUNS[kind], endOnFailure: true },
+        );
+        expect(comparisons).toBeGreaterThan(RUNS[kind] * 4 * 200); // ≥ 4 positions of ≥ 200 reads each
+      },
+      PROPERTY_TIMEOUT_MS,
     );
-    expect(comparisons).toBeGreaterThan(RUNS[kind] * 4 * 200); // ≥ 4 positions of ≥ 200 reads each
-  }, PROPERTY_TIMEOUT_MS);
 
-  // --- Two differences the property found, each as the smallest history that showed it (both fixed) ---
+    // --- Two differences the property found, each as the smallest history that showed it (both fixed) ---
 
-  /** The same read as of P on a ledger of `events` and now on a ledger of events 1..P. */
-  async function bothSides<T>(events: RawEvent[], p: number, read: (reads: Reads, at: ReadAt) => Promise<T>): Promise<{ asOfP: string; ledgerOf1toP: string }> {
-    const full = await openLedger(kind);
-    const prefix = await openLedger(kind);
-    try {
-      await full.ingest(events);
-      await prefix.ingest(events.slice(0, p));
-      return { asOfP: JSON.stringify(await read(full.reads, { asOfPosition: p, minPosition: null })), ledgerOf1toP: JSON.stringify(await read(prefix.reads, NOW)) };
-    } finally {
-      await prefix.close();
-      await full.close();
+    /** The same read as of P on a ledger of `events` and now on a ledger of events 1..P. */
+    async function bothSides<T>(
+      events: RawEvent[],
+      p: number,
+      read: (reads: Reads, at: ReadAt) => Promise<T>,
+    ): Promise<{ asOfP: string; ledgerOf1toP: string }> {
+      const full = await openLedger(kind);
+      const prefix = await openLedger(kind);
+      try {
+        await full.ingest(events);
+        await prefix.ingest(events.slice(0, p));
+        return {
+          asOfP: JSON.stringify(await read(full.reads, { asOfPosition: p, minPosition: null })),
+          ledgerOf1toP: JSON.stringify(await read(prefix.reads, NOW)),
+        };
+      } finally {
+        await prefix.close();
+        await full.close();
+      }
     }
-  }
 
-  const at = (n: number) => `2026-03-0${n}T12:00:00Z`;
+    const at = (n: number) => `2026-03-0${n}T12:00:00Z`;
 
-  // Events P1 CommissionAdjusted K9 US "5.00", P2 TaxInfoSubmitted K9 JP. GET payout of K9 as of P2:
-  // marketplaces [US, JP] (the adjustment's entries first, then JP from its tax info fact); on the ledger
-  // of P1..P2 (a read of now): [JP, US]. Expected the latter (marketplace order, as every read of now).
-  it("payout as of P lists marketplaces in marketplace order, as a read of now does", async () => {
-    const events: RawEvent[] = [
-      { id: "adj-1", type: "CommissionAdjusted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US", amount: "5.00", reasonCode: "goodwill", note: "welcome", actor: "finance:alice" } },
-      { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(2), data: { creatorId: "K9", marketplace: "JP" } },
-    ];
-    const { asOfP, ledgerOf1toP } = await bothSides(events, 2, (reads, when) => reads.payout("K9", "2026-06-30", when));
-    expect(JSON.parse(ledgerOf1toP).marketplaces.map((m: { marketplace: string }) => m.marketplace)).toEqual(["JP", "US"]);
-    expect(asOfP).toBe(ledgerOf1toP);
-  });
+    // Events P1 CommissionAdjusted K9 US "5.00", P2 TaxInfoSubmitted K9 JP. GET payout of K9 as of P2:
+    // marketplaces [US, JP] (the adjustment's entries first, then JP from its tax info fact); on the ledger
+    // of P1..P2 (a read of now): [JP, US]. Expected the latter (marketplace order, as every read of now).
+    it("payout as of P lists marketplaces in marketplace order, as a read of now does", async () => {
+      const events: RawEvent[] = [
+        {
+          id: "adj-1",
+          type: "CommissionAdjusted",
+          occurredAt: at(1),
+          data: { creatorId: "K9", marketplace: "US", amount: "5.00", reasonCode: "goodwill", note: "welcome", actor: "finance:alice" },
+        },
+        { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(2), data: { creatorId: "K9", marketplace: "JP" } },
+      ];
+      const { asOfP, ledgerOf1toP } = await bothSides(events, 2, (reads, when) => reads.payout("K9", "2026-06-30", when));
+      expect(JSON.parse(ledgerOf1toP).marketplaces.map((m: { marketplace: string }) => m.marketplace)).toEqual(["JP", "US"]);
+      expect(asOfP).toBe(ledgerOf1toP);
+    });
 
-  // Events P1 TaxInfoSubmitted K9 US, P2 CampaignAccepted … (anything after). GET earnings of K9
-  // as of P1: {"creatorId":"K9","asOfPosition":1,"marketplaces":[],"anomalies":[]} (the journal knows K9 by
-  // its tax_info fact); on the ledger of P1 alone (a read of now): null, 404 (the earnings read model
-  // knows creators by postings, acceptances and anomalies only). The same for the creator report and payoutsOf.
-  it("a creator whose only event is TaxInfoSubmitted is unknown as of P, as it is now (404)", async () => {
-    const events: RawEvent[] = [
-      { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US" } },
-      { id: "cc-1", type: "CampaignCreated", occurredAt: at(2), data: { campaignId: "C1", brandId: "B1", marketplace: "US", bonusRate: "0.10", budget: "100.00", startsAt: at(1), endsAt: at(9), asins: ["A1"] } },
-    ];
-    const { asOfP, ledgerOf1toP } = await bothSides(events, 1, (reads, when) => reads.earnings("K9", when));
-    expect(ledgerOf1toP).toBe("null");
-    expect(asOfP).toBe(ledgerOf1toP);
-  });
-});
+    // Events P1 TaxInfoSubmitted K9 US, P2 CampaignAccepted … (anything after). GET earnings of K9
+    // as of P1: {"creatorId":"K9","asOfPosition":1,"marketplaces":[],"anomalies":[]} (the journal knows K9 by
+    // its tax_info fact); on the ledger of P1 alone (a read of now): null, 404 (the earnings read model
+    // knows creators by postings, acceptances and anomalies only). The same for the creator report and payoutsOf.
+    it("a creator whose only event is TaxInfoSubmitted is unknown as of P, as it is now (404)", async () => {
+      const events: RawEvent[] = [
+        { id: "tax-1", type: "TaxInfoSubmitted", occurredAt: at(1), data: { creatorId: "K9", marketplace: "US" } },
+        {
+          id: "cc-1",
+          type: "CampaignCreated",
+          occurredAt: at(2),
+          data: {
+            campaignId: "C1",
+            brandId: "B1",
+            marketplace: "US",
+            bonusRate: "0.10",
+            budget: "100.00",
+            startsAt: at(1),
+            endsAt: at(9),
+            asins: ["A1"],
+          },
+        },
+      ];
+      const { asOfP, ledgerOf1toP } = await bothSides(events, 1, (reads, when) => reads.earnings("K9", when));
+      expect(ledgerOf1toP).toBe("null");
+      expect(asOfP).toBe(ledgerOf1toP);
+    });
+  },
+);

@@ -49,7 +49,13 @@ async function setUp(options: { dropNth?: number; allowPrivate: boolean; host?: 
   if (options.host !== undefined) url.hostname = options.host;
   const agent = endpointAgent(url, options.allowPrivate);
   open.agents.push(agent);
-  const post = (body: string) => postWebhook(url, body, { "content-type": "application/json" }, { timeoutMs: 2_000, allowPrivate: options.allowPrivate, signal: new AbortController().signal, agent });
+  const post = (body: string) =>
+    postWebhook(
+      url,
+      body,
+      { "content-type": "application/json" },
+      { timeoutMs: 2_000, allowPrivate: options.allowPrivate, signal: new AbortController().signal, agent },
+    );
   return { r, post };
 }
 
@@ -65,7 +71,9 @@ describe("an endpoint's agent", () => {
   it("opens connections only to vetted addresses: localhost is refused without LEDGER_WEBHOOK_ALLOW_PRIVATE, and nothing connects", async () => {
     const { r, post } = await setUp({ allowPrivate: false, host: "localhost" });
     const result = await post("{}");
-    expect(result).toEqual({ error: expect.stringMatching(/^ENONPUBLIC: localhost resolves to the non-public address (127\.0\.0\.1|::1)$/) });
+    expect(result).toEqual({
+      error: expect.stringMatching(/^ENONPUBLIC: localhost resolves to the non-public address (127\.0\.0\.1|::1)$/),
+    });
     expect([r.requests, r.connections]).toEqual([0, 0]);
   });
 

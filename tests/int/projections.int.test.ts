@@ -248,7 +248,19 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
       [23, 1, "shp-7", "bonus_forfeited", "C-US", "S7", "A2", "1.00", "USD", "2026-04", "0.10"],
     ];
     type Entry = Awaited<ReturnType<typeof ledgerOf>>["entries"][number];
-    const tuple = (e: Entry) => [e.position, e.seq, e.sourceEventId, e.kind, e.campaignId, e.shipmentId, e.asin, e.amount, e.currency, e.earningMonth, e.rate];
+    const tuple = (e: Entry) => [
+      e.position,
+      e.seq,
+      e.sourceEventId,
+      e.kind,
+      e.campaignId,
+      e.shipmentId,
+      e.asin,
+      e.amount,
+      e.currency,
+      e.earningMonth,
+      e.rate,
+    ];
 
     it("K1: every amount in position order, with its source, kind, month, rate and rule version", async () => {
       const { entries, nextAfter } = await ledgerOf(env.dbs.journal, p.journal, "K1", { position: 0, seq: 0 }, FIXTURE_HEAD, 1000);
@@ -270,7 +282,11 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
       });
       // The budget cap is explained on the capped postings (S3 3.00 → 1.00, S5 and S6 4.00 → 2.50).
       const capped = entries.filter((e) => e.note !== null && e.note.includes("capped")).map((e) => [e.position, e.seq]);
-      expect(capped).toEqual([[14, 1], [17, 1], [24, 1]]);
+      expect(capped).toEqual([
+        [14, 1],
+        [17, 1],
+        [24, 1],
+      ]);
     });
 
     it("K2: the forfeit of a partly returned pending bonus leaves both of its report days", async () => {
@@ -294,7 +310,10 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
       expect(seen).toEqual(K1_LEDGER);
       // Inside one position: after (21, 0) comes (21, 3), K1's next entry.
       const mid = await ledgerOf(env.dbs.journal, p.journal, "K1", { position: 21, seq: 0 }, FIXTURE_HEAD, 2);
-      expect(mid.entries.map((e) => [e.position, e.seq])).toEqual([[21, 3], [21, 4]]);
+      expect(mid.entries.map((e) => [e.position, e.seq])).toEqual([
+        [21, 3],
+        [21, 4],
+      ]);
       expect(mid.nextAfter).toBe("21.4");
     });
   });
@@ -344,7 +363,18 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
   });
 
   describe("report", () => {
-    const row = (date: string, campaignId: string, marketplace: string, currency: string, clicks: number, orders: number, units: number, revenue: string, earnings: string, spend: string) => ({
+    const row = (
+      date: string,
+      campaignId: string,
+      marketplace: string,
+      currency: string,
+      clicks: number,
+      orders: number,
+      units: number,
+      revenue: string,
+      earnings: string,
+      spend: string,
+    ) => ({
       date,
       campaignId,
       marketplace,
@@ -394,17 +424,23 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
         // S7: 0.30; its bonus was forfeited at once and never shows
         row("2026-04-02", "C-US", "US", "USD", 0, 1, 1, "10.00", "0.30", "0.00"),
       ]);
-      expect(report.totals).toEqual([{ marketplace: "US", currency: "USD", clicks: 1, orders: 2, units: 2, revenue: "35.00", earnings: "1.43", spend: "0.00" }]);
+      expect(report.totals).toEqual([
+        { marketplace: "US", currency: "USD", clicks: 1, orders: 2, units: 2, revenue: "35.00", earnings: "1.43", spend: "0.00" },
+      ]);
     });
 
     it("filters by campaign and by an inclusive date range", async () => {
       const jp = await reportOf(env.dbs.report, p.report, "K1", "2026-03-01", "2026-04-30", "C-JP");
       expect(jp.rows.map((r) => [r.date, r.campaignId])).toEqual([["2026-04-01", "C-JP"]]);
-      expect(jp.totals).toEqual([{ marketplace: "JP", currency: "JPY", clicks: 0, orders: 1, units: 3, revenue: "5999", earnings: "330", spend: "150" }]);
+      expect(jp.totals).toEqual([
+        { marketplace: "JP", currency: "JPY", clicks: 0, orders: 1, units: 3, revenue: "5999", earnings: "330", spend: "150" },
+      ]);
 
       const mid = await reportOf(env.dbs.report, p.report, "K1", "2026-03-10", "2026-03-15", null);
       expect(mid.rows.map((r) => r.date)).toEqual(["2026-03-10", "2026-03-15"]);
-      expect(mid.totals).toEqual([{ marketplace: "US", currency: "USD", clicks: 0, orders: 2, units: 6, revenue: "199.97", earnings: "12.30", spend: "7.00" }]);
+      expect(mid.totals).toEqual([
+        { marketplace: "US", currency: "USD", clicks: 0, orders: 2, units: 6, revenue: "199.97", earnings: "12.30", spend: "7.00" },
+      ]);
 
       const none = await reportOf(env.dbs.report, p.report, "K1", "2026-05-01", "2026-05-31", null);
       expect(none).toEqual({ rows: [], totals: [] });
@@ -416,19 +452,97 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
     // K2 US: 2026-03 1.13, 2026-04 0.30 (forfeited and pending-returned bonus are never payable).
     it("before the payout (phase B): nothing_due before payableOn, ready / tax_info_missing on it", () => {
       expect(payoutBodies(payoutsAfterB["K1@2026-05-30"]!)).toEqual([
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-05-31", taxInfoOnFile: true, paymentMethod: null },
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "US", currency: "USD", payable: "0.00", pending: "17.10", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-05-31", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        {
+          creatorId: "K1",
+          status: "nothing_due",
+          payableMinor: 0n,
+          marketplace: "JP",
+          currency: "JPY",
+          payable: "0",
+          pending: "330",
+          paid: "0",
+          threshold: null,
+          nextPayableOn: "2026-05-31",
+          taxInfoOnFile: true,
+          paymentMethod: null,
+        },
+        {
+          creatorId: "K1",
+          status: "nothing_due",
+          payableMinor: 0n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "0.00",
+          pending: "17.10",
+          paid: "0.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-05-31",
+          taxInfoOnFile: true,
+          paymentMethod: "direct_deposit",
+        },
       ]);
       expect(payoutBodies(payoutsAfterB["K1@2026-05-31"]!)).toEqual([
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: null },
+        {
+          creatorId: "K1",
+          status: "nothing_due",
+          payableMinor: 0n,
+          marketplace: "JP",
+          currency: "JPY",
+          payable: "0",
+          pending: "330",
+          paid: "0",
+          threshold: null,
+          nextPayableOn: "2026-06-30",
+          taxInfoOnFile: true,
+          paymentMethod: null,
+        },
         // 16.00 ≥ 10.00 (direct deposit, US)
-        { creatorId: "K1", status: "ready", payableMinor: 1600n, marketplace: "US", currency: "USD", payable: "16.00", pending: "1.10", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        {
+          creatorId: "K1",
+          status: "ready",
+          payableMinor: 1600n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "16.00",
+          pending: "1.10",
+          paid: "0.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-06-30",
+          taxInfoOnFile: true,
+          paymentMethod: "direct_deposit",
+        },
       ]);
       expect(payoutBodies(payoutsAfterB["K2@2026-05-30"]!)).toEqual([
-        { creatorId: "K2", status: "nothing_due", payableMinor: 0n, marketplace: "US", currency: "USD", payable: "0.00", pending: "1.43", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-05-31", taxInfoOnFile: false, paymentMethod: "gift_card" },
+        {
+          creatorId: "K2",
+          status: "nothing_due",
+          payableMinor: 0n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "0.00",
+          pending: "1.43",
+          paid: "0.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-05-31",
+          taxInfoOnFile: false,
+          paymentMethod: "gift_card",
+        },
       ]);
       expect(payoutBodies(payoutsAfterB["K2@2026-05-31"]!)).toEqual([
-        { creatorId: "K2", status: "tax_info_missing", payableMinor: 113n, marketplace: "US", currency: "USD", payable: "1.13", pending: "0.30", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: false, paymentMethod: "gift_card" },
+        {
+          creatorId: "K2",
+          status: "tax_info_missing",
+          payableMinor: 113n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "1.13",
+          pending: "0.30",
+          paid: "0.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-06-30",
+          taxInfoOnFile: false,
+          paymentMethod: "gift_card",
+        },
       ]);
       expect(payoutsAfterB["US@2026-05-31"]!.map((l) => [l.creatorId, l.status, l.payableMinor])).toEqual([
         ["K1", "ready", 1600n],
@@ -438,17 +552,82 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
 
     it("after the payout of 16.00: nothing_due on 2026-05-31, below_threshold / no_payment_method on 2026-06-30", async () => {
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K1", "2026-05-31", RULES_V1))).toEqual([
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "JP", currency: "JPY", payable: "0", pending: "330", paid: "0", threshold: null, nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: null },
-        { creatorId: "K1", status: "nothing_due", payableMinor: 0n, marketplace: "US", currency: "USD", payable: "0.00", pending: "1.10", paid: "16.00", threshold: "10.00", nextPayableOn: "2026-06-30", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        {
+          creatorId: "K1",
+          status: "nothing_due",
+          payableMinor: 0n,
+          marketplace: "JP",
+          currency: "JPY",
+          payable: "0",
+          pending: "330",
+          paid: "0",
+          threshold: null,
+          nextPayableOn: "2026-06-30",
+          taxInfoOnFile: true,
+          paymentMethod: null,
+        },
+        {
+          creatorId: "K1",
+          status: "nothing_due",
+          payableMinor: 0n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "0.00",
+          pending: "1.10",
+          paid: "16.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-06-30",
+          taxInfoOnFile: true,
+          paymentMethod: "direct_deposit",
+        },
       ]);
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K1", "2026-06-30", RULES_V1))).toEqual([
         // 330 due, tax info on file, but "check" is not offered in JP (P30): no method
-        { creatorId: "K1", status: "no_payment_method", payableMinor: 330n, marketplace: "JP", currency: "JPY", payable: "330", pending: "0", paid: "0", threshold: null, nextPayableOn: "2026-07-31", taxInfoOnFile: true, paymentMethod: null },
+        {
+          creatorId: "K1",
+          status: "no_payment_method",
+          payableMinor: 330n,
+          marketplace: "JP",
+          currency: "JPY",
+          payable: "330",
+          pending: "0",
+          paid: "0",
+          threshold: null,
+          nextPayableOn: "2026-07-31",
+          taxInfoOnFile: true,
+          paymentMethod: null,
+        },
         // 16.00 + 1.10 − 16.00 = 1.10 < 10.00: the balance carries over
-        { creatorId: "K1", status: "below_threshold", payableMinor: 110n, marketplace: "US", currency: "USD", payable: "1.10", pending: "0.00", paid: "16.00", threshold: "10.00", nextPayableOn: "2026-07-31", taxInfoOnFile: true, paymentMethod: "direct_deposit" },
+        {
+          creatorId: "K1",
+          status: "below_threshold",
+          payableMinor: 110n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "1.10",
+          pending: "0.00",
+          paid: "16.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-07-31",
+          taxInfoOnFile: true,
+          paymentMethod: "direct_deposit",
+        },
       ]);
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K2", "2026-06-30", RULES_V1))).toEqual([
-        { creatorId: "K2", status: "tax_info_missing", payableMinor: 143n, marketplace: "US", currency: "USD", payable: "1.43", pending: "0.00", paid: "0.00", threshold: "10.00", nextPayableOn: "2026-07-31", taxInfoOnFile: false, paymentMethod: "gift_card" },
+        {
+          creatorId: "K2",
+          status: "tax_info_missing",
+          payableMinor: 143n,
+          marketplace: "US",
+          currency: "USD",
+          payable: "1.43",
+          pending: "0.00",
+          paid: "0.00",
+          threshold: "10.00",
+          nextPayableOn: "2026-07-31",
+          taxInfoOnFile: false,
+          paymentMethod: "gift_card",
+        },
       ]);
       expect(await payoutOf(env.dbs.payout, p.payout, "K3", "2026-06-30", RULES_V1)).toEqual([]);
     });

@@ -80,7 +80,14 @@ describe("replay determinism over the hand-written fixture", () => {
     const dbs = await freshDbs(env, `batch-${batchSize}`);
     try {
       await catchUp(env.store, dbs, { batchSize });
-      expect(await checkpoints(dbs)).toEqual({ journal: FIXTURE_HEAD, earnings: FIXTURE_HEAD, budget: FIXTURE_HEAD, report: FIXTURE_HEAD, payout: FIXTURE_HEAD, webhooks: FIXTURE_HEAD });
+      expect(await checkpoints(dbs)).toEqual({
+        journal: FIXTURE_HEAD,
+        earnings: FIXTURE_HEAD,
+        budget: FIXTURE_HEAD,
+        report: FIXTURE_HEAD,
+        payout: FIXTURE_HEAD,
+        webhooks: FIXTURE_HEAD,
+      });
       expect(await exportHashes(dbs)).toEqual(reference);
     } finally {
       await closeDbs(dbs);
@@ -109,7 +116,8 @@ describe("replay determinism over the hand-written fixture", () => {
     try {
       await catchUp(env.store, dbs, { batchSize: 1000 });
       const projectors: Projector[] = [];
-      for (const name of PROJECTION_NAMES) projectors.push(await Projector.open(dbs[name], DEFINITIONS[name], { ruleVersion: 1, version: 2 }));
+      for (const name of PROJECTION_NAMES)
+        projectors.push(await Projector.open(dbs[name], DEFINITIONS[name], { ruleVersion: 1, version: 2 }));
       await new ProjectionRunner({ store: env.store, projectors, group: null, snapshots: null, batchSize: 6 }).catchUp();
       for (const name of PROJECTION_NAMES) {
         expect((await activeVersion(dbs[name], name))?.version, name).toBe(1); // v1 still serves
@@ -260,7 +268,14 @@ describe("replay determinism over the hand-written fixture", () => {
       const head = await live.store.head();
       expect(head).toBe(FIXTURE_HEAD);
       await waitUntil(() => runner.projectors.every((x) => x.position === head), 15_000, "the live runner to reach the head");
-      expect(await checkpoints(live.dbs)).toEqual({ journal: head, earnings: head, budget: head, report: head, payout: head, webhooks: head });
+      expect(await checkpoints(live.dbs)).toEqual({
+        journal: head,
+        earnings: head,
+        budget: head,
+        report: head,
+        payout: head,
+        webhooks: head,
+      });
       expect(await exportHashes(live.dbs)).toEqual(reference);
     } finally {
       await runner.stop();

@@ -54,11 +54,15 @@ describe("read models of another layout are rebuilt, not misread", () => {
     const db = openSqliteReadModelDb(path.join(dir, "earnings.db"));
     const projector = await Projector.open(db, earningsProjection, { ruleVersion: 1 });
     await db.run(`INSERT INTO ${projector.prefix}creators (creator_id) VALUES ('K1')`);
-    await db.run("UPDATE projections SET position = 7, event_id = 'e7', format = ? WHERE name = 'earnings'", [earningsProjection.format - 1]);
+    await db.run("UPDATE projections SET position = 7, event_id = 'e7', format = ? WHERE name = 'earnings'", [
+      earningsProjection.format - 1,
+    ]);
     const reopened = await Projector.open(db, { ...earningsProjection }, { ruleVersion: 1 });
     expect(reopened.position).toBe(0);
     expect(await db.query(`SELECT creator_id FROM ${reopened.prefix}creators`)).toEqual([]);
-    expect(await db.query("SELECT position, event_id, format FROM projections WHERE name = 'earnings'")).toEqual([{ position: 0n, event_id: null, format: BigInt(earningsProjection.format) }]);
+    expect(await db.query("SELECT position, event_id, format FROM projections WHERE name = 'earnings'")).toEqual([
+      { position: 0n, event_id: null, format: BigInt(earningsProjection.format) },
+    ]);
     await db.close();
   });
 

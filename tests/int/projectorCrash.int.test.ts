@@ -59,9 +59,12 @@ function runChild(dir: string, killTarget: number | null, rand: () => number): P
         else if (word === "at") run.lastReported = n;
         else if (word === "done") run.done = true;
         if (killTarget !== null && word === "at" && n >= killTarget && !timer) {
-          timer = setTimeout(() => {
-            run.killed = child.kill("SIGKILL");
-          }, Math.floor(rand() * KILL_DELAY_MS_MAX));
+          timer = setTimeout(
+            () => {
+              run.killed = child.kill("SIGKILL");
+            },
+            Math.floor(rand() * KILL_DELAY_MS_MAX),
+          );
         }
       }
     });
@@ -114,7 +117,14 @@ describe("projector crash safety", () => {
     const last = runs[runs.length - 1]!;
     expect(last.done, "the child finally caught up").toBe(true);
     expect(kills).toBeGreaterThanOrEqual(KILLS_MIN);
-    expect(last.checkpointsAfter).toEqual({ journal: EVENTS, earnings: EVENTS, budget: EVENTS, report: EVENTS, payout: EVENTS, webhooks: EVENTS });
+    expect(last.checkpointsAfter).toEqual({
+      journal: EVENTS,
+      earnings: EVENTS,
+      budget: EVENTS,
+      report: EVENTS,
+      payout: EVENTS,
+      webhooks: EVENTS,
+    });
     // Restarts resumed from engine snapshots rather than replaying from 0 every time.
     expect(runs.filter((r) => (r.resumedAfter ?? 0) > 0).length).toBeGreaterThan(0);
 

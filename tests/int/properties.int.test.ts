@@ -24,7 +24,13 @@ import { RULES_V1 } from "../../domain/rules.ts";
 import type { ReadModelTx } from "../../infra/readModel/port.ts";
 import { budgetView, campaignRow, campaignView } from "../../projections/budget/budgetQueries.ts";
 import { earningsOf } from "../../projections/earnings/earningsQueries.ts";
-import { accountAt, accountEntriesOf, ledgerOf as journalLedgerOf, LEDGER_PAGE_MAX, trialBalanceOf } from "../../projections/journal/journalQueries.ts";
+import {
+  accountAt,
+  accountEntriesOf,
+  ledgerOf as journalLedgerOf,
+  LEDGER_PAGE_MAX,
+  trialBalanceOf,
+} from "../../projections/journal/journalQueries.ts";
 import { payoutOf } from "../../projections/payout/payoutQueries.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import { campaignReport, creatorReport, reportRowsOf } from "../../projections/report/reportQueries.ts";
@@ -42,7 +48,17 @@ import {
   withEnv,
   type ProjectionEnv,
 } from "../support/projectionHarness.ts";
-import { chunked, cutsArb, duplicateInsertsArb, MARKETPLACES as MARKETS, reportWindows, sequenceArb, withDuplicates, type RawEvent, type Sequence } from "../support/arbitraries.ts";
+import {
+  chunked,
+  cutsArb,
+  duplicateInsertsArb,
+  MARKETPLACES as MARKETS,
+  reportWindows,
+  sequenceArb,
+  withDuplicates,
+  type RawEvent,
+  type Sequence,
+} from "../support/arbitraries.ts";
 import { add, ledgerEffect, minor, sumsOf, zero, type Sums } from "../support/ledgerSums.ts";
 
 const SEED = 0x07_15_2026;
@@ -59,7 +75,10 @@ async function reportOf(tx: ReadModelTx, prefix: string, creatorId: string, from
 }
 
 /** A fresh env with the sequence appended and every projection caught up with the head. */
-async function withProjected(s: Sequence, fn: (env: ProjectionEnv, p: Record<ProjectionName, string>, head: number) => Promise<void>): Promise<void> {
+async function withProjected(
+  s: Sequence,
+  fn: (env: ProjectionEnv, p: Record<ProjectionName, string>, head: number) => Promise<void>,
+): Promise<void> {
   await withEnv("sqlite", async (env) => {
     const head = (await appendRaw(env.store, s.events)).lastPosition;
     expect(head).toBe(s.events.length);
@@ -70,7 +89,9 @@ async function withProjected(s: Sequence, fn: (env: ProjectionEnv, p: Record<Pro
 
 /** Every creator the earnings read model knows, in id order. */
 async function creatorsOf(env: ProjectionEnv, p: Record<ProjectionName, string>): Promise<string[]> {
-  return (await env.dbs.earnings.query<{ creator_id: string }>(`SELECT creator_id FROM ${p.earnings}creators ORDER BY creator_id`)).map((r) => r.creator_id);
+  return (await env.dbs.earnings.query<{ creator_id: string }>(`SELECT creator_id FROM ${p.earnings}creators ORDER BY creator_id`)).map(
+    (r) => r.creator_id,
+  );
 }
 
 const START = { position: 0, seq: -1 };
@@ -78,7 +99,11 @@ const nextOf = (page: { nextAfter: string | null }) => (page.nextAfter === null 
 
 /** Every entry of a creator's audit trail (GET ledger), page after page. */
 async function ledgerEntries(env: ProjectionEnv, p: Record<ProjectionName, string>, creatorId: string, head: number) {
-  const pages = await allPages(START, (after) => journalLedgerOf(env.dbs.journal, p.journal, creatorId, after, head, LEDGER_PAGE_MAX), nextOf);
+  const pages = await allPages(
+    START,
+    (after) => journalLedgerOf(env.dbs.journal, p.journal, creatorId, after, head, LEDGER_PAGE_MAX),
+    nextOf,
+  );
   return pages.flatMap((page) => page.entries);
 }
 
@@ -154,21 +179,29 @@ describe("projection properties over random valid event sequences (SQLite)", () 
             }
 
             // Every marketplace with audit entries has earnings (an acceptance alone may show zeros).
-            for (const market of fromLedger.keys()) expect(markets.map((m) => m.marketplace), where("marketplaces")).toContain(market);
+            for (const market of fromLedger.keys())
+              expect(
+                markets.map((m) => m.marketplace),
+                where("marketplaces"),
+              ).toContain(market);
             for (const m of markets) {
               const totals = sumsOf(m.totals);
               const months = zero();
               for (const row of m.months) {
                 const sums = sumsOf(row);
                 add(months, sums);
-                expect(sums, where(`${m.marketplace} month ${row.month} vs ledger`)).toEqual(fromLedgerMonth.get(`${m.marketplace}/${row.month}`) ?? zero());
+                expect(sums, where(`${m.marketplace} month ${row.month} vs ledger`)).toEqual(
+                  fromLedgerMonth.get(`${m.marketplace}/${row.month}`) ?? zero(),
+                );
               }
               const campaigns = zero();
               for (const row of m.campaigns) {
                 const sums = sumsOf(row);
                 add(campaigns, sums);
                 // An adjustment without a campaign is the row with campaignId null (SPEC §8.4).
-                expect(sums, where(`${m.marketplace} campaign ${row.campaignId} vs ledger`)).toEqual(fromLedgerCampaign.get(`${m.marketplace}/${row.campaignId}`) ?? zero());
+                expect(sums, where(`${m.marketplace} campaign ${row.campaignId} vs ledger`)).toEqual(
+                  fromLedgerCampaign.get(`${m.marketplace}/${row.campaignId}`) ?? zero(),
+                );
               }
               expect(months, where(`${m.marketplace} Σ months`)).toEqual(totals);
               expect(campaigns, where(`${m.marketplace} Σ campaigns`)).toEqual(totals);
@@ -179,7 +212,10 @@ describe("projection properties over random valid event sequences (SQLite)", () 
             const reportEarnings = new Map<string, number>();
             for (const [from, to] of reportWindows()) {
               const report = await reportOf(env.dbs.report, p.report, creatorId, from, to, null);
-              const sums = new Map<string, { clicks: number; orders: number; units: number; revenue: number; earnings: number; spend: number }>();
+              const sums = new Map<
+                string,
+                { clicks: number; orders: number; units: number; revenue: number; earnings: number; spend: number }
+              >();
               let previous = "";
               for (const row of report.rows) {
                 const key = `${row.date}\u0000${row.campaignId}`;
@@ -199,13 +235,24 @@ describe("projection properties over random valid event sequences (SQLite)", () 
               }
               const totals = report.totals.map((t) => ({
                 marketplace: t.marketplace,
-                sums: { clicks: t.clicks, orders: t.orders, units: t.units, revenue: minor(t.revenue), earnings: minor(t.earnings), spend: minor(t.spend) },
+                sums: {
+                  clicks: t.clicks,
+                  orders: t.orders,
+                  units: t.units,
+                  revenue: minor(t.revenue),
+                  earnings: minor(t.earnings),
+                  spend: minor(t.spend),
+                },
               }));
-              expect(totals, where(`report totals = Σ rows (${from}..${to})`)).toEqual([...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([marketplace, sm]) => ({ marketplace, sums: sm })));
+              expect(totals, where(`report totals = Σ rows (${from}..${to})`)).toEqual(
+                [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([marketplace, sm]) => ({ marketplace, sums: sm })),
+              );
             }
             for (const m of markets) {
               const t = sumsOf(m.totals);
-              expect(reportEarnings.get(m.marketplace) ?? 0, where(`${m.marketplace} Σ report earnings = total − adjusted`)).toBe(t.total - t.adjusted);
+              expect(reportEarnings.get(m.marketplace) ?? 0, where(`${m.marketplace} Σ report earnings = total − adjusted`)).toBe(
+                t.total - t.adjusted,
+              );
             }
           }
 
@@ -213,7 +260,9 @@ describe("projection properties over random valid event sequences (SQLite)", () 
           for (const c of s.universe.campaigns) {
             const row = await campaignRow(env.dbs.budget, p.budget, c.campaignId, "now");
             expect(row, c.campaignId).not.toBeNull();
-            expect(minor(budgetView(row!).spent), `${c.campaignId} spent = Σ report spend`).toBe(reportSpendByCampaign.get(c.campaignId) ?? 0);
+            expect(minor(budgetView(row!).spent), `${c.campaignId} spent = Σ report spend`).toBe(
+              reportSpendByCampaign.get(c.campaignId) ?? 0,
+            );
           }
         });
       }),
@@ -296,9 +345,14 @@ describe("projection properties over random valid event sequences (SQLite)", () 
             const payouts = await payoutOf(env.dbs.payout, p.payout, creatorId, "2999-12-31", RULES_V1);
             const paidInLedger = new Map<string, number>(); // marketplace → payouts net of failures, from the journal
             for (const e of await ledgerEntries(env, p, creatorId, head)) {
-              if (e.kind === "payout" || e.kind === "payout_failed") paidInLedger.set(e.marketplace, (paidInLedger.get(e.marketplace) ?? 0) - minor(e.amount));
+              if (e.kind === "payout" || e.kind === "payout_failed")
+                paidInLedger.set(e.marketplace, (paidInLedger.get(e.marketplace) ?? 0) - minor(e.amount));
             }
-            const marketplaces = new Set([...earnings.map((m) => m.marketplace), ...payouts.map((l) => l.marketplace), ...paidInLedger.keys()]);
+            const marketplaces = new Set([
+              ...earnings.map((m) => m.marketplace),
+              ...payouts.map((l) => l.marketplace),
+              ...paidInLedger.keys(),
+            ]);
             for (const account of balances.keys()) {
               const [kind, owner, marketplace, suffix] = account.split(":");
               if (kind === "creator" && owner === creatorId && suffix === "earned") marketplaces.add(marketplace as never);
@@ -308,9 +362,13 @@ describe("projection properties over random valid event sequences (SQLite)", () 
               const t = totals ? sumsOf(totals) : zero();
               const line = payouts.find((l) => l.marketplace === marketplace);
               const paid = line ? minor(line.body.paid as string) : 0;
-              expect(paid, `${creatorId} ${marketplace} paid (payout read) = payout entries net of failures (ledger)`).toBe(paidInLedger.get(marketplace) ?? 0);
+              expect(paid, `${creatorId} ${marketplace} paid (payout read) = payout entries net of failures (ledger)`).toBe(
+                paidInLedger.get(marketplace) ?? 0,
+              );
               const earned = `creator:${creatorId}:${marketplace}:earned`;
-              expect(await balanceOf(env, p, earned, head), `${earned} = total − bonusPending − paid`).toBe(t.total - t.bonusPending - paid);
+              expect(await balanceOf(env, p, earned, head), `${earned} = total − bonusPending − paid`).toBe(
+                t.total - t.bonusPending - paid,
+              );
             }
             for (const m of earnings) {
               for (const row of m.campaigns) {
@@ -333,16 +391,39 @@ describe("projection properties over random valid event sequences (SQLite)", () 
         await withProjected(s, async (env, p) => {
           const creators = await creatorsOf(env, p);
           for (const [from, to] of reportWindows()) {
-            const byCampaign = new Map<string, { date: string; creatorId: string; clicks: number; orders: number; units: number; revenue: string; earnings: string; spend: string }[]>();
+            const byCampaign = new Map<
+              string,
+              {
+                date: string;
+                creatorId: string;
+                clicks: number;
+                orders: number;
+                units: number;
+                revenue: string;
+                earnings: string;
+                spend: string;
+              }[]
+            >();
             for (const creatorId of creators) {
               for (const r of (await reportOf(env.dbs.report, p.report, creatorId, from, to, null)).rows) {
                 const rows = byCampaign.get(r.campaignId) ?? byCampaign.set(r.campaignId, []).get(r.campaignId)!;
-                rows.push({ date: r.date, creatorId, clicks: r.clicks, orders: r.orders, units: r.units, revenue: r.revenue, earnings: r.earnings, spend: r.spend });
+                rows.push({
+                  date: r.date,
+                  creatorId,
+                  clicks: r.clicks,
+                  orders: r.orders,
+                  units: r.units,
+                  revenue: r.revenue,
+                  earnings: r.earnings,
+                  spend: r.spend,
+                });
               }
             }
             for (const c of [...s.universe.campaigns.map((x) => x.campaignId), s.universe.ghostCampaignId]) {
               const report = campaignReport(await reportRowsOf(env.dbs.report, p.report, { campaignId: c }, from, to));
-              const expected = (byCampaign.get(c) ?? []).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.creatorId < b.creatorId ? -1 : 1));
+              const expected = (byCampaign.get(c) ?? []).sort((a, b) =>
+                a.date < b.date ? -1 : a.date > b.date ? 1 : a.creatorId < b.creatorId ? -1 : 1,
+              );
               expect(report.rows, `${c} report ${from}..${to}`).toEqual(expected);
               rowsSeen += expected.length;
               const sum = (f: (r: (typeof expected)[number]) => number) => expected.reduce((n, r) => n + f(r), 0);
@@ -353,16 +434,18 @@ describe("projection properties over random valid event sequences (SQLite)", () 
               ).toEqual(
                 expected.length === 0
                   ? []
-                  : [{
-                      marketplace,
-                      currency: MARKETS[marketplace!]!.currency,
-                      clicks: sum((r) => r.clicks),
-                      orders: sum((r) => r.orders),
-                      units: sum((r) => r.units),
-                      revenue: sum((r) => minor(r.revenue)),
-                      earnings: sum((r) => minor(r.earnings)),
-                      spend: sum((r) => minor(r.spend)),
-                    }],
+                  : [
+                      {
+                        marketplace,
+                        currency: MARKETS[marketplace!]!.currency,
+                        clicks: sum((r) => r.clicks),
+                        orders: sum((r) => r.orders),
+                        units: sum((r) => r.units),
+                        revenue: sum((r) => minor(r.revenue)),
+                        earnings: sum((r) => minor(r.earnings)),
+                        spend: sum((r) => minor(r.spend)),
+                      },
+                    ],
               );
             }
           }
@@ -411,36 +494,42 @@ describe("projection properties over random valid event sequences (SQLite)", () 
 
   it("a runner following the store live while events arrive in chunks = a rebuild from position 0", async () => {
     await fc.assert(
-      fc.asyncProperty(historyArb(), cutsArb, fc.integer({ min: 1, max: 6 }), fc.array(fc.boolean(), { maxLength: 9 }), async (s, cuts, batchSize, waits) => {
-        await withEnv("sqlite", async (env) => {
-          const runner = await makeRunner(env.store, env.dbs, { batchSize });
-          await runner.start();
-          let head = 0;
-          try {
-            const chunks = chunked(s.events, cuts);
-            for (let i = 0; i < chunks.length; i += 1) {
-              head = (await appendRaw(env.store, chunks[i]!)).lastPosition;
-              // Sometimes let the runner catch up before the next chunk, sometimes race it.
-              if (waits[i]) await waitUntil(() => runner.lastPosition >= head, 5_000, "live runner");
+      fc.asyncProperty(
+        historyArb(),
+        cutsArb,
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.boolean(), { maxLength: 9 }),
+        async (s, cuts, batchSize, waits) => {
+          await withEnv("sqlite", async (env) => {
+            const runner = await makeRunner(env.store, env.dbs, { batchSize });
+            await runner.start();
+            let head = 0;
+            try {
+              const chunks = chunked(s.events, cuts);
+              for (let i = 0; i < chunks.length; i += 1) {
+                head = (await appendRaw(env.store, chunks[i]!)).lastPosition;
+                // Sometimes let the runner catch up before the next chunk, sometimes race it.
+                if (waits[i]) await waitUntil(() => runner.lastPosition >= head, 5_000, "live runner");
+              }
+              await waitUntil(() => runner.lastPosition >= head, 10_000, "live runner at the head");
+            } finally {
+              await runner.stop();
             }
-            await waitUntil(() => runner.lastPosition >= head, 10_000, "live runner at the head");
-          } finally {
-            await runner.stop();
-          }
-          const live = await exportsOf(env);
+            const live = await exportsOf(env);
 
-          const dir = join(env.dir, "rebuild");
-          mkdirSync(dir, { recursive: true });
-          const dbs = await openDbs("sqlite", { dir });
-          try {
-            await catchUp(env.store, dbs);
-            const rebuilt = await exportsOf(env, dbs);
-            expect(firstDifference(rebuilt, live), "live vs rebuild").toBeNull();
-          } finally {
-            await closeDbs(dbs);
-          }
-        });
-      }),
+            const dir = join(env.dir, "rebuild");
+            mkdirSync(dir, { recursive: true });
+            const dbs = await openDbs("sqlite", { dir });
+            try {
+              await catchUp(env.store, dbs);
+              const rebuilt = await exportsOf(env, dbs);
+              expect(firstDifference(rebuilt, live), "live vs rebuild").toBeNull();
+            } finally {
+              await closeDbs(dbs);
+            }
+          });
+        },
+      ),
       { seed: SEED, numRuns: 15 },
     );
   });

@@ -25,9 +25,15 @@ describe.each(kinds)("runMany (%s)", (_kind, open) => {
   it("inserts 1,237 rows (many full statements and a tail) in order, first one of a duplicate key kept", async () => {
     const db = await open();
     await db.exec("CREATE TABLE log (k TEXT PRIMARY KEY, position BIGINT NOT NULL, note TEXT)");
-    const rows: SqlValue[][] = Array.from({ length: 1_237 }, (_, i) => [`k${String(i % 1_200).padStart(4, "0")}`, i, i % 7 === 0 ? null : `n${i}`]);
+    const rows: SqlValue[][] = Array.from({ length: 1_237 }, (_, i) => [
+      `k${String(i % 1_200).padStart(4, "0")}`,
+      i,
+      i % 7 === 0 ? null : `n${i}`,
+    ]);
     await db.transaction((tx) => tx.runMany("INSERT INTO log (k, position, note) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", rows));
-    const stored = await db.query<{ k: string; position: unknown; note: string | null }>("SELECT k, position, note FROM log ORDER BY position");
+    const stored = await db.query<{ k: string; position: unknown; note: string | null }>(
+      "SELECT k, position, note FROM log ORDER BY position",
+    );
     expect(stored).toHaveLength(1_200);
     expect(stored.map((r) => [r.k, Number(r.position), r.note])).toEqual(rows.slice(0, 1_200));
     await db.close();
@@ -36,11 +42,15 @@ describe.each(kinds)("runMany (%s)", (_kind, open) => {
   it("upserts that add, with a literal in the tuple run row by row", async () => {
     const db = await open();
     await db.exec("CREATE TABLE sums (k TEXT PRIMARY KEY, n BIGINT NOT NULL, seen BIGINT NOT NULL)");
-    const add = "INSERT INTO sums (k, n, seen) VALUES (?, ?, 1) ON CONFLICT (k) DO UPDATE SET n = sums.n + excluded.n, seen = sums.seen + 1";
+    const add =
+      "INSERT INTO sums (k, n, seen) VALUES (?, ?, 1) ON CONFLICT (k) DO UPDATE SET n = sums.n + excluded.n, seen = sums.seen + 1";
     const rows: SqlValue[][] = Array.from({ length: 300 }, (_, i) => [`k${i % 100}`, i]);
     await db.transaction((tx) => tx.runMany(add, rows));
     const stored = await db.query<{ k: string; n: unknown; seen: unknown }>("SELECT k, n, seen FROM sums WHERE k IN ('k0', 'k99')");
-    expect(stored.map((r) => [r.k, Number(r.n), Number(r.seen)]).sort()).toEqual([["k0", 0 + 100 + 200, 3], ["k99", 99 + 199 + 299, 3]]);
+    expect(stored.map((r) => [r.k, Number(r.n), Number(r.seen)]).sort()).toEqual([
+      ["k0", 0 + 100 + 200, 3],
+      ["k99", 99 + 199 + 299, 3],
+    ]);
     await db.close();
   });
 });

@@ -37,13 +37,27 @@ describe("replay at rule version 2 with one changed rate", () => {
     expect((await activeVersion(db, "earnings"))?.version).toBe(1); // still serving v1
 
     expect(await diffVersions(db, "earnings", 1, 2)).toEqual([
-      { key: { creator_id: "K1", campaign_id: "C1", marketplace: "US" }, field: "standard", oldMinor: 90n, newMinor: 120n, differenceMinor: 30n },
+      {
+        key: { creator_id: "K1", campaign_id: "C1", marketplace: "US" },
+        field: "standard",
+        oldMinor: 90n,
+        newMinor: 120n,
+        differenceMinor: 30n,
+      },
     ]);
     expect(await diffVersions(env.dbs.earnings, "earnings", 1, 1)).toEqual([]);
 
     await promote(db, "earnings", 2);
     expect((await activeVersion(db, "earnings"))?.version).toBe(2);
     const k1 = await earningsOf(db, "earnings_v2_", "K1");
-    expect(k1[0]?.totals).toEqual({ standard: "1.20", bonusPending: "0.00", bonusConfirmed: "0.00", bonusForfeited: "0.00", reversed: "0.00", adjusted: "0.00", total: "1.20" });
+    expect(k1[0]?.totals).toEqual({
+      standard: "1.20",
+      bonusPending: "0.00",
+      bonusConfirmed: "0.00",
+      bonusForfeited: "0.00",
+      reversed: "0.00",
+      adjusted: "0.00",
+      total: "1.20",
+    });
   });
 });

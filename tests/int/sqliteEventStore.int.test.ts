@@ -43,7 +43,10 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     expect(page.map((e) => e.streamRevision)).toEqual(Array.from({ length: 100 }, (_, i) => 150 + i));
     expect(page[0]).toMatchObject({ id: "a50-0", position: 201, streamId: "tracking-t-1" });
     expect((await store.readStream("tracking-t-1", 297, 100)).map((e) => e.id)).toEqual(["a99-1", "a99-2"]);
-    expect((await store.readStream("tracking-t-2", 97, 5)).map((e) => [e.id, e.position])).toEqual([["b98", 396], ["b99", 400]]);
+    expect((await store.readStream("tracking-t-2", 97, 5)).map((e) => [e.id, e.position])).toEqual([
+      ["b98", 396],
+      ["b99", 400],
+    ]);
     await store.close();
   });
 
@@ -57,9 +60,14 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     cut.close();
 
     const reopened = await openSqliteEventStore({ file });
-    expect((await reopened.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([["c1", 0], ["c2", 1]]);
+    expect((await reopened.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([
+      ["c1", 0],
+      ["c2", 1],
+    ]);
     expect(await reopened.readStream("tracking-t-3", -1, 10)).toEqual([]);
-    const next = await reopened.append([...clicks(["c4"], "t-1"), ...clicks(["d3"], "t-3")], { expectedRevisions: { "tracking-t-1": 1, "tracking-t-3": -1 } });
+    const next = await reopened.append([...clicks(["c4"], "t-1"), ...clicks(["d3"], "t-3")], {
+      expectedRevisions: { "tracking-t-1": 1, "tracking-t-3": -1 },
+    });
     expect(next.outcomes.map((o) => o.position)).toEqual([4, 5]);
     await reopened.close();
 
@@ -67,7 +75,9 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     damage.exec("UPDATE events SET prev_position = NULL WHERE id = 'c4'");
     damage.close();
     const damaged = await openSqliteEventStore({ file });
-    await expect(damaged.readStream("tracking-t-1", -1, 10)).rejects.toThrow("stream tracking-t-1: revision 1 is not where its links lead (position null): the store is damaged");
+    await expect(damaged.readStream("tracking-t-1", -1, 10)).rejects.toThrow(
+      "stream tracking-t-1: revision 1 is not where its links lead (position null): the store is damaged",
+    );
     await damaged.close();
   });
 
@@ -81,17 +91,31 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
       CREATE UNIQUE INDEX events_stream ON events (stream_id, stream_revision);
       CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       INSERT INTO store_meta VALUES ('store_id', 'old-store');`);
-    const insert = old.prepare("INSERT INTO events VALUES (?, ?, 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, ?, 'digest', ?, ?, '2026-03-01T10:00:01.000Z')");
-    const rows: Array<[string, string, number]> = [["o1", "t-1", 0], ["o2", "t-2", 0], ["o3", "t-1", 1], ["o4", "t-1", 2]];
+    const insert = old.prepare(
+      "INSERT INTO events VALUES (?, ?, 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, ?, 'digest', ?, ?, '2026-03-01T10:00:01.000Z')",
+    );
+    const rows: Array<[string, string, number]> = [
+      ["o1", "t-1", 0],
+      ["o2", "t-2", 0],
+      ["o3", "t-1", 1],
+      ["o4", "t-1", 2],
+    ];
     rows.forEach(([id, t, rev], i) => insert.run(i + 1, id, JSON.stringify({ trackingId: t }), `tracking-${t}`, rev));
     old.close();
 
     const store = await openSqliteEventStore({ file });
     expect(store.storeId).toBe("old-store");
-    expect((await store.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([["o1", 1, 0], ["o3", 3, 1], ["o4", 4, 2]]);
+    expect((await store.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([
+      ["o1", 1, 0],
+      ["o3", 3, 1],
+      ["o4", 4, 2],
+    ]);
     const next = await store.append(clicks(["n1"], "t-1"), { expectedRevisions: { "tracking-t-1": 2, "tracking-t-2": 0 } });
     expect(next.outcomes).toEqual([{ id: "n1", position: 5, duplicate: false }]);
-    expect((await store.readStream("tracking-t-1", 1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([["o4", 2], ["n1", 3]]);
+    expect((await store.readStream("tracking-t-1", 1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([
+      ["o4", 2],
+      ["n1", 3],
+    ]);
     expect((await store.append(clicks(["o2"], "t-2"))).duplicates).toBe(1);
     await store.close();
 
@@ -113,12 +137,20 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     // A format-1 release opens it again: the index is back, and it appends a row without a link.
     const older = new Database(file);
     older.exec("CREATE UNIQUE INDEX events_stream ON events (stream_id, stream_revision)");
-    older.prepare("INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at) VALUES (6, 'o5', 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, ?, '', 'tracking-t-1', 4, '2026-03-01T10:00:02.000Z')")
+    older
+      .prepare(
+        "INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at) VALUES (6, 'o5', 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, ?, '', 'tracking-t-1', 4, '2026-03-01T10:00:02.000Z')",
+      )
       .run(JSON.stringify({ trackingId: "t-1" }));
     older.close();
     const again = await openSqliteEventStore({ file });
-    expect((await again.readStream("tracking-t-1", 2, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([["n1", 5, 3], ["o5", 6, 4]]);
-    expect((await again.append(clicks(["n2"], "t-1"), { expectedRevisions: { "tracking-t-1": 4 } })).outcomes).toEqual([{ id: "n2", position: 7, duplicate: false }]);
+    expect((await again.readStream("tracking-t-1", 2, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([
+      ["n1", 5, 3],
+      ["o5", 6, 4],
+    ]);
+    expect((await again.append(clicks(["n2"], "t-1"), { expectedRevisions: { "tracking-t-1": 4 } })).outcomes).toEqual([
+      { id: "n2", position: 7, duplicate: false },
+    ]);
     await again.close();
   });
 });

@@ -16,7 +16,19 @@ import {
   webhookDeleted,
   webhookRegistered,
 } from "../support/domainFixtures.ts";
-import { appendRaw, canonicalExport, catchUp, closeDbs, openDbs, openEnv, prefixes, sha256, type Dbs, type ProjectionEnv, type ReadModelKind } from "../support/projectionHarness.ts";
+import {
+  appendRaw,
+  canonicalExport,
+  catchUp,
+  closeDbs,
+  openDbs,
+  openEnv,
+  prefixes,
+  sha256,
+  type Dbs,
+  type ProjectionEnv,
+  type ReadModelKind,
+} from "../support/projectionHarness.ts";
 import { randomSchema, dropSchema } from "../support/pgTest.ts";
 
 const HISTORY = [
@@ -26,7 +38,11 @@ const HISTORY = [
   accepted({ id: "h-acc", campaignId: "C1", creatorId: "K1", trackingId: "T1" }), // 4: nothing booked
   // 5: toys 30.00: standard 0.90 (5:0), bonus 3.00 = the whole budget (5:1), exhausted (5:2: nobody subscribed yet)
   shipped({ id: "h-ship", shipmentId: "S1", trackingId: "T1", lines: [line("A1", "toys", 1, "30.00")] }),
-  webhookRegistered({ webhookId: "wh_c", url: "https://c.example.com/h", events: ["budget.exhausted", "campaign.ended", "posting.created"] }), // 6
+  webhookRegistered({
+    webhookId: "wh_c",
+    url: "https://c.example.com/h",
+    events: ["budget.exhausted", "campaign.ended", "posting.created"],
+  }), // 6
   click({ id: "h-click", trackingId: "T-unknown" }), // 7: anomaly 7:0
   payoutIssued({ id: "h-pay", payoutId: "P1", creatorId: "K1", marketplace: "US", amount: "0.90", occurredAt: "2026-06-01T07:00:00Z" }), // 8: payout 8:0
   webhookDeleted({ webhookId: "wh_a", occurredAt: "2026-06-02T00:00:00Z" }), // 9
@@ -56,10 +72,24 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("the webhooks projection (%
   });
 
   it("folds registrations and deletions", async () => {
-    const rows = await env.dbs.webhooks.query<{ webhook_id: string; url: string; events: string; registered_position: unknown; status: string; deleted_position: unknown }>(
-      `SELECT webhook_id, url, events, registered_position, status, deleted_position FROM ${prefix}endpoints ORDER BY webhook_id`,
-    );
-    expect(rows.map((r) => [r.webhook_id, r.url, JSON.parse(r.events), Number(r.registered_position), r.status, r.deleted_position === null ? null : Number(r.deleted_position)])).toEqual([
+    const rows = await env.dbs.webhooks.query<{
+      webhook_id: string;
+      url: string;
+      events: string;
+      registered_position: unknown;
+      status: string;
+      deleted_position: unknown;
+    }>(`SELECT webhook_id, url, events, registered_position, status, deleted_position FROM ${prefix}endpoints ORDER BY webhook_id`);
+    expect(
+      rows.map((r) => [
+        r.webhook_id,
+        r.url,
+        JSON.parse(r.events),
+        Number(r.registered_position),
+        r.status,
+        r.deleted_position === null ? null : Number(r.deleted_position),
+      ]),
+    ).toEqual([
       ["wh_a", "https://a.example.com/h", ["posting.created"], 1, "deleted", 9],
       ["wh_b", "https://b.example.com/h", ["payout.issued", "anomaly.recorded"], 2, "active", null],
       ["wh_c", "https://c.example.com/h", ["budget.exhausted", "campaign.ended", "posting.created"], 6, "active", null],
@@ -81,21 +111,54 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("the webhooks projection (%
   });
 
   it("a body is {entryId, type, data}: data is the item as GET /v1/feed shows it", async () => {
-    const [payout] = await env.dbs.webhooks.query<{ body: string }>(`SELECT body FROM ${prefix}deliveries WHERE webhook_id = 'wh_b' AND entry_id = '8:0'`);
+    const [payout] = await env.dbs.webhooks.query<{ body: string }>(
+      `SELECT body FROM ${prefix}deliveries WHERE webhook_id = 'wh_b' AND entry_id = '8:0'`,
+    );
     expect(JSON.parse(payout!.body)).toEqual({
       entryId: "8:0",
       type: "payout.issued",
       data: {
-        type: "posting.created", entryId: "8:0", position: 8, seq: 0, sourceEventId: "h-pay", eventType: "PayoutIssued", occurredAt: "2026-06-01T07:00:00Z",
-        kind: "payout", source: "creator:K1:US:earned", destination: "payouts:US", creatorId: "K1", campaignId: null, shipmentId: null, asin: null,
-        amount: "-0.90", currency: "USD", marketplace: "US", earningMonth: null, rate: null, ruleVersion: 1, note: null,
+        type: "posting.created",
+        entryId: "8:0",
+        position: 8,
+        seq: 0,
+        sourceEventId: "h-pay",
+        eventType: "PayoutIssued",
+        occurredAt: "2026-06-01T07:00:00Z",
+        kind: "payout",
+        source: "creator:K1:US:earned",
+        destination: "payouts:US",
+        creatorId: "K1",
+        campaignId: null,
+        shipmentId: null,
+        asin: null,
+        amount: "-0.90",
+        currency: "USD",
+        marketplace: "US",
+        earningMonth: null,
+        rate: null,
+        ruleVersion: 1,
+        note: null,
       },
     });
-    const [anomaly] = await env.dbs.webhooks.query<{ body: string }>(`SELECT body FROM ${prefix}deliveries WHERE webhook_id = 'wh_b' AND entry_id = '7:0'`);
+    const [anomaly] = await env.dbs.webhooks.query<{ body: string }>(
+      `SELECT body FROM ${prefix}deliveries WHERE webhook_id = 'wh_b' AND entry_id = '7:0'`,
+    );
     expect(JSON.parse(anomaly!.body)).toEqual({
       entryId: "7:0",
       type: "anomaly.recorded",
-      data: { type: "anomaly.recorded", entryId: "7:0", position: 7, seq: 0, eventId: "h-click", eventType: "ClickRecorded", code: "unknown_tracking_id", message: "click on unknown tracking id T-unknown", creatorId: null, campaignId: null },
+      data: {
+        type: "anomaly.recorded",
+        entryId: "7:0",
+        position: 7,
+        seq: 0,
+        eventId: "h-click",
+        eventType: "ClickRecorded",
+        code: "unknown_tracking_id",
+        message: "click on unknown tracking id T-unknown",
+        creatorId: null,
+        campaignId: null,
+      },
     });
   });
 

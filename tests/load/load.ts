@@ -117,7 +117,9 @@ async function main(): Promise<number> {
     children.push(projectors);
   }
   const url = server.url;
-  process.stderr.write(`load: server ${url} (${args.split ? "API + separate projectors process" : "projectors in-process"}), data ${dataDir}, ${SECONDS} s, batches of ${BATCH}, ${IN_FLIGHT} in flight, ${QUERY_CONCURRENCY} query workers\n`);
+  process.stderr.write(
+    `load: server ${url} (${args.split ? "API + separate projectors process" : "projectors in-process"}), data ${dataDir}, ${SECONDS} s, batches of ${BATCH}, ${IN_FLIGHT} in flight, ${QUERY_CONCURRENCY} query workers\n`,
+  );
 
   const workload = generateWorkload({ seed: SEED, events: POOL_EVENTS });
   const rand = mulberry32(SEED ^ 0x5bd1e995);
@@ -126,7 +128,15 @@ async function main(): Promise<number> {
   const seenCreators = new Set<string>();
   let latestBusinessMs = 0;
 
-  const ingest = { sentEvents: 0, appended: 0, duplicates: 0, batchesAcked: 0, batchesRefused: 0, refusals: [] as string[], exhausted: false };
+  const ingest = {
+    sentEvents: 0,
+    appended: 0,
+    duplicates: 0,
+    batchesAcked: 0,
+    batchesRefused: 0,
+    refusals: [] as string[],
+    exhausted: false,
+  };
   const sentIds: string[] = [];
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
@@ -163,7 +173,11 @@ async function main(): Promise<number> {
       if (batch.length === 0) break;
       ingest.sentEvents += batch.length;
       for (const e of batch) sentIds.push(e.id);
-      const answer = await timed("POST /v1/events", `${url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+      const answer = await timed("POST /v1/events", `${url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(batch),
+      });
       if (answer?.status === 200) {
         const body = JSON.parse(answer.text) as { appended: number; duplicates: number };
         ingest.appended += body.appended;
@@ -172,7 +186,8 @@ async function main(): Promise<number> {
         learn(batch);
       } else {
         ingest.batchesRefused += 1;
-        if (ingest.refusals.length < 5) ingest.refusals.push(answer ? `${answer.status} ${answer.text.slice(0, 300)}` : "connection failed");
+        if (ingest.refusals.length < 5)
+          ingest.refusals.push(answer ? `${answer.status} ${answer.text.slice(0, 300)}` : "connection failed");
       }
     }
   };
@@ -188,7 +203,8 @@ async function main(): Promise<number> {
       return ["GET report (30 days)", `/v1/creators/${pick(creators)}/report?from=${day(to - 29 * 86_400_000)}&to=${day(to)}`];
     },
     (): [string, string] | null => (campaigns.length ? ["GET budget", `/v1/campaigns/${pick(campaigns)}/budget`] : null),
-    (): [string, string] | null => (creators.length ? ["GET payout", `/v1/creators/${pick(creators)}/payout?asOf=${day(latestBusinessMs)}`] : null),
+    (): [string, string] | null =>
+      creators.length ? ["GET payout", `/v1/creators/${pick(creators)}/payout?asOf=${day(latestBusinessMs)}`] : null,
   ];
   const querier = async (worker: number) => {
     let k = worker;
@@ -220,7 +236,10 @@ async function main(): Promise<number> {
     }
   })();
 
-  await Promise.all([...Array.from({ length: IN_FLIGHT }, () => ingester()), ...Array.from({ length: QUERY_CONCURRENCY }, (_, i) => querier(i))]);
+  await Promise.all([
+    ...Array.from({ length: IN_FLIGHT }, () => ingester()),
+    ...Array.from({ length: QUERY_CONCURRENCY }, (_, i) => querier(i)),
+  ]);
   ingestStopped = performance.now();
   sampling = false;
   await sampler;
@@ -248,7 +267,7 @@ async function main(): Promise<number> {
   const counts = new Map<string, number>();
   let expectedPosition = 1;
   let gaps = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.readForward(after, READ_PAGE_MAX);
     if (page.length === 0) break;
     for (const e of page) {
@@ -308,8 +327,26 @@ async function main(): Promise<number> {
       duplicates: ingest.duplicates,
       refusedBatches: ingest.batchesRefused,
     },
-    queries: { requests: queryRequests, perSecond: round(queryRows.reduce((s, r) => s + (r["req/s"] ?? 0), 0)), creatorsKnown: creators.length, campaignsKnown: campaigns.length },
-    endpoints: Object.fromEntries(rows.map((r) => [r.endpoint, { requests: r.requests, perSecond: r["req/s"], p50Ms: r["p50 ms"], p99Ms: r["p99 ms"], maxMs: r["max ms"], statuses: JSON.parse(r.statuses), failures: r.failures }])),
+    queries: {
+      requests: queryRequests,
+      perSecond: round(queryRows.reduce((s, r) => s + (r["req/s"] ?? 0), 0)),
+      creatorsKnown: creators.length,
+      campaignsKnown: campaigns.length,
+    },
+    endpoints: Object.fromEntries(
+      rows.map((r) => [
+        r.endpoint,
+        {
+          requests: r.requests,
+          perSecond: r["req/s"],
+          p50Ms: r["p50 ms"],
+          p99Ms: r["p99 ms"],
+          maxMs: r["max ms"],
+          statuses: JSON.parse(r.statuses),
+          failures: r.failures,
+        },
+      ]),
+    ),
     lag: {
       samples: lagSamples.length,
       maxEvents: Math.max(0, ...lagSamples.map((s) => s.lag)),
@@ -322,7 +359,9 @@ async function main(): Promise<number> {
     ok: Object.values(checks).every(Boolean),
   };
 
-  console.log(`\nLoad test: ${result.seconds} s on loopback, ${result.topology}, batches of ${BATCH} (${IN_FLIGHT} in flight), ${QUERY_CONCURRENCY} query workers\n`);
+  console.log(
+    `\nLoad test: ${result.seconds} s on loopback, ${result.topology}, batches of ${BATCH} (${IN_FLIGHT} in flight), ${QUERY_CONCURRENCY} query workers\n`,
+  );
   console.table(Object.fromEntries(rows.map(({ endpoint: name, fiveXx: _, ...rest }) => [name, rest])));
   console.table({
     "ingest events/s": { value: result.ingest.eventsPerSecond },
@@ -333,7 +372,7 @@ async function main(): Promise<number> {
     "projection lag final": { value: result.lag.finalEvents },
     "catch-up after ingest stop (s)": { value: result.lag.catchUpSeconds },
     "store head": { value: storeHead },
-    "duplicates": { value: ingest.duplicates },
+    duplicates: { value: ingest.duplicates },
   });
   console.table(Object.fromEntries(Object.entries(checks).map(([k, v]) => [k, { ok: v }])));
   if (ingest.refusals.length > 0) console.log("refused batches:", ingest.refusals);

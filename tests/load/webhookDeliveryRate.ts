@@ -46,10 +46,18 @@ const server = await startE2eServer({
   },
 });
 try {
-  const registered = await fetch(`${server.baseUrl}/v1/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, events: ["posting.created"] }) });
+  const registered = await fetch(`${server.baseUrl}/v1/webhooks`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url, events: ["posting.created"] }),
+  });
   if (registered.status !== 201) throw new Error(`registration: ${registered.status} ${await registered.text()}`);
-  const events = [campaignCreated({ id: "b-cc", campaignId: "C1", budget: "1000000.00" }), accepted({ id: "b-acc", campaignId: "C1", creatorId: "K1", trackingId: "T1" })];
-  for (let i = 0; i < SHIPMENTS; i += 1) events.push(shipped({ id: `b-shp-${i}`, trackingId: "T1", lines: [line("A1", "toys", 1, "10.00")] }));
+  const events = [
+    campaignCreated({ id: "b-cc", campaignId: "C1", budget: "1000000.00" }),
+    accepted({ id: "b-acc", campaignId: "C1", creatorId: "K1", trackingId: "T1" }),
+  ];
+  for (let i = 0; i < SHIPMENTS; i += 1)
+    events.push(shipped({ id: `b-shp-${i}`, trackingId: "T1", lines: [line("A1", "toys", 1, "10.00")] }));
   const connectionsBefore = connections;
   const ingestStartedMs = performance.now();
   for (let i = 0; i < events.length; i += BATCH_EVENTS) {

@@ -77,7 +77,18 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export const ASINS = ["A1", "A2", "A3", "A4", "A5", "X9"] as const;
-export const CATEGORIES = ["toys", "kitchen", "electronics", "beauty", "grocery", "apparel", "amazon_games", "gift_cards", "luxury_beauty", "garden"] as const;
+export const CATEGORIES = [
+  "toys",
+  "kitchen",
+  "electronics",
+  "beauty",
+  "grocery",
+  "apparel",
+  "amazon_games",
+  "gift_cards",
+  "luxury_beauty",
+  "garden",
+] as const;
 export const DISCLOSURES = [
   "#ad",
   "Loving it! #ad",
@@ -126,7 +137,10 @@ function campaignArb(campaignId: string, marketplace: Market): fc.Arbitrary<Camp
       bonusRate: bonusRateArb,
       budgetMinor: budgetArb,
       startOffsetH: fc.integer({ min: -10 * 24, max: 12 * 24 }),
-      durationH: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 24, max: 20 * 24 }) }, { weight: 3, arbitrary: fc.integer({ min: 20 * 24, max: 70 * 24 }) }),
+      durationH: fc.oneof(
+        { weight: 1, arbitrary: fc.integer({ min: 24, max: 20 * 24 }) },
+        { weight: 3, arbitrary: fc.integer({ min: 20 * 24, max: 70 * 24 }) },
+      ),
       asins: fc.subarray(["A1", "A2", "A3", "A4", "A5"], { minLength: 1 }),
     })
     .map((r) => ({
@@ -187,7 +201,16 @@ export type Command =
   | { kind: "accept"; dtMin: number; campaign: number; creator: number; ghost: boolean; reuseTracking: boolean }
   | { kind: "content"; dtMin: number; campaign: number; creator: number; anyPair: boolean; disclosure: string; late: boolean }
   | { kind: "click"; dtMin: number; tracking: number; asin: boolean; unknown: boolean }
-  | { kind: "ship"; dtMin: number; tracking: number; unknown: boolean; duplicate: boolean; orderedBackH: number; lines: LineCmd[]; sns: number | null }
+  | {
+      kind: "ship";
+      dtMin: number;
+      tracking: number;
+      unknown: boolean;
+      duplicate: boolean;
+      orderedBackH: number;
+      lines: LineCmd[];
+      sns: number | null;
+    }
   | { kind: "return"; dtMin: number; shipment: number; unknown: boolean; lines: { line: number; quantity: number; wrongAsin: boolean }[] }
   | { kind: "strike"; dtMin: number; creator: number; reason: "no_content" | "missing_disclosure" | "other"; campaign: number | null }
   | { kind: "end"; dtMin: number; campaign: number; again: boolean; early: boolean }
@@ -211,7 +234,14 @@ export type Command =
       reason: (typeof ADJUSTMENT_REASONS)[number];
     }
   // SPEC §9
-  | { kind: "budget"; dtMin: number; campaign: number; change: "raise" | "cut" | "to_spent" | "below_spent" | "too_many_digits" | "unknown"; amountMinor: number; short: boolean }
+  | {
+      kind: "budget";
+      dtMin: number;
+      campaign: number;
+      change: "raise" | "cut" | "to_spent" | "below_spent" | "too_many_digits" | "unknown";
+      amountMinor: number;
+      short: boolean;
+    }
   | { kind: "pause"; dtMin: number; campaign: number; action: "toggle" | "pause" | "resume"; unknown: boolean }
   | { kind: "end_change"; dtMin: number; campaign: number; move: "earlier" | "later" | "before_start"; hours: number };
 
@@ -233,9 +263,33 @@ const lineArb: fc.Arbitrary<LineCmd> = fc.record({
 
 /** Commands of the facts of SPEC §3. */
 const SECTION_3_COMMANDS: fc.WeightedArbitrary<Command>[] = [
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("accept" as const), dtMin: dtArb, campaign: idx, creator: idx, ghost: rare, reuseTracking: rare }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("content" as const), dtMin: dtArb, campaign: idx, creator: idx, anyPair: rare, disclosure: fc.constantFrom(...DISCLOSURES), late: rare }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("click" as const), dtMin: dtArb, tracking: idx, asin: fc.boolean(), unknown: rare }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("accept" as const),
+      dtMin: dtArb,
+      campaign: idx,
+      creator: idx,
+      ghost: rare,
+      reuseTracking: rare,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("content" as const),
+      dtMin: dtArb,
+      campaign: idx,
+      creator: idx,
+      anyPair: rare,
+      disclosure: fc.constantFrom(...DISCLOSURES),
+      late: rare,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("click" as const), dtMin: dtArb, tracking: idx, asin: fc.boolean(), unknown: rare }),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -244,7 +298,10 @@ const SECTION_3_COMMANDS: fc.WeightedArbitrary<Command>[] = [
       tracking: idx,
       unknown: rare,
       duplicate: rare,
-      orderedBackH: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 72 }) }, { weight: 1, arbitrary: fc.integer({ min: 72, max: 30 * 24 }) }),
+      orderedBackH: fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: 0, max: 72 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 72, max: 30 * 24 }) },
+      ),
       lines: fc.array(lineArb, { minLength: 1, maxLength: 3 }),
       sns: fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 3 }) }),
     }),
@@ -256,7 +313,10 @@ const SECTION_3_COMMANDS: fc.WeightedArbitrary<Command>[] = [
       dtMin: dtArb,
       shipment: idx,
       unknown: rare,
-      lines: fc.array(fc.record({ line: fc.nat({ max: 5 }), quantity: fc.integer({ min: 1, max: 7 }), wrongAsin: rare }), { minLength: 1, maxLength: 2 }),
+      lines: fc.array(fc.record({ line: fc.nat({ max: 5 }), quantity: fc.integer({ min: 1, max: 7 }), wrongAsin: rare }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
     }),
   },
   {
@@ -289,7 +349,10 @@ const SECTION_3_COMMANDS: fc.WeightedArbitrary<Command>[] = [
       creator: idx,
       market: idx,
       // Mostly about what a creator earns here, now and then far more (an overpayment: earned goes negative).
-      amountMinor: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 3_000, max: 50_000 }) }),
+      amountMinor: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 3_000 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 3_000, max: 50_000 }) },
+      ),
       reuseId: rare,
     }),
   },
@@ -303,7 +366,14 @@ const PART_II_COMMANDS: fc.WeightedArbitrary<Command>[] = [
       kind: fc.constant("fail" as const),
       dtMin: dtArb,
       payout: idx,
-      which: fc.constantFrom("issued" as const, "issued" as const, "issued" as const, "issued" as const, "unknown" as const, "again" as const),
+      which: fc.constantFrom(
+        "issued" as const,
+        "issued" as const,
+        "issued" as const,
+        "issued" as const,
+        "unknown" as const,
+        "again" as const,
+      ),
       reason: fc.constantFrom(...PAYOUT_FAILURE_REASONS),
     }),
   },
@@ -316,10 +386,20 @@ const PART_II_COMMANDS: fc.WeightedArbitrary<Command>[] = [
       market: idx,
       foreignMarket: rare,
       amountMinor: fc
-        .oneof({ weight: 4, arbitrary: fc.integer({ min: -2_000, max: 2_000 }) }, { weight: 1, arbitrary: fc.integer({ min: -60_000, max: 60_000 }) })
+        .oneof(
+          { weight: 4, arbitrary: fc.integer({ min: -2_000, max: 2_000 }) },
+          { weight: 1, arbitrary: fc.integer({ min: -60_000, max: 60_000 }) },
+        )
         .filter((n) => n !== 0),
       short: rare,
-      campaign: fc.constantFrom("none" as const, "none" as const, "same_market" as const, "same_market" as const, "other_market" as const, "unknown" as const),
+      campaign: fc.constantFrom(
+        "none" as const,
+        "none" as const,
+        "same_market" as const,
+        "same_market" as const,
+        "other_market" as const,
+        "unknown" as const,
+      ),
       campaignPick: idx,
       reason: fc.constantFrom(...ADJUSTMENT_REASONS),
     }),
@@ -330,7 +410,16 @@ const PART_II_COMMANDS: fc.WeightedArbitrary<Command>[] = [
       kind: fc.constant("budget" as const),
       dtMin: dtArb,
       campaign: idx,
-      change: fc.constantFrom("raise" as const, "raise" as const, "cut" as const, "to_spent" as const, "to_spent" as const, "below_spent" as const, "too_many_digits" as const, "unknown" as const),
+      change: fc.constantFrom(
+        "raise" as const,
+        "raise" as const,
+        "cut" as const,
+        "to_spent" as const,
+        "to_spent" as const,
+        "below_spent" as const,
+        "too_many_digits" as const,
+        "unknown" as const,
+      ),
       amountMinor: fc.integer({ min: 0, max: 20_000 }),
       short: rare,
     }),
@@ -415,7 +504,8 @@ class SpentProbe {
   spentOf(campaignId: string): number {
     if (this.folded < this.events.length) {
       const validation = validateBatch(this.events.slice(this.folded));
-      if (!validation.ok) throw new Error(`arbitraries: the builder wrote an invalid event: ${JSON.stringify(validation.problems.slice(0, 3))}`);
+      if (!validation.ok)
+        throw new Error(`arbitraries: the builder wrote an invalid event: ${JSON.stringify(validation.problems.slice(0, 3))}`);
       for (const event of validation.events) applyEvent(this.state, RULES_V1, toCurrentEvent({ ...event, position: (this.folded += 1) }));
     }
     return this.state.campaigns.get(campaignId)?.spentMinor ?? 0;
@@ -429,7 +519,13 @@ interface LiveCampaign {
   paused: boolean;
 }
 
-const NOTES = ["chargeback on order", "goodwill for a late payout", "Korrektur: doppelte Buchung", "fraud review #12 — reversed", "manual correction"] as const;
+const NOTES = [
+  "chargeback on order",
+  "goodwill for a late payout",
+  "Korrektur: doppelte Buchung",
+  "fraud review #12 — reversed",
+  "manual correction",
+] as const;
 const ACTORS = ["finance:alice", "ops-bot", "auditor.k"] as const;
 
 /** Deterministic: the same universe and commands always give the same events (ids included). */
@@ -449,7 +545,9 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
   const payoutIds: string[] = [];
   const failedPayoutIds: string[] = [];
   const ended = new Set<string>();
-  const live = new Map<string, LiveCampaign>(campaigns.map((c) => [c.campaignId, { budgetMinor: c.budgetMinor, endsAtMs: c.endsAtMs, paused: false }]));
+  const live = new Map<string, LiveCampaign>(
+    campaigns.map((c) => [c.campaignId, { budgetMinor: c.budgetMinor, endsAtMs: c.endsAtMs, paused: false }]),
+  );
   const liveOf = (c: CampaignSpec) => live.get(c.campaignId)!;
   const probe = new SpentProbe(events);
   let nowMs = BASE_MS - 20 * DAY_MS;
@@ -475,7 +573,12 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
     push("CampaignAccepted", nowMs, { campaignId: c.campaignId, creatorId, trackingId });
     nowMs += 10 * 60_000;
     if (a.disclosure !== null) {
-      push("ContentLinkSubmitted", Math.max(nowMs, c.startsAtMs), { campaignId: c.campaignId, creatorId, url: `https://video.example.com/${creatorId}/${seq}`, disclosure: a.disclosure });
+      push("ContentLinkSubmitted", Math.max(nowMs, c.startsAtMs), {
+        campaignId: c.campaignId,
+        creatorId,
+        url: `https://video.example.com/${creatorId}/${seq}`,
+        disclosure: a.disclosure,
+      });
     }
   }
   nowMs = BASE_MS;
@@ -507,7 +610,12 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         const c = t?.campaign ?? campaigns[cmd.campaign % campaigns.length]!;
         const creatorId = t?.creatorId ?? creators[cmd.creator % creators.length]!;
         const ms = cmd.late ? Math.max(nowMs, liveOf(c).endsAtMs + HOUR_MS) : nowMs;
-        push("ContentLinkSubmitted", ms, { campaignId: c.campaignId, creatorId, url: `https://video.example.com/${creatorId}/${seq}`, disclosure: cmd.disclosure });
+        push("ContentLinkSubmitted", ms, {
+          campaignId: c.campaignId,
+          creatorId,
+          url: `https://video.example.com/${creatorId}/${seq}`,
+          disclosure: cmd.disclosure,
+        });
         break;
       }
       case "click": {
@@ -566,17 +674,29 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         break;
       }
       case "tax":
-        push("TaxInfoSubmitted", nowMs, { creatorId: creators[cmd.creator % creators.length]!, marketplace: markets[cmd.market % markets.length]! });
+        push("TaxInfoSubmitted", nowMs, {
+          creatorId: creators[cmd.creator % creators.length]!,
+          marketplace: markets[cmd.market % markets.length]!,
+        });
         break;
       case "method":
-        push("PaymentMethodChanged", nowMs, { creatorId: creators[cmd.creator % creators.length]!, marketplace: markets[cmd.market % markets.length]!, method: cmd.method });
+        push("PaymentMethodChanged", nowMs, {
+          creatorId: creators[cmd.creator % creators.length]!,
+          marketplace: markets[cmd.market % markets.length]!,
+          method: cmd.method,
+        });
         break;
       case "payout": {
         const marketplace = markets[cmd.market % markets.length]!;
         const reuse = cmd.reuseId && payoutIds.length > 0;
         const payoutId = reuse ? payoutIds[cmd.creator % payoutIds.length]! : `P${seq}`;
         if (!reuse) payoutIds.push(payoutId);
-        push("PayoutIssued", nowMs, { payoutId, creatorId: creators[cmd.creator % creators.length]!, marketplace, amount: formatMoney(cmd.amountMinor, MINOR_DIGITS(marketplace)) });
+        push("PayoutIssued", nowMs, {
+          payoutId,
+          creatorId: creators[cmd.creator % creators.length]!,
+          marketplace,
+          amount: formatMoney(cmd.amountMinor, MINOR_DIGITS(marketplace)),
+        });
         break;
       }
       case "fail": {
@@ -584,7 +704,11 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         if (payoutIds.length === 0 && cmd.which !== "unknown") break; // nothing issued to fail yet
         const again = cmd.which === "again" && failedPayoutIds.length > 0;
         const payoutId =
-          cmd.which === "unknown" ? "P-never-issued" : again ? failedPayoutIds[cmd.payout % failedPayoutIds.length]! : payoutIds[cmd.payout % payoutIds.length]!;
+          cmd.which === "unknown"
+            ? "P-never-issued"
+            : again
+              ? failedPayoutIds[cmd.payout % failedPayoutIds.length]!
+              : payoutIds[cmd.payout % payoutIds.length]!;
         if (payoutIds.includes(payoutId) && !failedPayoutIds.includes(payoutId)) failedPayoutIds.push(payoutId);
         push("PayoutFailed", nowMs, { payoutId, reason: cmd.reason });
         break;
@@ -630,7 +754,10 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
             break;
         }
         // One fraction digit more than the currency has ("1500.5" yen, "12.345" dollars): anomaly invalid_amount.
-        const budget = cmd.change === "too_many_digits" ? `${formatMoney(budgetMinor, digits)}${digits === 0 ? ".5" : "5"}` : formatSigned(budgetMinor, digits, cmd.short);
+        const budget =
+          cmd.change === "too_many_digits"
+            ? `${formatMoney(budgetMinor, digits)}${digits === 0 ? ".5" : "5"}`
+            : formatSigned(budgetMinor, digits, cmd.short);
         const campaignId = cmd.change === "unknown" ? universe.ghostCampaignId : c.campaignId;
         push("CampaignBudgetChanged", nowMs, { campaignId, budget });
         if (campaignId === c.campaignId && !ended.has(c.campaignId) && cmd.change !== "too_many_digits") state.budgetMinor = budgetMinor;
@@ -654,7 +781,8 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
           case "earlier": {
             // Earlier, but after the start (halfway there when the step would pass it).
             endsAtMs = state.endsAtMs - cmd.hours * HOUR_MS;
-            if (endsAtMs <= c.startsAtMs) endsAtMs = c.startsAtMs + Math.max(60_000, Math.floor((state.endsAtMs - c.startsAtMs) / 120_000) * 60_000);
+            if (endsAtMs <= c.startsAtMs)
+              endsAtMs = c.startsAtMs + Math.max(60_000, Math.floor((state.endsAtMs - c.startsAtMs) / 120_000) * 60_000);
             break;
           }
           case "later":
@@ -691,7 +819,11 @@ export function sequenceArb(options: SequenceOptions = {}): fc.Arbitrary<Sequenc
   return fc
     .record({
       universe: universeArb,
-      commands: fc.array(options.partII ? partIICommandArb : commandArb, { minLength: options.minCommands ?? 0, maxLength: options.maxCommands ?? 60, size: "max" }),
+      commands: fc.array(options.partII ? partIICommandArb : commandArb, {
+        minLength: options.minCommands ?? 0,
+        maxLength: options.maxCommands ?? 60,
+        size: "max",
+      }),
       endAll: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     })
     .map(({ universe, commands, endAll }) => ({ universe, commands, endAll, events: buildEvents(universe, commands, endAll) }));

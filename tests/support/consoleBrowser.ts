@@ -12,13 +12,25 @@ import { REPO_ROOT, startServer, type ServerChild } from "./serverChild.ts";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 /** As the machine's notes say: headless, no sandbox (root), and no calls home on a closed network. */
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Whether the browser suites run; throws when they must (LEDGER_REQUIRE_BROWSER=1) but cannot. */
 export function browserAvailable(): boolean {
   if (fs.existsSync(CHROMIUM_PATH)) return true;
-  if (process.env.LEDGER_REQUIRE_BROWSER === "1") throw new Error(`LEDGER_REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
-  console.warn(`skipping the browser tests: no ${CHROMIUM_PATH} (apt-get install -y chromium; LEDGER_REQUIRE_BROWSER=1 makes this a failure)`);
+  if (process.env.LEDGER_REQUIRE_BROWSER === "1")
+    throw new Error(`LEDGER_REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+  console.warn(
+    `skipping the browser tests: no ${CHROMIUM_PATH} (apt-get install -y chromium; LEDGER_REQUIRE_BROWSER=1 makes this a failure)`,
+  );
   return false;
 }
 
@@ -28,7 +40,12 @@ export function launchChromium(): Promise<Browser> {
 
 /** A browser context as a person in the US would have one (the console formats for its language). */
 export function newContext(browser: Browser, options: { acceptDownloads?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext({ locale: "en-US", timezoneId: "Europe/Berlin", viewport: { width: 1360, height: 900 }, acceptDownloads: options.acceptDownloads ?? false });
+  return browser.newContext({
+    locale: "en-US",
+    timezoneId: "Europe/Berlin",
+    viewport: { width: 1360, height: 900 },
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
 }
 
 // --- the console's build --------------------------------------------------------------------------
@@ -78,7 +95,11 @@ export function ensureConsoleBuilt(): void {
     const vite = path.join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js");
     // React's production build: vitest's NODE_ENV=test would make Vite build for development.
     const env = { ...process.env, NODE_ENV: "production" };
-    const result = spawnSync(process.execPath, [vite, "build", "--config", "console/vite.config.ts", "--logLevel", "warn"], { cwd: REPO_ROOT, encoding: "utf8", env });
+    const result = spawnSync(process.execPath, [vite, "build", "--config", "console/vite.config.ts", "--logLevel", "warn"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env,
+    });
     if (result.status !== 0) throw new Error(`the console's build failed:\n${result.stdout}\n${result.stderr}`);
   } finally {
     fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
@@ -123,7 +144,10 @@ function ledgerCli(args: string[], dataDir: string): void {
 export async function startDemoServer(options: { tokens?: string; rebuild?: boolean } = {}): Promise<DemoServer> {
   ensureConsoleBuilt();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-console-"));
-  const child = await startServer({ dataDir, env: { LEDGER_DEMO: "1", ...(options.tokens === undefined ? {} : { LEDGER_TOKENS: options.tokens }) } });
+  const child = await startServer({
+    dataDir,
+    env: { LEDGER_DEMO: "1", ...(options.tokens === undefined ? {} : { LEDGER_TOKENS: options.tokens }) },
+  });
   try {
     await caughtUp(child.url);
     if (options.rebuild) ledgerCli(["replay", "earnings", "--rules", "2"], dataDir);
@@ -169,7 +193,8 @@ export async function watchedPage(context: BrowserContext): Promise<Watched> {
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
     // A download's blob request ends the navigation it never was; everything else is a failure.
-    if (!request.url().startsWith("blob:")) problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ""}`);
+    if (!request.url().startsWith("blob:"))
+      problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ""}`);
   });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`answer ${response.status()}: ${response.request().method()} ${response.url()}`);
@@ -187,14 +212,23 @@ export async function openQuietly(page: Page, url: string): Promise<void> {
 export async function settle(page: Page): Promise<void> {
   try {
     // Polled on a timer, not on animation frames: a page Chromium deems hidden draws no frames.
-    await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false" && document.querySelector(".loading") === null, undefined, { polling: 100 });
+    await page.waitForFunction(
+      () => document.querySelector("main")?.getAttribute("aria-busy") === "false" && document.querySelector(".loading") === null,
+      undefined,
+      { polling: 100 },
+    );
   } catch (error) {
     // Say what the page was still waiting for: a timeout alone does not tell a slow read from a stuck one.
     const shown = await page
-      .evaluate(() => ({ busy: document.querySelector("main")?.getAttribute("aria-busy"), loading: [...document.querySelectorAll(".loading")].map((e) => e.textContent) }))
+      .evaluate(() => ({
+        busy: document.querySelector("main")?.getAttribute("aria-busy"),
+        loading: [...document.querySelectorAll(".loading")].map((e) => e.textContent),
+      }))
       .catch((e: Error) => e.message);
     const pending = [...(inFlight.get(page) ?? [])].map((request) => `${request.method()} ${request.url()}`);
-    throw new Error(`${page.url()} did not settle: ${JSON.stringify(shown)}; requests without an answer: ${JSON.stringify(pending)}`, { cause: error });
+    throw new Error(`${page.url()} did not settle: ${JSON.stringify(shown)}; requests without an answer: ${JSON.stringify(pending)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -204,16 +238,26 @@ export async function settle(page: Page): Promise<void> {
 export async function seriousViolations(page: Page): Promise<string[]> {
   // Every rule; legacy mode runs axe in the page itself (the console has no frames) and only
   // violations are collected: a quarter of the time of a default run.
-  const results = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ["violations"] }).analyze();
+  const results = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .options({ resultTypes: ["violations"] })
+    .analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}: ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join("; ")}`,
+    );
 }
 
 /** A table's cells as text, found by its caption (its accessible name). */
 export async function tableByCaption(page: Page, caption: string): Promise<{ body: string[][]; foot: string[][] }> {
   return page.getByRole("table", { name: caption, exact: true }).evaluate((table: HTMLTableElement) => {
-    const cells = (rows: HTMLCollectionOf<HTMLTableRowElement>) => [...rows].map((row) => [...row.cells].map((cell) => cell.textContent!.trim()));
+    const cells = (rows: HTMLCollectionOf<HTMLTableRowElement>) =>
+      [...rows].map((row) => [...row.cells].map((cell) => cell.textContent!.trim()));
     return { body: [...table.tBodies].flatMap((b) => cells(b.rows)), foot: table.tFoot === null ? [] : cells(table.tFoot.rows) };
   });
 }
@@ -224,7 +268,11 @@ export async function factsOf(page: Page, heading: string): Promise<Record<strin
     .getByRole("region", { name: heading, exact: true })
     .locator("dl.facts")
     .first()
-    .evaluate((list) => Object.fromEntries([...list.children].map((item) => [item.querySelector("dt")!.textContent!.trim(), item.querySelector("dd")!.textContent!.trim()])));
+    .evaluate((list) =>
+      Object.fromEntries(
+        [...list.children].map((item) => [item.querySelector("dt")!.textContent!.trim(), item.querySelector("dd")!.textContent!.trim()]),
+      ),
+    );
 }
 
 /** An amount as the page shows it ("-$1,234.50", "¥1,230", "1,353.63") as the API writes it ("-1234.50", "1230", "1353.63"). */

@@ -40,7 +40,10 @@ export function containerRuntime(): Promise<ContainerRuntime> {
  */
 export async function runtimeOrSkipNotice(suite: string): Promise<ContainerRuntime> {
   const runtime = await containerRuntime();
-  if (!runtime.available) console.warn(`[skipped] ${suite}: no container runtime found by testcontainers (${runtime.reason}); it runs in full where Docker is available.`);
+  if (!runtime.available)
+    console.warn(
+      `[skipped] ${suite}: no container runtime found by testcontainers (${runtime.reason}); it runs in full where Docker is available.`,
+    );
   return runtime;
 }
 
@@ -121,7 +124,11 @@ export async function startKafka(): Promise<StartedServer> {
       KAFKA_NUM_PARTITIONS: "1",
     })
     // The image's entrypoint execs its arguments, so only the command is replaced.
-    .withCommand(["sh", "-c", `echo 'waiting for ${KAFKA_STARTER}'; while [ ! -f ${KAFKA_STARTER} ]; do sleep 0.1; done; . ${KAFKA_STARTER}; exec /etc/kafka/docker/run`])
+    .withCommand([
+      "sh",
+      "-c",
+      `echo 'waiting for ${KAFKA_STARTER}'; while [ ! -f ${KAFKA_STARTER} ]; do sleep 0.1; done; . ${KAFKA_STARTER}; exec /etc/kafka/docker/run`,
+    ])
     .withExposedPorts(KAFKA_EXTERNAL_PORT)
     .withWaitStrategy(Wait.forLogMessage(`waiting for ${KAFKA_STARTER}`))
     .withStartupTimeout(SERVER_READY_TIMEOUT_MS)

@@ -208,7 +208,10 @@ export function campaignEnded(opts: Envelope & { campaignId?: string } = {}): Ra
 }
 
 export function taxInfo(opts: Envelope & { creatorId?: string; marketplace?: string } = {}): RawEvent {
-  return envelope("TaxInfoSubmitted", "tax", opts, "2026-01-15T12:00:00Z", { creatorId: opts.creatorId ?? "K1", marketplace: opts.marketplace ?? "US" });
+  return envelope("TaxInfoSubmitted", "tax", opts, "2026-01-15T12:00:00Z", {
+    creatorId: opts.creatorId ?? "K1",
+    marketplace: opts.marketplace ?? "US",
+  });
 }
 
 export function paymentMethod(opts: Envelope & { creatorId?: string; marketplace?: string; method?: string } = {}): RawEvent {
@@ -219,7 +222,9 @@ export function paymentMethod(opts: Envelope & { creatorId?: string; marketplace
   });
 }
 
-export function payoutIssued(opts: Envelope & { payoutId?: string; creatorId?: string; marketplace?: string; amount?: string } = {}): RawEvent {
+export function payoutIssued(
+  opts: Envelope & { payoutId?: string; creatorId?: string; marketplace?: string; amount?: string } = {},
+): RawEvent {
   const creatorId = opts.creatorId ?? "K1";
   const marketplace = opts.marketplace ?? "US";
   return envelope("PayoutIssued", "po", opts, "2026-05-31T12:00:00Z", {
@@ -337,9 +342,7 @@ export function run(raws: readonly RawEvent[], rules: RuleVersion = RULES_V1): R
     expect.fail(`fixture events are invalid: ${JSON.stringify(validation.problems, null, 2)}`);
   }
   const state = emptyState();
-  const outcomes = validation.events.map((event, i) =>
-    applyEvent(state, rules, toCurrentEvent({ ...event, position: i + 1 })),
-  );
+  const outcomes = validation.events.map((event, i) => applyEvent(state, rules, toCurrentEvent({ ...event, position: i + 1 })));
   return {
     outcomes,
     state,
@@ -439,7 +442,15 @@ export function onlyAnomaly(r: WhenResult, code: AnomalyCode, creatorId: string 
   expect(r.facts).toEqual([]);
   const last = r.outcomes[r.outcomes.length - 1]!;
   expect(r.anomalies).toEqual([
-    { position: last.position, eventId: last.eventId, eventType: last.eventType, code, message: expect.stringMatching(/\S/), creatorId, campaignId },
+    {
+      position: last.position,
+      eventId: last.eventId,
+      eventType: last.eventType,
+      code,
+      message: expect.stringMatching(/\S/),
+      creatorId,
+      campaignId,
+    },
   ]);
 }
 

@@ -173,8 +173,15 @@ export function expectNo5xxAndErrorShapes(): void {
     if (a.status < 400) continue;
     const b = a.body;
     const shaped =
-      b !== undefined && b !== null && Object.keys(b).length === 1 && typeof b.error?.code === "string" && typeof b.error?.message === "string" && Array.isArray(b.error?.details) && Object.keys(b.error).length === 3;
-    if (a.status >= 500 || !shaped) offenders.push(`${a.method} ${a.url.replace(/^http:\/\/[^/]+/, "")} → ${a.status} ${a.text.slice(0, 200)}`);
+      b !== undefined &&
+      b !== null &&
+      Object.keys(b).length === 1 &&
+      typeof b.error?.code === "string" &&
+      typeof b.error?.message === "string" &&
+      Array.isArray(b.error?.details) &&
+      Object.keys(b.error).length === 3;
+    if (a.status >= 500 || !shaped)
+      offenders.push(`${a.method} ${a.url.replace(/^http:\/\/[^/]+/, "")} → ${a.status} ${a.text.slice(0, 200)}`);
   }
   expect(offenders).toEqual([]);
 }
@@ -185,7 +192,12 @@ export function usPayout(payoutId: string, creatorId: string, amount: string) {
 }
 
 /** The whole answer of a US payout run (issue 16.4): every not-paid reason is counted, 0 when none. */
-export function usRunAnswer(asOf: string, asOfPosition: number, issued: ReturnType<typeof usPayout>[], notPaid: Partial<Record<NotPaidReason, number>> = {}) {
+export function usRunAnswer(
+  asOf: string,
+  asOfPosition: number,
+  issued: ReturnType<typeof usPayout>[],
+  notPaid: Partial<Record<NotPaidReason, number>> = {},
+) {
   const counts = Object.fromEntries(NOT_PAID_REASONS.map((reason) => [reason, notPaid[reason] ?? 0]));
   return { asOfPosition, marketplace: "US", currency: "USD", asOf, issued, notPaid: counts };
 }

@@ -17,7 +17,15 @@ export function minor(amount: string): number {
 export const BUCKETS = ["standard", "bonusPending", "bonusConfirmed", "bonusForfeited", "reversed", "adjusted"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 export type Sums = Record<Bucket, number> & { total: number };
-export const zero = (): Sums => ({ standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 0 });
+export const zero = (): Sums => ({
+  standard: 0,
+  bonusPending: 0,
+  bonusConfirmed: 0,
+  bonusForfeited: 0,
+  reversed: 0,
+  adjusted: 0,
+  total: 0,
+});
 
 export function sumsOf(row: Record<Bucket | "total", string>): Sums {
   const s = zero();

@@ -23,7 +23,6 @@ import { PG_URL, dropSchema, randomSchema } from "./pgTest.ts";
 export type ReadModelKind = "sqlite" | "postgres";
 export type Dbs = Record<ProjectionName, ReadModelDb>;
 
-
 // ---------------------------------------------------------------------------------------------
 // Directory, store, read-model databases
 // ---------------------------------------------------------------------------------------------
@@ -59,7 +58,6 @@ export async function openDbs(kind: ReadModelKind, where: { dir: string; schema?
 export async function closeDbs(dbs: Dbs): Promise<void> {
   for (const name of PROJECTION_NAMES) await dbs[name].close();
 }
-
 
 /** One test's world: a temp dir with the store and snapshots, and the read models (SQLite in the dir, or a PG schema). */
 export interface ProjectionEnv {
@@ -174,7 +172,7 @@ export async function catchUp(store: EventStore, dbs: Dbs, setup: RunnerSetup = 
 /** Every page of a paged read, from cursor `first` on, following `next` until it gives null (the pages with their cursors). */
 export async function allPages<C, P>(first: C, read: (after: C) => Promise<P>, next: (page: P) => C | null): Promise<P[]> {
   const pages: P[] = [];
-  for (let after: C | null = first; after !== null; ) {
+  for (let after: C | null = first; after !== null;) {
     const page = await read(after);
     pages.push(page);
     after = next(page);
@@ -376,7 +374,16 @@ export function generateEvents(seed: number, count: number): unknown[] {
       const endsMs = startsMs + int(3, 12) * DAY_MS;
       const budget = marketplace === "JP" ? String(int(500, 5000)) : `${int(5, 60)}.${String(int(0, 99)).padStart(2, "0")}`;
       const bonusRate = pick(["0.05", "0.10", "0.15", "0.2"]);
-      push("CampaignCreated", nowMs, { campaignId: id, brandId: `gb${int(0, 4)}`, marketplace, bonusRate, budget, startsAt: iso(startsMs), endsAt: iso(endsMs), asins });
+      push("CampaignCreated", nowMs, {
+        campaignId: id,
+        brandId: `gb${int(0, 4)}`,
+        marketplace,
+        bonusRate,
+        budget,
+        startsAt: iso(startsMs),
+        endsAt: iso(endsMs),
+        asins,
+      });
       campaigns.push({ id, marketplace, asins, startsMs, endsMs, ended: false, trackings: [] });
       continue;
     }
@@ -386,12 +393,22 @@ export function generateEvents(seed: number, count: number): unknown[] {
       const tracking = `gt${seq}`;
       push("CampaignAccepted", nowMs, { campaignId: c.id, creatorId: creator, trackingId: tracking });
       c.trackings.push(tracking);
-      if (rand() < 0.6) push("ContentLinkSubmitted", nowMs + 60_000, { campaignId: c.id, creatorId: creator, url: `https://example.com/${seq}`, disclosure: pick(DISCLOSURES) });
+      if (rand() < 0.6)
+        push("ContentLinkSubmitted", nowMs + 60_000, {
+          campaignId: c.id,
+          creatorId: creator,
+          url: `https://example.com/${seq}`,
+          disclosure: pick(DISCLOSURES),
+        });
       continue;
     }
     if (c.trackings.length === 0) continue;
     if (r < 0.35) {
-      push("ClickRecorded", nowMs, rand() < 0.5 ? { trackingId: pick(c.trackings) } : { trackingId: pick(c.trackings), asin: pick(c.asins) });
+      push(
+        "ClickRecorded",
+        nowMs,
+        rand() < 0.5 ? { trackingId: pick(c.trackings) } : { trackingId: pick(c.trackings), asin: pick(c.asins) },
+      );
     } else if (r < 0.7) {
       const lines = Array.from({ length: int(1, 3) }, () => ({
         asin: rand() < 0.7 ? pick(c.asins) : `other-${int(0, 9)}`,
@@ -401,7 +418,13 @@ export function generateEvents(seed: number, count: number): unknown[] {
       }));
       const shipmentId = rand() < 0.01 && shipments.length > 0 ? pick(shipments).id : `gs${seq}`; // an occasional duplicate shipment
       const orderedMs = nowMs - int(0, 3) * DAY_MS;
-      const data: Record<string, unknown> = { shipmentId, orderId: `go${int(0, 400)}`, trackingId: pick(c.trackings), orderedAt: iso(orderedMs), lines };
+      const data: Record<string, unknown> = {
+        shipmentId,
+        orderId: `go${int(0, 400)}`,
+        trackingId: pick(c.trackings),
+        orderedAt: iso(orderedMs),
+        lines,
+      };
       if (rand() < 0.08) {
         push("SubscribeAndSaveFirstShipment", nowMs, { ...data, subscriptionId: `gsub${int(0, 30)}` });
       } else {
@@ -411,9 +434,16 @@ export function generateEvents(seed: number, count: number): unknown[] {
     } else if (r < 0.82 && shipments.length > 0) {
       const s = pick(shipments);
       const l = pick(s.lines);
-      push("ShipmentReturned", nowMs, { shipmentId: rand() < 0.03 ? "gs-unknown" : s.id, lines: [{ asin: l.asin, quantity: int(1, l.quantity + 1) }] });
+      push("ShipmentReturned", nowMs, {
+        shipmentId: rand() < 0.03 ? "gs-unknown" : s.id,
+        lines: [{ asin: l.asin, quantity: int(1, l.quantity + 1) }],
+      });
     } else if (r < 0.86) {
-      push("StrikeIssued", nowMs, { creatorId: pick(creators), reason: pick(["no_content", "missing_disclosure", "other"]), campaignId: c.id });
+      push("StrikeIssued", nowMs, {
+        creatorId: pick(creators),
+        reason: pick(["no_content", "missing_disclosure", "other"]),
+        campaignId: c.id,
+      });
     } else if (r < 0.93) {
       // End the campaign whose end is due (or any, now and then); a repeat id-distinct end is an anomaly.
       const due = campaigns.find((x) => !x.ended && x.endsMs <= nowMs) ?? (rand() < 0.3 && !c.ended ? c : null);
@@ -424,10 +454,19 @@ export function generateEvents(seed: number, count: number): unknown[] {
     } else if (r < 0.96) {
       push("TaxInfoSubmitted", nowMs, { creatorId: pick(creators), marketplace: c.marketplace });
     } else if (r < 0.985) {
-      push("PaymentMethodChanged", nowMs, { creatorId: pick(creators), marketplace: c.marketplace, method: pick(["direct_deposit", "gift_card", "check"]) });
+      push("PaymentMethodChanged", nowMs, {
+        creatorId: pick(creators),
+        marketplace: c.marketplace,
+        method: pick(["direct_deposit", "gift_card", "check"]),
+      });
     } else {
       const amount = c.marketplace === "JP" ? String(int(1, 900)) : `${int(0, 9)}.${String(int(1, 99)).padStart(2, "0")}`;
-      push("PayoutIssued", nowMs, { payoutId: rand() < 0.1 ? "gp-dup" : `gp${seq}`, creatorId: pick(creators), marketplace: c.marketplace, amount });
+      push("PayoutIssued", nowMs, {
+        payoutId: rand() < 0.1 ? "gp-dup" : `gp${seq}`,
+        creatorId: pick(creators),
+        marketplace: c.marketplace,
+        amount,
+      });
     }
   }
   return events.slice(0, count);
@@ -450,7 +489,11 @@ const JP_ENDS = "2026-04-01T00:00:00+09:00"; // 2026-03-31T15:00Z
 
 type FixtureEvent = { id: string; type: string; occurredAt: string; data: Record<string, unknown> };
 
-function shipment(id: string, occurredAt: string, d: { shipmentId: string; orderId: string; trackingId: string; orderedAt: string; lines: [string, string, number, string][] }): FixtureEvent {
+function shipment(
+  id: string,
+  occurredAt: string,
+  d: { shipmentId: string; orderId: string; trackingId: string; orderedAt: string; lines: [string, string, number, string][] },
+): FixtureEvent {
   return {
     id,
     type: "ShipmentRecorded",
@@ -461,56 +504,209 @@ function shipment(id: string, occurredAt: string, d: { shipmentId: string; order
 
 /** Phase A: P1..P24, through the last shipment (C-US exhausted for the third time). */
 export const PHASE_A: FixtureEvent[] = [
-  /* P1 */ { id: "cc-us", type: "CampaignCreated", occurredAt: "2026-02-20T12:00:00Z", data: { campaignId: "C-US", brandId: "B1", marketplace: "US", bonusRate: "0.10", budget: "12.00", startsAt: US_STARTS, endsAt: US_ENDS, asins: ["A1", "A2"] } },
-  /* P2 */ { id: "cc-jp", type: "CampaignCreated", occurredAt: "2026-02-21T00:00:00Z", data: { campaignId: "C-JP", brandId: "B2", marketplace: "JP", bonusRate: "0.05", budget: "100000", startsAt: JP_STARTS, endsAt: JP_ENDS, asins: ["J1"] } },
-  /* P3 */ { id: "acc-k1-us", type: "CampaignAccepted", occurredAt: "2026-03-01T12:00:00Z", data: { campaignId: "C-US", creatorId: "K1", trackingId: "t-k1-us" } },
-  /* P4 */ { id: "acc-k2-us", type: "CampaignAccepted", occurredAt: "2026-03-01T13:00:00Z", data: { campaignId: "C-US", creatorId: "K2", trackingId: "t-k2-us" } },
-  /* P5 */ { id: "acc-k1-jp", type: "CampaignAccepted", occurredAt: "2026-03-02T00:00:00Z", data: { campaignId: "C-JP", creatorId: "K1", trackingId: "t-k1-jp" } },
+  /* P1 */ {
+    id: "cc-us",
+    type: "CampaignCreated",
+    occurredAt: "2026-02-20T12:00:00Z",
+    data: {
+      campaignId: "C-US",
+      brandId: "B1",
+      marketplace: "US",
+      bonusRate: "0.10",
+      budget: "12.00",
+      startsAt: US_STARTS,
+      endsAt: US_ENDS,
+      asins: ["A1", "A2"],
+    },
+  },
+  /* P2 */ {
+    id: "cc-jp",
+    type: "CampaignCreated",
+    occurredAt: "2026-02-21T00:00:00Z",
+    data: {
+      campaignId: "C-JP",
+      brandId: "B2",
+      marketplace: "JP",
+      bonusRate: "0.05",
+      budget: "100000",
+      startsAt: JP_STARTS,
+      endsAt: JP_ENDS,
+      asins: ["J1"],
+    },
+  },
+  /* P3 */ {
+    id: "acc-k1-us",
+    type: "CampaignAccepted",
+    occurredAt: "2026-03-01T12:00:00Z",
+    data: { campaignId: "C-US", creatorId: "K1", trackingId: "t-k1-us" },
+  },
+  /* P4 */ {
+    id: "acc-k2-us",
+    type: "CampaignAccepted",
+    occurredAt: "2026-03-01T13:00:00Z",
+    data: { campaignId: "C-US", creatorId: "K2", trackingId: "t-k2-us" },
+  },
+  /* P5 */ {
+    id: "acc-k1-jp",
+    type: "CampaignAccepted",
+    occurredAt: "2026-03-02T00:00:00Z",
+    data: { campaignId: "C-JP", creatorId: "K1", trackingId: "t-k1-jp" },
+  },
   // P6: anomaly duplicate_acceptance (K1 already accepted C-US); t-k1-us-2 stays unknown.
-  /* P6 */ { id: "acc-k1-dup", type: "CampaignAccepted", occurredAt: "2026-03-02T01:00:00Z", data: { campaignId: "C-US", creatorId: "K1", trackingId: "t-k1-us-2" } },
-  /* P7 */ { id: "cl-k1-us", type: "ContentLinkSubmitted", occurredAt: "2026-03-05T12:00:00Z", data: { campaignId: "C-US", creatorId: "K1", url: "https://example.com/k1", disclosure: "Loving these! #ad" } },
+  /* P6 */ {
+    id: "acc-k1-dup",
+    type: "CampaignAccepted",
+    occurredAt: "2026-03-02T01:00:00Z",
+    data: { campaignId: "C-US", creatorId: "K1", trackingId: "t-k1-us-2" },
+  },
+  /* P7 */ {
+    id: "cl-k1-us",
+    type: "ContentLinkSubmitted",
+    occurredAt: "2026-03-05T12:00:00Z",
+    data: { campaignId: "C-US", creatorId: "K1", url: "https://example.com/k1", disclosure: "Loving these! #ad" },
+  },
   // P8: anomaly missing_disclosure ("badge" is not the word "ad").
-  /* P8 */ { id: "cl-k2-us", type: "ContentLinkSubmitted", occurredAt: "2026-03-05T13:00:00Z", data: { campaignId: "C-US", creatorId: "K2", url: "https://example.com/k2", disclosure: "my favourite badge" } },
-  /* P9 */ { id: "cl-k1-jp", type: "ContentLinkSubmitted", occurredAt: "2026-03-20T00:00:00Z", data: { campaignId: "C-JP", creatorId: "K1", url: "https://example.jp/k1", disclosure: "ADVERTISEMENT: paid partnership" } },
+  /* P8 */ {
+    id: "cl-k2-us",
+    type: "ContentLinkSubmitted",
+    occurredAt: "2026-03-05T13:00:00Z",
+    data: { campaignId: "C-US", creatorId: "K2", url: "https://example.com/k2", disclosure: "my favourite badge" },
+  },
+  /* P9 */ {
+    id: "cl-k1-jp",
+    type: "ContentLinkSubmitted",
+    occurredAt: "2026-03-20T00:00:00Z",
+    data: { campaignId: "C-JP", creatorId: "K1", url: "https://example.jp/k1", disclosure: "ADVERTISEMENT: paid partnership" },
+  },
   // P10, P11: both on LA date 2026-03-09 (PDT since 03-08: 10:00 and 20:00 local).
   /* P10 */ { id: "ck-1", type: "ClickRecorded", occurredAt: "2026-03-09T17:00:00Z", data: { trackingId: "t-k1-us", asin: "A1" } },
   /* P11 */ { id: "ck-2", type: "ClickRecorded", occurredAt: "2026-03-10T03:00:00Z", data: { trackingId: "t-k1-us" } },
-  /* P12 */ shipment("shp-1", "2026-03-10T18:00:00Z", { shipmentId: "S1", orderId: "O1", trackingId: "t-k1-us", orderedAt: "2026-03-09T18:00:00Z", lines: [["A1", "toys", 3, "19.99"], ["B9", "electronics", 1, "100.00"]] }),
-  /* P13 */ shipment("shp-2", "2026-03-12T18:00:00Z", { shipmentId: "S2", orderId: "O2", trackingId: "t-k2-us", orderedAt: "2026-03-11T18:00:00Z", lines: [["A2", "kitchen", 2, "25.00"]] }),
-  /* P14 */ shipment("shp-3", "2026-03-15T18:00:00Z", { shipmentId: "S3", orderId: "O3", trackingId: "t-k1-us", orderedAt: "2026-03-14T18:00:00Z", lines: [["A1", "toys", 1, "30.00"]] }),
+  /* P12 */ shipment("shp-1", "2026-03-10T18:00:00Z", {
+    shipmentId: "S1",
+    orderId: "O1",
+    trackingId: "t-k1-us",
+    orderedAt: "2026-03-09T18:00:00Z",
+    lines: [
+      ["A1", "toys", 3, "19.99"],
+      ["B9", "electronics", 1, "100.00"],
+    ],
+  }),
+  /* P13 */ shipment("shp-2", "2026-03-12T18:00:00Z", {
+    shipmentId: "S2",
+    orderId: "O2",
+    trackingId: "t-k2-us",
+    orderedAt: "2026-03-11T18:00:00Z",
+    lines: [["A2", "kitchen", 2, "25.00"]],
+  }),
+  /* P14 */ shipment("shp-3", "2026-03-15T18:00:00Z", {
+    shipmentId: "S3",
+    orderId: "O3",
+    trackingId: "t-k1-us",
+    orderedAt: "2026-03-14T18:00:00Z",
+    lines: [["A1", "toys", 1, "30.00"]],
+  }),
   // P15: a second shipment of order O3 on the same day (orders counts it once).
-  /* P15 */ shipment("shp-4", "2026-03-15T20:00:00Z", { shipmentId: "S4", orderId: "O3", trackingId: "t-k1-us", orderedAt: "2026-03-14T18:00:00Z", lines: [["A2", "grocery", 1, "10.00"]] }),
-  /* P16 */ { id: "ret-2", type: "ShipmentReturned", occurredAt: "2026-03-20T18:00:00Z", data: { shipmentId: "S2", lines: [{ asin: "A2", quantity: 1 }] } },
-  /* P17 */ shipment("shp-5", "2026-03-22T18:00:00Z", { shipmentId: "S5", orderId: "O5", trackingId: "t-k1-us", orderedAt: "2026-03-21T18:00:00Z", lines: [["A1", "toys", 1, "40.00"]] }),
+  /* P15 */ shipment("shp-4", "2026-03-15T20:00:00Z", {
+    shipmentId: "S4",
+    orderId: "O3",
+    trackingId: "t-k1-us",
+    orderedAt: "2026-03-14T18:00:00Z",
+    lines: [["A2", "grocery", 1, "10.00"]],
+  }),
+  /* P16 */ {
+    id: "ret-2",
+    type: "ShipmentReturned",
+    occurredAt: "2026-03-20T18:00:00Z",
+    data: { shipmentId: "S2", lines: [{ asin: "A2", quantity: 1 }] },
+  },
+  /* P17 */ shipment("shp-5", "2026-03-22T18:00:00Z", {
+    shipmentId: "S5",
+    orderId: "O5",
+    trackingId: "t-k1-us",
+    orderedAt: "2026-03-21T18:00:00Z",
+    lines: [["A1", "toys", 1, "40.00"]],
+  }),
   /* P18 */ { id: "ck-3", type: "ClickRecorded", occurredAt: "2026-03-25T18:00:00Z", data: { trackingId: "t-k2-us" } },
   // P19: anomaly unknown_tracking_id (no creator: in no creator's list).
   /* P19 */ { id: "ck-x", type: "ClickRecorded", occurredAt: "2026-03-26T18:00:00Z", data: { trackingId: "t-unknown" } },
   // P20: shipped 2026-03-31T16:00Z = Tokyo 2026-04-01 01:00 → earning month 2026-04, report day 04-01.
-  /* P20 */ shipment("shp-j1", "2026-03-31T16:00:00Z", { shipmentId: "SJ1", orderId: "OJ1", trackingId: "t-k1-jp", orderedAt: "2026-03-10T00:00:00Z", lines: [["J1", "toys", 2, "1500"], ["J2", "beauty", 1, "2999"]] }),
+  /* P20 */ shipment("shp-j1", "2026-03-31T16:00:00Z", {
+    shipmentId: "SJ1",
+    orderId: "OJ1",
+    trackingId: "t-k1-jp",
+    orderedAt: "2026-03-10T00:00:00Z",
+    lines: [
+      ["J1", "toys", 2, "1500"],
+      ["J2", "beauty", 1, "2999"],
+    ],
+  }),
   /* P21 */ { id: "campaign-ended:C-US", type: "CampaignEnded", occurredAt: US_ENDS, data: { campaignId: "C-US" } },
   /* P22 */ { id: "campaign-ended:C-JP", type: "CampaignEnded", occurredAt: JP_ENDS, data: { campaignId: "C-JP" } },
   // P23, P24: shipments applied after CampaignEnded of orders inside the period (LA 04-02 09:00 and 11:00).
-  /* P23 */ shipment("shp-7", "2026-04-02T16:00:00Z", { shipmentId: "S7", orderId: "O7", trackingId: "t-k2-us", orderedAt: "2026-03-30T19:00:00Z", lines: [["A2", "home", 1, "10.00"]] }),
-  /* P24 */ shipment("shp-6", "2026-04-02T18:00:00Z", { shipmentId: "S6", orderId: "O6", trackingId: "t-k1-us", orderedAt: "2026-03-30T18:00:00Z", lines: [["A1", "toys", 2, "20.00"]] }),
+  /* P23 */ shipment("shp-7", "2026-04-02T16:00:00Z", {
+    shipmentId: "S7",
+    orderId: "O7",
+    trackingId: "t-k2-us",
+    orderedAt: "2026-03-30T19:00:00Z",
+    lines: [["A2", "home", 1, "10.00"]],
+  }),
+  /* P24 */ shipment("shp-6", "2026-04-02T18:00:00Z", {
+    shipmentId: "S6",
+    orderId: "O6",
+    trackingId: "t-k1-us",
+    orderedAt: "2026-03-30T18:00:00Z",
+    lines: [["A1", "toys", 2, "20.00"]],
+  }),
 ];
 
 /** Phase B: P25..P31, a return of a confirmed bonus, a second end, tax info and payment methods. */
 export const PHASE_B: FixtureEvent[] = [
   // P25: the Z9 line is an anomaly asin_not_in_shipment (K1); the A1 line reverses.
-  /* P25 */ { id: "ret-1", type: "ShipmentReturned", occurredAt: "2026-04-10T18:00:00Z", data: { shipmentId: "S1", lines: [{ asin: "A1", quantity: 1 }, { asin: "Z9", quantity: 1 }] } },
+  /* P25 */ {
+    id: "ret-1",
+    type: "ShipmentReturned",
+    occurredAt: "2026-04-10T18:00:00Z",
+    data: {
+      shipmentId: "S1",
+      lines: [
+        { asin: "A1", quantity: 1 },
+        { asin: "Z9", quantity: 1 },
+      ],
+    },
+  },
   // P26: anomaly campaign_already_ended (no creator).
   /* P26 */ { id: "ce-us-manual", type: "CampaignEnded", occurredAt: US_ENDS, data: { campaignId: "C-US" } },
   /* P27 */ { id: "tax-k1-us", type: "TaxInfoSubmitted", occurredAt: "2026-04-01T00:00:00Z", data: { creatorId: "K1", marketplace: "US" } },
-  /* P28 */ { id: "pm-k1-us", type: "PaymentMethodChanged", occurredAt: "2026-04-01T00:05:00Z", data: { creatorId: "K1", marketplace: "US", method: "direct_deposit" } },
+  /* P28 */ {
+    id: "pm-k1-us",
+    type: "PaymentMethodChanged",
+    occurredAt: "2026-04-01T00:05:00Z",
+    data: { creatorId: "K1", marketplace: "US", method: "direct_deposit" },
+  },
   /* P29 */ { id: "tax-k1-jp", type: "TaxInfoSubmitted", occurredAt: "2026-04-01T00:10:00Z", data: { creatorId: "K1", marketplace: "JP" } },
   // P30: anomaly payment_method_not_offered (no checks in JP); K1 keeps no JP method.
-  /* P30 */ { id: "pm-k1-jp", type: "PaymentMethodChanged", occurredAt: "2026-04-01T00:15:00Z", data: { creatorId: "K1", marketplace: "JP", method: "check" } },
-  /* P31 */ { id: "pm-k2-us", type: "PaymentMethodChanged", occurredAt: "2026-04-01T00:20:00Z", data: { creatorId: "K2", marketplace: "US", method: "gift_card" } },
+  /* P30 */ {
+    id: "pm-k1-jp",
+    type: "PaymentMethodChanged",
+    occurredAt: "2026-04-01T00:15:00Z",
+    data: { creatorId: "K1", marketplace: "JP", method: "check" },
+  },
+  /* P31 */ {
+    id: "pm-k2-us",
+    type: "PaymentMethodChanged",
+    occurredAt: "2026-04-01T00:20:00Z",
+    data: { creatorId: "K2", marketplace: "US", method: "gift_card" },
+  },
 ];
 
 /** Phase C: P32, the payout of K1's March earnings. */
 export const PHASE_C: FixtureEvent[] = [
-  /* P32 */ { id: "payout:K1:US:2026-05-31", type: "PayoutIssued", occurredAt: "2026-05-31T17:00:00Z", data: { payoutId: "payout:K1:US:2026-05-31", creatorId: "K1", marketplace: "US", amount: "16.00" } },
+  /* P32 */ {
+    id: "payout:K1:US:2026-05-31",
+    type: "PayoutIssued",
+    occurredAt: "2026-05-31T17:00:00Z",
+    data: { payoutId: "payout:K1:US:2026-05-31", creatorId: "K1", marketplace: "US", amount: "16.00" },
+  },
 ];
 
 export const FIXTURE: FixtureEvent[] = [...PHASE_A, ...PHASE_B, ...PHASE_C];

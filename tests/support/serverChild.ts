@@ -58,7 +58,12 @@ function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pr
 }
 
 function launch(args: string[], env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = [], user?: ChildOptions["user"]): LedgerChild {
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CLI, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], ...user });
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CLI, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...user,
+  });
   let text = "";
   const keep = (chunk: string) => {
     text += chunk;

@@ -73,7 +73,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   receiver.waitUntil = async (check, timeoutMs, what) => {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${received.length} requests received)`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${received.length} requests received)`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };

@@ -30,7 +30,12 @@ describe("scanJson", () => {
 
   it("stops at the first level deeper than the maximum and says where", () => {
     expect(scanJson("[".repeat(JSON_DEPTH_MAX) + "]".repeat(JSON_DEPTH_MAX), JSON_DEPTH_MAX)).toEqual({ ok: true, arrayElements: 1 });
-    expect(scanJson("[{},\n  {},\n  " + "[".repeat(20), JSON_DEPTH_MAX)).toEqual({ ok: false, element: 2, line: 3, column: 3 + JSON_DEPTH_MAX - 1 });
+    expect(scanJson("[{},\n  {},\n  " + "[".repeat(20), JSON_DEPTH_MAX)).toEqual({
+      ok: false,
+      element: 2,
+      line: 3,
+      column: 3 + JSON_DEPTH_MAX - 1,
+    });
   });
 
   it("agrees with JSON.parse on the element count and depth of any JSON value", () => {
@@ -69,9 +74,12 @@ describe("NdjsonReader", () => {
     ]);
     expect(whole.problems[0]!.message).toMatch(/^line 5: not valid JSON/);
     expect(whole.problems[1]!.message).toMatch(/^line 6: nesting is deeper than 16 levels at column 17/);
-    fc.assert(fc.property(fc.array(fc.nat({ max: bytes.length }), { maxLength: 8 }), (cuts) => {
-      expect(read(cuts)).toEqual(whole);
-    }), { seed: 7, numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: bytes.length }), { maxLength: 8 }), (cuts) => {
+        expect(read(cuts)).toEqual(whole);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 
   it("keeps the values of a valid body", () => {
@@ -82,7 +90,9 @@ describe("NdjsonReader", () => {
 
   it("refuses the event after the maximum at once, and a body over the byte limit", () => {
     const reader = new NdjsonReader({ bodyLimitBytes: 1_000, eventsMax: 2 });
-    expect(() => reader.push(Buffer.from("{}\n{}\n{}\n"))).toThrow(expect.objectContaining({ statusCode: 413, message: expect.stringContaining("line 3 is event 3") }));
+    expect(() => reader.push(Buffer.from("{}\n{}\n{}\n"))).toThrow(
+      expect.objectContaining({ statusCode: 413, message: expect.stringContaining("line 3 is event 3") }),
+    );
     const small = new NdjsonReader({ bodyLimitBytes: 5, eventsMax: 10 });
     expect(() => small.push(Buffer.from("{}\n{}\n"))).toThrow(HttpError);
   });
@@ -109,9 +119,15 @@ describe("a POST /v1/events application/json body that does not parse (issue 22.
   });
 
   it("keeps the plain message for other JSON bodies (a payout run, a webhook) and for JSON that is just broken", () => {
-    expect(refusal('{"id":"a"}\n{"id":"b"}\n', parseJsonBody)).toEqual({ status: 400, message: "the body is not valid JSON: Unexpected non-whitespace character after JSON at position 11" });
+    expect(refusal('{"id":"a"}\n{"id":"b"}\n', parseJsonBody)).toEqual({
+      status: 400,
+      message: "the body is not valid JSON: Unexpected non-whitespace character after JSON at position 11",
+    });
     expect(refusal('[{"id":"a"},')).toEqual({ status: 400, message: "the body is not valid JSON: Unexpected end of JSON input" });
-    expect(refusal('{"id":"a"} x')).toEqual({ status: 400, message: "the body is not valid JSON: Unexpected non-whitespace character after JSON at position 11" });
+    expect(refusal('{"id":"a"} x')).toEqual({
+      status: 400,
+      message: "the body is not valid JSON: Unexpected non-whitespace character after JSON at position 11",
+    });
   });
 
   it("reads as NDJSON: two or more non-blank lines, each starting with {", () => {

@@ -1,7 +1,15 @@
 // SPEC §2 (occurredAt is an instant with an offset), rule 9 (earning month in the marketplace's
 // reporting time zone), rule 10 (payable date), §5 (report range: inclusive, ≤ 90 days).
 import { describe, expect, it } from "vitest";
-import { checkReportRange, earningMonth, localDate, nextPayableOn, parseInstant, parseLocalDate, payableOn } from "../../domain/calendar.ts";
+import {
+  checkReportRange,
+  earningMonth,
+  localDate,
+  nextPayableOn,
+  parseInstant,
+  parseLocalDate,
+  payableOn,
+} from "../../domain/calendar.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
 
 const LA = DEFAULT_MARKETPLACES.US.zone;

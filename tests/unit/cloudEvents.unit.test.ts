@@ -29,7 +29,14 @@ describe("a valid CloudEvent maps onto the same event as its plain envelope", ()
   });
 
   it("accepts schemaversion as a string, a datacontenttype with parameters, subject, dataschema and extensions (not kept)", () => {
-    const ce = { ...asCloudEvent(CAMPAIGN_V2), schemaversion: "2", datacontenttype: "application/json; charset=utf-8", subject: "C1", dataschema: "https://example.com/s", traceparent: "00-abc-def-01" };
+    const ce = {
+      ...asCloudEvent(CAMPAIGN_V2),
+      schemaversion: "2",
+      datacontenttype: "application/json; charset=utf-8",
+      subject: "C1",
+      dataschema: "https://example.com/s",
+      traceparent: "00-abc-def-01",
+    };
     expect(validateCloudEvents([ce], { typePrefix: "" })).toEqual(validateBatch([CAMPAIGN_V2]));
   });
 
@@ -43,7 +50,9 @@ describe("a valid CloudEvent maps onto the same event as its plain envelope", ()
 describe("problems name the CloudEvent's field, at its index", () => {
   it("time missing, specversion wrong, type unknown: 400 naming each field", () => {
     const { time: _time, ...noTime } = asCloudEvent(SHIPMENT);
-    expect(problemsOf([noTime, { ...asCloudEvent(SHIPMENT), specversion: "0.3" }, { ...asCloudEvent(SHIPMENT), type: "OrderShipped" }])).toEqual([
+    expect(
+      problemsOf([noTime, { ...asCloudEvent(SHIPMENT), specversion: "0.3" }, { ...asCloudEvent(SHIPMENT), type: "OrderShipped" }]),
+    ).toEqual([
       { index: 0, id: "ce-ship-1", path: "time", message: "is required (it is the event's occurredAt)" },
       { index: 1, id: "ce-ship-1", path: "specversion", message: 'must be "1.0" (CloudEvents 1.0)' },
       {
@@ -57,21 +66,33 @@ describe("problems name the CloudEvent's field, at its index", () => {
   });
 
   it("a time without offset, a bad schemaversion and a bad payload field: named as time, schemaversion, data.…", () => {
-    const ce = { ...asCloudEvent(SHIPMENT), time: "2026-03-10T18:00:00", data: { ...SHIPMENT.data, lines: [{ ...line("A1", "toys", 0, "9.99") }] } };
+    const ce = {
+      ...asCloudEvent(SHIPMENT),
+      time: "2026-03-10T18:00:00",
+      data: { ...SHIPMENT.data, lines: [{ ...line("A1", "toys", 0, "9.99") }] },
+    };
     expect(problemsOf([ce]).map((p) => [p.path, p.message])).toEqual([
       ["time", "must be an ISO-8601 instant with an offset or Z, e.g. 2026-01-31T23:30:00-08:00, in the years 1970-2999"],
       ["data.lines[0].quantity", "must be an integer ≥ 1"],
     ]);
-    expect(problemsOf([{ ...asCloudEvent(SHIPMENT), schemaversion: 7 }]).map((p) => [p.path, p.message])).toEqual([["schemaversion", "ShipmentRecorded has no schema version 7; known: 1"]]);
+    expect(problemsOf([{ ...asCloudEvent(SHIPMENT), schemaversion: 7 }]).map((p) => [p.path, p.message])).toEqual([
+      ["schemaversion", "ShipmentRecorded has no schema version 7; known: 1"],
+    ]);
   });
 
   it("source and the prefix are checked; binary data, another datacontenttype and non-CloudEvents attribute names are refused", () => {
     const { source: _source, ...noSource } = asCloudEvent(SHIPMENT);
     expect(problemsOf([noSource]).map((p) => [p.path, p.message])).toEqual([["source", "is required"]]);
     expect(problemsOf([{ ...asCloudEvent(SHIPMENT), source: "" }]).map((p) => p.path)).toEqual(["source"]);
-    expect(problemsOf([{ ...asCloudEvent(SHIPMENT), source: "has a space" }]).map((p) => [p.path, p.message])).toEqual([["source", "must be a URI-reference (no spaces or control characters)"]]);
-    expect(problemsOf([asCloudEvent(SHIPMENT)], "com.example.ledger.").map((p) => [p.path, p.message])).toEqual([["type", "must start with the configured prefix com.example.ledger."]]);
-    expect(problemsOf([{ ...asCloudEvent(SHIPMENT), datacontenttype: "application/xml" }]).map((p) => [p.path, p.message])).toEqual([["datacontenttype", "must be application/json (data is read as JSON)"]]);
+    expect(problemsOf([{ ...asCloudEvent(SHIPMENT), source: "has a space" }]).map((p) => [p.path, p.message])).toEqual([
+      ["source", "must be a URI-reference (no spaces or control characters)"],
+    ]);
+    expect(problemsOf([asCloudEvent(SHIPMENT)], "com.example.ledger.").map((p) => [p.path, p.message])).toEqual([
+      ["type", "must start with the configured prefix com.example.ledger."],
+    ]);
+    expect(problemsOf([{ ...asCloudEvent(SHIPMENT), datacontenttype: "application/xml" }]).map((p) => [p.path, p.message])).toEqual([
+      ["datacontenttype", "must be application/json (data is read as JSON)"],
+    ]);
     const binary: Record<string, unknown> = { ...asCloudEvent(SHIPMENT), data_base64: "eyJ9" };
     delete binary.data;
     expect(problemsOf([binary]).map((p) => [p.path, p.message])).toEqual([

@@ -8,7 +8,10 @@ import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
 describe("decodeMessage", () => {
   it.each(PART_TWO_EVENTS.map((e) => [e.type, e] as const))("decodes %s", (type, event) => {
     const decoded = decodeMessage(Buffer.from(JSON.stringify(event)));
-    expect(decoded).toMatchObject({ ok: true, event: { id: event.id, type, schemaVersion: 1, occurredAt: event.occurredAt, data: event.data } });
+    expect(decoded).toMatchObject({
+      ok: true,
+      event: { id: event.id, type, schemaVersion: 1, occurredAt: event.occurredAt, data: event.data },
+    });
   });
 
   it("a CommissionAdjusted of zero, or with an unknown reason, goes to the dead-letter topic naming the fields", () => {
@@ -24,20 +27,35 @@ describe("decodeMessage", () => {
   });
 
   const event = PART_TWO_EVENTS[1];
-  const cloudEvent = { specversion: "1.0", id: event.id, source: "/campaign-management", type: `com.example.ledger.${event.type}`, time: event.occurredAt, data: event.data };
+  const cloudEvent = {
+    specversion: "1.0",
+    id: event.id,
+    source: "/campaign-management",
+    type: `com.example.ledger.${event.type}`,
+    time: event.occurredAt,
+    data: event.data,
+  };
 
   it("a CloudEvent, recognised by its content-type header or by its specversion, decodes to the same event as its plain envelope", () => {
     const plain = decodeMessage(Buffer.from(JSON.stringify(event)));
     for (const contentType of ["application/cloudevents+json; charset=UTF-8", null]) {
-      expect(decodeMessage(Buffer.from(JSON.stringify(cloudEvent)), { contentType, cloudEventsTypePrefix: "com.example.ledger." })).toEqual(plain);
+      expect(decodeMessage(Buffer.from(JSON.stringify(cloudEvent)), { contentType, cloudEventsTypePrefix: "com.example.ledger." })).toEqual(
+        plain,
+      );
     }
   });
 
   it("a CloudEvent without time goes to the dead-letter topic naming `time`; a prefix other than the configured one names `type`", () => {
     const { time: _time, ...noTime } = cloudEvent;
     const decoded = decodeMessage(Buffer.from(JSON.stringify(noTime)), { cloudEventsTypePrefix: "com.example.ledger." });
-    expect(decoded).toMatchObject({ ok: false, reason: { code: "invalid_event", message: "time: is required (it is the event's occurredAt)", eventId: event.id } });
+    expect(decoded).toMatchObject({
+      ok: false,
+      reason: { code: "invalid_event", message: "time: is required (it is the event's occurredAt)", eventId: event.id },
+    });
     const wrongPrefix = decodeMessage(Buffer.from(JSON.stringify(cloudEvent)), { cloudEventsTypePrefix: "org.other." });
-    expect(wrongPrefix).toMatchObject({ ok: false, reason: { code: "invalid_event", message: "type: must start with the configured prefix org.other." } });
+    expect(wrongPrefix).toMatchObject({
+      ok: false,
+      reason: { code: "invalid_event", message: "type: must start with the configured prefix org.other." },
+    });
   });
 });

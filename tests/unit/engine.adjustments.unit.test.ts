@@ -31,13 +31,29 @@ const PAYOUT_ID = "payout:K1:US:2026-05-31";
 describe("CommissionAdjusted: an earning of its own", () => {
   it("without a campaign: one adjustment entry with no campaign, earned in the month it occurs, not in the daily report", () => {
     const r = given([])
-      .when(commissionAdjusted({ creatorId: "K7", amount: "5.00", reasonCode: "goodwill", actor: "finance:ana", note: "missed bonus", occurredAt: "2026-03-15T12:00:00Z" }))
+      .when(
+        commissionAdjusted({
+          creatorId: "K7",
+          amount: "5.00",
+          reasonCode: "goodwill",
+          actor: "finance:ana",
+          note: "missed bonus",
+          occurredAt: "2026-03-15T12:00:00Z",
+        }),
+      )
       .then([["adjustment", "K7", null, 500]])
       .thenTransfers([["adjustment", ADJUSTMENTS, "creator:K7:US:earned", 500]])
       .thenAnomalies([]);
     expect(dated(r.postings)).toEqual([["adjustment", 500, "2026-03", null]]); // report date null: not campaign activity
     const [p] = r.postings;
-    expect([p!.currency, p!.rate, p!.units, p!.revenueMinor, p!.shipmentId, p!.note]).toEqual(["USD", null, 0, 0, null, "goodwill by finance:ana: missed bonus"]);
+    expect([p!.currency, p!.rate, p!.units, p!.revenueMinor, p!.shipmentId, p!.note]).toEqual([
+      "USD",
+      null,
+      0,
+      0,
+      null,
+      "goodwill by finance:ana: missed bonus",
+    ]);
     expect(r.facts).toEqual([]);
   });
 
@@ -53,8 +69,15 @@ describe("CommissionAdjusted: an earning of its own", () => {
 
   it("never touches a budget: granted in full on an exhausted campaign; a negative one releases nothing", () => {
     // Budget 1.00; S1's bonus 3.00 (30.00 × 0.10) is capped to 1.00: spent 100, exhausted.
-    const r = given([campaignCreated({ budget: "1.00" }), accepted(), shipped({ shipmentId: "S1", lines: [line("A1", "toys", 1, "30.00")] })])
-      .when(commissionAdjusted({ amount: "5.00", campaignId: "C1" }), commissionAdjusted({ amount: "-3.00", reasonCode: "correction", campaignId: "C1" }))
+    const r = given([
+      campaignCreated({ budget: "1.00" }),
+      accepted(),
+      shipped({ shipmentId: "S1", lines: [line("A1", "toys", 1, "30.00")] }),
+    ])
+      .when(
+        commissionAdjusted({ amount: "5.00", campaignId: "C1" }),
+        commissionAdjusted({ amount: "-3.00", reasonCode: "correction", campaignId: "C1" }),
+      )
       .thenTransfers([
         ["adjustment", ADJUSTMENTS, EARNED, 500],
         ["adjustment", EARNED, ADJUSTMENTS, -300],
@@ -95,7 +118,12 @@ describe("CommissionAdjusted: anomalies book nothing", () => {
 
   it("a campaign of another marketplace", () => {
     // C1 is a US campaign; the adjustment is in CA.
-    onlyAnomaly(given([campaignCreated(), accepted()]).when(commissionAdjusted({ marketplace: "CA", campaignId: "C1" })), "marketplace_mismatch", "K1", "C1");
+    onlyAnomaly(
+      given([campaignCreated(), accepted()]).when(commissionAdjusted({ marketplace: "CA", campaignId: "C1" })),
+      "marketplace_mismatch",
+      "K1",
+      "C1",
+    );
   });
 });
 
@@ -125,7 +153,9 @@ describe("PayoutFailed", () => {
 
   it("of a payoutId issued twice: the first (counted) payout's amount comes back", () => {
     const history = [payoutIssued({ payoutId: PAYOUT_ID, amount: "12.30" }), payoutIssued({ payoutId: PAYOUT_ID, amount: "99.00" })]; // the second is duplicate_payout
-    given(history).when(payoutFailed({ payoutId: PAYOUT_ID })).thenTransfers([["payout_failed", PAYOUTS, EARNED, 1230]]);
+    given(history)
+      .when(payoutFailed({ payoutId: PAYOUT_ID }))
+      .thenTransfers([["payout_failed", PAYOUTS, EARNED, 1230]]);
   });
 
   it("an unknown payoutId is unknown_payout and books nothing", () => {
@@ -133,14 +163,28 @@ describe("PayoutFailed", () => {
   });
 
   it("a second failure of one payout is payout_already_failed and books nothing", () => {
-    onlyAnomaly(given([payoutIssued({ payoutId: PAYOUT_ID }), payoutFailed({ payoutId: PAYOUT_ID })]).when(payoutFailed({ payoutId: PAYOUT_ID, reason: "other" })), "payout_already_failed", "K1", null);
+    onlyAnomaly(
+      given([payoutIssued({ payoutId: PAYOUT_ID }), payoutFailed({ payoutId: PAYOUT_ID })]).when(
+        payoutFailed({ payoutId: PAYOUT_ID, reason: "other" }),
+      ),
+      "payout_already_failed",
+      "K1",
+      null,
+    );
   });
 });
 
 describe("a negative adjustment after a payout", () => {
   it("leaves the creator's earned balance negative", () => {
     // S1: 1 × A1 at 30.00, toys: standard 90, bonus 300 confirmed at the end; earned 390, all paid.
-    const history = [campaignCreated(), accepted(), contentLink(), shipped({ shipmentId: "S1", lines: [line("A1", "toys", 1, "30.00")] }), campaignEnded(), payoutIssued({ amount: "3.90" })];
+    const history = [
+      campaignCreated(),
+      accepted(),
+      contentLink(),
+      shipped({ shipmentId: "S1", lines: [line("A1", "toys", 1, "30.00")] }),
+      campaignEnded(),
+      payoutIssued({ amount: "3.90" }),
+    ];
     const r = given(history)
       .when(commissionAdjusted({ amount: "-5.00", reasonCode: "chargeback", campaignId: "C1", occurredAt: "2026-06-10T12:00:00Z" }))
       .then([["adjustment", "K1", "C1", -500]])
@@ -149,6 +193,14 @@ describe("a negative adjustment after a payout", () => {
     const balances = balancesOf(r.all.postings);
     expect([balances[EARNED], balances[ADJUSTMENTS], balances[PAYOUTS]]).toEqual([-500, 500, 390]); // 90 + 300 − 390 − 500
     // total 90 + 300 − 500 = −110; earned = total − pending 0 − paid 390 = −500
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, adjusted: -500, total: -110 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 300,
+      bonusForfeited: 0,
+      reversed: 0,
+      adjusted: -500,
+      total: -110,
+    });
   });
 });

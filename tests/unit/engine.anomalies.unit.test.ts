@@ -55,7 +55,12 @@ describe("acceptances", () => {
   });
 
   it("a tracking id in use by another campaign", () => {
-    onlyAnomaly(given([...base(), campaignCreated({ campaignId: "C2" })]).when(accepted({ campaignId: "C2", creatorId: "K2", trackingId: "T1" })), "tracking_id_in_use", "K2", "C2");
+    onlyAnomaly(
+      given([...base(), campaignCreated({ campaignId: "C2" })]).when(accepted({ campaignId: "C2", creatorId: "K2", trackingId: "T1" })),
+      "tracking_id_in_use",
+      "K2",
+      "C2",
+    );
   });
 });
 
@@ -70,7 +75,10 @@ describe("clicks and shipments with an unknown tracking id (rule 1)", () => {
     expect(r.state.shipments.has("S1")).toBe(false);
     expect(spentOf(r.state, "C1")).toBe(0);
     // so a return of it names an unknown shipment
-    given([...base(), sale("S1", "T9")]).when(returned({ shipmentId: "S1" })).then([]).thenAnomalies(["unknown_shipment"]);
+    given([...base(), sale("S1", "T9")])
+      .when(returned({ shipmentId: "S1" }))
+      .then([])
+      .thenAnomalies(["unknown_shipment"]);
   });
 
   it("an S&S first shipment", () => {
@@ -80,17 +88,26 @@ describe("clicks and shipments with an unknown tracking id (rule 1)", () => {
 
 describe("shipments", () => {
   it("a shipmentId already recorded earns nothing; the budget is untouched", () => {
-    const r = given([...base(), sale("S1")]).when(shipped({ shipmentId: "S1", orderId: "O-other", lines: [line("A1", "toys", 5, "99.00")] }));
+    const r = given([...base(), sale("S1")]).when(
+      shipped({ shipmentId: "S1", orderId: "O-other", lines: [line("A1", "toys", 5, "99.00")] }),
+    );
     onlyAnomaly(r, "duplicate_shipment", "K1", "C1");
     expect(spentOf(r.state, "C1")).toBe(100);
   });
 
   it("a shipmentId already recorded, sent as an S&S first shipment", () => {
-    onlyAnomaly(given([...base(), sale("S1")]).when(snsFirst({ shipmentId: "S1", subscriptionId: "SUB9" })), "duplicate_shipment", "K1", "C1");
+    onlyAnomaly(
+      given([...base(), sale("S1")]).when(snsFirst({ shipmentId: "S1", subscriptionId: "SUB9" })),
+      "duplicate_shipment",
+      "K1",
+      "C1",
+    );
   });
 
   it("a second S&S first shipment of one subscription (rule 6)", () => {
-    const r = given([...base(), snsFirst({ shipmentId: "S1", subscriptionId: "SUB1" })]).when(snsFirst({ shipmentId: "S2", subscriptionId: "SUB1" }));
+    const r = given([...base(), snsFirst({ shipmentId: "S1", subscriptionId: "SUB1" })]).when(
+      snsFirst({ shipmentId: "S2", subscriptionId: "SUB1" }),
+    );
     onlyAnomaly(r, "duplicate_subscribe_and_save", "K1", "C1");
     expect(spentOf(r.state, "C1")).toBe(100);
   });
@@ -113,7 +130,15 @@ describe("a return that mixes a known and an unknown ASIN", () => {
   // reverse and the unknown ASIN is listed (see the report for the decision to confirm).
   it("the shipped ASIN reverses; the unknown one is an anomaly", () => {
     given([...base(), sale("S1")])
-      .when(returned({ shipmentId: "S1", lines: [{ asin: "A1", quantity: 1 }, { asin: "Z9", quantity: 1 }] }))
+      .when(
+        returned({
+          shipmentId: "S1",
+          lines: [
+            { asin: "A1", quantity: 1 },
+            { asin: "Z9", quantity: 1 },
+          ],
+        }),
+      )
       .then([
         ["standard_reversal", "K1", "C1", -30],
         ["bonus_pending_return", "K1", "C1", -100],
@@ -157,7 +182,12 @@ describe("content links", () => {
   });
 
   it("after the campaign ended (applied after CampaignEnded)", () => {
-    onlyAnomaly(given([...base(), campaignEnded()]).when(contentLink({ occurredAt: "2026-03-20T12:00:00Z" })), "content_after_campaign_end", "K1", "C1");
+    onlyAnomaly(
+      given([...base(), campaignEnded()]).when(contentLink({ occurredAt: "2026-03-20T12:00:00Z" })),
+      "content_after_campaign_end",
+      "K1",
+      "C1",
+    );
   });
 
   it("with occurredAt after endsAt (CampaignEnded not yet applied)", () => {
@@ -204,8 +234,24 @@ describe("payouts and tax info are facts", () => {
       payoutIssued({ payoutId: "payout:K1:JP:2026-05-31", marketplace: "JP", amount: "5000", occurredAt: "2026-05-31T15:30:00Z" }), // 2026-06-01 00:30 JST
     );
     expect(r.facts).toEqual([
-      { kind: "payout", creatorId: "K1", marketplace: "US", currency: "USD", payoutId: "payout:K1:US:2026-05-31", amountMinor: 1230, date: "2026-05-31" },
-      { kind: "payout", creatorId: "K1", marketplace: "JP", currency: "JPY", payoutId: "payout:K1:JP:2026-05-31", amountMinor: 5000, date: "2026-06-01" },
+      {
+        kind: "payout",
+        creatorId: "K1",
+        marketplace: "US",
+        currency: "USD",
+        payoutId: "payout:K1:US:2026-05-31",
+        amountMinor: 1230,
+        date: "2026-05-31",
+      },
+      {
+        kind: "payout",
+        creatorId: "K1",
+        marketplace: "JP",
+        currency: "JPY",
+        payoutId: "payout:K1:JP:2026-05-31",
+        amountMinor: 5000,
+        date: "2026-06-01",
+      },
     ]);
     expect(r.anomalies).toEqual([]);
   });
@@ -219,4 +265,3 @@ describe("payouts and tax info are facts", () => {
     expect(given([]).when(taxInfo({ marketplace: "DE" })).facts).toEqual([{ kind: "tax_info", creatorId: "K1", marketplace: "DE" }]);
   });
 });
-

@@ -35,12 +35,26 @@ describe("rule 4: the budget caps each bonus", () => {
       shipped({ shipmentId: "S3", lines: [line("A1", "toys", 1, "10.00")] }), // uncapped 100, remaining 0 → no bonus
     ]);
     const [, , s1, s2, s3] = r.outcomes;
-    expect(s1!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 90], ["bonus_pending", 300]]);
-    expect(s2!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 90], ["bonus_pending", 200]]);
+    expect(s1!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ["standard", 90],
+      ["bonus_pending", 300],
+    ]);
+    expect(s2!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ["standard", 90],
+      ["bonus_pending", 200],
+    ]);
     expect(s2!.postings[1]!.note).toMatch(/capped/);
     expect(s3!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 30]]);
     expect(spentOf(r.state, "C1")).toBe(500);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 210, bonusPending: 500, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 710 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 210,
+      bonusPending: 500,
+      bonusConfirmed: 0,
+      bonusForfeited: 0,
+      reversed: 0,
+      adjusted: 0,
+      total: 710,
+    });
   });
 
   it("the cap applies line by line within one shipment", () => {
@@ -81,7 +95,10 @@ describe("rule 4: the budget caps each bonus", () => {
   });
 
   it("a JPY budget caps in yen", () => {
-    given([campaignCreated({ campaignId: "CJ", marketplace: "JP", budget: "250", asins: ["J1"] }), accepted({ campaignId: "CJ", trackingId: "TJ" })])
+    given([
+      campaignCreated({ campaignId: "CJ", marketplace: "JP", budget: "250", asins: ["J1"] }),
+      accepted({ campaignId: "CJ", trackingId: "TJ" }),
+    ])
       .when(
         shipped({ shipmentId: "SJ1", trackingId: "TJ", lines: [line("J1", "toys", 1, "2000")] }), // standard 60, bonus 200
         shipped({ shipmentId: "SJ2", trackingId: "TJ", lines: [line("J1", "toys", 1, "2000")] }), // standard 60, bonus 200 → 50
@@ -102,8 +119,12 @@ describe("rule 4: the budget caps each bonus", () => {
       shipped({ shipmentId: "S3", lines: [line("A1", "toys", 1, "10.00")] }),
     ]);
     const budgetFacts = r.outcomes.map((o) => o.facts.filter((f) => f.kind === "budget"));
-    expect(budgetFacts[2]).toEqual([{ kind: "budget", campaignId: "C1", budgetMinor: 500, spentMinor: 300, releasedMinor: 0, exhaustedAt: null }]);
-    expect(budgetFacts[3]).toEqual([{ kind: "budget", campaignId: "C1", budgetMinor: 500, spentMinor: 500, releasedMinor: 0, exhaustedAt: "2026-03-11T18:00:00Z" }]);
+    expect(budgetFacts[2]).toEqual([
+      { kind: "budget", campaignId: "C1", budgetMinor: 500, spentMinor: 300, releasedMinor: 0, exhaustedAt: null },
+    ]);
+    expect(budgetFacts[3]).toEqual([
+      { kind: "budget", campaignId: "C1", budgetMinor: 500, spentMinor: 500, releasedMinor: 0, exhaustedAt: "2026-03-11T18:00:00Z" },
+    ]);
     expect(budgetFacts[4]).toEqual([]); // S3 did not change the budget
   });
 });
@@ -114,7 +135,15 @@ describe("rule 5: pending until CampaignEnded, then confirmed or forfeited", () 
       .when(campaignEnded())
       .then([["bonus_confirm", "K1", "C1", 300]]);
     expect(spentOf(r.state, "C1")).toBe(300);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 390 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 300,
+      bonusForfeited: 0,
+      reversed: 0,
+      adjusted: 0,
+      total: 390,
+    });
   });
 
   it("without content the pending bonus is forfeited and goes back to the budget (spent drops)", () => {
@@ -127,7 +156,15 @@ describe("rule 5: pending until CampaignEnded, then confirmed or forfeited", () 
         ["bonus_forfeit", "K1", "C1", 200],
       ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 180, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 500, reversed: 0, adjusted: 0, total: 180 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 180,
+      bonusPending: 0,
+      bonusConfirmed: 0,
+      bonusForfeited: 500,
+      reversed: 0,
+      adjusted: 0,
+      total: 180,
+    });
     expect(r.facts.filter((f) => f.kind === "budget")).toEqual([
       { kind: "budget", campaignId: "C1", budgetMinor: 500, spentMinor: 0, releasedMinor: 500, exhaustedAt: null },
     ]);
@@ -188,7 +225,10 @@ describe("rule 5: the content link's timing", () => {
 
   it("a link dated before endsAt but applied after CampaignEnded does not count", () => {
     const r = given([...smallBudget(), sale30("S1"), campaignEnded()])
-      .when(contentLink({ occurredAt: "2026-03-20T12:00:00Z" }), sale30("S2", { orderedAt: "2026-03-25T12:00:00Z", occurredAt: "2026-04-03T12:00:00Z" }))
+      .when(
+        contentLink({ occurredAt: "2026-03-20T12:00:00Z" }),
+        sale30("S2", { orderedAt: "2026-03-25T12:00:00Z", occurredAt: "2026-04-03T12:00:00Z" }),
+      )
       .thenAnomalies(["content_after_campaign_end"])
       .then([
         ["standard", "K1", "C1", 90],
@@ -216,7 +256,15 @@ describe("rule 5: shipments applied after CampaignEnded", () => {
         ["bonus_confirmed", "K1", "C1", 300],
       ]);
     expect(spentOf(r.state, "C1")).toBe(300);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 390 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 300,
+      bonusForfeited: 0,
+      reversed: 0,
+      adjusted: 0,
+      total: 390,
+    });
     expect(r.state.pendingShipments.get("C1")).toBeUndefined();
   });
 
@@ -228,7 +276,15 @@ describe("rule 5: shipments applied after CampaignEnded", () => {
         ["bonus_forfeited", "K1", "C1", 300],
       ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 300, reversed: 0, adjusted: 0, total: 90 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 0,
+      bonusForfeited: 300,
+      reversed: 0,
+      adjusted: 0,
+      total: 90,
+    });
     expect(r.facts.filter((f) => f.kind === "budget")).toEqual([]);
   });
 
@@ -313,10 +369,13 @@ describe("rule 5: the whole-word disclosure test", () => {
     settle(disclosure).then([["bonus_confirm", "K1", "C1", 300]]);
   });
 
-  it.each(["bad", "adorable", "so glad you are here"])("through the engine, %j forfeits (and the link is a missing_disclosure anomaly)", (disclosure) => {
-    const r = settle(disclosure).then([["bonus_forfeit", "K1", "C1", 300]]);
-    const link = r.all.outcomes[2]!;
-    expect(link.anomalies.map((a) => [a.code, a.creatorId, a.campaignId])).toEqual([["missing_disclosure", "K1", "C1"]]);
-    expect(link.facts).toEqual([]);
-  });
+  it.each(["bad", "adorable", "so glad you are here"])(
+    "through the engine, %j forfeits (and the link is a missing_disclosure anomaly)",
+    (disclosure) => {
+      const r = settle(disclosure).then([["bonus_forfeit", "K1", "C1", 300]]);
+      const link = r.all.outcomes[2]!;
+      expect(link.anomalies.map((a) => [a.code, a.creatorId, a.campaignId])).toEqual([["missing_disclosure", "K1", "C1"]]);
+      expect(link.facts).toEqual([]);
+    },
+  );
 });

@@ -37,7 +37,8 @@ const BUDGET = "campaign:C1:budget";
 const base = (budget?: string) => [campaignCreated({ budget }), accepted()];
 /** Budget 5.00: a 30.00 sale earns standard 0.90 (toys 3 %) and bonus 3.00. */
 const smallBudget = () => base("5.00");
-const sale30 = (shipmentId: string, extra: ShipmentOpts = {}) => shipped({ id: `shp-${shipmentId}`, shipmentId, lines: [line("A1", "toys", 1, "30.00")], ...extra });
+const sale30 = (shipmentId: string, extra: ShipmentOpts = {}) =>
+  shipped({ id: `shp-${shipmentId}`, shipmentId, lines: [line("A1", "toys", 1, "30.00")], ...extra });
 /** 1 × A1 at 10.00: standard 0.30 (30), bonus 1.00 (100); by default shipped after every pause and new end below. */
 const order = (shipmentId: string, orderedAt: string, occurredAt = "2026-03-28T18:00:00Z") =>
   shipped({ shipmentId, orderedAt, occurredAt, lines: [line("A1", "toys", 1, "10.00")] });
@@ -107,7 +108,9 @@ describe("CampaignBudgetChanged: the journal moves the change of remaining (§9,
   });
 
   it("a budget change to the same total moves nothing", () => {
-    const r = given(history()).when(campaignBudgetChanged({ budget: "5.00" })).thenTransfers([]);
+    const r = given(history())
+      .when(campaignBudgetChanged({ budget: "5.00" }))
+      .thenTransfers([]);
     expect(factsOf(r.facts, "budget")).toEqual([budgetFact(500, 300, 0, null)]);
   });
 
@@ -230,7 +233,14 @@ describe("CampaignPaused / CampaignResumed: no bonus on orders in [paused, resum
   ])("an order %s; standard commission continues", (_name, orderedAt, bonus) => {
     given(pausedAndResumed())
       .when(order("S1", orderedAt))
-      .then(bonus ? [["standard", "K1", "C1", 30], ["bonus_pending", "K1", "C1", 100]] : [["standard", "K1", "C1", 30]]);
+      .then(
+        bonus
+          ? [
+              ["standard", "K1", "C1", 30],
+              ["bonus_pending", "K1", "C1", 100],
+            ]
+          : [["standard", "K1", "C1", 30]],
+      );
   });
 
   it("a shipment applied while the campaign is still paused, ordered after the pause", () => {
@@ -240,7 +250,11 @@ describe("CampaignPaused / CampaignResumed: no bonus on orders in [paused, resum
   });
 
   it("every paused interval counts, and the time between them earns bonus", () => {
-    given([...pausedAndResumed(), campaignPaused({ occurredAt: "2026-03-16T00:00:00Z" }), campaignResumed({ occurredAt: "2026-03-17T00:00:00Z" })])
+    given([
+      ...pausedAndResumed(),
+      campaignPaused({ occurredAt: "2026-03-16T00:00:00Z" }),
+      campaignResumed({ occurredAt: "2026-03-17T00:00:00Z" }),
+    ])
       .when(order("S1", "2026-03-15T00:00:00Z"), order("S2", "2026-03-16T12:00:00Z"))
       .then([
         ["standard", "K1", "C1", 30],
@@ -251,7 +265,9 @@ describe("CampaignPaused / CampaignResumed: no bonus on orders in [paused, resum
 
   it("a pause applied after the shipment it would have covered changes nothing: the shipment was applied first", () => {
     const history = [...base(), contentLink(), order("S1", "2026-03-13T00:00:00Z", "2026-03-13T18:00:00Z")]; // pending 100
-    const r = given(history).when(campaignPaused({ occurredAt: PAUSED_AT })).then([]);
+    const r = given(history)
+      .when(campaignPaused({ occurredAt: PAUSED_AT }))
+      .then([]);
     expect(r.facts).toEqual([campaignFact({ paused: true })]);
     expect(spentOf(r.state, "C1")).toBe(100);
     given([...history, campaignPaused({ occurredAt: PAUSED_AT })])
@@ -260,13 +276,21 @@ describe("CampaignPaused / CampaignResumed: no bonus on orders in [paused, resum
   });
 
   it("the campaign fact says whether it is paused; no posting, no budget fact", () => {
-    given([campaignCreated()]).when(campaignPaused({ occurredAt: PAUSED_AT })).then([]).thenAnomalies([]);
+    given([campaignCreated()])
+      .when(campaignPaused({ occurredAt: PAUSED_AT }))
+      .then([])
+      .thenAnomalies([]);
     const r = given([campaignCreated()]).when(campaignPaused({ occurredAt: PAUSED_AT }), campaignResumed({ occurredAt: RESUMED_AT }));
     expect(r.facts).toEqual([campaignFact({ paused: true }), campaignFact({ paused: false })]);
   });
 
   it("pausing a paused campaign is invalid_state", () => {
-    onlyAnomaly(given([campaignCreated(), campaignPaused({ occurredAt: PAUSED_AT })]).when(campaignPaused({ occurredAt: RESUMED_AT })), "invalid_state", null, "C1");
+    onlyAnomaly(
+      given([campaignCreated(), campaignPaused({ occurredAt: PAUSED_AT })]).when(campaignPaused({ occurredAt: RESUMED_AT })),
+      "invalid_state",
+      null,
+      "C1",
+    );
   });
 
   it("resuming a running campaign is invalid_state, whether it was never paused or already resumed", () => {
@@ -278,11 +302,22 @@ describe("CampaignPaused / CampaignResumed: no bonus on orders in [paused, resum
     // The second resume (03-15) is refused, so the interval stays [PAUSED_AT, RESUMED_AT) and an order at RESUMED_AT earns bonus ...
     given([...pausedAndResumed(), campaignResumed({ occurredAt: "2026-03-15T00:00:00Z" })])
       .when(order("S1", RESUMED_AT))
-      .then([["standard", "K1", "C1", 30], ["bonus_pending", "K1", "C1", 100]]);
+      .then([
+        ["standard", "K1", "C1", 30],
+        ["bonus_pending", "K1", "C1", 100],
+      ]);
     // ... and a refused pause (03-11, while paused since 03-12) opens no interval of its own.
-    given([...base(), campaignPaused({ occurredAt: PAUSED_AT }), campaignPaused({ occurredAt: "2026-03-11T00:00:00Z" }), campaignResumed({ occurredAt: RESUMED_AT })])
+    given([
+      ...base(),
+      campaignPaused({ occurredAt: PAUSED_AT }),
+      campaignPaused({ occurredAt: "2026-03-11T00:00:00Z" }),
+      campaignResumed({ occurredAt: RESUMED_AT }),
+    ])
       .when(order("S1", "2026-03-11T12:00:00Z"))
-      .then([["standard", "K1", "C1", 30], ["bonus_pending", "K1", "C1", 100]]);
+      .then([
+        ["standard", "K1", "C1", 30],
+        ["bonus_pending", "K1", "C1", 100],
+      ]);
   });
 });
 
@@ -292,7 +327,10 @@ describe("CampaignEndChanged", () => {
   const LATER = "2026-04-15T00:00:00-07:00"; // 2026-04-15T07:00:00Z
 
   it("the campaign fact carries the new end; nothing is posted", () => {
-    const r = given(base()).when(campaignEndChanged({ endsAt: EARLIER })).then([]).thenAnomalies([]);
+    const r = given(base())
+      .when(campaignEndChanged({ endsAt: EARLIER }))
+      .then([])
+      .thenAnomalies([]);
     expect(r.facts).toEqual([campaignFact({ endsAt: EARLIER, endsAtMs: Date.parse("2026-03-20T07:00:00Z") })]);
   });
 
@@ -309,17 +347,24 @@ describe("CampaignEndChanged", () => {
 
   it("rule 3: a later end lets a later order earn bonus", () => {
     const late = () => order("S1", "2026-04-05T12:00:00Z", "2026-04-06T18:00:00Z");
-    given(base()).when(late()).then([["standard", "K1", "C1", 30]]); // after the old end
+    given(base())
+      .when(late())
+      .then([["standard", "K1", "C1", 30]]); // after the old end
     given([...base(), campaignEndChanged({ endsAt: LATER })])
       .when(late())
-      .then([["standard", "K1", "C1", 30], ["bonus_pending", "K1", "C1", 100]]);
+      .then([
+        ["standard", "K1", "C1", 30],
+        ["bonus_pending", "K1", "C1", 100],
+      ]);
   });
 
   it("bonus already granted to an order after the new, earlier end is not taken back", () => {
     const history = [...base(), contentLink(), order("S1", "2026-03-25T12:00:00Z", "2026-03-26T18:00:00Z")]; // pending 100
     const moved = campaignEndChanged({ endsAt: EARLIER, occurredAt: "2026-03-27T12:00:00Z" });
     given(history).when(moved).then([]);
-    given([...history, moved]).when(campaignEnded({ occurredAt: EARLIER })).then([["bonus_confirm", "K1", "C1", 100]]);
+    given([...history, moved])
+      .when(campaignEnded({ occurredAt: EARLIER }))
+      .then([["bonus_confirm", "K1", "C1", 100]]);
   });
 
   describe("rule 5: content must come before the new end", () => {
@@ -342,7 +387,11 @@ describe("CampaignEndChanged", () => {
     });
 
     it("a content link before the new end still counts (no content fact: nothing changed)", () => {
-      const r = given([...base(), order("S1", "2026-03-15T12:00:00Z", "2026-03-16T18:00:00Z"), contentLink({ occurredAt: "2026-03-18T12:00:00Z" })]).when(moved(), campaignEnded({ occurredAt: EARLIER }));
+      const r = given([
+        ...base(),
+        order("S1", "2026-03-15T12:00:00Z", "2026-03-16T18:00:00Z"),
+        contentLink({ occurredAt: "2026-03-18T12:00:00Z" }),
+      ]).when(moved(), campaignEnded({ occurredAt: EARLIER }));
       r.then([["bonus_confirm", "K1", "C1", 100]]);
       expect(factsOf(r.facts, "content")).toEqual([]);
     });
@@ -352,7 +401,9 @@ describe("CampaignEndChanged", () => {
       // rule 5 is judged at CampaignEnded against the end as it then stands (§9), so it counts.
       const link = contentLink({ occurredAt: "2026-04-03T12:00:00Z" });
       const withLink = [...base(), order("S1", "2026-03-15T12:00:00Z", "2026-03-16T18:00:00Z"), link];
-      given([...base(), order("S1", "2026-03-15T12:00:00Z", "2026-03-16T18:00:00Z")]).when(link).thenAnomalies(["content_after_campaign_end"]);
+      given([...base(), order("S1", "2026-03-15T12:00:00Z", "2026-03-16T18:00:00Z")])
+        .when(link)
+        .thenAnomalies(["content_after_campaign_end"]);
       const r = given(withLink).when(campaignEndChanged({ endsAt: LATER, occurredAt: "2026-04-03T13:00:00Z" }));
       expect(factsOf(r.facts, "content")).toEqual([{ kind: "content", campaignId: "C1", creatorId: "K1", qualified: true }]);
       given([...withLink, campaignEndChanged({ endsAt: LATER, occurredAt: "2026-04-03T13:00:00Z" })])

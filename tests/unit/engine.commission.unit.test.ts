@@ -37,7 +37,13 @@ describe("rules 2-3: the DESIGN example", () => {
 
   it("each posting carries its source event, accounts, rate, rule version, month and report day", () => {
     const r = given(history()).when(
-      shipped({ id: "shp-detail", shipmentId: "S1", orderId: "O1", occurredAt: "2026-03-10T18:00:00Z", lines: [line("A1", "toys", 3, "9.99")] }),
+      shipped({
+        id: "shp-detail",
+        shipmentId: "S1",
+        orderId: "O1",
+        occurredAt: "2026-03-10T18:00:00Z",
+        lines: [line("A1", "toys", 3, "9.99")],
+      }),
     );
     expect(r.postings).toEqual([
       {
@@ -89,7 +95,9 @@ describe("rules 2-3: the DESIGN example", () => {
         note: null,
       },
     ]);
-    expect(r.facts.filter((f) => f.kind === "shipment")).toEqual([{ kind: "shipment", campaignId: "C1", creatorId: "K1", marketplace: "US", orderId: "O1", reportDate: "2026-03-10" }]);
+    expect(r.facts.filter((f) => f.kind === "shipment")).toEqual([
+      { kind: "shipment", campaignId: "C1", creatorId: "K1", marketplace: "US", orderId: "O1", reportDate: "2026-03-10" },
+    ]);
     expect(r.anomalies).toEqual([]);
   });
 
@@ -100,7 +108,15 @@ describe("rules 2-3: the DESIGN example", () => {
       shipped({ shipmentId: "S2", lines: [line("A2", "kitchen", 2, "12.50"), line("Z9", "grocery", 1, "7.00")] }),
       // A2: 25.00 × 0.045 = 1.125 → 1.12 (tie, 2 even); bonus 2.50. Z9: 7.00 × 0.01 = 0.07, not a campaign ASIN.
     ]);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 209, bonusPending: 550, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0, total: 759 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 209,
+      bonusPending: 550,
+      bonusConfirmed: 0,
+      bonusForfeited: 0,
+      reversed: 0,
+      adjusted: 0,
+      total: 759,
+    });
   });
 });
 
@@ -131,7 +147,10 @@ describe("half-even ties through a shipment (SPEC §4 preamble)", () => {
   });
 
   it("JPY (0 minor digits): bonus 40.5 → 40 and 41.5 → 42; standard 40.5 → 40 and 43.5 → 44", () => {
-    given([campaignCreated({ campaignId: "CJ", marketplace: "JP", budget: "100000", asins: ["J1", "J2"] }), accepted({ campaignId: "CJ", trackingId: "TJ" })])
+    given([
+      campaignCreated({ campaignId: "CJ", marketplace: "JP", budget: "100000", asins: ["J1", "J2"] }),
+      accepted({ campaignId: "CJ", trackingId: "TJ" }),
+    ])
       .when(
         shipped({
           shipmentId: "SJ",
@@ -187,10 +206,29 @@ describe("rule 2: the standard rate table", () => {
       ["video_games", 100],
       ["garden_tools", 400], // any other category
     ];
-    const r = given(history()).when(shipped({ shipmentId: "S1", lines: table.map(([category]) => line(`X-${category}`, category, 1, "100.00")) }));
+    const r = given(history()).when(
+      shipped({ shipmentId: "S1", lines: table.map(([category]) => line(`X-${category}`, category, 1, "100.00")) }),
+    );
     r.then(table.map(([, amount]) => ["standard", "K1", "C1", amount]));
     expect(r.postings.map((p) => p.rate)).toEqual([
-      "0.20", "0.10", "0.05", "0.045", "0.045", "0.04", "0.04", "0", "0.03", "0.03", "0.03", "0.03", "0.025", "0.02", "0.01", "0.01", "0.01", "0.04",
+      "0.20",
+      "0.10",
+      "0.05",
+      "0.045",
+      "0.045",
+      "0.04",
+      "0.04",
+      "0",
+      "0.03",
+      "0.03",
+      "0.03",
+      "0.03",
+      "0.025",
+      "0.02",
+      "0.01",
+      "0.01",
+      "0.01",
+      "0.04",
     ]);
     expect(bucketsOf(r.postings, "K1").standard).toBe(7550);
   });
@@ -219,7 +257,9 @@ describe("rule 3: bonus only on campaign ASINs ordered inside [startsAt, endsAt)
   const sale = (orderedAt: string, asin = "A1") => shipped({ shipmentId: "S1", orderedAt, lines: [line(asin, "toys", 1, "10.00")] }); // standard 30, bonus 100
 
   it("an ASIN outside the campaign earns standard only", () => {
-    given(history()).when(sale("2026-03-09T18:00:00Z", "B7")).then([["standard", "K1", "C1", 30]]);
+    given(history())
+      .when(sale("2026-03-09T18:00:00Z", "B7"))
+      .then([["standard", "K1", "C1", 30]]);
   });
 
   it("an order at exactly startsAt earns the bonus", () => {
@@ -241,7 +281,9 @@ describe("rule 3: bonus only on campaign ASINs ordered inside [startsAt, endsAt)
   });
 
   it("an order 1 ms before startsAt earns standard only", () => {
-    given(history()).when(sale("2026-03-01T07:59:59.999Z")).then([["standard", "K1", "C1", 30]]);
+    given(history())
+      .when(sale("2026-03-01T07:59:59.999Z"))
+      .then([["standard", "K1", "C1", 30]]);
   });
 
   it("an order 1 ms before endsAt earns the bonus", () => {
@@ -254,12 +296,21 @@ describe("rule 3: bonus only on campaign ASINs ordered inside [startsAt, endsAt)
   });
 
   it("an order at exactly endsAt earns standard only", () => {
-    given(history()).when(sale("2026-04-01T07:00:00Z")).then([["standard", "K1", "C1", 30]]);
+    given(history())
+      .when(sale("2026-04-01T07:00:00Z"))
+      .then([["standard", "K1", "C1", 30]]);
   });
 
   it("the ship time does not matter, only orderedAt: ordered inside, shipped after endsAt", () => {
     given(history())
-      .when(shipped({ shipmentId: "S1", orderedAt: "2026-03-31T12:00:00Z", occurredAt: "2026-04-03T12:00:00Z", lines: [line("A1", "toys", 1, "10.00")] }))
+      .when(
+        shipped({
+          shipmentId: "S1",
+          orderedAt: "2026-03-31T12:00:00Z",
+          occurredAt: "2026-04-03T12:00:00Z",
+          lines: [line("A1", "toys", 1, "10.00")],
+        }),
+      )
       .then([
         ["standard", "K1", "C1", 30],
         ["bonus_pending", "K1", "C1", 100],
@@ -268,7 +319,14 @@ describe("rule 3: bonus only on campaign ASINs ordered inside [startsAt, endsAt)
 
   it("a shipment ordered before startsAt but shipped inside the period earns standard only", () => {
     given(history())
-      .when(shipped({ shipmentId: "S1", orderedAt: "2026-02-27T12:00:00Z", occurredAt: "2026-03-03T12:00:00Z", lines: [line("A1", "toys", 1, "10.00")] }))
+      .when(
+        shipped({
+          shipmentId: "S1",
+          orderedAt: "2026-02-27T12:00:00Z",
+          occurredAt: "2026-03-03T12:00:00Z",
+          lines: [line("A1", "toys", 1, "10.00")],
+        }),
+      )
       .then([["standard", "K1", "C1", 30]]);
   });
 
@@ -351,10 +409,14 @@ describe("rule 6: Subscribe & Save", () => {
 
 describe("rule 9: earning month in the marketplace's reporting time zone", () => {
   it("a US shipment at 2026-02-01T05:00:00Z is January in Los Angeles", () => {
-    const r = given([
-      campaignCreated({ startsAt: "2026-01-01T00:00:00-08:00", endsAt: "2026-03-01T00:00:00-08:00" }),
-      accepted(),
-    ]).when(shipped({ shipmentId: "S1", orderedAt: "2026-01-30T12:00:00Z", occurredAt: "2026-02-01T05:00:00Z", lines: [line("A1", "toys", 1, "10.00")] }));
+    const r = given([campaignCreated({ startsAt: "2026-01-01T00:00:00-08:00", endsAt: "2026-03-01T00:00:00-08:00" }), accepted()]).when(
+      shipped({
+        shipmentId: "S1",
+        orderedAt: "2026-01-30T12:00:00Z",
+        occurredAt: "2026-02-01T05:00:00Z",
+        lines: [line("A1", "toys", 1, "10.00")],
+      }),
+    );
     expect(dated(r.postings)).toEqual([
       ["standard", 30, "2026-01", "2026-01-31"],
       ["bonus_pending", 100, "2026-01", "2026-01-31"],
@@ -363,10 +425,24 @@ describe("rule 9: earning month in the marketplace's reporting time zone", () =>
 
   it("a JP shipment at 2026-01-31T16:00:00Z is February in Tokyo; 14:59:59.999Z is still January", () => {
     const world = [
-      campaignCreated({ campaignId: "CJ", marketplace: "JP", budget: "100000", startsAt: "2026-01-01T00:00:00+09:00", endsAt: "2026-03-01T00:00:00+09:00", asins: ["J1"] }),
+      campaignCreated({
+        campaignId: "CJ",
+        marketplace: "JP",
+        budget: "100000",
+        startsAt: "2026-01-01T00:00:00+09:00",
+        endsAt: "2026-03-01T00:00:00+09:00",
+        asins: ["J1"],
+      }),
       accepted({ campaignId: "CJ", trackingId: "TJ" }),
     ];
-    const sale = (occurredAt: string) => shipped({ shipmentId: "SJ", trackingId: "TJ", orderedAt: "2026-01-30T12:00:00Z", occurredAt, lines: [line("J1", "toys", 1, "1000")] });
+    const sale = (occurredAt: string) =>
+      shipped({
+        shipmentId: "SJ",
+        trackingId: "TJ",
+        orderedAt: "2026-01-30T12:00:00Z",
+        occurredAt,
+        lines: [line("J1", "toys", 1, "1000")],
+      });
     // standard 30, bonus 100
     expect(dated(given(world).when(sale("2026-01-31T16:00:00Z")).postings)).toEqual([
       ["standard", 30, "2026-02", "2026-02-01"],
@@ -380,7 +456,9 @@ describe("rule 9: earning month in the marketplace's reporting time zone", () =>
 
   it("a click's report day is its local date", () => {
     const r = given(history()).when(click({ trackingId: "T1", occurredAt: "2026-03-10T06:00:00Z" })); // 2026-03-09 23:00 PDT
-    expect(r.facts).toEqual([{ kind: "click", campaignId: "C1", creatorId: "K1", marketplace: "US", currency: "USD", reportDate: "2026-03-09" }]);
+    expect(r.facts).toEqual([
+      { kind: "click", campaignId: "C1", creatorId: "K1", marketplace: "US", currency: "USD", reportDate: "2026-03-09" },
+    ]);
     expect(r.postings).toEqual([]);
   });
 });

@@ -40,7 +40,13 @@ const base = (budget = "500.00") => [campaignCreated({ budget }), accepted()];
 const s1 = () => shipped({ shipmentId: "S1", lines: [line("A1", "toys", 3, "10.00")] });
 const returnOne = () => returned({ shipmentId: "S1", occurredAt: "2026-03-20T18:00:00Z", lines: [{ asin: "A1", quantity: 1 }] });
 /** Ordered inside the period, shipped after CampaignEnded: settled at once (rule 5, last sentence). Same amounts as S1. */
-const lateS2 = () => shipped({ shipmentId: "S2", orderedAt: "2026-03-30T12:00:00Z", occurredAt: "2026-04-03T12:00:00Z", lines: [line("A1", "toys", 3, "10.00")] });
+const lateS2 = () =>
+  shipped({
+    shipmentId: "S2",
+    orderedAt: "2026-03-30T12:00:00Z",
+    occurredAt: "2026-04-03T12:00:00Z",
+    lines: [line("A1", "toys", 3, "10.00")],
+  });
 
 interface Example {
   name: string;
@@ -188,7 +194,8 @@ describe("SPEC §8.1: the transfer of each entry kind", () => {
 
 describe("SPEC §8.1: an amount of 0 books nothing", () => {
   // gift_cards: standard rate 0. G1 is not a campaign ASIN; A1 is, and earns its bonus as usual.
-  const giftCards = () => shipped({ shipmentId: "S3", lines: [line("G1", "gift_cards", 2, "25.00"), line("A1", "gift_cards", 1, "50.00")] });
+  const giftCards = () =>
+    shipped({ shipmentId: "S3", lines: [line("G1", "gift_cards", 2, "25.00"), line("A1", "gift_cards", 1, "50.00")] });
 
   it("a gift-card line's standard entry has no accounts; it still carries units and revenue for the report", () => {
     const r = given(base())
@@ -198,7 +205,11 @@ describe("SPEC §8.1: an amount of 0 books nothing", () => {
         ["standard", null, null, 0],
         ["bonus_pending", BUDGET, PENDING, 500], // 50.00 × 0.10
       ]);
-    expect(r.postings.map((p) => [p.units, p.revenueMinor])).toEqual([[2, 5000], [1, 5000], [0, 0]]);
+    expect(r.postings.map((p) => [p.units, p.revenueMinor])).toEqual([
+      [2, 5000],
+      [1, 5000],
+      [0, 0],
+    ]);
     expect(balancesOf(r.postings)).toEqual({ [BUDGET]: -500, [PENDING]: 500 });
   });
 
@@ -260,7 +271,23 @@ describe("SPEC §8.1 reconciliation over one history", () => {
       [ADJUSTMENTS]: 100,
       [PAYOUTS]: 0, // 260 − 260
     }); // −50000 + 49800 − 120 + 260 − 40 + 100 = 0
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -30, adjusted: 0, total: 260 });
-    expect(bucketsOf(r.postings, "K2")).toEqual({ standard: 60, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 200, reversed: 0, adjusted: -100, total: -40 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 200,
+      bonusForfeited: 0,
+      reversed: -30,
+      adjusted: 0,
+      total: 260,
+    });
+    expect(bucketsOf(r.postings, "K2")).toEqual({
+      standard: 60,
+      bonusPending: 0,
+      bonusConfirmed: 0,
+      bonusForfeited: 200,
+      reversed: 0,
+      adjusted: -100,
+      total: -40,
+    });
   });
 });

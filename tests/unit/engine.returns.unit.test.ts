@@ -24,7 +24,8 @@ import {
 // standard 30.00 × 0.03 = 0.90 (90), bonus 3.00 (300). Shipped 2026-03-10 (LA), returned 2026-04-15 (LA).
 const base = () => [campaignCreated(), accepted()];
 const s1 = () => shipped({ shipmentId: "S1", occurredAt: "2026-03-10T18:00:00Z", lines: [line("A1", "toys", 3, "10.00")] });
-const return1 = (quantity = 1, occurredAt = "2026-04-15T18:00:00Z") => returned({ shipmentId: "S1", occurredAt, lines: [{ asin: "A1", quantity }] });
+const return1 = (quantity = 1, occurredAt = "2026-04-15T18:00:00Z") =>
+  returned({ shipmentId: "S1", occurredAt, lines: [{ asin: "A1", quantity }] });
 
 describe("return of a pending bonus", () => {
   it("is a bonus_pending_return in the shipment's month; the standard reversal is in the return's month; budget back", () => {
@@ -38,9 +39,20 @@ describe("return of a pending bonus", () => {
       ["standard_reversal", -30, "2026-04", "2026-04-15"],
       ["bonus_pending_return", -100, "2026-03", "2026-04-15"],
     ]);
-    expect(r.postings.map((p) => [p.units, p.revenueMinor])).toEqual([[-1, -1000], [0, 0]]);
+    expect(r.postings.map((p) => [p.units, p.revenueMinor])).toEqual([
+      [-1, -1000],
+      [0, 0],
+    ]);
     expect(spentOf(r.state, "C1")).toBe(200);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 200, bonusConfirmed: 0, bonusForfeited: 0, reversed: -30, adjusted: 0, total: 260 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 200,
+      bonusConfirmed: 0,
+      bonusForfeited: 0,
+      reversed: -30,
+      adjusted: 0,
+      total: 260,
+    });
   });
 
   it("then forfeited at the end: + granted on the shipment's day, − returned on the return's day", () => {
@@ -55,7 +67,15 @@ describe("return of a pending bonus", () => {
       ["bonus_forfeit", -100, "2026-03", "2026-04-15"],
     ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 200, reversed: -30, adjusted: 0, total: 60 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 0,
+      bonusForfeited: 200,
+      reversed: -30,
+      adjusted: 0,
+      total: 60,
+    });
     expect(r.facts.filter((f) => f.kind === "budget")).toEqual([
       { kind: "budget", campaignId: "C1", budgetMinor: 50000, spentMinor: 0, releasedMinor: 300, exhaustedAt: null },
     ]);
@@ -66,7 +86,15 @@ describe("return of a pending bonus", () => {
       .when(campaignEnded())
       .then([["bonus_confirm", "K1", "C1", 200]]);
     expect(spentOf(r.state, "C1")).toBe(200);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -30, adjusted: 0, total: 260 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 200,
+      bonusForfeited: 0,
+      reversed: -30,
+      adjusted: 0,
+      total: 260,
+    });
   });
 
   it("a later return of the confirmed rest is a bonus_reversal, never past the original", () => {
@@ -81,7 +109,15 @@ describe("return of a pending bonus", () => {
       ["bonus_reversal", -200, "2026-05", "2026-05-05"],
     ]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 200, bonusForfeited: 0, reversed: -290, adjusted: 0, total: 0 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 200,
+      bonusForfeited: 0,
+      reversed: -290,
+      adjusted: 0,
+      total: 0,
+    });
   });
 });
 
@@ -98,11 +134,24 @@ describe("return of a confirmed bonus", () => {
       ["bonus_reversal", -100, "2026-04", "2026-04-15"],
     ]);
     expect(spentOf(r.state, "C1")).toBe(200);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 300, bonusForfeited: 0, reversed: -130, adjusted: 0, total: 260 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 300,
+      bonusForfeited: 0,
+      reversed: -130,
+      adjusted: 0,
+      total: 260,
+    });
   });
 
   it("of a bonus confirmed at once after CampaignEnded, likewise", () => {
-    const late = shipped({ shipmentId: "S1", orderedAt: "2026-03-30T12:00:00Z", occurredAt: "2026-04-03T12:00:00Z", lines: [line("A1", "toys", 3, "10.00")] });
+    const late = shipped({
+      shipmentId: "S1",
+      orderedAt: "2026-03-30T12:00:00Z",
+      occurredAt: "2026-04-03T12:00:00Z",
+      lines: [line("A1", "toys", 3, "10.00")],
+    });
     const r = given([...base(), contentLink(), campaignEnded(), late])
       .when(return1())
       .then([
@@ -119,11 +168,24 @@ describe("a forfeited bonus is never reversed", () => {
       .when(return1())
       .then([["standard_reversal", "K1", "C1", -30]]);
     expect(spentOf(r.state, "C1")).toBe(0);
-    expect(bucketsOf(r.all.postings, "K1")).toEqual({ standard: 90, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 300, reversed: -30, adjusted: 0, total: 60 });
+    expect(bucketsOf(r.all.postings, "K1")).toEqual({
+      standard: 90,
+      bonusPending: 0,
+      bonusConfirmed: 0,
+      bonusForfeited: 300,
+      reversed: -30,
+      adjusted: 0,
+      total: 60,
+    });
   });
 
   it("forfeited at once after CampaignEnded: only the standard reverses", () => {
-    const late = shipped({ shipmentId: "S1", orderedAt: "2026-03-30T12:00:00Z", occurredAt: "2026-04-03T12:00:00Z", lines: [line("A1", "toys", 3, "10.00")] });
+    const late = shipped({
+      shipmentId: "S1",
+      orderedAt: "2026-03-30T12:00:00Z",
+      occurredAt: "2026-04-03T12:00:00Z",
+      lines: [line("A1", "toys", 3, "10.00")],
+    });
     const r = given([...base(), campaignEnded(), late])
       .when(return1())
       .then([["standard_reversal", "K1", "C1", -30]]);
@@ -155,7 +217,10 @@ describe("returning more than shipped", () => {
   });
 
   it("after everything was returned: nothing reverses", () => {
-    given([...base(), s1(), return1(3)]).when(return1(1)).then([]).thenAnomalies(["returned_more_than_shipped"]);
+    given([...base(), s1(), return1(3)])
+      .when(return1(1))
+      .then([])
+      .thenAnomalies(["returned_more_than_shipped"]);
   });
 });
 
@@ -164,18 +229,38 @@ describe("rounding of partial returns never exceeds the original", () => {
     // 2 × 0.50 = 1.00: standard 0.03 (3), bonus 0.10 (10).
     const sale = shipped({ shipmentId: "S1", lines: [line("A1", "toys", 2, "0.50")] });
     const r = run([...base(), sale, return1(1), return1(1)]);
-    expect(r.outcomes[2]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 3], ["bonus_pending", 10]]);
+    expect(r.outcomes[2]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ["standard", 3],
+      ["bonus_pending", 10],
+    ]);
     // round(3 × 1/2) = round(1.5) = 2 (half-even); the second would also be 2 but only 1 is left.
-    expect(r.outcomes[3]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard_reversal", -2], ["bonus_pending_return", -5]]);
-    expect(r.outcomes[4]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard_reversal", -1], ["bonus_pending_return", -5]]);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 3, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: -3, adjusted: 0, total: 0 });
+    expect(r.outcomes[3]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ["standard_reversal", -2],
+      ["bonus_pending_return", -5],
+    ]);
+    expect(r.outcomes[4]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ["standard_reversal", -1],
+      ["bonus_pending_return", -5],
+    ]);
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 3,
+      bonusPending: 0,
+      bonusConfirmed: 0,
+      bonusForfeited: 0,
+      reversed: -3,
+      adjusted: 0,
+      total: 0,
+    });
   });
 
   it("standard 0.05 and bonus 0.16 over 3 units: 2 + 2 + 1 and 5 + 5 + 6", () => {
     // 3 × 0.55 = 1.65: standard 0.0495 → 0.05 (5); bonus 0.165 → 0.16 (16, half-even tie).
     const sale = shipped({ shipmentId: "S1", lines: [line("A1", "toys", 3, "0.55")] });
     const r = run([...base(), sale, return1(1), return1(1), return1(1)]);
-    expect(r.outcomes[2]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([["standard", 5], ["bonus_pending", 16]]);
+    expect(r.outcomes[2]!.postings.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ["standard", 5],
+      ["bonus_pending", 16],
+    ]);
     // round(5/3 = 1.67) = 2, 2, then only 1 left. round(16/3 = 5.33) = 5, 5; the last unit's return
     // reverses what is left: 16 − 10 = 6, so the fully returned line nets to zero.
     expect(r.outcomes.slice(3).map((o) => o.postings.map((p) => p.amountMinor))).toEqual([
@@ -191,10 +276,24 @@ describe("rounding of partial returns never exceeds the original", () => {
     const sale = shipped({ shipmentId: "S1", lines: [line("A1", "toys", 2, "0.35")] });
     const r = run([...base(), contentLink(), sale, campaignEnded(), return1(1), return1(1)]);
     expect(r.outcomes.slice(5).map((o) => o.postings.map((p) => [p.kind, p.amountMinor]))).toEqual([
-      [["standard_reversal", -1], ["bonus_reversal", -4]],
-      [["standard_reversal", -1], ["bonus_reversal", -3]],
+      [
+        ["standard_reversal", -1],
+        ["bonus_reversal", -4],
+      ],
+      [
+        ["standard_reversal", -1],
+        ["bonus_reversal", -3],
+      ],
     ]);
-    expect(bucketsOf(r.postings, "K1")).toEqual({ standard: 2, bonusPending: 0, bonusConfirmed: 7, bonusForfeited: 0, reversed: -9, adjusted: 0, total: 0 });
+    expect(bucketsOf(r.postings, "K1")).toEqual({
+      standard: 2,
+      bonusPending: 0,
+      bonusConfirmed: 7,
+      bonusForfeited: 0,
+      reversed: -9,
+      adjusted: 0,
+      total: 0,
+    });
     expect(spentOf(r.state, "C1")).toBe(0);
   });
 
@@ -214,8 +313,14 @@ describe("rounding of partial returns never exceeds the original", () => {
     // the return of the last unit reverses what is left instead: 5 − 2 = 3. Standard: 2 → 1, then 1.
     const r = run([...base(), shipped({ shipmentId: "S1", lines: [line("A1", "toys", 2, "0.25")] }), return1(1), return1(1)]);
     expect(r.outcomes.slice(3).map((o) => o.postings.map((p) => [p.kind, p.amountMinor]))).toEqual([
-      [["standard_reversal", -1], ["bonus_pending_return", -2]],
-      [["standard_reversal", -1], ["bonus_pending_return", -3]],
+      [
+        ["standard_reversal", -1],
+        ["bonus_pending_return", -2],
+      ],
+      [
+        ["standard_reversal", -1],
+        ["bonus_pending_return", -3],
+      ],
     ]);
   });
 });
@@ -257,7 +362,15 @@ describe("returns of several lines", () => {
     const sale = shipped({ shipmentId: "S1", lines: [line("A1", "toys", 3, "10.00"), line("A2", "toys", 2, "5.00")] });
     // A1: 90 / 300. A2: 10.00 × 0.03 = 0.30 (30), bonus 1.00 (100).
     const r = given([...base(), sale])
-      .when(returned({ shipmentId: "S1", lines: [{ asin: "A1", quantity: 1 }, { asin: "A2", quantity: 2 }] }))
+      .when(
+        returned({
+          shipmentId: "S1",
+          lines: [
+            { asin: "A1", quantity: 1 },
+            { asin: "A2", quantity: 2 },
+          ],
+        }),
+      )
       .then([
         ["standard_reversal", "K1", "C1", -30],
         ["bonus_pending_return", "K1", "C1", -100],

@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { ENVIRONMENT_VARIABLES, loadConfig } from "../../services/config.ts";
 
 /** The configurations whose variables differ: embedded, PostgreSQL, KurrentDB (docs/production.md). */
-const BASES: readonly Record<string, string>[] = [{}, { LEDGER_STORE: "postgres", LEDGER_READ_MODELS: "postgres" }, { LEDGER_STORE: "kurrent" }];
+const BASES: readonly Record<string, string>[] = [
+  {},
+  { LEDGER_STORE: "postgres", LEDGER_READ_MODELS: "postgres" },
+  { LEDGER_STORE: "kurrent" },
+];
 const KURRENT_STORE_URL_DEFAULT = "esdb://127.0.0.1:2113?tls=false";
 const tableDefault = (name: string) => ENVIRONMENT_VARIABLES.find((v) => v.name === name)!.default;
 
@@ -49,7 +53,9 @@ describe("ENVIRONMENT_VARIABLES", () => {
     }
     // KurrentDB has its own default connection string, named in the meaning.
     expect(ENVIRONMENT_VARIABLES.find((v) => v.name === "LEDGER_STORE_URL")!.meaning).toContain(`\`${KURRENT_STORE_URL_DEFAULT}\``);
-    expect(loadConfig({ LEDGER_STORE: "kurrent", LEDGER_STORE_URL: KURRENT_STORE_URL_DEFAULT })).toEqual(loadConfig({ LEDGER_STORE: "kurrent" }));
+    expect(loadConfig({ LEDGER_STORE: "kurrent", LEDGER_STORE_URL: KURRENT_STORE_URL_DEFAULT })).toEqual(
+      loadConfig({ LEDGER_STORE: "kurrent" }),
+    );
   });
 
   it("README's environment table is this table", () => {

@@ -1,7 +1,17 @@
 // SPEC §2 (values: money is a decimal string, never a JSON number) and §4 preamble (exact decimal
 // arithmetic; round only where a rule says so, to the currency's minor digits, half-even).
 import { describe, expect, it } from "vitest";
-import { Dec, PLAIN_DECIMAL, dec, formatMinor, formatMoney, fractionDigits, fromMinor, roundHalfEven, toMinor } from "../../domain/money.ts";
+import {
+  Dec,
+  PLAIN_DECIMAL,
+  dec,
+  formatMinor,
+  formatMoney,
+  fractionDigits,
+  fromMinor,
+  roundHalfEven,
+  toMinor,
+} from "../../domain/money.ts";
 
 describe("roundHalfEven (SPEC §4: half-even to the currency's minor digits)", () => {
   it.each([
@@ -80,7 +90,7 @@ describe("minor units", () => {
     }
   });
 
-  it("formatMoney has exactly the currency's digits (SPEC §5: \"12.30\", JPY \"1230\")", () => {
+  it('formatMoney has exactly the currency\'s digits (SPEC §5: "12.30", JPY "1230")', () => {
     expect(formatMoney(dec("12.3"), 2)).toBe("12.30");
     expect(formatMoney(dec("1230"), 0)).toBe("1230");
     expect(formatMoney(dec("2.345"), 2)).toBe("2.34");

@@ -4,9 +4,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Dec, lineAmountMinor, proportionMinor, roundHalfEven, toMinor } from "../../domain/money.ts";
 
-const price = fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 0, max: 4 })).map(([whole, frac, digits]) =>
-  digits === 0 ? String(whole) : `${whole}.${String(frac).padStart(4, "0").slice(0, digits)}`,
-);
+const price = fc
+  .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 0, max: 4 }))
+  .map(([whole, frac, digits]) => (digits === 0 ? String(whole) : `${whole}.${String(frac).padStart(4, "0").slice(0, digits)}`));
 const rate = fc.constantFrom("0", "0.01", "0.02", "0.025", "0.03", "0.04", "0.045", "0.05", "0.10", "0.20", "0.125", "0.333", "1");
 
 describe("exact scaled-integer money equals decimal.js half-even", () => {
@@ -32,11 +32,16 @@ describe("exact scaled-integer money equals decimal.js half-even", () => {
 
   it("proportionMinor matches decimal.js", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 0, max: 1_000 }), (amount, whole, partSeed) => {
-        const part = partSeed % (whole + 1);
-        const expected = new Dec(amount).mul(part).div(whole).toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).toNumber();
-        expect(proportionMinor(amount, part, whole)).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        fc.integer({ min: 1, max: 1_000 }),
+        fc.integer({ min: 0, max: 1_000 }),
+        (amount, whole, partSeed) => {
+          const part = partSeed % (whole + 1);
+          const expected = new Dec(amount).mul(part).div(whole).toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).toNumber();
+          expect(proportionMinor(amount, part, whole)).toBe(expected);
+        },
+      ),
       { seed: 20261125, numRuns: 2_000 },
     );
   });

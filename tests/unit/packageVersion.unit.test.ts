@@ -26,9 +26,13 @@ describe("packageVersion", () => {
   it("a package.json without a version, or none close enough, is an error naming where it looked", () => {
     fs.mkdirSync(path.join(dir, "noversion", "services"), { recursive: true });
     fs.writeFileSync(path.join(dir, "noversion", "package.json"), "{}");
-    expect(() => packageVersion(moduleUrl("noversion", "services", "cli.js"))).toThrow(`${path.join(dir, "noversion", "package.json")} has no "version"`);
+    expect(() => packageVersion(moduleUrl("noversion", "services", "cli.js"))).toThrow(
+      `${path.join(dir, "noversion", "package.json")} has no "version"`,
+    );
     const deep = path.join(dir, "none", "a", "b", "c", "d");
     fs.mkdirSync(deep, { recursive: true });
-    expect(() => packageVersion(moduleUrl("none", "a", "b", "c", "d", "cli.js"))).toThrow(`no package.json in ${deep} or the 3 directories above it`);
+    expect(() => packageVersion(moduleUrl("none", "a", "b", "c", "d", "cli.js"))).toThrow(
+      `no package.json in ${deep} or the 3 directories above it`,
+    );
   });
 });

@@ -109,7 +109,12 @@ class EventFacts {
       case "CampaignCreated": {
         const d = event.data;
         if (this.campaigns.has(d.campaignId)) return; // duplicate_campaign
-        this.campaigns.set(d.campaignId, { brandId: d.brandId, marketplace: d.marketplace, budgetMinor: minorOf(d.budget, MARKETS[d.marketplace]!.digits)!, ended: false });
+        this.campaigns.set(d.campaignId, {
+          brandId: d.brandId,
+          marketplace: d.marketplace,
+          budgetMinor: minorOf(d.budget, MARKETS[d.marketplace]!.digits)!,
+          ended: false,
+        });
         return;
       }
       case "CampaignEnded": {
@@ -205,7 +210,14 @@ function currencyOfAccount(account: string, facts: EventFacts): string {
 // Books kept by this test from the postings: balances (§8.1) and buckets (§5, §8.4), spent (rule 4)
 // ---------------------------------------------------------------------------------------------
 
-type Buckets = { standard: number; bonusPending: number; bonusConfirmed: number; bonusForfeited: number; reversed: number; adjusted: number };
+type Buckets = {
+  standard: number;
+  bonusPending: number;
+  bonusConfirmed: number;
+  bonusForfeited: number;
+  reversed: number;
+  adjusted: number;
+};
 const zeroBuckets = (): Buckets => ({ standard: 0, bonusPending: 0, bonusConfirmed: 0, bonusForfeited: 0, reversed: 0, adjusted: 0 });
 
 /** SPEC §5 and §8.4: the bucket(s) a posting of each kind moves, by its signed amount `a`. */
@@ -375,13 +387,42 @@ describe("engine properties over random valid event sequences", () => {
     );
     // The histories are only as good as what they reach (SPEC §8.4, §9 and their anomalies).
     for (const wanted of [
-      "CommissionAdjusted", "adjustment>0", "adjustment<0", "CommissionAdjusted/marketplace_mismatch", "CommissionAdjusted/unknown_campaign",
-      "PayoutIssued", "payout<0", "PayoutIssued/duplicate_payout", "PayoutFailed", "payout_failed>0", "PayoutFailed/unknown_payout", "PayoutFailed/payout_already_failed",
-      "CampaignBudgetChanged", "budget_funding>0", "budget_return<0", "CampaignBudgetChanged/invalid_amount", "CampaignBudgetChanged/unknown_campaign", "CampaignBudgetChanged/campaign_already_ended",
-      "CampaignPaused", "CampaignResumed", "CampaignPaused/invalid_state", "CampaignResumed/invalid_state", "CampaignPaused/unknown_campaign",
-      "CampaignEndChanged", "CampaignEndChanged/ends_before_start", "CampaignEndChanged/campaign_already_ended",
-      "bonus_pending>0", "bonus_pending_return<0", "bonus_confirm>0", "bonus_forfeit>0", "bonus_forfeit<0", "bonus_confirmed>0", "bonus_forfeited>0", "bonus_reversal<0",
-      "standard=0", "standard_reversal<0",
+      "CommissionAdjusted",
+      "adjustment>0",
+      "adjustment<0",
+      "CommissionAdjusted/marketplace_mismatch",
+      "CommissionAdjusted/unknown_campaign",
+      "PayoutIssued",
+      "payout<0",
+      "PayoutIssued/duplicate_payout",
+      "PayoutFailed",
+      "payout_failed>0",
+      "PayoutFailed/unknown_payout",
+      "PayoutFailed/payout_already_failed",
+      "CampaignBudgetChanged",
+      "budget_funding>0",
+      "budget_return<0",
+      "CampaignBudgetChanged/invalid_amount",
+      "CampaignBudgetChanged/unknown_campaign",
+      "CampaignBudgetChanged/campaign_already_ended",
+      "CampaignPaused",
+      "CampaignResumed",
+      "CampaignPaused/invalid_state",
+      "CampaignResumed/invalid_state",
+      "CampaignPaused/unknown_campaign",
+      "CampaignEndChanged",
+      "CampaignEndChanged/ends_before_start",
+      "CampaignEndChanged/campaign_already_ended",
+      "bonus_pending>0",
+      "bonus_pending_return<0",
+      "bonus_confirm>0",
+      "bonus_forfeit>0",
+      "bonus_forfeit<0",
+      "bonus_confirmed>0",
+      "bonus_forfeited>0",
+      "bonus_reversal<0",
+      "standard=0",
+      "standard_reversal<0",
     ]) {
       expect([...seen], `the generator never produced ${wanted}`).toContain(wanted);
     }
@@ -463,7 +504,11 @@ describe("engine properties over random valid event sequences", () => {
           for (const key of keys) {
             const [creatorId, campaignId] = key.split("|") as [string, string];
             const pending = books.byCampaign.get(key)?.bonusPending ?? 0;
-            same(books.balance(`creator:${creatorId}:${campaignId}:pending`), pending, `creator:${creatorId}:${campaignId}:pending after ${event.id}`);
+            same(
+              books.balance(`creator:${creatorId}:${campaignId}:pending`),
+              pending,
+              `creator:${creatorId}:${campaignId}:pending after ${event.id}`,
+            );
             same(onLines.get(key) ?? 0, pending, `${key} pending on lines after ${event.id}`);
             atLeast(pending, 0, `${key} pending after ${event.id}`);
           }
@@ -490,7 +535,11 @@ describe("engine properties over random valid event sequences", () => {
             // SPEC §5 total = standard + pending + confirmed + reversed (+ adjusted, §8.4); forfeited is not earned.
             const total = b.standard + b.bonusPending + b.bonusConfirmed + b.reversed + adjusted;
             const paid = facts.paid.get(key) ?? 0;
-            same(books.balance(`creator:${creatorId}:${marketplace}:earned`), total - b.bonusPending - paid, `creator:${creatorId}:${marketplace}:earned after ${event.id}`);
+            same(
+              books.balance(`creator:${creatorId}:${marketplace}:earned`),
+              total - b.bonusPending - paid,
+              `creator:${creatorId}:${marketplace}:earned after ${event.id}`,
+            );
           }
         });
       }),
@@ -516,7 +565,16 @@ describe("engine properties over random valid event sequences", () => {
           }
         }
         // Postings, per (shipment, ASIN) — independent of the engine's line bookkeeping.
-        type Acc = { standard: number; standardRev: number; units: number; unitsRev: number; revenue: number; revenueRev: number; bonus: number; bonusRev: number };
+        type Acc = {
+          standard: number;
+          standardRev: number;
+          units: number;
+          unitsRev: number;
+          revenue: number;
+          revenueRev: number;
+          bonus: number;
+          bonusRev: number;
+        };
         const acc = new Map<string, Acc>();
         const forfeitedAt = new Map<string, number>(); // shipment → position its bonus was forfeited
         for (const p of outcomes.flatMap((o) => o.postings)) {
@@ -526,10 +584,23 @@ describe("engine properties over random valid event sequences", () => {
           }
           if (p.kind === "bonus_reversal" || p.kind === "bonus_pending_return") {
             const f = forfeitedAt.get(p.shipmentId);
-            same(f === undefined || p.position < f, true, `bonus of ${p.shipmentId} reversed at ${p.position} after its forfeiture at ${f}`);
+            same(
+              f === undefined || p.position < f,
+              true,
+              `bonus of ${p.shipmentId} reversed at ${p.position} after its forfeiture at ${f}`,
+            );
           }
           const key = `${p.shipmentId}\u0000${p.asin}`;
-          const a = acc.get(key) ?? { standard: 0, standardRev: 0, units: 0, unitsRev: 0, revenue: 0, revenueRev: 0, bonus: 0, bonusRev: 0 };
+          const a = acc.get(key) ?? {
+            standard: 0,
+            standardRev: 0,
+            units: 0,
+            unitsRev: 0,
+            revenue: 0,
+            revenueRev: 0,
+            bonus: 0,
+            bonusRev: 0,
+          };
           switch (p.kind) {
             case "standard":
               atLeast(p.amountMinor, 0, `standard at ${p.position}.${p.seq}`);
@@ -554,6 +625,8 @@ describe("engine properties over random valid event sequences", () => {
               atMost(p.amountMinor, -1, `${p.kind} at ${p.position}.${p.seq}`);
               a.bonusRev -= p.amountMinor;
               break;
+            default:
+              break; // the other kinds move no line's amounts (budget, confirm and forfeit of pending bonus, adjustments, payouts)
           }
           acc.set(key, a);
         }

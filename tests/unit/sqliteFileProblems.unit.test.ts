@@ -52,7 +52,9 @@ describe("why a SQLite file could not be opened or written", () => {
   });
 
   it("other codes are never blamed on permissions", () => {
-    expect(permissionProblem(path.join(dir, "sound.db"), Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBeNull();
+    expect(
+      permissionProblem(path.join(dir, "sound.db"), Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })),
+    ).toBeNull();
     expect(permissionProblem(path.join(dir, "sound.db"), new Error("no code"))).toBeNull();
   });
 });

@@ -93,6 +93,8 @@ describe("the engine reads v1 and v2 campaigns alike", () => {
       ["bonus_pending", "K1", "C1", 300],
     ];
     given([campaignCreated(), accepted()]).when(sale()).then(expected);
-    given([campaignCreated({ schemaVersion: 2, currency: "USD" }), accepted()]).when(sale()).then(expected);
+    given([campaignCreated({ schemaVersion: 2, currency: "USD" }), accepted()])
+      .when(sale())
+      .then(expected);
   });
 });

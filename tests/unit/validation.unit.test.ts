@@ -94,7 +94,10 @@ describe("every problem has index, id, path and message (SPEC §5)", () => {
   });
 
   it("money as a JSON number", () => {
-    const raw = shipped({ id: "shp-a", lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 9.99 } as unknown as ReturnType<typeof line>] });
+    const raw = shipped({
+      id: "shp-a",
+      lines: [{ asin: "A1", category: "toys", quantity: 1, unitPrice: 9.99 } as unknown as ReturnType<typeof line>],
+    });
     expect(problemsOf([raw])).toEqual([{ index: 0, id: "shp-a", path: "data.lines[0].unitPrice", message: expect.any(String) }]);
   });
 
@@ -117,7 +120,12 @@ describe("every problem has index, id, path and message (SPEC §5)", () => {
   });
 
   it("quantity 0 in a shipment line and in a return line", () => {
-    expect(problemsOf([shipped({ id: "shp-c", lines: [line("A1", "toys", 0, "10.00")] }), returned({ id: "ret-c", shipmentId: "S1", lines: [{ asin: "A1", quantity: 0 }] })])).toEqual([
+    expect(
+      problemsOf([
+        shipped({ id: "shp-c", lines: [line("A1", "toys", 0, "10.00")] }),
+        returned({ id: "ret-c", shipmentId: "S1", lines: [{ asin: "A1", quantity: 0 }] }),
+      ]),
+    ).toEqual([
       { index: 0, id: "shp-c", path: "data.lines[0].quantity", message: expect.any(String) },
       { index: 1, id: "ret-c", path: "data.lines[0].quantity", message: expect.any(String) },
     ]);
@@ -139,12 +147,21 @@ describe("every problem has index, id, path and message (SPEC §5)", () => {
   });
 
   it("schemaVersion 0 or not an integer", () => {
-    expect(problemsOf([click({ id: "clk-c", schemaVersion: 0 })])).toEqual([{ index: 0, id: "clk-c", path: "schemaVersion", message: expect.any(String) }]);
-    expect(problemsOf([click({ id: "clk-d", schemaVersion: 1.5 })])).toEqual([{ index: 0, id: "clk-d", path: "schemaVersion", message: expect.any(String) }]);
+    expect(problemsOf([click({ id: "clk-c", schemaVersion: 0 })])).toEqual([
+      { index: 0, id: "clk-c", path: "schemaVersion", message: expect.any(String) },
+    ]);
+    expect(problemsOf([click({ id: "clk-d", schemaVersion: 1.5 })])).toEqual([
+      { index: 0, id: "clk-d", path: "schemaVersion", message: expect.any(String) },
+    ]);
   });
 
-  it("a budget with more fraction digits than the currency (JPY \"10.5\", USD \"10.001\")", () => {
-    expect(problemsOf([campaignCreated({ id: "cc-c", marketplace: "JP", budget: "10.5" }), campaignCreated({ id: "cc-d", marketplace: "US", budget: "10.001" })])).toEqual([
+  it('a budget with more fraction digits than the currency (JPY "10.5", USD "10.001")', () => {
+    expect(
+      problemsOf([
+        campaignCreated({ id: "cc-c", marketplace: "JP", budget: "10.5" }),
+        campaignCreated({ id: "cc-d", marketplace: "US", budget: "10.001" }),
+      ]),
+    ).toEqual([
       { index: 0, id: "cc-c", path: "data.budget", message: expect.stringContaining("JPY") },
       { index: 1, id: "cc-d", path: "data.budget", message: expect.stringContaining("USD") },
     ]);
@@ -171,7 +188,11 @@ describe("every problem has index, id, path and message (SPEC §5)", () => {
     ["a bonus rate above 1", () => campaignCreated({ bonusRate: "1.5" }), "data.bonusRate"],
     ["a negative budget", () => campaignCreated({ budget: "-1.00" }), "data.budget"],
     ["a budget in exponent notation", () => campaignCreated({ budget: "1e3" }), "data.budget"],
-    ["endsAt not after startsAt", () => campaignCreated({ startsAt: "2026-03-01T00:00:00Z", endsAt: "2026-03-01T00:00:00Z" }), "data.endsAt"],
+    [
+      "endsAt not after startsAt",
+      () => campaignCreated({ startsAt: "2026-03-01T00:00:00Z", endsAt: "2026-03-01T00:00:00Z" }),
+      "data.endsAt",
+    ],
     ["no ASINs", () => campaignCreated({ asins: [] }), "data.asins"],
     ["a shipment without lines", () => shipped({ lines: [] }), "data.lines"],
     ["a return without lines", () => returned({ shipmentId: "S1", lines: [] }), "data.lines"],
@@ -192,11 +213,11 @@ describe("every problem has index, id, path and message (SPEC §5)", () => {
   // A string that is not a decimal at all must come back as a problem (400), not as an exception
   // thrown out of validateBatch (which an HTTP handler would turn into a 500).
   it.each([
-    ["a budget \"abc\"", () => campaignCreated({ budget: "abc" }), "data.budget"],
+    ['a budget "abc"', () => campaignCreated({ budget: "abc" }), "data.budget"],
     ["an empty budget", () => campaignCreated({ budget: "" }), "data.budget"],
-    ["a bonus rate \"10%\"", () => campaignCreated({ bonusRate: "10%" }), "data.bonusRate"],
-    ["a unit price \"9,99\"", () => shipped({ lines: [line("A1", "toys", 1, "9,99")] }), "data.lines[0].unitPrice"],
-    ["a payout amount \"ten\"", () => payoutIssued({ amount: "ten" }), "data.amount"],
+    ['a bonus rate "10%"', () => campaignCreated({ bonusRate: "10%" }), "data.bonusRate"],
+    ['a unit price "9,99"', () => shipped({ lines: [line("A1", "toys", 1, "9,99")] }), "data.lines[0].unitPrice"],
+    ['a payout amount "ten"', () => payoutIssued({ amount: "ten" }), "data.amount"],
   ])("%s is a problem, not an exception", (_name, build, path) => {
     let result: ReturnType<typeof validateBatch> | undefined;
     expect(() => (result = validateBatch([build()]))).not.toThrow();
@@ -269,7 +290,7 @@ describe("canonical content (SPEC §2 idempotency: same type, schemaVersion, ins
       lines: [line("A1", "toys", 2, "10.00")],
     });
 
-  it("\"10.0\" and \"10.00\" are the same content", () => {
+  it('"10.0" and "10.00" are the same content', () => {
     const a = base();
     const b = base();
     (b.data.lines as { unitPrice: string }[])[0]!.unitPrice = "10.0";
@@ -294,7 +315,7 @@ describe("canonical content (SPEC §2 idempotency: same type, schemaVersion, ins
     expect(canonicalContent(only(base()))).toBe(canonicalContent(only({ ...base(), schemaVersion: 1 })));
   });
 
-  it("a budget of \"500\" equals \"500.00\" and a bonus rate of \"0.1\" equals \"0.10\"", () => {
+  it('a budget of "500" equals "500.00" and a bonus rate of "0.1" equals "0.10"', () => {
     const a = campaignCreated({ id: "cc-canon", budget: "500.00", bonusRate: "0.10" });
     const b = campaignCreated({ id: "cc-canon", budget: "500", bonusRate: "0.1" });
     expect(canonicalContent(only(a))).toBe(canonicalContent(only(b)));
@@ -316,9 +337,18 @@ describe("canonical content compares instants inside the data by instant", () =>
   it("orderedAt written with Z or with -08:00 for the same instant is the same content", () => {
     const base = { type: "ShipmentRecorded" as const, schemaVersion: 1, occurredAtMs: 0 };
     const line = { asin: "A1", category: "toys", quantity: 1, unitPrice: "1.00" };
-    const a = canonicalContent({ ...base, data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T18:00:00Z", lines: [line] } });
-    const b = canonicalContent({ ...base, data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T10:00:00-08:00", lines: [line] } });
-    const c = canonicalContent({ ...base, data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T10:00:01-08:00", lines: [line] } });
+    const a = canonicalContent({
+      ...base,
+      data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T18:00:00Z", lines: [line] },
+    });
+    const b = canonicalContent({
+      ...base,
+      data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T10:00:00-08:00", lines: [line] },
+    });
+    const c = canonicalContent({
+      ...base,
+      data: { shipmentId: "S", orderId: "O", trackingId: "T", orderedAt: "2026-01-05T10:00:01-08:00", lines: [line] },
+    });
     expect(a).toBe(b);
     expect(a).not.toBe(c);
   });

@@ -111,14 +111,33 @@ const NON_PUBLIC: readonly [range: string, address: string][] = [
 
 /** Global unicast, also when an IPv6 address carries a global IPv4 one to the host it names. */
 const PUBLIC = [
-  "8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1", "192.0.3.1", "198.20.0.1", "2606:4700:4700::1111", "2a00:1450:4001::1",
-  "2001:4860:4860::8888", "::ffff:8.8.8.8", "::ffff:0:8.8.8.8", "64:ff9b::808:808",
+  "8.8.8.8",
+  "1.1.1.1",
+  "93.184.216.34",
+  "172.32.0.1",
+  "100.128.0.1",
+  "192.0.3.1",
+  "198.20.0.1",
+  "2606:4700:4700::1111",
+  "2a00:1450:4001::1",
+  "2001:4860:4860::8888",
+  "::ffff:8.8.8.8",
+  "::ffff:0:8.8.8.8",
+  "64:ff9b::808:808",
 ];
 
 /** The connect-time check: what vettedLookup hands http.request for `host`. */
 function vettedAnswer(host: string, allowPrivate: boolean): Promise<{ code: string | null; addresses: string[] }> {
-  const lookup = vettedLookup(allowPrivate) as unknown as (host: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, answers: LookupAddress[]) => void) => void;
-  return new Promise((resolve) => lookup(host, { all: true }, (error, answers) => resolve({ code: error?.code ?? null, addresses: error ? [] : answers.map((a) => a.address) })));
+  const lookup = vettedLookup(allowPrivate) as unknown as (
+    host: string,
+    options: LookupOptions,
+    callback: (error: NodeJS.ErrnoException | null, answers: LookupAddress[]) => void,
+  ) => void;
+  return new Promise((resolve) =>
+    lookup(host, { all: true }, (error, answers) =>
+      resolve({ code: error?.code ?? null, addresses: error ? [] : answers.map((a) => a.address) }),
+    ),
+  );
 }
 
 /** A URL naming `address` as its host (IPv6 in brackets, without a zone: URLs take none). */
@@ -131,7 +150,9 @@ describe("addresses a webhook may not reach without LEDGER_WEBHOOK_ALLOW_PRIVATE
     expect(isNonPublicAddress(address)).toBe(true);
     const verdict = await vetWebhookUrl(urlOf(address), false);
     expect(verdict.ok).toBe(false);
-    expect(verdict.ok ? "" : verdict.reason).toMatch(/, a loopback, private or otherwise non-public address \(allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1\)$/);
+    expect(verdict.ok ? "" : verdict.reason).toMatch(
+      /, a loopback, private or otherwise non-public address \(allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1\)$/,
+    );
     if (!address.includes("%")) expect(await vettedAnswer(address, false)).toEqual({ code: "ENONPUBLIC", addresses: [] });
   });
 
@@ -144,18 +165,31 @@ describe("addresses a webhook may not reach without LEDGER_WEBHOOK_ALLOW_PRIVATE
   it("the addresses of issue 22 are refused, with the address named; the operator's switch lets them through", async () => {
     expect(await vetWebhookUrl("http://[2002:7f00:1::]/", false)).toEqual({
       ok: false,
-      reason: "host 2002:7f00:1:: resolves to 2002:7f00:1::, a loopback, private or otherwise non-public address (allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1)",
+      reason:
+        "host 2002:7f00:1:: resolves to 2002:7f00:1::, a loopback, private or otherwise non-public address (allowed only with LEDGER_WEBHOOK_ALLOW_PRIVATE=1)",
     });
-    expect(await vetWebhookUrl("http://[::ffff:0:127.0.0.1]/", false)).toMatchObject({ ok: false, reason: expect.stringContaining("resolves to ::ffff:0:7f00:1,") });
-    expect(await vetWebhookUrl("http://[64:ff9b:1::7f00:1]/", false)).toMatchObject({ ok: false, reason: expect.stringContaining("resolves to 64:ff9b:1::7f00:1,") });
-    expect(await vetWebhookUrl("http://198.51.100.7/", false)).toMatchObject({ ok: false, reason: expect.stringContaining("resolves to 198.51.100.7,") });
+    expect(await vetWebhookUrl("http://[::ffff:0:127.0.0.1]/", false)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("resolves to ::ffff:0:7f00:1,"),
+    });
+    expect(await vetWebhookUrl("http://[64:ff9b:1::7f00:1]/", false)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("resolves to 64:ff9b:1::7f00:1,"),
+    });
+    expect(await vetWebhookUrl("http://198.51.100.7/", false)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("resolves to 198.51.100.7,"),
+    });
     expect(await vettedAnswer("::ffff:0:127.0.0.1", true)).toEqual({ code: null, addresses: ["::ffff:0:127.0.0.1"] });
     expect(await vetWebhookUrl("http://[2002:7f00:1::]/", true)).toMatchObject({ ok: true });
   });
 
   it("a host name is judged by every address it resolves to", async () => {
     expect(await vettedAnswer("localhost", false)).toEqual({ code: "ENONPUBLIC", addresses: [] });
-    expect(await vetWebhookUrl("http://localhost:8080/hook", false)).toMatchObject({ ok: false, reason: expect.stringMatching(/^host localhost resolves to (127\.0\.0\.1|::1), a loopback/) });
+    expect(await vetWebhookUrl("http://localhost:8080/hook", false)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^host localhost resolves to (127\.0\.0\.1|::1), a loopback/),
+    });
   });
 });
 

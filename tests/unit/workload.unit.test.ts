@@ -67,9 +67,19 @@ describe("generateWorkload", () => {
     it("contains every kind of fact the ledger takes from upstream, and some deliberate anomalies", () => {
       const types = new Set(sample.map((e) => e.type));
       for (const t of [
-        "CampaignCreated", "CampaignAccepted", "ContentLinkSubmitted", "ClickRecorded", "ShipmentRecorded",
-        "SubscribeAndSaveFirstShipment", "ShipmentReturned", "StrikeIssued", "CampaignEnded", "TaxInfoSubmitted", "PaymentMethodChanged",
-      ]) expect(types, t).toContain(t);
+        "CampaignCreated",
+        "CampaignAccepted",
+        "ContentLinkSubmitted",
+        "ClickRecorded",
+        "ShipmentRecorded",
+        "SubscribeAndSaveFirstShipment",
+        "ShipmentReturned",
+        "StrikeIssued",
+        "CampaignEnded",
+        "TaxInfoSubmitted",
+        "PaymentMethodChanged",
+      ])
+        expect(types, t).toContain(t);
       expect(sample.some((e) => e.id.startsWith("anomaly-"))).toBe(true);
       const lines = sample.filter((e) => isShipment(e.type)).map((e) => (e.data as { lines: unknown[] }).lines.length);
       expect(new Set(lines)).toEqual(new Set([1, 2, 3]));
@@ -152,7 +162,9 @@ describe("demoDataset", () => {
     }
     expect(Math.max(...strikes.values())).toBeGreaterThanOrEqual(3);
     expect(demo.some((e) => e.type === "ShipmentReturned")).toBe(true);
-    const subscriptions = demo.filter((e) => e.type === "SubscribeAndSaveFirstShipment").map((e) => (e.data as { subscriptionId: string }).subscriptionId);
+    const subscriptions = demo
+      .filter((e) => e.type === "SubscribeAndSaveFirstShipment")
+      .map((e) => (e.data as { subscriptionId: string }).subscriptionId);
     expect(new Set(subscriptions).size).toBeLessThan(subscriptions.length);
     // Some content links fail the disclosure test (forfeits), most pass.
     const disclosures = demo.filter((e) => e.type === "ContentLinkSubmitted").map((e) => (e.data as { disclosure: string }).disclosure);

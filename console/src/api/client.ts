@@ -25,7 +25,8 @@ export function v1(parts: TemplateStringsArray, ...ids: string[]): string {
 /** `/v1/creators/K9/earnings` + `{asOfPosition: 12}` → `/v1/creators/K9/earnings?asOfPosition=12`; empty values are left out. */
 export function apiUrl(path: string, params: QueryParams = {}): string {
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== "") query.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== null && value !== undefined && value !== "") query.set(name, String(value));
   const text = query.toString();
   return text === "" ? path : `${path}?${text}`;
 }
@@ -34,7 +35,10 @@ async function request(path: string, params: QueryParams, signal?: AbortSignal):
   const token = currentToken();
   let response: Response;
   try {
-    response = await fetch(apiUrl(path, params), { headers: token === null ? {} : { authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
+    response = await fetch(apiUrl(path, params), {
+      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      ...(signal ? { signal } : {}),
+    });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;
     throw new ApiError(0, "unreachable", "The ledger's API did not answer. Check that the server is running, then retry.");
@@ -47,7 +51,12 @@ async function request(path: string, params: QueryParams, signal?: AbortSignal):
   } catch {
     body = null;
   }
-  throw new ApiError(response.status, body?.error.code ?? "http_error", body?.error.message ?? `the API answered ${response.status}`, body?.error.details ?? []);
+  throw new ApiError(
+    response.status,
+    body?.error.code ?? "http_error",
+    body?.error.message ?? `the API answered ${response.status}`,
+    body?.error.details ?? [],
+  );
 }
 
 export async function getJson<T>(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {

@@ -19,7 +19,17 @@ const CHART_HEIGHT_PX = 260;
 /** Bar width as a share of a day's slot, for the first series and those after it. */
 const BAR_WIDTHS = [0.8, 0.45, 0.25] as const;
 
-export function DailyChart({ title, dates, series, currency }: { title: string; dates: readonly string[]; series: readonly DailySeries[]; currency: string }) {
+export function DailyChart({
+  title,
+  dates,
+  series,
+  currency,
+}: {
+  title: string;
+  dates: readonly string[];
+  series: readonly DailySeries[];
+  currency: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current;
@@ -58,7 +68,11 @@ export function DailyChart({ title, dates, series, currency }: { title: string; 
   const to = dates[dates.length - 1] ?? "";
   return (
     <figure className="chart">
-      <div ref={box} role="img" aria-label={`${title}, ${currency}, per day from ${from} to ${to}. The table below holds the exact amounts.`} />
+      <div
+        ref={box}
+        role="img"
+        aria-label={`${title}, ${currency}, per day from ${from} to ${to}. The table below holds the exact amounts.`}
+      />
       <figcaption>
         {title} ({currency}), {from} to {to}:{" "}
         {series.map((s) => (

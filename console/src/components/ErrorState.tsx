@@ -13,7 +13,10 @@ function advice(error: ApiError, what: string): { title: string; hint: string } 
     case 403:
       return { title: "Your token does not allow this", hint: "Ask for a token with the read scope, then sign in with it." };
     case 404:
-      return { title: `No ${what} with this id`, hint: "Check the id, or look for it with the search box. As of an earlier position, it may not exist yet." };
+      return {
+        title: `No ${what} with this id`,
+        hint: "Check the id, or look for it with the search box. As of an earlier position, it may not exist yet.",
+      };
     case 503:
       return { title: "The ledger is still catching up", hint: "Its read models have not reached this position yet. Retry in a moment." };
     default:

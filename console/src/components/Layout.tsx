@@ -56,10 +56,24 @@ export function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
 }
 
 /** A link to another page of the console, kept at the page's position. */
-export function PageLink({ href, children, className, current = false }: { href: string; children: ReactNode; className?: string; current?: boolean }) {
+export function PageLink({
+  href,
+  children,
+  className,
+  current = false,
+}: {
+  href: string;
+  children: ReactNode;
+  className?: string;
+  current?: boolean;
+}) {
   const at = usePosition();
   return (
-    <Link href={withPosition(href, at)} {...(className === undefined ? {} : { className })} {...(current ? { "aria-current": "page" as const } : {})}>
+    <Link
+      href={withPosition(href, at)}
+      {...(className === undefined ? {} : { className })}
+      {...(current ? { "aria-current": "page" as const } : {})}
+    >
       {children}
     </Link>
   );

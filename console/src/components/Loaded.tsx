@@ -4,7 +4,15 @@ import type { ReactNode } from "react";
 import type { ApiError } from "../api/client.ts";
 import { ErrorState } from "./ErrorState.tsx";
 
-export function Loaded<T>({ query, what, children }: { query: UseQueryResult<T, ApiError>; what: string; children: (data: T) => ReactNode }) {
+export function Loaded<T>({
+  query,
+  what,
+  children,
+}: {
+  query: UseQueryResult<T, ApiError>;
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) {
     return (
       <p className="loading" role="status">

@@ -12,7 +12,19 @@ export interface Column<R> {
 /** Rows a table shows at first, and adds per "Show more". */
 export const TABLE_ROWS_SHOWN = 200;
 
-export function Table<R>({ caption, columns, rows, rowKey, footer }: { caption: string; columns: readonly Column<R>[]; rows: readonly R[]; rowKey: (row: R, index: number) => string; footer?: ReactNode }) {
+export function Table<R>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  footer,
+}: {
+  caption: string;
+  columns: readonly Column<R>[];
+  rows: readonly R[];
+  rowKey: (row: R, index: number) => string;
+  footer?: ReactNode;
+}) {
   const [shown, setShown] = useState(TABLE_ROWS_SHOWN);
   const visible = rows.length > shown ? rows.slice(0, shown) : rows;
   return (

@@ -56,7 +56,12 @@ function nextMonth(month: string): string {
 /** The local date of an instant in a marketplace's reporting zone (SPEC §3 marketplaces). */
 export function localDate(instant: string, marketplace: MarketplaceCode): string {
   // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone: DEFAULT_MARKETPLACES[marketplace].zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(instant));
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: DEFAULT_MARKETPLACES[marketplace].zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(instant));
 }
 
 /** Today in the browser's calendar (the default date of a payout status). */

@@ -8,7 +8,10 @@ import type { Tone } from "../components/Layout.tsx";
 /** "bonus_pending" and "bonusPending" → "Bonus pending"; "payout:cr-1" stays as it is (not a code). */
 export function humanize(code: string): string {
   if (!/^[a-z][A-Za-z_]*$/.test(code)) return code;
-  const words = code.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  const words = code
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .toLowerCase();
   return words[0]!.toUpperCase() + words.slice(1);
 }
 
@@ -25,7 +28,10 @@ const BUCKET_LABEL: Record<Bucket, string> = {
 export type BucketName = Bucket | "total";
 
 /** The earnings buckets in the API's order (domain BUCKETS), then the total. */
-export const BUCKET_LABELS: readonly (readonly [BucketName, string])[] = [...BUCKETS.map((bucket) => [bucket, BUCKET_LABEL[bucket]] as const), ["total", "Total"]];
+export const BUCKET_LABELS: readonly (readonly [BucketName, string])[] = [
+  ...BUCKETS.map((bucket) => [bucket, BUCKET_LABEL[bucket]] as const),
+  ["total", "Total"],
+];
 
 /** SPEC §4 rule 11: what each payout status means for the creator. */
 export const PAYOUT_STATUS: Record<PayoutStatus, { label: string; tone: Tone; meaning: string }> = {
@@ -36,4 +42,8 @@ export const PAYOUT_STATUS: Record<PayoutStatus, { label: string; tone: Tone; me
   ready: { label: "Ready", tone: "good", meaning: "the next payout run pays it" },
 };
 
-export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = { direct_deposit: "Direct deposit", gift_card: "Gift card", check: "Check" };
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
+  direct_deposit: "Direct deposit",
+  gift_card: "Gift card",
+  check: "Check",
+};

@@ -16,8 +16,14 @@ export function AnomalyTable({ caption, anomalies }: { caption: string; anomalie
         { header: "What", cell: (a) => humanize(a.code) },
         { header: "Event", cell: (a) => <PageLink href={eventPath(a.eventId)}>{a.eventId}</PageLink> },
         { header: "Type", cell: (a) => a.eventType },
-        { header: "Creator", cell: (a) => (a.creatorId === null ? "—" : <PageLink href={creatorPath(a.creatorId)}>{a.creatorId}</PageLink>) },
-        { header: "Campaign", cell: (a) => (a.campaignId === null ? "—" : <PageLink href={campaignPath(a.campaignId)}>{a.campaignId}</PageLink>) },
+        {
+          header: "Creator",
+          cell: (a) => (a.creatorId === null ? "—" : <PageLink href={creatorPath(a.creatorId)}>{a.creatorId}</PageLink>),
+        },
+        {
+          header: "Campaign",
+          cell: (a) => (a.campaignId === null ? "—" : <PageLink href={campaignPath(a.campaignId)}>{a.campaignId}</PageLink>),
+        },
         { header: "Message", cell: (a) => a.message },
       ]}
     />

@@ -32,7 +32,14 @@ function EventLookup() {
         }}
       >
         <label htmlFor={inputId}>Event id</label>
-        <input id={inputId} type="text" value={id} onChange={(e) => setId(e.target.value)} placeholder="e.g. a ledger entry's source event" size={32} />
+        <input
+          id={inputId}
+          type="text"
+          value={id}
+          onChange={(e) => setId(e.target.value)}
+          placeholder="e.g. a ledger entry's source event"
+          size={32}
+        />
         <button type="submit">Look up</button>
       </form>
     </Section>
@@ -42,7 +49,15 @@ function EventLookup() {
 function ProjectionHealth() {
   const health = useRead<Health>("/v1/health", {}, { asOf: false, refetchMs: HEALTH_REFRESH_MS });
   return (
-    <Section title="Projection health" actions={<span className="muted small">Read again every {HEALTH_REFRESH_MS / 1000} s{health.dataUpdatedAt > 0 ? `; last at ${new Date(health.dataUpdatedAt).toLocaleTimeString()}` : ""}</span>}>
+    <Section
+      title="Projection health"
+      actions={
+        <span className="muted small">
+          Read again every {HEALTH_REFRESH_MS / 1000} s
+          {health.dataUpdatedAt > 0 ? `; last at ${new Date(health.dataUpdatedAt).toLocaleTimeString()}` : ""}
+        </span>
+      }
+    >
       <Loaded query={health} what="health">
         {(h) => (
           <Table
@@ -70,7 +85,9 @@ function AllAnomalies() {
   const anomalies = useRead<Anomalies>("/v1/anomalies", { after, limit: PAGE_SIZE });
   return (
     <Section title="Anomalies">
-      <p className="muted">Facts the ledger stored but could not apply (SPEC §3): they earn nothing and are listed here, also those no creator owns.</p>
+      <p className="muted">
+        Facts the ledger stored but could not apply (SPEC §3): they earn nothing and are listed here, also those no creator owns.
+      </p>
       <Loaded query={anomalies} what="anomalies">
         {(a) =>
           a.anomalies.length === 0 ? (

@@ -41,7 +41,9 @@ function BudgetView({ c }: { c: Campaign }) {
           ["Exhausted", c.exhaustedAt === null ? "No" : `Since ${formatInstant(c.exhaustedAt)}`],
         ]}
       />
-      <p className="muted small">Spent is bonus granted (pending and confirmed) net of what was released: forfeited, returned and reversed bonus given back.</p>
+      <p className="muted small">
+        Spent is bonus granted (pending and confirmed) net of what was released: forfeited, returned and reversed bonus given back.
+      </p>
     </Section>
   );
 }
@@ -75,10 +77,16 @@ function SpendAndCreators({ campaign, range }: { campaign: Campaign; range: Date
             <Section title="Daily spend">
               {r.rows.length === 0 ? (
                 <EmptyState title={`No spend from ${range.from} to ${range.to}`}>
-                  Choose another range on the <PageLink href={pagePath("campaignReport", { campaignId: campaign.campaignId }, range)}>campaign report</PageLink>.
+                  Choose another range on the{" "}
+                  <PageLink href={pagePath("campaignReport", { campaignId: campaign.campaignId }, range)}>campaign report</PageLink>.
                 </EmptyState>
               ) : (
-                <DailyChart title="Spend (bonus paid out of the budget)" currency={campaign.currency} dates={spend.dates} series={[{ label: "Spend", values: spend.values, color: SPEND_COLOR }]} />
+                <DailyChart
+                  title="Spend (bonus paid out of the budget)"
+                  currency={campaign.currency}
+                  dates={spend.dates}
+                  series={[{ label: "Spend", values: spend.values, color: SPEND_COLOR }]}
+                />
               )}
               <p>
                 <PageLink href={pagePath("campaignReport", { campaignId: campaign.campaignId }, range)}>
@@ -88,7 +96,8 @@ function SpendAndCreators({ campaign, range }: { campaign: Campaign; range: Date
             </Section>
             <Section title="Creators">
               <p className="muted">
-                {formatCount(campaign.creators)} creator{campaign.creators === 1 ? "" : "s"} accepted this campaign; these had activity from {range.from} to {range.to}.
+                {formatCount(campaign.creators)} creator{campaign.creators === 1 ? "" : "s"} accepted this campaign; these had activity from{" "}
+                {range.from} to {range.to}.
               </p>
               {creators.size === 0 ? (
                 <EmptyState title="No creator activity in this range" />
@@ -106,7 +115,11 @@ function SpendAndCreators({ campaign, range }: { campaign: Campaign; range: Date
                     {
                       header: "Report",
                       cell: (c) => (
-                        <PageLink href={pagePath("creatorReport", { creatorId: c.creatorId }, { ...range, campaignId: campaign.campaignId })}>Their daily report</PageLink>
+                        <PageLink
+                          href={pagePath("creatorReport", { creatorId: c.creatorId }, { ...range, campaignId: campaign.campaignId })}
+                        >
+                          Their daily report
+                        </PageLink>
                       ),
                     },
                   ]}

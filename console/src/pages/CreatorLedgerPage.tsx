@@ -54,7 +54,15 @@ function EntryRow({ entry, open, toggle }: { entry: LedgerEntry; open: boolean; 
         <td>{entry.campaignId === null ? "—" : <PageLink href={campaignPath(entry.campaignId)}>{entry.campaignId}</PageLink>}</td>
         <td>{entry.shipmentId === null ? "—" : `${entry.shipmentId}${entry.asin === null ? "" : ` · ${entry.asin}`}`}</td>
         <td className="num">{entry.rate === null ? "—" : `${formatRate(entry.rate)} · v${entry.ruleVersion}`}</td>
-        <td className="accounts">{entry.source === null ? <span className="muted">memo: no transfer</span> : <>{entry.source} → {entry.destination}</>}</td>
+        <td className="accounts">
+          {entry.source === null ? (
+            <span className="muted">memo: no transfer</span>
+          ) : (
+            <>
+              {entry.source} → {entry.destination}
+            </>
+          )}
+        </td>
         <td>
           <button type="button" className="link-button" aria-expanded={open} aria-controls={detailsId} onClick={toggle}>
             {entry.sourceEventId}
@@ -85,31 +93,45 @@ export function CreatorLedgerPage() {
         <Loaded query={ledger} what="creator">
           {(l) =>
             l.entries.length === 0 ? (
-              <EmptyState title="No entries on this page">{after === null ? "This creator has no ledger entries yet." : "Go back to the first page."}</EmptyState>
+              <EmptyState title="No entries on this page">
+                {after === null ? "This creator has no ledger entries yet." : "Go back to the first page."}
+              </EmptyState>
             ) : (
               <>
                 <div className="table-scroll">
                   <table>
                     <caption>
-                      Entries {l.entries[0]!.entryId} to {l.entries[l.entries.length - 1]!.entryId}, in position order; select a source event to see it here
+                      Entries {l.entries[0]!.entryId} to {l.entries[l.entries.length - 1]!.entryId}, in position order; select a source
+                      event to see it here
                     </caption>
                     <thead>
                       <tr>
-                        <th scope="col" className="num">Entry</th>
+                        <th scope="col" className="num">
+                          Entry
+                        </th>
                         <th scope="col">Occurred</th>
                         <th scope="col">Kind</th>
-                        <th scope="col" className="num">Amount</th>
+                        <th scope="col" className="num">
+                          Amount
+                        </th>
                         <th scope="col">Earning month</th>
                         <th scope="col">Campaign</th>
                         <th scope="col">Shipment · ASIN</th>
-                        <th scope="col" className="num">Rate · rules</th>
+                        <th scope="col" className="num">
+                          Rate · rules
+                        </th>
                         <th scope="col">From → to</th>
                         <th scope="col">Source event</th>
                       </tr>
                     </thead>
                     <tbody>
                       {l.entries.map((entry) => (
-                        <EntryRow key={entry.entryId} entry={entry} open={openEntry === entry.entryId} toggle={() => setOpenEntry(openEntry === entry.entryId ? null : entry.entryId)} />
+                        <EntryRow
+                          key={entry.entryId}
+                          entry={entry}
+                          open={openEntry === entry.entryId}
+                          toggle={() => setOpenEntry(openEntry === entry.entryId ? null : entry.entryId)}
+                        />
                       ))}
                     </tbody>
                   </table>

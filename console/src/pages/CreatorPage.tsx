@@ -21,7 +21,11 @@ import { CreatorHeader } from "./CreatorTabs.tsx";
 type Buckets = Record<BucketName, string>;
 
 function bucketColumns<R extends Buckets>(currency: string): Column<R>[] {
-  return BUCKET_LABELS.map(([bucket, label]) => ({ header: label, numeric: true, cell: (row: R) => <Money amount={row[bucket]} currency={currency} bare /> }));
+  return BUCKET_LABELS.map(([bucket, label]) => ({
+    header: label,
+    numeric: true,
+    cell: (row: R) => <Money amount={row[bucket]} currency={currency} bare />,
+  }));
 }
 
 function MarketplaceEarningsView({ m }: { m: MarketplaceEarnings }) {
@@ -33,14 +37,22 @@ function MarketplaceEarningsView({ m }: { m: MarketplaceEarnings }) {
         caption={`By earning month, ${where}`}
         rows={m.months}
         rowKey={(r) => r.month}
-        columns={[{ header: "Month", cell: (r) => r.month }, { header: "Payable on", cell: (r) => r.payableOn }, ...bucketColumns<(typeof m.months)[number]>(m.currency)]}
+        columns={[
+          { header: "Month", cell: (r) => r.month },
+          { header: "Payable on", cell: (r) => r.payableOn },
+          ...bucketColumns<(typeof m.months)[number]>(m.currency),
+        ]}
       />
       <Table
         caption={`By campaign, ${where}`}
         rows={m.campaigns}
         rowKey={(r) => r.campaignId ?? "(none)"}
         columns={[
-          { header: "Campaign", cell: (r) => (r.campaignId === null ? "No campaign (adjustments)" : <PageLink href={campaignPath(r.campaignId)}>{r.campaignId}</PageLink>) },
+          {
+            header: "Campaign",
+            cell: (r) =>
+              r.campaignId === null ? "No campaign (adjustments)" : <PageLink href={campaignPath(r.campaignId)}>{r.campaignId}</PageLink>,
+          },
           { header: "Content", cell: (r) => (r.campaignId === null ? "—" : r.contentSubmitted ? "Submitted" : "None that counts") },
           ...bucketColumns<(typeof m.campaigns)[number]>(m.currency),
         ]}
@@ -101,7 +113,11 @@ function PayoutStatus({ creatorId }: { creatorId: string }) {
                 { header: "Payable", numeric: true, cell: (m) => <Money amount={m.payable} currency={m.currency} /> },
                 { header: "Pending", numeric: true, cell: (m) => <Money amount={m.pending} currency={m.currency} /> },
                 { header: "Paid", numeric: true, cell: (m) => <Money amount={m.paid} currency={m.currency} /> },
-                { header: "Threshold", numeric: true, cell: (m) => (m.threshold === null ? "—" : <Money amount={m.threshold} currency={m.currency} />) },
+                {
+                  header: "Threshold",
+                  numeric: true,
+                  cell: (m) => (m.threshold === null ? "—" : <Money amount={m.threshold} currency={m.currency} />),
+                },
                 { header: "Next payable on", cell: (m) => m.nextPayableOn },
                 { header: "Tax info", cell: (m) => (m.taxInfoOnFile ? "On file" : "Missing") },
                 { header: "Payment method", cell: (m) => (m.paymentMethod === null ? "None" : PAYMENT_METHOD_LABELS[m.paymentMethod]) },
@@ -117,7 +133,11 @@ function PayoutStatus({ creatorId }: { creatorId: string }) {
 function CreatorAnomalies({ anomalies }: { anomalies: readonly Anomaly[] }) {
   return (
     <Section title="Anomalies">
-      {anomalies.length === 0 ? <EmptyState title="No anomalies for this creator" /> : <AnomalyTable caption="This creator's anomalies" anomalies={anomalies} />}
+      {anomalies.length === 0 ? (
+        <EmptyState title="No anomalies for this creator" />
+      ) : (
+        <AnomalyTable caption="This creator's anomalies" anomalies={anomalies} />
+      )}
     </Section>
   );
 }

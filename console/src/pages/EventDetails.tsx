@@ -7,7 +7,12 @@ import { Facts, PageLink } from "../components/Layout.tsx";
 import { formatInstant } from "../format/dates.ts";
 
 /** Payload fields that name something with a page of its own. */
-const LINKED_FIELDS: Record<string, (id: string) => string> = { creatorId: creatorPath, campaignId: campaignPath, brandId: brandPath, payoutId: payoutPath };
+const LINKED_FIELDS: Record<string, (id: string) => string> = {
+  creatorId: creatorPath,
+  campaignId: campaignPath,
+  brandId: brandPath,
+  payoutId: payoutPath,
+};
 
 export function EventDetails({ event }: { event: StoredEvent }) {
   const links: [string, ReactNode][] = Object.entries(event.data)

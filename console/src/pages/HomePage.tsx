@@ -48,8 +48,8 @@ export function HomePage() {
         <p className="kicker">Commission ledger</p>
         <h1>What are you looking for?</h1>
         <p className="lede">
-          Every number here is one the ledger's API answers. Look up a creator, a campaign, a brand, a payout or an event by its id, or go to the{" "}
-          <PageLink href={pagePath("audit")}>audit</PageLink> and <PageLink href={pagePath("replay")}>replay</PageLink> pages.
+          Every number here is one the ledger's API answers. Look up a creator, a campaign, a brand, a payout or an event by its id, or go
+          to the <PageLink href={pagePath("audit")}>audit</PageLink> and <PageLink href={pagePath("replay")}>replay</PageLink> pages.
         </p>
         <div className="home-search">
           <SearchBox />

@@ -23,7 +23,11 @@ function keyOf(c: Change) {
       {c.account !== undefined ? <code>{c.account}</code> : null}
       {c.creatorId !== undefined ? <PageLink href={creatorPath(c.creatorId)}>{c.creatorId}</PageLink> : null}
       {c.creatorId !== undefined && c.campaignId !== undefined ? " · " : null}
-      {c.campaignId === undefined ? null : c.campaignId === null ? "no campaign" : <PageLink href={campaignPath(c.campaignId)}>{c.campaignId}</PageLink>}
+      {c.campaignId === undefined ? null : c.campaignId === null ? (
+        "no campaign"
+      ) : (
+        <PageLink href={campaignPath(c.campaignId)}>{c.campaignId}</PageLink>
+      )}
     </>
   );
 }
@@ -52,11 +56,17 @@ export function ReplayDiffPage() {
                   ["Changed amounts", d.changed],
                 ]}
               />
-              {d.position !== d.activePosition ? <p className="muted">The two versions stand at different positions: some differences may only be events one has applied and the other not yet.</p> : null}
+              {d.position !== d.activePosition ? (
+                <p className="muted">
+                  The two versions stand at different positions: some differences may only be events one has applied and the other not yet.
+                </p>
+              ) : null}
             </Section>
             <Section title="Changes">
               {d.changes.length === 0 ? (
-                <EmptyState title="No amount differs">Promoting this version would change no number the API answers from this projection.</EmptyState>
+                <EmptyState title="No amount differs">
+                  Promoting this version would change no number the API answers from this projection.
+                </EmptyState>
               ) : (
                 <>
                   <Table
@@ -69,7 +79,13 @@ export function ReplayDiffPage() {
                       { header: "Amount", cell: (c) => humanize(c.field) },
                       { header: `Old (v${d.activeVersion})`, numeric: true, cell: (c) => formatAmount(c.old) },
                       { header: `New (v${d.version})`, numeric: true, cell: (c) => formatAmount(c.new) },
-                      { header: "Difference", numeric: true, cell: (c) => <span className={c.difference.startsWith("-") ? "negative" : "positive"}>{formatAmount(c.difference)}</span> },
+                      {
+                        header: "Difference",
+                        numeric: true,
+                        cell: (c) => (
+                          <span className={c.difference.startsWith("-") ? "negative" : "positive"}>{formatAmount(c.difference)}</span>
+                        ),
+                      },
                     ]}
                   />
                   <Pager next={d.next} label="Diff" />

@@ -19,8 +19,9 @@ export function ReplayPage() {
     <>
       <PageHeader kicker="Replay" title="Projection versions">
         <p className="lede">
-          A rebuild (<code>npx ledger replay earnings --rules 2</code>) writes a new version beside the active one. Review its diff here; promote it with{" "}
-          <code>npx ledger replay earnings --version N --promote</code>. These are the read models as they are now: the position picker does not apply.
+          A rebuild (<code>npx ledger replay earnings --rules 2</code>) writes a new version beside the active one. Review its diff here;
+          promote it with <code>npx ledger replay earnings --version N --promote</code>. These are the read models as they are now: the
+          position picker does not apply.
         </p>
       </PageHeader>
       <Loaded query={projections} what="projections">
@@ -45,7 +46,9 @@ export function ReplayPage() {
                         v.status === "active" ? (
                           <span className="muted">serving reads</span>
                         ) : (
-                          <PageLink href={pagePath("replayDiff", { projection: projection.name, version: v.version })}>Review the diff of v{v.version}</PageLink>
+                          <PageLink href={pagePath("replayDiff", { projection: projection.name, version: v.version })}>
+                            Review the diff of v{v.version}
+                          </PageLink>
                         ),
                     },
                   ]}

@@ -71,7 +71,8 @@ export function CampaignReportPage() {
     <>
       <PageHeader kicker="Campaign report" title={campaignId}>
         <p className="lede">
-          The brand's view: one row per day and creator. <PageLink href={pagePath("campaign", { campaignId })}>Back to the campaign</PageLink>
+          The brand's view: one row per day and creator.{" "}
+          <PageLink href={pagePath("campaign", { campaignId })}>Back to the campaign</PageLink>
         </p>
       </PageHeader>
       <Section title="Daily report">
@@ -80,7 +81,12 @@ export function CampaignReportPage() {
             range === null ? null : (
               <>
                 <RangeForm key={`${range.from}|${range.to}`} range={range} />
-                <CampaignReportView campaignId={campaignId} range={range} path={v1`/v1/campaigns/${campaignId}/report`} currency={c.currency} />
+                <CampaignReportView
+                  campaignId={campaignId}
+                  range={range}
+                  path={v1`/v1/campaigns/${campaignId}/report`}
+                  currency={c.currency}
+                />
               </>
             )
           }

@@ -5,7 +5,13 @@ import { Badge } from "../components/Layout.tsx";
 export function CampaignState({ campaign }: { campaign: Pick<Campaign, "ended" | "paused" | "exhausted"> }) {
   return (
     <span className="badges">
-      {campaign.ended ? <Badge tone="neutral">Ended</Badge> : campaign.paused ? <Badge tone="warn">Paused</Badge> : <Badge tone="good">Running</Badge>}
+      {campaign.ended ? (
+        <Badge tone="neutral">Ended</Badge>
+      ) : campaign.paused ? (
+        <Badge tone="warn">Paused</Badge>
+      ) : (
+        <Badge tone="good">Running</Badge>
+      )}
       {campaign.exhausted ? <Badge tone="bad">Budget exhausted</Badge> : null}
     </span>
   );

@@ -45,7 +45,15 @@ export function PositionPicker() {
       }}
     >
       <label htmlFor="position-input">As of position</label>
-      <input id="position-input" type="number" inputMode="numeric" min={0} max={head ?? undefined} value={draft} onChange={(e) => setDraft(e.target.value)} />
+      <input
+        id="position-input"
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={head ?? undefined}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+      />
       <input
         type="range"
         aria-label="Position, from the first event to the store's head"

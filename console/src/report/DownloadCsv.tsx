@@ -8,7 +8,9 @@ import { ErrorState } from "../components/ErrorState.tsx";
 const BLOB_URL_LIFETIME_MS = 60_000;
 
 export function DownloadCsv({ path, params }: { path: string; params: QueryParams }) {
-  const [state, setState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "done"; name: string } | { kind: "failed"; error: Error }>({ kind: "idle" });
+  const [state, setState] = useState<
+    { kind: "idle" } | { kind: "busy" } | { kind: "done"; name: string } | { kind: "failed"; error: Error }
+  >({ kind: "idle" });
   const download = async () => {
     setState({ kind: "busy" });
     try {

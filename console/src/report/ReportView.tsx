@@ -45,9 +45,15 @@ function TotalsRows({ totals, leading }: { totals: readonly ReportTotals[]; lead
           <td className="num">{formatCount(t.clicks)}</td>
           <td className="num">{formatCount(t.orders)}</td>
           <td className="num">{formatCount(t.units)}</td>
-          <td className="num"><Money amount={t.revenue} currency={t.currency} /></td>
-          <td className="num"><Money amount={t.earnings} currency={t.currency} /></td>
-          <td className="num"><Money amount={t.spend} currency={t.currency} /></td>
+          <td className="num">
+            <Money amount={t.revenue} currency={t.currency} />
+          </td>
+          <td className="num">
+            <Money amount={t.earnings} currency={t.currency} />
+          </td>
+          <td className="num">
+            <Money amount={t.spend} currency={t.currency} />
+          </td>
         </tr>
       ))}
     </>
@@ -102,14 +108,28 @@ interface ReportAnswer {
 }
 
 /** A report's answer as a page shows it: the chart, the CSV download, the table (`table`), or why there is nothing. */
-function ReportView<A extends ReportAnswer>({ path, params, range, what, table }: { path: string; params: QueryParams; range: DateRange; what: string; table: (answer: A) => ReactNode }) {
+function ReportView<A extends ReportAnswer>({
+  path,
+  params,
+  range,
+  what,
+  table,
+}: {
+  path: string;
+  params: QueryParams;
+  range: DateRange;
+  what: string;
+  table: (answer: A) => ReactNode;
+}) {
   const report = useRead<A>(path, params);
   const at = usePosition();
   return (
     <Loaded query={report} what={what}>
       {(r) =>
         r.rows.length === 0 ? (
-          <EmptyState title={`No activity from ${r.from} to ${r.to}`}>Choose another range: the report lists only days with clicks, orders, returns or bonus.</EmptyState>
+          <EmptyState title={`No activity from ${r.from} to ${r.to}`}>
+            Choose another range: the report lists only days with clicks, orders, returns or bonus.
+          </EmptyState>
         ) : (
           <>
             <ReportChart range={range} rows={r.rows} totals={r.totals} />
@@ -122,7 +142,17 @@ function ReportView<A extends ReportAnswer>({ path, params, range, what, table }
   );
 }
 
-export function CreatorReportView({ creatorId, range, campaignId, path }: { creatorId: string; range: DateRange; campaignId: string | null; path: string }) {
+export function CreatorReportView({
+  creatorId,
+  range,
+  campaignId,
+  path,
+}: {
+  creatorId: string;
+  range: DateRange;
+  campaignId: string | null;
+  path: string;
+}) {
   return (
     <ReportView<CreatorReport>
       path={path}
@@ -147,7 +177,17 @@ export function CreatorReportView({ creatorId, range, campaignId, path }: { crea
   );
 }
 
-export function CampaignReportView({ campaignId, range, path, currency }: { campaignId: string; range: DateRange; path: string; currency: string }) {
+export function CampaignReportView({
+  campaignId,
+  range,
+  path,
+  currency,
+}: {
+  campaignId: string;
+  range: DateRange;
+  path: string;
+  currency: string;
+}) {
   return (
     <ReportView<CampaignReport>
       path={path}

@@ -2,7 +2,12 @@
 // Amounts become floating-point numbers here, for drawing only; tables show the API's strings.
 import { datesBetween } from "../format/dates.ts";
 
-export function dailySums<R extends { date: string }>(from: string, to: string, rows: readonly R[], amount: (row: R) => string): { dates: string[]; values: number[] } {
+export function dailySums<R extends { date: string }>(
+  from: string,
+  to: string,
+  rows: readonly R[],
+  amount: (row: R) => string,
+): { dates: string[]; values: number[] } {
   const byDate = new Map<string, number>();
   for (const row of rows) byDate.set(row.date, (byDate.get(row.date) ?? 0) + Number(amount(row)));
   const dates = datesBetween(from, to);

@@ -22,7 +22,13 @@ export function SearchBox() {
       <label htmlFor={inputId} className="visually-hidden">
         Go to a creator, campaign, brand, payout or event by its id
       </label>
-      <input id={inputId} type="search" placeholder="Creator, campaign, brand, payout or event id" value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        id={inputId}
+        type="search"
+        placeholder="Creator, campaign, brand, payout or event id"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <button type="submit">Go</button>
     </form>
   );

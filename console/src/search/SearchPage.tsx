@@ -46,7 +46,12 @@ export function SearchPage() {
   const { token } = useToken();
   const id = (params.get("q") ?? "").trim();
   const valid = ID.test(id);
-  const matches = useQuery<Kind[], ApiError>({ queryKey: ["search", id, at, token], queryFn: () => kindsOf(id, at), enabled: valid, retry: false });
+  const matches = useQuery<Kind[], ApiError>({
+    queryKey: ["search", id, at, token],
+    queryFn: () => kindsOf(id, at),
+    enabled: valid,
+    retry: false,
+  });
   const only = matches.data?.length === 1 ? matches.data[0]! : null;
   useEffect(() => {
     if (only !== null) navigate(withPosition(only.page(id), at), { replace: true });
@@ -56,7 +61,9 @@ export function SearchPage() {
       <PageHeader kicker="Search" title={id === "" ? "Find an id" : id} />
       <Section title="Results">
         {!valid ? (
-          <EmptyState title="That is not an id">An id is 1 to 128 characters of A–Z, a–z, 0–9 and . _ : - (for example cr-00003, cmp-0006, brand-000).</EmptyState>
+          <EmptyState title="That is not an id">
+            An id is 1 to 128 characters of A–Z, a–z, 0–9 and . _ : - (for example cr-00003, cmp-0006, brand-000).
+          </EmptyState>
         ) : matches.isPending || only !== null ? (
           <p className="loading" role="status">
             Looking for {id}…
@@ -64,7 +71,10 @@ export function SearchPage() {
         ) : matches.isError ? (
           <ErrorState error={matches.error} what="id" />
         ) : matches.data.length === 0 ? (
-          <EmptyState title={`Nothing has the id ${id}`}>No creator, campaign, brand, payout or event{at === null ? "" : ` as of position ${at}`}. Check the spelling; ids are case-sensitive.</EmptyState>
+          <EmptyState title={`Nothing has the id ${id}`}>
+            No creator, campaign, brand, payout or event{at === null ? "" : ` as of position ${at}`}. Check the spelling; ids are
+            case-sensitive.
+          </EmptyState>
         ) : (
           <ul className="matches">
             {matches.data.map((kind) => (
