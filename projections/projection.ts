@@ -39,8 +39,9 @@ export interface ProjectionDefinition {
   schema(prefix: string, dialect: Dialect): string;
   /**
    * Secondary indexes that only serve reads: name (without prefix) → `table (columns)` (table
-   * without prefix). A version built from position 0 is written without them and gets them once
-   * caught up (sorting once is cheaper than keeping a random-order index up to date row by row).
+   * without prefix), or `table (columns) WHERE …` for a partial one (both databases have them). A
+   * version built from position 0 is written without them and gets them once caught up (sorting
+   * once is cheaper than keeping a random-order index up to date row by row).
    */
   readIndexes?: Readonly<Record<string, string>>;
   /** Folds a batch of outcomes (ascending positions) into the tables under `prefix`. */

@@ -10,7 +10,9 @@ import { MONEY_PROJECTIONS, PROJECTION_NAMES } from "../projections/projection.t
 import { demoDataset } from "../workload/demoDataset.ts";
 import { countEventLines, ingestNdjson } from "./cli/ingestFile.ts";
 import { packageVersion } from "./cli/packageVersion.ts";
-import { ingestProgress } from "./cli/progress.ts";
+import { ingestProgress, positionProgress } from "./cli/progress.ts";
+import { verifyChain } from "../infra/eventStore/hashChain.ts";
+import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import { replay } from "./cli/replayCommands.ts";
 import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
 import { Ledger } from "./ledger.ts";
@@ -217,6 +219,31 @@ payouts
     const result = await runPayouts(ledger, opts.marketplace, opts.asOf);
     process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     await ledger.close();
+  });
+
+program
+  .command("verify")
+  .description(
+    "recompute the event log's hash chain (SPEC §13): exit 0 with the count and head, or exit 1 naming the first bad position and why",
+  )
+  .option("--from <position>", "verify from this position on (its predecessor's stored hash is taken as given)", int)
+  .action(async (opts: { from?: number }) => {
+    const store = await openEventStore(loadConfig().store);
+    try {
+      const progress = positionProgress("verify", await store.head());
+      const verdict = await verifyChain(store, { fromPosition: opts.from ?? 1, onProgress: progress.onProgress }).finally(progress.stop);
+      if (verdict.ok) {
+        process.stdout.write(`verified ${verdict.verified} events, head position ${verdict.head.position} hash ${verdict.head.hash}\n`);
+        return;
+      }
+      process.stdout.write(
+        `verification failed at position ${verdict.firstBadPosition}: ${verdict.reason}\n` +
+          `(${verdict.verified} events verified before it; the last good one is position ${verdict.head.position} hash ${verdict.head.hash})\n`,
+      );
+      process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
   });
 
 program

@@ -121,7 +121,12 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: "PORT", default: "8080", meaning: "HTTP port" },
   { name: "HOST", default: "127.0.0.1", meaning: "address the HTTP server listens on (`0.0.0.0`: every interface)" },
   { name: "LEDGER_DATA_DIR", default: "./data", meaning: "event store, read models and engine snapshots" },
-  { name: "LEDGER_DEMO", default: "on", meaning: "load the demo data set when the store is empty; `0` turns it off" },
+  {
+    name: "LEDGER_DEMO",
+    default: "on",
+    meaning:
+      "load the demo data set when the store is empty (and bring an earlier release's demo store up to this one's); `0` turns it off",
+  },
   { name: "LEDGER_SCHEDULER", default: "on", meaning: "campaign-end scheduler; `0` turns it off (backfills)" },
   { name: "LEDGER_SCHEDULER_INTERVAL_MS", default: "30000", meaning: "how often the scheduler looks for campaigns past their end" },
   { name: "LEDGER_CAMPAIGN_END_GRACE", default: "P1D", meaning: "ISO-8601 duration after `endsAt` before `CampaignEnded` is appended" },

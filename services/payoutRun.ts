@@ -9,6 +9,15 @@
 // If another run paid meanwhile, the store refuses the append (nothing is written) and this run
 // waits for the projection to apply the other payout, then decides again: the creator is paid once.
 //
+// Holds (SPEC §12) are in a stream of their own per creator (holds-{creatorId}: a hold of every
+// marketplace is one event, not one per payout stream). The run also expects the revision of that
+// stream it decided on: every store checks each expected revision under its single-writer lock
+// (SQLite: BEGIN IMMEDIATE; PostgreSQL: the head row FOR UPDATE; KurrentDB: the log stream's own
+// expected revision), also of a stream the batch does not append to (tests/int/eventStoreContract.ts),
+// so a hold stored between the decision and the append refuses the append and the creator is decided
+// again, on_hold. Re-reading the holds stream after the append instead would not do: the payout
+// would be stored already. A threshold or a write-off moves the payout stream itself.
+//
 // The event is deterministic (id payout:{creatorId}:{marketplace}:{asOf}, occurredAt = start of
 // asOf in the marketplace zone), so a retried request writes an identical event. A second payout
 // for the same creator and date (the first one failed, or new earnings became payable) gets the
@@ -16,7 +25,7 @@
 // form an event id) is reported and skipped instead of blocking everyone after it.
 import { DateTime } from "luxon";
 import { assertNever } from "../domain/assert.ts";
-import { payoutStreamId } from "../domain/events/streams.ts";
+import { holdsStreamId, payoutStreamId } from "../domain/events/streams.ts";
 import type { MarketplaceCode } from "../domain/marketplaces.ts";
 import { NOT_PAID_REASONS, type NotPaidReason } from "../domain/payout.ts";
 import { formatMinor } from "../domain/money.ts";
@@ -125,12 +134,15 @@ async function runPayoutsNow(ledger: Ledger, marketplace: MarketplaceCode, asOf:
   return skipped.length > 0 ? { ...answer, skipped } : answer;
 }
 
-/** Pays one ready creator against the revision of its payout stream the projection has applied. */
+/** Pays one ready creator against the revisions of its payout stream and its holds stream the projection has applied. */
 async function decide(ledger: Ledger, line: PayoutLine, asOf: string, occurredAt: string, projectedPosition: number): Promise<Decision> {
   const streamId = payoutStreamId(line.creatorId, line.marketplace);
+  const holdsId = holdsStreamId(line.creatorId);
   const stream = await readWholeStream(ledger.store, streamId);
   const revision = expectedRevision(stream, projectedPosition);
-  if (revision === null) return { kind: "again" }; // a payout the projection has not applied yet: the balance read from it is stale
+  const holdsRevision = expectedRevision(await readWholeStream(ledger.store, holdsId), projectedPosition);
+  // A payout, threshold, write-off or hold the projection has not applied yet: the status read from it is stale.
+  if (revision === null || holdsRevision === null) return { kind: "again" };
   const payoutId = nextPayoutId(`payout:${line.creatorId}:${line.marketplace}:${asOf}`, stream);
   const amount = formatMinor(line.payableMinor, ledger.rules.marketplaces[line.marketplace].minorDigits);
   const raw = {
@@ -140,7 +152,7 @@ async function decide(ledger: Ledger, line: PayoutLine, asOf: string, occurredAt
     occurredAt,
     data: { payoutId, creatorId: line.creatorId, marketplace: line.marketplace, amount },
   };
-  const result = await ingestBatch(ledger.store, [raw], { expectedRevisions: { [streamId]: revision } });
+  const result = await ingestBatch(ledger.store, [raw], { expectedRevisions: { [streamId]: revision, [holdsId]: holdsRevision } });
   switch (result.kind) {
     case "appended":
       // A duplicate: this very payout is stored already (a legacy store's payout outside the stream).

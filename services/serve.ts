@@ -14,18 +14,20 @@ import { onStopRequest } from "./stopSignals.ts";
 import { demoDataset } from "../workload/demoDataset.ts";
 
 /**
- * Whether the store holds the demo data set and nothing else: exactly its events, in its order,
- * each with the demo's id and content. One event more (or one other) and it is somebody's data.
+ * How many events of the demo data set the store holds and nothing else, or null: exactly its first
+ * n events, in its order, each with the demo's id and content. One event more (or one other) and it
+ * is somebody's data.
  */
-async function holdsOnlyDemoData(ledger: Ledger): Promise<boolean> {
+async function demoPrefixHeld(ledger: Ledger): Promise<number | null> {
   const demo = validateBatch(demoDataset());
   if (!demo.ok) throw new Error(`the demo data set is invalid: ${JSON.stringify(demo.problems.slice(0, 3))}`);
-  if ((await ledger.store.head()) !== demo.events.length) return false;
-  const stored = await ledger.store.readForward(0, demo.events.length);
-  return (
-    stored.length === demo.events.length &&
-    stored.every((event, i) => event.id === demo.events[i]!.id && canonicalContent(event) === canonicalContent(demo.events[i]!))
-  );
+  const head = await ledger.store.head();
+  if (head > demo.events.length) return null;
+  const stored = await ledger.store.readForward(0, head);
+  const same =
+    stored.length === head &&
+    stored.every((event, i) => event.id === demo.events[i]!.id && canonicalContent(event) === canonicalContent(demo.events[i]!));
+  return same ? head : null;
 }
 
 /** How long a shutdown may wait for requests in flight and the ledger to close. */
@@ -36,16 +38,23 @@ export async function serve(config: LedgerConfig) {
   const grants = parseTokens(config.tokens);
   const log = createLogger(config.logLevel);
   const ledger = await Ledger.open(config, log, { projects: config.projectors });
-  if (config.demo && (await ledger.store.head()) === 0) {
-    const events = demoDataset();
-    const result = await ingestBatch(ledger.store, events);
+  // Demo data when the store is empty; a store holding an earlier release's demo (a prefix of
+  // today's: new events are only ever appended to it) gets the rest, so `npm start` over an old
+  // ./data keeps running as the demo instead of refusing to start open.
+  const held = config.demo ? await demoPrefixHeld(ledger) : null;
+  const demo = demoDataset();
+  if (held !== null && held < demo.length) {
+    const result = await ingestBatch(ledger.store, demo.slice(held));
     if (result.kind !== "appended") throw new Error(`demo data set refused: ${JSON.stringify(result).slice(0, 500)}`);
-    log.info({ appended: result.appended }, "demo data loaded into the empty store");
+    log.info(
+      { appended: result.appended, held },
+      held === 0 ? "demo data loaded into the empty store" : "demo data brought up to this release's",
+    );
   }
   // Without tokens, only the demo runs open by default, and only for reading (auth.ts OpenMode):
   // a store that holds anything but the demo data set needs tokens or LEDGER_ALLOW_OPEN=1.
   const openMode: OpenMode = config.allowOpen ? "open" : "demo";
-  if (grants.length === 0 && !config.allowOpen && !(config.demo && (await holdsOnlyDemoData(ledger)))) {
+  if (grants.length === 0 && !config.allowOpen && !(config.demo && (await demoPrefixHeld(ledger)) === demo.length)) {
     await ledger.close();
     throw new Error(
       "refusing to start without access control: set LEDGER_TOKENS (token:scope,scope;…), or LEDGER_ALLOW_OPEN=1 to run open; " +

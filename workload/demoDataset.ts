@@ -22,11 +22,12 @@ export const DEMO_SEED = 2021;
  * The demo data set loaded by `npm start` on an empty store: a few hundred events over six
  * campaigns (one per marketplace), with exhausted budgets, forfeited and confirmed bonuses, a
  * creator struck out of the program, partial and full returns, S&S first shipments (one repeated),
- * and a few anomalies.
+ * a few anomalies, and the scripted story: a failed payout, campaign management, adjustments, holds,
+ * an own threshold and a write-off.
  */
 export function demoDataset(): RawWireEvent[] {
   // DEMO_SEED was picked (among 2020-2059) so that, with rule version 1, the demo ends with an
   // exhausted budget, a removed creator, confirmed and forfeited bonuses and returns of both. The
-  // scripted story that follows adds what Part II of the SPEC brings (demoStory.ts).
+  // scripted story that follows adds what Part II and §12 of the SPEC bring (demoStory.ts).
   return [...generateWorkload({ seed: DEMO_SEED, events: 400, creators: 16, campaigns: 6, profile: DEMO_PROFILE }), ...demoStory()];
 }

@@ -3,7 +3,11 @@
 //  - a payout of cr-00003 that fails (SPEC §8.4): the next payout run pays it again;
 //  - campaign cmp-0006 (§9): exhausted by its first sale, re-opened by a raised budget, paused
 //    (a sale ordered while paused earns no bonus), ended early;
-//  - a goodwill adjustment and a correction (§8.4).
+//  - a goodwill adjustment and a correction (§8.4);
+//  - what finance decides about paying (§12), told on creators whose figures no walk-through
+//    follows, so none of those changes: cr-00004 held in every marketplace (fraud_review); cr-00007
+//    held in JP and released; cr-00000's own threshold in CA; cr-00001 paid in DE, then a chargeback
+//    that leaves the creator owing, part of which the program writes off.
 // All instants are written in Pacific daylight time (-07:00), the US reporting zone in summer.
 import type { EventType } from "../domain/events/schemas.ts";
 import type { RawWireEvent, WireData, WireEventOf } from "./wireEvent.ts";
@@ -108,6 +112,66 @@ export function demoStory(): RawWireEvent[] {
       reasonCode: "correction",
       note: "order counted twice in July",
       actor: "finance:ben",
+    }),
+    ...payoutControls(),
+  ];
+}
+
+/** §12, appended after the rest so no earlier position moves (the README's walk-throughs cite them). */
+function payoutControls(): RawWireEvent[] {
+  return [
+    // cr-00004 is held everywhere (no marketplace): rule 11 answers on_hold, payout runs pay nothing.
+    event("story-hold-4", "PayoutsHeld", "2026-08-30T08:00:00-07:00", {
+      creatorId: "cr-00004",
+      reasonCode: "fraud_review",
+      note: "orders from one address in five marketplaces",
+      actor: "risk:lee",
+    }),
+    // A hold of one marketplace, and its release.
+    event("story-hold-7", "PayoutsHeld", "2026-08-30T08:30:00-07:00", {
+      creatorId: "cr-00007",
+      marketplace: "JP",
+      reasonCode: "compliance",
+      note: "bank account name differs from the tax form",
+      actor: "risk:lee",
+    }),
+    event("story-release-7", "PayoutsReleased", "2026-08-30T09:30:00-07:00", {
+      creatorId: "cr-00007",
+      marketplace: "JP",
+      note: "corrected tax form received",
+      actor: "risk:lee",
+    }),
+    // cr-00000 asks to be paid in CA only from 50.00 (the direct deposit threshold is 10.00).
+    event("story-threshold-0", "PayoutThresholdSet", "2026-08-30T10:00:00-07:00", {
+      creatorId: "cr-00000",
+      marketplace: "CA",
+      amount: "50.00",
+    }),
+    // cr-00001 (DE, direct deposit) files tax info and is paid the 97.55 payable on 2026-08-31 (Berlin).
+    event("story-tax-1", "TaxInfoSubmitted", "2026-08-30T11:00:00-07:00", { creatorId: "cr-00001", marketplace: "DE" }),
+    event("payout:cr-00001:DE:2026-08-31", "PayoutIssued", "2026-08-30T15:00:00-07:00", {
+      payoutId: "payout:cr-00001:DE:2026-08-31",
+      creatorId: "cr-00001",
+      marketplace: "DE",
+      amount: "97.55",
+    }),
+    // After the payout, a chargeback of 40.00: creator:cr-00001:DE:earned goes to -40.00 (a receivable).
+    event("story-chargeback-1", "CommissionAdjusted", "2026-08-31T01:00:00-07:00", {
+      creatorId: "cr-00001",
+      marketplace: "DE",
+      amount: "-40.00",
+      reasonCode: "chargeback",
+      note: "July orders charged back by the card issuer",
+      actor: "finance:ana",
+    }),
+    // The program absorbs 25.00 of it (entry kind writeoff, counted as adjusted); 15.00 stays owed.
+    event("story-writeoff-1", "BalanceWrittenOff", "2026-08-31T02:00:00-07:00", {
+      creatorId: "cr-00001",
+      marketplace: "DE",
+      amount: "25.00",
+      reasonCode: "goodwill",
+      note: "chargeback after payout; 25.00 absorbed, the rest nets against later earnings",
+      actor: "finance:ana",
     }),
   ];
 }

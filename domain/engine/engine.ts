@@ -4,63 +4,17 @@
 // randomness — and it updates `state` in place because it folds millions of events.
 import { assert, assertNever } from "../assert.ts";
 import { earningMonth, instantMs, localDate } from "../calendar.ts";
-import type { CurrentEvent, CurrentEventOf } from "../events/envelope.ts";
+import type { CurrentEvent } from "../events/envelope.ts";
 import type { Marketplace } from "../marketplaces.ts";
-import { accountName, transferOf } from "../journal/entryKinds.ts";
+import { transferOf } from "../journal/entryKinds.ts";
 import { Dec, fractionDigits, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
 import { standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
-import { emptyOutcome, type Anomaly, type AnomalyCode, type Fact, type Outcome, type Posting } from "./outcome.ts";
-import { pairKey, type CampaignState, type EngineState, type LineState, type ShipmentState } from "./state.ts";
+import type { Outcome, Posting } from "./outcome.ts";
+import { OutcomeBuilder, type Ev, type PostingFields } from "./outcomeBuilder.ts";
+import { earnedKey, pairKey, type CampaignState, type EngineState, type LineState, type ShipmentState } from "./state.ts";
+import { balanceWrittenOff, heldIn, payoutsHeld, payoutsReleased, payoutThresholdSet } from "./payoutControls.ts";
 import { insertStrike, removalTime } from "./strikes.ts";
-
-type Ev<T extends CurrentEvent["type"]> = CurrentEventOf<T>;
-
-type PostingFields = Omit<Posting, "position" | "seq" | "sourceEventId" | "eventType" | "ruleVersion" | "source" | "destination">;
-
-/** Collects one event's outcome; every posting gets the next sequence number. */
-class OutcomeBuilder {
-  readonly outcome: Outcome;
-  constructor(
-    readonly event: CurrentEvent,
-    readonly rules: RuleVersion,
-  ) {
-    this.outcome = emptyOutcome(event);
-  }
-
-  anomaly(code: AnomalyCode, message: string, creatorId: string | null = null, campaignId: string | null = null): void {
-    const a: Anomaly = {
-      position: this.event.position,
-      eventId: this.event.id,
-      eventType: this.event.type,
-      code,
-      message,
-      creatorId,
-      campaignId,
-    };
-    this.outcome.anomalies.push(a);
-  }
-
-  fact(fact: Fact): void {
-    this.outcome.facts.push(fact);
-  }
-
-  /** Books one journal entry; its transfer's accounts come from the table of entry kinds (SPEC §8.1). */
-  post(p: PostingFields, brandId: string | null = null): void {
-    const transfer = transferOf(p.kind, p.amountMinor);
-    const owners = { marketplace: p.marketplace, creatorId: p.creatorId, campaignId: p.campaignId, brandId };
-    this.outcome.postings.push({
-      position: this.event.position,
-      seq: this.outcome.postings.length,
-      sourceEventId: this.event.id,
-      eventType: this.event.type,
-      ruleVersion: this.rules.version,
-      source: transfer === null ? null : accountName(transfer.source, owners),
-      destination: transfer === null ? null : accountName(transfer.destination, owners),
-      ...p,
-    });
-  }
-}
 
 export interface Engine {
   readonly rules: RuleVersion;
@@ -76,7 +30,7 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
   if (!(event.position > state.position)) {
     throw new Error(`engine: event ${event.id} at position ${event.position} is not after ${state.position}`);
   }
-  const out = new OutcomeBuilder(event, rules);
+  const out = new OutcomeBuilder(event, rules, state.closedThrough);
   switch (event.type) {
     case "CampaignCreated":
       campaignCreated(state, event, out);
@@ -135,11 +89,66 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
     case "WebhookDeleted":
       webhookDeleted(state, event, out);
       break;
+    case "PayoutsHeld":
+      payoutsHeld(state, event, out);
+      break;
+    case "PayoutsReleased":
+      payoutsReleased(state, event, out);
+      break;
+    case "PayoutThresholdSet":
+      payoutThresholdSet(event, out);
+      break;
+    case "BalanceWrittenOff":
+      balanceWrittenOff(state, event, out);
+      break;
+    case "PeriodClosed":
+      periodClosed(state, event, out);
+      break;
     default:
       assertNever(event, "event");
   }
+  trackEarned(state, out.outcome);
   state.position = event.position;
   return out.outcome;
+}
+
+/**
+ * SPEC §13: closes `month` and every earlier month of the marketplace. The month must have ended in
+ * the marketplace's zone at the event's occurredAt (`period_not_ended`, checked first); a month
+ * already closed is `invalid_state`. From here on, amounts of a closed month are booked in the
+ * first open month (OutcomeBuilder.post).
+ */
+function periodClosed(state: EngineState, event: Ev<"PeriodClosed">, out: OutcomeBuilder): void {
+  const { marketplace, month, actor, note } = event.data;
+  const market = out.rules.marketplaces[marketplace];
+  const now = earningMonth(event.occurredAtMs, market.zone);
+  if (month >= now) {
+    return out.anomaly(
+      "period_not_ended",
+      `${marketplace} ${month} has not ended in ${market.zone} at ${event.occurredAt}; nothing is closed`,
+    );
+  }
+  const closed = state.closedThrough.get(marketplace);
+  if (closed !== undefined && month <= closed) {
+    return out.anomaly("invalid_state", `${marketplace} is closed through ${closed} already; closing ${month} changes nothing`);
+  }
+  state.closedThrough.set(marketplace, month);
+  out.fact({ kind: "period_closed", marketplace, month, actor, note: note ?? null, closedAt: event.occurredAt });
+}
+
+/** Keeps each creator:{K}:{m}:earned balance (SPEC §8.1) from the event's transfers: a write-off's debt (§12). */
+function trackEarned(state: EngineState, outcome: Outcome): void {
+  for (const p of outcome.postings) {
+    if (p.creatorId === null) continue;
+    const transfer = transferOf(p.kind, p.amountMinor);
+    if (transfer === null) continue;
+    const delta =
+      transfer.destination === "creator_earned" ? transfer.amountMinor : transfer.source === "creator_earned" ? -transfer.amountMinor : 0;
+    if (delta === 0) continue;
+    const key = earnedKey(p.creatorId, p.marketplace);
+    // bigint: a creator's balance may pass 2^53 minor units (many payouts of the largest amount, D5).
+    state.earnedMinor.set(key, (state.earnedMinor.get(key) ?? 0n) + BigInt(delta));
+  }
 }
 
 function marketOf(rules: RuleVersion, campaign: CampaignState): Marketplace {
@@ -689,6 +698,14 @@ function payoutIssued(state: EngineState, event: Ev<"PayoutIssued">, out: Outcom
   }
   const market = out.rules.marketplaces[marketplace];
   const amountMinor = toMinor(new Dec(amount), market.minorDigits);
+  // §12: applied as usual (the money moved), and listed.
+  if (heldIn(state, creatorId, marketplace)) {
+    out.anomaly(
+      "paid_while_held",
+      `payout ${payoutId} was issued while ${creatorId} is held in ${marketplace}; it is applied as issued`,
+      creatorId,
+    );
+  }
   state.payouts.set(payoutId, { creatorId, marketplace, amountMinor, failed: false });
   out.post(payoutPosting("payout", creatorId, marketplace, market.currency, negate(amountMinor)));
   out.fact({

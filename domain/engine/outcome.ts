@@ -1,7 +1,7 @@
 // What the engine derives from one event: postings (every amount, with its source and rate),
 // facts the read models need, and anomalies. Postings are never edited: a return, a
 // confirmation, a forfeiture are postings of their own (DESIGN: corrections are new entries).
-import type { EventType } from "../events/schemas.ts";
+import type { EventType, HOLD_REASONS } from "../events/schemas.ts";
 import type { EntryKind } from "../journal/entryKinds.ts";
 import type { MarketplaceCode, PaymentMethod } from "../marketplaces.ts";
 import type { WebhookEvent } from "../webhooks/webhookEvents.ts";
@@ -32,8 +32,14 @@ export interface Posting {
   asin: string | null;
   /** Signed, in the currency's minor units (rounded per SPEC §4 before it gets here). */
   amountMinor: number;
-  /** Earning month (rule 9) in the marketplace zone, YYYY-MM; null for entries no month earns (budget, payouts). */
+  /**
+   * The month the amount is booked in: its earning month (rule 9) in the marketplace zone, YYYY-MM,
+   * or the first open month when that one is closed (SPEC §13); null for entries no month earns
+   * (budget, payouts).
+   */
   earningMonth: string | null;
+  /** The earning month rule 9 gives it (= earningMonth unless a close moved it forward, SPEC §13). */
+  originalMonth: string | null;
   /** Local date the amount shows on in the daily report (SPEC §5); null for entries not in the report. */
   reportDate: string | null;
   /** The rate that produced the amount (standard rate or the campaign's bonus rate); null where none did. */
@@ -87,7 +93,26 @@ export type Fact =
   | { kind: "payout_failed"; creatorId: string; marketplace: MarketplaceCode; payoutId: string; reason: string }
   /** A webhook endpoint registered (SPEC §11); a registration of a known id replaces its url and events. */
   | { kind: "webhook_registered"; webhookId: string; url: string; events: WebhookEvent[] }
-  | { kind: "webhook_deleted"; webhookId: string };
+  | { kind: "webhook_deleted"; webhookId: string }
+  /** §12: payouts of a creator held, in one marketplace or (marketplace null) in all, from this event on. */
+  | {
+      kind: "hold";
+      creatorId: string;
+      marketplace: MarketplaceCode | null;
+      reasonCode: HoldReason;
+      note: string;
+      actor: string;
+      /** The hold's occurredAt. */
+      since: string;
+    }
+  /** §12: the hold of that scope ended. */
+  | { kind: "release"; creatorId: string; marketplace: MarketplaceCode | null; note: string; actor: string }
+  /** §12: the creator's own minimum in a marketplace (null: removed). */
+  | { kind: "threshold"; creatorId: string; marketplace: MarketplaceCode; amountMinor: number | null }
+  /** §13: the month and every earlier one of the marketplace closed, by whom and when. */
+  | { kind: "period_closed"; marketplace: MarketplaceCode; month: string; actor: string; note: string | null; closedAt: string };
+
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export const ANOMALY_CODES = [
   "unknown_campaign",
@@ -120,6 +145,12 @@ export const ANOMALY_CODES = [
   "ends_before_start",
   /** WebhookDeleted of a webhook that is not registered (§11). */
   "unknown_webhook",
+  /** A PayoutIssued for a creator held in that marketplace: applied (money moved), and listed (§12). */
+  "paid_while_held",
+  /** A write-off of more than the creator owes: nothing booked (§12). */
+  "exceeds_receivable",
+  /** A PeriodClosed of a month that has not ended in the marketplace's zone at its occurredAt (§13). */
+  "period_not_ended",
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

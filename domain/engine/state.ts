@@ -105,6 +105,15 @@ export interface EngineState {
   strikes: Map<string, { sortedMs: number[]; removedAtMs: number | null }>;
   /** Webhook endpoints registered and not deleted (SPEC §11). */
   webhooks: Set<string>;
+  /** §12: the scopes each creator is held in: a marketplace code, or ALL_MARKETPLACES. */
+  holds: Map<string, Set<string>>;
+  /**
+   * Balance of creator:{K}:{m}:earned per `${creatorId}\u0000${marketplace}` (SPEC §8.1): what a
+   * write-off may forgive when it is negative (§12). Kept from every posting's transfer.
+   */
+  earnedMinor: Map<string, bigint>;
+  /** SPEC §13: per marketplace, the latest closed earning month (every earlier one is closed too). */
+  closedThrough: Map<MarketplaceCode, string>;
   /** Position of the last event applied (0 = none). */
   position: number;
 }
@@ -121,8 +130,19 @@ export function emptyState(): EngineState & { shipments: Map<string, ShipmentSta
     pendingShipments: new Map(),
     strikes: new Map(),
     webhooks: new Set(),
+    holds: new Map(),
+    earnedMinor: new Map(),
+    closedThrough: new Map(),
     position: 0,
   };
+}
+
+/** The scope of a hold that names no marketplace (§12: every marketplace). */
+export const ALL_MARKETPLACES = "*";
+
+/** Key of a creator's account in one marketplace (earnedMinor). */
+export function earnedKey(creatorId: string, marketplace: string): string {
+  return `${creatorId}\u0000${marketplace}`;
 }
 
 export function pairKey(campaignId: string, creatorId: string): string {

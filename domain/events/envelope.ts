@@ -18,6 +18,8 @@ export interface StoredEvent extends LedgerEvent {
   streamId: string;
   streamRevision: number;
   recordedAt: string;
+  /** SPEC §13: its link in the log's hash chain; null in a store that keeps no chain (KurrentDB). */
+  hash: string | null;
 }
 
 /** A stored event upcast to the newest schema version of its type: what the engine reads. */

@@ -1,6 +1,6 @@
 // zod schemas of the wire format (SPEC §2) and of every event payload (SPEC §3).
 import { z } from "zod";
-import { parseInstant } from "../calendar.ts";
+import { parseInstant, YEAR_MAX, YEAR_MIN } from "../calendar.ts";
 import { MARKETPLACE_CODES, PAYMENT_METHODS, DEFAULT_MARKETPLACES, type MarketplaceCode } from "../marketplaces.ts";
 import { Dec, MONEY_MAX, PLAIN_DECIMAL, fractionDigits } from "../money.ts";
 import { WEBHOOK_EVENTS } from "../webhooks/webhookEvents.ts";
@@ -15,6 +15,8 @@ export const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
 
 export const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correction", "other"] as const;
 export const PAYOUT_FAILURE_REASONS = ["account_closed", "invalid_account", "returned", "other"] as const;
+export const HOLD_REASONS = ["fraud_review", "compliance", "dispute", "other"] as const;
+export const WRITE_OFF_REASONS = ["uncollectible", "goodwill", "other"] as const;
 const ID_CHARACTERS = "may contain only A-Z a-z 0-9 . _ : -";
 
 const moneyMessage = 'must be a JSON string in plain decimal notation, e.g. "19.99"';
@@ -42,6 +44,9 @@ export const signedMoney = z
     (s) => !PLAIN_DECIMAL.test(s) || new Dec(s).abs().lte(MONEY_MAX),
     `must be between -${MONEY_MAX.toString()} and ${MONEY_MAX.toString()}`,
   );
+
+/** A positive amount of money (BalanceWrittenOff, §12): more than zero. */
+export const positiveMoney = money.refine((s) => !PLAIN_DECIMAL.test(s) || !new Dec(s).isZero(), "must be more than zero");
 
 /** Free text a person wrote (a note, who decided): printable, no control characters, trimmed. */
 function text(maxChars: number) {
@@ -248,6 +253,54 @@ export const dataSchemas = {
     }),
   },
   WebhookDeleted: { 1: z.strictObject({ webhookId: refId }) },
+  // SPEC §12: holds (marketplace absent: every marketplace), a creator's own threshold, write-offs.
+  PayoutsHeld: {
+    1: z.strictObject({
+      creatorId: refId,
+      marketplace: marketplace.optional(),
+      reasonCode: z.enum(HOLD_REASONS, { error: `must be one of ${HOLD_REASONS.join(", ")}` }),
+      note: text(L.NOTE_MAX_CHARS),
+      actor: text(L.REF_ID_MAX_CHARS),
+    }),
+  },
+  PayoutsReleased: {
+    1: z.strictObject({
+      creatorId: refId,
+      marketplace: marketplace.optional(),
+      note: text(L.NOTE_MAX_CHARS),
+      actor: text(L.REF_ID_MAX_CHARS),
+    }),
+  },
+  PayoutThresholdSet: {
+    1: z.strictObject({ creatorId: refId, marketplace, amount: money.nullable() }).superRefine(minorDigitsCheck("amount")),
+  },
+  // SPEC §13: closes an earning month (and every earlier one) of a marketplace.
+  PeriodClosed: {
+    1: z.strictObject({
+      marketplace,
+      month: z
+        .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a month YYYY-MM, e.g. 2026-06") })
+        .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month YYYY-MM, e.g. 2026-06")
+        .refine(
+          (m) => Number(m.slice(0, 4)) >= YEAR_MIN && Number(m.slice(0, 4)) <= YEAR_MAX,
+          `must be a month of the years ${YEAR_MIN}-${YEAR_MAX}`,
+        ),
+      actor: text(L.REF_ID_MAX_CHARS),
+      note: text(L.NOTE_MAX_CHARS).optional(),
+    }),
+  },
+  BalanceWrittenOff: {
+    1: z
+      .strictObject({
+        creatorId: refId,
+        marketplace,
+        amount: positiveMoney,
+        reasonCode: z.enum(WRITE_OFF_REASONS, { error: `must be one of ${WRITE_OFF_REASONS.join(", ")}` }),
+        note: text(L.NOTE_MAX_CHARS),
+        actor: text(L.REF_ID_MAX_CHARS),
+      })
+      .superRefine(minorDigitsCheck("amount")),
+  },
 } as const;
 
 export type EventType = keyof typeof dataSchemas;
@@ -300,6 +353,11 @@ export type CampaignResumedData = z.infer<(typeof dataSchemas)["CampaignResumed"
 export type CampaignEndChangedData = z.infer<(typeof dataSchemas)["CampaignEndChanged"][1]>;
 export type WebhookRegisteredData = z.infer<(typeof dataSchemas)["WebhookRegistered"][1]>;
 export type WebhookDeletedData = z.infer<(typeof dataSchemas)["WebhookDeleted"][1]>;
+export type PayoutsHeldData = z.infer<(typeof dataSchemas)["PayoutsHeld"][1]>;
+export type PayoutsReleasedData = z.infer<(typeof dataSchemas)["PayoutsReleased"][1]>;
+export type PayoutThresholdSetData = z.infer<(typeof dataSchemas)["PayoutThresholdSet"][1]>;
+export type BalanceWrittenOffData = z.infer<(typeof dataSchemas)["BalanceWrittenOff"][1]>;
+export type PeriodClosedData = z.infer<(typeof dataSchemas)["PeriodClosed"][1]>;
 export type ShipmentLine = ShipmentRecordedData["lines"][number];
 
 /** Payload of each type at its newest schema version. */
@@ -324,11 +382,16 @@ export interface EventDataMap {
   CampaignEndChanged: CampaignEndChangedData;
   WebhookRegistered: WebhookRegisteredData;
   WebhookDeleted: WebhookDeletedData;
+  PayoutsHeld: PayoutsHeldData;
+  PayoutsReleased: PayoutsReleasedData;
+  PayoutThresholdSet: PayoutThresholdSetData;
+  BalanceWrittenOff: BalanceWrittenOffData;
+  PeriodClosed: PeriodClosedData;
 }
 
 // --- Canonical content keys (SPEC §2 idempotency), derived from the schemas above -------------
 
-const DECIMAL_SCHEMAS: ReadonlySet<z.ZodType> = new Set<z.ZodType>([money, unitPrice, rate, signedMoney]);
+const DECIMAL_SCHEMAS: ReadonlySet<z.ZodType> = new Set<z.ZodType>([money, unitPrice, rate, signedMoney, positiveMoney]);
 const INSTANT_SCHEMAS: ReadonlySet<z.ZodType> = new Set<z.ZodType>([instant]);
 
 /**
@@ -346,7 +409,7 @@ export function canonicalKeys(): { decimals: ReadonlySet<string>; instants: Read
       (DECIMAL_SCHEMAS.has(schema) ? decimals : instants).add(key);
       return;
     }
-    if (schema instanceof z.ZodOptional) return visit(schema.unwrap() as z.ZodType, key);
+    if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return visit(schema.unwrap() as z.ZodType, key);
     if (schema instanceof z.ZodArray) return visit(schema.element as z.ZodType, key);
     if (schema instanceof z.ZodObject) {
       for (const [k, child] of Object.entries(schema.shape)) visit(child as z.ZodType, k);

@@ -19,6 +19,10 @@ export function payoutStreamId(creatorId: string, marketplace: string): string {
  */
 export const WEBHOOK_REGISTRY_STREAM_ID = "webhooks";
 
+export function holdsStreamId(creatorId: string): string {
+  return `holds-${creatorId}`;
+}
+
 export function streamIdOf(type: EventType, data: unknown): string {
   const d = data as Record<string, string>;
   switch (type) {
@@ -43,8 +47,19 @@ export function streamIdOf(type: EventType, data: unknown): string {
     case "PaymentMethodChanged":
     case "CommissionAdjusted":
       return `creator-${d.creatorId}`;
+    // What a payout run decides on for one creator and marketplace: a threshold or a write-off
+    // appended between its decision and its append moves the stream it appends to (expected revision).
     case "PayoutIssued":
+    case "PayoutThresholdSet":
+    case "BalanceWrittenOff":
       return payoutStreamId(d.creatorId!, d.marketplace!);
+    // SPEC §13: a marketplace's closes, one after another.
+    case "PeriodClosed":
+      return `periods-${d.marketplace}`;
+    // Holds of every scope in one stream per creator: a run checks its revision too (services/payoutRun.ts).
+    case "PayoutsHeld":
+    case "PayoutsReleased":
+      return holdsStreamId(d.creatorId!);
     case "PayoutFailed":
       return `payout-${d.payoutId}`;
     case "WebhookRegistered":

@@ -25,6 +25,7 @@ export const ACCOUNT_ROLES = [
   "creator_earned",
   "program_standard",
   "program_adjustments",
+  "program_writeoffs",
   "payouts",
 ] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
@@ -52,6 +53,8 @@ export const ENTRY_KINDS = {
   bonus_reversal: { source: "creator_earned", destination: "campaign_budget", sign: -1, buckets: { reversed: 1 } },
   bonus_forfeited: { source: null, destination: null, sign: 1, buckets: { bonusForfeited: 1 } },
   adjustment: { source: "program_adjustments", destination: "creator_earned", sign: 1, buckets: { adjusted: 1 } },
+  /** §12: the program forgives (part of) a creator's debt: counted as `adjusted` in earnings. */
+  writeoff: { source: "program_writeoffs", destination: "creator_earned", sign: 1, buckets: { adjusted: 1 } },
   payout: { source: "creator_earned", destination: "payouts", sign: -1, buckets: {} },
   payout_failed: { source: "payouts", destination: "creator_earned", sign: 1, buckets: {} },
 } as const satisfies Record<string, EntryKindRule>;
@@ -190,6 +193,8 @@ export function accountName(role: AccountRole, o: AccountOwners): string {
       return `program:${o.marketplace}:standard`;
     case "program_adjustments":
       return `program:${o.marketplace}:adjustments`;
+    case "program_writeoffs":
+      return `program:${o.marketplace}:writeoffs`;
     case "payouts":
       return `payouts:${o.marketplace}`;
     default:

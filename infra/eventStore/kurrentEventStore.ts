@@ -114,6 +114,9 @@ function toStored(resolved: ResolvedEvent): StoredEvent {
     streamId: m.streamId,
     streamRevision: m.streamRevision,
     recordedAt: e.created.toISOString(),
+    // SPEC §13's hash chain is not kept on KurrentDB (its log is append-only on the server side;
+    // README, "The verifiable log"): `ledger verify` says so instead of passing.
+    hash: null,
   };
 }
 
@@ -370,6 +373,11 @@ export class KurrentEventStore implements EventStore {
     const [event] = await this.readLog(position - 1, 1);
     if (!event || event.id !== id) throw new Error(`${this.log}: index and log disagree about event '${id}'`);
     return event;
+  }
+
+  /** KurrentDB keeps no hash chain (see toStored): the head's position, hash null. */
+  async logHead(): Promise<{ position: number; hash: string | null }> {
+    return { position: await this.head(), hash: null };
   }
 
   async head(): Promise<number> {

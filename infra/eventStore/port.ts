@@ -14,6 +14,8 @@
 //  - An acknowledged append is durable (survives SIGKILL of the process).
 //  - storeId is a random id made when the store is created, the same on every open: read models
 //    keep it with their checkpoints, so another store is never mistaken for theirs.
+//  - SPEC §13: SQLite and PostgreSQL chain every event's hash (infra/eventStore/hashChain.ts) in
+//    the appending transaction; KurrentDB keeps no chain (hash null).
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 
 export const READ_PAGE_MAX = 10_000;
@@ -98,6 +100,11 @@ export interface EventStore {
   readById(id: string): Promise<StoredEvent | null>;
   /** Last committed position; 0 for an empty store. */
   head(): Promise<number>;
+  /**
+   * SPEC §13: the latest event's position and its link in the hash chain (0 and 64 zeros when
+   * empty; hash null in a store that keeps no chain). Every StoredEvent carries its own `hash`.
+   */
+  logHead(): Promise<{ position: number; hash: string | null }>;
   /**
    * Catch up from afterPosition, then follow live: the handler receives consecutive batches in
    * position order without gaps or repeats, one at a time (the next waits for the previous).

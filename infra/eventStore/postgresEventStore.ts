@@ -13,10 +13,12 @@ import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
+import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
   checkReadLimit,
   ConflictError,
+  READ_PAGE_MAX,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendOutcome,
@@ -46,9 +48,10 @@ interface Row {
   stream_id: string;
   stream_revision: number;
   recorded_at: Date;
+  hash: string | null;
 }
 
-const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at";
+const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at, hash";
 
 function toStored(row: Row): StoredEvent {
   return {
@@ -62,7 +65,64 @@ function toStored(row: Row): StoredEvent {
     streamId: row.stream_id,
     streamRevision: row.stream_revision,
     recordedAt: row.recorded_at.toISOString(),
+    hash: row.hash,
   };
+}
+
+/**
+ * SPEC §13: a store written before the hash chain gains it once, on open: every event from the
+ * first without a hash on, in position order, with the head's row locked (appends wait), then the
+ * head's hash. Idempotent: a second process opening meanwhile finds nothing left to chain.
+ */
+async function chainIfNeeded(pool: pg.Pool, s: string): Promise<void> {
+  const unchained = await pool.query(`SELECT 1 FROM ${s}.events WHERE hash IS NULL LIMIT 1`);
+  const head = await pool.query<{ position: string; hash: string | null }>(`SELECT position, hash FROM ${s}.head`);
+  if (unchained.rows.length === 0 && (head.rows[0]!.hash !== null || Number(head.rows[0]!.position) === 0)) return;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const locked = await client.query<{ position: string }>(`SELECT position FROM ${s}.head FOR UPDATE`);
+    const first = await client.query<{ position: string | null }>(`SELECT min(position) AS position FROM ${s}.events WHERE hash IS NULL`);
+    let link = GENESIS_HASH;
+    let from = first.rows[0]!.position === null ? Number(locked.rows[0]!.position) + 1 : Number(first.rows[0]!.position);
+    if (from > 1) {
+      const before = await client.query<{ hash: string | null }>(`SELECT hash FROM ${s}.events WHERE position = $1`, [from - 1]);
+      if (!before.rows[0]?.hash) throw new Error(`event store: position ${from - 1} has no hash to chain position ${from} to`);
+      link = before.rows[0].hash;
+    }
+    for (;;) {
+      const { rows } = await client.query<Row>(`SELECT ${COLUMNS} FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`, [
+        from,
+        READ_PAGE_MAX,
+      ]);
+      if (rows.length === 0) break;
+      const positions: number[] = [];
+      const hashes: string[] = [];
+      for (const row of rows) {
+        link = chainHash(link, Number(row.position), {
+          id: row.id,
+          type: row.type as EventType,
+          schemaVersion: row.schema_version,
+          occurredAt: row.occurred_at,
+          data: row.data,
+        });
+        positions.push(Number(row.position));
+        hashes.push(link);
+      }
+      await client.query(`UPDATE ${s}.events e SET hash = x.h FROM unnest($1::bigint[], $2::text[]) AS x(p, h) WHERE e.position = x.p`, [
+        positions,
+        hashes,
+      ]);
+      from = positions[positions.length - 1]! + 1;
+    }
+    await client.query(`UPDATE ${s}.head SET hash = $1`, [link]);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export class PostgresEventStore implements EventStore {
@@ -109,7 +169,11 @@ export class PostgresEventStore implements EventStore {
         );
         INSERT INTO ${s}.head (position) VALUES (0) ON CONFLICT DO NOTHING;
         CREATE TABLE IF NOT EXISTS ${s}.store_meta (key text PRIMARY KEY, value text NOT NULL);
+        -- SPEC §13: each event's link in the hash chain, and the head's (carried by every append).
+        ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS hash text;
+        ALTER TABLE ${s}.head ADD COLUMN IF NOT EXISTS hash text;
       `);
+      await chainIfNeeded(pool, s);
       await pool.query(`INSERT INTO ${s}.store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT DO NOTHING`, [randomUUID()]);
       const id = await pool.query<{ value: string }>(`SELECT value FROM ${s}.store_meta WHERE key = 'store_id'`);
       return new PostgresEventStore(pool, s, id.rows[0]!.value);
@@ -138,8 +202,10 @@ export class PostgresEventStore implements EventStore {
   private async appendIn(client: pg.PoolClient, events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendResult> {
     const s = this.s;
     // From here until COMMIT this transaction is the only writer (see the header comment).
-    const locked = await client.query<{ position: string }>(`SELECT position FROM ${s}.head FOR UPDATE`);
+    const locked = await client.query<{ position: string; hash: string | null }>(`SELECT position, hash FROM ${s}.head FOR UPDATE`);
     const headBefore = Number(locked.rows[0]!.position);
+    let link = locked.rows[0]!.hash ?? (headBefore === 0 ? GENESIS_HASH : null);
+    if (link === null) throw new Error(`event store: the head (position ${headBefore}) has no hash; reopen the store to chain it`);
 
     const ids = events.map((e) => e.id);
     const known = await client.query<{ id: string; position: string; content: string }>(
@@ -179,6 +245,7 @@ export class PostgresEventStore implements EventStore {
       content: [] as string[],
       streamId: [] as string[],
       revision: [] as number[],
+      hash: [] as string[],
     };
     let head = headBefore;
     let duplicates = 0;
@@ -207,15 +274,17 @@ export class PostgresEventStore implements EventStore {
       rows.content.push(content);
       rows.streamId.push(streamId);
       rows.revision.push(revision);
+      link = chainHash(link!, head, event);
+      rows.hash.push(link);
     });
 
     if (head > headBefore) {
       // One statement for the whole batch: unnest turns parallel arrays into rows.
       await client.query(
-        `INSERT INTO ${s}.events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at)
-         SELECT p, i, t, v, o, om, d::jsonb, c, si, sr, $11::timestamptz
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[])
-           AS x(p, i, t, v, o, om, d, c, si, sr)`,
+        `INSERT INTO ${s}.events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at, hash)
+         SELECT p, i, t, v, o, om, d::jsonb, c, si, sr, $11::timestamptz, h
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[], $12::text[])
+           AS x(p, i, t, v, o, om, d, c, si, sr, h)`,
         [
           rows.position,
           rows.id,
@@ -228,9 +297,10 @@ export class PostgresEventStore implements EventStore {
           rows.streamId,
           rows.revision,
           recordedAt,
+          rows.hash,
         ],
       );
-      await client.query(`UPDATE ${s}.head SET position = $1`, [head]);
+      await client.query(`UPDATE ${s}.head SET position = $1, hash = $2`, [head, link]);
     }
     return { appended: head - headBefore, duplicates, lastPosition: head, outcomes };
   }
@@ -256,6 +326,12 @@ export class PostgresEventStore implements EventStore {
   async readById(id: string): Promise<StoredEvent | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.s}.events WHERE id = $1`, [id]);
     return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  /** SPEC §13: the position and hash of the latest event (0 and 64 zeros when empty). */
+  async logHead(): Promise<LogHead> {
+    const { rows } = await this.pool.query<{ position: string; hash: string | null }>(`SELECT position, hash FROM ${this.s}.head`);
+    return { position: Number(rows[0]!.position), hash: rows[0]!.hash ?? GENESIS_HASH };
   }
 
   async head(): Promise<number> {

@@ -37,10 +37,12 @@ import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { hasDamageCode, permissionProblem } from "../sqliteFileProblems.ts";
 import { storedCanonicalContent } from "./contentHash.ts";
+import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
   checkReadLimit,
   ConflictError,
+  READ_PAGE_MAX,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendOutcome,
@@ -69,7 +71,8 @@ CREATE TABLE IF NOT EXISTS events (
   stream_id       TEXT    NOT NULL,
   stream_revision INTEGER NOT NULL,
   recorded_at     TEXT    NOT NULL,     -- commit time, ISO UTC
-  prev_position   INTEGER               -- the stream's previous event; NULL at revision 0
+  prev_position   INTEGER,              -- the stream's previous event; NULL at revision 0
+  hash            TEXT                  -- SPEC §13: the log's hash chain (hashChain.ts); NULL only before an upgrade chains it
 );
 CREATE TABLE IF NOT EXISTS streams (
   stream_id     TEXT    PRIMARY KEY,
@@ -124,6 +127,7 @@ interface Row {
   stream_id: string;
   stream_revision: number;
   recorded_at: string;
+  hash: string | null;
 }
 
 interface Pending {
@@ -133,7 +137,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at";
+const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at, hash";
 
 function toStored(row: Row): StoredEvent {
   return {
@@ -147,6 +151,7 @@ function toStored(row: Row): StoredEvent {
     streamId: row.stream_id,
     streamRevision: row.stream_revision,
     recordedAt: row.recorded_at,
+    hash: row.hash,
   };
 }
 
@@ -165,6 +170,8 @@ export class SqliteEventStore implements EventStore {
   /** Stream → its committed tail (revision -1: no such stream); valid for `dataVersion` only. */
   private readonly tails = new Map<string, StreamTail>();
   private dataVersion: number | undefined;
+  /** The last committed event's position and hash, as this appender left it; null: read it again. */
+  private lastLink: LogHead | null = null;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -174,6 +181,7 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
       this.db.exec(SCHEMA);
       this.makeStreamsWholeIfNeeded();
+      this.chainIfNeeded();
       this.db.prepare("INSERT INTO store_meta (key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING").run(randomUUID());
       this.storeId = this.db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'store_id'").pluck().get()!;
       this.db.pragma(`busy_timeout = ${APPEND_BUSY_TIMEOUT_MS}`);
@@ -183,10 +191,11 @@ export class SqliteEventStore implements EventStore {
     }
     this.stmt = {
       head: this.db.prepare<[], { head: number | null }>("SELECT max(position) AS head FROM events"),
-      insert: this.db.prepare<[number, string, string, number, string, number, string, string, number, string, number | null]>(
-        `INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at, prev_position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      insert: this.db.prepare<[number, string, string, number, string, number, string, string, number, string, number | null, string]>(
+        `INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at, prev_position, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
+      hashAt: this.db.prepare<[number], string | null>("SELECT hash FROM events WHERE position = ?").pluck(),
       byId: this.db.prepare<[string], { position: number; type: string; schema_version: number; occurred_at_ms: number; data: string }>(
         "SELECT position, type, schema_version, occurred_at_ms, data FROM events WHERE id = ?",
       ),
@@ -211,6 +220,54 @@ export class SqliteEventStore implements EventStore {
       release: this.db.prepare("RELEASE batch"),
       rollbackTo: this.db.prepare("ROLLBACK TO batch"),
     };
+  }
+
+  /**
+   * SPEC §13: a store written before the hash chain gains it once, on open: every row from the
+   * first without a hash on, in position order, under the write lock (a second process opening the
+   * file meanwhile waits and finds it done).
+   */
+  private chainIfNeeded(): void {
+    const hasColumn = () => this.db.prepare<[], string>("SELECT name FROM pragma_table_info('events')").pluck().all().includes("hash");
+    const firstUnchained = () => this.db.prepare<[], number | null>("SELECT min(position) FROM events WHERE hash IS NULL").pluck().get();
+    if (hasColumn() && firstUnchained() === null) return;
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      if (!hasColumn()) this.db.exec("ALTER TABLE events ADD COLUMN hash TEXT");
+      const first = firstUnchained();
+      if (first !== null && first !== undefined) {
+        let prev =
+          first === 1
+            ? GENESIS_HASH
+            : this.db
+                .prepare<[number], string | null>("SELECT hash FROM events WHERE position = ?")
+                .pluck()
+                .get(first - 1);
+        if (prev === null || prev === undefined)
+          throw new Error(`event store: position ${first - 1} has no hash to chain position ${first} to`);
+        const rows = this.db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`);
+        const update = this.db.prepare<[string, number]>("UPDATE events SET hash = ? WHERE position = ?");
+        for (let from = first; ;) {
+          const page = rows.all(from, READ_PAGE_MAX);
+          if (page.length === 0) break;
+          for (const row of page) {
+            prev = chainHash(prev, row.position, {
+              id: row.id,
+              type: row.type as EventType,
+              schemaVersion: row.schema_version,
+              occurredAt: row.occurred_at,
+              data: JSON.parse(row.data),
+            });
+            update.run(prev, row.position);
+          }
+          from = page[page.length - 1]!.position + 1;
+        }
+      }
+      this.db.exec("COMMIT");
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   private makeStreamsWholeIfNeeded(): void {
@@ -269,17 +326,22 @@ export class SqliteEventStore implements EventStore {
       const version = this.stmt.dataVersion.get();
       if (version !== this.dataVersion) {
         this.tails.clear();
+        this.lastLink = null;
         this.dataVersion = version;
       }
       const recordedAt = new Date().toISOString();
       let head = this.stmt.head.get()?.head ?? 0;
+      // The chain's last link, carried from commit to commit (valid while no other connection wrote).
+      if (this.lastLink?.position !== head)
+        this.lastLink = { position: head, hash: head === 0 ? GENESIS_HASH : this.stmt.hashAt.get(head)! };
       for (const pending of group) {
         this.stmt.savepoint.run();
         const staged = new Map<string, StagedTail>();
         try {
-          const result = this.appendOne(pending, head, recordedAt, staged);
+          const { result, link } = this.appendOne(pending, this.lastLink, recordedAt, staged);
           this.stmt.release.run();
           head = result.lastPosition;
+          this.lastLink = link;
           // Cached before COMMIT: should the commit fail, the catch below drops the cache.
           for (const [stream, tail] of staged) this.rememberTail(stream, tail);
           settled.push({ ok: true, result });
@@ -295,6 +357,7 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       this.tails.clear();
       this.dataVersion = undefined;
+      this.lastLink = null;
       if (this.db.inTransaction) this.stmt.rollback.run();
       for (const pending of group) pending.reject(error);
       return;
@@ -319,8 +382,15 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** One batch inside its savepoint; throws to refuse it. `staged` collects the tails it moved. */
-  private appendOne(pending: Pending, headBefore: number, recordedAt: string, staged: Map<string, StagedTail>): AppendResult {
+  /** One batch inside its savepoint, chained after `linkBefore`; throws to refuse it. `staged` collects the tails it moved. */
+  private appendOne(
+    pending: Pending,
+    linkBefore: LogHead,
+    recordedAt: string,
+    staged: Map<string, StagedTail>,
+  ): { result: AppendResult; link: LogHead } {
+    const headBefore = linkBefore.position;
+    let link = linkBefore;
     const tailOf = (stream: string): StreamTail => {
       const inBatch = staged.get(stream);
       if (inBatch !== undefined) return inBatch;
@@ -352,6 +422,7 @@ export class SqliteEventStore implements EventStore {
       const revision = tail.revision + 1;
       const position = head + 1;
       const prevPosition = tail.revision < 0 ? null : tail.lastPosition;
+      const hash = chainHash(link.hash, position, event); // computed before the insert knows it is new: a duplicate discards it
       const { changes } = insert.run(
         position,
         event.id,
@@ -364,9 +435,11 @@ export class SqliteEventStore implements EventStore {
         revision,
         recordedAt,
         prevPosition,
+        hash,
       );
       if (changes === 1) {
         head = position;
+        link = { position, hash };
         const revisionBefore = staged.get(streamId)?.revisionBefore ?? tail.revision;
         staged.set(streamId, { revision, lastPosition: position, revisionBefore });
         outcomes.push({ id: event.id, position, duplicate: false });
@@ -395,7 +468,13 @@ export class SqliteEventStore implements EventStore {
         );
       }
     }
-    return { appended: head - headBefore, duplicates, lastPosition: head, outcomes };
+    return { result: { appended: head - headBefore, duplicates, lastPosition: head, outcomes }, link };
+  }
+
+  /** SPEC §13: the position and hash of the latest event (0 and 64 zeros when empty). */
+  async logHead(): Promise<LogHead> {
+    const head = this.stmt.head.get()?.head ?? 0;
+    return { position: head, hash: head === 0 ? GENESIS_HASH : (this.stmt.hashAt.get(head) ?? GENESIS_HASH) };
   }
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {

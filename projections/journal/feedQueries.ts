@@ -41,6 +41,7 @@ export function postingRow(post: Posting, occurredAt: string): EntryRow {
     shipment_id: post.shipmentId,
     asin: post.asin,
     earning_month: post.earningMonth,
+    original_month: post.originalMonth,
     rate: post.rate,
     rule_version: post.ruleVersion,
     note: post.note,

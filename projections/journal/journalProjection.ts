@@ -27,6 +27,7 @@ export const ENTRY_COLUMNS = [
   "order_id",
   "asin",
   "earning_month",
+  "original_month",
   "report_date",
   "rate",
   "rule_version",
@@ -76,6 +77,23 @@ function factRow(position: number, seq: number, f: Fact): SqlValue[] | null {
       return row(f.creatorId, null, f.marketplace, f.date, f.payoutId, f.amountMinor, null);
     case "payout_failed":
       return row(f.creatorId, null, f.marketplace, null, f.payoutId, null, f.reason);
+    // §12: what a point-in-time payout read needs of holds and thresholds (the note, actor and start of a hold in detail).
+    case "hold":
+      return row(
+        f.creatorId,
+        null,
+        f.marketplace,
+        null,
+        f.reasonCode,
+        null,
+        JSON.stringify({ note: f.note, actor: f.actor, since: f.since }),
+      );
+    case "release":
+      return row(f.creatorId, null, f.marketplace, null, null, null, JSON.stringify({ note: f.note, actor: f.actor }));
+    case "threshold":
+      return row(f.creatorId, null, f.marketplace, null, null, f.amountMinor, null);
+    // The periods read model reads closes from the store's events (they name no creator).
+    case "period_closed":
     case "campaign":
     case "campaign_ended":
     case "budget":
@@ -130,7 +148,7 @@ async function loadBalances(tx: ReadModelTx, p: string, accounts: readonly strin
 
 export const journalProjection: ProjectionDefinition = {
   name: "journal",
-  format: 3, // 3: the owners' indexes cover the point-in-time reads
+  format: 4, // 3: the owners' indexes cover the point-in-time reads; 4: original_month (SPEC §13)
   tables: {
     entries: ["position", "seq"],
     account_entries: ["account", "position", "seq"],
@@ -141,7 +159,7 @@ export const journalProjection: ProjectionDefinition = {
   schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}entries (position BIGINT NOT NULL, seq INTEGER NOT NULL, source_event_id TEXT NOT NULL, event_type TEXT NOT NULL,
       occurred_at TEXT NOT NULL, kind TEXT NOT NULL, source TEXT, destination TEXT, amount_minor BIGINT NOT NULL, marketplace TEXT NOT NULL,
-      creator_id TEXT, campaign_id TEXT, shipment_id TEXT, order_id TEXT, asin TEXT, earning_month TEXT, report_date TEXT, rate TEXT,
+      creator_id TEXT, campaign_id TEXT, shipment_id TEXT, order_id TEXT, asin TEXT, earning_month TEXT, original_month TEXT, report_date TEXT, rate TEXT,
       rule_version INTEGER NOT NULL, units INTEGER NOT NULL, revenue_minor BIGINT NOT NULL, note TEXT, PRIMARY KEY (position, seq));
     CREATE TABLE IF NOT EXISTS ${p}account_entries (account TEXT NOT NULL, position BIGINT NOT NULL, seq INTEGER NOT NULL,
       delta_minor BIGINT NOT NULL, ${moneyColumn("balance_minor", d)});
@@ -166,6 +184,11 @@ export const journalProjection: ProjectionDefinition = {
     account_entries_account: "account_entries (account, position, seq)",
     facts_creator: "facts (creator_id, kind, date, position, seq, campaign_id, marketplace, ref)",
     facts_campaign: "facts (campaign_id, kind, date, position, seq, creator_id, marketplace, ref)",
+    // §15: a marketplace's payouts of a year and its failures (GET /v1/tax-summaries), whoever's; partial, so small.
+    facts_payouts: "facts (marketplace, date, position, creator_id, ref, amount_minor) WHERE kind = 'payout'",
+    facts_payout_failures: "facts (marketplace, position, ref) WHERE kind = 'payout_failed'",
+    // §12: the holds standing as of P (GET /v1/holds) fold every hold and release up to P, whoever's.
+    facts_kind: "facts (kind, position, seq)",
     anomalies_creator: "anomalies (creator_id, position)",
   },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
@@ -203,6 +226,7 @@ export const journalProjection: ProjectionDefinition = {
           post.orderId,
           post.asin,
           post.earningMonth,
+          post.originalMonth,
           post.reportDate,
           post.rate,
           post.ruleVersion,

@@ -33,7 +33,7 @@ function digitsOf(marketplace: string): number {
 }
 
 export const ENTRY_VIEW_COLUMNS =
-  "position, seq, source_event_id, event_type, occurred_at, kind, source, destination, amount_minor, marketplace, creator_id, campaign_id, shipment_id, asin, earning_month, rate, rule_version, note";
+  "position, seq, source_event_id, event_type, occurred_at, kind, source, destination, amount_minor, marketplace, creator_id, campaign_id, shipment_id, asin, earning_month, original_month, rate, rule_version, note";
 
 export type EntryRow = { position: unknown; seq: unknown } & Record<string, unknown>;
 
@@ -60,6 +60,7 @@ export function entryView(r: EntryRow) {
     currency: DEFAULT_MARKETPLACES[marketplace].currency,
     marketplace,
     earningMonth: (r.earning_month as string | null) ?? null,
+    originalMonth: (r.original_month as string | null) ?? null,
     rate: (r.rate as string | null) ?? null,
     ruleVersion: int(r.rule_version),
     note: (r.note as string | null) ?? null,

@@ -1,6 +1,7 @@
-// Payout read model (SPEC §4 rules 10-11, §5 payout, §8.4-8.5): per creator and marketplace the
-// payable amount of each earning month, pending bonus, tax info and payment method; every payout
-// with its status (issued, or failed and why), written from its fold (fold.ts).
+// Payout read model (SPEC §4 rules 10-11, §5 payout, §8.4-8.5, §12): per creator and marketplace the
+// payable amount of each earning month, pending bonus, tax info, payment method and the creator's
+// own threshold; every payout with its status (issued, or failed and why); the holds standing now
+// (a release deletes its hold's row), written from its fold (fold.ts).
 import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
 import { moneyColumn, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
@@ -13,6 +14,9 @@ const PAYOUT_FACT_KINDS: ReadonlySet<Fact["kind"]> = new Set([
   "payment_method",
   "payout",
   "payout_failed",
+  "hold",
+  "release",
+  "threshold",
 ] satisfies PayoutFact["kind"][]);
 
 function isPayoutFact(f: Fact): f is Fact & PayoutFact {
@@ -21,15 +25,23 @@ function isPayoutFact(f: Fact): f is Fact & PayoutFact {
 
 export const payoutProjection: ProjectionDefinition = {
   name: "payout",
-  format: 4,
-  tables: { accounts: ["creator_id", "marketplace"], months: ["creator_id", "marketplace", "month", "payable_on"], payouts: ["payout_id"] },
+  format: 5, // 5: own thresholds and holds (SPEC §12)
+  tables: {
+    accounts: ["creator_id", "marketplace"],
+    months: ["creator_id", "marketplace", "month", "payable_on"],
+    payouts: ["payout_id"],
+    holds: ["creator_id", "scope"],
+  },
+  // holds.scope: the marketplace held, or '*' (ALL_MARKETPLACES) for every marketplace (a key column cannot be NULL).
   schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}accounts (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, tax_info INTEGER NOT NULL DEFAULT 0,
-      method TEXT, ${moneyColumn("bonus_pending", d)}, PRIMARY KEY (creator_id, marketplace));
+      method TEXT, ${moneyColumn("bonus_pending", d)}, own_threshold BIGINT, PRIMARY KEY (creator_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, payable_on TEXT NOT NULL,
       ${moneyColumn("payable", d)}, PRIMARY KEY (creator_id, marketplace, month, payable_on));
     CREATE TABLE IF NOT EXISTS ${p}payouts (payout_id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, amount BIGINT NOT NULL,
       date TEXT NOT NULL, position BIGINT NOT NULL, failed_position BIGINT, failed_reason TEXT);
+    CREATE TABLE IF NOT EXISTS ${p}holds (creator_id TEXT NOT NULL, scope TEXT NOT NULL, reason_code TEXT NOT NULL, note TEXT NOT NULL,
+      actor TEXT NOT NULL, since TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (creator_id, scope));
   `,
   readIndexes: {
     accounts_marketplace: "accounts (marketplace, creator_id)",
@@ -53,6 +65,23 @@ export const payoutProjection: ProjectionDefinition = {
         await tx.run(
           `INSERT INTO ${p}accounts (creator_id, marketplace, method) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET method = excluded.method`,
           [s.creatorId, s.marketplace, s.method],
+        );
+      }
+      if (s.thresholdSet)
+        await tx.run(
+          `INSERT INTO ${p}accounts (creator_id, marketplace, own_threshold) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET own_threshold = excluded.own_threshold`,
+          [s.creatorId, s.marketplace, s.thresholdMinor],
+        );
+    }
+    for (const { creatorId, scope, standing: hold } of fold.holds.values()) {
+      if (hold === null) {
+        await tx.run(`DELETE FROM ${p}holds WHERE creator_id = ? AND scope = ?`, [creatorId, scope]);
+      } else {
+        await tx.run(
+          `INSERT INTO ${p}holds (creator_id, scope, reason_code, note, actor, since, position) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (creator_id, scope) DO UPDATE SET reason_code = excluded.reason_code, note = excluded.note, actor = excluded.actor,
+             since = excluded.since, position = excluded.position`,
+          [creatorId, scope, hold.reasonCode, hold.note, hold.actor, hold.since, hold.position],
         );
       }
     }

@@ -57,8 +57,8 @@ export function ingestProgress(total: number | null) {
   };
 }
 
-/** A progress bar over the store's head while a rebuild runs. */
-export function rebuildProgress(label: string, head: number) {
+/** A progress bar of positions up to the store's head (a rebuild, a verification of the log). */
+export function positionProgress(label: string, head: number) {
   const bar = progressBar(label);
   bar.start(head, 0, { rate: 0 });
   const started = Date.now();

@@ -24,7 +24,7 @@ import {
   targetRuleVersion,
   type DiffRow,
 } from "../replay.ts";
-import { rebuildProgress } from "./progress.ts";
+import { positionProgress } from "./progress.ts";
 import { textTable, type Cell } from "./textTable.ts";
 
 export type ReplayOptions = { rules?: number; version?: number; diff?: boolean | string; promote?: boolean };
@@ -102,7 +102,7 @@ async function replayBuild(config: LedgerConfig, name: ProjectionName, opts: Rep
       if (problem !== null) throw new RebuildRefused(problem);
     }
     const oldVersion = await currentVersion(db, name);
-    const progress = rebuildProgress(`replay ${name}`, await ledger.store.head());
+    const progress = positionProgress(`replay ${name}`, await ledger.store.head());
     const { projector, resumed } = await rebuild(ledger.store, db, name, { ...rebuildOptions, onProgress: progress.onProgress }).finally(
       progress.stop,
     );
@@ -149,7 +149,7 @@ async function replayMoney(config: LedgerConfig, opts: ReplayOptions) {
     for (const name of MONEY_PROJECTIONS) dbs.set(name, await openProjectionDb(config, name));
     const oldVersions = new Map<ProjectionName, number>();
     for (const [name, db] of dbs) oldVersions.set(name, await currentVersion(db, name));
-    const progress = rebuildProgress(`replay ${MONEY_PROJECTIONS.join("+")}`, await ledger.store.head());
+    const progress = positionProgress(`replay ${MONEY_PROJECTIONS.join("+")}`, await ledger.store.head());
     const built = await rebuildSet(ledger.store, dbs, {
       snapshots,
       ruleVersion: opts.rules,

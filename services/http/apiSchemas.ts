@@ -2,9 +2,10 @@
 // them (services/http/openapi.ts), the read functions are typed by them, and the contract test
 // (tests/e2e/openapi.e2e.test.ts) checks real answers against them. Field names are the SPEC's.
 import { z } from "zod";
+import { YEAR_MAX, YEAR_MIN } from "../../domain/calendar.ts";
 import { BUCKETS } from "../../domain/journal/entryKinds.ts";
 import { ENTRY_KINDS_LIST } from "../../domain/journal/entryKinds.ts";
-import { EVENT_TYPES } from "../../domain/events/schemas.ts";
+import { EVENT_TYPES, HOLD_REASONS } from "../../domain/events/schemas.ts";
 import { MARKETPLACE_CODES, PAYMENT_METHODS } from "../../domain/marketplaces.ts";
 import { NOT_PAID_REASONS, PAYOUT_STATUSES, type NotPaidReason } from "../../domain/payout.ts";
 import { ANOMALY_CODES } from "../../domain/engine/outcome.ts";
@@ -85,7 +86,12 @@ export const entrySchema = z.strictObject({
   amount: money,
   currency,
   marketplace,
-  earningMonth: month.nullable(),
+  earningMonth: month
+    .nullable()
+    .describe("the month the amount is booked in: rule 9's, or the first open month when that one is closed (SPEC §13)"),
+  originalMonth: month
+    .nullable()
+    .describe("the earning month rule 9 gives it; differs from earningMonth only when a close moved the amount forward"),
   rate: z.string().nullable(),
   ruleVersion: count,
   note: z.string().nullable(),
@@ -139,6 +145,13 @@ export const campaignReportSchema = z.strictObject({
   totals: reportTotals,
 });
 
+const holdFields = z.strictObject({
+  reasonCode: z.enum(HOLD_REASONS),
+  note: z.string(),
+  actor: z.string(),
+  since: instant.describe("the hold's occurredAt"),
+});
+
 export const payoutSchema = z.strictObject({
   creatorId: z.string(),
   asOf: date,
@@ -155,6 +168,42 @@ export const payoutSchema = z.strictObject({
       nextPayableOn: date,
       taxInfoOnFile: z.boolean(),
       paymentMethod: z.enum(PAYMENT_METHODS).nullable(),
+      hold: holdFields
+        .nullable()
+        .describe(
+          "SPEC §12: the hold that holds the creator here (of this marketplace or of all), the one that began first; null: not held",
+        ),
+      receivable: money.describe("max(0, −payable): what the creator owes; later earnings net against it (SPEC §12)"),
+      lifecycle: z
+        .strictObject({
+          pending: money.describe("bonus pending (rule 5)"),
+          locked: money.describe("earned in months whose payable date is after asOf"),
+          payable: money.describe("rule 11's payable (may be negative)"),
+          paid: money.describe("every payout applied so far, net of failures, whatever its date"),
+        })
+        .describe("SPEC §12: pending + locked + payable + paid = the marketplace's earnings total"),
+    }),
+  ),
+});
+
+/** SPEC §12 GET /v1/holds: every hold standing, with what it holds back. */
+export const holdsSchema = z.strictObject({
+  asOfPosition,
+  holds: z.array(
+    z.strictObject({
+      creatorId: z.string(),
+      marketplace: marketplace.nullable().describe("null: every marketplace"),
+      ...holdFields.shape,
+      payable: z
+        .array(
+          z.strictObject({
+            marketplace,
+            currency,
+            asOf: date.describe("the local date rule 11 is evaluated on: asOf, or today in the marketplace's zone"),
+            amount: money.describe("rule 11's payable there (negative: a receivable)"),
+          }),
+        )
+        .describe("per marketplace of the creator's payout accounts that the hold covers (and the one asked for)"),
     }),
   ),
 });
@@ -181,6 +230,37 @@ export const payoutStatementSchema = z.strictObject({
     previouslyPaid: money,
     payable: money,
   }),
+});
+
+const taxYear = z
+  .number()
+  .int()
+  .min(YEAR_MIN)
+  .max(YEAR_MAX)
+  .describe("calendar year: payouts by their local date, adjustments by their booked month");
+const taxPaid = {
+  paid: money.describe("Σ the year's payouts that have not failed, as of asOfPosition (SPEC §15)"),
+  payouts: count.describe("how many they are"),
+};
+
+/** SPEC §15: a creator's year, per marketplace with a payout dated or an adjustment booked in it. */
+export const taxSummarySchema = z.strictObject({
+  creatorId: z.string(),
+  year: taxYear,
+  asOfPosition,
+  marketplaces: z.array(
+    z.strictObject({ marketplace, currency, ...taxPaid, adjusted: money.describe("adjustments and write-offs booked in the year") }),
+  ),
+});
+
+/** SPEC §15: every creator of a marketplace paid at least `minimum` in the year, by creatorId. */
+export const taxSummariesSchema = z.strictObject({
+  year: taxYear,
+  marketplace,
+  currency,
+  minimum: money,
+  asOfPosition,
+  creators: z.array(z.strictObject({ creatorId: z.string(), marketplace, currency, ...taxPaid })),
 });
 
 export const payoutRunSchema = z.strictObject({
@@ -266,9 +346,34 @@ const storedEventFields = {
   schemaVersion: count,
   occurredAt: instant,
   data: z.record(z.string(), z.unknown()).describe("the payload upcast to the type's newest schema version"),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .describe(
+      "SPEC §13: SHA-256 of the previous event's hash, a newline and the RFC 8785 JSON of the envelope as stored; null on a store that keeps no chain",
+    ),
 };
 export const eventSchema = z.strictObject({ ...storedEventFields, asOfPosition });
 export const eventsSchema = z.strictObject({ asOfPosition, events: z.array(z.strictObject(storedEventFields)), next: position.nullable() });
+
+const logHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** SPEC §13 GET /v1/log/head. */
+export const logHeadSchema = z.strictObject({
+  position,
+  hash: logHash.nullable().describe("the latest event's link in the hash chain (64 zeros when empty; null: the store keeps no chain)"),
+  asOfPosition,
+});
+
+/** SPEC §13 GET /v1/log/verify (scope admin). */
+export const logVerifySchema = z.strictObject({
+  ok: z.boolean(),
+  verified: count.describe("events whose hash was recomputed and matched"),
+  head: z.strictObject({ position, hash: logHash }).describe("the last event that matched (where a bad chain stops being trusted)"),
+  firstBadPosition: position.nullable(),
+  reason: z.string().nullable(),
+});
 
 export const healthSchema = z.strictObject({
   status: z.enum(["ok", "degraded"]).describe("degraded: a projection is degraded (see its reason), or webhooks are (see webhooks.reason)"),

@@ -1,4 +1,4 @@
-// Access control: bearer tokens from configuration, each with scopes (ingest, read, payouts, webhooks).
+// Access control: bearer tokens from configuration, each with scopes (ingest, read, payouts, webhooks, admin).
 // Without a token: 401; with a token lacking the route's scope: 403. Health, metrics, the OpenAPI
 // document and the console's own pages and files stay open (the console asks for a token and sends
 // it to /v1).
@@ -7,7 +7,7 @@ import type { FastifyRequest } from "fastify";
 import { isConsoleRoute } from "./consoleRoutes.ts";
 import { HttpError } from "./errors.ts";
 
-export const SCOPES = ["ingest", "read", "payouts", "webhooks"] as const;
+export const SCOPES = ["ingest", "read", "payouts", "webhooks", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 export const TOKEN_MIN_CHARS = 16;
 export const TOKENS_MAX = 100;
@@ -61,6 +61,8 @@ export function scopeOf(method: string, route: string | undefined): Scope | null
   if (method === "POST" && route === "/v1/payouts/run") return "payouts";
   // Registering, listing and deleting endpoints and their delivery log (SPEC §11): URLs and secrets are not everyone's to read.
   if (route === "/v1/webhooks" || route?.startsWith("/v1/webhooks/")) return "webhooks";
+  // SPEC Part III: what proves the log (and, later, rewrites how money is read) needs `admin`.
+  if (route === "/v1/log/verify") return "admin";
   return "read";
 }
 

@@ -2,9 +2,18 @@
 // generated client and a documentation viewer show the routes grouped the way the README does.
 
 export const OPENAPI_TAGS = [
-  { name: "events", description: "Facts in (SPEC §2, §5, §11: JSON, NDJSON, CloudEvents) and the stored event log (§8.3)" },
-  { name: "creators", description: "A creator's earnings, journal entries, daily report, payout status and payouts (§5, §8)" },
-  { name: "payouts", description: "Payout runs and a payout's statement (§5, §8.5)" },
+  {
+    name: "events",
+    description: "Facts in (SPEC §2, §5, §11: JSON, NDJSON, CloudEvents), the stored event log (§8.3) and its hash chain (§13)",
+  },
+  {
+    name: "creators",
+    description: "A creator's earnings, journal entries, daily report, payout status, payouts and tax summary (§5, §8, §15)",
+  },
+  {
+    name: "payouts",
+    description: "Payout runs, a payout's statement, the holds standing and the year-end tax filing list (§5, §8.5, §12, §15)",
+  },
   { name: "campaigns", description: "Campaigns as managed, their budgets and reports; a brand's campaigns (§5, §9)" },
   { name: "journal", description: "Accounts, the trial balance, anomalies and the change feed (§3, §8.1, §11)" },
   { name: "webhooks", description: "Endpoints, their delivery logs, and the bodies a receiver gets (§11)" },
@@ -18,9 +27,12 @@ export type OpenApiTag = (typeof OPENAPI_TAGS)[number]["name"];
 const TAG_OF_PATH: readonly [RegExp, OpenApiTag][] = [
   [/^\/v1\/creators\//, "creators"],
   [/^\/v1\/payouts(\/|$)/, "payouts"],
+  [/^\/v1\/holds$/, "payouts"],
+  [/^\/v1\/tax-summaries$/, "payouts"],
   [/^\/v1\/(campaigns|brands)\//, "campaigns"],
   [/^\/v1\/(accounts\/|trial-balance$|anomalies$|feed$)/, "journal"],
   [/^\/v1\/events(\/|$)/, "events"],
+  [/^\/v1\/log\//, "events"],
   [/^\/v1\/webhooks(\/|$)/, "webhooks"],
   [/^\/v1\/projections(\/|$)/, "replay"],
   [/^\/(v1\/health|metrics|v1\/openapi\.json)$/, "operations"],

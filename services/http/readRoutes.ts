@@ -7,9 +7,10 @@
 // log shows a webhook's URL only to callers holding the `webhooks` scope (webhookUrlRedaction.ts).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { parseLocalDate } from "../../domain/calendar.ts";
-import { EVENT_TYPES, refId, type EventType } from "../../domain/events/schemas.ts";
+import { parseLocalDate, YEAR_MAX, YEAR_MIN } from "../../domain/calendar.ts";
+import { EVENT_TYPES, marketplace, refId, type EventType } from "../../domain/events/schemas.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
+import { Dec, fractionDigits, MONEY_MAX } from "../../domain/money.ts";
 import { ANOMALIES_PAGE_MAX } from "../../projections/anomalies.ts";
 import { FEED_PAGE_MAX } from "../../projections/journal/feedQueries.ts";
 import { LEDGER_PAGE_MAX, WHOLE_POSITION_SEQ, type Cursor } from "../../projections/journal/journalQueries.ts";
@@ -19,7 +20,14 @@ import { Reads, type ReadAt } from "../reads/reads.ts";
 import { DIFF_PAGE_MAX } from "../reads/replayReads.ts";
 import * as api from "./apiSchemas.ts";
 import type { Scope } from "./auth.ts";
-import { CAMPAIGN_REPORT_CSV_HEADER, campaignReportCsv, REPORT_CSV_HEADER, reportCsv } from "./csv.ts";
+import {
+  CAMPAIGN_REPORT_CSV_HEADER,
+  campaignReportCsv,
+  REPORT_CSV_HEADER,
+  reportCsv,
+  TAX_SUMMARIES_CSV_HEADER,
+  taxSummariesCsv,
+} from "./csv.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { eventShownTo } from "./webhookUrlRedaction.ts";
 
@@ -116,6 +124,30 @@ const accountName = z
   .min(1)
   .max(300)
   .regex(/^[A-Za-z0-9._:%-]+$/, "must be an account name such as creator:K9:US:earned");
+/** SPEC §15: a calendar year of the ledger's business years (a payout's local date, an entry's booked month). */
+const year = z
+  .string()
+  .regex(/^\d{4}$/, `must be a year YYYY in ${YEAR_MIN}-${YEAR_MAX}`)
+  .transform(Number)
+  .refine((y) => y >= YEAR_MIN && y <= YEAR_MAX, `must be a year YYYY in ${YEAR_MIN}-${YEAR_MAX}`)
+  .meta(integerParameter(YEAR_MIN, YEAR_MAX))
+  .describe("calendar year YYYY");
+const MINIMUM = /^(0|[1-9]\d{0,12})(\.\d{1,12})?$/;
+/** SPEC §15: the filing list's minimum, at most the marketplace currency's minor digits (checked with the marketplace: taxSummariesQuery). */
+const minimum = z
+  .string()
+  .regex(MINIMUM, 'must be an amount ≥ 0 in plain decimal notation, e.g. "600.00"')
+  .refine((s) => !MINIMUM.test(s) || new Dec(s).lte(MONEY_MAX), `must be at most ${MONEY_MAX.toString()}`)
+  .describe("money ≥ 0 with at most the currency's minor digits, e.g. 600.00 (JPY 600)");
+const taxSummariesQuery = z.strictObject({ year, marketplace, minimum, format, ...at }).superRefine((q, ctx) => {
+  const market = DEFAULT_MARKETPLACES[q.marketplace];
+  if (market && typeof q.minimum === "string" && fractionDigits(q.minimum) > market.minorDigits)
+    ctx.addIssue({
+      code: "custom",
+      path: ["minimum"],
+      message: `has more fraction digits than ${market.currency} allows (${market.minorDigits})`,
+    });
+});
 const eventId = z
   .string()
   .min(1)
@@ -241,6 +273,47 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     response: api.payoutStatementSchema,
     what: (p) => `payout ${p.payoutId}`,
     run: (reads, p, q) => reads.payoutStatement(p.payoutId, readAt(q)),
+  }),
+  route({
+    path: "/v1/holds",
+    operationId: "listHolds",
+    summary:
+      "Every hold standing: creator, scope (marketplace null = all), reason, note, actor, since, and rule 11's payable per marketplace it covers, as of asOf (default: today in each marketplace's zone) (SPEC §12)",
+    params: noParams,
+    query: z.strictObject({
+      marketplace: marketplace.optional().describe("only the holds that hold their creator there (its own and the all-marketplaces ones)"),
+      asOf: localDate.optional().describe("local date rule 11's payable is evaluated on; default: today in each marketplace's zone"),
+      ...at,
+    }),
+    response: api.holdsSchema,
+    what: () => "holds",
+    run: (reads, _p, q) => reads.holds(q.marketplace ?? null, q.asOf ?? null, readAt(q)),
+  }),
+  route({
+    path: "/v1/creators/:creatorId/tax-summary",
+    operationId: "getCreatorTaxSummary",
+    summary:
+      "A creator's year-end tax summary per marketplace: payouts dated in the year and not failed (paid, count), adjustments and write-offs booked in it (SPEC §15)",
+    params: creator,
+    query: z.strictObject({ year, ...at }),
+    response: api.taxSummarySchema,
+    what: (p) => `creator ${p.creatorId}`,
+    run: (reads, p, q) => reads.taxSummary(p.creatorId, q.year, readAt(q)),
+  }),
+  route({
+    path: "/v1/tax-summaries",
+    operationId: "listTaxSummaries",
+    summary: "Every creator of a marketplace paid at least `minimum` in a year (payouts not failed), by creatorId; JSON or CSV (SPEC §15)",
+    params: noParams,
+    query: taxSummariesQuery,
+    response: api.taxSummariesSchema,
+    csv: {
+      header: TAX_SUMMARIES_CSV_HEADER,
+      body: (a) => taxSummariesCsv(a.creators),
+      name: (q) => `tax-summaries-${q.marketplace}-${q.year}.csv`,
+    },
+    what: () => "tax summaries",
+    run: (reads, _p, q) => reads.taxSummaries(q.marketplace, q.year, q.minimum, readAt(q)),
   }),
   route({
     path: "/v1/campaigns/:campaignId/budget",
@@ -420,6 +493,26 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       const event = await reads.event(p.id, readAt(q));
       return event === null ? null : eventShownTo(event, scopes);
     },
+  }),
+  route({
+    path: "/v1/log/head",
+    operationId: "getLogHead",
+    summary: "The latest event's position and hash in the log's hash chain (0 and 64 zeros when empty); as of P, position P's (SPEC §13)",
+    params: noParams,
+    query: readQuery,
+    response: api.logHeadSchema,
+    what: () => "log head",
+    run: (reads, _p, q) => reads.logHead(readAt(q)),
+  }),
+  route({
+    path: "/v1/log/verify",
+    operationId: "verifyLog",
+    summary: "Recomputes the log's hash chain from the store (scope admin): ok, or the first bad position and why (SPEC §13)",
+    params: noParams,
+    query: z.strictObject({ from: position.optional() }),
+    response: api.logVerifySchema,
+    what: () => "log",
+    run: (reads, _p, q) => reads.verifyLog(Math.max(1, q.from ?? 1)),
   }),
   route({
     path: "/v1/events",

@@ -8,12 +8,14 @@
 // (its read.ts, projections/modelRead.ts); this module wires them. Either way it waits, at
 // most READ_WAIT_MS, for the projection it reads to reach the position, then gives up with
 // ProjectionLagError (503 with Retry-After).
+import { DateTime } from "luxon";
 import { checkReportRange } from "../../domain/calendar.ts";
 import { toCurrentEvent } from "../../domain/events/current.ts";
 import type { StoredEvent } from "../../domain/events/envelope.ts";
 import { LATEST_SCHEMA_VERSION, type EventType } from "../../domain/events/schemas.ts";
 import type { MarketplaceCode } from "../../domain/marketplaces.ts";
-import { formatMinor } from "../../domain/money.ts";
+import { Dec, formatMinor, toMinor } from "../../domain/money.ts";
+import { GENESIS_HASH, verifyChain } from "../../infra/eventStore/hashChain.ts";
 import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
 import type { ReadModelTx } from "../../infra/readModel/port.ts";
 import { anomaliesAfter } from "../../projections/anomalies.ts";
@@ -25,13 +27,16 @@ import { feedAfter } from "../../projections/journal/feedQueries.ts";
 import { accountAt, accountEntriesOf, ledgerOf, trialBalanceOf, type Cursor } from "../../projections/journal/journalQueries.ts";
 import type { AsOf, ModelRead } from "../../projections/modelRead.ts";
 import { payoutStatementAt } from "../../projections/payout/payoutAt.ts";
-import { payoutById, payoutsOfCreator, toLine } from "../../projections/payout/payoutQueries.ts";
-import { payoutAccountsRead } from "../../projections/payout/read.ts";
+import type { PayoutDate } from "../../projections/payout/fold.ts";
+import { holdLine, payoutById, payoutsOfCreator, toLine } from "../../projections/payout/payoutQueries.ts";
+import { holdsRead, payoutAccountsRead } from "../../projections/payout/read.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import type { ReportRawRow } from "../../projections/report/fold.ts";
 import { reportRowsRead } from "../../projections/report/read.ts";
 import { campaignReport, creatorReport } from "../../projections/report/reportQueries.ts";
 import type { ReportScope } from "../../projections/report/reportScope.ts";
+import { paidAtLeast, taxLineView } from "../../projections/taxSummary/fold.ts";
+import { creatorTaxSummaryRead, marketplaceTaxSummaryRead } from "../../projections/taxSummary/read.ts";
 import { deliveriesOf, endpointOf, listEndpoints } from "../../projections/webhooks/webhookQueries.ts";
 import type { ActiveVersion, Ledger } from "../ledger.ts";
 import { projectionDiff, projectionVersions } from "./replayReads.ts";
@@ -180,6 +185,18 @@ export class Reads {
     return { creatorId, asOf, asOfPosition, marketplaces: accounts.map((a) => toLine(a, asOf, this.ledger.rules).body) };
   }
 
+  /**
+   * SPEC §12: every hold standing (those that hold their creator in `marketplace`, when given), with
+   * rule 11's payable per marketplace it covers, as of the local date `asOf`; without one, as of
+   * today in each marketplace's zone (the clock is read here, in services/).
+   */
+  async holds(marketplace: MarketplaceCode | null, asOf: string | null, at: ReadAt, nowMs: number = Date.now()) {
+    const rules = this.ledger.rules;
+    const date: PayoutDate = asOf ?? ((m) => DateTime.fromMillis(nowMs, { zone: rules.marketplaces[m].zone }).toISODate()!);
+    const found = await this.run(holdsRead, { marketplace, asOf: date }, at);
+    return { asOfPosition: found.asOfPosition, holds: found.holds.map((h) => holdLine(h.hold, h.accounts, date, marketplace, rules)) };
+  }
+
   /** SPEC §8.5: a creator's payouts, newest first. */
   async payoutsOf(creatorId: string, at: ReadAt) {
     const { payouts, position } = await this.on("payout", at, async (tx, a, upTo) => ({
@@ -212,6 +229,28 @@ export class Reads {
         payable: formatMinor(earned - statement.previouslyPaidMinor, digits),
       },
     };
+  }
+
+  // --- year-end tax summaries (SPEC §15) -------------------------------------------------------
+
+  /** A creator's payouts (not failed) and adjusted amounts of a year, per marketplace; null for an unknown creator. */
+  async taxSummary(creatorId: string, year: number, at: ReadAt) {
+    const found = await this.run(creatorTaxSummaryRead, { creatorId, year }, at);
+    if (found === null) return null;
+    const marketplaces = found.lines.map((line) => taxLineView(line, this.ledger.rules));
+    return { creatorId, year, asOfPosition: found.asOfPosition, marketplaces };
+  }
+
+  /** Every creator of a marketplace paid at least `minimum` (a decimal of at most the currency's digits) in a year, by creatorId. */
+  async taxSummaries(marketplace: MarketplaceCode, year: number, minimum: string, at: ReadAt) {
+    const { currency, minorDigits } = this.ledger.rules.marketplaces[marketplace];
+    const minimumMinor = BigInt(toMinor(new Dec(minimum), minorDigits));
+    const { lines, asOfPosition } = await this.run(marketplaceTaxSummaryRead, { marketplace, year }, at);
+    const creators = paidAtLeast(lines, minimumMinor).map((line) => {
+      const { paid, payouts } = taxLineView(line, this.ledger.rules);
+      return { creatorId: line.creatorId, marketplace, currency, paid, payouts };
+    });
+    return { year, marketplace, currency, minimum: formatMinor(minimumMinor, minorDigits), asOfPosition, creators };
   }
 
   // --- campaigns and brands (SPEC §5 budget, §9) ---------------------------------------------
@@ -328,6 +367,23 @@ export class Reads {
     return { asOfPosition: upTo, events, next: position < upTo ? position : null };
   }
 
+  // --- the hash chain (SPEC §13): the store itself --------------------------------------------
+
+  /** The latest event's position and hash; as of P, the event at P's (the head of a store of 1..P). */
+  async logHead(at: ReadAt) {
+    const head = await this.validate(at);
+    const upTo = at.asOfPosition ?? head;
+    if (upTo === 0) return { position: 0, hash: GENESIS_HASH, asOfPosition: 0 };
+    const [event] = await this.ledger.store.readForward(upTo - 1, 1);
+    if (event === undefined || event.position !== upTo) throw new Error(`the store has no event at position ${upTo}`);
+    return { position: upTo, hash: event.hash, asOfPosition: upTo };
+  }
+
+  /** Recomputes the chain (SPEC §13, `ledger verify`): ok, or the first bad position and why. */
+  verifyLog(fromPosition: number) {
+    return verifyChain(this.ledger.store, { fromPosition });
+  }
+
   // --- replay (SPEC §6, §10): the read models themselves, as they are now ---------------------
 
   projections() {
@@ -351,6 +407,7 @@ function eventView(stored: StoredEvent) {
     schemaVersion: LATEST_SCHEMA_VERSION[stored.type],
     occurredAt: stored.occurredAt,
     data: toCurrentEvent(stored).data,
+    hash: stored.hash,
   };
 }
 

@@ -6,6 +6,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/config.ts";
 import { serve } from "../../services/serve.ts";
+import { validateBatch } from "../../domain/events/validate.ts";
+import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
+import { demoDataset } from "../../workload/demoDataset.ts";
 import { accepted, campaignCreated } from "../support/domainFixtures.ts";
 import { head, startE2eServer, type E2eServer } from "../support/e2eServer.ts";
 import { DEMO_EVENTS, startServer } from "../support/serverChild.ts";
@@ -169,6 +172,36 @@ describe("starting without tokens", () => {
         await close(open);
       }
       await expect(serve(loadConfig(env))).rejects.toThrow(/refusing to start without access control/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("an earlier release's demo data", () => {
+  it("a store holding a prefix of today's demo data set gets the rest at start, and runs as the demo", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-demo-upgrade-"));
+    const env = { LEDGER_DATA_DIR: dir, PORT: "0", LEDGER_LOG_LEVEL: "silent", LEDGER_SCHEDULER: "0" };
+    try {
+      // The demo as an earlier release wrote it: its first 417 events (later releases appended to it).
+      const store = await openSqliteEventStore({ file: path.join(dir, "events.db") });
+      const earlier = validateBatch(demoDataset().slice(0, 417));
+      if (!earlier.ok) throw new Error("the demo's first 417 events are invalid");
+      await store.append(earlier.events);
+      await store.close();
+      const demo = await serve(loadConfig(env));
+      try {
+        expect(await head(demo.url)).toBe(DEMO_EVENTS);
+        const post = await fetch(`${demo.url}/v1/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(batch),
+        });
+        expect(post.status).toBe(403); // the demo: open for reading only
+      } finally {
+        await demo.app.close();
+        await demo.ledger.close();
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -176,6 +176,45 @@ export const PART2 = [
 
 export const ALL_EVENTS = [...PART1, ...PART2];
 
+/**
+ * K1's US payout line as of 2026-04-02 after all of the above (SPEC §5, §12): January (54.12: 6.00 +
+ * 1.12 + 10.00 − 3.00 + 40.00 confirmed) is payable from 2026-04-02; February 0.90 and March −13.00
+ * are not yet: pending and locked −12.10 (no bonus pending: the campaign ended at 11); 0.00 + −12.10
+ * + 54.12 + 0.00 = 42.02, K1's earnings total. 54.12 ≥ 10.00 (direct deposit), tax info on file: ready.
+ */
+export const K1_PAYOUT_2026_04_02 = {
+  marketplace: "US",
+  currency: "USD",
+  payable: "54.12",
+  pending: "-12.10",
+  paid: "0.00",
+  threshold: "10.00",
+  status: "ready",
+  nextPayableOn: "2026-04-30",
+  taxInfoOnFile: true,
+  paymentMethod: "direct_deposit",
+  hold: null,
+  receivable: "0.00",
+  lifecycle: { pending: "0.00", locked: "-12.10", payable: "54.12", paid: "0.00" },
+};
+
+/** K2's US payout line as of 2026-04-02: 3.00 standard (January), payable; no tax info, no payment method. */
+export const K2_PAYOUT_2026_04_02 = {
+  marketplace: "US",
+  currency: "USD",
+  payable: "3.00",
+  pending: "0.00",
+  paid: "0.00",
+  threshold: null,
+  status: "tax_info_missing",
+  nextPayableOn: "2026-04-30",
+  taxInfoOnFile: false,
+  paymentMethod: null,
+  hold: null,
+  receivable: "0.00",
+  lifecycle: { pending: "0.00", locked: "0.00", payable: "3.00", paid: "0.00" },
+};
+
 /** 1-based store position of a fixture event (fresh store, events posted in order, once). */
 export function positionOf(id: string): number {
   const index = ALL_EVENTS.findIndex((e) => e.id === id);

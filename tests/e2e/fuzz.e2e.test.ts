@@ -8,7 +8,8 @@
 // seeded creator's earnings are unchanged at the end (nothing appended, nothing changed).
 // The hardening issue's hostile inputs stay fixed here too, each with the status it must get:
 // nesting over JSON_DEPTH_MAX and NDJSON over the batch maximum (D2), compressed bodies and
-// non-UTF-8 charsets (415), ids with code points outside the SPEC's id characters (D8).
+// non-UTF-8 charsets (415), ids with code points outside the SPEC's id characters (D8). SPEC §12's
+// facts (holds, thresholds, write-offs) badly formed get a 400 whose details are written out here.
 import http from "node:http";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +24,7 @@ import { Ledger } from "../../services/ledger.ts";
 import { JSON_DEPTH_MAX } from "../../domain/events/jsonScan.ts";
 import { createLogger } from "../../services/logger.ts";
 import { sequenceArb, type RawEvent } from "../support/arbitraries.ts";
+import { balanceWrittenOff, payoutsHeld, payoutsReleased, payoutThresholdSet } from "../support/domainFixtures.ts";
 
 const SEED = 0x0f_022_026;
 const REQUESTS = 10_400;
@@ -853,6 +855,102 @@ describe("HTTP fuzzing: garbage in, precise 4xx out, nothing appended", () => {
     await app?.close();
     await ledger?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** SPEC §12 facts made wrong, each with the exact problems (path, message) its 400 names. */
+  const HOSTILE_PAYOUT_CONTROLS: [string, RawEvent, [string, string][]][] = [
+    [
+      "a JPY threshold with a fraction digit",
+      payoutThresholdSet({ id: "fz12-thr-jpy", marketplace: "JP", amount: "5000.5" }),
+      [["data.amount", "has more fraction digits than JPY allows (0)"]],
+    ],
+    ["a negative threshold", payoutThresholdSet({ id: "fz12-thr-neg", amount: "-1.00" }), [["data.amount", "must not be negative"]]],
+    [
+      "a threshold as a JSON number",
+      { ...payoutThresholdSet({ id: "fz12-thr-num" }), data: { creatorId: "K1", marketplace: "US", amount: 50 } },
+      [["data.amount", 'must be a JSON string in plain decimal notation, e.g. "19.99"']],
+    ],
+    [
+      "a threshold without amount (null removes it; absent is not allowed)",
+      { ...payoutThresholdSet({ id: "fz12-thr-none" }), data: { creatorId: "K1", marketplace: "US" } },
+      [["data.amount", "is required"]],
+    ],
+    ["a write-off of 0", balanceWrittenOff({ id: "fz12-wo-0", amount: "0" }), [["data.amount", "must be more than zero"]]],
+    ["a write-off of 0.00", balanceWrittenOff({ id: "fz12-wo-000", amount: "0.00" }), [["data.amount", "must be more than zero"]]],
+    ["a write-off of -5.00", balanceWrittenOff({ id: "fz12-wo-neg", amount: "-5.00" }), [["data.amount", "must not be negative"]]],
+    [
+      "a JPY write-off with a fraction digit",
+      balanceWrittenOff({ id: "fz12-wo-jpy", marketplace: "JP", amount: "1.5" }),
+      [["data.amount", "has more fraction digits than JPY allows (0)"]],
+    ],
+    [
+      "a write-off with a hold's reason",
+      balanceWrittenOff({ id: "fz12-wo-reason", reasonCode: "fraud_review" }),
+      [["data.reasonCode", "must be one of uncollectible, goodwill, other"]],
+    ],
+    [
+      "a hold with an unknown reasonCode",
+      payoutsHeld({ id: "fz12-hold-reason", reasonCode: "whim" }),
+      [["data.reasonCode", "must be one of fraud_review, compliance, dispute, other"]],
+    ],
+    [
+      "a hold in marketplace XX",
+      payoutsHeld({ id: "fz12-hold-xx", marketplace: "XX" }),
+      [["data.marketplace", "must be one of US, CA, UK, DE, IN, JP"]],
+    ],
+    [
+      "a hold with an unknown field",
+      { ...payoutsHeld({ id: "fz12-hold-until" }), data: { ...payoutsHeld().data, until: "2026-06-01" } },
+      [["data", "unknown field: until"]],
+    ],
+    [
+      "a release with a note of 501 characters",
+      payoutsReleased({ id: "fz12-rel-note", note: "n".repeat(501) }),
+      [["data.note", "must be at most 500 characters"]],
+    ],
+    [
+      "a release whose actor has 129 characters",
+      payoutsReleased({ id: "fz12-rel-actor", actor: "a".repeat(129) }),
+      [["data.actor", "must be at most 128 characters"]],
+    ],
+  ];
+
+  it.each(HOSTILE_PAYOUT_CONTROLS)(
+    "§12: %s is a 400 naming index, id, path and message; nothing appended",
+    async (_label, event, problems) => {
+      const res = await send({
+        label: "§12",
+        method: "POST",
+        path: "/v1/events",
+        contentType: "application/json",
+        body: JSON.stringify([event]),
+      });
+      expect(res.status, res.text).toBe(400);
+      expect(errorShapeProblem(res)).toBeNull();
+      const body = JSON.parse(res.text);
+      expect(body.error.code).toBe("invalid_request");
+      expect(body.error.details).toEqual(problems.map(([path, message]) => ({ index: 0, id: event.id, path, message })));
+      expect(await ledger.store.head()).toBe(headBefore);
+    },
+  );
+
+  it("§12: all of them in one batch behind a valid hold: one 400 listing every problem at its index, the valid hold not appended", async () => {
+    const batch = [payoutsHeld({ id: "fz12-valid-hold" }), ...HOSTILE_PAYOUT_CONTROLS.map(([, event]) => event)];
+    const res = await send({
+      label: "§12",
+      method: "POST",
+      path: "/v1/events",
+      contentType: "application/json",
+      body: JSON.stringify(batch),
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(JSON.parse(res.text).error.details).toEqual(
+      HOSTILE_PAYOUT_CONTROLS.flatMap(([, event, problems], i) =>
+        problems.map(([path, message]) => ({ index: i + 1, id: event.id, path, message })),
+      ),
+    );
+    expect(await ledger.store.head()).toBe(headBefore);
+    expect((await send({ label: "probe", method: "GET", path: "/v1/events/fz12-valid-hold" })).status).toBe(404);
   });
 
   it(`answers ${REQUESTS} generated requests without a 5xx, with the error shape, appending nothing`, async () => {

@@ -103,6 +103,10 @@ describe("money sums past 2^53 minor units", () => {
         nextPayableOn: "2026-06-30",
         taxInfoOnFile: true,
         paymentMethod: "direct_deposit",
+        // §12: a debt of 10^14 (receivable); −10^14 payable + 10^14 paid = the total, 0.00.
+        hold: null,
+        receivable: "100000000000000.00",
+        lifecycle: { pending: "0.00", locked: "0.00", payable: "-100000000000000.00", paid: "100000000000000.00" },
       },
     ]);
   });

@@ -22,7 +22,16 @@ const PATH_VALUES: Record<string, string> = {
   name: "earnings",
 };
 /** A value for each required query parameter. */
-const QUERY_VALUES: Record<string, string> = { from: "2026-08-01", to: "2026-08-31", asOf: "2026-09-30", currency: "USD", version: "1" };
+const QUERY_VALUES: Record<string, string> = {
+  from: "2026-08-01",
+  to: "2026-08-31",
+  asOf: "2026-09-30",
+  currency: "USD",
+  version: "1",
+  year: "2026",
+  marketplace: "US",
+  minimum: "0.00",
+};
 
 type Parameter = { name: string; in: string; required: boolean; schema: { type?: string; pattern?: string } };
 type Operation = {
@@ -110,7 +119,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("text/csv is declared where CSV is served", async () => {
-    for (const path of ["/v1/creators/{creatorId}/report", "/v1/campaigns/{campaignId}/report"]) {
+    for (const path of ["/v1/creators/{creatorId}/report", "/v1/campaigns/{campaignId}/report", "/v1/tax-summaries"]) {
       expect(Object.keys(doc.paths[path]!.get!.responses["200"]!.content!)).toEqual(["application/json", "text/csv"]);
     }
     const csv = await get(server.baseUrl, "/v1/campaigns/cmp-0006/report?from=2026-08-01&to=2026-08-31&format=csv");
@@ -166,6 +175,37 @@ describe("the OpenAPI document", () => {
       ["after", "integer"],
       ["limit", "integer"],
     ]);
+  });
+
+  it("the §12 answers match their schemas with a hold, an own threshold and a write-off standing", async () => {
+    const events = [
+      {
+        id: "oa-hold",
+        type: "PayoutsHeld",
+        occurredAt: "2026-09-01T00:00:00Z",
+        data: { creatorId: "cr-00003", marketplace: "US", reasonCode: "dispute", note: "n", actor: "a" },
+      },
+      {
+        id: "oa-hold-all",
+        type: "PayoutsHeld",
+        occurredAt: "2026-09-02T00:00:00Z",
+        data: { creatorId: "cr-unknown", reasonCode: "other", note: "n", actor: "a" },
+      },
+      {
+        id: "oa-threshold",
+        type: "PayoutThresholdSet",
+        occurredAt: "2026-09-01T00:00:00Z",
+        data: { creatorId: "cr-00003", marketplace: "US", amount: "50.00" },
+      },
+    ];
+    expect((await postEvents(server.baseUrl, events)).status).toBe(200);
+    await waitForProjections(server.baseUrl, 20_000);
+    const holds = await get(server.baseUrl, "/v1/holds?asOf=2026-09-30");
+    expect(holds.body.holds.map((h: { creatorId: string }) => h.creatorId)).toEqual(expect.arrayContaining(["cr-00003", "cr-unknown"]));
+    expectDeclared(doc.paths["/v1/holds"]!.get!, 200, holds);
+    const payout = await get(server.baseUrl, "/v1/creators/cr-00003/payout?asOf=2026-09-30");
+    expect(payout.body.marketplaces[0].hold).not.toBeNull();
+    expectDeclared(doc.paths["/v1/creators/{creatorId}/payout"]!.get!, 200, payout);
   });
 
   it("names no file outside the repository", async () => {

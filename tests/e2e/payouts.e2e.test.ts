@@ -101,6 +101,10 @@ describe("payout runs", () => {
           nextPayableOn: "2026-04-30",
           taxInfoOnFile: true,
           paymentMethod: "direct_deposit",
+          // §12: −12.10 locked (February and March) + 0.00 payable + 54.12 paid = 42.02, the total.
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "-12.10", payable: "0.00", paid: "54.12" },
         },
       ],
     });

@@ -13,7 +13,7 @@ import {
   waitForProjections,
   type E2eServer,
 } from "../support/e2eServer.ts";
-import { ALL_EVENTS, CAMPAIGN, FORMULA_CAMPAIGN, PART1, PART2, positionOf } from "./fixture.ts";
+import { ALL_EVENTS, CAMPAIGN, FORMULA_CAMPAIGN, K1_PAYOUT_2026_04_02, K2_PAYOUT_2026_04_02, PART1, PART2, positionOf } from "./fixture.ts";
 
 const HEAD = ALL_EVENTS.length; // 18
 const zero = {
@@ -412,20 +412,7 @@ describe("read endpoints over the fixture", () => {
       creatorId: "K1",
       asOf: "2026-04-02",
       asOfPosition: HEAD,
-      marketplaces: [
-        {
-          marketplace: "US",
-          currency: "USD",
-          payable: "54.12",
-          pending: "-12.10",
-          paid: "0.00",
-          threshold: "10.00",
-          status: "ready",
-          nextPayableOn: "2026-04-30",
-          taxInfoOnFile: true,
-          paymentMethod: "direct_deposit",
-        },
-      ],
+      marketplaces: [K1_PAYOUT_2026_04_02],
     });
     // asOf 2026-04-01: nothing is payable yet.
     expect((await get(url, "/v1/creators/K1/payout?asOf=2026-04-01")).body.marketplaces[0]).toMatchObject({
@@ -435,20 +422,7 @@ describe("read endpoints over the fixture", () => {
       nextPayableOn: "2026-04-02",
     });
     // K2: 3.00 payable, no tax info.
-    expect((await get(url, "/v1/creators/K2/payout?asOf=2026-04-02")).body.marketplaces).toEqual([
-      {
-        marketplace: "US",
-        currency: "USD",
-        payable: "3.00",
-        pending: "0.00",
-        paid: "0.00",
-        threshold: null,
-        status: "tax_info_missing",
-        nextPayableOn: "2026-04-30",
-        taxInfoOnFile: false,
-        paymentMethod: null,
-      },
-    ]);
+    expect((await get(url, "/v1/creators/K2/payout?asOf=2026-04-02")).body.marketplaces).toEqual([K2_PAYOUT_2026_04_02]);
   });
 
   it("the report range: 90 days inclusive accepted, 91 refused, inverted and impossible dates refused", async () => {

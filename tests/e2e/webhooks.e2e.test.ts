@@ -4,16 +4,22 @@
 // assertion depends on how long anything took (the delays' growth is tested in webhooks.unit).
 import fs from "node:fs";
 import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../../infra/webhooks/signature.ts";
 import {
   accepted,
+  balanceWrittenOff,
   campaignCreated,
   campaignEnded,
   click,
   line,
   payoutFailed,
   payoutIssued,
+  payoutsHeld,
+  payoutsReleased,
+  payoutThresholdSet,
+  returned,
   shipped,
   webhookRegistered,
   type RawEvent,
@@ -328,6 +334,124 @@ describe("what each endpoint receives: the events it subscribed to, each item on
       [ids.campaigns, 3, "active"],
     ]);
     expect(list.text).not.toContain("whsec_");
+  });
+});
+
+/**
+ * SPEC §12 on the feed and the webhooks: a write-off is a journal entry of kind `writeoff`, and a
+ * second hold, a payout while held and a write-off of more than the debt are anomalies. Positions:
+ * the registration 1, then cc 2, acc 3, ship 4, hold 5, hold again 6, payout 7, return 8,
+ * write-off too large 9, write-off 10, threshold 11, release 12, release again 13.
+ */
+function payoutControlsStory(): RawEvent[] {
+  return [
+    campaignCreated({ id: "h-cc", campaignId: "C1", budget: "20.00" }),
+    accepted({ id: "h-acc", campaignId: "C1", creatorId: "K1", trackingId: "T1" }),
+    // toys: 250.00 × 0.03 = 7.50 standard; bonus 25.00 capped at 20.00, pending
+    shipped({ id: "h-ship", shipmentId: "S1", trackingId: "T1", lines: [line("A1", "toys", 1, "250.00")] }),
+    payoutsHeld({ id: "h-hold", creatorId: "K1" }),
+    payoutsHeld({ id: "h-hold-again", creatorId: "K1", occurredAt: "2026-05-02T12:00:00Z" }), // invalid_state
+    // Applied (creator:K1:US:earned 7.50 → 0.00) and listed as paid_while_held.
+    payoutIssued({ id: "h-pay", payoutId: "P1", creatorId: "K1", amount: "7.50", occurredAt: "2026-06-01T07:00:00Z" }),
+    // The return after the payout takes the 7.50 back: earned -7.50, the creator owes it.
+    returned({ id: "h-ret", shipmentId: "S1", occurredAt: "2026-06-10T18:00:00Z" }),
+    balanceWrittenOff({ id: "h-wo-big", creatorId: "K1", amount: "10.00" }), // exceeds_receivable: owes 7.50
+    balanceWrittenOff({ id: "h-wo", creatorId: "K1", amount: "7.50", occurredAt: "2026-07-02T12:00:00Z" }),
+    payoutThresholdSet({ id: "h-thr", creatorId: "K1", amount: "50.00", occurredAt: "2026-07-03T12:00:00Z" }),
+    payoutsReleased({ id: "h-rel", creatorId: "K1", occurredAt: "2026-07-04T12:00:00Z" }),
+    payoutsReleased({ id: "h-rel-again", creatorId: "K1", occurredAt: "2026-07-05T12:00:00Z" }), // invalid_state
+  ];
+}
+
+describe("SPEC §12 facts on the change feed and as webhooks: the writeoff entry, the new anomaly codes", () => {
+  let server: E2eServer;
+  let receiver: WebhookReceiver;
+  let registration: Awaited<ReturnType<typeof register>>;
+  let feed: Awaited<ReturnType<typeof wholeFeed>>;
+
+  beforeAll(async () => {
+    server = await startE2eServer({ env: FAST_RETRIES });
+    receiver = await startWebhookReceiver();
+    registration = await register(server, receiver.url, ["posting.created", "anomaly.recorded"]);
+    expect((await postEvents(server.baseUrl, payoutControlsStory())).status).toBe(200);
+    feed = await wholeFeed(server);
+    await receiver.waitUntil(() => receiver.firstArrivals().length === feed.length, DELIVERED_WITHIN_MS, "every feed item");
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await receiver?.close();
+  });
+
+  it("the feed holds the writeoff entry and the anomalies invalid_state, paid_while_held, exceeds_receivable; holds, releases and thresholds add no item", () => {
+    expect(feed.map((i) => [i.entryId, i.type, i.kind ?? (i as { code?: string }).code])).toEqual([
+      ["2:0", "posting.created", "budget_funding"],
+      ["4:0", "posting.created", "standard"],
+      ["4:1", "posting.created", "bonus_pending"],
+      ["6:0", "anomaly.recorded", "invalid_state"],
+      ["7:0", "posting.created", "payout"],
+      ["7:1", "anomaly.recorded", "paid_while_held"],
+      ["8:0", "posting.created", "standard_reversal"],
+      ["8:1", "posting.created", "bonus_pending_return"],
+      ["9:0", "anomaly.recorded", "exceeds_receivable"],
+      ["10:0", "posting.created", "writeoff"],
+      ["13:0", "anomaly.recorded", "invalid_state"],
+    ]);
+    expect(feed.find((i) => i.entryId === "10:0")).toEqual({
+      type: "posting.created",
+      entryId: "10:0",
+      position: 10,
+      seq: 0,
+      sourceEventId: "h-wo",
+      eventType: "BalanceWrittenOff",
+      occurredAt: "2026-07-02T12:00:00Z",
+      kind: "writeoff",
+      source: "program:US:writeoffs",
+      destination: "creator:K1:US:earned",
+      creatorId: "K1",
+      campaignId: null,
+      shipmentId: null,
+      asin: null,
+      amount: "7.50",
+      currency: "USD",
+      marketplace: "US",
+      earningMonth: "2026-07",
+      originalMonth: "2026-07",
+      rate: null,
+      ruleVersion: 1,
+      note: "uncollectible by finance:ana: creator left the program",
+    });
+    expect(feed.find((i) => i.entryId === "9:0")).toMatchObject({
+      eventId: "h-wo-big",
+      eventType: "BalanceWrittenOff",
+      code: "exceeds_receivable",
+      creatorId: "K1",
+      message: "write-off of 10.00 USD for K1 in US, who owes 7.50; nothing is booked",
+    });
+    expect(feed.find((i) => i.entryId === "7:1")).toMatchObject({ eventId: "h-pay", eventType: "PayoutIssued", creatorId: "K1" });
+  });
+
+  it("the receiver gets each of them once, in position order, as the feed shows it, signed", async () => {
+    expect(receiver.firstArrivals()).toEqual(feed.map((i) => i.entryId));
+    const bodies = new Map(receiver.received.map((r) => [r.json.entryId, r.json]));
+    for (const item of feed) expect(bodies.get(item.entryId)).toEqual({ entryId: item.entryId, type: item.type, data: item });
+    expect(receiver.received.every((r) => signatureVerifies(r, registration.secret))).toBe(true);
+  });
+
+  it("every body matches the OpenAPI document's webhook schema of its type (its entry kind and anomaly code enums name the new ones)", async () => {
+    const doc = (await get(server.baseUrl, "/v1/openapi.json")).body as { components: unknown };
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
+    const schemaOf = { "posting.created": "WebhookPostingCreatedBody", "anomaly.recorded": "WebhookAnomalyRecordedBody" } as const;
+    const mismatches = receiver.received.flatMap((r) => {
+      const { entryId, type } = r.json;
+      const validate = ajv.compile({ $ref: `doc#/components/schemas/${schemaOf[type as keyof typeof schemaOf]}` });
+      return validate(r.json) ? [] : [{ entryId, errors: validate.errors }];
+    });
+    expect(mismatches).toEqual([]);
+    // And the same schemas refuse what they do not name: a sign that the enums are checked at all.
+    const writeoff = receiver.received.find((r) => r.json.entryId === "10:0")!.json;
+    const posting = ajv.compile({ $ref: "doc#/components/schemas/WebhookPostingCreatedBody" });
+    expect(posting({ ...writeoff, data: { ...writeoff.data, kind: "write_off" } })).toBe(false);
   });
 });
 

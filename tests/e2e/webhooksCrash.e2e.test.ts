@@ -73,7 +73,7 @@ describe("webhook deliveries under SIGKILL", () => {
     }
 
     const feed = await wholeFeed(server.url);
-    expect(feed.length).toBeGreaterThan(200); // the demo data set: 293 entries and anomalies
+    expect(feed.length).toBeGreaterThan(200); // the demo data set: 296 entries and anomalies
     await receiver.waitUntil(() => receiver!.firstArrivals().length >= feed.length, SETTLE_TIMEOUT_MS, "every feed item");
     // None skipped, none out of order: the first arrival of each entryId is the feed, in position order.
     expect(receiver.firstArrivals()).toEqual(feed.map((i) => i.entryId));

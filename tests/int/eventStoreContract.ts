@@ -2,6 +2,8 @@
 // Expected positions, revisions and counts are written out by hand.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../domain/events/envelope.ts";
+import { createHash } from "node:crypto";
+import { verifyChain } from "../../infra/eventStore/hashChain.ts";
 import { ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError, type EventStore } from "../../infra/eventStore/port.ts";
 import { clicks, idRange, rawClick, rawShipment, validated } from "../support/testEvents.ts";
 
@@ -27,7 +29,26 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
   }
 }
 
-export function eventStoreContract(name: string, factory: () => Promise<StoreUnderTest>): void {
+/** SHA-256 in hex of `prevHash + "\n" + text`, the chain's step (SPEC §13), from the text written out by hand. */
+function link(prevHash: string, canonicalText: string): string {
+  return createHash("sha256").update(`${prevHash}\n${canonicalText}`).digest("hex");
+}
+
+const ZEROS = "0".repeat(64);
+/** The RFC 8785 text of click `id` of t-1 at `position`, as the contract's clicks() make them (keys sorted, no spaces). */
+const clickText = (position: number, id: string) =>
+  `{"data":{"trackingId":"t-1"},"id":"${id}","occurredAt":"2026-03-01T10:00:00Z","position":${position},"schemaVersion":1,"type":"ClickRecorded"}`;
+
+export interface ContractOptions {
+  /** The store keeps SPEC §13's hash chain (SQLite, PostgreSQL); KurrentDB does not (hash null). */
+  hashChain: boolean;
+}
+
+export function eventStoreContract(
+  name: string,
+  factory: () => Promise<StoreUnderTest>,
+  options: ContractOptions = { hashChain: true },
+): void {
   describe(`event store contract: ${name}`, () => {
     let sut: StoreUnderTest;
     let store: EventStore;
@@ -81,8 +102,61 @@ export function eventStoreContract(name: string, factory: () => Promise<StoreUnd
         streamId: "tracking-t-1",
         streamRevision: 0,
         recordedAt: expect.stringMatching(ISO_UTC),
+        hash: options.hashChain ? link(ZEROS, clickText(1, "a")) : null,
       });
       expect(await store.head()).toBe(5);
+    });
+
+    describe("the hash chain (SPEC §13)", () => {
+      it.runIf(options.hashChain)(
+        "each event links to the one before it, across batches, reopening, duplicates and refused batches",
+        async () => {
+          expect(await store.logHead()).toEqual({ position: 0, hash: ZEROS });
+          await store.append(clicks(["a", "b"]));
+          await store.append(clicks(["a", "c"])); // a: a duplicate, no link of its own
+          await expect(store.append([...clicks(["d"]), ...clicks(["c"], "t-other")])).rejects.toThrow(ConflictError); // refused whole
+          store = await sut.reopen();
+          await store.append(clicks(["d"]));
+          const h1 = link(ZEROS, clickText(1, "a"));
+          const h2 = link(h1, clickText(2, "b"));
+          const h3 = link(h2, clickText(3, "c"));
+          const h4 = link(h3, clickText(4, "d"));
+          expect((await all(store)).map((e) => [e.position, e.id, e.hash])).toEqual([
+            [1, "a", h1],
+            [2, "b", h2],
+            [3, "c", h3],
+            [4, "d", h4],
+          ]);
+          expect(await store.logHead()).toEqual({ position: 4, hash: h4 });
+          expect((await store.readById("c"))!.hash).toBe(h3);
+          expect(await verifyChain(store)).toEqual({
+            ok: true,
+            verified: 4,
+            head: { position: 4, hash: h4 },
+            firstBadPosition: null,
+            reason: null,
+          });
+          expect(await verifyChain(store, { fromPosition: 3 })).toEqual({
+            ok: true,
+            verified: 2,
+            head: { position: 4, hash: h4 },
+            firstBadPosition: null,
+            reason: null,
+          });
+        },
+      );
+
+      it.runIf(!options.hashChain)("a store without a chain says so: hash null, and verification names it", async () => {
+        await store.append(clicks(["a"]));
+        expect((await all(store))[0]!.hash).toBeNull();
+        expect(await store.logHead()).toEqual({ position: 1, hash: null });
+        expect(await verifyChain(store)).toMatchObject({
+          ok: false,
+          verified: 0,
+          firstBadPosition: 1,
+          reason: `this ${store.kind} store keeps no hash chain`,
+        });
+      });
     });
 
     it("keeps occurredAt as received, with its offset", async () => {

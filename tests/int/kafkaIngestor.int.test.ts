@@ -146,6 +146,7 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
       readStream: (s, a, l) => store.readStream(s, a, l),
       readById: (id) => store.readById(id),
       head: () => store.head(),
+      logHead: () => store.logHead(),
       subscribe: (a, h, o) => store.subscribe(a, h, o),
       close: async () => {},
     };

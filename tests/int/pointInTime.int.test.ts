@@ -18,6 +18,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EventType } from "../../domain/events/schemas.ts";
+import { MARKETPLACE_CODES } from "../../domain/marketplaces.ts";
 import type { ProjectionRunner } from "../../projections/runner.ts";
 import { loadConfig } from "../../services/config.ts";
 import { Ledger } from "../../services/ledger.ts";
@@ -45,6 +46,9 @@ const PROPERTY_TIMEOUT_MS = 240_000;
 const CURRENCIES = ["USD", "CAD", "GBP", "EUR", "INR", "JPY"] as const;
 /** Local dates a payout status is asked for (rule 11): before, between and after the payable dates of the generated months. */
 const PAYOUT_DATES = ["2026-01-01", "2026-04-30", "2026-06-30", "2026-09-15", "2027-12-31"] as const;
+/** SPEC §15: the years of the generated histories (Dec 2025 into 2026) and one after; minimums every currency can write. */
+const TAX_YEARS = [2025, 2026, 2027] as const;
+const TAX_MINIMUMS = ["0", "25"] as const;
 const LEDGER_PAGE = 7;
 const ANOMALY_PAGE = 5;
 const ACCOUNT_PAGE = 4;
@@ -129,7 +133,7 @@ function idsOf(events: readonly RawEvent[], accounts: readonly string[]): Ids {
     payouts: [...collect("payoutId"), "P-nobody"],
     accounts: [...accounts, "creator:K-nobody:US:earned", "campaign:C-nobody:budget"],
     events: [...events.map((e) => e.id), "e-nobody"],
-    types: ["ShipmentRecorded", "PayoutFailed", "CampaignBudgetChanged"],
+    types: ["ShipmentRecorded", "PayoutFailed", "CampaignBudgetChanged", "PayoutsHeld"],
   };
 }
 
@@ -166,6 +170,7 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
       );
     for (const date of PAYOUT_DATES) put(`payout ${k} ${date}`, await reads.payout(k, date, at));
     put(`payouts ${k}`, await reads.payoutsOf(k, at));
+    for (const year of TAX_YEARS) put(`tax summary ${k} ${year}`, await reads.taxSummary(k, year, at));
   }
   for (const c of ids.campaigns) {
     put(`budget ${c}`, await reads.budget(c, at));
@@ -173,6 +178,14 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
     for (const [from, to] of windows) put(`campaign report ${c} ${from}..${to}`, await reads.campaignReport(c, from, to, at));
   }
   for (const b of ids.brands) put(`brand ${b}`, await reads.brandCampaigns(b, at));
+  // §12: the holds standing, all and by marketplace (every scope of the generator's marketplaces), with their payable on each date.
+  for (const date of PAYOUT_DATES) {
+    put(`holds ${date}`, await reads.holds(null, date, at));
+    for (const m of ["US", "JP", "UK"] as const) put(`holds ${m} ${date}`, await reads.holds(m, date, at));
+  }
+  for (const m of MARKETPLACE_CODES)
+    for (const year of TAX_YEARS)
+      for (const minimum of TAX_MINIMUMS) put(`tax summaries ${m} ${year} ≥ ${minimum}`, await reads.taxSummaries(m, year, minimum, at));
   for (const id of ids.payouts) put(`payout statement ${id}`, await reads.payoutStatement(id, at));
 
   const anomalyCursor = (text: string) => ({ position: parseCursor(text).position, idx: parseCursor(text).seq });
@@ -198,6 +211,8 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
     );
   }
   for (const currency of CURRENCIES) put(`trial balance ${currency}`, await reads.trialBalance(currency, at));
+  // SPEC §13: the head of the hash chain as of P is the head of a store of events 1..P (same events, same hashes).
+  put("log head", await reads.logHead(at));
 
   for (const id of ids.events) {
     const event = await reads.event(id, at);
@@ -237,9 +252,11 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])(
       "every read as of P on the whole history answers what the same read answers now on a ledger that stored only 1..P",
       async () => {
         let comparisons = 0;
+        /** §12 reads that showed something: a hold listed, a payout line held, a write-off booked. */
+        const seen = { holds: 0, held: 0, writeoffs: 0 };
         await fc.assert(
           fc.asyncProperty(
-            sequenceArb({ minCommands: 50, maxCommands: 80, partII: true }),
+            sequenceArb({ minCommands: 50, maxCommands: 80, partII: true, partIII: true }),
             fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
             async (s, picks) => {
               const full = await openLedger(kind);
@@ -266,6 +283,11 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])(
                     `reads as of position ${p} of ${head} that differ (${differences.length} of ${asOf.size}: ${differences.slice(0, 12).join("; ")})`,
                   ).toEqual([]);
                   comparisons += asOf.size;
+                  for (const [name, json] of now) {
+                    if (name.startsWith("holds ") && json.includes('"creatorId"')) seen.holds += 1;
+                    if (name.startsWith("payout ") && json.includes('"hold":{')) seen.held += 1;
+                    if (name.startsWith("ledger ") && json.includes('"kind":"writeoff"')) seen.writeoffs += 1;
+                  }
                 }
               } finally {
                 await prefix.close();
@@ -276,6 +298,8 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])(
           { seed: SEED, numRuns: RUNS[kind], endOnFailure: true },
         );
         expect(comparisons).toBeGreaterThan(RUNS[kind] * 4 * 200); // ≥ 4 positions of ≥ 200 reads each
+        // The histories exercise §12: holds standing, payout lines on hold, write-offs booked.
+        expect(Math.min(seen.holds, seen.held, seen.writeoffs), JSON.stringify(seen)).toBeGreaterThan(0);
       },
       PROPERTY_TIMEOUT_MS,
     );

@@ -450,6 +450,8 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
   describe("payout", () => {
     // K1 US payable by month: 2026-03 16.00 (on 2026-05-31), 2026-04 1.10 (on 2026-06-30).
     // K2 US: 2026-03 1.13, 2026-04 0.30 (forfeited and pending-returned bonus are never payable).
+    // §12 lifecycle: no bonus is pending after P22 (both campaigns ended), so locked = `pending`
+    // (months payable after the date); no hold, and payable never negative here (receivable 0).
     it("before the payout (phase B): nothing_due before payableOn, ready / tax_info_missing on it", () => {
       expect(payoutBodies(payoutsAfterB["K1@2026-05-30"]!)).toEqual([
         {
@@ -465,6 +467,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-05-31",
           taxInfoOnFile: true,
           paymentMethod: null,
+          hold: null,
+          receivable: "0",
+          lifecycle: { pending: "0", locked: "330", payable: "0", paid: "0" },
         },
         {
           creatorId: "K1",
@@ -479,6 +484,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-05-31",
           taxInfoOnFile: true,
           paymentMethod: "direct_deposit",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "17.10", payable: "0.00", paid: "0.00" },
         },
       ]);
       expect(payoutBodies(payoutsAfterB["K1@2026-05-31"]!)).toEqual([
@@ -495,6 +503,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-06-30",
           taxInfoOnFile: true,
           paymentMethod: null,
+          hold: null,
+          receivable: "0",
+          lifecycle: { pending: "0", locked: "330", payable: "0", paid: "0" },
         },
         // 16.00 ≥ 10.00 (direct deposit, US)
         {
@@ -510,6 +521,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-06-30",
           taxInfoOnFile: true,
           paymentMethod: "direct_deposit",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "1.10", payable: "16.00", paid: "0.00" },
         },
       ]);
       expect(payoutBodies(payoutsAfterB["K2@2026-05-30"]!)).toEqual([
@@ -526,6 +540,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-05-31",
           taxInfoOnFile: false,
           paymentMethod: "gift_card",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "1.43", payable: "0.00", paid: "0.00" },
         },
       ]);
       expect(payoutBodies(payoutsAfterB["K2@2026-05-31"]!)).toEqual([
@@ -542,6 +559,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-06-30",
           taxInfoOnFile: false,
           paymentMethod: "gift_card",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "0.30", payable: "1.13", paid: "0.00" },
         },
       ]);
       expect(payoutsAfterB["US@2026-05-31"]!.map((l) => [l.creatorId, l.status, l.payableMinor])).toEqual([
@@ -565,6 +585,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-06-30",
           taxInfoOnFile: true,
           paymentMethod: null,
+          hold: null,
+          receivable: "0",
+          lifecycle: { pending: "0", locked: "330", payable: "0", paid: "0" },
         },
         {
           creatorId: "K1",
@@ -579,6 +602,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-06-30",
           taxInfoOnFile: true,
           paymentMethod: "direct_deposit",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "1.10", payable: "0.00", paid: "16.00" },
         },
       ]);
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K1", "2026-06-30", RULES_V1))).toEqual([
@@ -596,6 +622,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-07-31",
           taxInfoOnFile: true,
           paymentMethod: null,
+          hold: null,
+          receivable: "0",
+          lifecycle: { pending: "0", locked: "0", payable: "330", paid: "0" },
         },
         // 16.00 + 1.10 − 16.00 = 1.10 < 10.00: the balance carries over
         {
@@ -611,6 +640,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-07-31",
           taxInfoOnFile: true,
           paymentMethod: "direct_deposit",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "0.00", payable: "1.10", paid: "16.00" },
         },
       ]);
       expect(payoutBodies(await payoutOf(env.dbs.payout, p.payout, "K2", "2026-06-30", RULES_V1))).toEqual([
@@ -627,6 +659,9 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("read models over the hand-
           nextPayableOn: "2026-07-31",
           taxInfoOnFile: false,
           paymentMethod: "gift_card",
+          hold: null,
+          receivable: "0.00",
+          lifecycle: { pending: "0.00", locked: "0.00", payable: "1.43", paid: "0.00" },
         },
       ]);
       expect(await payoutOf(env.dbs.payout, p.payout, "K3", "2026-06-30", RULES_V1)).toEqual([]);

@@ -15,7 +15,11 @@
 //   - a campaign report's rows are exactly its creators' report rows for that campaign (SPEC §9);
 //   - sending a sequence twice, or with duplicates shuffled in and split into batches, gives the
 //     same canonical exports as sending it once;
-//   - a runner following the store live while events arrive in chunks = one clean catch-up.
+//   - a runner following the store live while events arrive in chunks = one clean catch-up;
+//   - SPEC §12's lifecycle, on SQLite and PostgreSQL read models: per creator and marketplace,
+//     pending + locked + payable + paid = the earnings total, at several positions (the read models
+//     at that position, and the journal as of it) and several dates; receivable = max(0, −payable);
+//     `on_hold` exactly when a hold stands there and something is payable.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -31,7 +35,10 @@ import {
   LEDGER_PAGE_MAX,
   trialBalanceOf,
 } from "../../projections/journal/journalQueries.ts";
-import { payoutOf } from "../../projections/payout/payoutQueries.ts";
+import { earningsRead } from "../../projections/earnings/read.ts";
+import type { AsOf } from "../../projections/modelRead.ts";
+import { payoutOf, toLine } from "../../projections/payout/payoutQueries.ts";
+import { payoutAccountsRead } from "../../projections/payout/read.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import { campaignReport, creatorReport, reportRowsOf } from "../../projections/report/reportQueries.ts";
 import {
@@ -47,6 +54,7 @@ import {
   waitUntil,
   withEnv,
   type ProjectionEnv,
+  type ReadModelKind,
 } from "../support/projectionHarness.ts";
 import {
   chunked,
@@ -63,8 +71,8 @@ import { add, ledgerEffect, minor, sumsOf, zero, type Sums } from "../support/le
 
 const SEED = 0x07_15_2026;
 const RUNS = 25;
-/** Histories long enough for budget changes, payouts and their failures, adjustments and ends. */
-const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60, partII: true });
+/** Histories long enough for budget changes, payouts and their failures, adjustments, ends, holds and write-offs. */
+const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60, partII: true, partIII: true });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -533,4 +541,80 @@ describe("projection properties over random valid event sequences (SQLite)", () 
       { seed: SEED, numRuns: 15 },
     );
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// SPEC §12: the lifecycle of a commission
+// ---------------------------------------------------------------------------------------------
+
+/** Local dates the lifecycle is asked for: before, between and after the payable dates of the generated months. */
+const LIFECYCLE_DATES = ["2025-12-31", "2026-03-15", "2026-04-30", "2026-06-30", "2026-09-15", "2027-12-31"] as const;
+const LIFECYCLE_RUNS: Record<ReadModelKind, number> = { sqlite: 20, postgres: 6 };
+
+/**
+ * Checks every payout line of every creator as of `at` (now: the payout and earnings read models at
+ * their position; a position: the journal as of it) against the earnings total of the same read.
+ */
+async function checkLifecycle(env: ProjectionEnv, p: Record<ProjectionName, string>, creators: readonly string[], at: AsOf, upTo: number) {
+  let lines = 0;
+  const dbOf = (name: ProjectionName) => env.dbs[name];
+  for (const creatorId of creators) {
+    const earningsSource = earningsRead.source(at);
+    const earnings = await earningsRead.read(dbOf(earningsSource), p[earningsSource], creatorId, at, upTo);
+    const totals = new Map((earnings?.marketplaces ?? []).map((m) => [m.marketplace as string, sumsOf(m.totals).total]));
+    for (const date of LIFECYCLE_DATES) {
+      const where = (what: string) => `${creatorId} as of ${at === "now" ? `now (${upTo})` : `P${at}`} on ${date}: ${what}`;
+      const payoutSource = payoutAccountsRead.source(at);
+      const { accounts } = await payoutAccountsRead.read(dbOf(payoutSource), p[payoutSource], { creatorId, asOf: date }, at, upTo);
+      const seen = new Set<string>();
+      for (const account of accounts) {
+        const body = toLine(account, date, RULES_V1).body;
+        const { pending, locked, payable, paid } = body.lifecycle;
+        const m = body.marketplace;
+        seen.add(m);
+        expect(minor(pending) + minor(locked) + minor(payable) + minor(paid), where(`${m} pending + locked + payable + paid = total`)).toBe(
+          totals.get(m) ?? 0,
+        );
+        expect([payable, paid, minor(pending) + minor(locked)], where(`${m} lifecycle vs payable, paid, pending`)).toEqual([
+          body.payable,
+          body.paid,
+          minor(body.pending),
+        ]);
+        expect(minor(body.receivable), where(`${m} receivable = max(0, −payable)`)).toBe(Math.max(0, 0 - minor(payable)));
+        // Rule 11 with §12: on_hold right after nothing_due.
+        expect(body.status === "on_hold", where(`${m} on_hold ⇔ held and payable > 0`)).toBe(body.hold !== null && minor(payable) > 0);
+        lines += 1;
+      }
+      // Every marketplace the creator earned in has a payout line (an acceptance opens both).
+      for (const m of totals.keys()) expect(seen.has(m), where(`${m} has a payout line`)).toBe(true);
+    }
+  }
+  return lines;
+}
+
+describe.each<ReadModelKind>(["sqlite", "postgres"])("SPEC §12 lifecycle over random histories (%s read models)", (kind) => {
+  it("pending + locked + payable + paid = earnings total per creator and marketplace, at several positions (now and as of P) and dates", async () => {
+    let lines = 0;
+    await fc.assert(
+      fc.asyncProperty(historyArb(), fc.array(fc.nat(), { minLength: 2, maxLength: 2 }), async (s, picks) => {
+        await withEnv(kind, async (env) => {
+          const n = s.events.length;
+          const positions = [...new Set([...picks.map((x) => x % (n + 1)), n])].sort((a, b) => a - b);
+          const creators = [...new Set([...s.universe.creators, "K-ghost"])];
+          let stored = 0;
+          for (const position of positions) {
+            // The read models at `position`: project the events up to it.
+            if (position > stored) stored = (await appendRaw(env.store, s.events.slice(stored, position))).lastPosition;
+            expect((await catchUp(env.store, env.dbs)).lastPosition).toBe(position);
+            lines += await checkLifecycle(env, await prefixes(env.dbs), creators, "now", position);
+          }
+          // The journal as of each of them, from the whole history.
+          const p = await prefixes(env.dbs);
+          for (const position of positions) lines += await checkLifecycle(env, p, creators, position, position);
+        });
+      }),
+      { seed: SEED, numRuns: LIFECYCLE_RUNS[kind] },
+    );
+    expect(lines, "payout lines checked").toBeGreaterThan(LIFECYCLE_RUNS[kind] * 20);
+  }, 240_000); // ~5 s on SQLite, ~10 s on PostgreSQL; room for a busy machine and for shrinking a failure
 });

@@ -136,6 +136,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("the webhooks projection (%
         currency: "USD",
         marketplace: "US",
         earningMonth: null,
+        originalMonth: null,
         rate: null,
         ruleVersion: 1,
         note: null,

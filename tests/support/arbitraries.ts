@@ -11,7 +11,11 @@
 // spent and below it, now and then more fraction digits than the currency has), pauses and
 // resumes (sometimes pausing a paused campaign or resuming a running one) and end changes
 // (earlier, later, at or before the start, after the campaign ended) — these Part II facts with
-// `sequenceArb({ partII: true })`. Every event passes validation; many are anomalies on purpose
+// `sequenceArb({ partII: true })` — and, with `partIII: true`, SPEC §12's payout controls: holds of
+// one marketplace or of all (sometimes of a scope already held, sometimes of a creator nobody
+// knows), releases (mostly of a standing hold, now and then of a scope not held), the creator's own
+// thresholds (set, changed, removed) and write-offs (of exactly the debt, of part of it, of more
+// than it, or of a creator who owes nothing). Every event passes validation; many are anomalies on purpose
 // (SPEC §3: schema-valid facts that do not fit the ledger's state).
 //
 // The arbitrary draws a list of small "commands" and a deterministic builder turns them into
@@ -243,10 +247,25 @@ export type Command =
       short: boolean;
     }
   | { kind: "pause"; dtMin: number; campaign: number; action: "toggle" | "pause" | "resume"; unknown: boolean }
-  | { kind: "end_change"; dtMin: number; campaign: number; move: "earlier" | "later" | "before_start"; hours: number };
+  | { kind: "end_change"; dtMin: number; campaign: number; move: "earlier" | "later" | "before_start"; hours: number }
+  // SPEC §12
+  | { kind: "hold"; dtMin: number; creator: number; market: number; all: boolean; ghost: boolean; reason: (typeof HOLD_REASONS)[number] }
+  | { kind: "release"; dtMin: number; pick: number; stray: boolean; creator: number; market: number; all: boolean }
+  | { kind: "threshold"; dtMin: number; creator: number; market: number; amountMinor: number | null }
+  | {
+      kind: "writeoff";
+      dtMin: number;
+      creator: number;
+      market: number;
+      size: "debt" | "part" | "more" | "any";
+      amountMinor: number;
+      reason: (typeof WRITE_OFF_REASONS)[number];
+    };
 
 const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correction", "other"] as const;
 const PAYOUT_FAILURE_REASONS = ["account_closed", "invalid_account", "returned", "other"] as const;
+const HOLD_REASONS = ["fraud_review", "compliance", "dispute", "other"] as const;
+const WRITE_OFF_REASONS = ["uncollectible", "goodwill", "other"] as const;
 
 const dtArb = fc.integer({ min: 0, max: 2 * 24 * 60 });
 const idx = fc.nat({ max: 20 });
@@ -446,8 +465,60 @@ const PART_II_COMMANDS: fc.WeightedArbitrary<Command>[] = [
   },
 ];
 
+/** Commands of SPEC §12's payout controls: holds, releases, own thresholds, write-offs. */
+const PART_III_PAYOUT_COMMANDS: fc.WeightedArbitrary<Command>[] = [
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("hold" as const),
+      dtMin: dtArb,
+      creator: idx,
+      market: idx,
+      all: fc.boolean(),
+      ghost: rare,
+      reason: fc.constantFrom(...HOLD_REASONS),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("release" as const),
+      dtMin: dtArb,
+      pick: idx,
+      stray: rare,
+      creator: idx,
+      market: idx,
+      all: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("threshold" as const),
+      dtMin: dtArb,
+      creator: idx,
+      market: idx,
+      // Below and above the methods' thresholds (US 10.00 / 100.00, JP 500 / 5000); now and then removed.
+      amountMinor: fc.option(fc.integer({ min: 0, max: 20_000 }), { nil: null, freq: 4 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("writeoff" as const),
+      dtMin: dtArb,
+      creator: idx,
+      market: idx,
+      size: fc.constantFrom("debt" as const, "part" as const, "part" as const, "more" as const, "any" as const),
+      amountMinor: fc.integer({ min: 1, max: 5_000 }),
+      reason: fc.constantFrom(...WRITE_OFF_REASONS),
+    }),
+  },
+];
+
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS);
 export const partIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS);
+const partIIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS, ...PART_III_PAYOUT_COMMANDS);
 
 // ---------------------------------------------------------------------------------------------
 // Builder: commands → raw events
@@ -494,7 +565,8 @@ export interface Sequence {
 
 /**
  * Folds the events written so far through the engine, lazily, to read a campaign's `spent` when a
- * budget change aims at it (an input choice only; tests compute their expectations themselves).
+ * budget change aims at it, or a creator's debt when a write-off does (an input choice only; tests
+ * compute their expectations themselves).
  */
 class SpentProbe {
   private readonly state: EngineState = emptyState();
@@ -502,13 +574,24 @@ class SpentProbe {
   constructor(private readonly events: readonly RawEvent[]) {}
 
   spentOf(campaignId: string): number {
+    this.fold();
+    return this.state.campaigns.get(campaignId)?.spentMinor ?? 0;
+  }
+
+  /** What a creator owes in a marketplace (§12): minus the balance of creator:{K}:{m}:earned when negative, else 0. */
+  debtOf(creatorId: string, marketplace: string): number {
+    this.fold();
+    const balance = this.state.earnedMinor.get(`${creatorId}\u0000${marketplace}`) ?? 0n;
+    return balance < 0n ? Number(-balance) : 0;
+  }
+
+  private fold(): void {
     if (this.folded < this.events.length) {
       const validation = validateBatch(this.events.slice(this.folded));
       if (!validation.ok)
         throw new Error(`arbitraries: the builder wrote an invalid event: ${JSON.stringify(validation.problems.slice(0, 3))}`);
       for (const event of validation.events) applyEvent(this.state, RULES_V1, toCurrentEvent({ ...event, position: (this.folded += 1) }));
     }
-    return this.state.campaigns.get(campaignId)?.spentMinor ?? 0;
   }
 }
 
@@ -550,6 +633,8 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
   );
   const liveOf = (c: CampaignSpec) => live.get(c.campaignId)!;
   const probe = new SpentProbe(events);
+  /** §12: the scopes held now, as the builder tracks them (a release mostly ends one of these). */
+  const held: { creatorId: string; marketplace: string | null }[] = [];
   let nowMs = BASE_MS - 20 * DAY_MS;
 
   for (const c of campaigns) {
@@ -797,6 +882,78 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         if (!ended.has(c.campaignId) && endsAtMs > c.startsAtMs) state.endsAtMs = endsAtMs;
         break;
       }
+      case "hold": {
+        // A creator nobody knows now and then: the hold is stored and stands all the same (a fact).
+        const creatorId = cmd.ghost ? "K-ghost" : creators[cmd.creator % creators.length]!;
+        const marketplace = cmd.all ? null : markets[cmd.market % markets.length]!;
+        const data: Record<string, unknown> = {
+          creatorId,
+          reasonCode: cmd.reason,
+          note: NOTES[cmd.market % NOTES.length]!,
+          actor: ACTORS[cmd.creator % ACTORS.length]!,
+        };
+        if (marketplace !== null) data.marketplace = marketplace;
+        push("PayoutsHeld", nowMs, data);
+        // A scope already held: anomaly invalid_state, nothing changes.
+        if (!held.some((h) => h.creatorId === creatorId && h.marketplace === marketplace)) held.push({ creatorId, marketplace });
+        break;
+      }
+      case "release": {
+        // Mostly a standing hold; now and then any scope (not held: anomaly invalid_state).
+        if (held.length === 0 && !cmd.stray) break; // nothing held yet
+        const scope = cmd.stray
+          ? { creatorId: creators[cmd.creator % creators.length]!, marketplace: cmd.all ? null : markets[cmd.market % markets.length]! }
+          : held[cmd.pick % held.length]!;
+        const data: Record<string, unknown> = {
+          creatorId: scope.creatorId,
+          note: "released after review",
+          actor: ACTORS[cmd.pick % ACTORS.length]!,
+        };
+        if (scope.marketplace !== null) data.marketplace = scope.marketplace;
+        push("PayoutsReleased", nowMs, data);
+        const standing = held.findIndex((h) => h.creatorId === scope.creatorId && h.marketplace === scope.marketplace);
+        if (standing >= 0) held.splice(standing, 1);
+        break;
+      }
+      case "threshold": {
+        const marketplace = markets[cmd.market % markets.length]!;
+        push("PayoutThresholdSet", nowMs, {
+          creatorId: creators[cmd.creator % creators.length]!,
+          marketplace,
+          amount: cmd.amountMinor === null ? null : formatMoney(cmd.amountMinor, MINOR_DIGITS(marketplace)),
+        });
+        break;
+      }
+      case "writeoff": {
+        // Mostly a creator and marketplace with a debt (the first from the drawn ones on), else the drawn ones.
+        const pairs = creators.flatMap((_, i) =>
+          markets.map((__, j) => ({
+            creatorId: creators[(cmd.creator + i) % creators.length]!,
+            marketplace: markets[(cmd.market + j) % markets.length]!,
+          })),
+        );
+        const { creatorId, marketplace } =
+          (cmd.size === "any" ? undefined : pairs.find((c) => probe.debtOf(c.creatorId, c.marketplace) > 0)) ?? pairs[0]!;
+        const debt = probe.debtOf(creatorId, marketplace);
+        // At most the debt books (kind writeoff); more than it, or any amount with no debt: anomaly exceeds_receivable.
+        const amountMinor =
+          cmd.size === "any" || debt === 0
+            ? cmd.amountMinor
+            : cmd.size === "debt"
+              ? debt
+              : cmd.size === "part"
+                ? 1 + (cmd.amountMinor % debt)
+                : debt + cmd.amountMinor;
+        push("BalanceWrittenOff", nowMs, {
+          creatorId,
+          marketplace,
+          amount: formatMoney(amountMinor, MINOR_DIGITS(marketplace)),
+          reasonCode: cmd.reason,
+          note: NOTES[cmd.amountMinor % NOTES.length]!,
+          actor: ACTORS[cmd.market % ACTORS.length]!,
+        });
+        break;
+      }
     }
   }
   if (endAll) for (const c of campaigns) end(c, false);
@@ -813,13 +970,15 @@ export interface SequenceOptions {
    * poisons seed events with `amount: "-5.00"`, which a CommissionAdjusted accepts.
    */
   partII?: boolean;
+  /** Also SPEC §12's payout controls (holds, releases, own thresholds, write-offs); implies `partII`. */
+  partIII?: boolean;
 }
 
 export function sequenceArb(options: SequenceOptions = {}): fc.Arbitrary<Sequence> {
   return fc
     .record({
       universe: universeArb,
-      commands: fc.array(options.partII ? partIICommandArb : commandArb, {
+      commands: fc.array(options.partIII ? partIIICommandArb : options.partII ? partIICommandArb : commandArb, {
         minLength: options.minCommands ?? 0,
         maxLength: options.maxCommands ?? 60,
         size: "max",

@@ -273,6 +273,79 @@ export function payoutFailed(opts: Envelope & { payoutId?: string; reason?: stri
   });
 }
 
+// --- SPEC §12: holds, own thresholds, write-offs -----------------------------------------------
+
+/** PayoutsHeld; default: K1 in every marketplace (no marketplace), fraud_review, 2026-05-01. */
+export function payoutsHeld(
+  opts: Envelope & { creatorId?: string; marketplace?: string; reasonCode?: string; note?: string; actor?: string } = {},
+): RawEvent {
+  return envelope(
+    "PayoutsHeld",
+    "hold",
+    opts,
+    "2026-05-01T12:00:00Z",
+    compact({
+      creatorId: opts.creatorId ?? "K1",
+      marketplace: opts.marketplace,
+      reasonCode: opts.reasonCode ?? "fraud_review",
+      note: opts.note ?? "clicks from one address",
+      actor: opts.actor ?? "risk:lee",
+    }),
+  );
+}
+
+/** PayoutsReleased; default: K1's every-marketplace hold, 2026-06-01. */
+export function payoutsReleased(
+  opts: Envelope & { creatorId?: string; marketplace?: string; note?: string; actor?: string } = {},
+): RawEvent {
+  return envelope(
+    "PayoutsReleased",
+    "release",
+    opts,
+    "2026-06-01T12:00:00Z",
+    compact({
+      creatorId: opts.creatorId ?? "K1",
+      marketplace: opts.marketplace,
+      note: opts.note ?? "review closed",
+      actor: opts.actor ?? "risk:lee",
+    }),
+  );
+}
+
+/** PayoutThresholdSet; default: K1 in US at 50.00 (`amount: null` removes it). */
+export function payoutThresholdSet(opts: Envelope & { creatorId?: string; marketplace?: string; amount?: string | null } = {}): RawEvent {
+  return envelope("PayoutThresholdSet", "thr", opts, "2026-04-01T12:00:00Z", {
+    creatorId: opts.creatorId ?? "K1",
+    marketplace: opts.marketplace ?? "US",
+    amount: opts.amount === undefined ? "50.00" : opts.amount,
+  });
+}
+
+/** BalanceWrittenOff; default: 2.00 of K1's debt in US, uncollectible, 2026-07-01. */
+export function balanceWrittenOff(
+  opts: Envelope & { creatorId?: string; marketplace?: string; amount?: string; reasonCode?: string; note?: string; actor?: string } = {},
+): RawEvent {
+  return envelope("BalanceWrittenOff", "wo", opts, "2026-07-01T12:00:00Z", {
+    creatorId: opts.creatorId ?? "K1",
+    marketplace: opts.marketplace ?? "US",
+    amount: opts.amount ?? "2.00",
+    reasonCode: opts.reasonCode ?? "uncollectible",
+    note: opts.note ?? "creator left the program",
+    actor: opts.actor ?? "finance:ana",
+  });
+}
+
+/** SPEC §13 PeriodClosed; default: US 2026-03, closed on 2026-04-05. */
+export function periodClosed(opts: Envelope & { marketplace?: string; month?: string; actor?: string; note?: string } = {}): RawEvent {
+  return envelope(
+    "PeriodClosed",
+    "close",
+    opts,
+    "2026-04-05T12:00:00Z",
+    compact({ marketplace: opts.marketplace ?? "US", month: opts.month ?? "2026-03", actor: opts.actor ?? "finance:ana", note: opts.note }),
+  );
+}
+
 /** Default business time of the §9 management facts: inside the default period, before ORDERED_AT. */
 export const MANAGED_AT = "2026-03-08T12:00:00Z";
 
@@ -506,6 +579,7 @@ function addTo(b: Buckets, p: Posting): void {
       b.bonusForfeited += a;
       break;
     case "adjustment":
+    case "writeoff": // SPEC §12: a write-off counts as adjusted
       b.adjusted += a;
       break;
     case "budget_funding": // the campaign's budget, not the creator's earnings

@@ -70,6 +70,7 @@ export function ledgerEffect(kind: string, amount: number): Sums {
       s.bonusForfeited = amount;
       break;
     case "adjustment": // §8.4: earned when it occurs
+    case "writeoff": // §12: a write-off of a debt counts as `adjusted`
       s.adjusted = amount;
       break;
     case "payout": // paid out of what was earned: not an earning (SPEC §8.1)

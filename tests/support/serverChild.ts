@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Events in the demo data set: 400 generated + the scripted story (workload/demoStory.ts). */
-export const DEMO_EVENTS = 417;
+export const DEMO_EVENTS = 425;
 const CLI = fileURLToPath(new URL("../../services/cli.ts", import.meta.url));
 
 export interface LedgerChild {

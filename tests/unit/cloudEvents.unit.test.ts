@@ -3,8 +3,17 @@
 import { describe, expect, it } from "vitest";
 import { canonicalContent } from "../../domain/events/canonical.ts";
 import { looksLikeCloudEvent, validateCloudEvents } from "../../domain/events/cloudEvents.ts";
+import { INGESTIBLE_EVENT_TYPES } from "../../domain/events/schemas.ts";
 import { validateBatch, type Problem } from "../../domain/events/validate.ts";
-import { campaignCreated, cloudEventOf as asCloudEvent, line, shipped, webhookRegistered } from "../support/domainFixtures.ts";
+import {
+  campaignCreated,
+  cloudEventOf as asCloudEvent,
+  line,
+  shipped,
+  webhookDeleted,
+  webhookRegistered,
+} from "../support/domainFixtures.ts";
+import { PAYOUT_CONTROL_EVENTS } from "../support/newEventTypes.ts";
 
 function problemsOf(raws: unknown[], typePrefix = ""): Problem[] {
   const result = validateCloudEvents(raws, { typePrefix });
@@ -26,6 +35,13 @@ describe("a valid CloudEvent maps onto the same event as its plain envelope", ()
     expect(cloud).toEqual(plain);
     if (!cloud.ok || !plain.ok) return;
     expect(canonicalContent(cloud.events[0]!)).toBe(canonicalContent(plain.events[0]!));
+  });
+
+  it.each(PAYOUT_CONTROL_EVENTS.map((e) => [e.id, e] as const))("§12's %s, with the configured prefix", (_id, raw) => {
+    const prefix = "com.example.ledger.";
+    const plain = validateBatch([raw]);
+    expect(plain.ok).toBe(true);
+    expect(validateCloudEvents([asCloudEvent(raw, prefix)], { typePrefix: prefix })).toEqual(plain);
   });
 
   it("accepts schemaversion as a string, a datacontenttype with parameters, subject, dataschema and extensions (not kept)", () => {
@@ -59,10 +75,15 @@ describe("problems name the CloudEvent's field, at its index", () => {
         index: 2,
         id: "ce-ship-1",
         path: "type",
-        message:
-          "unknown type OrderShipped: it must be one of CampaignCreated, CampaignAccepted, ContentLinkSubmitted, ClickRecorded, ShipmentRecorded, SubscribeAndSaveFirstShipment, ShipmentReturned, StrikeIssued, CampaignEnded, TaxInfoSubmitted, PaymentMethodChanged, PayoutIssued, CommissionAdjusted, PayoutFailed, CampaignBudgetChanged, CampaignPaused, CampaignResumed, CampaignEndChanged",
+        // Every type an upstream system sends (the list grows with the SPEC), never the ledger's own.
+        message: `unknown type OrderShipped: it must be one of ${INGESTIBLE_EVENT_TYPES.join(", ")}`,
       },
     ]);
+    expect(INGESTIBLE_EVENT_TYPES).toEqual(
+      expect.arrayContaining(["ShipmentRecorded", "PayoutsHeld", "PayoutsReleased", "PayoutThresholdSet", "BalanceWrittenOff"]),
+    );
+    expect(INGESTIBLE_EVENT_TYPES).not.toContain("WebhookRegistered");
+    expect(INGESTIBLE_EVENT_TYPES).not.toContain("WebhookDeleted");
   });
 
   it("a time without offset, a bad schemaversion and a bad payload field: named as time, schemaversion, data.…", () => {
@@ -105,9 +126,29 @@ describe("problems name the CloudEvent's field, at its index", () => {
     expect(problemsOf(["not an object"]).map((p) => [p.path, p.message])).toEqual([["", "must be a JSON object (a CloudEvent)"]]);
   });
 
-  it("the ledger's own types are refused as CloudEvents too", () => {
-    expect(problemsOf([asCloudEvent(webhookRegistered())]).map((p) => [p.path, p.message])).toEqual([
-      ["type", "WebhookRegistered is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested"],
+  it("the ledger's own types are refused as CloudEvents too, with or without the prefix", () => {
+    expect(
+      problemsOf([asCloudEvent(webhookRegistered()), asCloudEvent(webhookDeleted())]).map((p) => [p.index, p.path, p.message]),
+    ).toEqual([
+      [0, "type", "WebhookRegistered is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested"],
+      [1, "type", "WebhookDeleted is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested"],
+    ]);
+    expect(problemsOf([asCloudEvent(webhookRegistered(), "com.example.ledger.")], "com.example.ledger.").map((p) => p.message)).toEqual([
+      "WebhookRegistered is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested",
+    ]);
+  });
+
+  it("a §12 CloudEvent that breaks its schema names each data field", () => {
+    const threshold = PAYOUT_CONTROL_EVENTS[3];
+    const ce = { ...asCloudEvent(threshold), data: { ...threshold.data, amount: "5000.5" } };
+    const hold = {
+      ...asCloudEvent(PAYOUT_CONTROL_EVENTS[0]),
+      data: { ...PAYOUT_CONTROL_EVENTS[0].data, reasonCode: "whim", marketplace: "XX" },
+    };
+    expect(problemsOf([ce, hold])).toEqual([
+      { index: 0, id: "p3-threshold", path: "data.amount", message: "has more fraction digits than JPY allows (0)" },
+      { index: 1, id: "p3-hold", path: "data.marketplace", message: "must be one of US, CA, UK, DE, IN, JP" },
+      { index: 1, id: "p3-hold", path: "data.reasonCode", message: "must be one of fraud_review, compliance, dispute, other" },
     ]);
   });
 });

@@ -1,9 +1,10 @@
-// The Kafka ingestor's decoder (infra/kafka/decodeMessage.ts) takes every event type, Part II's
-// too, with the same validation as HTTP and file ingest; a bad one names its field. A CloudEvent in
+// The Kafka ingestor's decoder (infra/kafka/decodeMessage.ts) takes every event type, Part II's and
+// §12's too, with the same validation as HTTP and file ingest; a bad one names its field. A CloudEvent in
 // structured mode (SPEC §11: by its content-type header or its specversion) maps as over HTTP.
 import { describe, expect, it } from "vitest";
 import { decodeMessage } from "../../infra/kafka/decodeMessage.ts";
-import { PART_TWO_EVENTS } from "../support/newEventTypes.ts";
+import { cloudEventOf, webhookRegistered } from "../support/domainFixtures.ts";
+import { PART_TWO_EVENTS, PAYOUT_CONTROL_EVENTS } from "../support/newEventTypes.ts";
 
 describe("decodeMessage", () => {
   it.each(PART_TWO_EVENTS.map((e) => [e.type, e] as const))("decodes %s", (type, event) => {
@@ -11,6 +12,44 @@ describe("decodeMessage", () => {
     expect(decoded).toMatchObject({
       ok: true,
       event: { id: event.id, type, schemaVersion: 1, occurredAt: event.occurredAt, data: event.data },
+    });
+  });
+
+  it.each(PAYOUT_CONTROL_EVENTS.map((e) => [e.id, e] as const))(
+    "decodes §12's %s, plain and as a CloudEvent with the prefix",
+    (_id, event) => {
+      const decoded = decodeMessage(Buffer.from(JSON.stringify(event)));
+      expect(decoded).toMatchObject({
+        ok: true,
+        event: { id: event.id, type: event.type, schemaVersion: 1, occurredAt: event.occurredAt, data: event.data },
+      });
+      const cloudEvent = cloudEventOf({ ...event }, "com.example.ledger.");
+      expect(decodeMessage(Buffer.from(JSON.stringify(cloudEvent)), { cloudEventsTypePrefix: "com.example.ledger." })).toEqual(decoded);
+    },
+  );
+
+  it("a §12 event that breaks its schema goes to the dead-letter topic naming each field", () => {
+    const writeOff = PAYOUT_CONTROL_EVENTS[5];
+    const bad = { ...writeOff, data: { ...writeOff.data, amount: "0.00", reasonCode: "fraud_review" } };
+    const decoded = decodeMessage(Buffer.from(JSON.stringify(bad)));
+    expect(decoded).toMatchObject({ ok: false, reason: { code: "invalid_event", eventId: "p3-writeoff" } });
+    if (decoded.ok) return;
+    expect(decoded.reason.problems?.map((p) => [p.path, p.message])).toEqual([
+      ["data.amount", "must be more than zero"],
+      ["data.reasonCode", "must be one of uncollectible, goodwill, other"],
+    ]);
+  });
+
+  it("the ledger's own types go to the dead-letter topic, plain or as a CloudEvent", () => {
+    const own = webhookRegistered();
+    const message = "WebhookRegistered is appended by the ledger itself (POST /v1/webhooks, scope webhooks), never ingested";
+    expect(decodeMessage(Buffer.from(JSON.stringify(own)))).toMatchObject({
+      ok: false,
+      reason: { code: "invalid_event", message: `type: ${message}` },
+    });
+    expect(decodeMessage(Buffer.from(JSON.stringify(cloudEventOf(own))))).toMatchObject({
+      ok: false,
+      reason: { code: "invalid_event", message: `type: ${message}` },
     });
   });
 

@@ -64,6 +64,7 @@ describe("rules 2-3: the DESIGN example", () => {
         asin: "A1",
         amountMinor: 90,
         earningMonth: "2026-03",
+        originalMonth: "2026-03", // no month closed: booked where rule 9 puts it
         reportDate: "2026-03-10", // 11:00 PDT
         rate: "0.03",
         units: 3,
@@ -88,6 +89,7 @@ describe("rules 2-3: the DESIGN example", () => {
         asin: "A1",
         amountMinor: 300,
         earningMonth: "2026-03",
+        originalMonth: "2026-03", // no month closed: booked where rule 9 puts it
         reportDate: "2026-03-10",
         rate: "0.10",
         units: 0,

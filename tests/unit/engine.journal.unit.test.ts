@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ENTRY_KINDS_LIST } from "../../domain/journal/entryKinds.ts";
 import {
   accepted,
+  balanceWrittenOff,
   balancesOf,
   bucketsOf,
   campaignBudgetChanged,
@@ -175,6 +176,13 @@ const examples: Example[] = [
     given: () => [],
     when: () => [commissionAdjusted({ amount: "-1.50", reasonCode: "chargeback" })],
     then: [["adjustment", EARNED, ADJUSTMENTS, -150]],
+  },
+  {
+    // SPEC §12: paid 3.90 out of 2.50 earned (owes 1.40); 1.00 of it forgiven.
+    name: "writeoff: program:writeoffs → creator:earned",
+    given: () => [commissionAdjusted({ amount: "2.50" }), payoutIssued({ amount: "3.90" })],
+    when: () => [balanceWrittenOff({ amount: "1.00" })],
+    then: [["writeoff", "program:US:writeoffs", EARNED, 100]],
   },
 ];
 

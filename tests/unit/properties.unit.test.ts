@@ -68,7 +68,15 @@ function minorOf(text: string, digits: number): number | null {
   return m[1] === "-" && n !== 0 ? -n : n;
 }
 
-type Role = "brand" | "campaign:budget" | "creator:pending" | "creator:earned" | "program:standard" | "program:adjustments" | "payouts";
+type Role =
+  | "brand"
+  | "campaign:budget"
+  | "creator:pending"
+  | "creator:earned"
+  | "program:standard"
+  | "program:adjustments"
+  | "program:writeoffs"
+  | "payouts";
 
 /**
  * SPEC §8.1, "Transfers per rule": each kind's source → destination, and the sign its signed ledger
@@ -92,6 +100,7 @@ const CHART: Record<Posting["kind"], { from: Role; to: Role; sign: 1 | -1; eithe
   adjustment: { from: "program:adjustments", to: "creator:earned", sign: 1, eitherSign: true },
   payout: { from: "creator:earned", to: "payouts", sign: -1, eitherSign: false },
   payout_failed: { from: "payouts", to: "creator:earned", sign: 1, eitherSign: false },
+  writeoff: { from: "program:writeoffs", to: "creator:earned", sign: 1, eitherSign: false },
 };
 
 /** What the events say about campaigns and payouts, read from the events alone (SPEC §3, §8.4, §9). */
@@ -187,6 +196,8 @@ function accountName(role: Role, p: Posting, marketplace: string, facts: EventFa
       return `program:${marketplace}:standard`;
     case "program:adjustments":
       return `program:${marketplace}:adjustments`;
+    case "program:writeoffs":
+      return `program:${marketplace}:writeoffs`;
     case "payouts":
       return `payouts:${marketplace}`;
   }
@@ -250,6 +261,7 @@ function addToBuckets(b: Buckets, p: Posting): void {
       b.bonusForfeited += a;
       break;
     case "adjustment": // §8.4
+    case "writeoff": // §12: a write-off counts as adjusted
       b.adjusted += a;
       break;
     case "budget_funding": // the brand's and the campaign's, not a creator's earnings

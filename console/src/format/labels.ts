@@ -36,6 +36,7 @@ export const BUCKET_LABELS: readonly (readonly [BucketName, string])[] = [
 /** SPEC §4 rule 11: what each payout status means for the creator. */
 export const PAYOUT_STATUS: Record<PayoutStatus, { label: string; tone: Tone; meaning: string }> = {
   nothing_due: { label: "Nothing due", tone: "neutral", meaning: "nothing is payable on this date" },
+  on_hold: { label: "On hold", tone: "warn", meaning: "payable, but finance holds this creator's payouts here; runs pay nothing" },
   tax_info_missing: { label: "Tax info missing", tone: "warn", meaning: "payable, but no tax information is on file" },
   no_payment_method: { label: "No payment method", tone: "warn", meaning: "payable, but no usable payment method is set" },
   below_threshold: { label: "Below threshold", tone: "neutral", meaning: "payable is below the method's threshold; it carries over" },
