@@ -17,12 +17,14 @@ export function chainHash(
   prevHash: string,
   position: number,
   event: Pick<LedgerEvent, "id" | "type" | "schemaVersion" | "occurredAt" | "data">,
+  /** canonicalJson(event.data), when the caller has it already (the SQLite appender stores that text). */
+  dataText: string = canonicalJson(event.data),
 ): string {
   // The envelope's members in RFC 8785 order (data, id, occurredAt, position, schemaVersion, type),
   // written here rather than sorted per event: canonicalJson of the same object gives this text
   // (tests/unit/hashChain.unit.test.ts).
   const envelope =
-    `{"data":${canonicalJson(event.data)},"id":${canonicalJson(event.id)},"occurredAt":${canonicalJson(event.occurredAt)},` +
+    `{"data":${dataText},"id":${canonicalJson(event.id)},"occurredAt":${canonicalJson(event.occurredAt)},` +
     `"position":${canonicalJson(position)},"schemaVersion":${canonicalJson(event.schemaVersion)},"type":${canonicalJson(event.type)}}`;
   return hash("sha256", `${prevHash}\n${envelope}`, "hex");
 }

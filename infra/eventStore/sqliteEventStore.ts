@@ -37,6 +37,7 @@ import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { hasDamageCode, permissionProblem } from "../sqliteFileProblems.ts";
 import { storedCanonicalContent } from "./contentHash.ts";
+import { canonicalJson } from "../../domain/events/jcs.ts";
 import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
 import {
@@ -416,13 +417,14 @@ export class SqliteEventStore implements EventStore {
     const outcomes: AppendOutcome[] = [];
     for (let index = 0; index < events.length; index += 1) {
       const event = events[index]!;
-      const data = JSON.stringify(event.data);
+      // Stored as its RFC 8785 text: valid JSON, and the very text the hash chain hashes (one serialisation, not two).
+      const data = canonicalJson(event.data);
       const streamId = streamIdOf(event.type, event.data);
       const tail = tailOf(streamId);
       const revision = tail.revision + 1;
       const position = head + 1;
       const prevPosition = tail.revision < 0 ? null : tail.lastPosition;
-      const hash = chainHash(link.hash, position, event); // computed before the insert knows it is new: a duplicate discards it
+      const hash = chainHash(link.hash, position, event, data); // computed before the insert knows it is new: a duplicate discards it
       const { changes } = insert.run(
         position,
         event.id,

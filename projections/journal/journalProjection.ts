@@ -3,6 +3,11 @@
 // anomalies of every event. It is what finance audits (the creator's ledger, accounts, the trial
 // balance, the feed), and what point-in-time reads fold (§8.2): an owner's own rows up to a
 // position, found through indexes by (owner, position), never a replay of the stream.
+//
+// Closed periods (SPEC §13) live here too, not in a read model of their own: a closing statement is
+// the journal as of the close (its trial balance, the month's entries, what was moved forward since),
+// so keeping the closes (periods) and each marketplace's booked months with their first position
+// (period_months) in the same tables, at the same position, lets one snapshot answer it as of any P.
 import { transferOf } from "../../domain/journal/entryKinds.ts";
 import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
 import { minor, moneyColumn, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
@@ -92,7 +97,7 @@ function factRow(position: number, seq: number, f: Fact): SqlValue[] | null {
       return row(f.creatorId, null, f.marketplace, null, null, null, JSON.stringify({ note: f.note, actor: f.actor }));
     case "threshold":
       return row(f.creatorId, null, f.marketplace, null, null, f.amountMinor, null);
-    // The periods read model reads closes from the store's events (they name no creator).
+    // Closes name no creator: they have their own table, periods (apply).
     case "period_closed":
     case "campaign":
     case "campaign_ended":
@@ -148,12 +153,15 @@ async function loadBalances(tx: ReadModelTx, p: string, accounts: readonly strin
 
 export const journalProjection: ProjectionDefinition = {
   name: "journal",
-  format: 4, // 3: the owners' indexes cover the point-in-time reads; 4: original_month (SPEC §13)
+  // 3: the owners' indexes cover the point-in-time reads; 4: original_month; 5: periods and period_months (SPEC §13)
+  format: 5,
   tables: {
     entries: ["position", "seq"],
     account_entries: ["account", "position", "seq"],
     accounts: ["account"],
     facts: ["position", "seq"],
+    periods: ["marketplace", "month"],
+    period_months: ["marketplace", "month"],
     anomalies: ["position", "idx"],
   },
   schema: (p, d) => `
@@ -168,6 +176,10 @@ export const journalProjection: ProjectionDefinition = {
     CREATE INDEX IF NOT EXISTS ${p}accounts_currency ON ${p}accounts (currency, account);
     CREATE TABLE IF NOT EXISTS ${p}facts (position BIGINT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, creator_id TEXT NOT NULL, campaign_id TEXT,
       marketplace TEXT, date TEXT, ref TEXT, amount_minor BIGINT, detail TEXT, PRIMARY KEY (position, seq));
+    CREATE TABLE IF NOT EXISTS ${p}periods (marketplace TEXT NOT NULL, month TEXT NOT NULL, position BIGINT NOT NULL, closed_at TEXT NOT NULL,
+      actor TEXT NOT NULL, note TEXT, PRIMARY KEY (marketplace, month));
+    CREATE TABLE IF NOT EXISTS ${p}period_months (marketplace TEXT NOT NULL, month TEXT NOT NULL, first_position BIGINT NOT NULL,
+      PRIMARY KEY (marketplace, month));
     ${anomaliesTableDdl(p)}
   `,
   // Owners' rows by position (point-in-time reads, the creator's ledger, account histories). The
@@ -189,11 +201,18 @@ export const journalProjection: ProjectionDefinition = {
     facts_payout_failures: "facts (marketplace, position, ref) WHERE kind = 'payout_failed'",
     // §12: the holds standing as of P (GET /v1/holds) fold every hold and release up to P, whoever's.
     facts_kind: "facts (kind, position, seq)",
+    // §13: a closed month's totals and creators (periodQueries.ts): its entries booked in it, up to the close.
+    entries_booked_month: "entries (marketplace, earning_month, position, creator_id, kind, amount_minor)",
+    // §13: what a close moved forward (a closing statement's lateEntries); partial, so small.
+    entries_moved: "entries (marketplace, original_month, position, seq) WHERE earning_month <> original_month",
     anomalies_creator: "anomalies (creator_id, position)",
   },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const entries: SqlValue[][] = [];
     const facts: SqlValue[][] = [];
+    const periods: SqlValue[][] = [];
+    /** Each booked month's first entry in this batch (by "marketplace month"): period_months keeps the first. */
+    const months = new Map<string, SqlValue[]>();
     const touched = new Set<string>();
     for (const o of outcomes)
       for (const post of o.postings) if (post.source !== null && post.destination !== null) touched.add(post.source).add(post.destination);
@@ -234,6 +253,8 @@ export const journalProjection: ProjectionDefinition = {
           post.revenueMinor,
           post.note,
         ]);
+        const monthKey = `${post.marketplace} ${post.earningMonth}`;
+        if (post.earningMonth !== null && !months.has(monthKey)) months.set(monthKey, [post.marketplace, post.earningMonth, post.position]);
         const transfer = transferOf(post.kind, post.amountMinor);
         if (transfer === null || post.source === null || post.destination === null) continue;
         const amount = BigInt(transfer.amountMinor);
@@ -242,6 +263,7 @@ export const journalProjection: ProjectionDefinition = {
       }
       let seq = 0;
       for (const f of o.facts) {
+        if (f.kind === "period_closed") periods.push([f.marketplace, f.month, o.position, f.closedAt, f.actor, f.note]);
         const row = factRow(o.position, seq, f);
         if (row !== null) {
           facts.push(row);
@@ -263,6 +285,9 @@ export const journalProjection: ProjectionDefinition = {
       }),
     );
     await insertIgnore(tx, `${p}facts`, FACT_COLUMNS, facts);
+    await insertIgnore(tx, `${p}periods`, ["marketplace", "month", "position", "closed_at", "actor", "note"], periods);
+    // Batches come in position order, so a month's row keeps its first entry's position (a later batch's is ignored).
+    await insertIgnore(tx, `${p}period_months`, ["marketplace", "month", "first_position"], [...months.values()]);
     await insertAnomalies(tx, p, outcomes);
   },
 };

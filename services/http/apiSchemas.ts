@@ -336,6 +336,62 @@ export const trialBalanceSchema = z.strictObject({
   sum: money.describe("0 by construction (SPEC §8.1)"),
 });
 
+/** SPEC §13: the close that closed a month (a later month's close closes the earlier ones too). */
+const closeFields = {
+  closedAtPosition: position.describe("the position of the PeriodClosed that closed this month"),
+  closedAt: instant.describe("that event's occurredAt"),
+  actor: z.string(),
+  note: z.string().nullable(),
+};
+const nullWhileOpen = <T extends Record<string, z.ZodType>>(fields: T) =>
+  Object.fromEntries(Object.keys(fields).map((k) => [k, z.null().describe(`${k}: null while open`)])) as {
+    [K in keyof T]: z.ZodNull;
+  };
+
+/** SPEC §13 GET /v1/periods. */
+export const periodsSchema = z.strictObject({
+  marketplace,
+  closedThrough: month.nullable().describe("the latest closed month; the first open month is the one after it"),
+  asOfPosition,
+  periods: z.array(
+    z.discriminatedUnion("status", [
+      z.strictObject({ month, status: z.literal("open"), ...nullWhileOpen(closeFields) }),
+      z.strictObject({ month, status: z.literal("closed"), ...closeFields }),
+    ]),
+  ),
+});
+
+/** SPEC §13 GET /v1/periods/{marketplace}/{month}: a closed month's closing statement. */
+export const closingStatementSchema = z.strictObject({
+  marketplace,
+  month,
+  currency,
+  ...closeFields,
+  trialBalance: z
+    .strictObject({ accounts: z.array(z.strictObject({ account: z.string(), balance: money })), sum: money })
+    .describe("every account of the marketplace's currency at closedAtPosition; sum 0"),
+  totals: z
+    .strictObject({ standard: money, bonusConfirmed: money, reversed: money, adjusted: money })
+    .describe("booked in this month, as of the close (they never change after it)"),
+  creators: z
+    .array(
+      z.strictObject({
+        creatorId: z.string(),
+        earned: money.describe("standard + bonusConfirmed + reversed + adjusted booked in the month"),
+      }),
+    )
+    .describe("every creator with an earnings entry booked in the month, by creatorId"),
+  lateEntries: z
+    .array(entrySchema)
+    .describe("entries booked after the close (up to asOfPosition) whose originalMonth is this month, in position order"),
+  asOfPosition,
+  logHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .describe("the hash chain's link at closedAtPosition (GET /v1/events/{id}.hash of the close); null: the store keeps no chain"),
+});
+
 const storedEventFields = {
   position,
   streamId: z.string(),

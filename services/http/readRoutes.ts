@@ -148,6 +148,15 @@ const taxSummariesQuery = z.strictObject({ year, marketplace, minimum, format, .
       message: `has more fraction digits than ${market.currency} allows (${market.minorDigits})`,
     });
 });
+/** SPEC §13: an earning month YYYY-MM of the ledger's business years. */
+const earningMonth = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, `must be a month YYYY-MM in ${YEAR_MIN}-${YEAR_MAX}`)
+  .refine(
+    (m) => Number(m.slice(0, 4)) >= YEAR_MIN && Number(m.slice(0, 4)) <= YEAR_MAX,
+    `must be a month YYYY-MM in ${YEAR_MIN}-${YEAR_MAX}`,
+  )
+  .describe("earning month YYYY-MM");
 const eventId = z
   .string()
   .min(1)
@@ -480,6 +489,28 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     response: api.trialBalanceSchema,
     what: () => "trial balance",
     run: (reads, _p, q) => reads.trialBalance(q.currency, readAt(q)),
+  }),
+  route({
+    path: "/v1/periods",
+    operationId: "listPeriods",
+    summary:
+      "Every month of a marketplace with entries booked in it (or named by a close), open or closed, with the close that closed it (SPEC §13)",
+    params: noParams,
+    query: z.strictObject({ marketplace, ...at }),
+    response: api.periodsSchema,
+    what: () => "periods",
+    run: (reads, _p, q) => reads.periods(q.marketplace, readAt(q)),
+  }),
+  route({
+    path: "/v1/periods/:marketplace/:month",
+    operationId: "getClosingStatement",
+    summary:
+      "A closed month's closing statement: the close's position and log hash, the trial balance then, the month's totals and creators, and the entries booked forward since; 404 while open (SPEC §13)",
+    params: z.strictObject({ marketplace, month: earningMonth }),
+    query: readQuery,
+    response: api.closingStatementSchema,
+    what: (p) => `closed period ${p.marketplace} ${p.month}`,
+    run: (reads, p, q) => reads.closingStatement(p.marketplace, p.month, readAt(q)),
   }),
   route({
     path: "/v1/events/:id",

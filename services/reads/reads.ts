@@ -25,6 +25,7 @@ import { creatorKnownAt } from "../../projections/earnings/earningsAt.ts";
 import { creatorKnownRead, earningsRead } from "../../projections/earnings/read.ts";
 import { feedAfter } from "../../projections/journal/feedQueries.ts";
 import { accountAt, accountEntriesOf, ledgerOf, trialBalanceOf, type Cursor } from "../../projections/journal/journalQueries.ts";
+import { closingStatementRead, periodsRead } from "../../projections/journal/periodQueries.ts";
 import type { AsOf, ModelRead } from "../../projections/modelRead.ts";
 import { payoutStatementAt } from "../../projections/payout/payoutAt.ts";
 import type { PayoutDate } from "../../projections/payout/fold.ts";
@@ -299,6 +300,21 @@ export class Reads {
 
   async trialBalance(currency: string, at: ReadAt) {
     return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await trialBalanceOf(tx, a.prefix, currency, upTo)) }));
+  }
+
+  // --- closed periods (SPEC §13) ---------------------------------------------------------------
+
+  /** Every month of a marketplace with entries booked in it, or named by a close: open or closed. */
+  async periods(marketplace: MarketplaceCode, at: ReadAt) {
+    return this.run(periodsRead, marketplace, at);
+  }
+
+  /** A closed month's closing statement, bound to the log by the chain's hash at its close; null while open. */
+  async closingStatement(marketplace: MarketplaceCode, month: string, at: ReadAt) {
+    const statement = await this.run(closingStatementRead, { marketplace, month }, at);
+    if (statement === null) return null;
+    const { hash } = await this.logHead({ asOfPosition: statement.closedAtPosition, minPosition: null });
+    return { ...statement, logHash: hash };
   }
 
   // --- the change feed and webhooks (SPEC §11) -----------------------------------------------

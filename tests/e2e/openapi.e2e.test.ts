@@ -7,6 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENTS } from "../../domain/webhooks/webhookEvents.ts";
 import { demoDataset } from "../../workload/demoDataset.ts";
+import { periodClosed } from "../support/domainFixtures.ts";
 import { get, postEvents, postJson, startE2eServer, waitForProjections, type E2eServer, type HttpAnswer } from "../support/e2eServer.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver.ts";
 
@@ -20,7 +21,11 @@ const PATH_VALUES: Record<string, string> = {
   id: "story-raise",
   webhookId: "", // registered in beforeAll
   name: "earnings",
+  marketplace: "US",
+  month: "2026-08", // closed in beforeAll
 };
+/** A value of a path parameter that names nothing (404), where "unknown-id" is not even well formed (400). */
+const UNKNOWN_VALUES: Record<string, string> = { marketplace: "US", month: "2999-12" };
 /** A value for each required query parameter. */
 const QUERY_VALUES: Record<string, string> = {
   from: "2026-08-01",
@@ -66,6 +71,11 @@ describe("the OpenAPI document", () => {
     expect(registered.status, registered.text).toBe(201);
     PATH_VALUES.webhookId = registered.body.webhookId;
     expect((await postEvents(server.baseUrl, demoDataset())).status).toBe(200);
+    // SPEC §13: a close, so a closing statement has something to show.
+    expect(
+      (await postEvents(server.baseUrl, [periodClosed({ id: "openapi-close", month: "2026-08", occurredAt: "2026-09-10T12:00:00Z" })]))
+        .status,
+    ).toBe(200);
     await waitForProjections(server.baseUrl, 20_000);
     await receiver.waitUntil(() => receiver.received.length > 0, 20_000, "a first delivery");
     doc = (await get(server.baseUrl, "/v1/openapi.json")).body as Document;
@@ -108,7 +118,7 @@ describe("the OpenAPI document", () => {
       expect(answer.status, `${path}: ${answer.text.slice(0, 300)}`).toBe(200);
       expectDeclared(get200, 200, answer);
       if (path.includes("{")) {
-        const unknown = path.replace(/\{(\w+)\}/g, "unknown-id");
+        const unknown = path.replace(/\{(\w+)\}/g, (_, name: string) => UNKNOWN_VALUES[name] ?? "unknown-id");
         const missing = await get(server.baseUrl, `${unknown}${query.length > 0 ? `?${query.join("&")}` : ""}`);
         expect(missing.status, unknown).toBe(404);
         expectDeclared(get200, 404, missing);

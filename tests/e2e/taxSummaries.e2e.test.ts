@@ -6,16 +6,8 @@
 // by hand in the comments beside the events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { balanceWrittenOff, commissionAdjusted, payoutFailed, payoutIssued } from "../support/domainFixtures.ts";
-import {
-  expectErrorShape,
-  expectNo5xxAndErrorShapes,
-  get,
-  postEvents,
-  startE2eServer,
-  waitForProjections,
-  type E2eServer,
-} from "../support/e2eServer.ts";
-import { dropSchema, PG_URL, randomSchema } from "../support/pgTest.ts";
+import { expectErrorShape, expectNo5xxAndErrorShapes, get, startE2eServer, startWithEvents, type E2eServer } from "../support/e2eServer.ts";
+import { dropSchema, randomSchema } from "../support/pgTest.ts";
 
 const payout = (n: number, payoutId: string, creatorId: string, marketplace: string, amount: string, occurredAt: string) =>
   payoutIssued({ id: `tax-po-${n}`, payoutId, creatorId, marketplace, amount, occurredAt });
@@ -57,13 +49,8 @@ describe.each(["sqlite", "postgres"] as const)("year-end tax summaries (SPEC §1
   const schema = kind === "postgres" ? randomSchema("tax_e2e") : null;
 
   beforeAll(async () => {
-    server = await startE2eServer(
-      schema === null ? {} : { env: { LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema } },
-    );
+    server = await startWithEvents(schema, EVENTS);
     url = server.baseUrl;
-    const appended = await postEvents(url, EVENTS);
-    expect(appended.body).toEqual({ appended: HEAD, duplicates: 0, lastPosition: HEAD });
-    await waitForProjections(url);
     // Every event applied as intended: no anomaly (the write-off was within the debt).
     expect((await get(url, "/v1/anomalies")).body.anomalies).toEqual([]);
   });

@@ -49,6 +49,8 @@ const PAYOUT_DATES = ["2026-01-01", "2026-04-30", "2026-06-30", "2026-09-15", "2
 /** SPEC §15: the years of the generated histories (Dec 2025 into 2026) and one after; minimums every currency can write. */
 const TAX_YEARS = [2025, 2026, 2027] as const;
 const TAX_MINIMUMS = ["0", "25"] as const;
+/** SPEC §13: months a closing statement is asked for, in the generated histories' span (Dec 2025 into 2026). */
+const PERIOD_MONTHS = ["2025-12", "2026-02", "2026-03"] as const;
 const LEDGER_PAGE = 7;
 const ANOMALY_PAGE = 5;
 const ACCOUNT_PAGE = 4;
@@ -211,6 +213,11 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
     );
   }
   for (const currency of CURRENCIES) put(`trial balance ${currency}`, await reads.trialBalance(currency, at));
+  // SPEC §13: each marketplace's periods, and the closing statement of a couple of months (404 while open: null on both sides).
+  for (const m of MARKETPLACE_CODES) {
+    put(`periods ${m}`, await reads.periods(m, at));
+    for (const month of PERIOD_MONTHS) put(`closing statement ${m} ${month}`, await reads.closingStatement(m, month, at));
+  }
   // SPEC §13: the head of the hash chain as of P is the head of a store of events 1..P (same events, same hashes).
   put("log head", await reads.logHead(at));
 

@@ -24,6 +24,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { RULES_V1 } from "../../domain/rules.ts";
 import type { ReadModelTx } from "../../infra/readModel/port.ts";
 import { budgetView, campaignRow, campaignView } from "../../projections/budget/budgetQueries.ts";
@@ -73,6 +74,8 @@ const SEED = 0x07_15_2026;
 const RUNS = 25;
 /** Histories long enough for budget changes, payouts and their failures, adjustments, ends, holds and write-offs. */
 const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 60, partII: true, partIII: true });
+/** The same with SPEC §13's closes at random points (valid ones, and months not ended or closed already) and late facts. */
+const closingHistoryArb = () => sequenceArb({ minCommands: 10, maxCommands: 60, partII: true, partIII: true, periods: true });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -161,7 +164,7 @@ function firstDifference(a: Exports, b: Exports): string | null {
 describe("projection properties over random valid event sequences (SQLite)", () => {
   it("earnings totals = Σ months = Σ campaigns = Σ ledger entries; report totals = Σ rows; Σ report earnings = total − adjusted; Σ report spend = spent", async () => {
     await fc.assert(
-      fc.asyncProperty(historyArb(), async (s) => {
+      fc.asyncProperty(closingHistoryArb(), async (s) => {
         await withProjected(s, async (env, p, head) => {
           const reportSpendByCampaign = new Map<string, number>();
           for (const creatorId of await creatorsOf(env, p)) {
@@ -280,7 +283,7 @@ describe("projection properties over random valid event sequences (SQLite)", () 
 
   it("read models = journal: budget remaining = campaign:C:budget, spent/released from its entries, brand funding = max(budget, spent); total − bonusPending − paid = creator:K:m:earned; bonusPending = creator:K:C:pending; trial balances sum to 0", async () => {
     await fc.assert(
-      fc.asyncProperty(historyArb(), async (s) => {
+      fc.asyncProperty(closingHistoryArb(), async (s) => {
         await withProjected(s, async (env, p, head) => {
           // Trial balance of every currency (SPEC §8.1): Σ of the listed balances is 0, and so is `sum`.
           const balances = new Map<string, number>();
@@ -596,7 +599,7 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("SPEC §12 lifecycle over r
   it("pending + locked + payable + paid = earnings total per creator and marketplace, at several positions (now and as of P) and dates", async () => {
     let lines = 0;
     await fc.assert(
-      fc.asyncProperty(historyArb(), fc.array(fc.nat(), { minLength: 2, maxLength: 2 }), async (s, picks) => {
+      fc.asyncProperty(closingHistoryArb(), fc.array(fc.nat(), { minLength: 2, maxLength: 2 }), async (s, picks) => {
         await withEnv(kind, async (env) => {
           const n = s.events.length;
           const positions = [...new Set([...picks.map((x) => x % (n + 1)), n])].sort((a, b) => a - b);
@@ -617,4 +620,108 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("SPEC §12 lifecycle over r
     );
     expect(lines, "payout lines checked").toBeGreaterThan(LIFECYCLE_RUNS[kind] * 20);
   }, 240_000); // ~5 s on SQLite, ~10 s on PostgreSQL; room for a busy machine and for shrinking a failure
+});
+
+// ---------------------------------------------------------------------------------------------
+// SPEC §13: a closed month's figures never change (issue 25)
+// ---------------------------------------------------------------------------------------------
+
+/** YYYY-MM of an instant in an IANA zone, with Intl (not domain/calendar.ts). */
+function monthIn(epochMs: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit" }).formatToParts(epochMs);
+  return `${parts.find((x) => x.type === "year")!.value}-${parts.find((x) => x.type === "month")!.value}`;
+}
+
+/** The closes that close (SPEC §13: the month has ended in the zone at occurredAt and is after the latest closed one), from the events. */
+function validCloses(events: readonly RawEvent[]): { position: number; marketplace: string; month: string }[] {
+  const closedThrough = new Map<string, string>();
+  const out: { position: number; marketplace: string; month: string }[] = [];
+  events.forEach((e, i) => {
+    if (e.type !== "PeriodClosed") return;
+    const marketplace = e.data.marketplace as string;
+    const month = e.data.month as string;
+    const closed = closedThrough.get(marketplace);
+    if (month >= monthIn(Date.parse(e.occurredAt), DEFAULT_MARKETPLACES[marketplace as MarketplaceCode].zone)) return;
+    if (closed !== undefined && month <= closed) return;
+    closedThrough.set(marketplace, month);
+    out.push({ position: i + 1, marketplace, month });
+  });
+  return out;
+}
+
+type MonthRows = Map<string, unknown[]>; // creator → [marketplace, month, row] of every months row
+
+/** Every creator's earnings months rows as the earnings read answers them (now: the read model; a position: the journal as of it). */
+async function monthRowsOf(env: ProjectionEnv, p: Record<ProjectionName, string>, creators: readonly string[], at: AsOf, upTo: number) {
+  const out: MonthRows = new Map();
+  for (const creatorId of creators) {
+    const source = earningsRead.source(at);
+    const earnings = await earningsRead.read(env.dbs[source], p[source], creatorId, at, upTo);
+    out.set(
+      creatorId,
+      (earnings?.marketplaces ?? []).flatMap((m) => m.months.map((row) => ({ marketplace: m.marketplace as string, row }))),
+    );
+  }
+  return out;
+}
+
+const CLOSE_RUNS: Record<ReadModelKind, number> = { sqlite: 40, postgres: 25 };
+/** Longer histories than the others': more months end, so more of them are closed with facts still to come. */
+const longClosingHistoryArb = () => sequenceArb({ minCommands: 30, maxCommands: 90, partII: true, partIII: true, periods: true });
+
+describe.each<ReadModelKind>(["sqlite", "postgres"])("SPEC §13 closed periods over random histories (%s read models)", (kind) => {
+  it("every creator's earnings months rows ≤ the closed month answer the same at every later position as at the close (now and as of P)", async () => {
+    let compared = 0;
+    let closes = 0;
+    await fc.assert(
+      fc.asyncProperty(longClosingHistoryArb(), fc.array(fc.nat(), { minLength: 2, maxLength: 2 }), async (s, picks) => {
+        const closed = validCloses(s.events);
+        closes += closed.length;
+        await withEnv(kind, async (env) => {
+          const n = s.events.length;
+          const positions = [...new Set([...closed.map((c) => c.position), ...picks.map((x) => x % (n + 1)), n])].sort((a, b) => a - b);
+          const creators = [...new Set([...s.universe.creators, "K-ghost"])];
+          const now = new Map<number, MonthRows>();
+          let stored = 0;
+          for (const position of positions) {
+            // The earnings read model as the runner builds it, at `position`.
+            if (position > stored) stored = (await appendRaw(env.store, s.events.slice(stored, position))).lastPosition;
+            expect((await catchUp(env.store, env.dbs)).lastPosition).toBe(position);
+            now.set(position, await monthRowsOf(env, await prefixes(env.dbs), creators, "now", position));
+          }
+          const p = await prefixes(env.dbs);
+          const asOf = new Map<number, MonthRows>();
+          for (const position of positions) asOf.set(position, await monthRowsOf(env, p, creators, position, position));
+
+          const upTo = (rows: unknown[] | undefined, marketplace: string, month: string) =>
+            (rows ?? []).filter((r) => {
+              const x = r as { marketplace: string; row: { month: string } };
+              return x.marketplace === marketplace && x.row.month <= month;
+            });
+          for (const c of closed) {
+            for (const [label, reads] of [
+              ["now", now],
+              ["as of P", asOf],
+            ] as const) {
+              const atClose = reads.get(c.position)!;
+              for (const position of positions) {
+                if (position < c.position) continue;
+                for (const creatorId of creators) {
+                  expect(
+                    upTo(reads.get(position)!.get(creatorId), c.marketplace, c.month),
+                    `${creatorId} ${c.marketplace} months ≤ ${c.month} (closed at ${c.position}) ${label} at ${position}`,
+                  ).toEqual(upTo(atClose.get(creatorId), c.marketplace, c.month));
+                  compared += 1;
+                }
+              }
+            }
+          }
+        });
+      }),
+      // No shrinking: each try rebuilds the read models step by step, and the first counterexample names the close and position.
+      { seed: SEED, numRuns: CLOSE_RUNS[kind], endOnFailure: true },
+    );
+    expect(closes, "valid closes in the histories").toBeGreaterThanOrEqual(CLOSE_RUNS[kind] / 2);
+    expect(compared, "closed months compared").toBeGreaterThan(CLOSE_RUNS[kind] * 10);
+  }, 240_000);
 });

@@ -15,7 +15,11 @@
 // one marketplace or of all (sometimes of a scope already held, sometimes of a creator nobody
 // knows), releases (mostly of a standing hold, now and then of a scope not held), the creator's own
 // thresholds (set, changed, removed) and write-offs (of exactly the debt, of part of it, of more
-// than it, or of a creator who owes nothing). Every event passes validation; many are anomalies on purpose
+// than it, or of a creator who owes nothing) — and, with `periods: true`, SPEC §13's PeriodClosed in
+// the campaigns' marketplaces and now and then one no campaign is in (DE): mostly months that have
+// ended in the marketplace's zone at the close's occurredAt (the generator's clock) and are not
+// closed yet, now and then the month still running or the next one (anomaly period_not_ended), or
+// a month closed already (invalid_state). Every event passes validation; many are anomalies on purpose
 // (SPEC §3: schema-valid facts that do not fit the ledger's state).
 //
 // The arbitrary draws a list of small "commands" and a deterministic builder turns them into
@@ -32,6 +36,8 @@ import { validateBatch } from "../../domain/events/validate.ts";
 import { applyEvent } from "../../domain/engine/engine.ts";
 import { emptyState, type EngineState } from "../../domain/engine/state.ts";
 import { RULES_V1 } from "../../domain/rules.ts";
+import { earningMonth, nextMonth } from "../../domain/calendar.ts";
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 
 export interface RawEvent {
   id: string;
@@ -214,6 +220,8 @@ export type Command =
       orderedBackH: number;
       lines: LineCmd[];
       sns: number | null;
+      /** §13 (`periods`): the fact arrives late, its occurredAt this many hours before the clock. */
+      lateH?: number;
     }
   | { kind: "return"; dtMin: number; shipment: number; unknown: boolean; lines: { line: number; quantity: number; wrongAsin: boolean }[] }
   | { kind: "strike"; dtMin: number; creator: number; reason: "no_content" | "missing_disclosure" | "other"; campaign: number | null }
@@ -236,6 +244,8 @@ export type Command =
       campaign: "none" | "same_market" | "other_market" | "unknown";
       campaignPick: number;
       reason: (typeof ADJUSTMENT_REASONS)[number];
+      /** §13 (`periods`): the fact arrives late, its occurredAt this many hours before the clock. */
+      lateH?: number;
     }
   // SPEC §9
   | {
@@ -260,6 +270,18 @@ export type Command =
       size: "debt" | "part" | "more" | "any";
       amountMinor: number;
       reason: (typeof WRITE_OFF_REASONS)[number];
+    }
+  // SPEC §13
+  | {
+      kind: "close";
+      dtMin: number;
+      market: number;
+      foreignMarket: boolean;
+      /** ended: a month that has ended (not closed yet when one is left); running: this month or the next; again: one closed already. */
+      which: "ended" | "running" | "again";
+      /** How many months before the latest ended one (ended, again) or after the running one (running). */
+      back: number;
+      note: boolean;
     };
 
 const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correction", "other"] as const;
@@ -516,6 +538,39 @@ const PART_III_PAYOUT_COMMANDS: fc.WeightedArbitrary<Command>[] = [
   },
 ];
 
+/** SPEC §13: PeriodClosed, mostly of a month that has ended and is open. */
+const PERIOD_COMMANDS: fc.WeightedArbitrary<Command>[] = [
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("close" as const),
+      dtMin: dtArb,
+      market: idx,
+      foreignMarket: rare,
+      which: fc.constantFrom("ended" as const, "ended" as const, "ended" as const, "ended" as const, "running" as const, "again" as const),
+      back: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }),
+      note: fc.boolean(),
+    }),
+  },
+];
+
+/**
+ * §13 (`periods`): shipments and adjustments that arrive late (occurredAt up to 20 days before the
+ * clock), so that facts of a month closed meanwhile reach the engine after the close.
+ */
+const LATE_COMMANDS: fc.WeightedArbitrary<Command>[] = [
+  { weight: 2, arbitrary: lateOf(SECTION_3_COMMANDS[3]!.arbitrary) }, // ship
+  { weight: 1, arbitrary: lateOf(PART_II_COMMANDS[1]!.arbitrary) }, // adjust
+];
+
+function lateOf(arbitrary: fc.Arbitrary<Command>): fc.Arbitrary<Command> {
+  return fc.tuple(arbitrary, fc.integer({ min: 1, max: 20 * 24 })).map(([cmd, lateH]) => {
+    if (cmd.kind !== "ship" && cmd.kind !== "adjust")
+      throw new Error(`arbitraries: a late ${cmd.kind}: only shipments and adjustments arrive late`);
+    return { ...cmd, lateH };
+  });
+}
+
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS);
 export const partIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS);
 const partIIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS, ...PART_III_PAYOUT_COMMANDS);
@@ -636,6 +691,8 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
   /** §12: the scopes held now, as the builder tracks them (a release mostly ends one of these). */
   const held: { creatorId: string; marketplace: string | null }[] = [];
   let nowMs = BASE_MS - 20 * DAY_MS;
+  /** §13: per marketplace, the latest month the builder closed (only closes the engine accepts). */
+  const closedThrough = new Map<string, string>();
 
   for (const c of campaigns) {
     push("CampaignCreated", nowMs, {
@@ -711,6 +768,7 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         break;
       }
       case "ship": {
+        const shippedMs = nowMs - (cmd.lateH ?? 0) * HOUR_MS;
         const t = trackings.length === 0 || cmd.unknown ? null : trackings[cmd.tracking % trackings.length]!;
         const market: Market = t?.campaign?.marketplace ?? "US";
         const asinsIn = t?.campaign?.asins ?? ["A1"];
@@ -726,12 +784,12 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
           shipmentId,
           orderId: `O${seq % 7 === 0 ? seq - 1 : seq}`,
           trackingId: t?.trackingId ?? "T-unknown",
-          orderedAt: at(nowMs - cmd.orderedBackH * HOUR_MS),
+          orderedAt: at(shippedMs - cmd.orderedBackH * HOUR_MS),
           lines,
         };
         if (!duplicate) shipments.push({ shipmentId, lines: lines.map((l) => ({ asin: l.asin, quantity: l.quantity })) });
-        if (cmd.sns === null) push("ShipmentRecorded", nowMs, data);
-        else push("SubscribeAndSaveFirstShipment", nowMs, { ...data, subscriptionId: `SUB${cmd.sns}` });
+        if (cmd.sns === null) push("ShipmentRecorded", shippedMs, data);
+        else push("SubscribeAndSaveFirstShipment", shippedMs, { ...data, subscriptionId: `SUB${cmd.sns}` });
         break;
       }
       case "return": {
@@ -813,7 +871,7 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         if (cmd.campaign === "same_market" && same.length > 0) data.campaignId = same[cmd.campaignPick % same.length]!.campaignId;
         else if (cmd.campaign === "other_market") data.campaignId = other[cmd.campaignPick % other.length]!.campaignId;
         else if (cmd.campaign === "unknown") data.campaignId = universe.ghostCampaignId;
-        push("CommissionAdjusted", nowMs, data);
+        push("CommissionAdjusted", nowMs - (cmd.lateH ?? 0) * HOUR_MS, data);
         break;
       }
       case "budget": {
@@ -954,10 +1012,45 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         });
         break;
       }
+      case "close": {
+        // The month is chosen against the close's own occurredAt (nowMs) in the marketplace's zone.
+        const marketplace = cmd.foreignMarket ? FOREIGN_MARKET : markets[cmd.market % markets.length]!;
+        const running = earningMonth(nowMs, DEFAULT_MARKETPLACES[marketplace as MarketplaceCode].zone);
+        const lastEnded = previousMonth(running);
+        const closed = closedThrough.get(marketplace);
+        let month: string;
+        if (cmd.which === "running") {
+          month = cmd.back === 0 ? running : nextMonth(running); // period_not_ended
+        } else if (cmd.which === "again" && closed !== undefined) {
+          month = monthsBefore(closed, cmd.back); // invalid_state
+        } else {
+          // An ended month; when the drawn one is closed already, the latest ended one (if that is open).
+          month = monthsBefore(lastEnded, cmd.back);
+          if (closed !== undefined && month <= closed && lastEnded > closed) month = lastEnded;
+        }
+        const data: Record<string, unknown> = { marketplace, month, actor: ACTORS[cmd.market % ACTORS.length]! };
+        if (cmd.note) data.note = NOTES[cmd.back % NOTES.length]!;
+        push("PeriodClosed", nowMs, data);
+        if (month <= lastEnded && (closed === undefined || month > closed)) closedThrough.set(marketplace, month);
+        break;
+      }
     }
   }
   if (endAll) for (const c of campaigns) end(c, false);
   return events;
+}
+
+/** The month before `month` (YYYY-MM). */
+function previousMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 1 ? `${String(year - 1).padStart(4, "0")}-12` : `${month.slice(0, 4)}-${String(m - 1).padStart(2, "0")}`;
+}
+
+function monthsBefore(month: string, count: number): string {
+  let out = month;
+  for (let i = 0; i < count; i += 1) out = previousMonth(out);
+  return out;
 }
 
 /** A random valid event sequence (with the universe and commands that produced it, for reports). */
@@ -972,13 +1065,34 @@ export interface SequenceOptions {
   partII?: boolean;
   /** Also SPEC §12's payout controls (holds, releases, own thresholds, write-offs); implies `partII`. */
   partIII?: boolean;
+  /**
+   * Also SPEC §13's PeriodClosed at random points (valid closes of ended months, and misfits: a
+   * month not ended yet, a month closed already), in the campaigns' marketplaces and now and then
+   * in DE. Off by default so the other properties keep their distributions.
+   */
+  periods?: boolean;
+}
+
+function commandsOf(options: SequenceOptions): fc.Arbitrary<Command> {
+  const base = options.partIII
+    ? [...SECTION_3_COMMANDS, ...PART_II_COMMANDS, ...PART_III_PAYOUT_COMMANDS]
+    : options.partII
+      ? [...SECTION_3_COMMANDS, ...PART_II_COMMANDS]
+      : SECTION_3_COMMANDS;
+  return options.periods
+    ? fc.oneof(...base, ...PERIOD_COMMANDS, ...LATE_COMMANDS)
+    : options.partIII
+      ? partIIICommandArb
+      : options.partII
+        ? partIICommandArb
+        : commandArb;
 }
 
 export function sequenceArb(options: SequenceOptions = {}): fc.Arbitrary<Sequence> {
   return fc
     .record({
       universe: universeArb,
-      commands: fc.array(options.partIII ? partIIICommandArb : options.partII ? partIICommandArb : commandArb, {
+      commands: fc.array(commandsOf(options), {
         minLength: options.minCommands ?? 0,
         maxLength: options.maxCommands ?? 60,
         size: "max",

@@ -11,6 +11,7 @@ import { loadConfig } from "../../services/config.ts";
 import { buildApp } from "../../services/http/app.ts";
 import { Ledger } from "../../services/ledger.ts";
 import { createLogger } from "../../services/logger.ts";
+import { PG_URL } from "./pgTest.ts";
 
 export interface E2eServer {
   baseUrl: string;
@@ -150,6 +151,20 @@ export async function waitForProjections(baseUrl: string, timeoutMs = 5_000): Pr
     if (Date.now() > deadline) throw new Error(`projections did not catch up within ${timeoutMs} ms: ${health.text}`);
     await new Promise((r) => setTimeout(r, 15));
   }
+}
+
+/**
+ * A server on SQLite read models (schema null) or on PostgreSQL ones in `schema`, that has stored
+ * `events` — all new, at positions 1..n — and projected them.
+ */
+export async function startWithEvents(schema: string | null, events: readonly unknown[]): Promise<E2eServer> {
+  const server = await startE2eServer(
+    schema === null ? {} : { env: { LEDGER_READ_MODELS: "postgres", LEDGER_READ_MODELS_URL: PG_URL, LEDGER_READ_MODELS_SCHEMA: schema } },
+  );
+  const appended = await postEvents(server.baseUrl, events);
+  expect(appended.body).toEqual({ appended: events.length, duplicates: 0, lastPosition: events.length });
+  await waitForProjections(server.baseUrl);
+  return server;
 }
 
 /** The SPEC §5 error shape, exactly: {"error": {"code", "message", "details": [...]}}. */

@@ -12,6 +12,7 @@ import { emptyState, type EngineState, type ShipmentState } from "../../domain/e
 import type { CurrentEvent } from "../../domain/events/envelope.ts";
 import { toCurrentEvent } from "../../domain/events/current.ts";
 import { validateBatch } from "../../domain/events/validate.ts";
+import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 import { RULES_V1 } from "../../domain/rules.ts";
 import { MARKETPLACES as MARKETS, sequenceArb, type RawEvent } from "../support/arbitraries.ts";
 
@@ -19,6 +20,8 @@ const SEED = 0x15_07_2026;
 const RUNS = 300;
 /** Longer histories than the default: budgets get cut and raised, payouts fail, campaigns end. */
 const historyArb = () => sequenceArb({ minCommands: 10, maxCommands: 80, partII: true });
+/** The same with SPEC §13's PeriodClosed at random points (and §12's payout controls, whose write-offs book in months too). */
+const closingHistoryArb = () => sequenceArb({ minCommands: 10, maxCommands: 80, partII: true, partIII: true, periods: true });
 
 function current(raws: readonly RawEvent[]): CurrentEvent[] {
   const validation = validateBatch(raws);
@@ -656,7 +659,7 @@ describe("engine properties over random valid event sequences", () => {
 
   it("deterministic: folding twice, or resuming from a structured-clone snapshot, gives deep-equal outcomes", () => {
     fc.assert(
-      fc.property(historyArb(), fc.nat(), (s, cutSeed) => {
+      fc.property(closingHistoryArb(), fc.nat(), (s, cutSeed) => {
         const events = current(s.events);
         const a = fold(events);
         const b = fold(events);
@@ -671,5 +674,105 @@ describe("engine properties over random valid event sequences", () => {
       }),
       { seed: SEED, numRuns: 150 },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// SPEC §13: closed periods (issue 25)
+// ---------------------------------------------------------------------------------------------
+
+/** YYYY-MM of an instant in an IANA zone, with Intl (not domain/calendar.ts). */
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+function monthIn(epochMs: number, zone: string): string {
+  let f = monthFormats.get(zone);
+  if (!f) monthFormats.set(zone, (f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit" })));
+  const parts = f.formatToParts(epochMs);
+  return `${parts.find((x) => x.type === "year")!.value}-${parts.find((x) => x.type === "month")!.value}`;
+}
+
+function monthAfter(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+
+const zoneOf = (marketplace: string) => DEFAULT_MARKETPLACES[marketplace as MarketplaceCode].zone;
+/** Postings whose rule-9 month is their shipment's (rule 5 settles, rule 8 returns of a pending bonus). */
+const SHIPMENT_MONTH_KINDS = new Set(["bonus_confirm", "bonus_forfeit", "bonus_pending_return"]);
+
+describe("engine properties with closed periods (SPEC §13)", () => {
+  it("PeriodClosed closes exactly the ended, open months (else period_not_ended, then invalid_state); every posting's originalMonth is rule 9's month and its earningMonth that month, or the first open month when it is closed", () => {
+    const seen = { closes: 0, notEnded: 0, closedAlready: 0, moved: 0, kept: 0, movedKinds: new Set<string>(), foreign: 0 };
+    fc.assert(
+      fc.property(closingHistoryArb(), (s) => {
+        const events = current(s.events);
+        const state = emptyState();
+        // The model: per marketplace the latest closed month, and each shipment's rule-9 month.
+        const closedThrough = new Map<string, string>();
+        const shipmentMonth = new Map<string, string>(); // shipmentId → month of its first recording, in its posting's zone
+        const shipmentAt = new Map<string, number>();
+        for (const event of events) {
+          if (
+            (event.type === "ShipmentRecorded" || event.type === "SubscribeAndSaveFirstShipment") &&
+            !shipmentAt.has(event.data.shipmentId as string)
+          )
+            shipmentAt.set(event.data.shipmentId as string, Date.parse(event.occurredAt));
+          const closedBefore = new Map(closedThrough);
+          const o = applyEvent(state, RULES_V1, event);
+          const at = Date.parse(event.occurredAt);
+          if (event.type === "PeriodClosed") {
+            const marketplace = event.data.marketplace as string;
+            const month = event.data.month as string;
+            const closed = closedThrough.get(marketplace);
+            const codes = o.anomalies.map((a) => a.code);
+            if (month >= monthIn(at, zoneOf(marketplace))) {
+              sameList(codes, ["period_not_ended"], `${event.id} closes ${marketplace} ${month}, not ended at ${event.occurredAt}`);
+              seen.notEnded += 1;
+            } else if (closed !== undefined && month <= closed) {
+              sameList(codes, ["invalid_state"], `${event.id} closes ${marketplace} ${month}, closed through ${closed}`);
+              seen.closedAlready += 1;
+            } else {
+              sameList(codes, [], `${event.id} closes ${marketplace} ${month}`);
+              closedThrough.set(marketplace, month);
+              seen.closes += 1;
+              if (!s.universe.campaigns.some((c) => c.marketplace === marketplace)) seen.foreign += 1;
+            }
+            same(o.postings.length, 0, `${event.id} posts nothing`);
+          }
+          for (const p of o.postings) {
+            const what = `${event.id} ${event.type} ${p.kind} ${p.marketplace} ${p.shipmentId ?? ""}`;
+            if (p.earningMonth === null) {
+              same(p.originalMonth, null, `${what} originalMonth with no earningMonth`);
+              continue;
+            }
+            const zone = zoneOf(p.marketplace);
+            let original: string;
+            if (SHIPMENT_MONTH_KINDS.has(p.kind)) {
+              const shippedAt = shipmentAt.get(p.shipmentId!);
+              if (shippedAt === undefined) throw new Error(`${what}: no shipment recorded`);
+              original = shipmentMonth.get(p.shipmentId!) ?? monthIn(shippedAt, zone);
+              shipmentMonth.set(p.shipmentId!, original);
+            } else original = monthIn(at, zone);
+            same(p.originalMonth, original, `${what} originalMonth = rule 9's`);
+            const closed = closedBefore.get(p.marketplace);
+            const booked = closed !== undefined && original <= closed ? monthAfter(closed) : original;
+            same(p.earningMonth, booked, `${what} earningMonth (closed through ${closed ?? "-"})`);
+            if (closed !== undefined) atLeast(Number(p.earningMonth > closed), 1, `${what} booked after the closed ${closed}`);
+            if (booked !== original) {
+              seen.moved += 1;
+              seen.movedKinds.add(p.kind);
+            } else seen.kept += 1;
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+    // The histories are only as good as what they reach.
+    expect(seen.closes, "valid closes").toBeGreaterThan(100);
+    expect(seen.notEnded, "closes of a month not ended").toBeGreaterThan(10);
+    expect(seen.closedAlready, "closes of a closed month").toBeGreaterThan(10);
+    expect(seen.foreign, "closes of a marketplace no campaign is in").toBeGreaterThan(0);
+    expect(seen.moved, "postings booked in the first open month").toBeGreaterThan(30);
+    for (const kind of ["standard", "bonus_pending", "bonus_confirm", "bonus_forfeit", "bonus_pending_return", "adjustment"])
+      expect([...seen.movedKinds], `a ${kind} booked forward`).toContain(kind);
   });
 });
