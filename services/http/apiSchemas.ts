@@ -99,29 +99,16 @@ export const entrySchema = z.strictObject({
 
 export const ledgerSchema = z.strictObject({ creatorId: z.string(), asOfPosition, entries: z.array(entrySchema), nextAfter: cursorAfter });
 
-const reportTotals = z.array(
-  z.strictObject({ marketplace, currency, clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money }),
-);
+/** A report row's counts and amounts (projections/report/reportQueries.ts ReportFigures), in every row and total. */
+const reportFigures = { clicks: count, orders: count, units: count, revenue: money, earnings: money, spend: money };
+const reportTotals = z.array(z.strictObject({ marketplace, currency, ...reportFigures }));
 
 export const creatorReportSchema = z.strictObject({
   creatorId: z.string(),
   from: date,
   to: date,
   asOfPosition,
-  rows: z.array(
-    z.strictObject({
-      date,
-      campaignId: z.string(),
-      marketplace,
-      currency,
-      clicks: count,
-      orders: count,
-      units: count,
-      revenue: money,
-      earnings: money,
-      spend: money,
-    }),
-  ),
+  rows: z.array(z.strictObject({ date, campaignId: z.string(), marketplace, currency, ...reportFigures })),
   totals: reportTotals,
 });
 
@@ -130,18 +117,7 @@ export const campaignReportSchema = z.strictObject({
   from: date,
   to: date,
   asOfPosition,
-  rows: z.array(
-    z.strictObject({
-      date,
-      creatorId: z.string(),
-      clicks: count,
-      orders: count,
-      units: count,
-      revenue: money,
-      earnings: money,
-      spend: money,
-    }),
-  ),
+  rows: z.array(z.strictObject({ date, creatorId: z.string(), ...reportFigures })),
   totals: reportTotals,
 });
 
