@@ -42,18 +42,8 @@ import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
-import {
-  checkReadLimit,
-  ConflictError,
-  READ_PAGE_MAX,
-  WrongExpectedRevisionError,
-  type AppendOptions,
-  type AppendOutcome,
-  type AppendResult,
-  type EventStore,
-  type SubscribeOptions,
-  type Subscription,
-} from "./port.ts";
+import { checkReadLimit, ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
+import type { AppendOptions, AppendOutcome, AppendResult, EventStore, SubscribeOptions, Subscription } from "./port.ts";
 
 /** The one stream holding every ledger event (default name); revision + 1 is the ledger position. */
 export const LOG_STREAM = "ledger-log";

@@ -15,18 +15,9 @@ import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
 import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
-import {
-  checkReadLimit,
-  ConflictError,
-  READ_PAGE_MAX,
-  WrongExpectedRevisionError,
-  type AppendOptions,
-  type AppendOutcome,
-  type AppendResult,
-  type EventStore,
-  type SubscribeOptions,
-  type Subscription,
-} from "./port.ts";
+import { checkReadLimit, ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
+import { STORED_EVENT_COLUMNS } from "./sqlColumns.ts";
+import type { AppendOptions, AppendOutcome, AppendResult, EventStore, SubscribeOptions, Subscription } from "./port.ts";
 
 export const PG_POOL_MAX = 10;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -51,7 +42,7 @@ interface Row {
   hash: string | null;
 }
 
-const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at, hash";
+const COLUMNS = STORED_EVENT_COLUMNS;
 
 function toStored(row: Row): StoredEvent {
   return {

@@ -40,18 +40,9 @@ import { storedCanonicalContent } from "./contentHash.ts";
 import { canonicalJson } from "../../domain/events/jcs.ts";
 import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
-import {
-  checkReadLimit,
-  ConflictError,
-  READ_PAGE_MAX,
-  WrongExpectedRevisionError,
-  type AppendOptions,
-  type AppendOutcome,
-  type AppendResult,
-  type EventStore,
-  type SubscribeOptions,
-  type Subscription,
-} from "./port.ts";
+import { checkReadLimit, ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
+import { STORED_EVENT_COLUMNS } from "./sqlColumns.ts";
+import type { AppendOptions, AppendOutcome, AppendResult, EventStore, SubscribeOptions, Subscription } from "./port.ts";
 
 /** Events merged into one transaction at most; the rest waits for the next flush. */
 export const GROUP_EVENTS_MAX = 100_000;
@@ -138,7 +129,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const COLUMNS = "position, id, type, schema_version, occurred_at, occurred_at_ms, data, stream_id, stream_revision, recorded_at, hash";
+const COLUMNS = STORED_EVENT_COLUMNS;
 
 function toStored(row: Row): StoredEvent {
   return {
