@@ -168,7 +168,8 @@ program
   .option("--rules <version>", "rule version of a new copy (default LEDGER_RULE_VERSION)", int)
   .option("--version <n>", "build into (or, with drop, drop) this version; an existing copy resumes at its own rule version", int)
   .option("--diff [format]", "print what changes against the active version: table (default), csv or json")
-  .option("--promote", "make the copy the active version once built")
+  .option("--promote", "make the copy the active version once built (recorded in the log as ProjectionPromoted)")
+  .option("--actor <who>", "who promotes, recorded with the promotion (default: $USER)")
   .addHelpText(
     "after",
     `

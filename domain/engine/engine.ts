@@ -104,6 +104,8 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
     case "PeriodClosed":
       periodClosed(state, event, out);
       break;
+    case "ProjectionPromoted":
+      break; // how history is read changed, not what it holds: nothing to book (the log keeps who and when)
     default:
       assertNever(event, "event");
   }

@@ -274,6 +274,16 @@ export const dataSchemas = {
   PayoutThresholdSet: {
     1: z.strictObject({ creatorId: refId, marketplace, amount: money.nullable() }).superRefine(minorDigitsCheck("amount")),
   },
+  // SPEC §14: a promotion of a rebuilt projection version, appended by `ledger replay --promote`:
+  // the log says who changed how history is read, and when. It changes no amount.
+  ProjectionPromoted: {
+    1: z.strictObject({
+      projection: z.string().regex(/^[a-z]{1,32}$/, "must be a projection name"),
+      version: z.number({ error: "must be an integer ≥ 1" }).int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1"),
+      ruleVersion: z.number({ error: "must be an integer ≥ 1" }).int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1"),
+      actor: text(L.REF_ID_MAX_CHARS),
+    }),
+  },
   // SPEC §13: closes an earning month (and every earlier one) of a marketplace.
   PeriodClosed: {
     1: z.strictObject({
@@ -313,10 +323,15 @@ export const LATEST_SCHEMA_VERSION: Record<EventType, number> = Object.fromEntri
 
 /**
  * Types only the ledger itself appends (POST /v1/webhooks, scope `webhooks`, after checking the
- * endpoint's address): the ingestion paths (HTTP, file, Kafka) refuse them, so a token with the
- * `ingest` scope cannot register an endpoint around those checks.
+ * endpoint's address; `ledger replay --promote`): the ingestion paths (HTTP, file, Kafka) refuse
+ * them, so a token with the `ingest` scope cannot register an endpoint around those checks, nor
+ * write a promotion that did not happen.
  */
-export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(["WebhookRegistered", "WebhookDeleted"]);
+export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  "WebhookRegistered",
+  "WebhookDeleted",
+  "ProjectionPromoted",
+]);
 /** The types upstream systems send (what an unknown type's message lists). */
 export const INGESTIBLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((t) => !INTERNAL_EVENT_TYPES.has(t));
 
@@ -358,6 +373,7 @@ export type PayoutsReleasedData = z.infer<(typeof dataSchemas)["PayoutsReleased"
 export type PayoutThresholdSetData = z.infer<(typeof dataSchemas)["PayoutThresholdSet"][1]>;
 export type BalanceWrittenOffData = z.infer<(typeof dataSchemas)["BalanceWrittenOff"][1]>;
 export type PeriodClosedData = z.infer<(typeof dataSchemas)["PeriodClosed"][1]>;
+export type ProjectionPromotedData = z.infer<(typeof dataSchemas)["ProjectionPromoted"][1]>;
 export type ShipmentLine = ShipmentRecordedData["lines"][number];
 
 /** Payload of each type at its newest schema version. */
@@ -387,6 +403,7 @@ export interface EventDataMap {
   PayoutThresholdSet: PayoutThresholdSetData;
   BalanceWrittenOff: BalanceWrittenOffData;
   PeriodClosed: PeriodClosedData;
+  ProjectionPromoted: ProjectionPromotedData;
 }
 
 // --- Canonical content keys (SPEC §2 idempotency), derived from the schemas above -------------

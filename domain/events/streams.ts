@@ -53,6 +53,9 @@ export function streamIdOf(type: EventType, data: unknown): string {
     case "PayoutThresholdSet":
     case "BalanceWrittenOff":
       return payoutStreamId(d.creatorId!, d.marketplace!);
+    // SPEC §14: every promotion, in one stream.
+    case "ProjectionPromoted":
+      return "projection-promotions";
     // SPEC §13: a marketplace's closes, one after another.
     case "PeriodClosed":
       return `periods-${d.marketplace}`;

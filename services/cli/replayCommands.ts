@@ -24,10 +24,38 @@ import {
   targetRuleVersion,
   type DiffRow,
 } from "../replay.ts";
+import { validateBatch } from "../../domain/events/validate.ts";
+import { ingestValidated } from "../ingest/ingest.ts";
 import { positionProgress } from "./progress.ts";
 import { textTable, type Cell } from "./textTable.ts";
 
-export type ReplayOptions = { rules?: number; version?: number; diff?: boolean | string; promote?: boolean };
+export type ReplayOptions = { rules?: number; version?: number; diff?: boolean | string; promote?: boolean; actor?: string };
+
+/**
+ * SPEC §14: every promotion is recorded in the log as `ProjectionPromoted` (who changed how history
+ * is read, and when), appended once the switch is committed, one event per promoted projection.
+ */
+async function recordPromotions(
+  ledger: Ledger,
+  actor: string,
+  promoted: readonly { name: ProjectionName; version: number; ruleVersion: number }[],
+) {
+  const now = new Date();
+  const events = promoted.map((p) => ({
+    id: `projection-promoted:${p.name}:v${p.version}:${now.getTime()}`,
+    type: "ProjectionPromoted",
+    occurredAt: now.toISOString(),
+    data: { projection: p.name, version: p.version, ruleVersion: p.ruleVersion, actor },
+  }));
+  const result = await ingestValidated(ledger.store, validateBatch(events, { internal: true }));
+  if (result.kind !== "appended") throw new Error(`recording the promotion in the log failed: ${JSON.stringify(result).slice(0, 300)}`);
+  process.stderr.write(`recorded in the log at position ${result.lastPosition} (ProjectionPromoted, actor ${actor})\n`);
+}
+
+/** Who promotes: --actor, else the operating system's user. */
+function actorOf(opts: ReplayOptions): string {
+  return opts.actor ?? process.env.USER ?? "cli";
+}
 
 /** `ledger replay <projection|money|list|drop> [projection]`: what the command's arguments ask for. */
 export async function replay(what: string, projection: string | undefined, opts: ReplayOptions): Promise<void> {
@@ -119,6 +147,7 @@ async function replayBuild(config: LedgerConfig, name: ProjectionName, opts: Rep
     if (opts.promote) {
       await promote(db, name, projector.version);
       process.stderr.write(`promoted ${name} v${projector.version}; v${oldVersion} retired\n`);
+      await recordPromotions(ledger, actorOf(opts), [{ name, version: projector.version, ruleVersion: projector.ruleVersion }]);
     }
   } finally {
     await snapshots.close();
@@ -187,6 +216,11 @@ async function replayMoney(config: LedgerConfig, opts: ReplayOptions) {
         .map(({ projector }) => `${projector.name} v${oldVersions.get(projector.name)} → v${projector.version}`)
         .join(", ");
       process.stderr.write(`promoted as one set at rule version ${built[0]!.projector.ruleVersion}: ${moved}\n`);
+      await recordPromotions(
+        ledger,
+        actorOf(opts),
+        built.map(({ projector }) => ({ name: projector.name, version: projector.version, ruleVersion: projector.ruleVersion })),
+      );
     }
   } finally {
     await snapshots.close();

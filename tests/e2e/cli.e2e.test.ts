@@ -1,6 +1,7 @@
 // The CLI as an operator runs it (issues 5 and 16): demo, ingest (idempotent, precise refusals in one
 // pass, progress in events, stdin, reject file), replay with diff, payouts run, --help, --version.
 // Each command is a real child process over one data directory.
+import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -333,7 +334,23 @@ describe("ledger CLI", () => {
     expect(ledger(["ingest", file], data).code).toBe(0);
     // Build v1's content first (every money projection's v2 at rule version 1, promoted), then diff
     // rule version 2 against it.
-    expect(ledger(["replay", "money", "--rules", "1", "--promote"], data).code).toBe(0);
+    // Each promoted projection is recorded in the log (SPEC §14 ProjectionPromoted): positions 5-9.
+    const first = ledger(["replay", "money", "--rules", "1", "--promote", "--actor", "eng:kim"], data);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("recorded in the log at position 9 (ProjectionPromoted, actor eng:kim)\n");
+    const promotions = new Database(path.join(data, "events.db"), { readonly: true });
+    expect(
+      promotions
+        .prepare("SELECT position, id, data FROM events WHERE type = 'ProjectionPromoted' ORDER BY position")
+        .all()
+        .map((r: any) => [r.position, JSON.parse(r.data)]),
+    ).toEqual(
+      ["journal", "earnings", "budget", "report", "payout"].map((projection, i) => [
+        5 + i,
+        { projection, version: 2, ruleVersion: 1, actor: "eng:kim" },
+      ]),
+    );
+    promotions.close();
     const diff = ledger(["replay", "earnings", "--rules", "2", "--diff", "json"], data);
     expect(diff.code).toBe(0);
     expect(JSON.parse(diff.stdout)).toEqual({
@@ -354,7 +371,7 @@ describe("ledger CLI", () => {
         },
       ],
     });
-    expect(diff.stderr).toContain("built earnings v3 (rule version 2) at position 4");
+    expect(diff.stderr).toContain("built earnings v3 (rule version 2) at position 9"); // the promotions are events too (they change no amount)
   });
 
   it("replay versions leave no debris (issue 16.6): a re-run resumes its copy, a failed one creates nothing, --promote promotes what is there, list and drop", () => {
@@ -365,11 +382,11 @@ describe("ledger CLI", () => {
         .slice(2)
         .filter((l) => l !== "")
         .map((l) => l.split(/ {2,}/).slice(0, 6).join(" "));
-    expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
+    expect(versions()).toEqual(["earnings 1 1 retired 0 9", "earnings 2 1 active 4 5", "earnings 3 2 building 9 0"]);
     // The same rule version again: v3 is resumed (caught up), not a v4 beside it; the diff is a table.
     const again = ledger(["replay", "earnings", "--rules", "2", "--diff"], data);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain("caught up earnings v3 (rule version 2) at position 4");
+    expect(again.stderr).toContain("caught up earnings v3 (rule version 2) at position 9");
     expect(again.stdout).toBe(
       "earnings: v2 → v3: 1 changed amount(s)\n" +
         "creatorId  campaignId  marketplace  currency  field      old   new  difference\n" +
@@ -389,7 +406,7 @@ describe("ledger CLI", () => {
     expect(mismatch.stderr).toContain(
       "ledger: earnings v3 is built at rule version 2, not 1: drop it first (ledger replay drop earnings --version 3) or choose another --version",
     );
-    expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
+    expect(versions()).toEqual(["earnings 1 1 retired 0 9", "earnings 2 1 active 4 5", "earnings 3 2 building 9 0"]);
     // Issue 22.1: promoting earnings alone at rule version 2 would leave the journal, budget, report
     // and payout at rule version 1 (a total the journal does not have): refused, naming them, before
     // anything is built or promoted.
@@ -399,13 +416,14 @@ describe("ledger CLI", () => {
       "ledger: promoting earnings at rule version 2 alone would leave journal at rule version 1, budget at rule version 1, report at rule version 1, payout at rule version 1: " +
         "their figures would disagree (an earnings total the journal and the payout status do not have). Rebuild and promote them as one set: ledger replay money --rules 2 --promote",
     );
-    expect(versions()).toEqual(["earnings 1 1 retired 0 4", "earnings 2 1 active 4 0", "earnings 3 2 building 4 0"]);
+    expect(versions()).toEqual(["earnings 1 1 retired 0 9", "earnings 2 1 active 4 5", "earnings 3 2 building 9 0"]);
     // The set: every money projection built at rule version 2 in one pass (earnings resumes v3),
     // each one's diff, and all promoted together.
     const set = ledger(["replay", "money", "--rules", "2", "--diff", "json", "--promote"], data);
     expect(set.code).toBe(0);
-    expect(set.stderr).toContain("built journal v3 (rule version 2) at position 4\n");
-    expect(set.stderr).toContain("caught up earnings v3 (rule version 2) at position 4\n");
+    expect(set.stderr).toContain("built journal v3 (rule version 2) at position 9\n");
+    expect(set.stderr).toContain("caught up earnings v3 (rule version 2) at position 9\n");
+    expect(set.stderr).toContain("recorded in the log at position 14 (ProjectionPromoted, actor ");
     expect(set.stderr).toContain(
       "promoted as one set at rule version 2: journal v2 → v3, earnings v2 → v3, budget v2 → v3, report v2 → v3, payout v2 → v3\n",
     );
@@ -461,7 +479,7 @@ describe("ledger CLI", () => {
     const drop = ledger(["replay", "drop", "earnings", "--version", "1"], data);
     expect(drop.code).toBe(0);
     expect(drop.stderr).toBe("dropped earnings v1\n");
-    expect(versions()).toEqual(["earnings 2 1 retired 4 0", "earnings 3 2 active 4 0"]);
+    expect(versions()).toEqual(["earnings 2 1 retired 4 10", "earnings 3 2 active 9 5"]);
     const list = ledger(["replay", "list"], data).stdout.split("\n");
     expect(list[0]).toMatch(/^projection +version +rules +status +position +lag +created$/);
     expect(list.slice(2).filter((l) => l.startsWith("journal "))).toHaveLength(3);
@@ -470,7 +488,7 @@ describe("ledger CLI", () => {
   it("payouts run answers with what it issued", () => {
     const result = ledger(["payouts", "run", "--marketplace", "US", "--as-of", "2026-06-01", "--project"], path.join(dir, "replay-data"));
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual(usRunAnswer("2026-06-01", 4, [], { tax_info_missing: 1 }));
+    expect(JSON.parse(result.stdout)).toEqual(usRunAnswer("2026-06-01", 14, [], { tax_info_missing: 1 }));
   });
 
   it("payouts run without a payout projector says so at once and suggests --project (issue 16.9)", () => {
