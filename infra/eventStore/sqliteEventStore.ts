@@ -324,8 +324,7 @@ export class SqliteEventStore implements EventStore {
       const recordedAt = new Date().toISOString();
       let head = this.stmt.head.get()?.head ?? 0;
       // The chain's last link, carried from commit to commit (valid while no other connection wrote).
-      if (this.lastLink?.position !== head)
-        this.lastLink = { position: head, hash: head === 0 ? GENESIS_HASH : this.stmt.hashAt.get(head)! };
+      if (this.lastLink?.position !== head) this.lastLink = { position: head, hash: this.hashOf(head) };
       for (const pending of group) {
         this.stmt.savepoint.run();
         const staged = new Map<string, StagedTail>();
@@ -464,10 +463,26 @@ export class SqliteEventStore implements EventStore {
     return { result: { appended: head - headBefore, duplicates, lastPosition: head, outcomes }, link };
   }
 
+  /**
+   * The stored hash at `position` (64 zeros at 0). A row without one was appended after this file
+   * gained its chain by a release that keeps none: chaining on from it would hash a wrong link, so
+   * the append is refused (reopening the store chains what is missing).
+   */
+  private hashOf(position: number): string {
+    if (position === 0) return GENESIS_HASH;
+    const hash = this.stmt.hashAt.get(position);
+    if (hash === null || hash === undefined) {
+      throw new Error(
+        `event store: position ${position} has no hash (appended by a release without the hash chain?); reopen the store to chain it`,
+      );
+    }
+    return hash;
+  }
+
   /** SPEC §13: the position and hash of the latest event (0 and 64 zeros when empty). */
   async logHead(): Promise<LogHead> {
     const head = this.stmt.head.get()?.head ?? 0;
-    return { position: head, hash: head === 0 ? GENESIS_HASH : (this.stmt.hashAt.get(head) ?? GENESIS_HASH) };
+    return { position: head, hash: this.hashOf(head) };
   }
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {

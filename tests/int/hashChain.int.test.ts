@@ -152,3 +152,30 @@ describe.each([
     expect(await verifyChain(store, { fromPosition: 6 })).toMatchObject({ ok: true, verified: 1, head: { position: 6 } });
   });
 });
+
+describe("the hash chain on sqlite, written to by a release that keeps none", () => {
+  it("an append after a row without a hash is refused, naming it, instead of chaining on from a wrong link", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-chain-old-writer-"));
+    const file = join(dir, "events.db");
+    const store = await openSqliteEventStore({ file });
+    try {
+      await store.append(clicks(["a"]));
+      // Another process of an older release appends position 2 with no hash while this store is open.
+      const old = new Database(file);
+      old
+        .prepare(
+          `INSERT INTO events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at)
+           VALUES (2, 'old-1', 'ClickRecorded', 1, '2026-03-01T10:00:00Z', 1772359200000, '{"trackingId":"t-9"}', '', 'tracking-t-9', 0, '2026-03-01T10:00:01.000Z')`,
+        )
+        .run();
+      old.close();
+      await expect(store.append(clicks(["b"]))).rejects.toThrow(
+        "event store: position 2 has no hash (appended by a release without the hash chain?); reopen the store to chain it",
+      );
+      expect(await store.head()).toBe(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
