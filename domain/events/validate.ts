@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { instantMs } from "../calendar.ts";
 import type { LedgerEvent } from "./envelope.ts";
+import { fastAccept } from "./fastAccept.ts";
 import { BATCH_EVENTS_MAX, PROBLEMS_MAX } from "./limits.ts";
 import { dataSchemas, envelopeSchema, INTERNAL_EVENT_TYPES, type EventType } from "./schemas.ts";
 
@@ -43,6 +44,16 @@ function unknownVersion(index: number, id: string | null, type: EventType, versi
 
 /** Validates one raw event; returns the event or its problems. */
 export function validateEvent(
+  raw: unknown,
+  index: number,
+  options: ValidateOptions = {},
+): { event: LedgerEvent } | { problems: Problem[] } {
+  const fast = fastAccept(raw);
+  return fast !== null ? { event: fast } : validateBySchemas(raw, index, options);
+}
+
+/** validateEvent through the zod schemas alone (what the fast path is checked against). */
+export function validateBySchemas(
   raw: unknown,
   index: number,
   options: ValidateOptions = {},
