@@ -20,7 +20,7 @@ import { openCacheFile, type CacheFileLog } from "./sqliteCacheFile.ts";
  * The layout of a saved state: raise it with every change of EngineState or ShipmentState (and of
  * the tables below). A file saved in another format is emptied on open.
  */
-export const SNAPSHOT_FORMAT = 4; // 4: holds and creator:earned balances (SPEC §12)
+export const SNAPSHOT_FORMAT = 5; // 4: holds and creator:earned balances (SPEC §12); 5: rule schedule, shipment rule versions (§14)
 
 /** Shipments kept in memory beyond the ones changed since the last save. */
 export const SHIPMENT_CACHE_MAX = 5_000;

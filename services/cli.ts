@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The ledger's command line (commander): serve, ingest, replay, payouts run, demo, projectors. The
+// The ledger's command line (commander): serve, ingest, replay, payouts run, trueup, verify, demo, projectors. The
 // entry point of every process (package.json, bin/ledger.js, the Dockerfile); its helpers (file
 // ingest, progress bars, the replay commands) are in services/cli/.
 import { Command, InvalidArgumentError } from "commander";
 import fs from "node:fs";
-import { parseLocalDate } from "../domain/calendar.ts";
+import { parseLocalDate, YEAR_MAX, YEAR_MIN } from "../domain/calendar.ts";
 import { isMarketplaceCode, MARKETPLACE_CODES, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { MONEY_PROJECTIONS, PROJECTION_NAMES } from "../projections/projection.ts";
 import { demoDataset } from "../workload/demoDataset.ts";
@@ -14,6 +14,7 @@ import { ingestProgress, positionProgress } from "./cli/progress.ts";
 import { verifyChain } from "../infra/eventStore/hashChain.ts";
 import { openEventStore } from "../infra/eventStore/openEventStore.ts";
 import { replay } from "./cli/replayCommands.ts";
+import { runTrueUpCommand, TRUEUP_FORMATS, type TrueUpFormat, type TrueUpOptions } from "./cli/trueupCommand.ts";
 import { environmentHelp, loadConfig, parseProjectorList } from "./config.ts";
 import { Ledger } from "./ledger.ts";
 import { isProjected } from "./ledgerFiles.ts";
@@ -200,6 +201,20 @@ function localDateArgument(value: string): string {
   return value;
 }
 
+/** An earning month YYYY-MM of the ledger's years. */
+function monthArgument(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value) || Number(value.slice(0, 4)) < YEAR_MIN || Number(value.slice(0, 4)) > YEAR_MAX) {
+    throw new InvalidArgumentError(`not a month: expected YYYY-MM, e.g. 2026-06 (years ${YEAR_MIN}-${YEAR_MAX})`);
+  }
+  return value;
+}
+
+function trueUpFormat(value: string): TrueUpFormat {
+  if (!(TRUEUP_FORMATS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${TRUEUP_FORMATS.join(", ")}`);
+  return value as TrueUpFormat;
+}
+
 const payouts = program.command("payouts").description("payout runs");
 payouts
   .command("run")
@@ -221,6 +236,21 @@ payouts
     process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     await ledger.close();
   });
+
+program
+  .command("trueup")
+  .description(
+    "SPEC §14: recompute the standard commission of booked months under a rule version and book the difference as adjustments (reason rule_change) in the open period",
+  )
+  .requiredOption("--rules <n>", "the rule version to recompute by", int)
+  .requiredOption("--marketplace <code>", `marketplace: ${MARKETPLACE_CODES.join(", ")}`, marketplaceCode)
+  .requiredOption("--from <month>", "first booked month YYYY-MM", monthArgument)
+  .requiredOption("--to <month>", "last booked month YYYY-MM (included)", monthArgument)
+  .option("--dry-run", "show the rows only; append nothing")
+  .option("--actor <who>", "who applies it (default: the operating system's user)")
+  .option("--format <format>", `output: ${TRUEUP_FORMATS.join(", ")}`, trueUpFormat, "table")
+  .option("--project", "also run the journal projector in this process (when no server or projector process runs it)")
+  .action((opts: TrueUpOptions) => runTrueUpCommand(opts));
 
 program
   .command("verify")

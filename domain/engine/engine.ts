@@ -8,7 +8,7 @@ import type { CurrentEvent } from "../events/envelope.ts";
 import type { Marketplace } from "../marketplaces.ts";
 import { transferOf } from "../journal/entryKinds.ts";
 import { Dec, fractionDigits, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
-import { standardRate, type RuleVersion } from "../rules.ts";
+import { KNOWN_RULE_VERSIONS, standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
 import type { Outcome, Posting } from "./outcome.ts";
 import { OutcomeBuilder, type Ev, type PostingFields } from "./outcomeBuilder.ts";
@@ -22,11 +22,17 @@ export interface Engine {
   apply(event: CurrentEvent): Outcome;
 }
 
-export function createEngine(rules: RuleVersion, state: EngineState): Engine {
-  return { rules, state, apply: (event) => applyEvent(state, rules, event) };
+export function createEngine(rules: RuleVersion, state: EngineState, schedules: Schedules = "follow"): Engine {
+  return { rules, state, apply: (event) => applyEvent(state, rules, event, schedules) };
 }
 
-export function applyEvent(state: EngineState, rules: RuleVersion, event: CurrentEvent): Outcome {
+/**
+ * SPEC §14: "follow" applies each shipment's scheduled rule version (`rules` where none is in
+ * force); "ignore" computes every shipment by `rules` alone: what a true-up compares the ledger with.
+ */
+export type Schedules = "follow" | "ignore";
+
+export function applyEvent(state: EngineState, rules: RuleVersion, event: CurrentEvent, schedules: Schedules = "follow"): Outcome {
   if (!(event.position > state.position)) {
     throw new Error(`engine: event ${event.id} at position ${event.position} is not after ${state.position}`);
   }
@@ -46,7 +52,7 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
       break;
     case "ShipmentRecorded":
     case "SubscribeAndSaveFirstShipment":
-      shipmentRecorded(state, event, out);
+      shipmentRecorded(state, event, out, schedules === "follow" ? rulesInForce(state, rules, event.occurredAtMs) : rules);
       break;
     case "ShipmentReturned":
       shipmentReturned(state, event, out);
@@ -106,6 +112,9 @@ export function applyEvent(state: EngineState, rules: RuleVersion, event: Curren
       break;
     case "ProjectionPromoted":
       break; // how history is read changed, not what it holds: nothing to book (the log keeps who and when)
+    case "RuleVersionScheduled":
+      ruleVersionScheduled(state, event, out);
+      break;
     default:
       assertNever(event, "event");
   }
@@ -136,6 +145,49 @@ function periodClosed(state: EngineState, event: Ev<"PeriodClosed">, out: Outcom
   }
   state.closedThrough.set(marketplace, month);
   out.fact({ kind: "period_closed", marketplace, month, actor, note: note ?? null, closedAt: event.occurredAt });
+}
+
+/**
+ * SPEC §14: the rule version for a shipment that occurred at `occurredAtMs`: the scheduled one with
+ * the latest effectiveFrom at or before it (the later event on a tie), else the lane's `rules`.
+ */
+function rulesInForce(state: EngineState, rules: RuleVersion, occurredAtMs: number): RuleVersion {
+  const schedule = state.ruleSchedule;
+  for (let i = schedule.length - 1; i >= 0; i -= 1) {
+    const scheduled = schedule[i]!;
+    if (scheduled.effectiveFromMs > occurredAtMs) continue;
+    const found = KNOWN_RULE_VERSIONS[scheduled.ruleVersion];
+    assert(found !== undefined, `engine: scheduled rule version ${scheduled.ruleVersion} is not known`);
+    return found;
+  }
+  return rules;
+}
+
+/**
+ * SPEC §14: schedules a rule version from effectiveFrom on. An unknown version is reported first
+ * (`unknown_rule_version`), then one that would reach back before the event itself
+ * (`retroactive_rule_change`: the past is corrected by true-ups); neither schedules anything.
+ */
+function ruleVersionScheduled(state: EngineState, event: Ev<"RuleVersionScheduled">, out: OutcomeBuilder): void {
+  const { ruleVersion, effectiveFrom } = event.data;
+  if (KNOWN_RULE_VERSIONS[ruleVersion] === undefined) {
+    const known = Object.keys(KNOWN_RULE_VERSIONS).join(", ");
+    return out.anomaly(
+      "unknown_rule_version",
+      `rule version ${ruleVersion} is not known to this ledger (known: ${known}); nothing is scheduled`,
+    );
+  }
+  const effectiveFromMs = instantMs(effectiveFrom);
+  if (effectiveFromMs < event.occurredAtMs) {
+    return out.anomaly(
+      "retroactive_rule_change",
+      `rule version ${ruleVersion} from ${effectiveFrom} reaches back before this event (${event.occurredAt}); nothing is scheduled: correct the past with a true-up (ledger trueup)`,
+    );
+  }
+  const schedule = state.ruleSchedule;
+  let at = schedule.length; // kept sorted by effectiveFromMs, then position (this event is the latest)
+  while (at > 0 && schedule[at - 1]!.effectiveFromMs > effectiveFromMs) at -= 1;
+  schedule.splice(at, 0, { ruleVersion, effectiveFromMs, position: event.position });
 }
 
 /** Keeps each creator:{K}:{m}:earned balance (SPEC §8.1) from the event's transfers: a write-off's debt (§12). */
@@ -387,6 +439,8 @@ function shipmentRecorded(
   state: EngineState,
   event: Ev<"ShipmentRecorded"> | Ev<"SubscribeAndSaveFirstShipment">,
   out: OutcomeBuilder,
+  /** The rule version in force at the shipment's occurredAt (SPEC §14). */
+  rules: RuleVersion,
 ): void {
   const d = event.data;
   const acceptance = state.acceptances.get(d.trackingId);
@@ -432,6 +486,7 @@ function shipmentRecorded(
     campaignId,
     earningMonth: month,
     reportDate,
+    ruleVersion: rules.version,
     lines: [],
   };
   const common = {
@@ -447,12 +502,13 @@ function shipmentRecorded(
   let hasPending = false;
   const spentBefore = campaign.spentMinor;
   for (const line of d.lines) {
-    const rate = standardRate(out.rules, line.category);
+    const rate = standardRate(rules, line.category);
     const standardMinor = lineAmountMinor(line.quantity, line.unitPrice, rate, digits);
     const revenueMinor = lineAmountMinor(line.quantity, line.unitPrice, "1", digits);
     out.post({
       ...common,
       kind: "standard",
+      ruleVersion: rules.version,
       asin: line.asin,
       amountMinor: standardMinor,
       rate,
@@ -539,7 +595,14 @@ function shipmentReturned(state: EngineState, event: Ev<"ShipmentReturned">, out
       if (units <= 0) continue;
       unitsLeft -= units;
       line.returnedQuantity += units;
-      returnLine(line, units, campaign, { returnMonth, shipmentMonth: shipment.earningMonth }, { ...common, asin: line.asin }, out);
+      returnLine(
+        line,
+        units,
+        campaign,
+        { returnMonth, shipmentMonth: shipment.earningMonth, ruleVersion: shipment.ruleVersion },
+        { ...common, asin: line.asin },
+        out,
+      );
     }
     if (unitsLeft > 0) {
       out.anomaly(
@@ -574,7 +637,8 @@ function returnLine(
   line: LineState,
   units: number,
   campaign: CampaignState,
-  months: { returnMonth: string; shipmentMonth: string },
+  /** And the rule version the line's standard was computed by (its reversal names it, SPEC §14). */
+  months: { returnMonth: string; shipmentMonth: string; ruleVersion: number },
   common: ReturnCommon,
   out: OutcomeBuilder,
 ): void {
@@ -586,6 +650,7 @@ function returnLine(
   out.post({
     ...common,
     kind: "standard_reversal",
+    ruleVersion: months.ruleVersion,
     amountMinor: negate(standardMinor),
     earningMonth: returnMonth,
     rate: line.standardRate,

@@ -151,6 +151,10 @@ export const ANOMALY_CODES = [
   "exceeds_receivable",
   /** A PeriodClosed of a month that has not ended in the marketplace's zone at its occurredAt (§13). */
   "period_not_ended",
+  /** A RuleVersionScheduled naming a rule version this build does not know: nothing scheduled (§14). */
+  "unknown_rule_version",
+  /** A RuleVersionScheduled whose effectiveFrom is before its own occurredAt: nothing scheduled (§14). */
+  "retroactive_rule_change",
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

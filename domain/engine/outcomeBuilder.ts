@@ -11,7 +11,10 @@ export type Ev<T extends CurrentEvent["type"]> = CurrentEventOf<T>;
 export type PostingFields = Omit<
   Posting,
   "position" | "seq" | "sourceEventId" | "eventType" | "ruleVersion" | "source" | "destination" | "originalMonth"
->;
+> & {
+  /** The rule version that produced the amount, when it is not the lane's (SPEC §14: a scheduled version). */
+  ruleVersion?: number;
+};
 
 /** SPEC §13: the month an amount of `month` is booked in: the first open month once `month` is closed. */
 export function bookedMonth(closedThrough: ReadonlyMap<string, string>, marketplace: string, month: string): string {

@@ -58,7 +58,16 @@ export interface ShipmentState {
   campaignId: string;
   earningMonth: string;
   reportDate: string;
+  /** The rule version its standard commission was computed by (SPEC §14); its reversals name it too. */
+  ruleVersion: number;
   lines: LineState[];
+}
+
+/** SPEC §14: a rule version in force from `effectiveFromMs` on (a RuleVersionScheduled at `position`). */
+export interface ScheduledRuleVersion {
+  ruleVersion: number;
+  effectiveFromMs: number;
+  position: number;
 }
 
 export interface PayoutState {
@@ -114,6 +123,8 @@ export interface EngineState {
   earnedMinor: Map<string, bigint>;
   /** SPEC §13: per marketplace, the latest closed earning month (every earlier one is closed too). */
   closedThrough: Map<MarketplaceCode, string>;
+  /** SPEC §14: the rule versions scheduled, by effectiveFromMs then position (the later event wins a tie). */
+  ruleSchedule: ScheduledRuleVersion[];
   /** Position of the last event applied (0 = none). */
   position: number;
 }
@@ -133,6 +144,7 @@ export function emptyState(): EngineState & { shipments: Map<string, ShipmentSta
     holds: new Map(),
     earnedMinor: new Map(),
     closedThrough: new Map(),
+    ruleSchedule: [],
     position: 0,
   };
 }

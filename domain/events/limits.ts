@@ -13,6 +13,8 @@ export const SHIPMENT_LINES_MAX = 100;
 export const QUANTITY_MAX = 100_000;
 /** Largest unit price in major units. */
 export const UNIT_PRICE_MAX = 100_000;
+/** The largest rule version a RuleVersionScheduled may name (SPEC §14). */
+export const RULE_VERSION_MAX = 1_000_000;
 export const BATCH_EVENTS_MAX = 10_000;
 export const PROBLEMS_MAX = 1_000;
 /** Longest NDJSON line (one event) any reader accepts: HTTP bodies and `ledger ingest` files. */

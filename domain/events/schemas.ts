@@ -13,7 +13,7 @@ import * as L from "./limits.ts";
  */
 export const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
 
-export const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correction", "other"] as const;
+export const ADJUSTMENT_REASONS = ["fraud", "chargeback", "goodwill", "correction", "rule_change", "other"] as const;
 export const PAYOUT_FAILURE_REASONS = ["account_closed", "invalid_account", "returned", "other"] as const;
 export const HOLD_REASONS = ["fraud_review", "compliance", "dispute", "other"] as const;
 export const WRITE_OFF_REASONS = ["uncollectible", "goodwill", "other"] as const;
@@ -311,6 +311,19 @@ export const dataSchemas = {
       })
       .superRefine(minorDigitsCheck("amount")),
   },
+  // SPEC §14: from effectiveFrom on, shipments earn standard commission by this rule version.
+  RuleVersionScheduled: {
+    1: z.strictObject({
+      ruleVersion: z
+        .number({ error: "must be an integer ≥ 1" })
+        .int("must be an integer ≥ 1")
+        .min(1, "must be an integer ≥ 1")
+        .max(L.RULE_VERSION_MAX, `must be at most ${L.RULE_VERSION_MAX}`),
+      effectiveFrom: instant,
+      actor: text(L.REF_ID_MAX_CHARS),
+      note: text(L.NOTE_MAX_CHARS).optional(),
+    }),
+  },
 } as const;
 
 export type EventType = keyof typeof dataSchemas;
@@ -373,6 +386,7 @@ export type PayoutsReleasedData = z.infer<(typeof dataSchemas)["PayoutsReleased"
 export type PayoutThresholdSetData = z.infer<(typeof dataSchemas)["PayoutThresholdSet"][1]>;
 export type BalanceWrittenOffData = z.infer<(typeof dataSchemas)["BalanceWrittenOff"][1]>;
 export type PeriodClosedData = z.infer<(typeof dataSchemas)["PeriodClosed"][1]>;
+export type RuleVersionScheduledData = z.infer<(typeof dataSchemas)["RuleVersionScheduled"][1]>;
 export type ProjectionPromotedData = z.infer<(typeof dataSchemas)["ProjectionPromoted"][1]>;
 export type ShipmentLine = ShipmentRecordedData["lines"][number];
 
@@ -404,6 +418,7 @@ export interface EventDataMap {
   BalanceWrittenOff: BalanceWrittenOffData;
   PeriodClosed: PeriodClosedData;
   ProjectionPromoted: ProjectionPromotedData;
+  RuleVersionScheduled: RuleVersionScheduledData;
 }
 
 // --- Canonical content keys (SPEC §2 idempotency), derived from the schemas above -------------

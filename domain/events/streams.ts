@@ -59,6 +59,9 @@ export function streamIdOf(type: EventType, data: unknown): string {
     // SPEC §13: a marketplace's closes, one after another.
     case "PeriodClosed":
       return `periods-${d.marketplace}`;
+    // SPEC §14: the schedule of rule versions, one stream for the whole program.
+    case "RuleVersionScheduled":
+      return "rule-versions";
     // Holds of every scope in one stream per creator: a run checks its revision too (services/payoutRun.ts).
     case "PayoutsHeld":
     case "PayoutsReleased":

@@ -23,7 +23,12 @@
 //    a cache of the log, never a second source of truth.
 //  - subscribe is a KurrentDB catch-up subscription on the log stream from the checkpoint: it reads
 //    history, then follows live by push (no polling), and hands the handler batches in position order.
-//  - recordedAt is KurrentDB's own commit timestamp of the event (`created`).
+//  - recordedAt is KurrentDB's own commit timestamp of the event (`created`). Appends to the one log
+//    stream are serialized (expected revisions), so it follows position as long as the leader's
+//    clock does not step back; positionAt binary-searches it (positionAt.ts), log2(head) reads.
+//  - idsStartingWith (GET /v1/search) looks through the index's ids in memory: no range index on
+//    the server to ask, so it is linear in the ledger's events (in memory, no log read), then reads
+//    the events it found.
 import { createHash, randomUUID } from "node:crypto";
 import {
   BACKWARDS,
@@ -42,8 +47,9 @@ import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
-import { checkReadLimit, ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
-import type { AppendOptions, AppendOutcome, AppendResult, EventStore, SubscribeOptions, Subscription } from "./port.ts";
+import { lastPositionRecordedBy, type PositionAt } from "./positionAt.ts";
+import { checkIdSearch, checkReadLimit, ConflictError, idPrefixRange, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
+import type { AppendOptions, AppendOutcome, AppendResult, EventStore, IdHit, SubscribeOptions, Subscription } from "./port.ts";
 
 /** The one stream holding every ledger event (default name); revision + 1 is the ledger position. */
 export const LOG_STREAM = "ledger-log";
@@ -363,6 +369,36 @@ export class KurrentEventStore implements EventStore {
     const [event] = await this.readLog(position - 1, 1);
     if (!event || event.id !== id) throw new Error(`${this.log}: index and log disagree about event '${id}'`);
     return event;
+  }
+
+  async positionAt(instantMs: number, upTo: number): Promise<PositionAt> {
+    const last = Math.min(upTo, await this.head());
+    return lastPositionRecordedBy(last, instantMs, async (position) => {
+      const [event] = await this.readLog(position - 1, 1);
+      if (!event || event.position !== position) throw new Error(`${this.log}: no event at position ${position}`);
+      return event.recordedAt;
+    });
+  }
+
+  async idsStartingWith(prefix: string, upTo: number, limit: number): Promise<IdHit[]> {
+    checkIdSearch(prefix, upTo, limit);
+    const { from, to } = idPrefixRange(prefix);
+    const found = await this.exclusive(async () => {
+      await this.catchUp();
+      const matches: { key: string; position: number }[] = [];
+      for (const [id, { position }] of this.index.ids) {
+        const key = id.toLowerCase();
+        if (position <= upTo && key >= from && key < to) matches.push({ key, position });
+      }
+      return matches.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.position - b.position)).slice(0, limit);
+    });
+    const events = await Promise.all(found.map((f) => this.readLog(f.position - 1, 1)));
+    return events.map((page, i) => {
+      const event = page[0];
+      if (!event || event.position !== found[i]!.position)
+        throw new Error(`${this.log}: index and log disagree at position ${found[i]!.position}`);
+      return { id: event.id, position: event.position, type: event.type };
+    });
   }
 
   /** KurrentDB keeps no hash chain (see toStored): the head's position, hash null. */

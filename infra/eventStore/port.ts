@@ -16,7 +16,12 @@
 //    keep it with their checkpoints, so another store is never mistaken for theirs.
 //  - SPEC §13: SQLite and PostgreSQL chain every event's hash (infra/eventStore/hashChain.ts) in
 //    the appending transaction; KurrentDB keeps no chain (hash null).
+//  - recordedAt never decreases with position (positionAt.ts says why), so positionAt answers by
+//    binary search; idsStartingWith is one indexed range read (SQLite, PostgreSQL).
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
+import { EVENT_ID_MAX_CHARS } from "../../domain/events/limits.ts";
+import { EVENT_ID, type EventType } from "../../domain/events/schemas.ts";
+import type { PositionAt } from "./positionAt.ts";
 
 export const READ_PAGE_MAX = 10_000;
 
@@ -24,6 +29,35 @@ export const READ_PAGE_MAX = 10_000;
 export function checkReadLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 0 || limit > READ_PAGE_MAX)
     throw new RangeError(`limit must be an integer 0..${READ_PAGE_MAX}, got ${limit}`);
+}
+
+/** Event ids one search asks a store for, at most (issue 27 GET /v1/search). */
+export const ID_SEARCH_MAX = 100;
+
+/** An event found by the first characters of its id. */
+export interface IdHit {
+  id: string;
+  position: number;
+  type: EventType;
+}
+
+/**
+ * The lower-case bounds of the ids that start with `prefix` ignoring case: [from, to). Ids are ASCII
+ * (SPEC §2: A-Z a-z 0-9 . _ : -), so lower-cased they are at most 'z' (0x7a) character by character,
+ * and prefix + '{' (0x7b) is above every one of them that starts with the prefix.
+ */
+export function idPrefixRange(prefix: string): { from: string; to: string } {
+  const from = prefix.toLowerCase();
+  return { from, to: `${from}{` };
+}
+
+/** Every adapter's check of an id search's arguments. */
+export function checkIdSearch(prefix: string, upTo: number, limit: number): void {
+  if (!EVENT_ID.test(prefix) || prefix.length > EVENT_ID_MAX_CHARS)
+    throw new RangeError(`prefix must be 1-${EVENT_ID_MAX_CHARS} id characters, got '${prefix}'`);
+  if (!Number.isSafeInteger(upTo) || upTo < 0) throw new RangeError(`upTo must be an integer ≥ 0, got ${upTo}`);
+  if (!Number.isInteger(limit) || limit < 0 || limit > ID_SEARCH_MAX)
+    throw new RangeError(`limit must be an integer 0..${ID_SEARCH_MAX}, got ${limit}`);
 }
 
 export interface AppendOptions {
@@ -100,6 +134,17 @@ export interface EventStore {
   readById(id: string): Promise<StoredEvent | null>;
   /** Last committed position; 0 for an empty store. */
   head(): Promise<number>;
+  /**
+   * Issue 27 (GET /v1/log/position): the last position ≤ upTo whose recordedAt is at or before
+   * `instantMs` (epoch milliseconds), and its recordedAt; position 0 (recordedAt null) when none is.
+   * A binary search over positions (positionAt.ts), never a scan.
+   */
+  positionAt(instantMs: number, upTo: number): Promise<PositionAt>;
+  /**
+   * Issue 27 (GET /v1/search): up to `limit` events at positions ≤ upTo whose id starts with
+   * `prefix` ignoring (ASCII) case, ordered by lower-cased id, then position.
+   */
+  idsStartingWith(prefix: string, upTo: number, limit: number): Promise<IdHit[]>;
   /**
    * SPEC §13: the latest event's position and its link in the hash chain (0 and 64 zeros when
    * empty; hash null in a store that keeps no chain). Every StoredEvent carries its own `hash`.

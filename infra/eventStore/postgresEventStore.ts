@@ -7,6 +7,12 @@
 // The row lock serializes writers until commit, and PostgreSQL makes a transaction visible before
 // it releases its locks, so when position p is visible every position < p is too. Cost: appends
 // are serialized (one WAL flush each); batches amortize it.
+//
+// recorded_at is the database's clock read under that lock (clock_timestamp(), to the millisecond
+// as the API shows it), never before the previous event's: so it never decreases with position,
+// whichever host appends, and GET /v1/log/position can binary-search it (positionAt.ts).
+// Issue 27: `events_id_lower` indexes lower(id) in code-point order (COLLATE "C", whatever the
+// database's locale) for GET /v1/search.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
@@ -15,9 +21,10 @@ import { streamIdOf } from "../../domain/events/streams.ts";
 import { contentHash } from "./contentHash.ts";
 import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
-import { checkReadLimit, ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
+import { lastPositionRecordedBy, type PositionAt } from "./positionAt.ts";
+import { checkIdSearch, checkReadLimit, ConflictError, idPrefixRange, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
 import { STORED_EVENT_COLUMNS } from "./sqlColumns.ts";
-import type { AppendOptions, AppendOutcome, AppendResult, EventStore, SubscribeOptions, Subscription } from "./port.ts";
+import type { AppendOptions, AppendOutcome, AppendResult, EventStore, IdHit, SubscribeOptions, Subscription } from "./port.ts";
 
 export const PG_POOL_MAX = 10;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -43,6 +50,14 @@ interface Row {
 }
 
 const COLUMNS = STORED_EVENT_COLUMNS;
+
+/**
+ * One commit time for the whole batch (an uncorrelated sub-select runs once): the database's clock
+ * now, under the head's lock, to the millisecond, and never before the recordedAt of the head the
+ * batch starts from ($11). See the header.
+ */
+const COMMIT_TIME_OF = (s: string) =>
+  `SELECT greatest(date_trunc('milliseconds', clock_timestamp()), coalesce((SELECT recorded_at FROM ${s}.events WHERE position = $11::bigint), '-infinity'::timestamptz))`;
 
 function toStored(row: Row): StoredEvent {
   return {
@@ -163,6 +178,7 @@ export class PostgresEventStore implements EventStore {
         -- SPEC §13: each event's link in the hash chain, and the head's (carried by every append).
         ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS hash text;
         ALTER TABLE ${s}.head ADD COLUMN IF NOT EXISTS hash text;
+        CREATE INDEX IF NOT EXISTS events_id_lower ON ${s}.events ((lower(id) COLLATE "C"), position);
       `);
       await chainIfNeeded(pool, s);
       await pool.query(`INSERT INTO ${s}.store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT DO NOTHING`, [randomUUID()]);
@@ -224,7 +240,6 @@ export class PostgresEventStore implements EventStore {
       if (actual !== want) throw new WrongExpectedRevisionError(stream, want, actual);
     }
 
-    const recordedAt = new Date().toISOString();
     const rows = {
       position: [] as number[],
       id: [] as string[],
@@ -273,7 +288,7 @@ export class PostgresEventStore implements EventStore {
       // One statement for the whole batch: unnest turns parallel arrays into rows.
       await client.query(
         `INSERT INTO ${s}.events (position, id, type, schema_version, occurred_at, occurred_at_ms, data, content, stream_id, stream_revision, recorded_at, hash)
-         SELECT p, i, t, v, o, om, d::jsonb, c, si, sr, $11::timestamptz, h
+         SELECT p, i, t, v, o, om, d::jsonb, c, si, sr, (${COMMIT_TIME_OF(s)}), h
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[], $12::text[])
            AS x(p, i, t, v, o, om, d, c, si, sr, h)`,
         [
@@ -287,7 +302,7 @@ export class PostgresEventStore implements EventStore {
           rows.content,
           rows.streamId,
           rows.revision,
-          recordedAt,
+          headBefore,
           rows.hash,
         ],
       );
@@ -328,6 +343,30 @@ export class PostgresEventStore implements EventStore {
   async head(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.s}.head`);
     return Number(rows[0]!.position);
+  }
+
+  async positionAt(instantMs: number, upTo: number): Promise<PositionAt> {
+    const last = Math.min(upTo, await this.head());
+    return lastPositionRecordedBy(last, instantMs, async (position) => {
+      const { rows } = await this.pool.query<{ recorded_at: Date }>(`SELECT recorded_at FROM ${this.s}.events WHERE position = $1`, [
+        position,
+      ]);
+      if (!rows[0]) throw new Error(`event store: no event at position ${position} (the store is damaged)`);
+      return rows[0].recorded_at.toISOString();
+    });
+  }
+
+  async idsStartingWith(prefix: string, upTo: number, limit: number): Promise<IdHit[]> {
+    checkIdSearch(prefix, upTo, limit);
+    const { from, to } = idPrefixRange(prefix);
+    // The same expression and collation as events_id_lower, so the index answers the range and the order.
+    const { rows } = await this.pool.query<{ id: string; position: string; type: string }>(
+      `SELECT id, position, type FROM ${this.s}.events
+       WHERE lower(id) COLLATE "C" >= $1 AND lower(id) COLLATE "C" < $2 AND position <= $3
+       ORDER BY lower(id) COLLATE "C", position LIMIT $4`,
+      [from, to, upTo, limit],
+    );
+    return rows.map((r) => ({ id: r.id, position: Number(r.position), type: r.type as EventType }));
   }
 
   subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {

@@ -18,6 +18,14 @@
 // (a creator's payouts, a campaign's life: services/ingest/streamHead.ts), so readStream walks the
 // links back from the tail.
 //
+// Issue 27: GET /v1/search finds ids by their first characters, ignoring case, through the UNIQUE
+// index on id (code-point order) that every insert maintains anyway: one range read per way of
+// writing the prefix's letters in upper or lower case (idsStartingWith). A second index on lower(id)
+// did it in one read but cost every append a second random B-tree insert: durable ingest fell from
+// 0.33-0.38x to 0.25-0.26x the raw insert (issue 25's target is 0.32x; README, Benchmark); an
+// existing file's index from that build is dropped on open.
+// recordedAt is read under the write lock and never before the previous event's (positionAt.ts).
+//
 // Hot path (one INSERT per event, one tail upsert per stream and batch):
 //  - Stream tails come from an in-memory cache (stream → last revision and position), filled from
 //    `streams` on a miss. It is trusted only while no other connection wrote to the file:
@@ -40,9 +48,10 @@ import { storedCanonicalContent } from "./contentHash.ts";
 import { canonicalJson } from "../../domain/events/jcs.ts";
 import { chainHash, GENESIS_HASH, type LogHead } from "./hashChain.ts";
 import { PollingSubscriptions } from "./pollingSubscription.ts";
-import { checkReadLimit, ConflictError, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
+import { lastPositionRecordedBy, type PositionAt } from "./positionAt.ts";
+import { checkIdSearch, checkReadLimit, ConflictError, idPrefixRange, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
 import { STORED_EVENT_COLUMNS } from "./sqlColumns.ts";
-import type { AppendOptions, AppendOutcome, AppendResult, EventStore, SubscribeOptions, Subscription } from "./port.ts";
+import type { AppendOptions, AppendOutcome, AppendResult, EventStore, IdHit, SubscribeOptions, Subscription } from "./port.ts";
 
 /** Events merged into one transaction at most; the rest waits for the next flush. */
 export const GROUP_EVENTS_MAX = 100_000;
@@ -72,7 +81,32 @@ CREATE TABLE IF NOT EXISTS streams (
   last_position INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+DROP INDEX IF EXISTS events_id_lower;
 `;
+
+/**
+ * The letters of an id prefix whose case an id search varies (2^n range reads at most); letters past
+ * them are matched ignoring case while the range is read (rows that share the varied part in that
+ * case and differ later are read and skipped: few, since ids that share 8 letters share a lot).
+ */
+const ID_SEARCH_CASE_LETTERS_MAX = 8;
+
+/** Every way of writing `prefix` with its first letters (up to ID_SEARCH_CASE_LETTERS_MAX) in upper or lower case. */
+function caseVariants(prefix: string): string[] {
+  let variants = [""];
+  let letters = 0;
+  for (const ch of prefix) {
+    const lower = ch.toLowerCase();
+    const upper = ch.toUpperCase();
+    if (lower === upper || letters >= ID_SEARCH_CASE_LETTERS_MAX) {
+      variants = variants.map((v) => v + ch);
+      continue;
+    }
+    letters += 1;
+    variants = variants.flatMap((v) => [v + upper, v + lower]);
+  }
+  return variants;
+}
 
 /**
  * Every link and every tail made from the rows, and format 1's index dropped. Run on open when the
@@ -188,6 +222,11 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
       hashAt: this.db.prepare<[number], string | null>("SELECT hash FROM events WHERE position = ?").pluck(),
+      recordedAt: this.db.prepare<[number], string>("SELECT recorded_at FROM events WHERE position = ?").pluck(),
+      // One range of the UNIQUE index on id (BINARY: code points), filtered by the whole prefix ignoring case.
+      idsFrom: this.db.prepare<[string, string, string, string, number, number], { id: string; position: number; type: string }>(
+        "SELECT id, position, type FROM events WHERE id >= ? AND id < ? AND lower(id) >= ? AND lower(id) < ? AND position <= ? ORDER BY id LIMIT ?",
+      ),
       byId: this.db.prepare<[string], { position: number; type: string; schema_version: number; occurred_at_ms: number; data: string }>(
         "SELECT position, type, schema_version, occurred_at_ms, data FROM events WHERE id = ?",
       ),
@@ -321,8 +360,8 @@ export class SqliteEventStore implements EventStore {
         this.lastLink = null;
         this.dataVersion = version;
       }
-      const recordedAt = new Date().toISOString();
       let head = this.stmt.head.get()?.head ?? 0;
+      const recordedAt = this.commitTime(head);
       // The chain's last link, carried from commit to commit (valid while no other connection wrote).
       if (this.lastLink?.position !== head) this.lastLink = { position: head, hash: this.hashOf(head) };
       for (const pending of group) {
@@ -358,6 +397,13 @@ export class SqliteEventStore implements EventStore {
       if (s.ok) pending.resolve(s.result);
       else pending.reject(s.error);
     });
+  }
+
+  /** Now, under the write lock; never before the head's recordedAt, so recordedAt stays monotone in position (positionAt.ts). */
+  private commitTime(head: number): string {
+    const now = new Date().toISOString();
+    const previous = head === 0 ? undefined : this.stmt.recordedAt.get(head);
+    return previous !== undefined && previous > now ? previous : now;
   }
 
   private rememberTail(stream: string, tail: StreamTail): void {
@@ -520,6 +566,30 @@ export class SqliteEventStore implements EventStore {
 
   async head(): Promise<number> {
     return this.stmt.head.get()?.head ?? 0;
+  }
+
+  async positionAt(instantMs: number, upTo: number): Promise<PositionAt> {
+    const last = Math.min(upTo, this.stmt.head.get()?.head ?? 0);
+    return lastPositionRecordedBy(last, instantMs, async (position) => {
+      const recordedAt = this.stmt.recordedAt.get(position);
+      if (recordedAt === undefined) throw new Error(`event store: no event at position ${position} (the store is damaged)`);
+      return recordedAt;
+    });
+  }
+
+  async idsStartingWith(prefix: string, upTo: number, limit: number): Promise<IdHit[]> {
+    checkIdSearch(prefix, upTo, limit);
+    const { from, to } = idPrefixRange(prefix);
+    const hits: IdHit[] = [];
+    // Each variant's range holds ids starting with it in that case; `{` (0x7b) is above every id character.
+    for (const variant of caseVariants(prefix)) {
+      for (const r of this.stmt.idsFrom.all(variant, `${variant}{`, from, to, upTo, limit)) {
+        hits.push({ id: r.id, position: r.position, type: r.type as EventType });
+      }
+    }
+    // The order every store answers in: by the lower-cased id (code points), then position.
+    const key = (hit: IdHit) => hit.id.toLowerCase(); // ASCII ids: code units are code points
+    return hits.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.position - b.position)).slice(0, limit);
   }
 
   subscribe(afterPosition: number, handler: (events: StoredEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription {

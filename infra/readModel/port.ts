@@ -50,6 +50,16 @@ export function moneyColumn(name: string, dialect: Dialect): string {
   return `${name} BIGINT NOT NULL DEFAULT 0${dialect === "sqlite" ? ` CHECK (typeof(${name}) = 'integer')` : ""}`;
 }
 
+/**
+ * DDL type of an id column that pages and prefix searches compare and order in SQL (issue 27): TEXT
+ * in SQLite (BINARY: code points), TEXT COLLATE "C" in PostgreSQL whatever the database's locale, so
+ * `id > after`, `lower(id) >= prefix` and ORDER BY mean the same in both (projections/order.ts), and
+ * an index on the column or on lower(column) answers them.
+ */
+export function idText(dialect: Dialect): string {
+  return dialect === "postgres" ? 'TEXT COLLATE "C"' : "TEXT";
+}
+
 /** An INSERT of one tuple of `?` placeholders, which runMany may send as many tuples per statement. */
 export interface InsertShape {
   /** Placeholders per tuple. */

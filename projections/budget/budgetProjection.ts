@@ -5,10 +5,16 @@
 // campaign:{id}:budget (domain/journal/entryKinds.ts budgetFlow). The engine reports its own view of
 // the budget after each event that changed it; the two must agree, or the projector stops (a broken
 // invariant is never written down). `remaining` = max(0, budget − spent) is computed on read.
+//
+// Issue 27: `changes` keeps one row per event that managed a campaign's life (created, budget
+// changed, paused, resumed, end changed, ended: CHANGE_TYPES) with the values after it, from which
+// GET /v1/campaigns/{id} answers its `history`; `created_position` answers the lists and the search
+// as of a position; ids are code-point text (idText) so pages and prefix searches are SQL ranges.
 import { assert } from "../../domain/assert.ts";
 import { budgetFlow } from "../../domain/journal/entryKinds.ts";
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import { int, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
+import type { EventType } from "../../domain/events/schemas.ts";
+import { idText, int, type Dialect, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import type { ProjectionDefinition } from "../projection.ts";
 
 /** The columns of a campaign row (the same in `campaigns` and `history`). */
@@ -29,6 +35,30 @@ export const CAMPAIGN_COLUMNS = [
   "ended",
   "creators",
   "position",
+  "created_position",
+] as const;
+
+/** The events that manage a campaign's life: each one that changed a campaign is a row of `changes` (its history). */
+export const CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  "CampaignCreated",
+  "CampaignBudgetChanged",
+  "CampaignPaused",
+  "CampaignResumed",
+  "CampaignEndChanged",
+  "CampaignEnded",
+]);
+
+/** A row of `changes`: the event and the values it left (budget in minor units). */
+export const CHANGE_COLUMNS = [
+  "campaign_id",
+  "position",
+  "event_type",
+  "event_id",
+  "occurred_at",
+  "budget",
+  "ends_at",
+  "paused",
+  "ended",
 ] as const;
 
 interface CampaignRow {
@@ -51,11 +81,16 @@ interface CampaignRow {
   creators: number;
   /** The position of the last event that changed the row. */
   position: number;
+  /** The position of its CampaignCreated. */
+  created_position: number;
 }
 
-const COLUMNS_DDL = `campaign_id TEXT NOT NULL, brand_id TEXT NOT NULL, marketplace TEXT NOT NULL, bonus_rate TEXT NOT NULL,
+const columnsDdl = (
+  d: Dialect,
+) => `campaign_id ${idText(d)} NOT NULL, brand_id ${idText(d)} NOT NULL, marketplace TEXT NOT NULL, bonus_rate TEXT NOT NULL,
   budget BIGINT NOT NULL, spent BIGINT NOT NULL, released BIGINT NOT NULL, exhausted_at TEXT, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
-  ends_at_ms BIGINT NOT NULL, asins TEXT NOT NULL, paused INTEGER NOT NULL, ended INTEGER NOT NULL, creators INTEGER NOT NULL, position BIGINT NOT NULL`;
+  ends_at_ms BIGINT NOT NULL, asins TEXT NOT NULL, paused INTEGER NOT NULL, ended INTEGER NOT NULL, creators INTEGER NOT NULL, position BIGINT NOT NULL,
+  created_position BIGINT NOT NULL`;
 
 function toValues(row: CampaignRow): SqlValue[] {
   return CAMPAIGN_COLUMNS.map((c) => row[c]);
@@ -77,26 +112,34 @@ async function loadRow(tx: ReadModelTx, p: string, campaignId: string): Promise<
     ended: int(r.ended),
     creators: int(r.creators),
     position: int(r.position),
+    created_position: int(r.created_position),
   };
 }
 
 export const budgetProjection: ProjectionDefinition = {
   name: "budget",
-  format: 4,
-  tables: { campaigns: ["campaign_id"], history: ["campaign_id", "position"] },
+  format: 5, // 5: changes (a campaign's history), created_position, code-point ids (issue 27)
+  tables: { campaigns: ["campaign_id"], history: ["campaign_id", "position"], changes: ["campaign_id", "position"] },
   // ends_at_ms and ended feed the campaign-end scheduler (services/scheduler.ts).
-  schema: (p) => `
-    CREATE TABLE IF NOT EXISTS ${p}campaigns (${COLUMNS_DDL}, PRIMARY KEY (campaign_id));
-    CREATE TABLE IF NOT EXISTS ${p}history (${COLUMNS_DDL}, PRIMARY KEY (campaign_id, position));
+  schema: (p, d) => `
+    CREATE TABLE IF NOT EXISTS ${p}campaigns (${columnsDdl(d)}, PRIMARY KEY (campaign_id));
+    CREATE TABLE IF NOT EXISTS ${p}history (${columnsDdl(d)}, PRIMARY KEY (campaign_id, position));
+    CREATE TABLE IF NOT EXISTS ${p}changes (campaign_id ${idText(d)} NOT NULL, position BIGINT NOT NULL, event_type TEXT NOT NULL,
+      event_id TEXT NOT NULL, occurred_at TEXT NOT NULL, budget BIGINT NOT NULL, ends_at TEXT NOT NULL, paused INTEGER NOT NULL,
+      ended INTEGER NOT NULL, PRIMARY KEY (campaign_id, position));
   `,
   readIndexes: {
     campaigns_brand: "campaigns (brand_id, campaign_id)",
     campaigns_due: "campaigns (ended, ends_at_ms)",
     history_brand: "history (brand_id, campaign_id, position)",
+    // GET /v1/search (issue 27): ids by their first characters, ignoring case (lower() of code-point text).
+    campaigns_search: "campaigns (lower(campaign_id), campaign_id)",
+    campaigns_brand_search: "campaigns (lower(brand_id), brand_id)",
   },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const rows = new Map<string, CampaignRow>();
     const history: SqlValue[][] = [];
+    const changes: SqlValue[][] = [];
     const rowOf = async (campaignId: string): Promise<CampaignRow> => {
       const row = rows.get(campaignId) ?? (await loadRow(tx, p, campaignId));
       assert(row !== null, `budget projection: campaign ${campaignId} has an entry or fact before it was created`);
@@ -135,6 +178,7 @@ export const budgetProjection: ProjectionDefinition = {
               ended: 0,
               creators: 0,
               position: o.position,
+              created_position: o.position,
             };
             Object.assign(row, {
               budget: f.budgetMinor,
@@ -175,6 +219,9 @@ export const budgetProjection: ProjectionDefinition = {
         const row = rows.get(campaignId)!;
         row.position = o.position;
         history.push(toValues(row));
+        // A management event that changed something touched exactly the campaign it names (an anomaly touches none).
+        if (CHANGE_TYPES.has(o.eventType))
+          changes.push([campaignId, o.position, o.eventType, o.eventId, o.occurredAt, row.budget, row.ends_at, row.paused, row.ended]);
       }
     }
     const placeholders = CAMPAIGN_COLUMNS.map(() => "?").join(", ");
@@ -186,5 +233,9 @@ export const budgetProjection: ProjectionDefinition = {
       [...rows.values()].map(toValues),
     );
     await tx.runMany(`INSERT INTO ${p}history (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders})`, history);
+    await tx.runMany(
+      `INSERT INTO ${p}changes (${CHANGE_COLUMNS.join(", ")}) VALUES (${CHANGE_COLUMNS.map(() => "?").join(", ")})`,
+      changes,
+    );
   },
 };

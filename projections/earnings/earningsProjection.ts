@@ -3,7 +3,7 @@
 // written from its fold (fold.ts).
 // The audit trail of every amount is the journal projection's (projections/journal).
 import type { Outcome } from "../../domain/engine/outcome.ts";
-import type { ReadModelTx } from "../../infra/readModel/port.ts";
+import { idText, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import { bucketColumnsDdl } from "../bucketColumns.ts";
 import { EarningsFold } from "./fold.ts";
@@ -12,7 +12,7 @@ import { anomaliesTableDdl, insertAnomalies } from "../anomalies.ts";
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
-  format: 4,
+  format: 5, // 5: creators' first position and code-point ids (issue 27: GET /v1/creators, GET /v1/search)
   tables: {
     creators: ["creator_id"],
     totals: ["creator_id", "marketplace"],
@@ -22,7 +22,7 @@ export const earningsProjection: ProjectionDefinition = {
     anomalies: ["position", "idx"],
   },
   schema: (p, d) => `
-    CREATE TABLE IF NOT EXISTS ${p}creators (creator_id TEXT PRIMARY KEY);
+    CREATE TABLE IF NOT EXISTS ${p}creators (creator_id ${idText(d)} PRIMARY KEY, position BIGINT NOT NULL);
     CREATE TABLE IF NOT EXISTS ${p}totals (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, marketplace, month));
     CREATE TABLE IF NOT EXISTS ${p}campaigns (creator_id TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL, ${bucketColumnsDdl(d)}, PRIMARY KEY (creator_id, campaign_id, marketplace));
@@ -31,10 +31,13 @@ export const earningsProjection: ProjectionDefinition = {
   `,
   readIndexes: {
     anomalies_creator: "anomalies (creator_id, position)",
+    // GET /v1/search (issue 27): creator ids by their first characters, ignoring case.
+    creators_search: "creators (lower(creator_id), creator_id)",
   },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const fold = new EarningsFold();
     for (const o of outcomes) {
+      fold.at(o.position);
       for (const post of o.postings) fold.entry(post);
       for (const f of o.facts) if (f.kind === "acceptance" || f.kind === "content") fold.fact(f);
       for (const a of o.anomalies) if (a.creatorId !== null) fold.creator(a.creatorId);
@@ -42,8 +45,8 @@ export const earningsProjection: ProjectionDefinition = {
     await insertIgnore(
       tx,
       `${p}creators`,
-      ["creator_id"],
-      [...fold.creators].map((c) => [c]),
+      ["creator_id", "position"],
+      [...fold.creators].map(([creatorId, position]) => [creatorId, position]),
     );
     await fold.totals.write(tx, `${p}totals`);
     await fold.months.write(tx, `${p}months`);

@@ -42,21 +42,28 @@ function deltasOf(kind: EntryKind, amountMinor: number | bigint): (number | bigi
 }
 
 export class EarningsFold {
-  readonly creators = new Set<string>();
+  /** Each creator known, and the position they became known at (as told by at(); 0 when never told). */
+  readonly creators = new Map<string, number>();
+  private position = 0;
   readonly totals = new AdditiveRows(["creator_id", "marketplace"], BUCKET_COLUMNS);
   readonly months = new AdditiveRows(["creator_id", "marketplace", "month"], BUCKET_COLUMNS);
   readonly campaigns = new AdditiveRows(["creator_id", "campaign_id", "marketplace"], BUCKET_COLUMNS);
   /** The last content word per creator and campaign ("\u0000"-joined key): the latest fact decides. */
   readonly content = new Map<string, { creatorId: string; campaignId: string; qualified: boolean }>();
 
+  /** The position of the outcome folded next: where a creator it makes known became known (GET /v1/creators as of P). */
+  at(position: number): void {
+    this.position = position;
+  }
+
   /** A creator is known from their first entry, acceptance or anomaly on. */
   creator(creatorId: string): void {
-    this.creators.add(creatorId);
+    if (!this.creators.has(creatorId)) this.creators.set(creatorId, this.position);
   }
 
   entry(e: EarningsEntry): void {
     if (e.creatorId === null) return;
-    this.creators.add(e.creatorId);
+    this.creator(e.creatorId);
     if (!movesBuckets(e.kind)) return; // payouts: in the journal, not in earnings
     const d = deltasOf(e.kind, e.amountMinor);
     this.totals.add([e.creatorId, e.marketplace], d);
@@ -68,7 +75,7 @@ export class EarningsFold {
     switch (f.kind) {
       case "acceptance":
         // An accepted campaign shows in the creator's earnings even before it earns anything.
-        this.creators.add(f.creatorId);
+        this.creator(f.creatorId);
         this.totals.add([f.creatorId, f.marketplace], ZERO);
         this.campaigns.add([f.creatorId, f.campaignId, f.marketplace], ZERO);
         return;

@@ -68,6 +68,9 @@ export async function periodsOf(tx: ReadModelTx, p: string, marketplace: Marketp
   };
 }
 
+/** Late entries a closing statement lists at most (the rest are in the accounts' entries). */
+export const LATE_ENTRIES_MAX = 1_000;
+
 /** The four figures of a closing statement's totals (SPEC §13), in this order. */
 const STATEMENT_BUCKETS = ["standard", "bonusConfirmed", "reversed", "adjusted"] as const;
 
@@ -75,7 +78,7 @@ const STATEMENT_BUCKETS = ["standard", "bonusConfirmed", "reversed", "adjusted"]
  * SPEC §13 GET /v1/periods/{marketplace}/{month}: the closing statement of a month closed by `upTo`,
  * or null while it is open. Everything but lateEntries is as of the close's position (a closed month's
  * figures never change after it); lateEntries are the entries booked after the close, up to `upTo`,
- * that rule 9 would have put in this month. `creators`: everyone with an earnings entry booked in
+ * that rule 9 would have put in this month (the first LATE_ENTRIES_MAX; lateEntriesMore: there are more). `creators`: everyone with an earnings entry booked in
  * the month, with what they earned in it (standard + confirmed bonus + reversals + adjustments).
  */
 export async function closingStatementOf(tx: ReadModelTx, p: string, marketplace: MarketplaceCode, month: string, upTo: number) {
@@ -105,8 +108,8 @@ export async function closingStatementOf(tx: ReadModelTx, p: string, marketplace
   // `earning_month <> original_month` is implied (the month was closed when they were booked) and lets both databases use entries_moved.
   const late = await tx.query<EntryRow>(
     `SELECT ${ENTRY_VIEW_COLUMNS} FROM ${p}entries
-     WHERE marketplace = ? AND original_month = ? AND earning_month <> original_month AND position > ? AND position <= ? ORDER BY position, seq`,
-    [marketplace, month, close.position, upTo],
+     WHERE marketplace = ? AND original_month = ? AND earning_month <> original_month AND position > ? AND position <= ? ORDER BY position, seq LIMIT ?`,
+    [marketplace, month, close.position, upTo, LATE_ENTRIES_MAX + 1],
   );
   return {
     marketplace,
@@ -118,7 +121,8 @@ export async function closingStatementOf(tx: ReadModelTx, p: string, marketplace
     creators: [...perCreator.entries()]
       .sort(([a], [b]) => byCodePoint(a, b))
       .map(([creatorId, buckets]) => ({ creatorId, earned: money(sumOf(buckets, PAYABLE_BUCKETS)) })),
-    lateEntries: late.map(entryView),
+    lateEntries: late.slice(0, LATE_ENTRIES_MAX).map(entryView),
+    lateEntriesMore: late.length > LATE_ENTRIES_MAX,
   };
 }
 

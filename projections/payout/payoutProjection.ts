@@ -3,7 +3,7 @@
 // own threshold; every payout with its status (issued, or failed and why); the holds standing now
 // (a release deletes its hold's row), written from its fold (fold.ts).
 import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
-import { moneyColumn, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { idText, moneyColumn, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import { PayoutFold, type PayoutFact } from "./fold.ts";
 import type { ProjectionDefinition } from "../projection.ts";
@@ -25,7 +25,7 @@ function isPayoutFact(f: Fact): f is Fact & PayoutFact {
 
 export const payoutProjection: ProjectionDefinition = {
   name: "payout",
-  format: 5, // 5: own thresholds and holds (SPEC §12)
+  format: 6, // 5: own thresholds and holds (SPEC §12); 6: payout ids as code-point text (issue 27: GET /v1/search)
   tables: {
     accounts: ["creator_id", "marketplace"],
     months: ["creator_id", "marketplace", "month", "payable_on"],
@@ -38,7 +38,7 @@ export const payoutProjection: ProjectionDefinition = {
       method TEXT, ${moneyColumn("bonus_pending", d)}, own_threshold BIGINT, PRIMARY KEY (creator_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}months (creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, month TEXT NOT NULL, payable_on TEXT NOT NULL,
       ${moneyColumn("payable", d)}, PRIMARY KEY (creator_id, marketplace, month, payable_on));
-    CREATE TABLE IF NOT EXISTS ${p}payouts (payout_id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, amount BIGINT NOT NULL,
+    CREATE TABLE IF NOT EXISTS ${p}payouts (payout_id ${idText(d)} PRIMARY KEY, creator_id TEXT NOT NULL, marketplace TEXT NOT NULL, amount BIGINT NOT NULL,
       date TEXT NOT NULL, position BIGINT NOT NULL, failed_position BIGINT, failed_reason TEXT);
     CREATE TABLE IF NOT EXISTS ${p}holds (creator_id TEXT NOT NULL, scope TEXT NOT NULL, reason_code TEXT NOT NULL, note TEXT NOT NULL,
       actor TEXT NOT NULL, since TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (creator_id, scope));
@@ -46,6 +46,8 @@ export const payoutProjection: ProjectionDefinition = {
   readIndexes: {
     accounts_marketplace: "accounts (marketplace, creator_id)",
     payouts_creator: "payouts (creator_id, marketplace, date)",
+    // GET /v1/search (issue 27): payout ids by their first characters, ignoring case.
+    payouts_search: "payouts (lower(payout_id), payout_id)",
   },
   async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
     const fold = new PayoutFold();

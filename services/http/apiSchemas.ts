@@ -287,7 +287,34 @@ const campaignFields = {
   ...budgetFields,
 };
 
-export const campaignSchema = z.strictObject({ ...campaignFields, asOfPosition });
+/** Issue 27: a value a campaign's management changed, from what it was (null: before the campaign existed) to what it became. */
+const change = <T extends z.ZodType>(value: T) => z.strictObject({ from: value.nullable(), to: value });
+const campaignHistoryEntrySchema = z.strictObject({
+  position,
+  eventId: z.string(),
+  eventType: z.enum(EVENT_TYPES),
+  occurredAt: instant,
+  recordedAt: z.string().describe("the store's commit time of the event (ISO UTC)"),
+  changes: z
+    .strictObject({
+      budget: change(money).optional(),
+      endsAt: change(instant).optional(),
+      paused: change(z.boolean()).optional(),
+      ended: change(z.boolean()).optional(),
+    })
+    .describe("what the event changed: budget and endsAt at creation (from null), budget, paused, endsAt or ended after it"),
+});
+
+export const campaignSchema = z.strictObject({
+  ...campaignFields,
+  asOfPosition,
+  history: z
+    .array(campaignHistoryEntrySchema)
+    .describe(
+      "issue 27: every event that managed the campaign up to asOfPosition, in position order: created, budget changed, paused, resumed, end changed, ended (anomalies change nothing and are not here); the first 1,000",
+    ),
+  historyTruncated: z.boolean().describe("true when the campaign has more than the 1,000 entries listed (the event log has the rest)"),
+});
 export const brandCampaignsSchema = z.strictObject({
   brandId: z.string(),
   asOfPosition,
@@ -295,6 +322,43 @@ export const brandCampaignsSchema = z.strictObject({
 });
 
 export const anomaliesSchema = z.strictObject({ asOfPosition, anomalies: z.array(anomalySchema), nextAfter: cursorAfter });
+
+// --- issue 27: lists paged by id, and search ------------------------------------------------------
+
+const idAfter = z
+  .string()
+  .nullable()
+  .describe("`after` of the next page (the last id of this full page), null when this page was not full");
+export const creatorsSchema = z.strictObject({
+  asOfPosition,
+  creators: z.array(z.strictObject({ creatorId: z.string() })),
+  nextAfter: idAfter,
+});
+export const campaignsSchema = z.strictObject({ asOfPosition, campaigns: z.array(z.strictObject(campaignFields)), nextAfter: idAfter });
+const brandFields = { campaigns: count.describe("the brand's campaigns created by asOfPosition") };
+export const brandsSchema = z.strictObject({
+  asOfPosition,
+  brands: z.array(z.strictObject({ brandId: z.string(), ...brandFields })),
+  nextAfter: idAfter,
+});
+export const SEARCH_KINDS = ["creator", "campaign", "brand", "payout", "event"] as const;
+const searchHitSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("creator"), id: z.string() }),
+  z.strictObject({ kind: z.literal("campaign"), id: z.string(), brandId: z.string(), marketplace }),
+  z.strictObject({ kind: z.literal("brand"), id: z.string(), ...brandFields }),
+  z.strictObject({ kind: z.literal("payout"), id: z.string(), creatorId: z.string(), marketplace }),
+  z.strictObject({ kind: z.literal("event"), id: z.string(), type: z.enum(EVENT_TYPES), position }),
+]);
+export const searchSchema = z.strictObject({
+  q: z.string(),
+  asOfPosition,
+  hits: z
+    .array(searchHitSchema)
+    .describe(
+      "ids that start with q, ignoring case, by lower-cased id (an exact match first), then kind (creator, campaign, brand, payout, event), then id",
+    ),
+  truncated: z.boolean().describe("true when more ids match than `limit`: type more characters"),
+});
 
 export const accountSchema = z.strictObject({ account: z.string(), currency, balance: money, asOfPosition });
 export const accountEntriesSchema = z.strictObject({
@@ -359,7 +423,14 @@ export const closingStatementSchema = z.strictObject({
     .describe("every creator with an earnings entry booked in the month, by creatorId"),
   lateEntries: z
     .array(entrySchema)
-    .describe("entries booked after the close (up to asOfPosition) whose originalMonth is this month, in position order"),
+    .describe(
+      "entries booked after the close (up to asOfPosition) whose originalMonth is this month, in position order; the first 1,000 (lateEntriesMore says whether there are more)",
+    ),
+  lateEntriesMore: z
+    .boolean()
+    .describe(
+      "more late entries than the statement lists: read them in the month's accounts (GET /v1/accounts/{a}/entries) or with an earlier asOfPosition",
+    ),
   asOfPosition,
   logHash: z
     .string()
@@ -395,6 +466,14 @@ const logHash = z.string().regex(/^[0-9a-f]{64}$/);
 export const logHeadSchema = z.strictObject({
   position,
   hash: logHash.nullable().describe("the latest event's link in the hash chain (64 zeros when empty; null: the store keeps no chain)"),
+  asOfPosition,
+});
+
+/** Issue 27 GET /v1/log/position. */
+export const logPositionSchema = z.strictObject({
+  at: instant.describe("the instant asked, as sent"),
+  position: position.describe("the last position whose recordedAt is at or before `at` (≤ asOfPosition); 0 when none is"),
+  recordedAt: z.string().nullable().describe("that position's recordedAt, the store's commit time (ISO UTC); null for 0"),
   asOfPosition,
 });
 

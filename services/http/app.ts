@@ -7,6 +7,8 @@ import { CLOUDEVENTS_BATCH_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts
 import type { IngestRequest } from "../ingest/ingestRequest.ts";
 import { ProjectionLagError, ProjectionNotBuiltError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
+import { trueUp, TrueUpRefused } from "../trueup.ts";
+import { trueUpBody } from "./trueupBody.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads/reads.ts";
 import { authorize, parseTokens, scopesOf, type OpenMode } from "./auth.ts";
 import { registerConsole } from "./console.ts";
@@ -184,7 +186,12 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     if (error instanceof ProjectionLagError || error instanceof ProjectionNotBuiltError) {
       return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("projection_lagging", error.message));
     }
-    if (error instanceof PayoutRunRefused || error instanceof PositionOutOfRange || error instanceof ReadRefused) {
+    if (
+      error instanceof PayoutRunRefused ||
+      error instanceof TrueUpRefused ||
+      error instanceof PositionOutOfRange ||
+      error instanceof ReadRefused
+    ) {
       return reply
         .code(400)
         .send(
@@ -247,6 +254,8 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
     const body = parse(payoutRunBody, request.body, "body");
     return runPayouts(ledger, body.marketplace, body.asOf);
   });
+
+  app.post("/v1/trueups", async (request) => trueUp(ledger, parse(trueUpBody, request.body, "body")));
 
   registerReadRoutes(app, ledger, (request) => scopesOf(grants, request, options.openMode));
   registerWebhookRoutes(app, ledger);

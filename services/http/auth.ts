@@ -61,8 +61,9 @@ export function scopeOf(method: string, route: string | undefined): Scope | null
   if (method === "POST" && route === "/v1/payouts/run") return "payouts";
   // Registering, listing and deleting endpoints and their delivery log (SPEC §11): URLs and secrets are not everyone's to read.
   if (route === "/v1/webhooks" || route?.startsWith("/v1/webhooks/")) return "webhooks";
-  // SPEC Part III: what proves the log (and, later, rewrites how money is read) needs `admin`.
+  // SPEC Part III: what proves the log, and what books the past's difference under another rule version, needs `admin`.
   if (route === "/v1/log/verify") return "admin";
+  if (method === "POST" && route === "/v1/trueups") return "admin";
   return "read";
 }
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { errorBody } from "./errors.ts";
-import { CONSOLE_ASSETS_PREFIX, CONSOLE_PAGES } from "./consoleRoutes.ts";
+import { CONSOLE_ASSETS_PREFIX, CONSOLE_NOT_FOUND_PATTERN, CONSOLE_PAGES, isPageRequest } from "./consoleRoutes.ts";
 
 /** The build's files have content hashes in their names: they never change under one name. */
 const ASSET_MAX_AGE = "365d";
@@ -50,6 +50,24 @@ export async function registerConsole(app: FastifyInstance, dir = consoleDir()):
   for (const page of pages) {
     app.get(page, async (_request, reply) => reply.headers(PAGE_HEADERS).sendFile("index.html", { cacheControl: false }));
   }
+  // Any other page a browser opens: index.html as a 404, so the console shows its not-found page. A
+  // route constraint (not a check in the handler) keeps every other request unmatched, as before:
+  // the API's JSON 404, its 401 without a token, its "unmatched" label in the access log.
+  app.addConstraintStrategy({
+    name: "consolePage",
+    storage() {
+      const handlers = new Map();
+      return {
+        get: (value) => handlers.get(value) ?? null,
+        set: (value, handler) => void handlers.set(value, handler),
+      };
+    },
+    deriveConstraint: (request) => (isPageRequest(request.url ?? "", String(request.headers.accept ?? "")) ? "page" : "other"),
+    mustMatchWhenDerived: false,
+  });
+  app.get(CONSOLE_NOT_FOUND_PATTERN, { constraints: { consolePage: "page" } }, async (_request, reply) =>
+    reply.code(404).headers(PAGE_HEADERS).sendFile("index.html", { cacheControl: false }),
+  );
   app.get(`${CONSOLE_ASSETS_PREFIX}*`, async (request, reply) => {
     const file = path.posix.normalize((request.params as { "*": string })["*"]);
     // Only files inside the build: a path that climbs out of it is a 404 like any unknown path.

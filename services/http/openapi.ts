@@ -10,6 +10,7 @@ import { scopeOf } from "./auth.ts";
 import { OPENAPI_TAGS, tagOfPath } from "./openapiTags.ts";
 import { webhooksSection } from "./openapiWebhooks.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
+import { trueUpAnswerSchema, trueUpBody } from "./trueupBody.ts";
 import { READ_ROUTES } from "./readRoutes.ts";
 
 /** JSON Schema of a zod schema. Refinements (instants with offsets, money limits) cannot be expressed; the SPEC and the 400 details cover them. */
@@ -147,6 +148,20 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
       responses: {
         200: { description: "the payouts issued", content: json(ref("PayoutRunAnswer")) },
         ...errorAnswers("POST", "/v1/payouts/run", { 503: errorAnswer("the payout read model did not catch up with the store in time") }),
+      },
+    },
+  };
+  schemas.TrueUpRequest = jsonSchema(trueUpBody, "input");
+  schemas.TrueUpAnswer = jsonSchema(trueUpAnswerSchema, "output");
+  paths["/v1/trueups"] = {
+    post: {
+      operationId: "trueUp",
+      summary:
+        "Recompute standard commission of booked months under a rule version; dry run: the rows; else one CommissionAdjusted (rule_change) per nonzero row, in the open period (SPEC §14; scope admin)",
+      requestBody: { required: true, content: json(ref("TrueUpRequest")) },
+      responses: {
+        200: { description: "the rows (and, applying, the adjustments)", content: json(ref("TrueUpAnswer")) },
+        ...errorAnswers("POST", "/v1/trueups", { 503: errorAnswer("the journal did not catch up with the store in time") }),
       },
     },
   };

@@ -7,11 +7,14 @@
 // log shows a webhook's URL only to callers holding the `webhooks` scope (webhookUrlRedaction.ts).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { parseLocalDate, YEAR_MAX, YEAR_MIN } from "../../domain/calendar.ts";
+import { parseInstant, parseLocalDate, YEAR_MAX, YEAR_MIN } from "../../domain/calendar.ts";
 import { EVENT_TYPES, marketplace, refId, type EventType } from "../../domain/events/schemas.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
 import { Dec, fractionDigits, MONEY_MAX } from "../../domain/money.ts";
 import { ANOMALIES_PAGE_MAX } from "../../projections/anomalies.ts";
+import { BRANDS_PAGE_MAX, CAMPAIGN_STATES, CAMPAIGNS_PAGE_MAX } from "../../projections/budget/campaignLists.ts";
+import { CREATORS_PAGE_MAX } from "../../projections/earnings/creatorList.ts";
+import { FIRST_ID_PAGE } from "../../projections/idPages.ts";
 import { FEED_PAGE_MAX } from "../../projections/journal/feedQueries.ts";
 import { LEDGER_PAGE_MAX, WHOLE_POSITION_SEQ, type Cursor } from "../../projections/journal/journalQueries.ts";
 import { DELIVERIES_PAGE_MAX } from "../../projections/webhooks/webhookQueries.ts";
@@ -33,6 +36,9 @@ import { eventShownTo } from "./webhookUrlRedaction.ts";
 
 export const EVENTS_PAGE_MAX = 1_000;
 export const PAGE_DEFAULT = 100;
+/** GET /v1/search (issue 27): hits one answer holds at most, and without `limit`. */
+export const SEARCH_LIMIT_MAX = 50;
+export const SEARCH_LIMIT_DEFAULT = 20;
 
 /** What a 400 calls one key of `where`: a query parameter, a field of a body. */
 function keyNoun(where: string): string {
@@ -149,7 +155,7 @@ const taxSummariesQuery = z.strictObject({ year, marketplace, minimum, format, .
     });
 });
 /** SPEC §13: an earning month YYYY-MM of the ledger's business years. */
-const earningMonth = z
+export const earningMonth = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, `must be a month YYYY-MM in ${YEAR_MIN}-${YEAR_MAX}`)
   .refine(
@@ -162,6 +168,25 @@ const eventId = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, "may contain only A-Z a-z 0-9 . _ : -");
+/** Issue 27: what GET /v1/search looks for: the first characters of an id (SPEC §2's characters), any case. */
+const searchText = z
+  .string()
+  .min(1, "must not be empty: give the first characters of a creator, campaign, brand, payout or event id")
+  .max(128, "must be at most 128 characters (an id's length)")
+  // `*`, not `+`: an empty q is told once, by min(1).
+  .regex(/^[A-Za-z0-9._:-]*$/, "may contain only the characters of an id: A-Z a-z 0-9 . _ : -")
+  .describe("the first characters of an id (creator, campaign, brand, payout or event), any case");
+/** Issue 27: a page of a list by id starts after this id (the previous page's nextAfter). */
+const idCursor = refId.optional().describe("the previous page's nextAfter (its last id); absent: from the first id");
+/** Issue 27: an instant with an offset or Z (SPEC §2's grammar). */
+const instantQuery = z
+  .string()
+  .max(40, "must be at most 40 characters")
+  .refine(
+    (s) => parseInstant(s) !== null,
+    "must be an ISO-8601 instant with an offset or Z, e.g. 2026-06-30T23:59:59-07:00 or 2026-07-01T00:00:00Z (in a URL, + is %2B), in the years 1970-2999",
+  )
+  .describe("an ISO-8601 instant with an offset or Z, e.g. 2026-06-30T23:59:59-07:00");
 
 /** One read route; `run` answers null for an unknown id (404, naming `what`). */
 export interface ReadRoute {
@@ -190,7 +215,12 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, R>(def: {
   params: P;
   query: Q;
   response: z.ZodType<R>;
-  csv?: { header: readonly string[]; body: (answer: NoInfer<R>, query: z.output<Q>) => string; name: (query: z.output<Q>) => string };
+  csv?: {
+    header: readonly string[];
+    body: (answer: NoInfer<R>, query: z.output<Q>) => string;
+    /** The download's file name: names whose report it is (issue 27.6), so two downloads never share one. */
+    name: (query: z.output<Q>, params: z.output<P>) => string;
+  };
   what: (params: z.output<P>) => string;
   run: (reads: Reads, params: z.output<P>, query: z.output<Q>, scopes: ReadonlySet<Scope>) => Promise<NoInfer<R> | null>;
 }): ReadRoute {
@@ -208,7 +238,7 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, R>(def: {
       const answer = await def.run(reads, params, query, scopes);
       if (answer === null) throw notFound(def.what(params));
       const wantsCsv = def.csv !== undefined && (query as { format?: string }).format === "csv";
-      return { answer, csv: wantsCsv ? def.csv!.body(answer, query) : null, name: wantsCsv ? def.csv!.name(query) : "" };
+      return { answer, csv: wantsCsv ? def.csv!.body(answer, query) : null, name: wantsCsv ? def.csv!.name(query, params) : "" };
     },
   };
 }
@@ -222,6 +252,32 @@ export const webhook = z.strictObject({ webhookId: refId });
 const webhookQuery = z.strictObject({ minPosition: at.minPosition });
 
 export const READ_ROUTES: readonly ReadRoute[] = [
+  route({
+    path: "/v1/search",
+    operationId: "search",
+    summary:
+      "Ids that start with q, ignoring case: creators, campaigns, brands, payouts and events, each hit with its kind, by lower-cased id (issue 27)",
+    params: noParams,
+    query: z.strictObject({
+      q: searchText,
+      limit: limit(SEARCH_LIMIT_MAX).optional().describe(`hits at most (default ${SEARCH_LIMIT_DEFAULT})`),
+      ...at,
+    }),
+    response: api.searchSchema,
+    what: () => "search",
+    run: (reads, _p, q) => reads.search(q.q, q.limit ?? SEARCH_LIMIT_DEFAULT, readAt(q)),
+  }),
+  route({
+    path: "/v1/creators",
+    operationId: "listCreators",
+    summary:
+      "Every creator the ledger knows (an entry, an acceptance or an anomaly of theirs), by id in code-point order, paged (issue 27)",
+    params: noParams,
+    query: z.strictObject({ after: idCursor, limit: limit(CREATORS_PAGE_MAX).optional(), ...at }),
+    response: api.creatorsSchema,
+    what: () => "creators",
+    run: (reads, _p, q) => reads.creators(q.after ?? FIRST_ID_PAGE, q.limit ?? PAGE_DEFAULT, readAt(q)),
+  }),
   route({
     path: "/v1/creators/:creatorId/earnings",
     operationId: "getCreatorEarnings",
@@ -249,7 +305,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: creator,
     query: z.strictObject({ from: localDate, to: localDate, campaignId: refId.optional(), format, ...at }),
     response: api.creatorReportSchema,
-    csv: { header: REPORT_CSV_HEADER, body: (a) => reportCsv(a.rows), name: (q) => `report-${q.from}-${q.to}.csv` },
+    csv: { header: REPORT_CSV_HEADER, body: (a) => reportCsv(a.rows), name: (q, p) => `report-${p.creatorId}-${q.from}-${q.to}.csv` },
     what: (p) => `creator ${p.creatorId}`,
     run: (reads, p, q) => reads.creatorReport(p.creatorId, q.campaignId ?? null, q.from, q.to, readAt(q)),
   }),
@@ -337,7 +393,8 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   route({
     path: "/v1/campaigns/:campaignId",
     operationId: "getCampaign",
-    summary: "A campaign as created and managed, with its budget (SPEC §9)",
+    summary:
+      "A campaign as created and managed, with its budget (SPEC §9) and its history: each change of its life with position and time (issue 27)",
     params: campaign,
     query: readQuery,
     response: api.campaignSchema,
@@ -354,10 +411,41 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     csv: {
       header: CAMPAIGN_REPORT_CSV_HEADER,
       body: (a) => campaignReportCsv(a.rows),
-      name: (q) => `campaign-report-${q.from}-${q.to}.csv`,
+      name: (q, p) => `campaign-report-${p.campaignId}-${q.from}-${q.to}.csv`,
     },
     what: (p) => `campaign ${p.campaignId}`,
     run: (reads, p, q) => reads.campaignReport(p.campaignId, q.from, q.to, readAt(q)),
+  }),
+  route({
+    path: "/v1/campaigns",
+    operationId: "listCampaigns",
+    summary:
+      "Every campaign, each as GET /v1/campaigns/{id} shows it (without history), by id in code-point order, paged; of one brand, in one state (issue 27)",
+    params: noParams,
+    query: z.strictObject({
+      brandId: refId.optional().describe("only this brand's campaigns"),
+      state: z
+        .enum(CAMPAIGN_STATES, { error: `must be one of ${CAMPAIGN_STATES.join(", ")}` })
+        .optional()
+        .describe("only campaigns in this state: ended (CampaignEnded applied), paused (a pause standing), running (neither)"),
+      after: idCursor,
+      limit: limit(CAMPAIGNS_PAGE_MAX).optional(),
+      ...at,
+    }),
+    response: api.campaignsSchema,
+    what: () => "campaigns",
+    run: (reads, _p, q) =>
+      reads.campaigns({ brandId: q.brandId ?? null, state: q.state ?? null }, q.after ?? FIRST_ID_PAGE, q.limit ?? PAGE_DEFAULT, readAt(q)),
+  }),
+  route({
+    path: "/v1/brands",
+    operationId: "listBrands",
+    summary: "Every brand with a campaign, with its number of campaigns, by id in code-point order, paged (issue 27)",
+    params: noParams,
+    query: z.strictObject({ after: idCursor, limit: limit(BRANDS_PAGE_MAX).optional(), ...at }),
+    response: api.brandsSchema,
+    what: () => "brands",
+    run: (reads, _p, q) => reads.brands(q.after ?? FIRST_ID_PAGE, q.limit ?? PAGE_DEFAULT, readAt(q)),
   }),
   route({
     path: "/v1/brands/:brandId/campaigns",
@@ -534,6 +622,17 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     response: api.logHeadSchema,
     what: () => "log head",
     run: (reads, _p, q) => reads.logHead(readAt(q)),
+  }),
+  route({
+    path: "/v1/log/position",
+    operationId: "getLogPosition",
+    summary:
+      "The last position recorded (the store's commit time, recordedAt) at or before an instant, and its recordedAt; 0 when none; as of P, at most P: the position to read the ledger as it stood then (issue 27)",
+    params: noParams,
+    query: z.strictObject({ at: instantQuery, ...at }),
+    response: api.logPositionSchema,
+    what: () => "log position",
+    run: (reads, _p, q) => reads.logPosition(q.at, parseInstant(q.at)!, readAt(q)),
   }),
   route({
     path: "/v1/log/verify",

@@ -16,21 +16,33 @@ import { LATEST_SCHEMA_VERSION, type EventType } from "../../domain/events/schem
 import type { MarketplaceCode } from "../../domain/marketplaces.ts";
 import { Dec, formatMinor, toMinor } from "../../domain/money.ts";
 import { GENESIS_HASH, verifyChain } from "../../infra/eventStore/hashChain.ts";
-import { READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
+import { ID_SEARCH_MAX, READ_PAGE_MAX } from "../../infra/eventStore/port.ts";
 import type { ReadModelTx } from "../../infra/readModel/port.ts";
 import { anomaliesAfter } from "../../projections/anomalies.ts";
 import { budgetView, campaignView } from "../../projections/budget/budgetQueries.ts";
 import { brandCampaignsRead, campaignRead } from "../../projections/budget/read.ts";
+import { campaignDetailsRead } from "../../projections/budget/campaignHistory.ts";
+import {
+  brandsRead,
+  brandsStartingWith,
+  campaignsRead,
+  campaignsStartingWith,
+  type CampaignFilter,
+} from "../../projections/budget/campaignLists.ts";
+import { creatorIdsStartingWith, creatorsRead } from "../../projections/earnings/creatorList.ts";
+import { payoutsStartingWith } from "../../projections/payout/payoutSearch.ts";
 import { creatorKnownAt } from "../../projections/earnings/earningsAt.ts";
 import { creatorKnownRead, earningsRead } from "../../projections/earnings/read.ts";
 import { feedAfter } from "../../projections/journal/feedQueries.ts";
 import { accountAt, accountEntriesOf, ledgerOf, trialBalanceOf, type Cursor } from "../../projections/journal/journalQueries.ts";
 import { closingStatementRead, periodsRead } from "../../projections/journal/periodQueries.ts";
+import { bookedStandardOf } from "../../projections/journal/trueupQueries.ts";
 import type { AsOf, ModelRead } from "../../projections/modelRead.ts";
 import { payoutStatementAt } from "../../projections/payout/payoutAt.ts";
 import type { PayoutDate } from "../../projections/payout/fold.ts";
 import { holdLine, payoutById, payoutsOfCreator, toLine } from "../../projections/payout/payoutQueries.ts";
 import { holdsRead, payoutAccountsRead } from "../../projections/payout/read.ts";
+import { byCodePoint } from "../../projections/order.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import type { ReportRawRow } from "../../projections/report/fold.ts";
 import { reportRowsRead } from "../../projections/report/read.ts";
@@ -142,6 +154,11 @@ export class Reads {
 
   async earnings(creatorId: string, at: ReadAt) {
     return this.run(earningsRead, creatorId, at);
+  }
+
+  /** Issue 27: the creators known, in id order after `after` ("" = from the start). */
+  async creators(after: string, limit: number, at: ReadAt) {
+    return this.run(creatorsRead, { after, limit }, at);
   }
 
   /** Whether a creator is known, as the earnings read model tells it (now) or the journal (as of P). */
@@ -265,9 +282,31 @@ export class Reads {
     return found === null ? null : { campaignId, asOfPosition: found.asOfPosition, ...budgetView(found.row) };
   }
 
+  /** SPEC §9 and issue 27: the campaign, with its history (each entry's recordedAt read from the store: the fold never sees it). */
   async campaignDetails(campaignId: string, at: ReadAt) {
-    const found = await this.campaign(campaignId, at);
-    return found === null ? null : { ...campaignView(found.row), asOfPosition: found.asOfPosition };
+    const found = await this.run(campaignDetailsRead, campaignId, at);
+    if (found === null) return null;
+    const recordedAt = await this.recordedAtOf(found.history.map((entry) => entry.position));
+    const history = found.history.map((entry, i) => ({
+      position: entry.position,
+      eventId: entry.eventId,
+      eventType: entry.eventType,
+      occurredAt: entry.occurredAt,
+      recordedAt: recordedAt[i]!,
+      changes: entry.changes,
+    }));
+    return { ...campaignView(found.row), asOfPosition: found.asOfPosition, history, historyTruncated: found.historyTruncated };
+  }
+
+  /** Issue 27: campaigns in id order after `after` ("" = from the start), of one brand and in one state when asked. */
+  async campaigns(filter: CampaignFilter, after: string, limit: number, at: ReadAt) {
+    const found = await this.run(campaignsRead, { filter, after, limit }, at);
+    return { asOfPosition: found.asOfPosition, campaigns: found.rows.map(campaignView), nextAfter: found.nextAfter };
+  }
+
+  /** Issue 27: brands (of campaigns) in id order after `after`, each with its campaigns created by then. */
+  async brands(after: string, limit: number, at: ReadAt) {
+    return this.run(brandsRead, { after, limit }, at);
   }
 
   async brandCampaigns(brandId: string, at: ReadAt) {
@@ -300,6 +339,15 @@ export class Reads {
 
   async trialBalance(currency: string, at: ReadAt) {
     return this.on("journal", at, async (tx, a, upTo) => ({ asOfPosition: upTo, ...(await trialBalanceOf(tx, a.prefix, currency, upTo)) }));
+  }
+
+  /** SPEC §14: the standard commission the journal booked per creator and month (what a true-up compares with), now. */
+  async bookedStandard(range: { marketplace: MarketplaceCode; from: string; to: string }) {
+    return this.on("journal", { asOfPosition: null, minPosition: null }, async (tx, a, upTo) => ({
+      asOfPosition: upTo,
+      ruleVersion: a.ruleVersion,
+      rows: await bookedStandardOf(tx, a.prefix, range, upTo),
+    }));
   }
 
   // --- closed periods (SPEC §13) ---------------------------------------------------------------
@@ -383,6 +431,72 @@ export class Reads {
     return { asOfPosition: upTo, events, next: position < upTo ? position : null };
   }
 
+  /** The recordedAt of each position (the store's commit times), read STORE_READS_PARALLEL at a time. */
+  private async recordedAtOf(positions: readonly number[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < positions.length; i += STORE_READS_PARALLEL) {
+      const pages = await Promise.all(positions.slice(i, i + STORE_READS_PARALLEL).map((p) => this.ledger.store.readForward(p - 1, 1)));
+      pages.forEach((page, j) => {
+        const wanted = positions[i + j]!;
+        if (page[0]?.position !== wanted) throw new Error(`the store has no event at position ${wanted}`);
+        out.push(page[0].recordedAt);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Issue 27: the last position recorded (the store's commit time) at or before the instant `atText`
+   * (`atMs` its epoch milliseconds), ≤ asOfPosition: a binary search of the store (positionAt.ts).
+   */
+  async logPosition(atText: string, atMs: number, at: ReadAt) {
+    const head = await this.validate(at); // the store itself: nothing to wait for
+    const upTo = at.asOfPosition ?? head;
+    const found = await this.ledger.store.positionAt(atMs, upTo);
+    return { at: atText, position: found.position, recordedAt: found.recordedAt, asOfPosition: upTo };
+  }
+
+  // --- search (issue 27): every kind of id, one position -----------------------------------------
+
+  /**
+   * Ids of every kind that start with `q`, ignoring case: one indexed range read per kind (creators:
+   * earnings; campaigns and brands: budget; payouts: payout; events: the store), all as of one
+   * position P — asOfPosition, or now the least position of the three read models — so the hits
+   * agree with each other: each kind's ids exist from a position on and never change, so "as of P"
+   * is a filter on that position. Ordered by lower-cased id, then kind, then id.
+   */
+  async search(q: string, limit: number, at: ReadAt) {
+    await this.validate(at);
+    const wanted = Math.max(at.asOfPosition ?? 0, at.minPosition ?? 0);
+    if (wanted > 0) await this.ledger.waitFor(SEARCH_SOURCES, wanted, READ_WAIT_MS);
+    const upTo =
+      at.asOfPosition ?? Math.min(...(await Promise.all(SEARCH_SOURCES.map((n) => this.ledger.reads[n].active()))).map((a) => a.position));
+    const each = Math.min(limit + 1, ID_SEARCH_MAX); // one more than asked: tells whether there are more
+    const [creators, budget, payouts, events] = await Promise.all([
+      this.ledger.reads.earnings.read((tx, a) => creatorIdsStartingWith(tx, a.prefix, q, upTo, each)),
+      this.ledger.reads.budget.read(async (tx, a) => ({
+        campaigns: await campaignsStartingWith(tx, a.prefix, q, upTo, each),
+        brands: await brandsStartingWith(tx, a.prefix, q, upTo, each),
+      })),
+      this.ledger.reads.payout.read((tx, a) => payoutsStartingWith(tx, a.prefix, q, upTo, each)),
+      this.ledger.store.idsStartingWith(q, upTo, each),
+    ]);
+    const hits: SearchHit[] = [
+      ...creators.map((id) => ({ kind: "creator" as const, id })),
+      ...budget.campaigns.map((c) => ({ kind: "campaign" as const, id: c.campaignId, brandId: c.brandId, marketplace: c.marketplace })),
+      ...budget.brands.map((b) => ({ kind: "brand" as const, id: b.brandId, campaigns: b.campaigns })),
+      ...payouts.map((p) => ({ kind: "payout" as const, id: p.payoutId, creatorId: p.creatorId, marketplace: p.marketplace })),
+      ...events.map((e) => ({ kind: "event" as const, id: e.id, type: e.type, position: e.position })),
+    ];
+    // By lower-cased id (an exact match is the shortest, so it comes first), then kind, then id.
+    hits.sort((a, b) => {
+      const lower = byCodePoint(a.id.toLowerCase(), b.id.toLowerCase());
+      if (lower !== 0) return lower;
+      return SEARCH_KIND_ORDER[a.kind] - SEARCH_KIND_ORDER[b.kind] || byCodePoint(a.id, b.id);
+    });
+    return { q, asOfPosition: upTo, hits: hits.slice(0, limit), truncated: hits.length > limit };
+  }
+
   // --- the hash chain (SPEC §13): the store itself --------------------------------------------
 
   /** The latest event's position and hash; as of P, the event at P's (the head of a store of 1..P). */
@@ -426,6 +540,19 @@ function eventView(stored: StoredEvent) {
     hash: stored.hash,
   };
 }
+
+/** The read models GET /v1/search reads (besides the store). */
+const SEARCH_SOURCES = ["earnings", "budget", "payout"] as const satisfies readonly ProjectionName[];
+const SEARCH_KIND_ORDER = { creator: 0, campaign: 1, brand: 2, payout: 3, event: 4 } as const;
+type SearchHit =
+  | { kind: "creator"; id: string }
+  | { kind: "campaign"; id: string; brandId: string; marketplace: MarketplaceCode }
+  | { kind: "brand"; id: string; campaigns: number }
+  | { kind: "payout"; id: string; creatorId: string; marketplace: MarketplaceCode }
+  | { kind: "event"; id: string; type: EventType; position: number };
+
+/** Store reads one answer makes at once, at most (a campaign's history: each entry's recordedAt). */
+const STORE_READS_PARALLEL = 16;
 
 /** Events one page of GET /v1/events looks at, at most (a type filter may skip them all). */
 export const EVENTS_SCAN_MAX = 10_000;

@@ -22,6 +22,7 @@ import {
 
 const READ_TOKEN = "console-read-only-token-0001";
 const OPERATOR_TOKEN = "console-operator-token-00001";
+const ADMIN_TOKEN = "console-admin-token-0000001";
 
 describe.skipIf(!browserAvailable())("the console with tokens on", () => {
   let server: DemoServer;
@@ -30,7 +31,7 @@ describe.skipIf(!browserAvailable())("the console with tokens on", () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startDemoServer({ tokens: `${READ_TOKEN}:read;${OPERATOR_TOKEN}:ingest,read,payouts` }),
+      startDemoServer({ tokens: `${READ_TOKEN}:read;${OPERATOR_TOKEN}:ingest,read,payouts;${ADMIN_TOKEN}:read,admin` }),
       launchChromium(),
     ]);
     context = await newContext(browser);
@@ -40,10 +41,10 @@ describe.skipIf(!browserAvailable())("the console with tokens on", () => {
     await server?.stop();
   });
 
-  /** A page of a tab that signed in with the read token before (the first test signs in through the form). */
-  async function signedInPage() {
+  /** A page of a tab that signed in with a token (the read token unless said) before (the first test signs in through the form). */
+  async function signedInPage(token = READ_TOKEN) {
     const watched = await watchedPage(context);
-    await watched.page.addInitScript((token) => sessionStorage.setItem("ledger-console.token", token), READ_TOKEN);
+    await watched.page.addInitScript((t) => sessionStorage.setItem("ledger-console.token", t), token);
     return watched;
   }
 
@@ -112,6 +113,28 @@ describe.skipIf(!browserAvailable())("the console with tokens on", () => {
     expect(others.map((r) => r.url)).toContain("/campaigns/cmp-0006");
     expect(others.filter((r) => r.url !== "/campaigns/cmp-0006" && !r.url.startsWith("/assets/"))).toEqual([]);
     expect(others.filter((r) => r.authorization !== undefined)).toEqual([]);
+    await page.close();
+  });
+
+  it("checking the log: a read-only token is told it needs the admin scope; an admin token gets the answer", async () => {
+    let { page, problems } = await signedInPage();
+    await openQuietly(page, `${server.url}/log`);
+    expect(problems).toEqual([]); // the head needs only read; the check is asked for only on the button
+    await page.getByRole("button", { name: "Verify the log" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.locator(".state-title").textContent()).toBe("Checking the log needs the admin scope");
+    expect(await alert.locator("p").nth(1).textContent()).toBe("this token lacks the 'admin' scope");
+    expect(problems.filter((p) => !p.includes("403"))).toEqual([]);
+    await page.close();
+
+    ({ page, problems } = await signedInPage(ADMIN_TOKEN));
+    await openQuietly(page, `${server.url}/log`);
+    await page.getByRole("button", { name: "Verify the log" }).click();
+    await page.getByText(/^Verified events$/).waitFor();
+    const verify = await apiJson(`${server.url}/v1/log/verify`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect((await factsOf(page, "Check the chain"))["Verified events"]).toBe(String(verify.verified));
+    expect(problems).toEqual([]);
     await page.close();
   });
 

@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../support/serverChild.ts";
 const OUT_DIR = path.join(REPO_ROOT, "docs", "console");
 
 if (!browserAvailable()) process.exit(1);
-const server = await startDemoServer({ rebuild: true });
+const server = await startDemoServer({ rebuild: true, closedPeriod: true });
 const browser = await launchChromium();
 try {
   fs.mkdirSync(OUT_DIR, { recursive: true });

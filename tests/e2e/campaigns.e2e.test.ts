@@ -132,8 +132,34 @@ describe("campaign management and the brand's reads", () => {
     await server?.destroy();
   });
 
-  it("GET /v1/campaigns/CM-1: the campaign as managed, with its budget", async () => {
-    expect((await get(url, "/v1/campaigns/CM-1")).body).toEqual({ ...DETAILS, asOfPosition: EVENTS.length });
+  it("GET /v1/campaigns/CM-1: the campaign as managed, with its budget and its history (issue 27)", async () => {
+    // One batch: every event has the same commit time.
+    const recordedAt = (await get(url, "/v1/events/cm-cc")).body.recordedAt as string;
+    const entry = (position: number, eventId: string, eventType: string, occurredAt: string, changes: object) => ({
+      position,
+      eventId,
+      eventType,
+      occurredAt,
+      recordedAt,
+      changes,
+    });
+    expect((await get(url, "/v1/campaigns/CM-1")).body).toEqual({
+      ...DETAILS,
+      asOfPosition: EVENTS.length,
+      history: [
+        entry(1, "cm-cc", "CampaignCreated", "2025-12-20T00:00:00Z", {
+          budget: { from: null, to: "10.00" },
+          endsAt: { from: null, to: "2026-03-01T00:00:00Z" },
+        }),
+        entry(6, "cm-pause", "CampaignPaused", "2026-01-07T00:00:00Z", { paused: { from: false, to: true } }),
+        entry(8, "cm-resume", "CampaignResumed", "2026-01-10T00:00:00Z", { paused: { from: true, to: false } }),
+        entry(10, "cm-raise", "CampaignBudgetChanged", "2026-01-12T00:00:00Z", { budget: { from: "10.00", to: "20.00" } }),
+        entry(12, "cm-end", "CampaignEndChanged", "2026-01-14T00:00:00Z", {
+          endsAt: { from: "2026-03-01T00:00:00Z", to: "2026-01-20T00:00:00Z" },
+        }),
+      ],
+      historyTruncated: false,
+    });
   });
 
   it("as of a position: paused after P6, exhausted after P9, re-opened by the raise at P10", async () => {
@@ -212,6 +238,7 @@ describe("campaign management and the brand's reads", () => {
   it("CSV: the SPEC header, formula-like text neutralised", async () => {
     const answer = await get(url, "/v1/campaigns/CM-1/report?from=2026-01-01&to=2026-01-31&format=csv");
     expect(answer.headers.get("content-type")).toContain("text/csv");
+    expect(answer.headers.get("content-disposition")).toBe('attachment; filename="campaign-report-CM-1-2026-01-01-2026-01-31.csv"');
     expect(answer.text).toBe(
       "date,creator_id,clicks,orders,units,revenue,earnings,spend\n" +
         "2026-01-05,K1,1,0,0,0.00,0.00,0.00\n" +

@@ -1,7 +1,9 @@
 // How the API process serves the console (SPEC §10, services/http/console.ts) over real HTTP: each
 // console page answers index.html, with no token even when tokens are on (the page asks for one),
-// under a content security policy; the build's files are immutable; everything else keeps the API's
-// JSON 404 (no fallback for /v1/*, /metrics or unknown paths), and /v1 stays behind its token.
+// under a content security policy; the build's files are immutable; a browser opening any other path
+// gets the console's not-found page (index.html, as a 404); everything else keeps the API's JSON 404
+// (no fallback for /v1/*, /metrics, the files, or a client that does not ask for HTML), and /v1
+// stays behind its token.
 import Fastify from "fastify";
 import fs from "node:fs";
 import os from "node:os";
@@ -22,6 +24,9 @@ const SAMPLE: Record<string, string> = {
   eventId: "story-sale-1",
   projection: "earnings",
   version: "2",
+  account: "creator%3Acr-00003%3AUS%3Aearned",
+  marketplace: "US",
+  month: "2026-07",
 };
 
 describe("the console as the API process serves it", () => {
@@ -71,9 +76,9 @@ describe("the console as the API process serves it", () => {
     expectErrorShape(await get(guarded.baseUrl, "/v1/projections"), 401, "unauthorized");
     for (const unknown of [
       "/v1/nope",
-      "/v1/creators",
+      "/v1/creators/cr-00003/nope", // (GET /v1/creators is a list now: issue 27)
       "/metricsx",
-      "/creators",
+      "/payouts", // (GET /creators is a page now, the list of creators: issue 27)
       "/creators/cr-00003/nope",
       "/index.html",
       "/favicon.ico",
@@ -84,6 +89,27 @@ describe("the console as the API process serves it", () => {
     expectErrorShape(await get(open.baseUrl, "/v1/creators/nobody/earnings"), 404, "not_found");
     const post = await fetch(`${open.baseUrl}/`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(post.status).toBe(404);
+  });
+
+  it("answers a browser opening an unknown page with the console (its not-found page) as a 404, without a token", async () => {
+    const html = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+    for (const unknown of ["/payouts", "/creators/cr-00003/nope", "/index.html", "/nowhere?at=3"]) {
+      const answer = await fetch(guarded.baseUrl + unknown, { headers: html });
+      expect({ unknown, status: answer.status }).toEqual({ unknown, status: 404 });
+      expect(answer.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(answer.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(await answer.text()).toBe(indexHtml);
+    }
+    // The API, /metrics and the build's files keep their own answers, for a browser too.
+    expect((await fetch(`${guarded.baseUrl}/v1/nope`, { headers: html })).status).toBe(401);
+    for (const unknown of ["/v1/nope", "/metricsx", "/assets/nope.js"]) {
+      const answer = await fetch(open.baseUrl + unknown, { headers: html });
+      expect({ unknown, status: answer.status, type: answer.headers.get("content-type") }).toEqual({
+        unknown,
+        status: 404,
+        type: "application/json; charset=utf-8",
+      });
+    }
   });
 
   it("says how to build the console when there is none", async () => {

@@ -36,6 +36,8 @@ const QUERY_VALUES: Record<string, string> = {
   year: "2026",
   marketplace: "US",
   minimum: "0.00",
+  q: "cr-0000", // GET /v1/search (issue 27)
+  at: "2026-09-01T00:00:00Z", // GET /v1/log/position (issue 27)
 };
 
 type Parameter = { name: string; in: string; required: boolean; schema: { type?: string; pattern?: string } };

@@ -333,6 +333,7 @@ describe("read endpoints over the fixture", () => {
     const answer = await get(url, "/v1/creators/K1/report?from=2026-01-01&to=2026-03-31&format=csv");
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(answer.headers.get("content-disposition")).toBe('attachment; filename="report-K1-2026-01-01-2026-03-31.csv"');
     expect(answer.text).toBe(K1_CSV);
   });
 

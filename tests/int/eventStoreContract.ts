@@ -439,6 +439,89 @@ export function eventStoreContract(
       expect(await store.readById("zz")).toBeNull();
     });
 
+    describe("the position at an instant (issue 27, GET /v1/log/position)", () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const ms = (iso: string) => Date.parse(iso);
+
+      it("answers the last position recorded at or before the instant, 0 before the first, bounded by upTo", async () => {
+        expect(await store.positionAt(Date.parse("2999-01-01T00:00:00Z"), 0)).toEqual({ position: 0, recordedAt: null });
+        expect(await store.positionAt(Date.parse("2999-01-01T00:00:00Z"), 10)).toEqual({ position: 0, recordedAt: null });
+        // Three appends 5 ms apart: positions 1-3, 4-5, 6.
+        await store.append(clicks(["a1", "a2", "a3"]));
+        await sleep(5);
+        await store.append(clicks(["b1", "b2"]));
+        await sleep(5);
+        await store.append(clicks(["c1"]));
+        const stored = await all(store);
+        const at = (position: number) => stored[position - 1]!.recordedAt;
+        // recordedAt never decreases with position, and moved between the appends.
+        for (let p = 2; p <= 6; p += 1) expect(ms(at(p)), `position ${p}`).toBeGreaterThanOrEqual(ms(at(p - 1)));
+        expect(ms(at(4))).toBeGreaterThan(ms(at(3)));
+        expect(ms(at(6))).toBeGreaterThan(ms(at(5)));
+
+        expect(await store.positionAt(ms(at(1)) - 1, 6)).toEqual({ position: 0, recordedAt: null });
+        expect(await store.positionAt(ms(at(3)), 6)).toEqual({ position: 3, recordedAt: at(3) });
+        expect(await store.positionAt(ms(at(4)) - 1, 6)).toEqual({ position: 3, recordedAt: at(3) });
+        expect(await store.positionAt(ms(at(5)), 6)).toEqual({ position: 5, recordedAt: at(5) });
+        expect(await store.positionAt(ms(at(6)) - 1, 6)).toEqual({ position: 5, recordedAt: at(5) });
+        expect(await store.positionAt(ms(at(6)), 6)).toEqual({ position: 6, recordedAt: at(6) });
+        expect(await store.positionAt(Date.parse("2999-01-01T00:00:00Z"), 6)).toEqual({ position: 6, recordedAt: at(6) });
+        // upTo bounds it (a read as of a position), and a bound past the head is the head.
+        expect(await store.positionAt(ms(at(6)), 4)).toEqual({ position: 4, recordedAt: at(4) });
+        expect(await store.positionAt(ms(at(6)), 0)).toEqual({ position: 0, recordedAt: null });
+        expect(await store.positionAt(ms(at(6)), 99)).toEqual({ position: 6, recordedAt: at(6) });
+      });
+
+      it("finds every position of a longer log exactly (the binary search's edges)", async () => {
+        for (let i = 1; i <= 25; i += 1) {
+          await store.append(clicks([`e-${i}`]));
+          await sleep(3);
+        }
+        const stored = await all(store);
+        for (const event of stored) {
+          const { position, recordedAt } = event;
+          expect(await store.positionAt(ms(recordedAt), 25), `at ${position}'s own time`).toEqual({ position, recordedAt });
+          const before =
+            position === 1 ? { position: 0, recordedAt: null } : { position: position - 1, recordedAt: stored[position - 2]!.recordedAt };
+          expect(await store.positionAt(ms(recordedAt) - 1, 25), `just before ${position}`).toEqual(before);
+        }
+      });
+    });
+
+    describe("ids by their first characters (issue 27, GET /v1/search)", () => {
+      beforeEach(async () => {
+        // Positions 1-8.
+        await store.append(clicks(["Shp-1", "shp-2", "SHP-10", "shx-1", "sh", "a-shp-1", "x_1", "xy1"]));
+      });
+      const ids = (hits: { id: string; position: number; type: string }[]) => hits.map((h) => `${h.id}@${h.position}`);
+
+      it("matches the prefix ignoring case, ordered by the lower-cased id, with position and type", async () => {
+        expect(await store.idsStartingWith("shp", 8, 10)).toEqual([
+          { id: "Shp-1", position: 1, type: "ClickRecorded" },
+          { id: "SHP-10", position: 3, type: "ClickRecorded" },
+          { id: "shp-2", position: 2, type: "ClickRecorded" },
+        ]);
+        expect(ids(await store.idsStartingWith("SH", 8, 10))).toEqual(["sh@5", "Shp-1@1", "SHP-10@3", "shp-2@2", "shx-1@4"]);
+        expect(ids(await store.idsStartingWith("sHp-1", 8, 10))).toEqual(["Shp-1@1", "SHP-10@3"]);
+        expect(ids(await store.idsStartingWith("sh", 8, 10))).toContain("sh@5");
+        expect(await store.idsStartingWith("q", 8, 10)).toEqual([]);
+      });
+
+      it("takes `_` and `.` as themselves, not as wildcards", async () => {
+        expect(ids(await store.idsStartingWith("x_", 8, 10))).toEqual(["x_1@7"]);
+        expect(ids(await store.idsStartingWith("x", 8, 10))).toEqual(["x_1@7", "xy1@8"]);
+      });
+
+      it("stops at upTo and at limit, and refuses what is not an id prefix", async () => {
+        expect(ids(await store.idsStartingWith("shp", 2, 10))).toEqual(["Shp-1@1", "shp-2@2"]);
+        expect(ids(await store.idsStartingWith("shp", 8, 2))).toEqual(["Shp-1@1", "SHP-10@3"]);
+        expect(await store.idsStartingWith("shp", 0, 10)).toEqual([]);
+        await expect(store.idsStartingWith("", 8, 10)).rejects.toThrow(RangeError);
+        await expect(store.idsStartingWith("a b", 8, 10)).rejects.toThrow(RangeError);
+        await expect(store.idsStartingWith("a%", 8, 10)).rejects.toThrow(RangeError);
+      });
+    });
+
     it("keeps data, head, idempotency and its store id across close and reopen", async () => {
       await store.append(clicks(["a", "b"], "t-1"));
       await store.append(clicks(["c"], "t-2"));

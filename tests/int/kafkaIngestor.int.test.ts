@@ -147,6 +147,8 @@ describe.skipIf(!runtime.available)("Kafka ingestor (testcontainers)", () => {
       readById: (id) => store.readById(id),
       head: () => store.head(),
       logHead: () => store.logHead(),
+      positionAt: (ms, upTo) => store.positionAt(ms, upTo),
+      idsStartingWith: (prefix, upTo, limit) => store.idsStartingWith(prefix, upTo, limit),
       subscribe: (a, h, o) => store.subscribe(a, h, o),
       close: async () => {},
     };

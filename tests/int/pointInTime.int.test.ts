@@ -176,10 +176,25 @@ async function everyRead(reads: Reads, at: ReadAt, ids: Ids): Promise<Map<string
   }
   for (const c of ids.campaigns) {
     put(`budget ${c}`, await reads.budget(c, at));
-    put(`campaign ${c}`, await reads.campaignDetails(c, at));
+    // Issue 27: its history's recordedAt, like an event's, is each store's own commit time.
+    const details = await reads.campaignDetails(c, at);
+    put(`campaign ${c}`, details === null ? null : { ...details, history: details.history.map(withoutRecordedAt) });
     for (const [from, to] of windows) put(`campaign report ${c} ${from}..${to}`, await reads.campaignReport(c, from, to, at));
   }
   for (const b of ids.brands) put(`brand ${b}`, await reads.brandCampaigns(b, at));
+  // Issue 27: the lists, whole and page by page, of every brand and state, and the search by every first letter of the ids.
+  const idPages = <T extends { nextAfter: string | null }>(read: (after: string) => Promise<T>) =>
+    allPages("", read, (page) => page.nextAfter);
+  put("creators", await reads.creators("", 1_000, at));
+  put("creator pages", await idPages((after) => reads.creators(after, 2, at)));
+  put("brands", await reads.brands("", 1_000, at));
+  put("brand pages", await idPages((after) => reads.brands(after, 2, at)));
+  for (const brandId of [null, ...ids.brands])
+    for (const state of [null, "running", "paused", "ended"] as const)
+      put(`campaigns of ${brandId} ${state}`, await reads.campaigns({ brandId, state }, "", 1_000, at));
+  put("campaign pages", await idPages((after) => reads.campaigns({ brandId: null, state: null }, after, 2, at)));
+  const initials = new Set([...ids.creators, ...ids.campaigns, ...ids.brands, ...ids.payouts, ...ids.events].map((id) => id.slice(0, 1)));
+  for (const q of [...initials].sort()) put(`search ${q}`, await reads.search(q, 50, at));
   // §12: the holds standing, all and by marketplace (every scope of the generator's marketplaces), with their payable on each date.
   for (const date of PAYOUT_DATES) {
     put(`holds ${date}`, await reads.holds(null, date, at));

@@ -53,7 +53,7 @@ describe("read models of another layout are rebuilt, not misread", () => {
     dirs.push(dir);
     const db = openSqliteReadModelDb(path.join(dir, "earnings.db"));
     const projector = await Projector.open(db, earningsProjection, { ruleVersion: 1 });
-    await db.run(`INSERT INTO ${projector.prefix}creators (creator_id) VALUES ('K1')`);
+    await db.run(`INSERT INTO ${projector.prefix}creators (creator_id, position) VALUES ('K1', 1)`);
     await db.run("UPDATE projections SET position = 7, event_id = 'e7', format = ? WHERE name = 'earnings'", [
       earningsProjection.format - 1,
     ]);

@@ -154,3 +154,47 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     await again.close();
   });
 });
+
+describe("sqlite event store: recordedAt and ids for issue 27 (GET /v1/log/position, GET /v1/search)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ledger-es-27-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("never records a time before the head's: a clock behind it records the head's time again", async () => {
+    const file = join(dir, "events.sqlite");
+    const store = await openSqliteEventStore({ file });
+    await store.append(clicks(["a1", "a2"]));
+    await store.close();
+    // The head's recordedAt an hour ahead of this clock (as if the clock stepped back an hour since).
+    const ahead = new Date(Date.now() + 3_600_000).toISOString();
+    const edit = new Database(file);
+    edit.prepare("UPDATE events SET recorded_at = ? WHERE position = 2").run(ahead);
+    edit.close();
+    const reopened = await openSqliteEventStore({ file });
+    await reopened.append(clicks(["b1"]));
+    const [, , b1] = await reopened.readForward(0, 10);
+    expect(b1!.recordedAt).toBe(ahead);
+    expect(await reopened.positionAt(Date.parse(ahead), 3)).toEqual({ position: 3, recordedAt: ahead });
+    await reopened.close();
+  });
+
+  it("answers an id search from the UNIQUE index on id, one range per case variant (no scan, no second index to maintain on append)", async () => {
+    const file = join(dir, "events.sqlite");
+    const store = await openSqliteEventStore({ file });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id, position, type FROM events WHERE id >= ? AND id < ? AND lower(id) >= ? AND lower(id) < ? AND position <= ? ORDER BY id LIMIT ?",
+      )
+      .all("Shp", "Shp{", "shp", "shp{", 10, 10) as { detail: string }[];
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").all();
+    db.close();
+    expect(plan.map((p) => p.detail)).toEqual(["SEARCH events USING INDEX sqlite_autoindex_events_1 (id>? AND id<?)"]);
+    expect(indexes).toEqual([]); // only the UNIQUE constraint's own index: an append maintains nothing more
+  });
+});

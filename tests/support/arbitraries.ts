@@ -19,8 +19,13 @@
 // the campaigns' marketplaces and now and then one no campaign is in (DE): mostly months that have
 // ended in the marketplace's zone at the close's occurredAt (the generator's clock) and are not
 // closed yet, now and then the month still running or the next one (anomaly period_not_ended), or
-// a month closed already (invalid_state). Every event passes validation; many are anomalies on purpose
-// (SPEC §3: schema-valid facts that do not fit the ledger's state).
+// a month closed already (invalid_state) — and, with `ruleVersions: true`, SPEC §14's
+// RuleVersionScheduled: one valid schedule of rule version 2 at a random point of the history, and
+// now and then more among the commands (versions 1 and 2, an unknown one, a retroactive one, one
+// whose effectiveFrom ties an earlier schedule's), some arriving late, with effectiveFrom at their
+// own occurredAt, ahead of it, or exactly on a later shipment's occurredAt. Every event passes
+// validation; many are anomalies on purpose (SPEC §3: schema-valid facts that do not fit the
+// ledger's state).
 //
 // The arbitrary draws a list of small "commands" and a deterministic builder turns them into
 // events, so fast-check shrinks a failing sequence command by command. Business time advances
@@ -281,6 +286,24 @@ export type Command =
       which: "ended" | "running" | "again";
       /** How many months before the latest ended one (ended, again) or after the running one (running). */
       back: number;
+      note: boolean;
+    }
+  // SPEC §14
+  | {
+      kind: "schedule";
+      dtMin: number;
+      ruleVersion: number;
+      /** The fact arrives late: its occurredAt this many hours before the clock (shipments applied already keep their version). */
+      lateH: number;
+      /**
+       * Its effectiveFrom: `ahead` its occurredAt + aheadMin (0: at its own occurredAt, not retroactive);
+       * `shipment` exactly the occurredAt of a later shipment (the `pick`th of those at or after its
+       * occurredAt; none: as `ahead`); `tie` the effectiveFrom of an earlier schedule (the `pick`th of
+       * those at or after its occurredAt; none: as `ahead`); `retroactive` before its occurredAt (anomaly).
+       */
+      when: "ahead" | "shipment" | "tie" | "retroactive";
+      aheadMin: number;
+      pick: number;
       note: boolean;
     };
 
@@ -571,6 +594,43 @@ function lateOf(arbitrary: fc.Arbitrary<Command>): fc.Arbitrary<Command> {
   });
 }
 
+/** SPEC §14: effectiveFrom at the schedule's own occurredAt, days ahead of it, or months ahead (after most histories end). */
+const aheadMinArb = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 30 * 24 * 60 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 30 * 24 * 60, max: 150 * 24 * 60 }) },
+);
+const scheduleLateHArb = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 20 * 24 }) });
+
+/** SPEC §14 (`ruleVersions`): the valid schedule of rule version 2 every history gets once. */
+const validScheduleArb: fc.Arbitrary<Command> = fc.record({
+  kind: fc.constant("schedule" as const),
+  dtMin: dtArb,
+  ruleVersion: fc.constant(2),
+  lateH: scheduleLateHArb,
+  when: fc.constantFrom("ahead" as const, "ahead" as const, "shipment" as const),
+  aheadMin: aheadMinArb,
+  pick: idx,
+  note: fc.boolean(),
+});
+
+/** SPEC §14 (`ruleVersions`): further schedules among the commands, back to version 1 and misfits included. */
+const SCHEDULE_COMMANDS: fc.WeightedArbitrary<Command>[] = [
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("schedule" as const),
+      dtMin: dtArb,
+      ruleVersion: fc.constantFrom(1, 1, 2, 7), // 7: anomaly unknown_rule_version
+      lateH: scheduleLateHArb,
+      when: fc.constantFrom("ahead" as const, "shipment" as const, "tie" as const, "tie" as const, "retroactive" as const),
+      aheadMin: aheadMinArb,
+      pick: idx,
+      note: fc.boolean(),
+    }),
+  },
+];
+
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS);
 export const partIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS);
 const partIIICommandArb: fc.Arbitrary<Command> = fc.oneof(...SECTION_3_COMMANDS, ...PART_II_COMMANDS, ...PART_III_PAYOUT_COMMANDS);
@@ -693,6 +753,8 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
   let nowMs = BASE_MS - 20 * DAY_MS;
   /** §13: per marketplace, the latest month the builder closed (only closes the engine accepts). */
   const closedThrough = new Map<string, string>();
+  /** §14: the schedules written, their effectiveFrom settled once every event is written (settleSchedules). */
+  const schedules: { event: RawEvent; index: number; occurredMs: number; cmd: Extract<Command, { kind: "schedule" }> }[] = [];
 
   for (const c of campaigns) {
     push("CampaignCreated", nowMs, {
@@ -1034,10 +1096,58 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
         if (month <= lastEnded && (closed === undefined || month > closed)) closedThrough.set(marketplace, month);
         break;
       }
+      case "schedule": {
+        // effectiveFrom is settled at the end (it may name a later shipment's instant); until then
+        // it is its occurredAt + aheadMin, which the probe sees (an input choice only).
+        const occurredMs = nowMs - cmd.lateH * HOUR_MS;
+        const data: Record<string, unknown> = {
+          ruleVersion: cmd.ruleVersion,
+          effectiveFrom: isoWithOffset(occurredMs + cmd.aheadMin * 60_000, 0),
+          actor: ACTORS[cmd.pick % ACTORS.length]!,
+        };
+        if (cmd.note) data.note = NOTES[cmd.pick % NOTES.length]!;
+        push("RuleVersionScheduled", occurredMs, data);
+        schedules.push({ event: events[events.length - 1]!, index: events.length - 1, occurredMs, cmd });
+        break;
+      }
     }
   }
   if (endAll) for (const c of campaigns) end(c, false);
+  settleSchedules(events, schedules);
   return events;
+}
+
+/** SPEC §14: writes each schedule's effectiveFrom (Command `when`), in log order, so a tie sees the earlier ones settled. */
+function settleSchedules(
+  events: readonly RawEvent[],
+  schedules: readonly { event: RawEvent; index: number; occurredMs: number; cmd: Extract<Command, { kind: "schedule" }> }[],
+): void {
+  const settled: { text: string; ms: number }[] = [];
+  for (const { event, index, occurredMs, cmd } of schedules) {
+    const ahead = {
+      text: isoWithOffset(occurredMs + cmd.aheadMin * 60_000, OFFSETS[cmd.pick % OFFSETS.length]!),
+      ms: occurredMs + cmd.aheadMin * 60_000,
+    };
+    let effective = ahead;
+    if (cmd.when === "retroactive") {
+      const ms = occurredMs - (1 + cmd.aheadMin) * 60_000;
+      effective = { text: isoWithOffset(ms, OFFSETS[cmd.pick % OFFSETS.length]!), ms };
+    } else if (cmd.when === "shipment") {
+      const later = events
+        .slice(index + 1)
+        .filter(
+          (e) => (e.type === "ShipmentRecorded" || e.type === "SubscribeAndSaveFirstShipment") && Date.parse(e.occurredAt) >= occurredMs,
+        );
+      const on = later[cmd.pick % Math.max(1, later.length)];
+      if (on !== undefined) effective = { text: on.occurredAt, ms: Date.parse(on.occurredAt) };
+    } else if (cmd.when === "tie") {
+      const earlier = settled.filter((s) => s.ms >= occurredMs);
+      const on = earlier[cmd.pick % Math.max(1, earlier.length)];
+      if (on !== undefined) effective = on;
+    }
+    event.data.effectiveFrom = effective.text;
+    settled.push(effective);
+  }
 }
 
 /** The month before `month` (YYYY-MM). */
@@ -1071,6 +1181,11 @@ export interface SequenceOptions {
    * in DE. Off by default so the other properties keep their distributions.
    */
   periods?: boolean;
+  /**
+   * Also SPEC §14's RuleVersionScheduled: one valid schedule of rule version 2 inserted at a random
+   * point of the commands, and further schedules (Command `schedule`) among them. Off by default.
+   */
+  ruleVersions?: boolean;
 }
 
 function commandsOf(options: SequenceOptions): fc.Arbitrary<Command> {
@@ -1079,6 +1194,8 @@ function commandsOf(options: SequenceOptions): fc.Arbitrary<Command> {
     : options.partII
       ? [...SECTION_3_COMMANDS, ...PART_II_COMMANDS]
       : SECTION_3_COMMANDS;
+  if (options.ruleVersions)
+    return fc.oneof(...base, ...(options.periods ? [...PERIOD_COMMANDS, ...LATE_COMMANDS] : []), ...SCHEDULE_COMMANDS);
   return options.periods
     ? fc.oneof(...base, ...PERIOD_COMMANDS, ...LATE_COMMANDS)
     : options.partIII
@@ -1089,17 +1206,26 @@ function commandsOf(options: SequenceOptions): fc.Arbitrary<Command> {
 }
 
 export function sequenceArb(options: SequenceOptions = {}): fc.Arbitrary<Sequence> {
+  const commands = fc.array(commandsOf(options), {
+    minLength: options.minCommands ?? 0,
+    maxLength: options.maxCommands ?? 60,
+    size: "max",
+  });
   return fc
     .record({
       universe: universeArb,
-      commands: fc.array(commandsOf(options), {
-        minLength: options.minCommands ?? 0,
-        maxLength: options.maxCommands ?? 60,
-        size: "max",
-      }),
+      commands: options.ruleVersions ? withValidSchedule(commands) : commands,
       endAll: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     })
     .map(({ universe, commands, endAll }) => ({ universe, commands, endAll, events: buildEvents(universe, commands, endAll) }));
+}
+
+/** SPEC §14: the commands with one valid schedule of rule version 2 inserted at a random point. */
+function withValidSchedule(commands: fc.Arbitrary<Command[]>): fc.Arbitrary<Command[]> {
+  return fc.tuple(commands, fc.nat(), validScheduleArb).map(([cmds, where, schedule]) => {
+    const at = where % (cmds.length + 1);
+    return [...cmds.slice(0, at), schedule, ...cmds.slice(at)];
+  });
 }
 
 export const eventsArb = (options: SequenceOptions = {}): fc.Arbitrary<RawEvent[]> => sequenceArb(options).map((s) => s.events);

@@ -137,11 +137,39 @@ function ledgerCli(args: string[], dataDir: string): void {
 }
 
 /**
+ * What the demo data set lacks for the closed-period pages (SPEC §13): US closed through 2025-12,
+ * then an adjustment of a December order that came after the close (booked forward into 2026-01:
+ * the statement's late entry). Of cr-00006, whom no walk-through's figures follow.
+ */
+export const CLOSED_PERIOD_EVENTS = [
+  {
+    id: "console-close-us-2025-12",
+    type: "PeriodClosed",
+    occurredAt: "2026-08-31T03:00:00-07:00",
+    data: { marketplace: "US", month: "2025-12", actor: "finance:ana", note: "2025 filed" },
+  },
+  {
+    id: "console-late-adjustment",
+    type: "CommissionAdjusted",
+    occurredAt: "2025-12-20T09:00:00-08:00",
+    data: {
+      creatorId: "cr-00006",
+      marketplace: "US",
+      amount: "1.50",
+      reasonCode: "correction",
+      note: "a December order counted after the close",
+      actor: "finance:ben",
+    },
+  },
+] as const;
+
+/**
  * `ledger serve` on the demo data set (workload/demoDataset.ts), the console built. `tokens`: LEDGER_TOKENS.
  * `rebuild`: also `ledger replay earnings --rules 2` while it serves, so the replay pages have a
  * version being rebuilt and a diff (rule version 2 pays toys 0.04 instead of 0.03).
+ * `closedPeriod`: also CLOSED_PERIOD_EVENTS, appended first (the harness runs open: it may write).
  */
-export async function startDemoServer(options: { tokens?: string; rebuild?: boolean } = {}): Promise<DemoServer> {
+export async function startDemoServer(options: { tokens?: string; rebuild?: boolean; closedPeriod?: boolean } = {}): Promise<DemoServer> {
   ensureConsoleBuilt();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-console-"));
   const child = await startServer({
@@ -150,6 +178,15 @@ export async function startDemoServer(options: { tokens?: string; rebuild?: bool
   });
   try {
     await caughtUp(child.url);
+    if (options.closedPeriod) {
+      const answer = await fetch(`${child.url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(CLOSED_PERIOD_EVENTS),
+      });
+      if (!answer.ok) throw new Error(`appending the closed period answered ${answer.status}: ${await answer.text()}`);
+      await caughtUp(child.url);
+    }
     if (options.rebuild) ledgerCli(["replay", "earnings", "--rules", "2"], dataDir);
   } catch (error) {
     await child.kill();

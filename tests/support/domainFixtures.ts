@@ -346,6 +346,24 @@ export function periodClosed(opts: Envelope & { marketplace?: string; month?: st
   );
 }
 
+/** SPEC §14: schedules rule version `ruleVersion` (default 2) from `effectiveFrom` on. */
+export function ruleVersionScheduled(
+  opts: Envelope & { ruleVersion?: number; effectiveFrom?: string; actor?: string; note?: string } = {},
+): RawEvent {
+  return envelope(
+    "RuleVersionScheduled",
+    "rvs",
+    opts,
+    "2026-02-01T00:00:00Z",
+    compact({
+      ruleVersion: opts.ruleVersion ?? 2,
+      effectiveFrom: opts.effectiveFrom ?? "2026-03-10T00:00:00Z",
+      actor: opts.actor ?? "finance:ana",
+      note: opts.note,
+    }),
+  );
+}
+
 /** Default business time of the §9 management facts: inside the default period, before ORDERED_AT. */
 export const MANAGED_AT = "2026-03-08T12:00:00Z";
 

@@ -61,7 +61,7 @@ describe("decodeMessage", () => {
     expect(decoded.reason.code).toBe("invalid_event");
     expect(decoded.reason.problems?.map((p) => [p.path, p.message])).toEqual([
       ["data.amount", "must not be zero"],
-      ["data.reasonCode", "must be one of fraud, chargeback, goodwill, correction, other"],
+      ["data.reasonCode", "must be one of fraud, chargeback, goodwill, correction, rule_change, other"],
     ]);
   });
 

@@ -1,5 +1,5 @@
-// The console's only way to the ledger: GET requests to this origin's /v1 API, with the token when
-// one is set. Every number the console shows comes through here (SPEC §10).
+// The console's only way to the ledger: GET requests to this origin's /v1 API (and the one POST of a
+// true-up), with the token when one is set. Every number the console shows comes through here (SPEC §10).
 import { askForToken, currentToken } from "../auth/token.ts";
 import type { ErrorAnswer } from "./types.ts";
 
@@ -31,17 +31,25 @@ export function apiUrl(path: string, params: QueryParams = {}): string {
   return text === "" ? path : `${path}?${text}`;
 }
 
-async function request(path: string, params: QueryParams, signal?: AbortSignal): Promise<Response> {
+/** `payload`: a POST of it as JSON (the console's only write: a true-up, SPEC §14); otherwise a GET. */
+async function request(path: string, params: QueryParams, signal?: AbortSignal, payload?: unknown): Promise<Response> {
   const token = currentToken();
+  const method = payload === undefined ? "GET" : "POST";
   let response: Response;
   try {
     response = await fetch(apiUrl(path, params), {
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      method,
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...(payload === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;
-    throw new ApiError(0, "unreachable", "The ledger's API did not answer. Check that the server is running, then retry.");
+    // The page's hint says what to do (ErrorState); the message says what happened, once.
+    throw new ApiError(0, "unreachable", `No answer to ${method} ${path}: the connection failed.`);
   }
   if (response.ok) return response;
   if (response.status === 401) askForToken();
@@ -61,6 +69,11 @@ async function request(path: string, params: QueryParams, signal?: AbortSignal):
 
 export async function getJson<T>(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {
   return (await (await request(path, params, signal)).json()) as T;
+}
+
+/** POST `body` as JSON and read the JSON answer (a 4xx or 5xx throws ApiError, as a read's does). */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return (await (await request(path, {}, undefined, body)).json()) as T;
 }
 
 /** A text answer (CSV) as the API sent it, byte for byte, and the file name it suggests. */

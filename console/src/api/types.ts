@@ -3,6 +3,7 @@
 // Type-only imports: nothing of the server ends up in the browser bundle.
 import type { z } from "zod";
 import type * as api from "../../../services/http/apiSchemas.ts";
+import type { trueUpAnswerSchema, trueUpBody } from "../../../services/http/trueupBody.ts";
 
 export type ErrorAnswer = z.output<typeof api.errorSchema>;
 export type Earnings = z.output<typeof api.earningsSchema>;
@@ -26,3 +27,26 @@ export type Events = z.output<typeof api.eventsSchema>;
 export type Health = z.output<typeof api.healthSchema>;
 export type Projections = z.output<typeof api.projectionsSchema>;
 export type ProjectionDiff = z.output<typeof api.projectionDiffSchema>;
+export type Search = z.output<typeof api.searchSchema>;
+export type SearchHit = Search["hits"][number];
+export type CreatorList = z.output<typeof api.creatorsSchema>;
+export type CampaignList = z.output<typeof api.campaignsSchema>;
+export type BrandList = z.output<typeof api.brandsSchema>;
+export type LogPosition = z.output<typeof api.logPositionSchema>;
+export type CampaignHistoryEntry = Campaign["history"][number];
+export type Account = z.output<typeof api.accountSchema>;
+export type AccountEntries = z.output<typeof api.accountEntriesSchema>;
+export type AccountEntry = AccountEntries["entries"][number];
+export type TrialBalance = z.output<typeof api.trialBalanceSchema>;
+export type Holds = z.output<typeof api.holdsSchema>;
+export type Hold = Holds["holds"][number];
+export type PayoutMarketplace = Payout["marketplaces"][number];
+export type Periods = z.output<typeof api.periodsSchema>;
+export type ClosingStatement = z.output<typeof api.closingStatementSchema>;
+export type LogHead = z.output<typeof api.logHeadSchema>;
+export type LogVerify = z.output<typeof api.logVerifySchema>;
+export type TaxSummary = z.output<typeof api.taxSummarySchema>;
+export type TaxSummaries = z.output<typeof api.taxSummariesSchema>;
+export type TrueUpRequest = z.input<typeof trueUpBody>;
+export type TrueUp = z.output<typeof trueUpAnswerSchema>;
+export type TrueUpAdjustment = TrueUp["adjustments"][number];

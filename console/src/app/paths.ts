@@ -18,3 +18,4 @@ export const campaignPath = (campaignId: string) => pagePath("campaign", { campa
 export const brandPath = (brandId: string) => pagePath("brand", { brandId });
 export const eventPath = (eventId: string) => pagePath("event", { eventId });
 export const payoutPath = (payoutId: string) => pagePath("payout", { payoutId });
+export const accountPath = (account: string) => pagePath("account", { account });

@@ -1,6 +1,7 @@
 // A table of rows with a caption (its accessible name: what a test and a screen reader find it by).
 // Numeric columns are right-aligned, so amounts line up by their digits. A long table (a 90-day
-// report of a busy campaign has thousands of rows) shows its first rows and grows on request.
+// report of a busy campaign has thousands of rows) shows its first rows and grows on request; one
+// without rows says so in a sentence instead of showing headers over nothing.
 import { useState, type ReactNode } from "react";
 
 export interface Column<R> {
@@ -18,14 +19,24 @@ export function Table<R>({
   rows,
   rowKey,
   footer,
+  empty,
 }: {
   caption: string;
   columns: readonly Column<R>[];
   rows: readonly R[];
   rowKey: (row: R, index: number) => string;
   footer?: ReactNode;
+  /** What a table without rows says instead of showing only its headers. */
+  empty?: ReactNode;
 }) {
   const [shown, setShown] = useState(TABLE_ROWS_SHOWN);
+  if (rows.length === 0 && footer === undefined) {
+    return (
+      <p className="table-empty">
+        <span className="table-empty-caption">{caption}:</span> {empty ?? "nothing to list."}
+      </p>
+    );
+  }
   const visible = rows.length > shown ? rows.slice(0, shown) : rows;
   return (
     <div className="table-scroll">

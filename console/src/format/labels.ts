@@ -5,13 +5,22 @@ import { BUCKETS, type Bucket } from "../../../domain/journal/entryKinds.ts";
 import type { PaymentMethod, PayoutStatus } from "../api/types.ts";
 import type { Tone } from "../components/Layout.tsx";
 
-/** "bonus_pending" and "bonusPending" → "Bonus pending"; "payout:cr-1" stays as it is (not a code). */
+/** Words of the API's codes that are written in capitals. */
+const ACRONYMS: Record<string, string> = { asin: "ASIN", id: "ID", url: "URL" };
+
+/**
+ * "bonus_pending" and "bonusPending" → "Bonus pending"; "asin_not_in_shipment" → "ASIN not in
+ * shipment"; "payout:cr-1" stays as it is (not a code).
+ */
 export function humanize(code: string): string {
   if (!/^[a-z][A-Za-z_]*$/.test(code)) return code;
   const words = code
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .replace(/_/g, " ")
-    .toLowerCase();
+    .toLowerCase()
+    .split(" ")
+    .map((word) => ACRONYMS[word] ?? word)
+    .join(" ");
   return words[0]!.toUpperCase() + words.slice(1);
 }
 

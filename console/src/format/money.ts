@@ -53,3 +53,11 @@ export function formatRate(rate: string, locale = LOCALE): string {
   }
   return format.format(rate as `${number}`);
 }
+
+/** An integer count of minor units as the currency's decimal amount: ("2500", 2) → "25.00", ("-5", 2) → "-0.05", ("800", 0) → "800". */
+export function minorToAmount(minor: string, minorDigits: number): string {
+  const negative = minor.startsWith("-");
+  const digits = (negative ? minor.slice(1) : minor).padStart(minorDigits + 1, "0");
+  const whole = minorDigits === 0 ? digits : `${digits.slice(0, -minorDigits)}.${digits.slice(-minorDigits)}`;
+  return negative ? `-${whole}` : whole;
+}

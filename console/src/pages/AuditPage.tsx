@@ -1,5 +1,5 @@
-// Audit (SPEC §8.3, §10): any event by id; projection health (position, lag, version), read again
-// every few seconds; every anomaly, paged.
+// Audit (SPEC §8.3, §10, §14): any event by id; projection health (position, lag, version), read
+// again every few seconds; promotions and scheduled rule versions (RuleChanges.tsx); every anomaly, paged.
 import { useId, useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
 import type { Anomalies, Health } from "../api/types.ts";
@@ -13,6 +13,7 @@ import { Table } from "../components/Table.tsx";
 import { formatCount } from "../format/money.ts";
 import { usePosition, withPosition } from "../position/usePosition.ts";
 import { AnomalyTable } from "./AnomalyTable.tsx";
+import { RuleChanges } from "./RuleChanges.tsx";
 
 /** How often projection health is read again. */
 const HEALTH_REFRESH_MS = 2_000;
@@ -110,6 +111,7 @@ export function AuditPage() {
       <PageHeader kicker="Audit" title="Events, health and anomalies" />
       <EventLookup />
       <ProjectionHealth />
+      <RuleChanges />
       <AllAnomalies />
     </>
   );

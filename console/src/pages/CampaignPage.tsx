@@ -1,5 +1,6 @@
-// A campaign (SPEC §5 budget, §9): as created and managed, its budget (spent, released, remaining),
-// its daily spend over the first 90 days (or the range in the URL), and its creators' activity.
+// A campaign (SPEC §5 budget, §9): as created and managed, each change of it (its history, issue 27),
+// its budget (spent, released, remaining), its daily spend over the first 90 days (or the range in
+// the URL), and its creators' activity.
 import { useSearchParams } from "wouter";
 import { v1 } from "../api/client.ts";
 import type { Campaign, CampaignReport } from "../api/types.ts";
@@ -17,6 +18,7 @@ import { formatCount, formatRate } from "../format/money.ts";
 import { dailySums } from "../report/dailySeries.ts";
 import { campaignStartRange, type DateRange } from "../report/reportRange.ts";
 import { SPEND_COLOR } from "../report/ReportView.tsx";
+import { CampaignHistory } from "./CampaignHistory.tsx";
 import { CampaignState } from "./campaignState.tsx";
 
 /** The share of the budget spent, for the meter (display only). */
@@ -170,6 +172,7 @@ export function CampaignPage() {
                   ]}
                 />
               </Section>
+              <CampaignHistory campaign={c} />
               <BudgetView c={c} />
               <SpendAndCreators campaign={c} range={range} />
             </>

@@ -1,5 +1,6 @@
 // A creator's ledger (SPEC §5, §8.1): every amount, paged by cursor, with the accounts it moved
-// between, its rate and rule version, and its source event one click away (shown in place).
+// between (each one click from its page), its rate and rule version, and its source event one
+// click away (shown in place).
 import { Fragment, useState } from "react";
 import { useSearchParams } from "wouter";
 import { v1 } from "../api/client.ts";
@@ -7,6 +8,7 @@ import type { Ledger, LedgerEntry, StoredEvent } from "../api/types.ts";
 import { useRead } from "../api/useRead.ts";
 import { campaignPath, eventPath } from "../app/paths.ts";
 import { useParam } from "../app/useParam.ts";
+import { Transfer } from "../components/AccountLink.tsx";
 import { EmptyState } from "../components/ErrorState.tsx";
 import { PageLink, Section } from "../components/Layout.tsx";
 import { Loaded } from "../components/Loaded.tsx";
@@ -16,6 +18,7 @@ import { formatInstant } from "../format/dates.ts";
 import { humanize } from "../format/labels.ts";
 import { formatRate } from "../format/money.ts";
 import { CreatorHeader } from "./CreatorTabs.tsx";
+import { EntryNote } from "./EntryNote.tsx";
 import { EventDetails } from "./EventDetails.tsx";
 
 const COLUMNS = 10;
@@ -45,7 +48,7 @@ function EntryRow({ entry, open, toggle }: { entry: LedgerEntry; open: boolean; 
         <td>{formatInstant(entry.occurredAt)}</td>
         <td>
           {humanize(entry.kind)}
-          {entry.note === null ? null : <div className="muted small">{entry.note}</div>}
+          <EntryNote entry={entry} />
         </td>
         <td className="num">
           <Money amount={entry.amount} currency={entry.currency} />
@@ -55,13 +58,7 @@ function EntryRow({ entry, open, toggle }: { entry: LedgerEntry; open: boolean; 
         <td>{entry.shipmentId === null ? "—" : `${entry.shipmentId}${entry.asin === null ? "" : ` · ${entry.asin}`}`}</td>
         <td className="num">{entry.rate === null ? "—" : `${formatRate(entry.rate)} · v${entry.ruleVersion}`}</td>
         <td className="accounts">
-          {entry.source === null ? (
-            <span className="muted">memo: no transfer</span>
-          ) : (
-            <>
-              {entry.source} → {entry.destination}
-            </>
-          )}
+          <Transfer source={entry.source} destination={entry.destination} />
         </td>
         <td>
           <button type="button" className="link-button" aria-expanded={open} aria-controls={detailsId} onClick={toggle}>

@@ -1,4 +1,4 @@
-// A creator's pages: overview (earnings, payout status), ledger, payouts, report.
+// A creator's pages: overview (earnings, payout status), ledger, payouts, report, tax summary.
 import { pagePath } from "../app/paths.ts";
 import { PageHeader, Tabs } from "../components/Layout.tsx";
 
@@ -12,6 +12,7 @@ export function CreatorHeader({ creatorId }: { creatorId: string }) {
           { href: pagePath("creatorLedger", { creatorId }), title: "Ledger" },
           { href: pagePath("creatorPayouts", { creatorId }), title: "Payouts" },
           { href: pagePath("creatorReport", { creatorId }), title: "Daily report" },
+          { href: pagePath("creatorTax", { creatorId }), title: "Tax summary" },
         ]}
       />
     </PageHeader>

@@ -1,4 +1,4 @@
-// The start page: where to go (search, audit, replay) and what the ledger last stored.
+// The start page: where to go (search, finance's pages, audit, replay) and what the ledger last stored.
 import type { Events, Health } from "../api/types.ts";
 import { useRead } from "../api/useRead.ts";
 import { eventPath, pagePath } from "../app/paths.ts";
@@ -48,11 +48,18 @@ export function HomePage() {
         <p className="kicker">Commission ledger</p>
         <h1>What are you looking for?</h1>
         <p className="lede">
-          Every number here is one the ledger's API answers. Look up a creator, a campaign, a brand, a payout or an event by its id, or go
-          to the <PageLink href={pagePath("audit")}>audit</PageLink> and <PageLink href={pagePath("replay")}>replay</PageLink> pages.
+          Every number here is one the ledger's API answers. Look up a creator, a campaign, a brand, a payout or an event by the first
+          characters of its id, or browse every <PageLink href={pagePath("creators")}>creator</PageLink>,{" "}
+          <PageLink href={pagePath("campaigns")}>campaign</PageLink> and <PageLink href={pagePath("brands")}>brand</PageLink>. For the
+          month-end: <PageLink href={pagePath("holds")}>holds</PageLink>, <PageLink href={pagePath("periods")}>closed periods</PageLink> and
+          their statements, the <PageLink href={pagePath("trialBalance")}>trial balance</PageLink>,{" "}
+          <PageLink href={pagePath("taxSummaries")}>tax summaries</PageLink> and the{" "}
+          <PageLink href={pagePath("log")}>log's hash chain</PageLink>; for engineers, the{" "}
+          <PageLink href={pagePath("audit")}>audit</PageLink>, <PageLink href={pagePath("replay")}>replay</PageLink> and{" "}
+          <PageLink href={pagePath("trueUps")}>true-up</PageLink> pages.
         </p>
         <div className="home-search">
-          <SearchBox />
+          <SearchBox label="Search from the start page" />
         </div>
       </header>
       <Section title="Latest events">

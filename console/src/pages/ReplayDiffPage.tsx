@@ -6,6 +6,7 @@ import type { ProjectionDiff } from "../api/types.ts";
 import { useRead } from "../api/useRead.ts";
 import { campaignPath, creatorPath, pagePath } from "../app/paths.ts";
 import { useParam } from "../app/useParam.ts";
+import { AccountLink } from "../components/AccountLink.tsx";
 import { EmptyState } from "../components/ErrorState.tsx";
 import { Facts, PageHeader, PageLink, Section } from "../components/Layout.tsx";
 import { Loaded } from "../components/Loaded.tsx";
@@ -20,7 +21,7 @@ type Change = ProjectionDiff["changes"][number];
 function keyOf(c: Change) {
   return (
     <>
-      {c.account !== undefined ? <code>{c.account}</code> : null}
+      {c.account !== undefined ? <AccountLink account={c.account} /> : null}
       {c.creatorId !== undefined ? <PageLink href={creatorPath(c.creatorId)}>{c.creatorId}</PageLink> : null}
       {c.creatorId !== undefined && c.campaignId !== undefined ? " · " : null}
       {c.campaignId === undefined ? null : c.campaignId === null ? (

@@ -21,7 +21,8 @@ export function ReplayPage() {
         <p className="lede">
           A rebuild (<code>npx ledger replay earnings --rules 2</code>) writes a new version beside the active one. Review its diff here;
           promote it with <code>npx ledger replay earnings --version N --promote</code>. These are the read models as they are now: the
-          position picker does not apply.
+          position picker does not apply. A replay is for a bug in the calculation; a business change of rates keeps the booked months as
+          they are and books the difference as adjustments: a <PageLink href={pagePath("trueUps")}>true-up</PageLink>.
         </p>
       </PageHeader>
       <Loaded query={projections} what="projections">

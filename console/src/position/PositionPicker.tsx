@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { useSearchParams } from "wouter";
 import type { Health } from "../api/types.ts";
 import { useRead } from "../api/useRead.ts";
+import { useDateChoice } from "./asOfDate.ts";
 import { AT_PARAM, usePosition } from "./usePosition.ts";
 
 /** How often the picker looks at the store's head (new events move its end). */
@@ -82,11 +83,13 @@ export function PositionBanner() {
   const at = usePosition();
   const head = useStoreHead();
   const [, setParams] = useSearchParams();
+  const date = useDateChoice(at);
   if (at === null) return null;
   return (
     <div className="position-banner" role="status">
       Showing the ledger as of position <strong>{at}</strong>
-      {head === null ? "" : ` of ${head}`}: events after it are left out.{" "}
+      {head === null ? "" : ` of ${head}`}
+      {date === null ? "" : `, the last recorded by ${date.shown}`}: events after it are left out.{" "}
       <button
         type="button"
         className="link-button"

@@ -1,5 +1,6 @@
-// The report's CSV, as the API sends it (byte for byte: the console never rewrites it), saved under
-// the API's file name. Fetched rather than linked so the token goes with it.
+// A CSV of the API, as it sends it (byte for byte: the console never rewrites it), saved under the
+// page's file name (which names the creator or campaign) or else the API's. Fetched rather than
+// linked so the token goes with it.
 import { useState } from "react";
 import { getFile, type QueryParams } from "../api/client.ts";
 import { ErrorState } from "../components/ErrorState.tsx";
@@ -7,15 +8,21 @@ import { ErrorState } from "../components/ErrorState.tsx";
 /** How long the saved file's blob URL stays valid (the browser reads it when the download starts). */
 const BLOB_URL_LIFETIME_MS = 60_000;
 
-export function DownloadCsv({ path, params }: { path: string; params: QueryParams }) {
+/** A file name's part from an id or a date: characters a file system may refuse (an id's ':') become '_'. */
+export function fileNamePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+export function DownloadCsv({ path, params, fileName }: { path: string; params: QueryParams; fileName?: string }) {
   const [state, setState] = useState<
     { kind: "idle" } | { kind: "busy" } | { kind: "done"; name: string } | { kind: "failed"; error: Error }
   >({ kind: "idle" });
   const download = async () => {
     setState({ kind: "busy" });
     try {
-      const { blob, fileName } = await getFile(path, { ...params, format: "csv" });
-      const name = fileName ?? "report.csv";
+      const answer = await getFile(path, { ...params, format: "csv" });
+      const name = fileName ?? answer.fileName ?? "report.csv";
+      const blob = answer.blob;
       const url = URL.createObjectURL(blob);
       const link = document.createElement("a");
       link.href = url;

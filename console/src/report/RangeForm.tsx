@@ -1,6 +1,7 @@
 // A report's range (and, for a creator, an optional campaign): written into the page's URL.
 import { useId, useState } from "react";
 import { useSearchParams } from "wouter";
+import { DateInput } from "../components/DateInput.tsx";
 import { daysBetween } from "../format/dates.ts";
 import { REPORT_DAYS_MAX, shiftRange, type DateRange } from "./reportRange.ts";
 
@@ -34,9 +35,9 @@ export function RangeForm({ range, campaignId }: { range: DateRange; campaignId?
       }}
     >
       <label htmlFor={ids.from}>From</label>
-      <input id={ids.from} type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+      <DateInput id={ids.from} value={from} onChange={setFrom} required />
       <label htmlFor={ids.to}>To</label>
-      <input id={ids.to} type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+      <DateInput id={ids.to} value={to} onChange={setTo} required />
       {campaignId === undefined ? null : (
         <>
           <label htmlFor={ids.campaign}>Campaign</label>
@@ -52,7 +53,9 @@ export function RangeForm({ range, campaignId }: { range: DateRange; campaignId?
           {length} days later →
         </button>
       </span>
-      <span className="muted small">At most {REPORT_DAYS_MAX} days, both dates included, in the marketplace's calendar.</span>
+      <span className="muted small">
+        Dates as YYYY-MM-DD; at most {REPORT_DAYS_MAX} days, both included, in the marketplace's calendar.
+      </span>
     </form>
   );
 }

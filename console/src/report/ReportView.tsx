@@ -15,7 +15,7 @@ import { Table, type Column } from "../components/Table.tsx";
 import { formatCount } from "../format/money.ts";
 import { usePosition } from "../position/usePosition.ts";
 import { dailySums } from "./dailySeries.ts";
-import { DownloadCsv } from "./DownloadCsv.tsx";
+import { DownloadCsv, fileNamePart } from "./DownloadCsv.tsx";
 import type { DateRange } from "./reportRange.ts";
 
 export const EARNINGS_COLOR = "#4c8bd6";
@@ -63,9 +63,16 @@ function TotalsRows({ totals, leading }: { totals: readonly ReportTotals[]; lead
 /** What the chart reads of a row; a campaign's rows are all of its one marketplace. */
 type ChartRow = { date: string; earnings: string; spend: string; marketplace?: string };
 
-/** The chart of one currency's days (a creator may earn in several marketplaces). */
+/** The marketplace with the most activity (rows, then orders, then clicks): the chart's first. */
+export function busiestMarketplace(rows: readonly ChartRow[], totals: readonly ReportTotals[]): string {
+  const rowsOf = (marketplace: string) => rows.filter((r) => r.marketplace === undefined || r.marketplace === marketplace).length;
+  const ranked = [...totals].sort((a, b) => rowsOf(b.marketplace) - rowsOf(a.marketplace) || b.orders - a.orders || b.clicks - a.clicks);
+  return ranked[0]?.marketplace ?? "";
+}
+
+/** The chart of one currency's days (a creator may earn in several marketplaces), the busiest first. */
 function ReportChart({ range, rows, totals }: { range: DateRange; rows: readonly ChartRow[]; totals: readonly ReportTotals[] }) {
-  const [marketplace, setMarketplace] = useState<string>(totals[0]?.marketplace ?? "");
+  const [marketplace, setMarketplace] = useState<string>(() => busiestMarketplace(rows, totals));
   const selectId = useId();
   const shown = totals.find((t) => t.marketplace === marketplace) ?? totals[0];
   if (shown === undefined) return null;
@@ -113,12 +120,15 @@ function ReportView<A extends ReportAnswer>({
   params,
   range,
   what,
+  fileName,
   table,
 }: {
   path: string;
   params: QueryParams;
   range: DateRange;
   what: string;
+  /** The CSV's file name, naming the creator or campaign. */
+  fileName: string;
   table: (answer: A) => ReactNode;
 }) {
   const report = useRead<A>(path, params);
@@ -133,7 +143,7 @@ function ReportView<A extends ReportAnswer>({
         ) : (
           <>
             <ReportChart range={range} rows={r.rows} totals={r.totals} />
-            <DownloadCsv path={path} params={{ ...params, asOfPosition: at }} />
+            <DownloadCsv path={path} params={{ ...params, asOfPosition: at }} fileName={fileName} />
             {table(r)}
           </>
         )
@@ -159,6 +169,7 @@ export function CreatorReportView({
       params={{ from: range.from, to: range.to, campaignId }}
       range={range}
       what="creator"
+      fileName={`report-${fileNamePart(creatorId)}${campaignId === null ? "" : `-${fileNamePart(campaignId)}`}-${range.from}-${range.to}.csv`}
       table={(r) => (
         <Table
           caption={`Daily report of ${creatorId}, ${r.from} to ${r.to}`}
@@ -194,6 +205,7 @@ export function CampaignReportView({
       params={{ from: range.from, to: range.to }}
       range={range}
       what="campaign"
+      fileName={`campaign-report-${fileNamePart(campaignId)}-${currency}-${range.from}-${range.to}.csv`}
       table={(r) => (
         <Table
           caption={`Daily report of ${campaignId}, ${r.from} to ${r.to}`}

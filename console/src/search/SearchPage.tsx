@@ -1,88 +1,69 @@
-// Where the search box leads: the id is asked of each kind of page's read (creator, campaign,
-// brand, payout, event); one match opens its page, several are listed, none says so.
-import { useQuery } from "@tanstack/react-query";
+// Where the search box leads when Enter is not a single id (issue 27): every id that starts with the
+// text, any case, of every kind, from one GET /v1/search. The one thing whose id is the text (any
+// case) opens its page at once; a payout and the event that issued it share an id, so both are listed.
 import { useEffect } from "react";
 import { useLocation, useSearchParams } from "wouter";
-import { ApiError, getJson, v1 } from "../api/client.ts";
-import { useToken } from "../auth/token.ts";
-import { brandPath, campaignPath, creatorPath, eventPath, payoutPath } from "../app/paths.ts";
+import { pagePath } from "../app/paths.ts";
 import { EmptyState, ErrorState } from "../components/ErrorState.tsx";
 import { PageHeader, PageLink, Section } from "../components/Layout.tsx";
+import { Table } from "../components/Table.tsx";
 import { usePosition, withPosition } from "../position/usePosition.ts";
+import { exactHits, hitDetail, hitPath, ID_CHARACTERS_HINT, isSearchable, KIND_LABELS } from "./hits.tsx";
+import { useSearch } from "./useSearch.ts";
 
-/** SPEC §2: what an id may be. */
-const ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const KINDS = [
-  { label: "Creator", read: (id: string) => v1`/v1/creators/${id}/earnings`, page: creatorPath },
-  { label: "Campaign", read: (id: string) => v1`/v1/campaigns/${id}`, page: campaignPath },
-  { label: "Brand", read: (id: string) => v1`/v1/brands/${id}/campaigns`, page: brandPath },
-  { label: "Payout", read: (id: string) => v1`/v1/payouts/${id}`, page: payoutPath },
-  { label: "Event", read: (id: string) => v1`/v1/events/${id}`, page: eventPath },
-] as const;
-
-type Kind = (typeof KINDS)[number];
-
-/** The kinds that know `id` (a 404 means: not this kind). */
-async function kindsOf(id: string, at: number | null): Promise<Kind[]> {
-  const found = await Promise.all(
-    KINDS.map(async (kind) => {
-      try {
-        await getJson(kind.read(id), { asOfPosition: at });
-        return kind;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    }),
-  );
-  return found.filter((k): k is Kind => k !== null);
-}
+/** Hits the page lists at most (the API's limit). */
+const RESULTS = 50;
 
 export function SearchPage() {
   const [params] = useSearchParams();
   const [, navigate] = useLocation();
   const at = usePosition();
-  const { token } = useToken();
-  const id = (params.get("q") ?? "").trim();
-  const valid = ID.test(id);
-  const matches = useQuery<Kind[], ApiError>({
-    queryKey: ["search", id, at, token],
-    queryFn: () => kindsOf(id, at),
-    enabled: valid,
-    retry: false,
-  });
-  const only = matches.data?.length === 1 ? matches.data[0]! : null;
+  const q = (params.get("q") ?? "").trim();
+  const valid = isSearchable(q);
+  const search = useSearch(valid ? q : null, RESULTS);
+  const answer = search.data !== undefined && search.data.q === q ? search.data : null;
+  const exact = answer === null ? [] : exactHits(answer.hits, q);
+  const only = exact.length === 1 ? exact[0]! : null;
   useEffect(() => {
-    if (only !== null) navigate(withPosition(only.page(id), at), { replace: true });
-  }, [only, id, at]);
+    if (only !== null) navigate(withPosition(hitPath(only), at), { replace: true });
+  }, [only, at]);
   return (
     <>
-      <PageHeader kicker="Search" title={id === "" ? "Find an id" : id} />
+      <PageHeader kicker="Search" title={q === "" ? "Find an id" : q} />
       <Section title="Results">
-        {!valid ? (
-          <EmptyState title="That is not an id">
-            An id is 1 to 128 characters of A–Z, a–z, 0–9 and . _ : - (for example cr-00003, cmp-0006, brand-000).
+        {q === "" ? (
+          <EmptyState title="Type the first characters of an id">
+            In the search box at the top: creators, campaigns, brands, payouts and events, in any case. Or browse every{" "}
+            <PageLink href={pagePath("creators")}>creator</PageLink>, <PageLink href={pagePath("campaigns")}>campaign</PageLink> and{" "}
+            <PageLink href={pagePath("brands")}>brand</PageLink>.
           </EmptyState>
-        ) : matches.isPending || only !== null ? (
+        ) : !valid ? (
+          <EmptyState title="That cannot be the start of an id">{ID_CHARACTERS_HINT}</EmptyState>
+        ) : search.isError ? (
+          <ErrorState error={search.error} what="id" retry={() => void search.refetch()} />
+        ) : answer === null || only !== null ? (
           <p className="loading" role="status">
-            Looking for {id}…
+            Looking for ids that start with {q}…
           </p>
-        ) : matches.isError ? (
-          <ErrorState error={matches.error} what="id" />
-        ) : matches.data.length === 0 ? (
-          <EmptyState title={`Nothing has the id ${id}`}>
-            No creator, campaign, brand, payout or event{at === null ? "" : ` as of position ${at}`}. Check the spelling; ids are
-            case-sensitive.
+        ) : answer.hits.length === 0 ? (
+          <EmptyState title={`Nothing has an id that starts with ${q}`}>
+            No creator, campaign, brand, payout or event{at === null ? "" : ` as of position ${at}`}. Check the spelling (case does not
+            matter).
           </EmptyState>
         ) : (
-          <ul className="matches">
-            {matches.data.map((kind) => (
-              <li key={kind.label}>
-                {kind.label}: <PageLink href={kind.page(id)}>{id}</PageLink>
-              </li>
-            ))}
-          </ul>
+          <>
+            <Table
+              caption={`${answer.truncated ? `The first ${answer.hits.length}` : answer.hits.length} id${answer.hits.length === 1 ? "" : "s"} that start with ${q}, any case, as of position ${answer.asOfPosition}`}
+              rows={answer.hits}
+              rowKey={(hit) => `${hit.kind}:${hit.id}`}
+              columns={[
+                { header: "Kind", cell: (hit) => KIND_LABELS[hit.kind] },
+                { header: "Id", cell: (hit) => <PageLink href={hitPath(hit)}>{hit.id}</PageLink> },
+                { header: "Details", cell: (hit) => hitDetail(hit) || "—" },
+              ]}
+            />
+            {answer.truncated ? <p className="muted small">More ids start with {q}: type more characters to narrow the list.</p> : null}
+          </>
         )}
       </Section>
     </>
