@@ -9,8 +9,8 @@
 //
 // Re-running: an id already stored is not appended again. Its status says whether the stored amount
 // is this row's difference (`duplicate`) or not (`conflict`: history in the range changed since the
-// first true-up, e.g. a late return; the remainder needs an adjustment of its own, which the answer
-// names). Adjustments book in the month of their occurredAt, or the first open month (§13), so closed
+// first true-up, e.g. a late return; amount − storedAmount is left, and since the id is fixed per
+// version, creator and month, it is booked by a CommissionAdjusted of the operator's own). Adjustments book in the month of their occurredAt, or the first open month (§13), so closed
 // periods stay as they were.
 //
 // The recomputation folds the log from position 1 to the journal's position, its shipments on disk
@@ -18,8 +18,8 @@
 import { randomUUID } from "node:crypto";
 import { applyEvent } from "../domain/engine/engine.ts";
 import { toCurrentEvent } from "../domain/events/current.ts";
-import { BATCH_EVENTS_MAX } from "../domain/events/limits.ts";
-import { validateBatch } from "../domain/events/validate.ts";
+import { BATCH_EVENTS_MAX, EVENT_ID_MAX_CHARS } from "../domain/events/limits.ts";
+import { validateBatch, type BatchValidation } from "../domain/events/validate.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../domain/marketplaces.ts";
 import { Dec, formatMinor } from "../domain/money.ts";
 import { KNOWN_RULE_VERSIONS, type RuleVersion } from "../domain/rules.ts";
@@ -38,6 +38,9 @@ const SAVE_EVERY_EVENTS = 25_000;
 
 /** A true-up that cannot be done as asked (an unknown rule version, a range the wrong way round): a 400. */
 export class TrueUpRefused extends Error {}
+
+/** Another process appended one of this true-up's ids with other content meanwhile: a 409, nothing appended by this batch. */
+export class TrueUpConflict extends Error {}
 
 export interface TrueUpRequest {
   ruleVersion: number;
@@ -148,11 +151,24 @@ async function recomputedStandard(
   return sums;
 }
 
+/** True-ups in this process take turns: each folds the whole log, and two applying at once would race on their ids. */
+let running: Promise<unknown> = Promise.resolve();
+
 /** The dry run's rows, or (dryRun false) the rows and the adjustments appended for them. */
-export async function trueUp(
+export function trueUp(
   ledger: Ledger,
   request: TrueUpRequest,
   options: { nowMs?: number; onProgress?: (position: number, upTo: number) => void } = {},
+): Promise<TrueUpAnswer> {
+  const turn = running.then(() => trueUpNow(ledger, request, options));
+  running = turn.catch(() => undefined);
+  return turn;
+}
+
+async function trueUpNow(
+  ledger: Ledger,
+  request: TrueUpRequest,
+  options: { nowMs?: number; onProgress?: (position: number, upTo: number) => void },
 ): Promise<TrueUpAnswer> {
   const rules = rulesOf(request.ruleVersion);
   if (request.from > request.to) throw new TrueUpRefused(`from ${request.from} is after to ${request.to}`);
@@ -199,6 +215,18 @@ export async function trueUp(
   if (request.dryRun) return answer;
 
   const occurredAt = new Date(options.nowMs ?? Date.now()).toISOString();
+  // SPEC §14 fixes the id; a creator id of more than 108 characters makes it longer than an event id may be.
+  const tooLong = rows.filter(
+    (row) =>
+      row.differenceMinor !== 0n &&
+      trueUpId(request.ruleVersion, row.creatorId, request.marketplace, row.month).length > EVENT_ID_MAX_CHARS,
+  );
+  if (tooLong.length > 0) {
+    throw new TrueUpRefused(
+      `the true-up id trueup:{N}:{creatorId}:{m}:{month} would be longer than ${EVENT_ID_MAX_CHARS} characters for ${tooLong.length} row(s) ` +
+        `(creator ${tooLong[0]!.creatorId.slice(0, 40)}…, ${tooLong[0]!.month}); nothing was appended: book those with a CommissionAdjusted of your own`,
+    );
+  }
   const toAppend: unknown[] = [];
   for (const row of rows) {
     if (row.differenceMinor === 0n) continue;
@@ -223,11 +251,22 @@ export async function trueUp(
       },
     });
   }
-  let lastPosition = await ledger.store.head();
+  // Every batch is validated before the first is appended: a refusal leaves nothing half done.
+  const batches: BatchValidation[] = [];
   for (let start = 0; start < toAppend.length; start += BATCH_EVENTS_MAX) {
     const validation = validateBatch(toAppend.slice(start, start + BATCH_EVENTS_MAX));
     if (!validation.ok) throw new TrueUpRefused(`a true-up adjustment is not a valid event: ${JSON.stringify(validation.problems[0])}`);
+    batches.push(validation);
+  }
+  let lastPosition = await ledger.store.head();
+  for (const validation of batches) {
     const result = await ingestValidated(ledger.store, validation);
+    if (result.kind === "conflict") {
+      throw new TrueUpConflict(
+        `${result.eventId} was appended meanwhile with other content (another true-up at the same time?); ` +
+          "this batch appended nothing: dry-run again, then apply",
+      );
+    }
     if (result.kind !== "appended") throw new Error(`appending the true-up failed: ${JSON.stringify(result).slice(0, 300)}`);
     lastPosition = result.lastPosition;
   }

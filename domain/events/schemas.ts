@@ -321,7 +321,7 @@ export const dataSchemas = {
         .max(L.RULE_VERSION_MAX, `must be at most ${L.RULE_VERSION_MAX}`),
       effectiveFrom: instant,
       actor: text(L.REF_ID_MAX_CHARS),
-      note: text(L.NOTE_MAX_CHARS).optional(),
+      note: text(L.NOTE_MAX_CHARS), // required: SPEC §14 lists `actor, note` (§13's PeriodClosed says `note?`)
     }),
   },
 } as const;

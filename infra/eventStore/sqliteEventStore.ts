@@ -91,6 +91,15 @@ DROP INDEX IF EXISTS events_id_lower;
  */
 const ID_SEARCH_CASE_LETTERS_MAX = 8;
 
+/**
+ * Rows an id search reads per case variant at most. A variant's range is in code-point order of the
+ * ids as written, not lower-cased ('aZ' < 'a_' < 'ab', but 'a_' < 'ab' < 'az'), so the whole range is
+ * read and sorted here; past this many rows in one range (a prefix of a character or two over a large
+ * store) the hits are the first ones of each range, still all matches, and more than any page shows
+ * (GET /v1/search answers truncated): typing more of the id narrows it.
+ */
+const ID_SEARCH_RANGE_ROWS_MAX = 5_000;
+
 /** Every way of writing `prefix` with its first letters (up to ID_SEARCH_CASE_LETTERS_MAX) in upper or lower case. */
 function caseVariants(prefix: string): string[] {
   let variants = [""];
@@ -583,7 +592,7 @@ export class SqliteEventStore implements EventStore {
     const hits: IdHit[] = [];
     // Each variant's range holds ids starting with it in that case; `{` (0x7b) is above every id character.
     for (const variant of caseVariants(prefix)) {
-      for (const r of this.stmt.idsFrom.all(variant, `${variant}{`, from, to, upTo, limit)) {
+      for (const r of this.stmt.idsFrom.all(variant, `${variant}{`, from, to, upTo, Math.max(limit, ID_SEARCH_RANGE_ROWS_MAX))) {
         hits.push({ id: r.id, position: r.position, type: r.type as EventType });
       }
     }

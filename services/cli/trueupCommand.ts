@@ -33,8 +33,12 @@ export function trueUpText(answer: TrueUpAnswer, format: TrueUpFormat): string {
     case "json":
       return JSON.stringify(answer, null, 2) + "\n";
     case "csv":
+      // The rows, then the totals as a last row (creator_id "total", no month), as the table shows them.
       return stringify(
-        answer.rows.map((r) => [neutralise(r.creatorId), r.month, answer.currency, r.booked, r.recomputed, r.difference]),
+        [
+          ...answer.rows.map((r) => [neutralise(r.creatorId), r.month, answer.currency, r.booked, r.recomputed, r.difference]),
+          ["total", "", answer.currency, answer.totals.booked, answer.totals.recomputed, answer.totals.difference],
+        ],
         { header: true, columns: TRUEUP_CSV_HEADER, record_delimiter: "\n" },
       );
     case "table": {
@@ -86,6 +90,11 @@ export async function runTrueUpCommand(opts: TrueUpOptions): Promise<void> {
       { onProgress: progress.onProgress },
     ).finally(progress.stop);
     process.stdout.write(trueUpText(answer, opts.format));
+    // CSV carries the rows only: what was appended goes to stderr, so it is never lost from sight.
+    if (opts.format === "csv" && !answer.dryRun) {
+      const appended = answer.adjustments.filter((a) => a.status === "appended").length;
+      process.stderr.write(`${appended} adjustment(s) appended of ${answer.adjustments.length}; last position ${answer.lastPosition}\n`);
+    }
   } finally {
     await ledger.close();
   }

@@ -7,7 +7,7 @@ import { CLOUDEVENTS_BATCH_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts
 import type { IngestRequest } from "../ingest/ingestRequest.ts";
 import { ProjectionLagError, ProjectionNotBuiltError, type Ledger } from "../ledger.ts";
 import { PayoutRunRefused, runPayouts } from "../payoutRun.ts";
-import { trueUp, TrueUpRefused } from "../trueup.ts";
+import { trueUp, TrueUpConflict, TrueUpRefused } from "../trueup.ts";
 import { trueUpBody } from "./trueupBody.ts";
 import { PositionOutOfRange, ReadRefused } from "../reads/reads.ts";
 import { authorize, parseTokens, scopesOf, type OpenMode } from "./auth.ts";
@@ -183,6 +183,7 @@ export async function buildApp(ledger: Ledger, options: AppOptions = {}): Promis
         .code(error.statusCode)
         .headers(error.headers)
         .send(errorBody(error.code, error.message, error.details));
+    if (error instanceof TrueUpConflict) return reply.code(409).send(errorBody("conflict", error.message));
     if (error instanceof ProjectionLagError || error instanceof ProjectionNotBuiltError) {
       return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("projection_lagging", error.message));
     }

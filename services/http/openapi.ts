@@ -6,7 +6,7 @@ import { dataSchemas, envelopeSchema, EVENT_TYPES, INTERNAL_EVENT_TYPES } from "
 import { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from "../../domain/events/cloudEvents.ts";
 import { registrationBody } from "../webhooks/registration.ts";
 import { appendedSchema, errorSchema, healthSchema, payoutRunSchema, webhookDeletedSchema, webhookRegisteredSchema } from "./apiSchemas.ts";
-import { scopeOf } from "./auth.ts";
+import { scopeOf, SCOPES } from "./auth.ts";
 import { OPENAPI_TAGS, tagOfPath } from "./openapiTags.ts";
 import { webhooksSection } from "./openapiWebhooks.ts";
 import { payoutRunBody } from "./payoutRunBody.ts";
@@ -161,7 +161,10 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
       requestBody: { required: true, content: json(ref("TrueUpRequest")) },
       responses: {
         200: { description: "the rows (and, applying, the adjustments)", content: json(ref("TrueUpAnswer")) },
-        ...errorAnswers("POST", "/v1/trueups", { 503: errorAnswer("the journal did not catch up with the store in time") }),
+        ...errorAnswers("POST", "/v1/trueups", {
+          409: errorAnswer("another true-up appended one of these ids with other content meanwhile: nothing of that batch was appended"),
+          503: errorAnswer("the journal did not catch up with the store in time"),
+        }),
       },
     },
   };
@@ -264,7 +267,7 @@ export function openApiDocument(serverUrl = "http://127.0.0.1:8080") {
         bearer: {
           type: "http",
           scheme: "bearer",
-          description: "LEDGER_TOKENS; scopes ingest, read, payouts, webhooks (README, access control)",
+          description: `LEDGER_TOKENS; scopes ${SCOPES.join(", ")} (README, access control; admin: GET /v1/log/verify, POST /v1/trueups)`,
         },
       },
       schemas,

@@ -165,6 +165,7 @@ describe.skipIf(!browserAvailable())("every page of the console", () => {
     }
     await page.getByLabel("Brand", { exact: true }).selectOption("brand-001");
     await page.waitForURL(/brandId=brand-001/);
+    await settle(page); // the brand's list has answered (choosing the state at once aborts its request, which counts as failed)
     await page.getByLabel("State", { exact: true }).selectOption("ended");
     await page.waitForURL(/state=ended/);
     await settle(page);

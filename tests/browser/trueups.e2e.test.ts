@@ -310,7 +310,7 @@ describe.skipIf(!browserAvailable())("the console's true-ups and rule changes (S
           id: "console-rules-retroactive",
           type: "RuleVersionScheduled",
           occurredAt: now.toISOString(),
-          data: { ruleVersion: 2, effectiveFrom: "2025-01-01T00:00:00Z", actor: "finance:ben" },
+          data: { ruleVersion: 2, effectiveFrom: "2025-01-01T00:00:00Z", actor: "finance:ben", note: "too late" },
         },
       ]),
     });
@@ -374,7 +374,7 @@ describe.skipIf(!browserAvailable())("the console's true-ups and rule changes (S
         "2025-01-01 00:00 UTC",
         "2",
         "finance:ben",
-        "—",
+        "too late",
         "Not applied: Retroactive rule change",
         String(scheduled[1]!.position),
         "console-rules-retroactive",

@@ -57,7 +57,9 @@ describe("ledger trueup", () => {
         "dry run: nothing appended\n",
     );
     const csv = ledger([...ARGS, "--dry-run", "--format", "csv"]);
-    expect(csv.stdout).toBe("creator_id,month,currency,booked,recomputed,difference\nK1,2026-03,USD,3.00,4.00,1.00\n");
+    expect(csv.stdout).toBe(
+      "creator_id,month,currency,booked,recomputed,difference\nK1,2026-03,USD,3.00,4.00,1.00\ntotal,,USD,3.00,4.00,1.00\n",
+    );
     const json = JSON.parse(ledger([...ARGS, "--dry-run", "--format", "json"]).stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ dryRun: true, asOfPosition: 3, totals: { booked: "3.00", recomputed: "4.00", difference: "1.00" } });
   });

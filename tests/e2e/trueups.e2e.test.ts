@@ -191,3 +191,42 @@ describe.each(["sqlite", "postgres"] as const)("rule versions and true-ups (SPEC
     expect(month.body.error.details).toEqual([{ path: "from", message: "must be a month YYYY-MM in 1970-2999" }]);
   });
 });
+
+describe("a true-up whose SPEC id would be too long (SPEC §14 id, 128-character event ids)", () => {
+  let server: E2eServer;
+  const longCreator = `K${"x".repeat(119)}`; // trueup:2:{120 characters}:US:2026-03 = 140 characters
+  beforeAll(async () => {
+    server = await startWithEvents(null, [
+      campaignCreated({ id: "long-cc", campaignId: "C1" }),
+      accepted({ id: "long-acc", campaignId: "C1", creatorId: longCreator, trackingId: "T1" }),
+      shipped({ id: "long-shp", shipmentId: "S-1", trackingId: "T1", lines: [line("X9", "toys", 1, "100.00")] }),
+    ]);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it("is refused before anything is appended, naming the creator and what to do; the dry run still answers", async () => {
+    const dry = await postJson(server.baseUrl, "/v1/trueups", body(true, { to: "2026-03" }));
+    expect(dry.body.rows).toEqual([{ creatorId: longCreator, month: "2026-03", booked: "3.00", recomputed: "4.00", difference: "1.00" }]);
+    const applied = await postJson(server.baseUrl, "/v1/trueups", body(false, { to: "2026-03" }));
+    expectErrorShape(applied, 400, "invalid_request");
+    expect(applied.body.error.message).toBe(
+      `the true-up id trueup:{N}:{creatorId}:{m}:{month} would be longer than 128 characters for 1 row(s) (creator ${longCreator.slice(0, 40)}…, 2026-03); nothing was appended: book those with a CommissionAdjusted of your own`,
+    );
+    expect(await head(server.baseUrl)).toBe(3);
+  });
+
+  it("a RuleVersionScheduled without a note is refused (SPEC §14 lists actor, note)", async () => {
+    const refused = await postJson(server.baseUrl, "/v1/events", [
+      {
+        id: "rv-no-note",
+        type: "RuleVersionScheduled",
+        occurredAt: "2026-04-01T00:00:00Z",
+        data: { ruleVersion: 2, effectiveFrom: "2026-05-01T00:00:00Z", actor: "finance:ana" },
+      },
+    ]);
+    expectErrorShape(refused, 400);
+    expect(refused.body.error.details).toEqual([{ index: 0, id: "rv-no-note", path: "data.note", message: "is required" }]);
+  });
+});

@@ -507,6 +507,14 @@ export function eventStoreContract(
         expect(await store.idsStartingWith("q", 8, 10)).toEqual([]);
       });
 
+      it("orders by the lower-cased id also where case and `_` order differently as written, and the limit takes the first of that order", async () => {
+        // As written 'aB-2' < 'aZ-1' < 'a_1' < 'ab-1'; lower-cased 'a-shp-1' < 'a_1' < 'ab-1' < 'ab-2' < 'az-1' (review of issue 27).
+        await store.append(clicks(["aZ-1", "ab-1", "a_1", "aB-2"])); // positions 9-12
+        expect(ids(await store.idsStartingWith("a", 12, 2))).toEqual(["a-shp-1@6", "a_1@11"]);
+        expect(ids(await store.idsStartingWith("A", 12, 10))).toEqual(["a-shp-1@6", "a_1@11", "ab-1@10", "aB-2@12", "aZ-1@9"]);
+        expect(ids(await store.idsStartingWith("ab", 12, 1))).toEqual(["ab-1@10"]);
+      });
+
       it("takes `_` and `.` as themselves, not as wildcards", async () => {
         expect(ids(await store.idsStartingWith("x_", 8, 10))).toEqual(["x_1@7"]);
         expect(ids(await store.idsStartingWith("x", 8, 10))).toEqual(["x_1@7", "xy1@8"]);

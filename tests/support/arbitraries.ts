@@ -1104,8 +1104,8 @@ export function buildEvents(universe: Universe, commands: readonly Command[], en
           ruleVersion: cmd.ruleVersion,
           effectiveFrom: isoWithOffset(occurredMs + cmd.aheadMin * 60_000, 0),
           actor: ACTORS[cmd.pick % ACTORS.length]!,
+          note: NOTES[cmd.pick % NOTES.length]!, // required (SPEC §14); cmd.note only varies other events
         };
-        if (cmd.note) data.note = NOTES[cmd.pick % NOTES.length]!;
         push("RuleVersionScheduled", occurredMs, data);
         schedules.push({ event: events[events.length - 1]!, index: events.length - 1, occurredMs, cmd });
         break;

@@ -359,7 +359,7 @@ export function ruleVersionScheduled(
       ruleVersion: opts.ruleVersion ?? 2,
       effectiveFrom: opts.effectiveFrom ?? "2026-03-10T00:00:00Z",
       actor: opts.actor ?? "finance:ana",
-      note: opts.note,
+      note: opts.note ?? "toys at 4 %",
     }),
   );
 }

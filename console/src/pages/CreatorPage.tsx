@@ -144,7 +144,8 @@ function Lifecycle({ payout, earnings }: { payout: Payout; earnings: Earnings })
           },
           {
             header: "Account",
-            cell: (m) => <AccountLink account={earnedAccount(payout.creatorId, m.marketplace)} />,
+            // A marketplace opened by an acceptance or a payment method alone has no earned account yet: no link to a 404.
+            cell: (m) => (totalOf(m.marketplace) === null ? "—" : <AccountLink account={earnedAccount(payout.creatorId, m.marketplace)} />),
           },
         ]}
       />

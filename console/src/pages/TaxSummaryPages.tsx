@@ -1,6 +1,7 @@
 // Year-end tax summaries (SPEC §15): the filing list of a marketplace (every creator paid at least
 // a minimum in a calendar year, with the API's CSV), and one creator's year per marketplace.
 // A payout belongs to the year of its local date in its marketplace; failed payouts count nowhere.
+import { DEFAULT_MARKETPLACES } from "../../../domain/marketplaces.ts";
 import { useEffect, useId, useState } from "react";
 import { useSearchParams } from "wouter";
 import { v1 } from "../api/client.ts";
@@ -33,6 +34,17 @@ interface Filing {
   year: string;
   marketplace: string;
   minimum: string;
+}
+
+/**
+ * The minimum written with no more fraction digits than the marketplace's currency takes, where only
+ * zeros are dropped ("600.00" in JPY is "600"), so switching marketplace never asks the API for a 400.
+ */
+function fitMinorDigits(minimum: string, marketplace: string): string {
+  const digits = DEFAULT_MARKETPLACES[marketplaceOr(marketplace, "US")].minorDigits;
+  const match = /^(\d+)\.(\d*)$/.exec(minimum.trim());
+  if (match === null || match[2]!.length <= digits || !/^0*$/.test(match[2]!.slice(digits))) return minimum;
+  return digits === 0 ? match[1]! : `${match[1]}.${match[2]!.slice(0, digits)}`;
 }
 
 function FilingForm({ filing }: { filing: Filing }) {
@@ -68,7 +80,11 @@ function FilingForm({ filing }: { filing: Filing }) {
         onChange={(e) => setDraft({ ...draft, year: e.target.value })}
       />
       <label htmlFor={ids.marketplace}>Marketplace</label>
-      <select id={ids.marketplace} value={draft.marketplace} onChange={(e) => setDraft({ ...draft, marketplace: e.target.value })}>
+      <select
+        id={ids.marketplace}
+        value={draft.marketplace}
+        onChange={(e) => setDraft({ ...draft, marketplace: e.target.value, minimum: fitMinorDigits(draft.minimum, e.target.value) })}
+      >
         {MARKETPLACES.map((m) => (
           <option key={m} value={m}>
             {m} ({currencyOf(m)})
