@@ -215,12 +215,12 @@ async function trueUpNow(
   if (request.dryRun) return answer;
 
   const occurredAt = new Date(options.nowMs ?? Date.now()).toISOString();
-  // SPEC §14 fixes the id; a creator id of more than 108 characters makes it longer than an event id may be.
-  const tooLong = rows.filter(
-    (row) =>
-      row.differenceMinor !== 0n &&
-      trueUpId(request.ruleVersion, row.creatorId, request.marketplace, row.month).length > EVENT_ID_MAX_CHARS,
-  );
+  // One adjustment per nonzero row, under the id SPEC §14 fixes.
+  const nonzero = rows
+    .filter((row) => row.differenceMinor !== 0n)
+    .map((row) => ({ row, id: trueUpId(request.ruleVersion, row.creatorId, request.marketplace, row.month) }));
+  // A creator id of more than 108 characters makes that id longer than an event id may be.
+  const tooLong = nonzero.filter(({ id }) => id.length > EVENT_ID_MAX_CHARS).map(({ row }) => row);
   if (tooLong.length > 0) {
     throw new TrueUpRefused(
       `the true-up id trueup:{N}:{creatorId}:{m}:{month} would be longer than ${EVENT_ID_MAX_CHARS} characters for ${tooLong.length} row(s) ` +
@@ -228,9 +228,7 @@ async function trueUpNow(
     );
   }
   const toAppend: unknown[] = [];
-  for (const row of rows) {
-    if (row.differenceMinor === 0n) continue;
-    const id = trueUpId(request.ruleVersion, row.creatorId, request.marketplace, row.month);
+  for (const { row, id } of nonzero) {
     const stored = await ledger.store.readById(id);
     const storedAmount = stored === null ? null : String((stored.data as { amount?: unknown }).amount);
     const status: AdjustmentStatus =

@@ -112,10 +112,10 @@ export class Reads {
   }
 
   /** Validates the positions and waits for `projection` to reach them. */
-  private async settle(at: ReadAt | PageAt, projection: ProjectionName): Promise<void> {
+  private async settle(at: ReadAt | PageAt, projections: readonly ProjectionName[]): Promise<void> {
     await this.validate(at);
     const wanted = Math.max(at.asOfPosition ?? 0, at.minPosition ?? 0);
-    if (wanted > 0) await this.ledger.waitFor([projection], wanted, READ_WAIT_MS);
+    if (wanted > 0) await this.ledger.waitFor(projections, wanted, READ_WAIT_MS);
   }
 
   /**
@@ -129,7 +129,7 @@ export class Reads {
     at: ReadAt | PageAt,
     fn: (tx: ReadModelTx, a: ActiveVersion, upTo: number) => Promise<T>,
   ): Promise<T> {
-    await this.settle(at, projection);
+    await this.settle(at, [projection]);
     const read = () => this.ledger.reads[projection].read((tx, a) => fn(tx, a, at.asOfPosition ?? a.position));
     const answer = await read();
     if (answer !== null || at.asOfPosition !== null) return answer;
@@ -466,9 +466,7 @@ export class Reads {
    * is a filter on that position. Ordered by lower-cased id, then kind, then id.
    */
   async search(q: string, limit: number, at: ReadAt) {
-    await this.validate(at);
-    const wanted = Math.max(at.asOfPosition ?? 0, at.minPosition ?? 0);
-    if (wanted > 0) await this.ledger.waitFor(SEARCH_SOURCES, wanted, READ_WAIT_MS);
+    await this.settle(at, SEARCH_SOURCES);
     const upTo =
       at.asOfPosition ?? Math.min(...(await Promise.all(SEARCH_SOURCES.map((n) => this.ledger.reads[n].active()))).map((a) => a.position));
     const each = Math.min(limit + 1, ID_SEARCH_MAX); // one more than asked: tells whether there are more

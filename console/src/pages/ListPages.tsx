@@ -5,18 +5,16 @@ import type { ReactNode } from "react";
 import { useSearchParams } from "wouter";
 import type { BrandList, CampaignList, CreatorList } from "../api/types.ts";
 import { useRead } from "../api/useRead.ts";
-import { brandPath, campaignPath, creatorPath, pagePath } from "../app/paths.ts";
+import { brandPath, creatorPath, pagePath } from "../app/paths.ts";
 import { EmptyState } from "../components/ErrorState.tsx";
 import { PageHeader, PageLink, Section } from "../components/Layout.tsx";
 import { Loaded } from "../components/Loaded.tsx";
-import { Money } from "../components/Money.tsx";
 import { PAGE_SIZE, Pager } from "../components/Pager.tsx";
 import { Table } from "../components/Table.tsx";
 import { UrlChoice } from "../components/UrlChoice.tsx";
-import { formatInstant } from "../format/dates.ts";
-import { formatCount, formatRate } from "../format/money.ts";
+import { formatCount } from "../format/money.ts";
 import { usePosition } from "../position/usePosition.ts";
-import { CampaignState } from "./campaignState.tsx";
+import { campaignColumns } from "./campaignState.tsx";
 
 /** The states GET /v1/campaigns filters by (what the ledger recorded: SPEC §9). */
 const CAMPAIGN_STATES = [
@@ -130,19 +128,7 @@ export function CampaignsPage() {
                   )}
                   rows={l.campaigns}
                   rowKey={(c) => c.campaignId}
-                  columns={[
-                    { header: "Campaign", cell: (c) => <PageLink href={campaignPath(c.campaignId)}>{c.campaignId}</PageLink> },
-                    { header: "Brand", cell: (c) => <PageLink href={brandPath(c.brandId)}>{c.brandId}</PageLink> },
-                    { header: "Marketplace", cell: (c) => `${c.marketplace} (${c.currency})` },
-                    { header: "State", cell: (c) => <CampaignState campaign={c} /> },
-                    { header: "Bonus", numeric: true, cell: (c) => formatRate(c.bonusRate) },
-                    { header: "Starts", cell: (c) => formatInstant(c.startsAt) },
-                    { header: "Ends", cell: (c) => formatInstant(c.endsAt) },
-                    { header: "Budget", numeric: true, cell: (c) => <Money amount={c.budget} currency={c.currency} /> },
-                    { header: "Spent", numeric: true, cell: (c) => <Money amount={c.spent} currency={c.currency} /> },
-                    { header: "Remaining", numeric: true, cell: (c) => <Money amount={c.remaining} currency={c.currency} /> },
-                    { header: "Creators", numeric: true, cell: (c) => formatCount(c.creators) },
-                  ]}
+                  columns={campaignColumns({ brand: true })}
                 />
                 <Pager next={l.nextAfter} label="Campaigns" />
               </>
