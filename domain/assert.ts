@@ -5,7 +5,11 @@ export function assertNever(value: never, what = "value"): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
 }
 
-/** Throws when an invariant does not hold; the message says which. */
-export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`assertion failed: ${message}`);
+/**
+ * Throws when an invariant does not hold; the message says which. On a hot path pass the message as
+ * a function: a template string would be built on every call, and the engine checks its budget
+ * invariants on every bonus (docs/scaling.md).
+ */
+export function assert(condition: unknown, message: string | (() => string)): asserts condition {
+  if (!condition) throw new Error(`assertion failed: ${typeof message === "string" ? message : message()}`);
 }

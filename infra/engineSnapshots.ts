@@ -14,13 +14,14 @@ import type Database from "better-sqlite3";
 import { deserialize, serialize } from "node:v8";
 import type { EngineState, ShipmentMap, ShipmentState } from "../domain/engine/state.ts";
 import { emptyState } from "../domain/engine/state.ts";
+import { decodeShipment, encodeShipment } from "./shipmentCodec.ts";
 import { openCacheFile, type CacheFileLog } from "./sqliteCacheFile.ts";
 
 /**
  * The layout of a saved state: raise it with every change of EngineState or ShipmentState (and of
  * the tables below). A file saved in another format is emptied on open.
  */
-export const SNAPSHOT_FORMAT = 5; // 4: holds and creator:earned balances (SPEC §12); 5: rule schedule, shipment rule versions (§14)
+export const SNAPSHOT_FORMAT = 6; // 4: holds and creator:earned balances (SPEC §12); 5: rule schedule, shipment rule versions (§14); 6: shipments as tuples (shipmentCodec.ts)
 
 /** Shipments kept in memory beyond the ones changed since the last save. */
 export const SHIPMENT_CACHE_MAX = 5_000;
@@ -30,10 +31,24 @@ export interface SnapshotStore {
   load(group: string, ruleVersion: number): Promise<EngineState | null>;
   /** An empty state whose shipments live on disk; forgets what was saved for this lane. */
   fresh(group: string, ruleVersion: number): Promise<EngineState>;
-  /** Saves the state (changed shipments and the rest) at its position, atomically. */
+  /** Saves the state (changed shipments and the rest) at its position, atomically: capture, then write. */
   save(group: string, ruleVersion: number, state: EngineState): Promise<void>;
+  /**
+   * Takes the state as it is now (its changed shipments and the rest, encoded) to be written later:
+   * the engine goes on folding while the projectors it feeds commit up to this position, and writes
+   * it then (ProjectionRunner.snapshot). Until then the captured shipments stay in memory, so the
+   * engine never reads an older copy from disk. Capture again only after the last capture's write.
+   */
+  capture(group: string, ruleVersion: number, state: EngineState): CapturedState;
   remove(group: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A state taken at `position`, not yet written. */
+export interface CapturedState {
+  readonly position: number;
+  /** Writes it (its shipments and the rest) in one transaction. */
+  write(): Promise<void>;
 }
 
 /**
@@ -43,6 +58,8 @@ export interface SnapshotStore {
  */
 export class DiskShipmentMap implements ShipmentMap {
   private readonly dirty = new Map<string, ShipmentState>();
+  /** Taken by `capture` and not yet written: newer than what the disk holds. */
+  private readonly captured = new Map<string, ShipmentState>();
   private readonly clean = new Map<string, ShipmentState>();
   private readonly select: Database.Statement<[string, number, string], { state: string }>;
   private readonly upsert: Database.Statement<[string, number, string, string]>;
@@ -77,22 +94,22 @@ export class DiskShipmentMap implements ShipmentMap {
   }
 
   get(shipmentId: string): ShipmentState | undefined {
-    let shipment = this.dirty.get(shipmentId) ?? this.clean.get(shipmentId);
+    let shipment = this.dirty.get(shipmentId) ?? this.captured.get(shipmentId) ?? this.clean.get(shipmentId);
     if (shipment === undefined) {
       if (!this.mayBeOnDisk(shipmentId)) return undefined;
       const row = this.select.get(this.group, this.ruleVersion, shipmentId);
       if (row === undefined) return undefined;
-      shipment = JSON.parse(row.state) as ShipmentState;
+      shipment = decodeShipment(shipmentId, row.state);
     }
-    // The caller may change it: keep it until the next flush.
-    this.clean.delete(shipmentId);
-    this.dirty.set(shipmentId, shipment);
+    // The caller may change it: keep it until the next capture.
+    this.set(shipmentId, shipment);
     return shipment;
   }
 
   has(shipmentId: string): boolean {
     return (
       this.dirty.has(shipmentId) ||
+      this.captured.has(shipmentId) ||
       this.clean.has(shipmentId) ||
       (this.mayBeOnDisk(shipmentId) && this.select.get(this.group, this.ruleVersion, shipmentId) !== undefined)
     );
@@ -100,18 +117,35 @@ export class DiskShipmentMap implements ShipmentMap {
 
   set(shipmentId: string, shipment: ShipmentState): this {
     this.clean.delete(shipmentId);
+    this.captured.delete(shipmentId); // its captured text is taken; from here on the dirty copy is the newer one
     this.dirty.set(shipmentId, shipment);
     return this;
   }
 
-  /** Writes every changed shipment; call inside the transaction that saves the rest of the state. */
-  flush(): void {
+  /** Every shipment changed since the last capture, as [id, stored text]; they stay in memory until `written`. */
+  capture(): [string, string][] {
+    if (this.captured.size > 0) throw new Error("engine snapshot: a capture was not written before the next one");
+    const rows: [string, string][] = [];
     for (const [id, shipment] of this.dirty) {
-      this.upsert.run(this.group, this.ruleVersion, id, JSON.stringify(shipment));
-      this.onDisk?.add(idHash(id));
-      this.clean.set(id, shipment);
+      rows.push([id, encodeShipment(shipment)]);
+      this.captured.set(id, shipment);
     }
     this.dirty.clear();
+    return rows;
+  }
+
+  /** Writes captured rows; call inside the transaction that saves the rest of the state. */
+  writeRows(rows: readonly [string, string][]): void {
+    for (const [id, text] of rows) {
+      this.upsert.run(this.group, this.ruleVersion, id, text);
+      this.onDisk?.add(idHash(id));
+    }
+  }
+
+  /** The last capture is on disk: its shipments join the clean cache, which keeps the newest cacheMax. */
+  written(): void {
+    for (const [id, shipment] of this.captured) this.clean.set(id, shipment);
+    this.captured.clear();
     for (const id of this.clean.keys()) {
       if (this.clean.size <= this.cacheMax) break;
       this.clean.delete(id); // oldest first
@@ -161,18 +195,29 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
     db.prepare("DELETE FROM engine_snapshots WHERE grp = ?").run(group);
     db.prepare("DELETE FROM engine_shipments WHERE grp = ?").run(group);
   });
-  const saveAll = db.transaction((group: string, ruleVersion: number, state: EngineState) => {
+  const writeAll = db.transaction(
+    (group: string, ruleVersion: number, disk: DiskShipmentMap, rows: [string, string][], position: number, rest: Buffer) => {
+      disk.writeRows(rows);
+      upsert.run(group, ruleVersion, position, options.storeId, rest);
+    },
+  );
+  const capture = (group: string, ruleVersion: number, state: EngineState): CapturedState => {
     const { shipments, ...rest } = state;
-    if (shipments instanceof DiskShipmentMap) {
-      shipments.flush();
-    } else {
-      // A state that kept its shipments in memory (a Map): write them all through a disk map.
-      const disk = new DiskShipmentMap(db, group, ruleVersion, cacheMax);
+    // A state that kept its shipments in memory (a Map) writes them all through a disk map.
+    const disk = shipments instanceof DiskShipmentMap ? shipments : new DiskShipmentMap(db, group, ruleVersion, cacheMax);
+    if (!(shipments instanceof DiskShipmentMap))
       for (const [id, shipment] of shipments as Map<string, ShipmentState>) disk.set(id, shipment);
-      disk.flush();
-    }
-    upsert.run(group, ruleVersion, state.position, options.storeId, serialize(rest));
-  });
+    const rows = disk.capture();
+    const blob = serialize(rest);
+    const position = state.position;
+    return {
+      position,
+      async write() {
+        writeAll(group, ruleVersion, disk, rows, position, blob);
+        disk.written();
+      },
+    };
+  };
   return {
     async load(group, ruleVersion) {
       const row = select.get(group, ruleVersion, options.storeId) as { position: number; state: Buffer } | undefined;
@@ -187,8 +232,9 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
       return { ...emptyState(), shipments: new DiskShipmentMap(db, group, ruleVersion, cacheMax, true) };
     },
     async save(group, ruleVersion, state) {
-      saveAll(group, ruleVersion, state);
+      await capture(group, ruleVersion, state).write();
     },
+    capture,
     async remove(group) {
       removeGroup(group);
     },

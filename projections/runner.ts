@@ -10,7 +10,22 @@ import type { StoredEvent } from "../domain/events/envelope.ts";
 import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
 import { READ_PAGE_MAX, type EventStore, type Subscription } from "../infra/eventStore/port.ts";
 import type { SnapshotStore } from "../infra/engineSnapshots.ts";
-import { StoreMismatchError, type Projector } from "./projector.ts";
+import { StoreMismatchError } from "./projector.ts";
+
+/**
+ * What the runner needs of a projector: one in this thread (Projector), or one whose writes run on
+ * another thread (services/workers/writerThread.ts), which may take a batch before the one before it
+ * is committed. `settled` waits until every batch handed over so far is committed or has failed.
+ */
+export interface RunnerProjector {
+  readonly ruleVersion: number;
+  /** Last position committed (where this projector resumes). */
+  readonly position: number;
+  apply(outcomes: readonly Outcome[], last: { position: number; eventId: string }): Promise<void>;
+  dropReadIndexes(): Promise<void>;
+  createReadIndexes(): Promise<void>;
+  settled?(): Promise<void>;
+}
 
 export interface RunnerLog {
   info(obj: object, msg?: string): void;
@@ -19,7 +34,7 @@ export interface RunnerLog {
 
 export interface RunnerOptions {
   store: EventStore;
-  projectors: Projector[];
+  projectors: RunnerProjector[];
   /** Name under which engine snapshots of this runner are kept; null = no snapshots. */
   group: string | null;
   snapshots: SnapshotStore | null;
@@ -38,7 +53,7 @@ export interface RunnerOptions {
 interface Lane {
   rules: RuleVersion;
   state: EngineState;
-  projectors: Projector[];
+  projectors: RunnerProjector[];
   eventsSinceSnapshot: number;
 }
 
@@ -69,14 +84,14 @@ export class ProjectionRunner {
     if (options.projectors.length === 0) throw new Error("runner: no projectors");
   }
 
-  get projectors(): readonly Projector[] {
+  get projectors(): readonly RunnerProjector[] {
     return this.options.projectors;
   }
 
   /** Loads snapshots and checkpoints; returns the position the runner will read after. */
   async prepare(): Promise<number> {
     if (this.lanes.length > 0) return this.lastPosition_;
-    const byRules = new Map<number, Projector[]>();
+    const byRules = new Map<number, RunnerProjector[]>();
     for (const p of this.options.projectors) byRules.set(p.ruleVersion, [...(byRules.get(p.ruleVersion) ?? []), p]);
     for (const [version, projectors] of byRules) {
       const minCheckpoint = Math.min(...projectors.map((p) => p.position));
@@ -129,16 +144,38 @@ export class ProjectionRunner {
     this.options.onBatch?.(last, events.length);
   }
 
+  /** The last snapshot's write, when one was captured (at most one waits: the next capture waits for it). */
+  private snapshotWrite: Promise<void> = Promise.resolve();
+
+  /**
+   * Saves the lane's state. A saved state must not be past any checkpoint it feeds (prepare), and a
+   * projector on a writer thread may be a batch or two behind the engine: so the state is captured
+   * now (encoded, kept in memory) and written once every projector of the lane has committed its
+   * position, while the engine goes on with the next batches. A failed write surfaces at the next
+   * snapshot or at stop(), as a failed batch would (the runner stops); a projector that failed
+   * meanwhile reported its own failure, and its lane's state is then not written.
+   */
   private async snapshot(lane: Lane): Promise<void> {
     const { group, snapshots } = this.options;
     lane.eventsSinceSnapshot = 0;
     if (!group || !snapshots) return;
+    await this.snapshotWrite;
     const started = Date.now();
-    await snapshots.save(group, lane.rules.version, lane.state);
-    this.options.log?.info(
-      { group, ruleVersion: lane.rules.version, position: lane.state.position, tookMs: Date.now() - started },
-      "engine snapshot saved",
-    );
+    const captured = snapshots.capture(group, lane.rules.version, lane.state);
+    const write = async () => {
+      try {
+        await settle(lane.projectors);
+      } catch {
+        return;
+      }
+      await captured.write();
+      this.options.log?.info(
+        { group, ruleVersion: lane.rules.version, position: captured.position, tookMs: Date.now() - started },
+        "engine snapshot saved",
+      );
+    };
+    this.snapshotWrite = write();
+    this.snapshotWrite.catch(() => undefined); // handled where it is awaited (above, and stop)
   }
 
   /** Up to `count` events after the runner's position, read in pages of at most READ_PAGE_MAX. */
@@ -173,6 +210,7 @@ export class ProjectionRunner {
       await this.applyBatch(events);
     }
     for (const projector of building) await projector.createReadIndexes();
+    await settle(this.options.projectors);
     return this.lastPosition_;
   }
 
@@ -209,6 +247,17 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     this.subscription = null;
     if (this.failed) return;
+    try {
+      await settle(this.options.projectors);
+    } catch {
+      return; // a projector on another thread failed: its failure was reported, and the state is past its checkpoint
+    }
     for (const lane of this.lanes) if (lane.eventsSinceSnapshot > 0) await this.snapshot(lane);
+    await this.snapshotWrite;
   }
+}
+
+/** Waits until every projector committed what it was handed; throws the first failure. */
+async function settle(projectors: readonly RunnerProjector[]): Promise<void> {
+  for (const projector of projectors) await projector.settled?.();
 }

@@ -23,6 +23,8 @@ export interface LedgerConfig {
   readModels: { kind: "sqlite"; dir: string } | { kind: "postgres"; connectionString: string; schema: string };
   /** Projectors that run inside this process. */
   projectors: ProjectionName[];
+  /** LEDGER_PROJECTOR_THREADS: the engine's thread and the writer threads of `serve`'s projectors (services/workers/threadGroups.ts). */
+  projectorThreads: number;
   ruleVersion: number;
   bodyLimitBytes: number;
   batchEventsMax: number;
@@ -134,6 +136,12 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     name: "LEDGER_PROJECTORS",
     default: "all",
     meaning: "projectors that run inside this process: `all`, `none`, or e.g. `earnings,budget`",
+  },
+  {
+    name: "LEDGER_PROJECTOR_THREADS",
+    default: "2",
+    meaning:
+      "threads `serve`'s projectors use (1–6): the first reads the store and runs the engine once for all, each other one writes the read models it is given (with 2: the journal, the report and payouts); `1`: all on one thread",
   },
   { name: "LEDGER_RULE_VERSION", default: "1", meaning: "rule version of newly created projection versions" },
   { name: "LEDGER_STORE", default: "sqlite", meaning: "event store: `sqlite`, `postgres` or `kurrent` (docs/production.md)" },
@@ -282,6 +290,13 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
+function projectorThreads(value: string | undefined): number {
+  const threads = positiveInt("LEDGER_PROJECTOR_THREADS", value, 2);
+  if (threads < 1 || threads > PROJECTION_NAMES.length)
+    throw new Error(`LEDGER_PROJECTOR_THREADS must be 1 to ${PROJECTION_NAMES.length}, got '${value}'`);
+  return threads;
+}
+
 function mismatchPolicy(value: string | undefined): MismatchPolicy {
   if (value === undefined || value === "" || value === "refuse") return "refuse";
   if (value === "rebuild") return "rebuild";
@@ -347,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
             schema: env.LEDGER_READ_MODELS_SCHEMA || "ledger_read",
           },
     projectors: parseProjectorList(env.LEDGER_PROJECTORS),
+    projectorThreads: projectorThreads(env.LEDGER_PROJECTOR_THREADS),
     ruleVersion: positiveInt("LEDGER_RULE_VERSION", env.LEDGER_RULE_VERSION, 1),
     bodyLimitBytes: positiveInt("LEDGER_BODY_LIMIT_BYTES", env.LEDGER_BODY_LIMIT_BYTES, 10 * 1024 * 1024),
     batchEventsMax: positiveInt("LEDGER_BATCH_MAX", env.LEDGER_BATCH_MAX, 10_000),

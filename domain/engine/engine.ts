@@ -297,7 +297,7 @@ function moveBudget(c: CampaignState, out: OutcomeBuilder): void {
 function grant(c: CampaignState, amountMinor: number): void {
   assert(
     amountMinor > 0 && amountMinor <= remainingOf(c) && amountMinor <= c.balanceMinor,
-    `grant of ${amountMinor} within ${c.campaignId}'s remaining budget`,
+    () => `grant of ${amountMinor} within ${c.campaignId}'s remaining budget`,
   );
   c.spentMinor += amountMinor;
   c.balanceMinor -= amountMinor;
@@ -305,7 +305,7 @@ function grant(c: CampaignState, amountMinor: number): void {
 
 /** Bonus given back to the budget (rules 5, 8): a forfeiture, a return while pending, a reversal. */
 function release(c: CampaignState, amountMinor: number): void {
-  assert(amountMinor >= 0 && amountMinor <= c.spentMinor, `release of ${amountMinor} within ${c.campaignId}'s spent ${c.spentMinor}`);
+  assert(amountMinor >= 0 && amountMinor <= c.spentMinor, () => `release of ${amountMinor} within ${c.campaignId}'s spent ${c.spentMinor}`);
   c.spentMinor -= amountMinor;
   c.releasedMinor += amountMinor;
   c.balanceMinor += amountMinor;
@@ -317,7 +317,8 @@ function budgetChanged(campaign: CampaignState, out: OutcomeBuilder): void {
   const remainingMinor = remainingOf(campaign);
   assert(
     campaign.spentMinor >= 0 && campaign.balanceMinor === remainingMinor,
-    `${campaign.campaignId}: campaign:budget ${campaign.balanceMinor} = remaining ${remainingMinor}, spent ${campaign.spentMinor} ≥ 0`,
+    () =>
+      `${campaign.campaignId}: campaign:budget ${campaign.balanceMinor} = remaining ${remainingMinor}, spent ${campaign.spentMinor} ≥ 0`,
   );
   const exhaustedBefore = campaign.exhaustedAt !== null;
   if (remainingMinor > 0) campaign.exhaustedAt = null;

@@ -190,6 +190,38 @@ function toStored(row: Row): StoredEvent {
   };
 }
 
+/** A row of COLUMNS as an array, in COLUMNS' order. */
+type RawRow = [
+  position: number,
+  id: string,
+  type: string,
+  schemaVersion: number,
+  occurredAt: string,
+  occurredAtMs: number,
+  data: string,
+  streamId: string,
+  streamRevision: number,
+  recordedAt: string,
+  hash: string | null,
+];
+
+function rawToStored(row: RawRow): StoredEvent {
+  const [position, id, type, schemaVersion, occurredAt, occurredAtMs, data, streamId, streamRevision, recordedAt, hash] = row;
+  return {
+    id,
+    type: type as EventType,
+    schemaVersion,
+    occurredAt,
+    occurredAtMs,
+    data: JSON.parse(data) as unknown,
+    position,
+    streamId,
+    streamRevision,
+    recordedAt,
+    hash,
+  };
+}
+
 export class SqliteEventStore implements EventStore {
   readonly kind = "sqlite";
   readonly storeId: string;
@@ -249,7 +281,10 @@ export class SqliteEventStore implements EventStore {
       ),
       dataVersion: this.db.prepare<[], number>("PRAGMA data_version").pluck(),
       one: this.db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
-      forward: this.db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      // Rows as arrays (raw): the fold reads every event, and better-sqlite3 builds an array faster than an object per row.
+      forward: this.db
+        .prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .raw(true),
       link: this.db.prepare<[number], Row & { prev_position: number | null }>(
         `SELECT ${COLUMNS}, prev_position FROM events WHERE position = ?`,
       ),
@@ -542,7 +577,7 @@ export class SqliteEventStore implements EventStore {
 
   async readForward(afterPosition: number, limit: number): Promise<StoredEvent[]> {
     checkReadLimit(limit);
-    return this.stmt.forward.all(afterPosition, limit).map(toStored);
+    return this.stmt.forward.all(afterPosition, limit).map(rawToStored);
   }
 
   /** Walks the stream's links back from its tail to `afterRevision` (streams read are short: see the header). */

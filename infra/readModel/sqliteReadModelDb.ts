@@ -10,6 +10,12 @@ const CREATE_INDEX = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\b/i;
 /** Tuples per multi-row INSERT, and parameters per statement (SQLite's own limit is 32,766). */
 const SQLITE_TUPLES_MAX = 64;
 const SQLITE_PARAMS_MAX = 999;
+/**
+ * Helper threads SQLite may sort with while it builds an index (PRAGMA threads). Read indexes are
+ * built once a rebuild has caught up, when the engine's thread has nothing left to do: the sort
+ * uses that core (docs/scaling.md).
+ */
+const INDEX_SORT_THREADS = 1;
 
 export interface SqliteReadModelOptions {
   /** This process writes the file (it runs the projector): a read-only file then fails at once. */
@@ -96,9 +102,11 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
       // peak (docs/scaling.md). Only statements that start with CREATE INDEX (the read indexes) are
       // switched; indexes in a schema's DDL are made on empty tables.
       db.pragma("temp_store = FILE");
+      db.pragma(`threads = ${INDEX_SORT_THREADS}`);
       try {
         db.exec(sql);
       } finally {
+        db.pragma("threads = 0");
         db.pragma("temp_store = MEMORY");
       }
     },

@@ -17,14 +17,12 @@ import { ProjectionRunner } from "../../projections/runner.ts";
 import type { LedgerConfig } from "../config.ts";
 import { openProjectionDb, openSnapshots } from "../ledgerFiles.ts";
 import { WebhookDeliveryWorker } from "../webhooks/deliveryWorker.ts";
+import { threadGroups } from "./threadGroups.ts";
 import { startServiceWorker } from "./workerThread.ts";
+import { startWriterThread, type WriterThread } from "./writerThread.ts";
 
 /** Live batches on a worker thread: no request waits behind them, so they can be large. */
 export const WORKER_LIVE_BATCH_EVENTS = 5_000;
-/** The worker's V8 old space, a cap toward the process's 300 MB budget (what it holds: README, Benchmark). */
-export const WORKER_OLD_SPACE_MB = 160;
-/** Its young generation: V8 would size it for a machine-wide heap; small, it costs RSS only while used. */
-export const WORKER_YOUNG_SPACE_MB = 16;
 
 export interface ProjectorHost {
   /** The version each projection is projected at (a promotion elsewhere restarts the host). */
@@ -32,34 +30,72 @@ export interface ProjectorHost {
   stop(): Promise<void>;
 }
 
-/** Opens `names` for writing over `store` and starts following it (catch up, then live). */
+/**
+ * Opens `names` for writing over `store`: a writer connection to each projection's database, its
+ * version opened (migrated, reset or rebuilt here only) and checked against the store.
+ */
+export async function openProjectors(
+  config: LedgerConfig,
+  store: EventStore,
+  names: readonly ProjectionName[],
+  log: Logger,
+): Promise<{ projectors: Projector[]; close(): Promise<void> }> {
+  const writers: ReadModelDb[] = [];
+  const projectors: Projector[] = [];
+  const close = async () => {
+    for (const db of writers) await db.close();
+  };
+  try {
+    for (const name of names) {
+      // The webhooks projector shares its database with the delivery worker: one transaction at a time
+      // (every writer gets the same guard; queueing one transaction per batch costs nothing).
+      const db = serializeTransactions(await openProjectionDb(config, name, { writer: true, log }));
+      writers.push(db);
+      // Under this projection's lock (Ledger.startProjectors): the only place a live read model is
+      // migrated, reset or rebuilt (Ledger.open only reads it).
+      await ensureVersionsTable(db);
+      const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
+      await projector.verifyStore(store, config.onStoreMismatch, log);
+      projectors.push(projector);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { projectors, close };
+}
+
+/**
+ * Opens `names` for writing over `store` and starts following it (catch up, then live). With
+ * `threads` above 1, the read models threadGroups puts apart are written on writer threads of their
+ * own (writerThread.ts), fed by the one engine of this thread.
+ */
 export async function runProjectors(
   config: LedgerConfig,
   store: EventStore,
   names: readonly ProjectionName[],
   log: Logger,
   onFailure: (error: Error) => void,
-  options: { liveBatchEvents?: number } = {},
+  options: { liveBatchEvents?: number; threads?: number } = {},
 ): Promise<ProjectorHost> {
-  const writers: ReadModelDb[] = [];
-  const projectors: Projector[] = [];
-  for (const name of names) {
-    // The webhooks projector shares its database with the delivery worker: one transaction at a time
-    // (every writer gets the same guard; queueing one transaction per batch costs nothing).
-    const db = serializeTransactions(await openProjectionDb(config, name, { writer: true, log }));
-    writers.push(db);
-    // Under this projection's lock (Ledger.startProjectors): the only place a live read model is
-    // migrated, reset or rebuilt (Ledger.open only reads it).
-    await ensureVersionsTable(db);
-    const projector = await Projector.open(db, DEFINITIONS[name], { ruleVersion: config.ruleVersion, log });
-    await projector.verifyStore(store, config.onStoreMismatch, log);
-    projectors.push(projector);
+  const [here = [], ...apart] = threadGroups(names, options.threads ?? 1);
+  const writerThreads: WriterThread[] = [];
+  const stopWriterThreads = async () => {
+    for (const thread of writerThreads) await thread.stop();
+  };
+  let local: Awaited<ReturnType<typeof openProjectors>>;
+  try {
+    for (const group of apart) writerThreads.push(await startWriterThread(config, group, onFailure));
+    local = await openProjectors(config, store, here, log);
+  } catch (error) {
+    await stopWriterThreads();
+    throw error;
   }
   const snapshots = openSnapshots(config, store, log);
   const group = [...names].sort().join("+");
   const runner = new ProjectionRunner({
     store,
-    projectors,
+    projectors: [...local.projectors, ...writerThreads.flatMap((t) => t.lanes)],
     group,
     snapshots,
     log,
@@ -68,18 +104,22 @@ export async function runProjectors(
   });
   await runner.start();
   // Webhooks are sent wherever the webhooks projector runs (services/webhooks/deliveryWorker.ts).
-  const webhooks = projectors.find((p) => p.name === "webhooks");
+  const webhooks = local.projectors.find((p) => p.name === "webhooks");
   const deliveries = webhooks
     ? new WebhookDeliveryWorker({ db: webhooks.db, prefix: webhooks.prefix, settings: config.webhooks, log })
     : null;
   deliveries?.start();
   return {
-    versions: new Map(projectors.map((p) => [p.name, p.version])),
+    versions: new Map([
+      ...local.projectors.map((p): [ProjectionName, number] => [p.name, p.version]),
+      ...writerThreads.flatMap((t) => t.projectors.map((p): [ProjectionName, number] => [p.name, p.version])),
+    ]),
     async stop() {
       await deliveries?.stop();
       await runner.stop();
+      await stopWriterThreads();
       await snapshots.close();
-      for (const db of writers) await db.close();
+      await local.close();
     },
   };
 }
@@ -99,10 +139,7 @@ export async function startWorkerHost(
   names: readonly ProjectionName[],
   onFailure: (error: Error) => void,
 ): Promise<ProjectorHost> {
-  const worker = startServiceWorker("projectorWorker", { config, names: [...names] } satisfies WorkerInput, {
-    maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB,
-    maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB,
-  });
+  const worker = startServiceWorker("projectorWorker", { config, names: [...names] } satisfies WorkerInput);
   let started = false;
   let stopping = false;
   let stopped: () => void = () => undefined;

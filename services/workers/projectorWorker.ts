@@ -16,6 +16,7 @@ try {
   const store = await openEventStore(config.store);
   const host = await runProjectors(config, store, names, log, (error) => tell({ type: "failed", message: error.message }), {
     liveBatchEvents: WORKER_LIVE_BATCH_EVENTS,
+    threads: config.projectorThreads,
   });
   port.on("message", (message: ToWorker) => {
     if (message.type !== "stop") return;

@@ -5,7 +5,16 @@
 import { fileURLToPath } from "node:url";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 
-export function startServiceWorker(moduleName: string, workerData: Record<string, unknown>, resourceLimits: ResourceLimits): Worker {
+/** A projector thread's V8 old space (the default limits; a writer thread has its own, writerThread.ts), a cap toward the process's 300 MB budget (what it holds: README, Benchmark). */
+export const WORKER_OLD_SPACE_MB = 160;
+/** Its young generation: V8 would size it for a machine-wide heap; small, it costs RSS only while used. */
+export const WORKER_YOUNG_SPACE_MB = 16;
+
+export function startServiceWorker(
+  moduleName: string,
+  workerData: Record<string, unknown>,
+  resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB },
+): Worker {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(`./${moduleName}.${fromSource ? "ts" : "js"}`, import.meta.url);
   return new Worker(fromSource ? fileURLToPath(new URL("./tsWorker.mjs", import.meta.url)) : fileURLToPath(entry), {

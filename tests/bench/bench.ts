@@ -67,6 +67,7 @@
 //     probe    --url U --events N --seed S [--targets F] [--queries Q --warmup W] [--live --sample-ms 100]
 //   backend: --backend sqlite|postgres --pg-url URL --store-schema S --read-schema S
 //   (LEDGER_LOG_LEVEL=info on `serve`: its access log on stdout, each request's server-side `ms`.)
+//   (LEDGER_PROJECTOR_THREADS=1 runs every phase with the projectors on one thread, as before issue 28.)
 //   (rebuild starts the projectors on a worker thread as serve does; --same-thread runs them as
 //   `ledger projectors` does, so one CPU profile holds them.)
 import { spawn } from "node:child_process";
@@ -1071,7 +1072,7 @@ function renderTable(
   const { total, live } = liveBatchesOf(args);
   let out = `\nCommission ledger benchmark — ${args.events.toLocaleString("en-US")} events (seed ${args.seed}), ${summary.date}\n`;
   out += `machine: ${m.cpus} cores × ${m.cpu}, ${m.memGb} GB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverageAtStart.join(" ")}\n`;
-  out += `run: ${kinds.map(name).join(" + ")}; ${args.clients} HTTP clients; end to end over ${((total - live) * BATCH_EVENTS).toLocaleString("en-US")} events, then ${(live * BATCH_EVENTS).toLocaleString("en-US")} paced at ${args.rate.toLocaleString("en-US")} ev/s; wall ${wallS.toFixed(0)} s\n\n`;
+  out += `run: ${kinds.map(name).join(" + ")}; projector threads ${process.env.LEDGER_PROJECTOR_THREADS || "2 (default)"}; ${args.clients} HTTP clients; end to end over ${((total - live) * BATCH_EVENTS).toLocaleString("en-US")} events, then ${(live * BATCH_EVENTS).toLocaleString("en-US")} paced at ${args.rate.toLocaleString("en-US")} ev/s; wall ${wallS.toFixed(0)} s\n\n`;
   out += line(header);
   out += line(widths.map((w) => "-".repeat(w)));
   for (const cells of table) out += line(cells);

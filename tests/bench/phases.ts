@@ -86,6 +86,8 @@ export function ledgerConfig(dir: string, backend: Backend, env: Record<string, 
     LEDGER_PROJECTORS: "none",
     // LEDGER_LOG_LEVEL=info gives a served phase's access log (each request's server-side `ms`).
     LEDGER_LOG_LEVEL: process.env.LEDGER_LOG_LEVEL || "warn",
+    // LEDGER_PROJECTOR_THREADS=1 measures the projectors on one thread, as before issue 28.
+    LEDGER_PROJECTOR_THREADS: process.env.LEDGER_PROJECTOR_THREADS || "",
     LEDGER_TOKENS: `${BENCH_TOKEN}:ingest,read`,
     HOST: "127.0.0.1",
     PORT: "0",

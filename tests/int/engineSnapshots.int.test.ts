@@ -59,4 +59,40 @@ describe("disk-backed engine state", () => {
     await store.fresh("g", 1);
     expect(await store.load("g", 1)).toBeNull();
   });
+
+  it("a capture written after more events were folded holds the state at its own position, and the fold reads no older copy", async () => {
+    const all = events();
+    const memory = emptyState();
+    const expected: Outcome[] = all.map((e) => applyEvent(memory, RULES_V1, e));
+    const atThousand = emptyState();
+    for (const event of all.slice(0, 1_000)) applyEvent(atThousand, RULES_V1, event);
+
+    store = openSqliteSnapshotStore(path.join(dir, "c.db"), { storeId: "store-under-test", shipmentCacheMax: 3 });
+    const state = await store.fresh("g", 1);
+    const actual: Outcome[] = [];
+    let captured = null;
+    for (const event of all) {
+      actual.push(applyEvent(state, RULES_V1, event));
+      if (event.position === 1_000) captured = store.capture("g", 1, state);
+      if (event.position === 1_500) {
+        expect(() => store!.capture("g", 1, state)).toThrow(/was not written before the next one/);
+        await captured!.write(); // as a writer thread commits 1,000 while the engine is at 1,500
+      }
+      if (event.position === 2_000) await store.save("g", 1, state);
+    }
+    expect(actual).toEqual(expected);
+    const reloaded = (await store.load("g", 1))!;
+    expect(reloaded.position).toBe(2_000);
+    await store.close();
+
+    store = openSqliteSnapshotStore(path.join(dir, "d.db"), { storeId: "store-under-test", shipmentCacheMax: 3 });
+    const second = await store.fresh("g", 1);
+    for (const event of all.slice(0, 1_000)) applyEvent(second, RULES_V1, event);
+    const early = store.capture("g", 1, second);
+    for (const event of all.slice(1_000, 1_600)) applyEvent(second, RULES_V1, event);
+    await early.write();
+    const atCapture = (await store.load("g", 1))!;
+    expect(atCapture.position).toBe(1_000);
+    for (const id of atThousand.shipments.keys()) expect(atCapture.shipments.get(id), id).toEqual(atThousand.shipments.get(id));
+  });
 });
