@@ -44,7 +44,7 @@ export interface RunnerOptions {
   liveBatchSize?: number;
   snapshotEveryEvents?: number;
   log?: RunnerLog;
-  /** Called after each batch is committed by every projector (progress bars, metrics). */
+  /** Called after each batch is folded and handed to every projector; committed by those on this thread (progress bars, metrics). */
   onBatch?: (lastPosition: number, events: number) => void;
   /** Called when following the store stopped on an error (a write failed): crash-only services exit and restart. */
   onFailure?: (error: Error) => void;
@@ -72,7 +72,8 @@ export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 25_000;
 export class ProjectionRunner {
   private readonly lanes: Lane[] = [];
   private subscription: Subscription | null = null;
-  private failed = false;
+  /** What stopped this runner (a failed batch, or a snapshot that could not be written); null while it runs. */
+  private failure: Error | null = null;
   /** Batch size of catchUp(); start() uses the live batch size unless one is configured. */
   private readonly catchUpBatchSize: number;
   private readonly snapshotEveryEvents: number;
@@ -112,12 +113,12 @@ export class ProjectionRunner {
   async applyBatch(events: StoredEvent[]): Promise<void> {
     // After a failed batch the engine state is past events some projector did not commit: only a
     // fresh runner (which resumes from the checkpoints) may go on.
-    if (this.failed) throw new Error("runner: a previous batch failed; start a new runner");
+    if (this.failure) throw new Error(`runner: stopped by an earlier failure (${this.failure.message}); start a new runner`);
     if (events.length === 0) return;
     try {
       await this.applyBatchOnce(events);
     } catch (error) {
-      this.failed = true;
+      this.failure = error instanceof Error ? error : new Error(String(error));
       throw error;
     }
   }
@@ -151,9 +152,9 @@ export class ProjectionRunner {
    * Saves the lane's state. A saved state must not be past any checkpoint it feeds (prepare), and a
    * projector on a writer thread may be a batch or two behind the engine: so the state is captured
    * now (encoded, kept in memory) and written once every projector of the lane has committed its
-   * position, while the engine goes on with the next batches. A failed write surfaces at the next
-   * snapshot or at stop(), as a failed batch would (the runner stops); a projector that failed
-   * meanwhile reported its own failure, and its lane's state is then not written.
+   * position, while the engine goes on with the next batches. A failed write stops the runner as a
+   * failed batch would, and is reported through onFailure at once; a projector that failed meanwhile
+   * reported its own failure, and its lane's state is then not written.
    */
   private async snapshot(lane: Lane): Promise<void> {
     const { group, snapshots } = this.options;
@@ -168,7 +169,14 @@ export class ProjectionRunner {
       } catch {
         return;
       }
-      await captured.write();
+      try {
+        await captured.write();
+      } catch (error) {
+        // As a failed batch: this runner stops, and says so now (a quiet ledger may not reach the next snapshot for days).
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.options.onFailure?.(this.failure);
+        throw error;
+      }
       this.options.log?.info(
         { group, ruleVersion: lane.rules.version, position: captured.position, tookMs: Date.now() - started },
         "engine snapshot saved",
@@ -211,6 +219,7 @@ export class ProjectionRunner {
     }
     for (const projector of building) await projector.createReadIndexes();
     await settle(this.options.projectors);
+    await this.snapshotWrite;
     return this.lastPosition_;
   }
 
@@ -246,7 +255,7 @@ export class ProjectionRunner {
     await this.following;
     await this.subscription?.stop();
     this.subscription = null;
-    if (this.failed) return;
+    if (this.failure) return;
     try {
       await settle(this.options.projectors);
     } catch {

@@ -81,7 +81,7 @@ export async function runProjectors(
   const [here = [], ...apart] = threadGroups(names, options.threads ?? 1);
   const writerThreads: WriterThread[] = [];
   const stopWriterThreads = async () => {
-    for (const thread of writerThreads) await thread.stop();
+    await Promise.all(writerThreads.map((thread) => thread.stop()));
   };
   let local: Awaited<ReturnType<typeof openProjectors>>;
   try {
@@ -102,7 +102,20 @@ export async function runProjectors(
     onFailure,
     ...(options.liveBatchEvents ? { liveBatchSize: options.liveBatchEvents } : {}),
   });
-  await runner.start();
+  const closeAll = async () => {
+    try {
+      await stopWriterThreads();
+    } finally {
+      await snapshots.close();
+      await local.close();
+    }
+  };
+  try {
+    await runner.start();
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
   // Webhooks are sent wherever the webhooks projector runs (services/webhooks/deliveryWorker.ts).
   const webhooks = local.projectors.find((p) => p.name === "webhooks");
   const deliveries = webhooks
@@ -115,11 +128,12 @@ export async function runProjectors(
       ...writerThreads.flatMap((t) => t.projectors.map((p): [ProjectionName, number] => [p.name, p.version])),
     ]),
     async stop() {
-      await deliveries?.stop();
-      await runner.stop();
-      await stopWriterThreads();
-      await snapshots.close();
-      await local.close();
+      try {
+        await deliveries?.stop();
+        await runner.stop();
+      } finally {
+        await closeAll();
+      }
     },
   };
 }
@@ -142,8 +156,9 @@ export async function startWorkerHost(
   const worker = startServiceWorker("projectorWorker", { config, names: [...names] } satisfies WorkerInput);
   let started = false;
   let stopping = false;
+  let exited = false;
   let stopped: () => void = () => undefined;
-  const versions = await new Promise<Map<ProjectionName, number>>((resolve, reject) => {
+  const starting = new Promise<Map<ProjectionName, number>>((resolve, reject) => {
     // Before it started, a failure is the start's own (the caller hears it); after, onFailure's.
     const fail = (error: Error) => {
       if (stopping) return;
@@ -166,19 +181,30 @@ export async function startWorkerHost(
     });
     worker.on("error", (error) => fail(error));
     worker.on("exit", (code) => {
+      exited = true;
       stopped();
       if (code !== 0) fail(new Error(`the projector thread exited with code ${code}`));
     });
   });
+  let versions: Map<ProjectionName, number>;
+  try {
+    versions = await starting;
+  } catch (error) {
+    await worker.terminate(); // a thread that failed to start (its writer threads with it) must not linger
+    throw error;
+  }
   return {
     versions,
     async stop() {
       if (stopping) return;
       stopping = true;
-      await new Promise<void>((resolve) => {
-        stopped = resolve;
-        worker.postMessage({ type: "stop" } satisfies ToWorker);
-      });
+      // A thread that already exited (it crashed) has nothing to stop and would never answer.
+      if (!exited) {
+        await new Promise<void>((resolve) => {
+          stopped = resolve;
+          worker.postMessage({ type: "stop" } satisfies ToWorker);
+        });
+      }
       await worker.terminate();
     },
   };

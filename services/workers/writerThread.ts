@@ -15,9 +15,9 @@ import type { LedgerConfig } from "../config.ts";
 import { startServiceWorker } from "./workerThread.ts";
 
 /**
- * Batches handed to a writer and not yet committed, at most. Two keep the writer busy while the
- * engine folds the next one; more would only hold more outcomes in memory (each batch of 5,000 events
- * is a few MB of outcomes).
+ * Batches handed to a writer and not yet committed, at most, per rule version it writes (one lane of
+ * the runner each: in practice one). Two keep the writer busy while the engine folds the next one;
+ * more would only hold more outcomes in memory (each batch of 5,000 events is a few MB of outcomes).
  */
 export const WRITER_BATCHES_IN_FLIGHT = 2;
 
@@ -58,7 +58,10 @@ export interface WriterThread {
   stop(): Promise<void>;
 }
 
-/** Starts a writer thread for `names`; `onFailure` hears of a write that failed after it started. */
+/**
+ * Starts a writer thread for `names`; `onFailure` hears of a write that failed after it started
+ * (a failure before it is ready rejects the start instead).
+ */
 export async function startWriterThread(
   config: LedgerConfig,
   names: readonly ProjectionName[],
@@ -74,12 +77,15 @@ export async function startWriterThread(
   let stopping = false;
   let exited = false;
   let stopped: () => void = () => undefined;
+  let started = false;
   const fail = (error: Error) => {
-    if (failure !== null || stopping) return;
+    if (failure !== null) return;
     failure = error;
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
-    onFailure(error);
+    // Before "ready" the start itself rejects (the caller hears it); while stopping, stop() ends it.
+    if (started && !stopping) onFailure(error);
+    if (stopping) stopped();
   };
   /** Sends a request; the promise settles when the writer has done it (requests are done in order). */
   const request = (message: ToWriter & { id: number }): Promise<void> => {
@@ -116,15 +122,16 @@ export async function startWriterThread(
     });
     worker.on("exit", (code) => {
       exited = true;
-      stopped();
       const error = new Error(`the writer thread of ${names.join(", ")} exited with code ${code}`);
       reject(error);
-      if (code !== 0) fail(error);
+      fail(error); // also with code 0: a writer thread ends only when told to stop
+      stopped();
     });
   });
   let projectors: WriterProjectorInfo[];
   try {
     projectors = await ready;
+    started = true;
   } catch (error) {
     await worker.terminate();
     throw error;

@@ -31,9 +31,13 @@ try {
         for (const projector of lanes(message.ruleVersion)) await projector.createReadIndexes();
         return tell({ type: "done", id: message.id });
       case "stop":
-        await close();
-        tell({ type: "stopped" });
-        port.close();
+        try {
+          await close();
+        } finally {
+          // Whatever close did, the thread ends and says so: the host waits for this.
+          tell({ type: "stopped" });
+          port.close();
+        }
         return;
     }
   };

@@ -11,7 +11,8 @@ import { loadConfig, type LedgerConfig } from "../../services/config.ts";
 import { openProjectionDb, openSnapshots } from "../../services/ledgerFiles.ts";
 import { createLogger } from "../../services/logger.ts";
 import { runProjectors, type ProjectorHost } from "../../services/workers/projectorHost.ts";
-import { appendRaw, canonicalExport, generateEvents, tempDir, waitUntil } from "../support/projectionHarness.ts";
+import { ProjectionRunner } from "../../projections/runner.ts";
+import { appendRaw, canonicalExport, generateEvents, openEnv, openProjectors, tempDir, waitUntil } from "../support/projectionHarness.ts";
 
 const events = generateEvents(20261203, 4_000);
 const dirs: string[] = [];
@@ -120,4 +121,34 @@ describe("projectors with a writer thread", () => {
       await store.close();
     }
   }, 60_000);
+
+  it("a snapshot that cannot be written stops the runner, and is reported at once", async () => {
+    const env = await openEnv();
+    try {
+      await appendRaw(env.store, events.slice(0, 600));
+      const failures: Error[] = [];
+      const runner = new ProjectionRunner({
+        store: env.store,
+        projectors: await openProjectors(env.dbs, ["budget"]),
+        group: "g",
+        // The engine's snapshot file refusing its write (a full disk, a lock held too long).
+        snapshots: {
+          ...env.snapshots,
+          capture: (_group, _ruleVersion, state) => ({
+            position: state.position,
+            write: () => Promise.reject(new Error("disk I/O error")),
+          }),
+        },
+        batchSize: 100,
+        snapshotEveryEvents: 200,
+        onFailure: (e) => failures.push(e),
+      });
+      // The write runs behind the engine: the next batch or the next snapshot is refused, naming why.
+      await expect(runner.catchUp()).rejects.toThrow(/disk I\/O error/);
+      expect(failures.map((f) => f.message)).toEqual(["disk I/O error"]);
+      await expect(runner.applyBatch(await env.store.readForward(0, 1))).rejects.toThrow(/stopped by an earlier failure/);
+    } finally {
+      await env.close();
+    }
+  });
 });
