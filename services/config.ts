@@ -141,7 +141,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     name: "LEDGER_PROJECTOR_THREADS",
     default: "2",
     meaning:
-      "threads `serve`'s projectors use (1–6): the first reads the store and runs the engine once for all, each other one writes the read models it is given (with 2: the journal, the report and payouts); `1`: all on one thread",
+      "threads `serve`'s projectors use (1–6): the first reads the store and runs the engine once for all, each other one writes the read models it is given (with 2: the journal, the report, earnings and budget); `1`: all on one thread",
   },
   { name: "LEDGER_RULE_VERSION", default: "1", meaning: "rule version of newly created projection versions" },
   { name: "LEDGER_STORE", default: "sqlite", meaning: "event store: `sqlite`, `postgres` or `kurrent` (docs/production.md)" },

@@ -8,10 +8,10 @@ describe("threadGroups", () => {
     expect(threadGroups(PROJECTION_NAMES, 1)).toEqual([["journal", "report", "earnings", "payout", "budget", "webhooks"]]);
   });
 
-  it("two threads: the journal, the report and the payouts written apart from the engine", () => {
+  it("two threads: the journal, the report, earnings and budget written apart from the engine", () => {
     expect(threadGroups(PROJECTION_NAMES, 2)).toEqual([
-      ["earnings", "budget", "webhooks"],
-      ["journal", "report", "payout"],
+      ["payout", "webhooks"],
+      ["journal", "report", "earnings", "budget"],
     ]);
   });
 
