@@ -201,12 +201,15 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
       upsert.run(group, ruleVersion, position, options.storeId, rest);
     },
   );
+  /** A state that kept its shipments in memory (a Map) writes them all through a disk map. */
+  const diskCopy = (group: string, ruleVersion: number, shipments: Map<string, ShipmentState>): DiskShipmentMap => {
+    const disk = new DiskShipmentMap(db, group, ruleVersion, cacheMax);
+    for (const [id, shipment] of shipments) disk.set(id, shipment);
+    return disk;
+  };
   const capture = (group: string, ruleVersion: number, state: EngineState): CapturedState => {
     const { shipments, ...rest } = state;
-    // A state that kept its shipments in memory (a Map) writes them all through a disk map.
-    const disk = shipments instanceof DiskShipmentMap ? shipments : new DiskShipmentMap(db, group, ruleVersion, cacheMax);
-    if (!(shipments instanceof DiskShipmentMap))
-      for (const [id, shipment] of shipments as Map<string, ShipmentState>) disk.set(id, shipment);
+    const disk = shipments instanceof DiskShipmentMap ? shipments : diskCopy(group, ruleVersion, shipments as Map<string, ShipmentState>);
     const rows = disk.capture();
     const blob = serialize(rest);
     const position = state.position;

@@ -18,7 +18,7 @@ import type { LedgerConfig } from "../config.ts";
 import { openProjectionDb, openSnapshots } from "../ledgerFiles.ts";
 import { WebhookDeliveryWorker } from "../webhooks/deliveryWorker.ts";
 import { threadGroups } from "./threadGroups.ts";
-import { startServiceWorker } from "./workerThread.ts";
+import { startServiceWorker, workerStop } from "./workerThread.ts";
 import { startWriterThread, type WriterThread } from "./writerThread.ts";
 
 /** Live batches on a worker thread: no request waits behind them, so they can be large. */
@@ -155,13 +155,11 @@ export async function startWorkerHost(
 ): Promise<ProjectorHost> {
   const worker = startServiceWorker("projectorWorker", { config, names: [...names] } satisfies WorkerInput);
   let started = false;
-  let stopping = false;
-  let exited = false;
-  let stopped: () => void = () => undefined;
+  const stopper = workerStop(worker);
   const starting = new Promise<Map<ProjectionName, number>>((resolve, reject) => {
     // Before it started, a failure is the start's own (the caller hears it); after, onFailure's.
     const fail = (error: Error) => {
-      if (stopping) return;
+      if (stopper.stopping) return;
       if (started) onFailure(error);
       else reject(error);
     };
@@ -175,14 +173,11 @@ export async function startWorkerHost(
           fail(new Error(message.message));
           break;
         case "stopped":
-          stopped();
-          break;
+          break; // workerStop hears it
       }
     });
     worker.on("error", (error) => fail(error));
     worker.on("exit", (code) => {
-      exited = true;
-      stopped();
       if (code !== 0) fail(new Error(`the projector thread exited with code ${code}`));
     });
   });
@@ -193,19 +188,5 @@ export async function startWorkerHost(
     await worker.terminate(); // a thread that failed to start (its writer threads with it) must not linger
     throw error;
   }
-  return {
-    versions,
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      // A thread that already exited (it crashed) has nothing to stop and would never answer.
-      if (!exited) {
-        await new Promise<void>((resolve) => {
-          stopped = resolve;
-          worker.postMessage({ type: "stop" } satisfies ToWorker);
-        });
-      }
-      await worker.terminate();
-    },
-  };
+  return { versions, stop: () => stopper.stop() };
 }

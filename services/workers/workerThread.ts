@@ -22,3 +22,37 @@ export function startServiceWorker(
     resourceLimits,
   });
 }
+
+/**
+ * The stop of a service worker thread that answers `{ type: "stop" }` with `{ type: "stopped" }`:
+ * asks it and waits for the answer or its exit, then terminates it. A thread that already exited (it
+ * crashed) has nothing to stop and would never answer. `stopping` is true from the first stop() on;
+ * a second stop() returns at once.
+ */
+export function workerStop(worker: Worker): { readonly stopping: boolean; stop(): Promise<void> } {
+  let exited = false;
+  let stopping = false;
+  let ended: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => (ended = resolve));
+  worker.on("exit", () => {
+    exited = true;
+    ended();
+  });
+  worker.on("message", (message: { type?: unknown }) => {
+    if (message.type === "stopped") ended();
+  });
+  return {
+    get stopping() {
+      return stopping;
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      if (!exited) {
+        worker.postMessage({ type: "stop" });
+        await answered;
+      }
+      await worker.terminate();
+    },
+  };
+}

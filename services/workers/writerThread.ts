@@ -12,7 +12,7 @@ import type { Outcome } from "../../domain/engine/outcome.ts";
 import type { ProjectionName } from "../../projections/projection.ts";
 import type { RunnerProjector } from "../../projections/runner.ts";
 import type { LedgerConfig } from "../config.ts";
-import { startServiceWorker } from "./workerThread.ts";
+import { startServiceWorker, workerStop } from "./workerThread.ts";
 
 /**
  * Batches handed to a writer and not yet committed, at most, per rule version it writes (one lane of
@@ -74,9 +74,7 @@ export async function startWriterThread(
   let nextId = 1;
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let failure: Error | null = null;
-  let stopping = false;
-  let exited = false;
-  let stopped: () => void = () => undefined;
+  const stopper = workerStop(worker);
   let started = false;
   const fail = (error: Error) => {
     if (failure !== null) return;
@@ -84,8 +82,7 @@ export async function startWriterThread(
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
     // Before "ready" the start itself rejects (the caller hears it); while stopping, stop() ends it.
-    if (started && !stopping) onFailure(error);
-    if (stopping) stopped();
+    if (started && !stopper.stopping) onFailure(error);
   };
   /** Sends a request; the promise settles when the writer has done it (requests are done in order). */
   const request = (message: ToWriter & { id: number }): Promise<void> => {
@@ -112,8 +109,7 @@ export async function startWriterThread(
           fail(new Error(message.message));
           break;
         case "stopped":
-          stopped();
-          break;
+          break; // workerStop hears it
       }
     });
     worker.on("error", (error) => {
@@ -121,11 +117,9 @@ export async function startWriterThread(
       fail(error);
     });
     worker.on("exit", (code) => {
-      exited = true;
       const error = new Error(`the writer thread of ${names.join(", ")} exited with code ${code}`);
       reject(error);
       fail(error); // also with code 0: a writer thread ends only when told to stop
-      stopped();
     });
   });
   let projectors: WriterProjectorInfo[];
@@ -176,17 +170,6 @@ export async function startWriterThread(
   return {
     lanes: [...new Set(projectors.map((p) => p.ruleVersion))].map(lane),
     projectors,
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      // A thread that already exited (it crashed) has nothing to stop and would never answer.
-      if (!exited) {
-        await new Promise<void>((resolve) => {
-          stopped = resolve;
-          worker.postMessage({ type: "stop" } satisfies ToWriter);
-        });
-      }
-      await worker.terminate();
-    },
+    stop: () => stopper.stop(),
   };
 }
