@@ -21,10 +21,16 @@ try {
   port.on("message", (message: ToWorker) => {
     if (message.type !== "stop") return;
     void (async () => {
-      await host.stop();
-      await store.close();
-      tell({ type: "stopped" });
-      port.close();
+      try {
+        await host.stop();
+        await store.close();
+      } catch (error) {
+        tell({ type: "failed", message: (error as Error).message });
+      } finally {
+        // Whatever the stop did, the thread ends and says so: the host waits for this (as a writer thread does).
+        tell({ type: "stopped" });
+        port.close();
+      }
     })();
   });
   tell({ type: "started", versions: [...host.versions] });
