@@ -60,7 +60,7 @@ export function idText(dialect: Dialect): string {
   return dialect === "postgres" ? 'TEXT COLLATE "C"' : "TEXT";
 }
 
-/** An INSERT of one tuple of `?` placeholders, which runMany may send as many tuples per statement. */
+/** An INSERT of one tuple of `?` placeholders, which SQLite's runMany may send as many tuples per statement. */
 export interface InsertShape {
   /** Placeholders per tuple. */
   width: number;

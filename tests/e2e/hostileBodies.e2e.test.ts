@@ -1,7 +1,7 @@
 // D2 (hardening issue): one request must not kill the server. Each body below is under the 10 MiB
 // body limit and, parsed whole, exhausts a 256 MB heap (`Reached heap limit`): the process dies.
 // Each is sent to a real `ledger serve` child started as `npm start` runs it
-// (`node --max-old-space-size=256`), on the events route, on an unknown route, with a read-only
+// (`node --max-old-space-size=256 --v8-pool-size=0`), on the events route, on an unknown route, with a read-only
 // token and in open mode. Each must get a 4xx in the SPEC §5 error shape, and /v1/health must
 // still answer afterwards. The last tests prove the order of the work: authentication and routing
 // answer before the body is read, and NDJSON stops being read once it holds too many events.
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type ServerChild } from "../support/serverChild.ts";
 
 /** As `npm start` runs the server (package.json). */
-const NODE_FLAGS = ["--max-old-space-size=256"];
+const NODE_FLAGS = ["--max-old-space-size=256", "--v8-pool-size=0"];
 const BODY_LIMIT = 10 * 1024 * 1024; // the default LEDGER_BODY_LIMIT_BYTES
 const BATCH_MAX = 10_000; // the default LEDGER_BATCH_MAX
 const INGEST = "ingest-token-0123456789";

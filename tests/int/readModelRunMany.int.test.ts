@@ -1,5 +1,6 @@
-// runMany of an INSERT goes in multi-row statements on both adapters (tuples per statement, then the
-// tail row by row): the rows, their order and conflict handling are those of one row at a time.
+// runMany of an INSERT goes in multi-row statements on both adapters (SQLite: tuples per statement,
+// then the tail row by row; PostgreSQL: each column as an array, unnest): the rows, their order and
+// conflict handling are those of one row at a time.
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -51,6 +52,39 @@ describe.each(kinds)("runMany (%s)", (_kind, open) => {
       ["k0", 0 + 100 + 200, 3],
       ["k99", 99 + 199 + 299, 3],
     ]);
+    await db.close();
+  });
+
+  it("keeps every value as given: quotes, backslashes, braces, commas, NULL, the text 'NULL', unicode, integers past 2^53", async () => {
+    const db = await open();
+    await db.exec("CREATE TABLE odd (k BIGINT PRIMARY KEY, t TEXT, n BIGINT)");
+    const texts = ['say "hi"', "back\\slash", "{braces}", "a,b", "", "NULL", null, "naïve ✓ 𝄞", "tab\tnew\nline", "'quote'"];
+    const rows: SqlValue[][] = texts.map((t, i) => [i, t, i % 2 === 0 ? 2n ** 62n + BigInt(i) : -i]);
+    await db.transaction((tx) => tx.runMany("INSERT INTO odd (k, t, n) VALUES (?, ?, ?)", rows));
+    const stored = await db.query<{ k: unknown; t: string | null; n: unknown }>("SELECT k, t, n FROM odd ORDER BY k");
+    expect(stored.map((r) => [Number(r.k), r.t, BigInt(r.n as bigint)])).toEqual(rows.map(([k, t, n]) => [k, t, BigInt(n as bigint)]));
+    await db.close();
+  });
+
+  it("upserts 12,000 rows in chunks (an increment per key, as AdditiveRows writes them)", async () => {
+    const db = await open();
+    await db.exec("CREATE TABLE totals (k TEXT PRIMARY KEY, n BIGINT NOT NULL)");
+    const add = "INSERT INTO totals (k, n) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET n = totals.n + excluded.n";
+    const keys = Array.from({ length: 12_000 }, (_, i) => `k${i}`);
+    await db.transaction((tx) =>
+      tx.runMany(
+        add,
+        keys.map((k, i) => [k, i]),
+      ),
+    );
+    await db.transaction((tx) =>
+      tx.runMany(
+        add,
+        keys.map((k) => [k, 1]),
+      ),
+    );
+    const [sum] = await db.query<{ count: unknown; total: unknown }>("SELECT COUNT(*) AS count, SUM(n) AS total FROM totals");
+    expect([Number(sum!.count), Number(sum!.total)]).toEqual([12_000, (11_999 * 12_000) / 2 + 12_000]);
     await db.close();
   });
 });

@@ -1,5 +1,6 @@
-// runMany sends an INSERT of one tuple of placeholders as many tuples per statement (both
-// adapters); anything else runs row by row, so insertShape must refuse what it cannot widen.
+// SQLite's runMany sends an INSERT of one tuple of placeholders as many tuples per statement
+// (PostgreSQL's sends its columns as arrays instead); anything else runs row by row, so insertShape
+// must refuse what it cannot widen.
 import { describe, expect, it } from "vitest";
 import { insertShape } from "../../infra/readModel/port.ts";
 
