@@ -88,3 +88,75 @@ describe.each(kinds)("runMany (%s)", (_kind, open) => {
     await db.close();
   });
 });
+
+// PostgreSQL writes an INSERT's columns as arrays cast to the columns' types (unnest): those types
+// are the table's as it is in the transaction, and the cast checks nothing a one-row insert would not.
+describe("runMany (postgres): column arrays", () => {
+  const open = () => openPostgresReadModelDb({ connectionString: PG_URL, schema });
+
+  it("reads the columns' types in the transaction: a table made anew and rolled back leaves no trace", async () => {
+    const db = await open();
+    await db.exec("CREATE TABLE remade (k BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
+    const failed = db.transaction(async (tx) => {
+      await tx.run("DROP TABLE remade");
+      await tx.run("CREATE TABLE remade (k TEXT PRIMARY KEY, n TEXT NOT NULL)");
+      await tx.runMany("INSERT INTO remade (k, n) VALUES (?, ?)", [
+        ["a", "x"],
+        ["b", "y"],
+      ]);
+      throw new Error("rolled back");
+    });
+    await expect(failed).rejects.toThrow("rolled back");
+    await db.transaction((tx) =>
+      tx.runMany("INSERT INTO remade (k, n) VALUES (?, ?)", [
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    const stored = await db.query<{ k: unknown; n: unknown }>("SELECT k, n FROM remade ORDER BY k");
+    expect(stored.map((r) => [Number(r.k), Number(r.n)])).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    await db.close();
+  });
+
+  it("refuses a value too long for its column as a one-row insert does, instead of cutting it", async () => {
+    const db = await open();
+    await db.exec("CREATE TABLE short (k BIGINT PRIMARY KEY, code VARCHAR(3) NOT NULL)");
+    const many = db.transaction((tx) =>
+      tx.runMany("INSERT INTO short (k, code) VALUES (?, ?)", [
+        [1, "abc"],
+        [2, "abcdef"],
+      ]),
+    );
+    await expect(many).rejects.toThrow(/too long/);
+    expect(await db.query("SELECT k FROM short")).toEqual([]);
+    await db.close();
+  });
+
+  it("runs statements it does not rewrite row by row: upper-case names, array columns", async () => {
+    const db = await open();
+    await db.exec("CREATE TABLE shapes (k BIGINT PRIMARY KEY, tags TEXT[])");
+    await db.transaction((tx) =>
+      tx.runMany("INSERT INTO shapes (K, TAGS) VALUES (?, ?)", [
+        [1, ["a", "b"] as unknown as string],
+        [2, null],
+      ]),
+    );
+    await db.transaction((tx) =>
+      tx.runMany("INSERT INTO shapes (k, tags) VALUES (?, ?)", [
+        [3, ["c"] as unknown as string],
+        [4, null],
+      ]),
+    );
+    const stored = await db.query<{ k: unknown; tags: string[] | null }>("SELECT k, tags FROM shapes ORDER BY k");
+    expect(stored.map((r) => [Number(r.k), r.tags])).toEqual([
+      [1, ["a", "b"]],
+      [2, null],
+      [3, ["c"]],
+      [4, null],
+    ]);
+    await db.close();
+  });
+});
