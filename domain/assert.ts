@@ -13,3 +13,8 @@ export function assertNever(value: never, what = "value"): never {
 export function assert(condition: unknown, message: string | (() => string)): asserts condition {
   if (!condition) throw new Error(`assertion failed: ${typeof message === "string" ? message : message()}`);
 }
+
+/** What a catch caught, as an Error: itself when it is one, else one whose message is its text. */
+export function asError(caught: unknown): Error {
+  return caught instanceof Error ? caught : new Error(String(caught));
+}

@@ -2,6 +2,7 @@
 // events once, and every projector of that lane applies the outcomes past its own checkpoint.
 // Projectors in one process share the engine (one copy of its state); in separate processes each
 // process has its own.
+import { asError } from "../domain/assert.ts";
 import { applyEvent } from "../domain/engine/engine.ts";
 import type { Outcome } from "../domain/engine/outcome.ts";
 import { emptyState, type EngineState } from "../domain/engine/state.ts";
@@ -118,7 +119,7 @@ export class ProjectionRunner {
     try {
       await this.applyBatchOnce(events);
     } catch (error) {
-      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.failure = asError(error);
       throw error;
     }
   }
@@ -173,7 +174,7 @@ export class ProjectionRunner {
         await captured.write();
       } catch (error) {
         // As a failed batch: this runner stops, and says so now (a quiet ledger may not reach the next snapshot for days).
-        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.failure = asError(error);
         this.options.onFailure?.(this.failure);
         throw error;
       }
@@ -242,7 +243,7 @@ export class ProjectionRunner {
       const batchSize = this.options.liveBatchSize ?? this.options.batchSize ?? RUNNER_LIVE_BATCH_DEFAULT;
       this.subscription = this.options.store.subscribe(this.lastPosition_, (events) => this.applyBatch(events), { batchSize });
       void this.subscription.failed.then(report);
-    })().catch((error: unknown) => report(error instanceof Error ? error : new Error(String(error))));
+    })().catch((error: unknown) => report(asError(error)));
   }
 
   get lastPosition(): number {

@@ -43,6 +43,7 @@ import {
   type ResolvedEvent,
   type StreamSubscription,
 } from "@eventstore/db-client";
+import { asError } from "../../domain/assert.ts";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
 import { streamIdOf } from "../../domain/events/streams.ts";
@@ -442,7 +443,7 @@ export class KurrentEventStore implements EventStore {
       stopped = true;
       hasEvents.notify();
       hasRoom.notify();
-      reportFailure(error instanceof Error ? error : new Error(String(error)));
+      reportFailure(asError(error));
       void source.unsubscribe().catch(() => {});
     };
 

@@ -1,6 +1,7 @@
 // One subscription loop shared by the adapters that have no push notification (SQLite, and
 // PostgreSQL for now): catch up page by page, then poll. Positions are gap-free and follow commit
 // order (port.ts), so "read after the last delivered position" never skips or repeats an event.
+import { asError } from "../../domain/assert.ts";
 import type { StoredEvent } from "../../domain/events/envelope.ts";
 import { READ_PAGE_MAX, type SubscribeOptions, type Subscription } from "./port.ts";
 
@@ -64,7 +65,7 @@ export function pollingSubscription(
 
   const done = loop().catch((error: unknown) => {
     stopped = true;
-    reportFailure(error instanceof Error ? error : new Error(String(error)));
+    reportFailure(asError(error));
   });
 
   return {
