@@ -2,6 +2,7 @@
 // each batch it is sent is validated and appended there (services/ingest/ingestRequest.ts), and the
 // result sent back.
 import { parentPort, workerData } from "node:worker_threads";
+import { asError } from "../../domain/assert.ts";
 import { openEventStore } from "../../infra/eventStore/openEventStore.ts";
 import type { LedgerConfig } from "../config.ts";
 import { ingestRequest } from "../ingest/ingestRequest.ts";
@@ -23,7 +24,7 @@ port.on("message", (message: ToIngestThread) => {
       const done: Promise<void> = ingestRequest(store, config, message.request)
         .then(
           (result) => tell({ type: "done", id, result }),
-          (error: unknown) => tell({ type: "failed", id, message: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => tell({ type: "failed", id, message: asError(error).message }),
         )
         .finally(() => inFlight.delete(done));
       inFlight.add(done);
