@@ -41,6 +41,8 @@ export interface RunnerOptions {
   snapshots: SnapshotStore | null;
   /** Events per catch-up batch (RUNNER_BATCH_DEFAULT). */
   batchSize?: number;
+  /** Events read and folded at a time within a catch-up batch (CATCH_UP_PAGE_EVENTS). */
+  pageSize?: number;
   /** Events per batch when following live (default: batchSize if set, else RUNNER_LIVE_BATCH_DEFAULT). */
   liveBatchSize?: number;
   snapshotEveryEvents?: number;
@@ -65,6 +67,12 @@ interface Lane {
  * memory (docs/scaling.md).
  */
 export const RUNNER_BATCH_DEFAULT = 5_000;
+/**
+ * Events read and folded at a time within a catch-up batch (catchUpBatch): a page's events are
+ * garbage before the next page is read, instead of a whole batch's outliving the engine's young
+ * generation (docs/scaling.md, "A catch-up batch read in pages").
+ */
+export const CATCH_UP_PAGE_EVENTS = 1_000;
 /** Live batches: small, so an API in the same process answers between them. */
 export const RUNNER_LIVE_BATCH_DEFAULT = 1_000;
 /** How often the engine's state is saved: bounds the replay after a crash and the shipments held in memory. */
@@ -77,11 +85,15 @@ export class ProjectionRunner {
   private failure: Error | null = null;
   /** Batch size of catchUp(); start() uses the live batch size unless one is configured. */
   private readonly catchUpBatchSize: number;
+  private readonly catchUpPageSize: number;
   private readonly snapshotEveryEvents: number;
   private lastPosition_ = 0;
 
   constructor(private readonly options: RunnerOptions) {
     this.catchUpBatchSize = options.batchSize ?? RUNNER_BATCH_DEFAULT;
+    this.catchUpPageSize = options.pageSize ?? CATCH_UP_PAGE_EVENTS;
+    if (!Number.isInteger(this.catchUpPageSize) || this.catchUpPageSize < 1 || this.catchUpPageSize > READ_PAGE_MAX)
+      throw new Error(`runner: pageSize must be an integer 1..${READ_PAGE_MAX}, got ${this.catchUpPageSize}`);
     this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
     if (options.projectors.length === 0) throw new Error("runner: no projectors");
   }
@@ -112,38 +124,55 @@ export class ProjectionRunner {
 
   /** Folds one batch of consecutive events through every lane and commits every projector. */
   async applyBatch(events: StoredEvent[]): Promise<void> {
-    // After a failed batch the engine state is past events some projector did not commit: only a
-    // fresh runner (which resumes from the checkpoints) may go on.
+    await this.guarded(async () => {
+      if (events.length === 0) return;
+      const lastEvent = events[events.length - 1]!;
+      // Lane by lane: one lane's outcomes are handed over before the next lane folds.
+      for (const lane of this.lanes) await this.handOver(lane, this.fold(lane, events, []), lastEvent);
+      this.batchDone(lastEvent.position, events.length);
+    });
+  }
+
+  /**
+   * Runs one batch's work; a failure stops this runner. After a failed batch the engine state is
+   * past events some projector did not commit: only a fresh runner (which resumes from the
+   * checkpoints) may go on.
+   */
+  private async guarded(work: () => Promise<void>): Promise<void> {
     if (this.failure) throw new Error(`runner: stopped by an earlier failure (${this.failure.message}); start a new runner`);
-    if (events.length === 0) return;
     try {
-      await this.applyBatchOnce(events);
+      await work();
     } catch (error) {
       this.failure = asError(error);
       throw error;
     }
   }
 
-  private async applyBatchOnce(events: StoredEvent[]): Promise<void> {
-    const lastEvent = events[events.length - 1]!;
-    const last = lastEvent.position;
-    for (const lane of this.lanes) {
-      const outcomes: Outcome[] = [];
-      for (const event of events) {
-        if (event.position <= lane.state.position) continue; // this lane's snapshot is already past it
-        // An engine error (a bug, a broken invariant) is not an anomaly: it stops this runner with
-        // every checkpoint where it was, so a restart retries (and a rebuild reproduces the same).
-        outcomes.push(applyEvent(lane.state, lane.rules, toCurrentEvent(event)));
-      }
-      for (const projector of lane.projectors) {
-        await projector.apply(outcomes, { position: last, eventId: lastEvent.id });
-        await new Promise((resolve) => setImmediate(resolve)); // let requests in between projectors
-      }
-      lane.eventsSinceSnapshot += outcomes.length;
-      if (lane.eventsSinceSnapshot >= this.snapshotEveryEvents) await this.snapshot(lane);
+  /** Folds consecutive events through one lane's engine, adding their outcomes to `outcomes`. */
+  private fold(lane: Lane, events: readonly StoredEvent[], outcomes: Outcome[]): Outcome[] {
+    for (const event of events) {
+      if (event.position <= lane.state.position) continue; // this lane's snapshot is already past it
+      // An engine error (a bug, a broken invariant) is not an anomaly: it stops this runner with
+      // every checkpoint where it was, so a restart retries (and a rebuild reproduces the same).
+      outcomes.push(applyEvent(lane.state, lane.rules, toCurrentEvent(event)));
     }
+    return outcomes;
+  }
+
+  /** Hands a lane's outcomes of a batch ending at `lastEvent` to its projectors, and snapshots the lane when due. */
+  private async handOver(lane: Lane, outcomes: readonly Outcome[], lastEvent: StoredEvent): Promise<void> {
+    for (const projector of lane.projectors) {
+      await projector.apply(outcomes, { position: lastEvent.position, eventId: lastEvent.id });
+      await new Promise((resolve) => setImmediate(resolve)); // let requests in between projectors
+    }
+    lane.eventsSinceSnapshot += outcomes.length;
+    if (lane.eventsSinceSnapshot >= this.snapshotEveryEvents) await this.snapshot(lane);
+  }
+
+  /** Every lane has handed over the batch of `events` up to `last`. */
+  private batchDone(last: number, events: number): void {
     this.lastPosition_ = last;
-    this.options.onBatch?.(last, events.length);
+    this.options.onBatch?.(last, events);
   }
 
   /** The last snapshot's write, when one was captured (at most one waits: the next capture waits for it). */
@@ -187,17 +216,31 @@ export class ProjectionRunner {
     this.snapshotWrite.catch(() => undefined); // handled where it is awaited (above, and stop)
   }
 
-  /** Up to `count` events after the runner's position, read in pages of at most READ_PAGE_MAX. */
-  private async readBatch(count: number, head: number): Promise<StoredEvent[]> {
-    const events: StoredEvent[] = [];
-    let after = this.lastPosition_;
-    while (events.length < count && after < head) {
-      const page = await this.options.store.readForward(after, Math.min(READ_PAGE_MAX, count - events.length));
-      if (page.length === 0) break;
-      for (const event of page) events.push(event);
-      after = page[page.length - 1]!.position;
-    }
-    return events;
+  /**
+   * Catch-up's batch: up to `count` events after the runner's position, read and folded a page
+   * (pageSize) at a time, then handed over as one batch, every lane's. False when there was nothing
+   * to read. A read that fails stops the runner, as a failed batch does: after a first page, the
+   * engine is already past events nobody committed.
+   */
+  private async catchUpBatch(count: number, head: number): Promise<boolean> {
+    let read = 0;
+    await this.guarded(async () => {
+      const folded: Outcome[][] = this.lanes.map(() => []);
+      let lastEvent: StoredEvent | null = null;
+      while (read < count) {
+        const after = lastEvent?.position ?? this.lastPosition_;
+        if (after >= head) break;
+        const page = await this.options.store.readForward(after, Math.min(this.catchUpPageSize, count - read));
+        if (page.length === 0) break;
+        for (const [i, lane] of this.lanes.entries()) this.fold(lane, page, folded[i]!);
+        lastEvent = page[page.length - 1]!;
+        read += page.length;
+      }
+      if (lastEvent === null) return;
+      for (const [i, lane] of this.lanes.entries()) await this.handOver(lane, folded[i]!, lastEvent);
+      this.batchDone(lastEvent.position, read);
+    });
+    return read > 0;
   }
 
   /**
@@ -214,9 +257,7 @@ export class ProjectionRunner {
     const building = this.options.projectors.filter((p) => p.position === 0 && head > 0);
     for (const projector of building) await projector.dropReadIndexes();
     while (this.lastPosition_ < head && !this.stopping) {
-      const events = await this.readBatch(this.catchUpBatchSize, head);
-      if (events.length === 0) break;
-      await this.applyBatch(events);
+      if (!(await this.catchUpBatch(this.catchUpBatchSize, head))) break;
     }
     for (const projector of building) await projector.createReadIndexes();
     await settle(this.options.projectors);

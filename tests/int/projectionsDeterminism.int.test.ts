@@ -94,6 +94,71 @@ describe("replay determinism over the hand-written fixture", () => {
     }
   });
 
+  // A catch-up batch is read and folded page by page (runner.ts catchUpBatch), then handed over whole.
+  it.each([
+    [10, 3],
+    [1000, 1],
+  ])(
+    "a clean rebuild with batch size %i read in pages of %i hands over whole batches and exports identically",
+    async (batchSize, pageSize) => {
+      const dbs = await freshDbs(env, `batch-${batchSize}-page-${pageSize}`);
+      try {
+        const batches: [number, number][] = [];
+        await catchUp(env.store, dbs, { batchSize, pageSize, onBatch: (position, events) => batches.push([position, events]) });
+        expect(batches).toEqual(
+          batchSize === 10
+            ? [
+                [10, 10],
+                [20, 10],
+                [30, 10],
+                [32, 2],
+              ]
+            : [[32, 32]],
+        );
+        expect(await exportHashes(dbs)).toEqual(reference);
+      } finally {
+        await closeDbs(dbs);
+      }
+    },
+  );
+
+  it.each([0, 1.5, 10_001])("a page size of %s is refused: a store reads 1..10,000 events at a time", async (pageSize) => {
+    const dbs = await freshDbs(env, `page-${pageSize}`);
+    try {
+      await expect(makeRunner(env.store, dbs, { pageSize })).rejects.toThrow(
+        `runner: pageSize must be an integer 1..10000, got ${pageSize}`,
+      );
+    } finally {
+      await closeDbs(dbs);
+    }
+  });
+
+  it("a read that fails on a batch's second page stops the runner: its engine is past events nobody committed", async () => {
+    const dbs = await freshDbs(env, "read-fails");
+    try {
+      let reads = 0;
+      const failing: EventStore = Object.create(env.store, {
+        readForward: {
+          value: async (after: number, limit: number) => {
+            reads += 1;
+            if (reads === 2) throw new Error("disk read failed");
+            return env.store.readForward(after, limit);
+          },
+        },
+      }) as EventStore;
+      const runner = await makeRunner(failing, dbs, { batchSize: 10, pageSize: 3 });
+      await expect(runner.catchUp()).rejects.toThrow("disk read failed");
+      expect(runner.lastPosition).toBe(0);
+      await expect(runner.applyBatch(await env.store.readForward(0, 1))).rejects.toThrow(/stopped by an earlier failure/);
+      // Nothing was committed; a fresh runner builds the same read models.
+      expect((await checkpoints(dbs)).journal).toBe(0);
+      await catchUp(env.store, dbs, { batchSize: 10, pageSize: 3 });
+      expect(await exportHashes(dbs)).toEqual(reference);
+    } finally {
+      await closeDbs(dbs);
+    }
+  });
+
   it("rebuilding from position 0 (reset) in the same databases exports identically", async () => {
     const dbs = await freshDbs(env, "reset");
     try {

@@ -140,6 +140,8 @@ export async function openProjectors(dbs: Dbs, names: readonly ProjectionName[] 
 
 export interface RunnerSetup {
   batchSize?: number;
+  /** Events a catch-up reads and folds at a time within a batch (RunnerOptions.pageSize). */
+  pageSize?: number;
   /** Keep engine snapshots in `snapshots` under `group` (default: no snapshots). */
   snapshots?: SnapshotStore | null;
   group?: string;
@@ -157,6 +159,7 @@ export async function makeRunner(store: EventStore, dbs: Dbs, setup: RunnerSetup
     group: snapshots ? (setup.group ?? "all") : null,
     snapshots,
     ...(setup.batchSize === undefined ? {} : { batchSize: setup.batchSize }),
+    ...(setup.pageSize === undefined ? {} : { pageSize: setup.pageSize }),
     ...(setup.snapshotEveryEvents === undefined ? {} : { snapshotEveryEvents: setup.snapshotEveryEvents }),
     ...(setup.onBatch === undefined ? {} : { onBatch: setup.onBatch }),
   });
