@@ -64,8 +64,8 @@ export function idText(dialect: Dialect): string {
 export interface InsertShape {
   /** Placeholders per tuple. */
   width: number;
-  /** The statement with `count` tuples; `placeholder(i)` names the i-th parameter (0-based). */
-  withTuples(count: number, placeholder: (index: number) => string): string;
+  /** The statement with `count` tuples of `?` placeholders. */
+  withTuples(count: number): string;
 }
 
 /** The shape of `INSERT … VALUES (?, …, ?) …`, or null for any other statement (run row by row). */
@@ -75,10 +75,8 @@ export function insertShape(sql: string): InsertShape | null {
   const width = values[1]!.split(",").length;
   return {
     width,
-    withTuples(count, placeholder) {
-      let n = 0;
-      const tuple = () => `(${Array.from({ length: width }, () => placeholder(n++)).join(", ")})`;
-      return sql.replace(values[0], `VALUES ${Array.from({ length: count }, tuple).join(", ")}`);
+    withTuples(count) {
+      return sql.replace(values[0], `VALUES ${Array(count).fill(values[0].slice("VALUES ".length)).join(", ")}`);
     },
   };
 }

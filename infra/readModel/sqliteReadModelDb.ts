@@ -59,7 +59,7 @@ export function openSqliteReadModelDb(file: string, options: SqliteReadModelOpti
       tuples = null;
       if (shape !== null) {
         const perStatement = Math.max(1, Math.min(SQLITE_TUPLES_MAX, Math.floor(SQLITE_PARAMS_MAX / shape.width)));
-        tuples = { manySql: shape.withTuples(perStatement, () => "?"), perStatement };
+        tuples = { manySql: shape.withTuples(perStatement), perStatement };
       }
       manyTuples.set(sql, tuples);
     }
