@@ -81,6 +81,8 @@ export async function payoutAccountsAt(tx: ReadModelTx, p: string, creatorId: st
 /** §12: every hold standing as of position `upTo` (GET /v1/holds as of P), folded from the journal's hold and release facts, in answer order. */
 export async function standingHoldsAt(tx: ReadModelTx, p: string, upTo: number): Promise<StandingHold[]> {
   const fold = new PayoutFold();
+  // `kind IN ('hold', 'release')` exactly as the journal's partial index facts_holds says it: SQLite
+  // uses a partial index only when the query names its WHERE term.
   const facts = await tx.query<FactRow & { creator_id: string }>(
     `SELECT position, kind, creator_id, marketplace, ref, amount_minor, date, detail FROM ${p}facts
      WHERE kind IN ('hold', 'release') AND position <= ? ORDER BY position, seq`,
