@@ -76,7 +76,7 @@ export function insertShape(sql: string): InsertShape | null {
   return {
     width,
     withTuples(count) {
-      return sql.replace(values[0], `VALUES ${Array(count).fill(values[0].slice("VALUES ".length)).join(", ")}`);
+      return sql.replace(values[0], `VALUES ${Array(count).fill(`(${values[1]!})`).join(", ")}`);
     },
   };
 }

@@ -4,9 +4,7 @@
 // "Figures behind code comments", journalProjection.ts). The plans do not depend on the data's size.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlValue } from "../../infra/readModel/port.ts";
-import { activeVersion } from "../../projections/projector.ts";
-import { tablePrefix } from "../../projections/projection.ts";
-import { FIXTURE, appendRaw, catchUp, openEnv, type ProjectionEnv } from "../support/projectionHarness.ts";
+import { FIXTURE, activePrefix, appendRaw, catchUp, openEnv, type ProjectionEnv } from "../support/projectionHarness.ts";
 
 describe("journal query plans (SQLite)", () => {
   let env: ProjectionEnv;
@@ -16,7 +14,7 @@ describe("journal query plans (SQLite)", () => {
     env = await openEnv("sqlite");
     await appendRaw(env.store, FIXTURE);
     await catchUp(env.store, env.dbs);
-    p = tablePrefix("journal", (await activeVersion(env.dbs.journal, "journal"))!.version);
+    p = await activePrefix(env.dbs.journal, "journal");
   });
 
   afterAll(async () => {
