@@ -2,6 +2,7 @@
 // store connection, its own read-model writers and engine; it tells the thread that started it when
 // it runs, when a projector stopped on an error, and when a requested stop is done.
 import { parentPort, workerData } from "node:worker_threads";
+import { asError } from "../../domain/assert.ts";
 import { openEventStore } from "../../infra/eventStore/openEventStore.ts";
 import { createLogger } from "../logger.ts";
 import { runProjectors, WORKER_LIVE_BATCH_EVENTS, type FromWorker, type ToWorker, type WorkerInput } from "./projectorHost.ts";
@@ -25,7 +26,7 @@ try {
         await host.stop();
         await store.close();
       } catch (error) {
-        tell({ type: "failed", message: (error as Error).message });
+        tell({ type: "failed", message: asError(error).message });
       } finally {
         // Whatever the stop did, the thread ends and says so: the host waits for this (as a writer thread does).
         tell({ type: "stopped" });
@@ -35,6 +36,6 @@ try {
   });
   tell({ type: "started", versions: [...host.versions] });
 } catch (error) {
-  tell({ type: "failed", message: (error as Error).message });
+  tell({ type: "failed", message: asError(error).message });
   port.close();
 }

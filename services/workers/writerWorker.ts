@@ -2,6 +2,7 @@
 // locks the process holds, checked against the store), then applies the outcomes it is handed, one
 // request after another, and says when each is done. It runs no engine and reads no events.
 import { parentPort, workerData } from "node:worker_threads";
+import { asError } from "../../domain/assert.ts";
 import { openEventStore } from "../../infra/eventStore/openEventStore.ts";
 import type { Projector } from "../../projections/projector.ts";
 import { createLogger } from "../logger.ts";
@@ -52,8 +53,8 @@ try {
         await handle(message);
       } catch (error) {
         failed = true;
-        log.error({ err: (error as Error).message }, "a read-model write failed");
-        tell({ type: "failed", message: (error as Error).message });
+        log.error({ err: asError(error).message }, "a read-model write failed");
+        tell({ type: "failed", message: asError(error).message });
       }
     });
   });
@@ -62,6 +63,6 @@ try {
     projectors: projectors.map((p) => ({ name: p.name, version: p.version, ruleVersion: p.ruleVersion, position: p.position })),
   });
 } catch (error) {
-  tell({ type: "failed", message: (error as Error).message });
+  tell({ type: "failed", message: asError(error).message });
   port.close();
 }
