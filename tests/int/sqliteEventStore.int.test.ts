@@ -50,6 +50,49 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     await store.close();
   });
 
+  it("keeps every stream's revisions in order when two appenders on one file take turns (a stale cached tail is dropped)", async () => {
+    // Two appenders (two connections) on one file, taking turns: each batch names streams the other
+    // one made or moved since its own last append (its cached tails are stale: PRAGMA data_version),
+    // streams new to both, and a stream twice; revisions must run 0, 1, 2 … in position order.
+    const file = join(dir, "two.sqlite");
+    const a = await openSqliteEventStore({ file });
+    const b = await openSqliteEventStore({ file });
+    for (let round = 0; round < 6; round += 1) {
+      const writer = round % 2 === 0 ? a : b;
+      // t-0..t-9 every round (existing after round 0), t-r-0..t-r-39 new this round, t-r-0 twice.
+      const batch = [
+        ...Array.from({ length: 10 }, (_, k) => clicks([`r${round}-old${k}`], `t-${k}`)).flat(),
+        ...Array.from({ length: 40 }, (_, k) => clicks([`r${round}-new${k}`], `t-${round}-${k}`)).flat(),
+        ...clicks([`r${round}-again`], `t-${round}-0`),
+      ];
+      const result = await writer.append(batch, round === 0 ? undefined : { expectedRevisions: { "tracking-t-3": round - 1 } });
+      expect(result.appended).toBe(51);
+    }
+    // An expected revision the other appender has moved past is refused.
+    await expect(a.append(clicks(["late"], "t-3"), { expectedRevisions: { "tracking-t-3": 4 } })).rejects.toThrow(/t-3/);
+    for (const store of [a, b]) {
+      expect((await store.readStream("tracking-t-3", -1, 100)).map((e) => e.streamRevision)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect((await store.readStream("tracking-t-5-0", -1, 100)).map((e) => [e.id, e.streamRevision])).toEqual([
+        ["r5-new0", 0],
+        ["r5-again", 1],
+      ]);
+    }
+    const rows = new Database(file, { readonly: true });
+    const tails = rows
+      .prepare(
+        "SELECT stream_id, revision, last_position FROM streams WHERE stream_id IN ('tracking-t-3', 'tracking-t-5-0', 'tracking-t-0-39')",
+      )
+      .all();
+    rows.close();
+    expect(tails).toEqual([
+      { stream_id: "tracking-t-0-39", revision: 0, last_position: 50 },
+      { stream_id: "tracking-t-3", revision: 5, last_position: 5 * 51 + 4 },
+      { stream_id: "tracking-t-5-0", revision: 1, last_position: 6 * 51 },
+    ]);
+    await a.close();
+    await b.close();
+  });
+
   it("remakes links and tails on open when rows were cut back by hand, and calls a broken chain damage", async () => {
     const file = join(dir, "cut.sqlite");
     const store = await openSqliteEventStore({ file });
