@@ -817,8 +817,10 @@ function summarize(args: Args, r: Run) {
     samples: lagRaw?.samples ?? null,
     maxEvents: num(lagRaw?.events.max),
     p99Events: num(lagRaw?.events.p99),
+    p50Events: num(lagRaw?.events.p50),
     maxSeconds: round(num(lagRaw?.seconds.max), 3),
     p99Seconds: round(num(lagRaw?.seconds.p99), 3),
+    p50Seconds: round(num(lagRaw?.seconds.p50), 3),
     drainMs: round(num(lagRaw?.drainMs)),
     maxEventsByProjection: lagRaw?.maxEventsByProjection ?? null,
   };
@@ -1006,6 +1008,8 @@ function rowsOf(args: Args, kind: StoreKind, s: Summary): { key: string; label: 
     `≤ ${TARGETS.lagSecondsMax} s`,
     ok(atMost(s.lag.p99Seconds, TARGETS.lagSecondsMax)),
   );
+  // No target: the median says whether the projectors are mostly within reach and spike, or steadily behind.
+  add("lag_p50", "projection lag p50", lagCell(s.lag.p50Events, s.lag.p50Seconds));
   add(
     "drain",
     "caught up after the paced load stopped",
