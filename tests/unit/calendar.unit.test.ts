@@ -9,6 +9,7 @@ import {
   parseInstant,
   parseLocalDate,
   payableOn,
+  reportRangeDates,
 } from "../../domain/calendar.ts";
 import { DEFAULT_MARKETPLACES } from "../../domain/marketplaces.ts";
 
@@ -156,5 +157,21 @@ describe("checkReportRange (SPEC §5: inclusive, at most 90 days)", () => {
   it("parseLocalDate accepts real dates only", () => {
     expect(parseLocalDate("2028-02-29")).not.toBeNull();
     expect(parseLocalDate("2026-02-29")).toBeNull();
+  });
+});
+
+describe("reportRangeDates (the days a report as of a position seeks, one by one)", () => {
+  it("lists every calendar day of the range, across a month's end and a leap day", () => {
+    expect(reportRangeDates("2028-02-27", "2028-03-02")).toEqual(["2028-02-27", "2028-02-28", "2028-02-29", "2028-03-01", "2028-03-02"]);
+  });
+
+  it("90 days is 90 dates, the last one `to`", () => {
+    const dates = reportRangeDates("2026-01-01", "2026-03-31");
+    expect([dates.length, dates[0], dates[89]]).toEqual([90, "2026-01-01", "2026-03-31"]);
+  });
+
+  it("a range checkReportRange refuses is a caller's bug: it throws", () => {
+    expect(() => reportRangeDates("2026-01-01", "2026-04-01")).toThrow("range is 91 days; at most 90 days (inclusive)");
+    expect(() => reportRangeDates("2026-03-10", "2026-03-09")).toThrow("to (2026-03-09) is before from (2026-03-10)");
   });
 });
