@@ -1,12 +1,11 @@
 // The report as of a position (SPEC §8.2): an owner's journal rows up to P in the date range
 // (entries summed per day and kind, clicks counted, orders listed, through the journal's
 // (owner, position) indexes) folded from zero by the report fold, never a replay of the stream.
-import { reportRangeDates } from "../../domain/calendar.ts";
 import type { MarketplaceCode } from "../../domain/marketplaces.ts";
 import { int, minor, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { entryKindOf } from "../journal/journalRows.ts";
 import { ReportFold, type ReportRawRow } from "./fold.ts";
-import { scopeWhere, type ReportScope } from "./reportScope.ts";
+import { datesWhere, scopeWhere, type ReportScope } from "./reportScope.ts";
 
 /** The raw report rows of a creator (optionally one campaign) or of a campaign, as of `upTo`, from the journal under prefix `p`. */
 export async function reportRowsAt(
@@ -46,22 +45,20 @@ export async function reportRowsAt(
       revenueMinor: minor(e.revenue),
     });
   }
-  // Clicks and shipments are indexed date first (journalProjection.ts): one seek per day of the range
-  // (at most 90) for the owner's rows up to P, where a date range would read every owner's rows of those days.
-  const dates = reportRangeDates(from, to);
-  const onDates = `date IN (${dates.map(() => "?").join(", ")})`;
+  // Clicks and shipments are indexed date first (journalProjection.ts): a seek per day.
+  const days = datesWhere(from, to);
   const clicks = await tx.query<{ date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; count: unknown }>(
     `SELECT date, creator_id, campaign_id, marketplace, COUNT(*) AS count FROM ${p}day_facts
-     WHERE ${onDates} AND ${owner.sql} AND kind = 'click' AND position <= ? GROUP BY date, creator_id, campaign_id, marketplace`,
-    [...dates, ...owner.params, upTo],
+     WHERE ${days.sql} AND ${owner.sql} AND kind = 'click' AND position <= ? GROUP BY date, creator_id, campaign_id, marketplace`,
+    [...days.params, ...owner.params, upTo],
   );
   for (const c of clicks)
     fold.clicks({ creatorId: c.creator_id, campaignId: c.campaign_id, marketplace: c.marketplace, reportDate: c.date }, int(c.count));
   // A shipment fact names its order; the fold counts each order once per day.
   const orders = await tx.query<{ date: string; creator_id: string; campaign_id: string; marketplace: MarketplaceCode; ref: string }>(
     `SELECT DISTINCT date, creator_id, campaign_id, marketplace, ref FROM ${p}day_facts
-     WHERE ${onDates} AND ${owner.sql} AND kind = 'shipment' AND position <= ?`,
-    [...dates, ...owner.params, upTo],
+     WHERE ${days.sql} AND ${owner.sql} AND kind = 'shipment' AND position <= ?`,
+    [...days.params, ...owner.params, upTo],
   );
   for (const o of orders)
     fold.order({ creatorId: o.creator_id, campaignId: o.campaign_id, marketplace: o.marketplace, reportDate: o.date }, o.ref);

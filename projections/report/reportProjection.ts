@@ -8,13 +8,15 @@ import type { ProjectionDefinition } from "../projection.ts";
 
 export const reportProjection: ProjectionDefinition = {
   name: "report",
-  format: 4,
+  // 5: keyed date first, so a batch's upserts land among the newest dates' pages, not each
+  // creator's (docs/scaling.md, "Following the store"); reads name their days (datesWhere).
+  format: 5,
   tables: { days: [...DAY_KEY], orders: [...ORDER_COLUMNS] },
   schema: (p, d) => `
     CREATE TABLE IF NOT EXISTS ${p}days (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, marketplace TEXT NOT NULL,
-      clicks BIGINT NOT NULL DEFAULT 0, units BIGINT NOT NULL DEFAULT 0, ${REPORT_MONEY_VALUES.map((v) => moneyColumn(v, d)).join(", ")}, PRIMARY KEY (creator_id, date, campaign_id, marketplace));
+      clicks BIGINT NOT NULL DEFAULT 0, units BIGINT NOT NULL DEFAULT 0, ${REPORT_MONEY_VALUES.map((v) => moneyColumn(v, d)).join(", ")}, PRIMARY KEY (date, creator_id, campaign_id, marketplace));
     CREATE TABLE IF NOT EXISTS ${p}orders (creator_id TEXT NOT NULL, date TEXT NOT NULL, campaign_id TEXT NOT NULL, order_id TEXT NOT NULL,
-      PRIMARY KEY (creator_id, date, campaign_id, order_id));
+      PRIMARY KEY (date, creator_id, campaign_id, order_id));
   `,
   readIndexes: {
     days_campaign: "days (campaign_id, date)",

@@ -7,7 +7,7 @@ import { formatMinor } from "../../domain/money.ts";
 import { byCodePoint } from "../order.ts";
 import { int, type ReadModelTx } from "../../infra/readModel/port.ts";
 import { REPORT_VALUES, reportRow, type ReportRawRow } from "./fold.ts";
-import { scopeWhere, type ReportScope } from "./reportScope.ts";
+import { datesWhere, scopeWhere, type ReportScope } from "./reportScope.ts";
 
 /** A row's counts and amounts as the API answers them (money with its marketplace's minor digits). */
 export interface ReportFigures {
@@ -87,6 +87,7 @@ export function campaignReport(raw: readonly ReportRawRow[]): { rows: CampaignRe
 /** The raw rows of a creator (optionally one campaign) or of a campaign, from `from` to `to`, as the projection holds them now. */
 export async function reportRowsOf(tx: ReadModelTx, p: string, scope: ReportScope, from: string, to: string): Promise<ReportRawRow[]> {
   const where = scopeWhere(scope, "d");
+  const days = datesWhere(from, to, "d"); // the day rows are keyed date first (reportProjection.ts): a seek per day
   const rows = await tx.query<{
     date: string;
     creator_id: string;
@@ -101,8 +102,8 @@ export async function reportRowsOf(tx: ReadModelTx, p: string, scope: ReportScop
   }>(
     `SELECT d.date, d.creator_id, d.campaign_id, d.marketplace, ${REPORT_VALUES.map((v) => `d.${v}`).join(", ")},
        (SELECT COUNT(*) FROM ${p}orders o WHERE o.creator_id = d.creator_id AND o.date = d.date AND o.campaign_id = d.campaign_id) AS orders
-     FROM ${p}days d WHERE ${where.sql} AND d.date >= ? AND d.date <= ?`,
-    [...where.params, from, to],
+     FROM ${p}days d WHERE ${days.sql} AND ${where.sql}`,
+    [...days.params, ...where.params],
   );
   return rows.map((r) =>
     reportRow(
