@@ -32,11 +32,11 @@ async function plansOf(db: ReadModelDb, table: string, read: (tx: ReadModelTx) =
 }
 
 /** Each scope a report reads (SPEC §5, §9). */
-const SCOPES: Record<string, ReportScope> = {
+const SCOPES = {
   creator: { creatorId: "cr-1", campaignId: null },
-  "creator and campaign": { creatorId: "cr-1", campaignId: "cmp-1" },
+  creatorAndCampaign: { creatorId: "cr-1", campaignId: "cmp-1" },
   campaign: { campaignId: "cmp-1" },
-};
+} satisfies Record<string, ReportScope>;
 
 describe("query plans (SQLite)", () => {
   let env: ProjectionEnv;
@@ -74,9 +74,9 @@ describe("query plans (SQLite)", () => {
     ];
     const dayFactsPlans = (scope: ReportScope) =>
       plansOf(env.dbs.journal, `${p}day_facts`, (tx) => reportRowsAt(tx, p, scope, "2026-01-01", "2026-03-31", 10));
-    expect(await dayFactsPlans(SCOPES.creator!)).toEqual(plans("day_facts_creator", "creator_id"));
-    expect(await dayFactsPlans(SCOPES["creator and campaign"]!)).toEqual(plans("day_facts_campaign", "campaign_id")); // either owner would do
-    expect(await dayFactsPlans(SCOPES.campaign!)).toEqual(plans("day_facts_campaign", "campaign_id"));
+    expect(await dayFactsPlans(SCOPES.creator)).toEqual(plans("day_facts_creator", "creator_id"));
+    expect(await dayFactsPlans(SCOPES.creatorAndCampaign)).toEqual(plans("day_facts_campaign", "campaign_id")); // either owner would do
+    expect(await dayFactsPlans(SCOPES.campaign)).toEqual(plans("day_facts_campaign", "campaign_id"));
   });
 
   it("a report's day rows now seek each day of the range for the owner, and each row's orders by its key", async () => {
@@ -84,12 +84,12 @@ describe("query plans (SQLite)", () => {
     const daysPlans = (scope: ReportScope) =>
       plansOf(env.dbs.report, `${r}days`, (tx) => reportRowsOf(tx, r, scope, "2026-01-01", "2026-03-31"));
     const orders = `CORRELATED SCALAR SUBQUERY 1 | SEARCH o USING COVERING INDEX sqlite_autoindex_${r}orders_1 (date=? AND creator_id=? AND campaign_id=?)`;
-    expect(await daysPlans(SCOPES.creator!)).toEqual([
+    expect(await daysPlans(SCOPES.creator)).toEqual([
       `SEARCH d USING INDEX sqlite_autoindex_${r}days_1 (date=? AND creator_id=?) | ${orders}`,
     ]);
-    expect(await daysPlans(SCOPES["creator and campaign"]!)).toEqual([
+    expect(await daysPlans(SCOPES.creatorAndCampaign)).toEqual([
       `SEARCH d USING INDEX sqlite_autoindex_${r}days_1 (date=? AND creator_id=? AND campaign_id=?) | ${orders}`,
     ]);
-    expect(await daysPlans(SCOPES.campaign!)).toEqual([`SEARCH d USING INDEX ${r}days_campaign (campaign_id=? AND date=?) | ${orders}`]);
+    expect(await daysPlans(SCOPES.campaign)).toEqual([`SEARCH d USING INDEX ${r}days_campaign (campaign_id=? AND date=?) | ${orders}`]);
   });
 });
