@@ -1,6 +1,7 @@
 // Business calendar (SPEC §4 rules 9-10, §5 report range). Every date has an explicit zone.
 import { DateTime } from "luxon";
 import { assert } from "./assert.ts";
+import { datesBetween } from "./localDates.ts";
 
 /** ISO-8601 instant that carries an offset or Z (SPEC §2); a local time without offset is invalid. */
 export const INSTANT_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
@@ -200,6 +201,5 @@ export function checkReportRange(from: string, to: string): RangeCheck {
 export function reportRangeDates(from: string, to: string): string[] {
   const range = checkReportRange(from, to);
   assert(range.ok, () => `reportRangeDates: ${range.ok ? "" : range.message}`);
-  const start = parseLocalDate(from)!;
-  return Array.from({ length: range.days }, (_, i) => start.plus({ days: i }).toISODate()!);
+  return datesBetween(from, to);
 }

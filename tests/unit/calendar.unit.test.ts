@@ -160,7 +160,7 @@ describe("checkReportRange (SPEC §5: inclusive, at most 90 days)", () => {
   });
 });
 
-describe("reportRangeDates (the days a report as of a position seeks, one by one)", () => {
+describe("reportRangeDates (the days a report seeks, one by one, now or as of a position)", () => {
   it("lists every calendar day of the range, across a month's end and a leap day", () => {
     expect(reportRangeDates("2028-02-27", "2028-03-02")).toEqual(["2028-02-27", "2028-02-28", "2028-02-29", "2028-03-01", "2028-03-02"]);
   });

@@ -1,6 +1,7 @@
 // Dates as the API gives them (SPEC §5, §10): local dates (report days, earning months, payable
 // dates) are already in the marketplace's zone and are shown as they are; instants keep the offset
 // they were written with. Nothing here converts to the browser's own zone.
+import { addDays } from "../../../domain/localDates.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../../domain/marketplaces.ts";
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -14,33 +15,8 @@ export function formatInstant(instant: string): string {
   return `${date} ${hm}${shownSeconds} ${zone === "Z" ? "UTC" : `UTC${zone!.replace("-", "−")}`}`;
 }
 
-const MS_PER_DAY = 86_400_000;
-
-/** Midnight UTC of a local date YYYY-MM-DD, in ms: the date as a point on a day axis. */
-export function toUtcMs(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-}
-
-function fromUtcMs(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** A local date `days` later (or earlier, negative), by the calendar. */
-export function addDays(date: string, days: number): string {
-  return fromUtcMs(toUtcMs(date) + days * MS_PER_DAY);
-}
-
-/** Every date from `from` to `to`, both included. */
-export function datesBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let ms = toUtcMs(from); ms <= toUtcMs(to); ms += MS_PER_DAY) out.push(fromUtcMs(ms));
-  return out;
-}
-
-/** Days from `from` to `to`, both included (a report's range, SPEC §5: at most 90). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((toUtcMs(to) - toUtcMs(from)) / MS_PER_DAY) + 1;
-}
+// Local-date arithmetic is the ledger's own (domain/localDates.ts), re-exported for the pages.
+export { addDays, datesBetween, daysBetween, toUtcMs } from "../../../domain/localDates.ts";
 
 /** The last day of an earning month "2026-02" → "2026-02-28". */
 export function lastDayOfMonth(month: string): string {
