@@ -372,7 +372,7 @@ function campaignAccepted(state: EngineState, event: Ev<"CampaignAccepted">, out
       campaignId,
     );
   }
-  state.accepted.add(key);
+  state.accepted.set(key, true);
   state.acceptances.set(trackingId, { creatorId, campaignId });
   campaign.creators.push(creatorId);
   out.fact({ kind: "acceptance", campaignId, creatorId, trackingId, marketplace: campaign.marketplace });
@@ -461,7 +461,7 @@ function shipmentRecorded(
         campaignId,
       );
     }
-    state.subscriptions.add(subscriptionId);
+    state.subscriptions.set(subscriptionId, true);
   }
 
   const campaign = state.campaigns.get(campaignId)!;

@@ -83,32 +83,34 @@ export interface AcceptanceState {
 }
 
 /**
- * Where the engine keeps shipments (the one part of its state that grows with the log). A Map in
- * memory for tests and small runs; services give it a disk-backed map with a bounded cache
- * (infra/engineSnapshots.ts), so memory stays bounded as the log grows (DESIGN). The engine
- * mutates what `get` returns; implementations must keep such entries until they are persisted.
+ * Where the engine keeps the parts of its state that grow with the log (shipments, acceptances,
+ * content links, subscriptions, creator balances, payouts). A Map in memory for tests and small
+ * runs; services give each a disk-backed map with a bounded cache (infra/engineStateMaps.ts), so
+ * memory stays bounded as the log grows (DESIGN). The engine may mutate what `get` returns;
+ * implementations must keep such entries until they are persisted. A set is a StateMap<true>.
  */
-export interface ShipmentMap {
-  get(shipmentId: string): ShipmentState | undefined;
-  has(shipmentId: string): boolean;
-  set(shipmentId: string, shipment: ShipmentState): unknown;
+export interface StateMap<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  set(key: string, value: V): unknown;
 }
 
 export interface EngineState {
   campaigns: Map<string, CampaignState>;
   /** trackingId → acceptance (rule 1). */
-  acceptances: Map<string, AcceptanceState>;
+  acceptances: StateMap<AcceptanceState>;
   /** `${campaignId}\u0000${creatorId}` of every acceptance. */
-  accepted: Set<string>;
+  accepted: StateMap<true>;
   /**
    * `${campaignId}\u0000${creatorId}` → occurredAt of the earliest content link with a qualifying
    * disclosure applied before CampaignEnded (rule 5); it counts while it is before the campaign's end.
    */
-  contentAtMs: Map<string, number>;
-  shipments: ShipmentMap;
-  subscriptions: Set<string>;
+  contentAtMs: StateMap<number>;
+  shipments: StateMap<ShipmentState>;
+  /** Subscriptions that had their first shipment (rule 6). */
+  subscriptions: StateMap<true>;
   /** Every payout issued (§8.4: a PayoutFailed names one of them). */
-  payouts: Map<string, PayoutState>;
+  payouts: StateMap<PayoutState>;
   /** campaignId → shipmentIds with at least one pending bonus line (settled at CampaignEnded). */
   pendingShipments: Map<string, Set<string>>;
   strikes: Map<string, { sortedMs: number[]; removedAtMs: number | null }>;
@@ -120,7 +122,7 @@ export interface EngineState {
    * Balance of creator:{K}:{m}:earned per `${creatorId}\u0000${marketplace}` (SPEC §8.1): what a
    * write-off may forgive when it is negative (§12). Kept from every posting's transfer.
    */
-  earnedMinor: Map<string, bigint>;
+  earnedMinor: StateMap<bigint>;
   /** SPEC §13: per marketplace, the latest closed earning month (every earlier one is closed too). */
   closedThrough: Map<MarketplaceCode, string>;
   /** SPEC §14: the rule versions scheduled, by effectiveFromMs then position (the later event wins a tie). */
@@ -129,14 +131,23 @@ export interface EngineState {
   position: number;
 }
 
-export function emptyState(): EngineState & { shipments: Map<string, ShipmentState> } {
+/** The parts of EngineState that grow with the log: each a StateMap (the rest is sized by the program). */
+export const GROWING_PARTS = ["shipments", "acceptances", "accepted", "contentAtMs", "subscriptions", "earnedMinor", "payouts"] as const;
+export type GrowingPart = (typeof GROWING_PARTS)[number];
+
+/** EngineState with its growing parts as Maps: the state of a fold kept wholly in memory. */
+export type InMemoryState = Omit<EngineState, GrowingPart> & {
+  [K in GrowingPart]: EngineState[K] extends StateMap<infer V> ? Map<string, V> : never;
+};
+
+export function emptyState(): InMemoryState {
   return {
     campaigns: new Map(),
     acceptances: new Map(),
-    accepted: new Set(),
+    accepted: new Map(),
     contentAtMs: new Map(),
     shipments: new Map(),
-    subscriptions: new Set(),
+    subscriptions: new Map(),
     payouts: new Map(),
     pendingShipments: new Map(),
     strikes: new Map(),
