@@ -137,13 +137,6 @@ export function earningMonth(epochMs: number, zone: string): string {
   return localDate(epochMs, zone).slice(0, 7);
 }
 
-/** The month after `month` (YYYY-MM): where an amount of a closed month is booked (SPEC §13). */
-export function nextMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return m === 12 ? `${String(year + 1).padStart(4, "0")}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, "0")}`;
-}
-
 const payableOnCache = new Map<string, string>();
 
 /** Payable date of an earning month: first day of the next month plus 60 days (rule 10). */

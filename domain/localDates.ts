@@ -1,4 +1,4 @@
-// Calendar arithmetic on local dates YYYY-MM-DD (report days, payable dates): each date as its
+// Calendar arithmetic on local dates YYYY-MM-DD (report days, payable dates) and months YYYY-MM: each date as its
 // midnight UTC, so adding a day is adding 86,400,000 ms and no zone or daylight-saving change can
 // shift it. Without luxon, so the console's bundle can use it too (console/src/format/dates.ts).
 
@@ -28,4 +28,11 @@ export function datesBetween(from: string, to: string): string[] {
 /** Days from `from` to `to`, both included (a report's range, SPEC §5: at most 90). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((toUtcMs(to) - toUtcMs(from)) / MS_PER_DAY) + 1;
+}
+
+/** The month after `month` (YYYY-MM): where an amount of a closed month is booked (SPEC §13). */
+export function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${String(year + 1).padStart(4, "0")}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, "0")}`;
 }

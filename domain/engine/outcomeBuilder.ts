@@ -2,7 +2,7 @@
 // numbered and given the accounts of its entry kind (SPEC §8.1).
 import type { CurrentEvent, CurrentEventOf } from "../events/envelope.ts";
 import { accountName, transferOf } from "../journal/entryKinds.ts";
-import { nextMonth } from "../calendar.ts";
+import { nextMonth } from "../localDates.ts";
 import type { RuleVersion } from "../rules.ts";
 import { emptyOutcome, type Anomaly, type AnomalyCode, type Fact, type Outcome, type Posting } from "./outcome.ts";
 

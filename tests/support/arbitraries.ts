@@ -41,7 +41,8 @@ import { validateBatch } from "../../domain/events/validate.ts";
 import { applyEvent } from "../../domain/engine/engine.ts";
 import { emptyState, type EngineState } from "../../domain/engine/state.ts";
 import { RULES_V1 } from "../../domain/rules.ts";
-import { earningMonth, nextMonth } from "../../domain/calendar.ts";
+import { earningMonth } from "../../domain/calendar.ts";
+import { nextMonth } from "../../domain/localDates.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../domain/marketplaces.ts";
 
 export interface RawEvent {

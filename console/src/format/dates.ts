@@ -1,7 +1,7 @@
 // Dates as the API gives them (SPEC §5, §10): local dates (report days, earning months, payable
 // dates) are already in the marketplace's zone and are shown as they are; instants keep the offset
 // they were written with. Nothing here converts to the browser's own zone.
-import { addDays } from "../../../domain/localDates.ts";
+import { addDays, nextMonth } from "../../../domain/localDates.ts";
 import { DEFAULT_MARKETPLACES, type MarketplaceCode } from "../../../domain/marketplaces.ts";
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -21,12 +21,6 @@ export { addDays, datesBetween, daysBetween, toUtcMs } from "../../../domain/loc
 /** The last day of an earning month "2026-02" → "2026-02-28". */
 export function lastDayOfMonth(month: string): string {
   return addDays(`${nextMonth(month)}-01`, -1);
-}
-
-function nextMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, "0")}`;
 }
 
 /** The local date of an instant in a marketplace's reporting zone (SPEC §3 marketplaces). */
