@@ -152,6 +152,8 @@ export class DiskStateMap<V> implements StateMap<V> {
   }
 
   get(key: string): V | undefined {
+    const dirty = this.dirty.get(key);
+    if (dirty !== undefined) return dirty; // the common case: already kept until the next capture
     const value = this.read(key);
     if (value !== undefined) this.set(key, value); // the caller may change it: keep it until the next capture
     return value;

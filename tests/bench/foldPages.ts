@@ -1,11 +1,14 @@
 // The engine alone over a bench store, as a catch-up folds it: batches of RUNNER_BATCH_DEFAULT (--batch) events
 // whose outcomes are kept until the batch ends (the runner hands a batch over whole), the events read
-// `--page` at a time, shipments on disk as the services keep them. It writes no read model, so what
+// `--page` at a time, its growing state on disk as the services keep it. It writes no read model, so what
 // it prints is the engine's own cost and the garbage collector's share of it (runner.ts catchUpBatch,
 // docs/scaling.md "A catch-up batch read in pages"):
 //   npm run -s build
 //   node --max-old-space-size=256 --v8-pool-size=0 dist/tests/bench/foldPages.js --store /tmp/b/ingest/events.db --page 1000
 // (a store from `dist/tests/bench/bench.js --phase ingest --dir /tmp/b/ingest --events 1000000 --seed 1`).
+// Under `node --expose-gc` it also prints the heap left live after a full collection at every
+// millionth event (`liveHeapMbByMillion`): what the engine's state holds as the log grows (those
+// forced collections count in gcOtherMs).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -51,10 +54,17 @@ const started = performance.now();
 let after = 0;
 let sinceSnapshot = 0;
 let batch: Outcome[] = [];
+const liveHeapMbByMillion: number[] = [];
+const gc = (globalThis as { gc?: () => void }).gc;
 while (after < head) {
   const page = await store.readForward(after, Math.min(pageEvents, batchEvents - batch.length));
   for (const event of page) batch.push(applyEvent(state, rules, toCurrentEvent(event)));
+  const before = after;
   after = page[page.length - 1]!.position;
+  if (gc !== undefined && Math.floor(after / 1_000_000) > Math.floor(before / 1_000_000)) {
+    gc();
+    liveHeapMbByMillion.push(Math.round(process.memoryUsage().heapUsed / 1e5) / 10);
+  }
   if (batch.length < batchEvents && after < head) continue;
   sinceSnapshot += batch.length;
   batch = []; // handed over
@@ -79,5 +89,6 @@ console.log(
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     gcMinorMs: Math.round(gcMs.minor),
     gcOtherMs: Math.round(gcMs.other),
+    ...(gc === undefined ? {} : { liveHeapMbByMillion }),
   }),
 );
