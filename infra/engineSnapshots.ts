@@ -12,7 +12,7 @@
 // otherwise the engine starts fresh and replays from position 0. A damaged file is deleted and
 // made anew (sqliteCacheFile.ts).
 import { deserialize, serialize } from "node:v8";
-import { emptyState, GROWING_PARTS, type EngineState, type GrowingPart, type StateMap } from "../domain/engine/state.ts";
+import { emptyState, GROWING_PARTS, type EngineState, type GrowingPart, type PartValue } from "../domain/engine/state.ts";
 import { DiskStateMap, ENGINE_ENTRIES_TABLE } from "./engineStateMaps.ts";
 import { openCacheFile, type CacheFileLog } from "./sqliteCacheFile.ts";
 
@@ -55,7 +55,7 @@ export interface SnapshotStoreOptions {
   log?: CacheFileLog;
 }
 
-type DiskParts = { [P in GrowingPart]: DiskStateMap<EngineState[P] extends StateMap<infer V> ? V : never> };
+type DiskParts = { [P in GrowingPart]: DiskStateMap<PartValue<P>> };
 
 export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOptions): SnapshotStore {
   // Projector processes share this file, each under its own group (busy timeout set on open).
@@ -94,15 +94,13 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
       return disk;
     });
   };
-  const writeAll = db.transaction(
-    (group: string, ruleVersion: number, rows: [DiskStateMap<unknown>, [string, string][]][], position: number, rest: Buffer) => {
-      for (const [part, partRows] of rows) part.writeRows(partRows);
-      upsert.run(group, ruleVersion, position, options.storeId, rest);
-    },
-  );
+  const writeAll = db.transaction((group: string, ruleVersion: number, parts: DiskStateMap<unknown>[], position: number, rest: Buffer) => {
+    for (const part of parts) part.writeCaptured();
+    upsert.run(group, ruleVersion, position, options.storeId, rest);
+  });
   const capture = (group: string, ruleVersion: number, state: EngineState): CapturedState => {
     const parts = onDisk(group, ruleVersion, state);
-    const rows = parts.map((part) => [part, part.capture()] as [DiskStateMap<unknown>, [string, string][]]);
+    for (const part of parts) part.capture();
     const rest: Record<string, unknown> = { ...state };
     for (const part of GROWING_PARTS) delete rest[part];
     const blob = serialize(rest);
@@ -110,7 +108,7 @@ export function openSqliteSnapshotStore(file: string, options: SnapshotStoreOpti
     return {
       position,
       async write() {
-        writeAll(group, ruleVersion, rows, position, blob);
+        writeAll(group, ruleVersion, parts, position, blob);
         for (const part of parts) part.written();
       },
     };

@@ -1,9 +1,10 @@
 // The engine's growing state on disk: each of its GROWING_PARTS (shipments, acceptances, content
 // links, subscriptions, creator balances, payouts) as rows of one table, read back on demand through
-// a bounded cache, so the engine's memory does not grow with the log (README, "What bounds memory").
+// a bounded cache, so the engine's memory does not grow with the log (README, Benchmark, "Issue 28,
+// measured 2026-12-05 (evening)").
 // engineSnapshots.ts saves these rows and the rest of the state in one transaction.
 import type Database from "better-sqlite3";
-import type { AcceptanceState, EngineState, GrowingPart, PayoutState, StateMap } from "../domain/engine/state.ts";
+import type { AcceptanceState, GrowingPart, PartValue, PayoutState, StateMap } from "../domain/engine/state.ts";
 import { decodeShipment, encodeShipment } from "./shipmentCodec.ts";
 
 /** How one part's values are stored: as text, without their key (the row's key). */
@@ -19,8 +20,6 @@ interface PartLayout<V> {
   /** Bits of the part's key filter (KeyFilter): its memory, fixed whatever the number of keys. */
   filterBits: number;
 }
-
-type PartValue<P extends GrowingPart> = EngineState[P] extends StateMap<infer V> ? V : never;
 
 const presence: Codec<true> = { encode: () => "", decode: () => true };
 
@@ -107,6 +106,8 @@ export class DiskStateMap<V> implements StateMap<V> {
   private readonly dirty = new Map<string, V>();
   /** Taken by `capture` and not yet written: newer than what the disk holds. */
   private readonly captured = new Map<string, V>();
+  /** The captured entries as [key, stored text]: encoded when taken, written later. */
+  private capturedRows: [string, string][] = [];
   private readonly clean = new Map<string, V>();
   private readonly select: Database.Statement<[string, number, string, string], { state: string }>;
   private readonly upsert: Database.Statement<[string, number, string, string, string]>;
@@ -170,21 +171,19 @@ export class DiskStateMap<V> implements StateMap<V> {
     return this;
   }
 
-  /** Every entry changed since the last capture, as [key, stored text]; they stay in memory until `written`. */
-  capture(): [string, string][] {
-    if (this.captured.size > 0) throw new Error(`engine snapshot: a capture of ${this.part} was not written before the next one`);
-    const rows: [string, string][] = [];
+  /** Encodes every entry changed since the last capture, as it is now; they stay in memory until `written`. */
+  capture(): void {
+    if (this.capturedRows.length > 0) throw new Error(`engine snapshot: a capture of ${this.part} was not written before the next one`);
     for (const [key, value] of this.dirty) {
-      rows.push([key, this.layout.codec.encode(value)]);
+      this.capturedRows.push([key, this.layout.codec.encode(value)]);
       this.captured.set(key, value);
     }
     this.dirty.clear();
-    return rows;
   }
 
-  /** Writes captured rows; call inside the transaction that saves the rest of the state. */
-  writeRows(rows: readonly [string, string][]): void {
-    for (const [key, text] of rows) {
+  /** Writes the last capture's rows; call inside the transaction that saves the rest of the state. */
+  writeCaptured(): void {
+    for (const [key, text] of this.capturedRows) {
       this.upsert.run(this.group, this.ruleVersion, this.part, key, text);
       this.filter?.add(key);
     }
@@ -194,6 +193,7 @@ export class DiskStateMap<V> implements StateMap<V> {
   written(): void {
     for (const [key, value] of this.captured) this.clean.set(key, value);
     this.captured.clear();
+    this.capturedRows = [];
     for (const key of this.clean.keys()) {
       if (this.clean.size <= this.layout.cacheMax) break;
       this.clean.delete(key); // oldest first

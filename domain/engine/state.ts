@@ -135,10 +135,11 @@ export interface EngineState {
 export const GROWING_PARTS = ["shipments", "acceptances", "accepted", "contentAtMs", "subscriptions", "earnedMinor", "payouts"] as const;
 export type GrowingPart = (typeof GROWING_PARTS)[number];
 
+/** What one growing part maps its keys to. */
+export type PartValue<P extends GrowingPart> = EngineState[P] extends StateMap<infer V> ? V : never;
+
 /** EngineState with its growing parts as Maps: the state of a fold kept wholly in memory. */
-export type InMemoryState = Omit<EngineState, GrowingPart> & {
-  [K in GrowingPart]: EngineState[K] extends StateMap<infer V> ? Map<string, V> : never;
-};
+export type InMemoryState = Omit<EngineState, GrowingPart> & { [P in GrowingPart]: Map<string, PartValue<P>> };
 
 export function emptyState(): InMemoryState {
   return {
