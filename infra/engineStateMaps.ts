@@ -110,6 +110,7 @@ export class DiskStateMap<V> implements StateMap<V> {
   private capturedRows: [string, string][] = [];
   private readonly clean = new Map<string, V>();
   private readonly select: Database.Statement<[string, number, string, string], { state: string }>;
+  private readonly exists: Database.Statement<[string, number, string, string], number>;
   private readonly upsert: Database.Statement<[string, number, string, string, string]>;
   private readonly keys: Database.Statement<[string, number, string], string>;
   private readonly layout: PartLayout<V>;
@@ -129,6 +130,11 @@ export class DiskStateMap<V> implements StateMap<V> {
     const layout = PART_LAYOUTS[part] as PartLayout<unknown> as PartLayout<V>;
     this.layout = cacheMax === undefined ? layout : { ...layout, cacheMax };
     this.select = db.prepare("SELECT state FROM engine_entries WHERE grp = ? AND rule_version = ? AND part = ? AND key = ?");
+    this.exists = db
+      .prepare<[string, number, string, string], number>(
+        "SELECT 1 FROM engine_entries WHERE grp = ? AND rule_version = ? AND part = ? AND key = ?",
+      )
+      .pluck();
     this.upsert = db.prepare(`INSERT INTO engine_entries (grp, rule_version, part, key, state) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (grp, rule_version, part, key) DO UPDATE SET state = excluded.state`);
     this.keys = db
@@ -145,23 +151,28 @@ export class DiskStateMap<V> implements StateMap<V> {
     return this.filter.mayHave(key);
   }
 
-  private read(key: string): V | undefined {
-    const cached = this.dirty.get(key) ?? this.captured.get(key) ?? this.clean.get(key);
-    if (cached !== undefined || !this.mayBeOnDisk(key)) return cached;
-    const row = this.select.get(this.group, this.ruleVersion, this.part, key);
-    return row === undefined ? undefined : this.layout.codec.decode(key, row.state);
+  private cached(key: string): V | undefined {
+    return this.dirty.get(key) ?? this.captured.get(key) ?? this.clean.get(key);
   }
 
   get(key: string): V | undefined {
     const dirty = this.dirty.get(key);
     if (dirty !== undefined) return dirty; // the common case: already kept until the next capture
-    const value = this.read(key);
+    let value = this.cached(key);
+    if (value === undefined && this.mayBeOnDisk(key)) {
+      const row = this.select.get(this.group, this.ruleVersion, this.part, key);
+      if (row !== undefined) value = this.layout.codec.decode(key, row.state);
+    }
     if (value !== undefined) this.set(key, value); // the caller may change it: keep it until the next capture
     return value;
   }
 
+  /** Without decoding: a key on disk is answered by the primary key's index alone. */
   has(key: string): boolean {
-    return this.read(key) !== undefined;
+    return (
+      this.cached(key) !== undefined ||
+      (this.mayBeOnDisk(key) && this.exists.get(this.group, this.ruleVersion, this.part, key) !== undefined)
+    );
   }
 
   set(key: string, value: V): this {
