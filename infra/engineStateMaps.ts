@@ -151,18 +151,16 @@ export class DiskStateMap<V> implements StateMap<V> {
     return this.filter.mayHave(key);
   }
 
-  private cached(key: string): V | undefined {
-    return this.dirty.get(key) ?? this.captured.get(key) ?? this.clean.get(key);
+  private fromDisk(key: string): V | undefined {
+    if (!this.mayBeOnDisk(key)) return undefined;
+    const row = this.select.get(this.group, this.ruleVersion, this.part, key);
+    return row === undefined ? undefined : this.layout.codec.decode(key, row.state);
   }
 
   get(key: string): V | undefined {
     const dirty = this.dirty.get(key);
     if (dirty !== undefined) return dirty; // the common case: already kept until the next capture
-    let value = this.cached(key);
-    if (value === undefined && this.mayBeOnDisk(key)) {
-      const row = this.select.get(this.group, this.ruleVersion, this.part, key);
-      if (row !== undefined) value = this.layout.codec.decode(key, row.state);
-    }
+    const value = this.captured.get(key) ?? this.clean.get(key) ?? this.fromDisk(key);
     if (value !== undefined) this.set(key, value); // the caller may change it: keep it until the next capture
     return value;
   }
@@ -170,7 +168,9 @@ export class DiskStateMap<V> implements StateMap<V> {
   /** Without decoding: a key on disk is answered by the primary key's index alone. */
   has(key: string): boolean {
     return (
-      this.cached(key) !== undefined ||
+      this.dirty.has(key) ||
+      this.captured.has(key) ||
+      this.clean.has(key) ||
       (this.mayBeOnDisk(key) && this.exists.get(this.group, this.ruleVersion, this.part, key) !== undefined)
     );
   }
