@@ -4,14 +4,14 @@ import { openPostgresEventStore } from "./postgresEventStore.ts";
 import { openSqliteEventStore } from "./sqliteEventStore.ts";
 
 export type EventStoreConfig =
-  | { kind: "sqlite"; file: string }
+  | { kind: "sqlite"; file: string; tailsWriteEvents?: number }
   | { kind: "postgres"; connectionString: string; schema?: string }
   | { kind: "kurrent"; connectionString: string; logStream?: string };
 
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case "sqlite":
-      return openSqliteEventStore({ file: config.file });
+      return openSqliteEventStore({ file: config.file, tailsWriteEvents: config.tailsWriteEvents });
     case "postgres":
       return openPostgresEventStore({ connectionString: config.connectionString, schema: config.schema });
     case "kurrent": {

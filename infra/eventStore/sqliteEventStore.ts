@@ -16,7 +16,8 @@
 // and every page a commit dirties is written to the WAL, while the tails of the busy streams fit in
 // a few hundred pages (docs/scaling.md has the page counts). Streams are read rarely and are short
 // (a creator's payouts, a campaign's life: services/ingest/streamHead.ts), so readStream walks the
-// links back from the tail.
+// links back from the tail. Format 3 (issue 28): `streams` is written every 20,000 events and on
+// close, not in every commit; the tails past it are read from the events (streamTails.ts).
 //
 // Issue 27: GET /v1/search finds ids by their first characters, ignoring case, through the UNIQUE
 // index on id (code-point order) that every insert maintains anyway: one range read per way of
@@ -26,14 +27,15 @@
 // existing file's index from that build is dropped on open.
 // recordedAt is read under the write lock and never before the previous event's (positionAt.ts).
 //
-// Hot path (one INSERT per event, one tail upsert per stream and batch):
-//  - Stream tails come from an in-memory cache (stream → last revision and position), filled from
-//    `streams` on a miss. It is trusted only while no other connection wrote to the file:
-//    `PRAGMA data_version` is read under the write lock at the start of every group commit and the
-//    cache is dropped when it moved (or when a commit failed). The tail upsert is the safety net:
-//    it only moves a tail from the revision the batch started from, else the batch is refused.
-//    (It guards against writers of this format only: a release of format 1 still appending to
-//    the file after it was migrated would neither see nor move the tails.)
+// Hot path (one INSERT per event; the tails in memory):
+//  - Stream tails come from streamTails.ts: those moved since `streams` was last written, and a
+//    cache of its rows, filled on a miss. `PRAGMA data_version` is read under the write lock at the
+//    start of every group commit; when another connection committed, its events are read (stream
+//    and revision) before anything is appended; a failed commit forgets it all. Writing the tails is
+//    the safety net: a stored tail ahead of the one written refuses the commit. (It guards against
+//    writers of formats 2 and 3 only: a release of format 1 still appending to the file after it was
+//    migrated would neither see nor move the tails; a release of format 2, which trusts `streams`
+//    as whole, may open the file only after this one closed it.)
 //  - Duplicate vs conflict: the insert is `ON CONFLICT (id) DO NOTHING`; only when the id is
 //    already taken are the canonical contents compared, the stored one rebuilt from its columns.
 //    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
@@ -51,13 +53,11 @@ import { PollingSubscriptions } from "./pollingSubscription.ts";
 import { lastPositionRecordedBy, type PositionAt } from "./positionAt.ts";
 import { checkIdSearch, checkReadLimit, ConflictError, idPrefixRange, READ_PAGE_MAX, WrongExpectedRevisionError } from "./port.ts";
 import { STORED_EVENT_COLUMNS } from "./sqlColumns.ts";
+import { STREAMS_THROUGH_KEY, StreamTails, type StreamTail } from "./streamTails.ts";
 import type { AppendOptions, AppendOutcome, AppendResult, EventStore, IdHit, SubscribeOptions, Subscription } from "./port.ts";
 
 /** Events merged into one transaction at most; the rest waits for the next flush. */
 export const GROUP_EVENTS_MAX = 100_000;
-
-/** Streams whose tail is kept in memory at most (oldest forgotten first; a miss costs one seek in `streams`). */
-const TAIL_CACHE_MAX = 65_536;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -132,6 +132,8 @@ UPDATE events SET prev_position = chain.prev
 DELETE FROM streams;
 INSERT INTO streams (stream_id, revision, last_position)
   SELECT stream_id, max(stream_revision), max(position) FROM events GROUP BY stream_id;
+INSERT INTO store_meta (key, value) VALUES ('${STREAMS_THROUGH_KEY}', (SELECT coalesce(max(position), 0) FROM events))
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 DROP INDEX IF EXISTS events_stream;
 `;
 
@@ -139,17 +141,6 @@ DROP INDEX IF EXISTS events_stream;
 const OPEN_BUSY_TIMEOUT_MS = 600_000;
 /** How long an append waits for it (another process, e.g. a CLI ingest next to the server, may hold it briefly). */
 const APPEND_BUSY_TIMEOUT_MS = 5_000;
-
-/** A stream's last event as the appender knows it; revision -1 (and position 0): no such stream. */
-interface StreamTail {
-  revision: number;
-  lastPosition: number;
-}
-
-/** A stream this batch appended to: where its tail was before the batch, and where it is now. */
-interface StagedTail extends StreamTail {
-  revisionBefore: number;
-}
 
 interface Row {
   position: number;
@@ -234,13 +225,15 @@ export class SqliteEventStore implements EventStore {
     (after, limit) => this.readForward(after, limit),
     () => this.head(),
   );
-  /** Stream → its committed tail (revision -1: no such stream); valid for `dataVersion` only. */
-  private readonly tails = new Map<string, StreamTail>();
-  private dataVersion: number | undefined;
+  /** Every stream's tail: `streams` and the events past what it holds (streamTails.ts). */
+  private readonly tails: StreamTails;
+  private readonly readTail: (streamId: string) => StreamTail;
+  /** This connection has appended (close writes the tails it moved). */
+  private appended = false;
   /** The last committed event's position and hash, as this appender left it; null: read it again. */
   private lastLink: LogHead | null = null;
 
-  constructor(file: string) {
+  constructor(file: string, tailsWriteEvents?: number) {
     this.db = new Database(file);
     try {
       this.db.pragma("journal_mode = WAL");
@@ -271,15 +264,6 @@ export class SqliteEventStore implements EventStore {
       byId: this.db.prepare<[string], { position: number; type: string; schema_version: number; occurred_at_ms: number; data: string }>(
         "SELECT position, type, schema_version, occurred_at_ms, data FROM events WHERE id = ?",
       ),
-      tail: this.db.prepare<[string], { revision: number; last_position: number }>(
-        "SELECT revision, last_position FROM streams WHERE stream_id = ?",
-      ),
-      // Moves a tail only from the revision the batch started from (-1 = new: a plain insert).
-      moveTail: this.db.prepare<[string, number, number, number]>(
-        `INSERT INTO streams (stream_id, revision, last_position) VALUES (?, ?, ?)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, last_position = excluded.last_position WHERE streams.revision = ?`,
-      ),
-      dataVersion: this.db.prepare<[], number>("PRAGMA data_version").pluck(),
       one: this.db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       // Rows as arrays (raw): the fold reads every event, and better-sqlite3 builds an array faster than an object per row.
       forward: this.db
@@ -295,6 +279,12 @@ export class SqliteEventStore implements EventStore {
       release: this.db.prepare("RELEASE batch"),
       rollbackTo: this.db.prepare("ROLLBACK TO batch"),
     };
+    this.tails = new StreamTails(this.db, tailsWriteEvents);
+    // One read transaction: the head and the events past `streams` as of one commit.
+    this.readTail = this.db.transaction((streamId: string) => {
+      this.tails.sync(this.stmt.head.get()?.head ?? 0);
+      return this.tails.get(streamId);
+    });
   }
 
   /**
@@ -350,14 +340,25 @@ export class SqliteEventStore implements EventStore {
     const tailsPastHead = this.db
       .prepare<[], number>("SELECT (SELECT coalesce(max(last_position), 0) FROM streams) > (SELECT coalesce(max(position), 0) FROM events)")
       .pluck();
-    const needed = () => formatOne.get() !== undefined || tailsPastHead.get() === 1;
+    // Missing: a format-2 file, whose `streams` every commit kept whole. Past the head: cut back by hand.
+    const through = this.db
+      .prepare<[], number | null>(
+        `SELECT CAST(value AS INTEGER) - (SELECT coalesce(max(position), 0) FROM events) FROM store_meta WHERE key = '${STREAMS_THROUGH_KEY}'`,
+      )
+      .pluck();
+    const remake = () => formatOne.get() !== undefined || tailsPastHead.get() === 1 || (through.get() ?? 0) > 0;
+    const needed = () => remake() || through.get() === undefined;
     if (!needed()) return;
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      if (needed()) {
+      if (remake()) {
         const columns = this.db.prepare<[], string>("SELECT name FROM pragma_table_info('events')").pluck().all();
         if (!columns.includes("prev_position")) this.db.exec("ALTER TABLE events ADD COLUMN prev_position INTEGER");
         this.db.exec(MAKE_STREAMS_WHOLE);
+      } else if (through.get() === undefined) {
+        this.db
+          .prepare(`INSERT INTO store_meta (key, value) SELECT '${STREAMS_THROUGH_KEY}', coalesce(max(position), 0) FROM events`)
+          .run();
       }
       this.db.exec("COMMIT");
     } catch (error) {
@@ -396,28 +397,23 @@ export class SqliteEventStore implements EventStore {
     const settled: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
       this.stmt.begin.run();
-      // Under the write lock: if another connection committed since our last look, the cached
-      // tails may be stale.
-      const version = this.stmt.dataVersion.get();
-      if (version !== this.dataVersion) {
-        this.tails.clear();
-        this.lastLink = null;
-        this.dataVersion = version;
-      }
       let head = this.stmt.head.get()?.head ?? 0;
+      // Under the write lock: whatever another connection committed since our last look is read.
+      this.tails.sync(head);
       const recordedAt = this.commitTime(head);
-      // The chain's last link, carried from commit to commit (valid while no other connection wrote).
+      // The chain's last link, carried from commit to commit: positions only grow, so a link at the
+      // head is the head's (another connection's commits moved the head).
       if (this.lastLink?.position !== head) this.lastLink = { position: head, hash: this.hashOf(head) };
       for (const pending of group) {
         this.stmt.savepoint.run();
-        const staged = new Map<string, StagedTail>();
+        const staged = new Map<string, StreamTail>();
         try {
           const { result, link } = this.appendOne(pending, this.lastLink, recordedAt, staged);
           this.stmt.release.run();
           head = result.lastPosition;
           this.lastLink = link;
-          // Cached before COMMIT: should the commit fail, the catch below drops the cache.
-          for (const [stream, tail] of staged) this.rememberTail(stream, tail);
+          // Known before COMMIT: should the commit fail, the catch below forgets it.
+          this.tails.moved(staged, head);
           settled.push({ ok: true, result });
         } catch (error) {
           this.stmt.rollbackTo.run();
@@ -425,12 +421,13 @@ export class SqliteEventStore implements EventStore {
           settled.push({ ok: false, error });
         }
       }
+      this.tails.writeIfDue(head);
       this.stmt.commit.run();
+      this.appended = true;
       // lastPosition is the head once the whole group is committed (port: "head after the append").
       for (const s of settled) if (s.ok) s.result.lastPosition = head;
     } catch (error) {
-      this.tails.clear();
-      this.dataVersion = undefined;
+      this.tails.reset();
       this.lastLink = null;
       if (this.db.inTransaction) this.stmt.rollback.run();
       for (const pending of group) pending.reject(error);
@@ -443,6 +440,24 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /**
+   * Leaves `streams` whole (on close): an older release, which trusts it, can then open the file, and
+   * the next open reads no events to know the tails. Best effort: should another connection hold the
+   * write lock past the busy timeout, the tails stay in the events, where the next open finds them.
+   */
+  private writeTails(): void {
+    if (!this.appended || this.tails.pending === 0) return;
+    try {
+      this.stmt.begin.run();
+      const head = this.stmt.head.get()?.head ?? 0;
+      this.tails.sync(head);
+      this.tails.write(head);
+      this.stmt.commit.run();
+    } catch {
+      if (this.db.inTransaction) this.stmt.rollback.run();
+    }
+  }
+
   /** Now, under the write lock; never before the head's recordedAt, so recordedAt stays monotone in position (positionAt.ts). */
   private commitTime(head: number): string {
     const now = new Date().toISOString();
@@ -450,39 +465,16 @@ export class SqliteEventStore implements EventStore {
     return previous !== undefined && previous > now ? previous : now;
   }
 
-  private rememberTail(stream: string, tail: StreamTail): void {
-    const cache = this.tails;
-    cache.set(stream, tail);
-    if (cache.size > TAIL_CACHE_MAX) {
-      // Forget the oldest eighth in one go (Map iterates in insertion order).
-      let drop = TAIL_CACHE_MAX >>> 3;
-      for (const key of cache.keys()) {
-        cache.delete(key);
-        if (--drop === 0) break;
-      }
-    }
-  }
-
   /** One batch inside its savepoint, chained after `linkBefore`; throws to refuse it. `staged` collects the tails it moved. */
   private appendOne(
     pending: Pending,
     linkBefore: LogHead,
     recordedAt: string,
-    staged: Map<string, StagedTail>,
+    staged: Map<string, StreamTail>,
   ): { result: AppendResult; link: LogHead } {
     const headBefore = linkBefore.position;
     let link = linkBefore;
-    const tailOf = (stream: string): StreamTail => {
-      const inBatch = staged.get(stream);
-      if (inBatch !== undefined) return inBatch;
-      const known = this.tails.get(stream);
-      if (known !== undefined) return known;
-      // Not touched by this batch yet, so `streams` answers for what is committed or released.
-      const row = this.stmt.tail.get(stream);
-      const tail = row === undefined ? { revision: -1, lastPosition: 0 } : { revision: row.revision, lastPosition: row.last_position };
-      this.rememberTail(stream, tail);
-      return tail;
-    };
+    const tailOf = (stream: string): StreamTail => staged.get(stream) ?? this.tails.get(stream);
     const expectedRevisions = pending.options?.expectedRevisions;
     if (expectedRevisions) {
       for (const [stream, expected] of Object.entries(expectedRevisions)) {
@@ -522,8 +514,7 @@ export class SqliteEventStore implements EventStore {
       if (changes === 1) {
         head = position;
         link = { position, hash };
-        const revisionBefore = staged.get(streamId)?.revisionBefore ?? tail.revision;
-        staged.set(streamId, { revision, lastPosition: position, revisionBefore });
+        staged.set(streamId, { revision, lastPosition: position });
         outcomes.push({ id: event.id, position, duplicate: false });
         continue;
       }
@@ -540,15 +531,6 @@ export class SqliteEventStore implements EventStore {
       }
       duplicates += 1;
       outcomes.push({ id: event.id, position: existing.position, duplicate: true });
-    }
-    for (const [stream, tail] of staged) {
-      if (this.stmt.moveTail.run(stream, tail.revision, tail.lastPosition, tail.revisionBefore).changes !== 1) {
-        // Only a stale cache gets here (another writer the data_version check missed): refuse, forget.
-        this.tails.clear();
-        throw new Error(
-          `stream ${stream}: its stored tail is not at revision ${tail.revisionBefore} as this appender believed; batch refused, nothing appended`,
-        );
-      }
     }
     return { result: { appended: head - headBefore, duplicates, lastPosition: head, outcomes }, link };
   }
@@ -583,11 +565,11 @@ export class SqliteEventStore implements EventStore {
   /** Walks the stream's links back from its tail to `afterRevision` (streams read are short: see the header). */
   async readStream(streamId: string, afterRevision: number, limit: number): Promise<StoredEvent[]> {
     checkReadLimit(limit);
-    const tail = this.stmt.tail.get(streamId);
-    if (tail === undefined || tail.revision <= afterRevision) return [];
+    const tail = this.readTail(streamId);
+    if (tail.revision <= afterRevision) return [];
     const newestFirst: Row[] = [];
     // Each step back is exactly one revision lower, and only revision 0 has no link.
-    let position: number | null = tail.last_position;
+    let position: number | null = tail.lastPosition;
     for (let revision = tail.revision; revision > afterRevision; revision -= 1) {
       const row: (Row & { prev_position: number | null }) | undefined = position === null ? undefined : this.stmt.link.get(position);
       if (row === undefined || row.stream_id !== streamId || row.stream_revision !== revision) {
@@ -646,6 +628,7 @@ export class SqliteEventStore implements EventStore {
     await this.subscriptions.stopAll();
     // Whatever is queued was promised an answer: commit it before closing.
     while (this.queue.length > 0) this.flush();
+    this.writeTails();
     this.db.close();
   }
 }
@@ -655,9 +638,9 @@ export class SqliteEventStore implements EventStore {
  * file that cannot be opened (damaged, not a database, not writable) refuses to start, named, with
  * the remedy its cause calls for: fixing permissions, or — for damage only — restoring a backup.
  */
-export async function openSqliteEventStore(options: { file: string }): Promise<SqliteEventStore> {
+export async function openSqliteEventStore(options: { file: string; tailsWriteEvents?: number }): Promise<SqliteEventStore> {
   try {
-    return new SqliteEventStore(options.file);
+    return new SqliteEventStore(options.file, options.tailsWriteEvents);
   } catch (error) {
     const permissions = permissionProblem(options.file, error);
     const remedy =

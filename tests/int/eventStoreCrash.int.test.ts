@@ -15,6 +15,15 @@ describe.concurrent("event store crash safety", () => {
     };
   });
 
+  // Stream tails written every 150 events instead of 20,000, so kills land before, during and after a write.
+  eventStoreCrashTest("sqlite, tails written often", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-crash-"));
+    return {
+      config: { kind: "sqlite", file: join(dir, "events.sqlite"), tailsWriteEvents: 150 },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  });
+
   eventStoreCrashTest("postgres", async () => {
     const schema = randomSchema("es_crash");
     return { config: { kind: "postgres", connectionString: PG_URL, schema }, cleanup: () => dropSchema(schema) };

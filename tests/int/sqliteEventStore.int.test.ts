@@ -26,6 +26,18 @@ eventStoreContract("sqlite", async () => {
   };
 });
 
+/** What `streams` holds and the position it is whole up to, read from the file by a connection of its own. */
+function storedTails(file: string, streamIds?: string[]): { through: unknown; tails: unknown[] } {
+  const db = new Database(file, { readonly: true });
+  const through = db.prepare("SELECT value FROM store_meta WHERE key = 'streams_through'").pluck().get();
+  const tails = db.prepare("SELECT stream_id, revision, last_position FROM streams ORDER BY stream_id").raw().all() as [
+    string,
+    ...number[],
+  ][];
+  db.close();
+  return { through, tails: streamIds === undefined ? tails : tails.filter(([id]) => streamIds.includes(id)) };
+}
+
 describe("sqlite event store: streams as linked tails (format 2)", () => {
   let dir: string;
   beforeEach(() => {
@@ -82,20 +94,111 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
         ["r5-again", 1],
       ]);
     }
-    const rows = new Database(file, { readonly: true });
-    const tails = rows
-      .prepare(
-        "SELECT stream_id, revision, last_position FROM streams WHERE stream_id IN ('tracking-t-3', 'tracking-t-5-0', 'tracking-t-0-39') ORDER BY stream_id",
-      )
-      .all();
-    rows.close();
-    expect(tails).toEqual([
-      { stream_id: "tracking-t-0-39", revision: 0, last_position: 50 },
-      { stream_id: "tracking-t-3", revision: 5, last_position: 5 * 51 + 4 },
-      { stream_id: "tracking-t-5-0", revision: 1, last_position: 6 * 51 },
-    ]);
+    // 306 events, fewer than an appender goes before writing its tails: they are only in the events
+    // until an appender closes, and then all of them, the other appender's included, are in `streams`.
+    const tailsOf = () => storedTails(file, ["tracking-t-3", "tracking-t-5-0", "tracking-t-0-39"]);
+    expect(tailsOf()).toEqual({ tails: [], through: "0" });
     await a.close();
+    expect(tailsOf()).toEqual({
+      tails: [
+        ["tracking-t-0-39", 0, 50],
+        ["tracking-t-3", 5, 5 * 51 + 4],
+        ["tracking-t-5-0", 1, 6 * 51],
+      ],
+      through: "306",
+    });
     await b.close();
+  });
+
+  it("writes the tails every tailsWriteEvents events; a reader on another connection and a reopen after a crash find the rest in the events", async () => {
+    const file = join(dir, "tails.sqlite");
+    const writer = await openSqliteEventStore({ file, tailsWriteEvents: 10 });
+    const reader = await openSqliteEventStore({ file });
+    const stored = () => storedTails(file);
+    await writer.append([...clicks(idRange("a", 0, 6), "t-1"), ...clicks(["b0"], "t-2")]); // positions 1-7: under 10, nothing written
+    expect(stored()).toEqual({ through: "0", tails: [] });
+    expect((await reader.readStream("tracking-t-1", 3, 10)).map((e) => [e.id, e.streamRevision])).toEqual([
+      ["a-4", 4],
+      ["a-5", 5],
+    ]);
+    await writer.append([...clicks(["b1", "b2"], "t-2"), ...clicks(["c0"], "t-3")]); // 8-10: written with this commit
+    expect(stored()).toEqual({
+      through: "10",
+      tails: [
+        ["tracking-t-1", 5, 6],
+        ["tracking-t-2", 2, 9],
+        ["tracking-t-3", 0, 10],
+      ],
+    });
+    await writer.append(clicks(["a-6"], "t-1")); // 11: past `streams`, in the events only
+    expect((await reader.readStream("tracking-t-1", 4, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([
+      ["a-5", 6, 5],
+      ["a-6", 11, 6],
+    ]);
+    // The reader appends after the writer's appends it read, and after one it did not.
+    await writer.append(clicks(["c1"], "t-3")); // 12
+    expect(
+      (await reader.append([...clicks(["a-7"], "t-1"), ...clicks(["c2"], "t-3")], { expectedRevisions: { "tracking-t-1": 6 } })).outcomes,
+    ).toEqual([
+      { id: "a-7", position: 13, duplicate: false },
+      { id: "c2", position: 14, duplicate: false },
+    ]);
+    // A crash: neither closes (nothing written since position 10); a new connection reads 11-14 from the events.
+    const restarted = await openSqliteEventStore({ file });
+    expect((await restarted.readStream("tracking-t-3", -1, 10)).map((e) => [e.id, e.streamRevision])).toEqual([
+      ["c0", 0],
+      ["c1", 1],
+      ["c2", 2],
+    ]);
+    await expect(restarted.append(clicks(["a-8"], "t-1"), { expectedRevisions: { "tracking-t-1": 6 } })).rejects.toMatchObject({
+      code: "wrong_expected_revision",
+      actual: 7,
+    });
+    expect((await restarted.append(clicks(["a-8"], "t-1"))).outcomes).toEqual([{ id: "a-8", position: 15, duplicate: false }]);
+    expect((await restarted.readStream("tracking-t-1", 6, 10)).map((e) => [e.id, e.streamRevision])).toEqual([
+      ["a-7", 7],
+      ["a-8", 8],
+    ]);
+    await restarted.close();
+    expect(stored()).toEqual({
+      through: "15",
+      tails: [
+        ["tracking-t-1", 8, 15],
+        ["tracking-t-2", 2, 9],
+        ["tracking-t-3", 2, 14],
+      ],
+    });
+    await writer.close();
+    await reader.close();
+  });
+
+  it("opens a format-2 file (every tail in `streams`, no streams_through): the tails are taken as whole up to the head", async () => {
+    const file = join(dir, "format2.sqlite");
+    const store = await openSqliteEventStore({ file });
+    await store.append([...clicks(["x1", "x2"], "t-1"), ...clicks(["y1"], "t-2")]);
+    await store.close();
+    const asFormat2 = new Database(file);
+    asFormat2.exec("DELETE FROM store_meta WHERE key = 'streams_through'");
+    asFormat2.close();
+    const reopened = await openSqliteEventStore({ file });
+    expect(storedTails(file)).toEqual({
+      through: "3",
+      tails: [
+        ["tracking-t-1", 1, 2],
+        ["tracking-t-2", 0, 3],
+      ],
+    });
+    expect((await reopened.append(clicks(["x3"], "t-1"), { expectedRevisions: { "tracking-t-1": 1 } })).outcomes).toEqual([
+      { id: "x3", position: 4, duplicate: false },
+    ]);
+    await reopened.close();
+    expect(storedTails(file)).toEqual({
+      through: "4",
+      tails: [
+        ["tracking-t-1", 2, 4],
+        ["tracking-t-2", 0, 3],
+      ],
+    });
   });
 
   it("remakes links and tails on open when rows were cut back by hand, and calls a broken chain damage", async () => {
