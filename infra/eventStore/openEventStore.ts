@@ -4,6 +4,7 @@ import { openPostgresEventStore } from "./postgresEventStore.ts";
 import { openSqliteEventStore } from "./sqliteEventStore.ts";
 
 export type EventStoreConfig =
+  // tailsWriteEvents: how far an appender goes past `streams` before writing its tails (default 20,000; tests make it small).
   | { kind: "sqlite"; file: string; tailsWriteEvents?: number }
   | { kind: "postgres"; connectionString: string; schema?: string }
   | { kind: "kurrent"; connectionString: string; logStream?: string };
