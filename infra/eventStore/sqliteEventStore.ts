@@ -228,8 +228,6 @@ export class SqliteEventStore implements EventStore {
   /** Every stream's tail: `streams` and the events past what it holds (streamTails.ts). */
   private readonly tails: StreamTails;
   private readonly readTail: (streamId: string) => StreamTail;
-  /** This connection has appended (close writes the tails it moved). */
-  private appended = false;
   /** The last committed event's position and hash, as this appender left it; null: read it again. */
   private lastLink: LogHead | null = null;
 
@@ -423,7 +421,6 @@ export class SqliteEventStore implements EventStore {
       }
       this.tails.writeIfDue(head);
       this.stmt.commit.run();
-      this.appended = true;
       // lastPosition is the head once the whole group is committed (port: "head after the append").
       for (const s of settled) if (s.ok) s.result.lastPosition = head;
     } catch (error) {
@@ -441,12 +438,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Leaves `streams` whole (on close): an older release, which trusts it, can then open the file, and
-   * the next open reads no events to know the tails. Best effort: should another connection hold the
-   * write lock past the busy timeout, the tails stay in the events, where the next open finds them.
+   * Leaves `streams` whole (on close, whichever connection closes first): an older release, which
+   * trusts it, can then open the file, and the next open reads no events to know the tails. Best
+   * effort: should another connection hold the write lock past the busy timeout, or the file be
+   * read-only, the tails stay in the events, where the next open finds them.
    */
   private writeTails(): void {
-    if (!this.appended || this.tails.pending === 0) return;
+    if (this.tails.storedThrough() >= (this.stmt.head.get()?.head ?? 0)) return;
     try {
       this.stmt.begin.run();
       const head = this.stmt.head.get()?.head ?? 0;

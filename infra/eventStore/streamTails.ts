@@ -4,7 +4,8 @@
 // store_meta; the tails the events after it moved are known only from those events (each row keeps
 // its stream_id and stream_revision), and a connection that needs them reads them from there
 // (`sync`): at most TAILS_WRITE_EVENTS events and one group commit past that position, since an
-// appender writes its tails back whenever it is that far ahead (`writeIfDue`), and when it closes.
+// appender writes its tails back whenever it is that far ahead (`writeIfDue`), and a connection that
+// closes writes what is past it (SqliteEventStore.close).
 //
 // Why not upsert the tails in every commit, as format 2 did: a batch's events fall in hundreds of
 // streams spread over the table (clicks over thousands of tracking streams, every shipment a stream
@@ -83,7 +84,7 @@ export class StreamTails {
     const otherWrote = version !== this.dataVersion;
     this.dataVersion = version;
     if (!otherWrote && this.seenHead === head) return;
-    const storedThrough = Number(this.stmt.through.get());
+    const storedThrough = this.storedThrough();
     if (!Number.isSafeInteger(storedThrough) || storedThrough < 0 || storedThrough > head) {
       throw new Error(
         `event store: streams_through is ${storedThrough} with the head at ${head}; reopen the store to make its streams whole`,
@@ -150,9 +151,9 @@ export class StreamTails {
     this.dataVersion = undefined;
   }
 
-  /** Tails waiting to be written to `streams`. */
-  get pending(): number {
-    return this.recent.size;
+  /** The position `streams` is whole up to, as stored now. */
+  storedThrough(): number {
+    return Number(this.stmt.through.get());
   }
 
   private remember(streamId: string, tail: StreamTail): void {

@@ -172,6 +172,27 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     await reader.close();
   });
 
+  it("leaves `streams` whole when any connection closes, one that only read included", async () => {
+    const file = join(dir, "close.sqlite");
+    const writer = await openSqliteEventStore({ file });
+    await writer.append([...clicks(["k1", "k2"], "t-1"), ...clicks(["m1"], "t-2")]);
+    expect(storedTails(file)).toEqual({ through: "0", tails: [] });
+    const reader = await openSqliteEventStore({ file });
+    await reader.close(); // the writer is still open (or crashed): the reader's close writes what the events say
+    expect(storedTails(file)).toEqual({
+      through: "3",
+      tails: [
+        ["tracking-t-1", 1, 2],
+        ["tracking-t-2", 0, 3],
+      ],
+    });
+    expect((await writer.append(clicks(["k3"], "t-1"), { expectedRevisions: { "tracking-t-1": 1 } })).outcomes).toEqual([
+      { id: "k3", position: 4, duplicate: false },
+    ]);
+    await writer.close();
+    expect(storedTails(file).through).toBe("4");
+  });
+
   it("opens a format-2 file (every tail in `streams`, no streams_through): the tails are taken as whole up to the head", async () => {
     const file = join(dir, "format2.sqlite");
     const store = await openSqliteEventStore({ file });
