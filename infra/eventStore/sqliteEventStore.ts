@@ -9,9 +9,9 @@
 // gap-free and in commit order even with another process writing to the same file; a rolled-back
 // savepoint gives its positions back because nothing was committed.
 //
-// Streams (format 2): no index over (stream, revision). Every event row links to the previous
-// event of its stream (`prev_position`), and the `streams` table holds each stream's tail (last
-// revision and position). Why: an index keyed by stream takes each insert to its stream's tail, a
+// Streams (since format 2): no index over (stream, revision). Every event row links to the previous
+// event of its stream (`prev_position`), and the `streams` table holds the streams' tails (last
+// revision and position; since format 3, up to `streams_through`). Why: an index keyed by stream takes each insert to its stream's tail, a
 // different B-tree page for almost every event (clicks spread over thousands of tracking streams),
 // and every page a commit dirties is written to the WAL, while the tails of the busy streams fit in
 // a few hundred pages (docs/scaling.md has the page counts). Streams are read rarely and are short
@@ -29,13 +29,14 @@
 //
 // Hot path (one INSERT per event; the tails in memory):
 //  - Stream tails come from streamTails.ts: those moved since `streams` was last written, and a
-//    cache of its rows, filled on a miss. `PRAGMA data_version` is read under the write lock at the
-//    start of every group commit; when another connection committed, its events are read (stream
-//    and revision) before anything is appended; a failed commit forgets it all. Writing the tails is
-//    the safety net: a stored tail ahead of the one written refuses the commit. (It guards against
-//    writers of formats 2 and 3 only: a release of format 1 still appending to the file after it was
-//    migrated would neither see nor move the tails; a release of format 2, which trusts `streams`
-//    as whole, may open the file only after this one closed it.)
+//    cache of its rows, filled on a miss. Under the write lock, at the start of every group commit,
+//    the events other connections committed since this one's last look (the head moved) are read
+//    (stream and revision) before anything is appended; a failed commit forgets it all. Writing the
+//    tails refuses a commit when a stored tail is ahead of the one written (a row written by
+//    something that does not take revisions from the events). Releases before format 3 are not
+//    guarded against: one of format 1 or 2 still appending to the file beside this one would assign
+//    revisions from `streams` alone; one of format 2, which trusts `streams` as whole, may open the
+//    file only after this one closed it (whichever connection closes writes the tails).
 //  - Duplicate vs conflict: the insert is `ON CONFLICT (id) DO NOTHING`; only when the id is
 //    already taken are the canonical contents compared, the stored one rebuilt from its columns.
 //    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
@@ -125,6 +126,10 @@ function caseVariants(prefix: string): string[] {
  * its head. One transaction, under the write lock, so a second process opening the file at the
  * same time waits and finds it done.
  */
+/** `streams` holds every tail up to the head (format 3's marker; streamTails.ts). */
+const STREAMS_WHOLE_TO_HEAD = `INSERT INTO store_meta (key, value) VALUES ('${STREAMS_THROUGH_KEY}', (SELECT coalesce(max(position), 0) FROM events))
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+
 const MAKE_STREAMS_WHOLE = `
 UPDATE events SET prev_position = chain.prev
   FROM (SELECT position, lag(position) OVER (PARTITION BY stream_id ORDER BY stream_revision) AS prev FROM events) AS chain
@@ -132,8 +137,7 @@ UPDATE events SET prev_position = chain.prev
 DELETE FROM streams;
 INSERT INTO streams (stream_id, revision, last_position)
   SELECT stream_id, max(stream_revision), max(position) FROM events GROUP BY stream_id;
-INSERT INTO store_meta (key, value) VALUES ('${STREAMS_THROUGH_KEY}', (SELECT coalesce(max(position), 0) FROM events))
-  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+${STREAMS_WHOLE_TO_HEAD};
 DROP INDEX IF EXISTS events_stream;
 `;
 
@@ -280,7 +284,7 @@ export class SqliteEventStore implements EventStore {
     this.tails = new StreamTails(this.db, tailsWriteEvents);
     // One read transaction: the head and the events past `streams` as of one commit.
     this.readTail = this.db.transaction((streamId: string) => {
-      this.tails.sync(this.stmt.head.get()?.head ?? 0);
+      this.tails.sync(this.headNow());
       return this.tails.get(streamId);
     });
   }
@@ -338,14 +342,15 @@ export class SqliteEventStore implements EventStore {
     const tailsPastHead = this.db
       .prepare<[], number>("SELECT (SELECT coalesce(max(last_position), 0) FROM streams) > (SELECT coalesce(max(position), 0) FROM events)")
       .pluck();
-    // Missing: a format-2 file, whose `streams` every commit kept whole. Past the head: cut back by hand.
-    const through = this.db
+    // Missing (undefined): a format-2 file, whose `streams` every commit kept whole. Past the head
+    // (above 0): cut back by hand.
+    const throughPastHead = this.db
       .prepare<[], number | null>(
         `SELECT CAST(value AS INTEGER) - (SELECT coalesce(max(position), 0) FROM events) FROM store_meta WHERE key = '${STREAMS_THROUGH_KEY}'`,
       )
       .pluck();
-    const remake = () => formatOne.get() !== undefined || tailsPastHead.get() === 1 || (through.get() ?? 0) > 0;
-    const needed = () => remake() || through.get() === undefined;
+    const remake = () => formatOne.get() !== undefined || tailsPastHead.get() === 1 || (throughPastHead.get() ?? 0) > 0;
+    const needed = () => remake() || throughPastHead.get() === undefined;
     if (!needed()) return;
     this.db.exec("BEGIN IMMEDIATE");
     try {
@@ -353,10 +358,8 @@ export class SqliteEventStore implements EventStore {
         const columns = this.db.prepare<[], string>("SELECT name FROM pragma_table_info('events')").pluck().all();
         if (!columns.includes("prev_position")) this.db.exec("ALTER TABLE events ADD COLUMN prev_position INTEGER");
         this.db.exec(MAKE_STREAMS_WHOLE);
-      } else if (through.get() === undefined) {
-        this.db
-          .prepare(`INSERT INTO store_meta (key, value) SELECT '${STREAMS_THROUGH_KEY}', coalesce(max(position), 0) FROM events`)
-          .run();
+      } else if (throughPastHead.get() === undefined) {
+        this.db.exec(STREAMS_WHOLE_TO_HEAD);
       }
       this.db.exec("COMMIT");
     } catch (error) {
@@ -395,7 +398,7 @@ export class SqliteEventStore implements EventStore {
     const settled: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
       this.stmt.begin.run();
-      let head = this.stmt.head.get()?.head ?? 0;
+      let head = this.headNow();
       // Under the write lock: whatever another connection committed since our last look is read.
       this.tails.sync(head);
       const recordedAt = this.commitTime(head);
@@ -444,10 +447,10 @@ export class SqliteEventStore implements EventStore {
    * read-only, the tails stay in the events, where the next open finds them.
    */
   private writeTails(): void {
-    if (this.tails.storedThrough() >= (this.stmt.head.get()?.head ?? 0)) return;
+    if (this.tails.storedThrough() >= this.headNow()) return;
     try {
       this.stmt.begin.run();
-      const head = this.stmt.head.get()?.head ?? 0;
+      const head = this.headNow();
       this.tails.sync(head);
       this.tails.write(head);
       this.stmt.commit.run();
@@ -549,9 +552,14 @@ export class SqliteEventStore implements EventStore {
     return hash;
   }
 
+  /** The position of the last committed event (0 when empty). */
+  private headNow(): number {
+    return this.stmt.head.get()?.head ?? 0;
+  }
+
   /** SPEC §13: the position and hash of the latest event (0 and 64 zeros when empty). */
   async logHead(): Promise<LogHead> {
-    const head = this.stmt.head.get()?.head ?? 0;
+    const head = this.headNow();
     return { position: head, hash: this.hashOf(head) };
   }
 
@@ -589,11 +597,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   async head(): Promise<number> {
-    return this.stmt.head.get()?.head ?? 0;
+    return this.headNow();
   }
 
   async positionAt(instantMs: number, upTo: number): Promise<PositionAt> {
-    const last = Math.min(upTo, this.stmt.head.get()?.head ?? 0);
+    const last = Math.min(upTo, this.headNow());
     return lastPositionRecordedBy(last, instantMs, async (position) => {
       const recordedAt = this.stmt.recordedAt.get(position);
       if (recordedAt === undefined) throw new Error(`event store: no event at position ${position} (the store is damaged)`);

@@ -14,8 +14,10 @@
 // README, Benchmark (issue 28, the stream tails).
 //
 // Correctness rests on two facts: the events are the truth (a tail is the last event of its stream),
-// and `PRAGMA data_version` changes when another connection commits, so a connection that saw it
-// unchanged under the write lock knows every event up to the head it last saw.
+// and positions are given out once, max + 1 under the write lock, so a connection that finds the head
+// where it last saw it knows every event up to it, and one that finds it further reads the events in
+// between. (A release before format 3 appending meanwhile leaves `streams_through` where it was: the
+// next connection then reads every event that release appended, more than the bound above.)
 import type Database from "better-sqlite3";
 
 /** An appender writes its tails to `streams` once it is this many events past `streams_through`. */
@@ -44,7 +46,6 @@ export class StreamTails {
   private through = 0;
   /** `recent` holds every event up to here; -1: nothing known (sync reads it all again). */
   private seenHead = -1;
-  private dataVersion: number | undefined;
   private readonly stmt;
 
   /** @param writeEvents how far past `streams_through` an appender goes before writing its tails (tests make it small). */
@@ -55,7 +56,6 @@ export class StreamTails {
     if (!Number.isSafeInteger(writeEvents) || writeEvents < 1)
       throw new Error(`tailsWriteEvents must be a positive integer, got ${writeEvents}`);
     this.stmt = {
-      dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
       through: db.prepare<[], string | undefined>(`SELECT value FROM store_meta WHERE key = '${STREAMS_THROUGH_KEY}'`).pluck(),
       setThrough: db.prepare<[string]>(`UPDATE store_meta SET value = ? WHERE key = '${STREAMS_THROUGH_KEY}'`),
       row: db.prepare<[string], { revision: number; last_position: number }>(
@@ -80,17 +80,16 @@ export class StreamTails {
    * append), so that `head` and the rows agree.
    */
   sync(head: number): void {
-    const version = this.stmt.dataVersion.get()!;
-    const otherWrote = version !== this.dataVersion;
-    this.dataVersion = version;
-    if (!otherWrote && this.seenHead === head) return;
+    if (this.seenHead === head) return;
     const storedThrough = this.storedThrough();
     if (!Number.isSafeInteger(storedThrough) || storedThrough < 0 || storedThrough > head) {
       throw new Error(
         `event store: streams_through is ${storedThrough} with the head at ${head}; reopen the store to make its streams whole`,
       );
     }
-    // Another connection wrote its tails past what this one saw (or nothing is known): start from `streams`.
+    // Nothing known, or a head behind what was seen (cut back by hand): start from `streams`. Also when
+    // another connection wrote its tails past what this one saw: not needed to be right (the events
+    // would say the same), but fewer events to read and `recent` no larger than what is not written.
     if (this.seenHead < 0 || head < this.seenHead || storedThrough > this.seenHead) {
       this.recent.clear();
       this.rows.clear();
@@ -127,18 +126,18 @@ export class StreamTails {
   /** Writes every tail moved since `through` (in key order: neighbouring keys share pages) and moves `through` to `head`. */
   write(head: number): void {
     if (this.seenHead !== head) throw new Error(`event store: tails known up to ${this.seenHead}, asked to write them up to ${head}`);
-    const streamIds = [...this.recent.keys()].sort();
-    for (const streamId of streamIds) {
-      const tail = this.recent.get(streamId)!;
+    const tails = [...this.recent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [streamId, tail] of tails) {
       if (this.stmt.write.run(streamId, tail.revision, tail.lastPosition).changes !== 1) {
-        // Only an appender this connection did not see (data_version unchanged) gets a row ahead of it.
+        // A row ahead of what the events up to the head say: written by something that does not
+        // assign revisions from the events (a hand edit, or a bug). The commit is refused.
         throw new Error(
           `stream ${streamId}: its stored tail is past revision ${tail.revision}, which this appender believed last; nothing appended`,
         );
       }
     }
     this.stmt.setThrough.run(String(head));
-    for (const streamId of streamIds) this.remember(streamId, this.recent.get(streamId)!);
+    for (const [streamId, tail] of tails) this.remember(streamId, tail);
     this.recent.clear();
     this.through = head;
   }
@@ -148,7 +147,6 @@ export class StreamTails {
     this.recent.clear();
     this.rows.clear();
     this.seenHead = -1;
-    this.dataVersion = undefined;
   }
 
   /** The position `streams` is whole up to, as stored now. */

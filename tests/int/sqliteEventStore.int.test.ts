@@ -38,7 +38,7 @@ function storedTails(file: string, streamIds?: string[]): { through: unknown; ta
   return { through, tails: streamIds === undefined ? tails : tails.filter(([id]) => streamIds.includes(id)) };
 }
 
-describe("sqlite event store: streams as linked tails (format 2)", () => {
+describe("sqlite event store: streams as linked tails (formats 2 and 3)", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "ledger-es-streams-"));
@@ -62,9 +62,9 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     await store.close();
   });
 
-  it("keeps every stream's revisions in order when two appenders on one file take turns (a stale cached tail is dropped)", async () => {
+  it("keeps every stream's revisions in order when two appenders on one file take turns (each reads the other's events first)", async () => {
     // Two appenders (two connections) on one file, taking turns: each batch names streams the other
-    // one made or moved since its own last append (its cached tails are stale: PRAGMA data_version),
+    // one made or moved since its own last append (the head moved: it reads those events' streams first),
     // streams new to both, and a stream twice; revisions must run 0, 1, 2 … in position order.
     const file = join(dir, "two.sqlite");
     const a = await openSqliteEventStore({ file });
@@ -170,6 +170,35 @@ describe("sqlite event store: streams as linked tails (format 2)", () => {
     });
     await writer.close();
     await reader.close();
+  });
+
+  it("forgets what it knew when a commit fails: a tail it had moved is read again from the events", async () => {
+    // The commit fails when writing the tails meets a row ahead of them (a hand edit here); meanwhile
+    // another appender takes the position the failed commit had used. Had the first kept what it
+    // knew, it would count t-1's refused event and give the next one revision 3.
+    const file = join(dir, "failed.sqlite");
+    const a = await openSqliteEventStore({ file, tailsWriteEvents: 3 });
+    const b = await openSqliteEventStore({ file });
+    await a.append(clicks(["x1", "x2"], "t-1"));
+    const edit = new Database(file);
+    edit.exec("INSERT INTO streams VALUES ('tracking-t-1', 99, 1)");
+    await expect(a.append(clicks(["x3"], "t-1"))).rejects.toThrow(
+      "stream tracking-t-1: its stored tail is past revision 2, which this appender believed last; nothing appended",
+    );
+    edit.exec("DELETE FROM streams WHERE stream_id = 'tracking-t-1'");
+    edit.close();
+    expect(await a.head()).toBe(2);
+    expect((await b.append(clicks(["y1"], "t-2"))).outcomes).toEqual([{ id: "y1", position: 3, duplicate: false }]);
+    expect((await a.append(clicks(["x3"], "t-1"), { expectedRevisions: { "tracking-t-1": 1 } })).outcomes).toEqual([
+      { id: "x3", position: 4, duplicate: false },
+    ]);
+    expect((await a.readStream("tracking-t-1", -1, 10)).map((e) => [e.id, e.position, e.streamRevision])).toEqual([
+      ["x1", 1, 0],
+      ["x2", 2, 1],
+      ["x3", 4, 2],
+    ]);
+    await a.close();
+    await b.close();
   });
 
   it("leaves `streams` whole when any connection closes, one that only read included", async () => {
