@@ -76,6 +76,55 @@ function toStored(row: Row): StoredEvent {
 }
 
 /**
+ * True when every table, column and index of this release is there. Opening a store that is current
+ * then runs no DDL: `ALTER TABLE … ADD COLUMN IF NOT EXISTS` and `CREATE INDEX IF NOT EXISTS` take
+ * their table's lock before they find there is nothing to do, so every process start stalled the
+ * appends of the processes already running, and could deadlock with one in flight (seen in the crash
+ * suite: a killed appender's transaction holding the head's row while the reopen's DDL held `events`).
+ * The index is made last, in the same transaction as the rest (createOrUpgradeSchema).
+ */
+async function schemaIsCurrent(pool: pg.Pool, s: string): Promise<boolean> {
+  const { rows } = await pool.query<{ current: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
+       AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($3) AND attname = 'hash' AND NOT attisdropped) = 1
+       AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($4) AND attname = 'hash' AND NOT attisdropped) = 1 AS current`,
+    [`${s}.events_id_lower`, `${s}.store_meta`, `${s}.events`, `${s}.head`],
+  );
+  return rows[0]!.current;
+}
+
+/** Creates the schema, or brings an older one up to this release's (one transaction: all or nothing). */
+async function createOrUpgradeSchema(pool: pg.Pool, s: string): Promise<void> {
+  await pool.query(`
+    CREATE SCHEMA IF NOT EXISTS ${s};
+    CREATE TABLE IF NOT EXISTS ${s}.events (
+      position        bigint      PRIMARY KEY,
+      id              text        NOT NULL UNIQUE,
+      type            text        NOT NULL,
+      schema_version  integer     NOT NULL,
+      occurred_at     text        NOT NULL,
+      occurred_at_ms  bigint      NOT NULL,
+      data            jsonb       NOT NULL,
+      content         text        NOT NULL,
+      stream_id       text        NOT NULL,
+      stream_revision integer     NOT NULL,
+      recorded_at     timestamptz NOT NULL
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON ${s}.events (stream_id, stream_revision);
+    CREATE TABLE IF NOT EXISTS ${s}.head (
+      singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+      position  bigint  NOT NULL
+    );
+    INSERT INTO ${s}.head (position) VALUES (0) ON CONFLICT DO NOTHING;
+    CREATE TABLE IF NOT EXISTS ${s}.store_meta (key text PRIMARY KEY, value text NOT NULL);
+    -- SPEC §13: each event's link in the hash chain, and the head's (carried by every append).
+    ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS hash text;
+    ALTER TABLE ${s}.head ADD COLUMN IF NOT EXISTS hash text;
+    CREATE INDEX IF NOT EXISTS events_id_lower ON ${s}.events ((lower(id) COLLATE "C"), position);
+  `);
+}
+
+/**
  * SPEC §13: a store written before the hash chain gains it once, on open: every event from the
  * first without a hash on, in position order, with the head's row locked (appends wait), then the
  * head's hash. Idempotent: a second process opening meanwhile finds nothing left to chain.
@@ -153,33 +202,7 @@ export class PostgresEventStore implements EventStore {
     pool.on("error", () => {});
     const s = `"${schema}"`;
     try {
-      await pool.query(`
-        CREATE SCHEMA IF NOT EXISTS ${s};
-        CREATE TABLE IF NOT EXISTS ${s}.events (
-          position        bigint      PRIMARY KEY,
-          id              text        NOT NULL UNIQUE,
-          type            text        NOT NULL,
-          schema_version  integer     NOT NULL,
-          occurred_at     text        NOT NULL,
-          occurred_at_ms  bigint      NOT NULL,
-          data            jsonb       NOT NULL,
-          content         text        NOT NULL,
-          stream_id       text        NOT NULL,
-          stream_revision integer     NOT NULL,
-          recorded_at     timestamptz NOT NULL
-        );
-        CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON ${s}.events (stream_id, stream_revision);
-        CREATE TABLE IF NOT EXISTS ${s}.head (
-          singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-          position  bigint  NOT NULL
-        );
-        INSERT INTO ${s}.head (position) VALUES (0) ON CONFLICT DO NOTHING;
-        CREATE TABLE IF NOT EXISTS ${s}.store_meta (key text PRIMARY KEY, value text NOT NULL);
-        -- SPEC §13: each event's link in the hash chain, and the head's (carried by every append).
-        ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS hash text;
-        ALTER TABLE ${s}.head ADD COLUMN IF NOT EXISTS hash text;
-        CREATE INDEX IF NOT EXISTS events_id_lower ON ${s}.events ((lower(id) COLLATE "C"), position);
-      `);
+      if (!(await schemaIsCurrent(pool, s))) await createOrUpgradeSchema(pool, s);
       await chainIfNeeded(pool, s);
       await pool.query(`INSERT INTO ${s}.store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT DO NOTHING`, [randomUUID()]);
       const id = await pool.query<{ value: string }>(`SELECT value FROM ${s}.store_meta WHERE key = 'store_id'`);

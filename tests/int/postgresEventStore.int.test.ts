@@ -69,3 +69,31 @@ describe("postgres event store: recordedAt and ids for issue 27 (GET /v1/log/pos
     expect(text).not.toContain("Sort");
   });
 });
+
+describe("postgres event store: opening a current store runs no DDL", () => {
+  it("opens beside an append in flight (its head row and `events` locked) without waiting for it", async () => {
+    const schema = randomSchema("es_open");
+    const store = await openPostgresEventStore({ connectionString: PG_URL, schema });
+    await store.append(clicks(["o1"]));
+    const inFlight = new pg.Client({ connectionString: PG_URL });
+    await inFlight.connect();
+    try {
+      // What an append holds until its COMMIT (appendIn): the head's row, and `events` for its inserts.
+      await inFlight.query("BEGIN");
+      await inFlight.query(`SELECT position FROM "${schema}".head FOR UPDATE`);
+      await inFlight.query(`LOCK TABLE "${schema}".events IN ROW EXCLUSIVE MODE`);
+      // DDL on open (ALTER TABLE … IF NOT EXISTS wants `events` exclusively) would wait for that COMMIT.
+      const second = await Promise.race([
+        openPostgresEventStore({ connectionString: PG_URL, schema }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("open waited for the append in flight")), 5_000)),
+      ]);
+      expect(await second.head()).toBe(1);
+      await second.close();
+    } finally {
+      await inFlight.query("ROLLBACK");
+      await inFlight.end();
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});
