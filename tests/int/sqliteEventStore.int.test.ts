@@ -114,15 +114,14 @@ describe("sqlite event store: streams as linked tails (formats 2 and 3)", () => 
     const file = join(dir, "tails.sqlite");
     const writer = await openSqliteEventStore({ file, tailsWriteEvents: 10 });
     const reader = await openSqliteEventStore({ file });
-    const stored = () => storedTails(file);
     await writer.append([...clicks(idRange("a", 0, 6), "t-1"), ...clicks(["b0"], "t-2")]); // positions 1-7: under 10, nothing written
-    expect(stored()).toEqual({ through: "0", tails: [] });
+    expect(storedTails(file)).toEqual({ through: "0", tails: [] });
     expect((await reader.readStream("tracking-t-1", 3, 10)).map((e) => [e.id, e.streamRevision])).toEqual([
       ["a-4", 4],
       ["a-5", 5],
     ]);
     await writer.append([...clicks(["b1", "b2"], "t-2"), ...clicks(["c0"], "t-3")]); // 8-10: written with this commit
-    expect(stored()).toEqual({
+    expect(storedTails(file)).toEqual({
       through: "10",
       tails: [
         ["tracking-t-1", 5, 6],
@@ -160,7 +159,7 @@ describe("sqlite event store: streams as linked tails (formats 2 and 3)", () => 
       ["a-8", 8],
     ]);
     await restarted.close();
-    expect(stored()).toEqual({
+    expect(storedTails(file)).toEqual({
       through: "15",
       tails: [
         ["tracking-t-1", 8, 15],
