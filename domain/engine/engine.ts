@@ -10,8 +10,8 @@ import { transferOf } from "../journal/entryKinds.ts";
 import { Dec, fractionDigits, lineAmountMinor, proportionMinor, toMinor } from "../money.ts";
 import { KNOWN_RULE_VERSIONS, standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
-import type { Outcome, Posting } from "./outcome.ts";
-import { OutcomeBuilder, type Ev, type PostingFields } from "./outcomeBuilder.ts";
+import type { Outcome } from "./outcome.ts";
+import { OutcomeBuilder, type Ev, type PostingOwner } from "./outcomeBuilder.ts";
 import { earnedKey, pairKey, type CampaignState, type EngineState, type LineState, type ShipmentState } from "./state.ts";
 import { balanceWrittenOff, heldIn, payoutsHeld, payoutsReleased, payoutThresholdSet } from "./payoutControls.ts";
 import { insertStrike, removalTime } from "./strikes.ts";
@@ -274,22 +274,26 @@ function remainingOf(c: CampaignState): number {
 function moveBudget(c: CampaignState, out: OutcomeBuilder): void {
   const difference = remainingOf(c) - c.balanceMinor;
   if (difference === 0) return;
-  const common = {
+  const owner = {
     creatorId: null,
     campaignId: c.campaignId,
     marketplace: c.marketplace,
     currency: marketOf(out.rules, c).currency,
     shipmentId: null,
     orderId: null,
+  };
+  const amount = {
+    kind: difference > 0 ? "budget_funding" : "budget_return",
     asin: null,
+    amountMinor: difference,
     earningMonth: null,
     reportDate: null,
     rate: null,
     units: 0,
     revenueMinor: 0,
     note: null,
-  };
-  out.post({ ...common, kind: difference > 0 ? "budget_funding" : "budget_return", amountMinor: difference }, c.brandId);
+  } as const;
+  out.post(owner, amount, c.brandId);
   c.balanceMinor += difference;
 }
 
@@ -490,15 +494,13 @@ function shipmentRecorded(
     ruleVersion: rules.version,
     lines: [],
   };
-  const common = {
+  const owner = {
     creatorId,
     campaignId,
     marketplace: campaign.marketplace,
     currency: market.currency,
     shipmentId: d.shipmentId,
     orderId: d.orderId,
-    earningMonth: month,
-    reportDate,
   };
   let hasPending = false;
   const spentBefore = campaign.spentMinor;
@@ -506,13 +508,14 @@ function shipmentRecorded(
     const rate = standardRate(rules, line.category);
     const standardMinor = lineAmountMinor(line.quantity, line.unitPrice, rate, digits);
     const revenueMinor = lineAmountMinor(line.quantity, line.unitPrice, "1", digits);
-    out.post({
-      ...common,
+    out.post(owner, {
       kind: "standard",
-      ruleVersion: rules.version,
       asin: line.asin,
       amountMinor: standardMinor,
+      earningMonth: month,
+      reportDate,
       rate,
+      ruleVersion: rules.version,
       units: line.quantity,
       revenueMinor,
       note: null,
@@ -536,23 +539,35 @@ function shipmentRecorded(
     const uncappedMinor = lineAmountMinor(line.quantity, line.unitPrice, campaign.bonusRate, digits);
     const bonusMinor = Math.min(uncappedMinor, remainingOf(campaign)); // rule 4: capped at the remaining budget
     if (bonusMinor <= 0) continue;
-    const note = bonusMinor < uncappedMinor ? `capped by the budget: ${uncappedMinor} → ${bonusMinor} minor units` : null;
+    let note = bonusMinor < uncappedMinor ? `capped by the budget: ${uncappedMinor} → ${bonusMinor} minor units` : null;
     lineState.bonusMinor = bonusMinor;
-    const bonus = { ...common, asin: line.asin, amountMinor: bonusMinor, rate: campaign.bonusRate, units: 0, revenueMinor: 0 };
+    let kind: "bonus_pending" | "bonus_confirmed" | "bonus_forfeited";
     if (!campaign.ended) {
       lineState.bonusState = "pending";
       grant(campaign, bonusMinor);
       hasPending = true;
-      out.post({ ...bonus, kind: "bonus_pending", note });
+      kind = "bonus_pending";
     } else if (qualifiesContent) {
       // Rule 5, last sentence: after CampaignEnded the bonus is confirmed or forfeited at once.
       lineState.bonusState = "confirmed";
       grant(campaign, bonusMinor);
-      out.post({ ...bonus, kind: "bonus_confirmed", note });
+      kind = "bonus_confirmed";
     } else {
       lineState.bonusState = "forfeited"; // never touches the budget
-      out.post({ ...bonus, kind: "bonus_forfeited", note: note ?? "campaign ended without qualifying content" });
+      kind = "bonus_forfeited";
+      note ??= "campaign ended without qualifying content";
     }
+    out.post(owner, {
+      kind,
+      asin: line.asin,
+      amountMinor: bonusMinor,
+      earningMonth: month,
+      reportDate,
+      rate: campaign.bonusRate,
+      units: 0,
+      revenueMinor: 0,
+      note,
+    });
   }
   state.shipments.set(d.shipmentId, shipment);
   if (campaign.spentMinor !== spentBefore) budgetChanged(campaign, out);
@@ -573,15 +588,15 @@ function shipmentReturned(state: EngineState, event: Ev<"ShipmentReturned">, out
   const returnMonth = earningMonth(event.occurredAtMs, market.zone);
   const returnDate = localDate(event.occurredAtMs, market.zone);
   const spentBefore = campaign.spentMinor;
-  const common = {
+  const owner = {
     creatorId,
     campaignId,
     marketplace: campaign.marketplace,
     currency: market.currency,
     shipmentId: shipment.shipmentId,
     orderId: shipment.orderId,
-    reportDate: returnDate,
   };
+  const months = { returnMonth, returnDate, shipmentMonth: shipment.earningMonth, ruleVersion: shipment.ruleVersion };
 
   for (const returned of event.data.lines) {
     const lines = shipment.lines.filter((l) => l.asin === returned.asin);
@@ -596,14 +611,7 @@ function shipmentReturned(state: EngineState, event: Ev<"ShipmentReturned">, out
       if (units <= 0) continue;
       unitsLeft -= units;
       line.returnedQuantity += units;
-      returnLine(
-        line,
-        units,
-        campaign,
-        { returnMonth, shipmentMonth: shipment.earningMonth, ruleVersion: shipment.ruleVersion },
-        { ...common, asin: line.asin },
-        out,
-      );
+      returnLine(line, units, campaign, months, owner, out);
     }
     if (unitsLeft > 0) {
       out.anomaly(
@@ -629,32 +637,29 @@ function reversalMinor(originalMinor: number, reversedSoFarMinor: number, units:
   return Math.min(proportionMinor(originalMinor, units, line.quantity), leftMinor);
 }
 
-type ReturnCommon = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId" | "asin"> & {
-  reportDate: string;
-};
-
 /** Rule 8 for one line: reverse `units` of it, never past the line's original amounts. */
 function returnLine(
   line: LineState,
   units: number,
   campaign: CampaignState,
-  /** And the rule version the line's standard was computed by (its reversal names it, SPEC §14). */
-  months: { returnMonth: string; shipmentMonth: string; ruleVersion: number },
-  common: ReturnCommon,
+  /** The return's month and report day, and the rule version the line's standard was computed by (its reversal names it, SPEC §14). */
+  months: { returnMonth: string; returnDate: string; shipmentMonth: string; ruleVersion: number },
+  owner: PostingOwner,
   out: OutcomeBuilder,
 ): void {
-  const { returnMonth, shipmentMonth } = months;
+  const { returnMonth, returnDate, shipmentMonth } = months;
   const standardMinor = reversalMinor(line.standardMinor, line.standardReversedMinor, units, line);
   const revenueMinor = reversalMinor(line.revenueMinor, line.revenueReturnedMinor, units, line);
   line.standardReversedMinor += standardMinor;
   line.revenueReturnedMinor += revenueMinor;
-  out.post({
-    ...common,
+  out.post(owner, {
     kind: "standard_reversal",
-    ruleVersion: months.ruleVersion,
+    asin: line.asin,
     amountMinor: negate(standardMinor),
     earningMonth: returnMonth,
+    reportDate: returnDate,
     rate: line.standardRate,
+    ruleVersion: months.ruleVersion,
     units: -units,
     revenueMinor: negate(revenueMinor),
     note: null,
@@ -665,14 +670,20 @@ function returnLine(
   if (bonusMinor <= 0) return;
   line.bonusReturnedMinor += bonusMinor;
   release(campaign, bonusMinor); // goes back to the budget
-  const bonus = { ...common, amountMinor: -bonusMinor, rate: campaign.bonusRate, units: 0, revenueMinor: 0 };
-  if (line.bonusState === "pending") {
-    // Not yet earned, so not a reversal: it lowers the pending bonus of the shipment's month.
-    line.pendingReturns.push({ reportDate: common.reportDate, amountMinor: bonusMinor });
-    out.post({ ...bonus, kind: "bonus_pending_return", earningMonth: shipmentMonth, note: null });
-  } else {
-    out.post({ ...bonus, kind: "bonus_reversal", earningMonth: returnMonth, note: null });
-  }
+  const pending = line.bonusState === "pending";
+  // Not yet earned, so not a reversal: a pending bonus's return lowers the pending bonus of the shipment's month.
+  if (pending) line.pendingReturns.push({ reportDate: returnDate, amountMinor: bonusMinor });
+  out.post(owner, {
+    kind: pending ? "bonus_pending_return" : "bonus_reversal",
+    asin: line.asin,
+    amountMinor: -bonusMinor,
+    earningMonth: pending ? shipmentMonth : returnMonth,
+    reportDate: returnDate,
+    rate: campaign.bonusRate,
+    units: 0,
+    revenueMinor: 0,
+    note: null,
+  });
 }
 
 function strikeIssued(state: EngineState, event: Ev<"StrikeIssued">, out: OutcomeBuilder): void {
@@ -703,42 +714,41 @@ function campaignEnded(state: EngineState, event: Ev<"CampaignEnded">, out: Outc
   for (const shipmentId of state.pendingShipments.get(campaignId) ?? []) {
     const shipment = state.shipments.get(shipmentId)!;
     const qualifies = contentQualifies(state, campaign, shipment.creatorId);
-    const common = {
+    const owner = {
       creatorId: shipment.creatorId,
       campaignId,
       marketplace: campaign.marketplace,
       currency: market.currency,
       shipmentId,
       orderId: shipment.orderId,
-      earningMonth: shipment.earningMonth, // a settled bonus keeps its shipment's month (rule 9)
-      rate: campaign.bonusRate,
-      units: 0,
-      revenueMinor: 0,
     };
+    // A settled bonus keeps its shipment's month (rule 9).
+    const settled = (kind: "bonus_confirm" | "bonus_forfeit", asin: string, amountMinor: number, reportDate: string, note: string | null) =>
+      out.post(owner, {
+        kind,
+        asin,
+        amountMinor,
+        earningMonth: shipment.earningMonth,
+        reportDate,
+        rate: campaign.bonusRate,
+        units: 0,
+        revenueMinor: 0,
+        note,
+      });
     for (const line of shipment.lines) {
       if (line.bonusState !== "pending") continue;
       const netMinor = line.bonusMinor - line.bonusReturnedMinor;
       if (qualifies) {
         line.bonusState = "confirmed";
-        if (netMinor > 0)
-          out.post({
-            ...common,
-            kind: "bonus_confirm",
-            asin: line.asin,
-            amountMinor: netMinor,
-            reportDate: shipment.reportDate,
-            note: null,
-          });
+        if (netMinor > 0) settled("bonus_confirm", line.asin, netMinor, shipment.reportDate, null);
         continue;
       }
       line.bonusState = "forfeited";
       release(campaign, netMinor); // the forfeited amount goes back to the budget
       // Split by report day: the bonus leaves its shipment's day and, with it, its returns' days.
       const note = "no qualifying content link before the campaign ended";
-      out.post({ ...common, kind: "bonus_forfeit", asin: line.asin, amountMinor: line.bonusMinor, reportDate: shipment.reportDate, note });
-      for (const r of line.pendingReturns) {
-        out.post({ ...common, kind: "bonus_forfeit", asin: line.asin, amountMinor: -r.amountMinor, reportDate: r.reportDate, note });
-      }
+      settled("bonus_forfeit", line.asin, line.bonusMinor, shipment.reportDate, note);
+      for (const r of line.pendingReturns) settled("bonus_forfeit", line.asin, -r.amountMinor, r.reportDate, note);
       line.pendingReturns = [];
     }
   }
@@ -775,7 +785,7 @@ function payoutIssued(state: EngineState, event: Ev<"PayoutIssued">, out: Outcom
     );
   }
   state.payouts.set(payoutId, { creatorId, marketplace, amountMinor, failed: false });
-  out.post(payoutPosting("payout", creatorId, marketplace, market.currency, negate(amountMinor)));
+  postPayout(out, "payout", creatorId, marketplace, market.currency, negate(amountMinor));
   out.fact({
     kind: "payout",
     creatorId,
@@ -796,34 +806,22 @@ function payoutFailed(state: EngineState, event: Ev<"PayoutFailed">, out: Outcom
     return out.anomaly("payout_already_failed", `payout ${payoutId} has already failed; this failure changes nothing`, payout.creatorId);
   payout.failed = true;
   const market = out.rules.marketplaces[payout.marketplace];
-  out.post(payoutPosting("payout_failed", payout.creatorId, payout.marketplace, market.currency, payout.amountMinor));
+  postPayout(out, "payout_failed", payout.creatorId, payout.marketplace, market.currency, payout.amountMinor);
   out.fact({ kind: "payout_failed", creatorId: payout.creatorId, marketplace: payout.marketplace, payoutId, reason });
 }
 
-function payoutPosting(
+function postPayout(
+  out: OutcomeBuilder,
   kind: "payout" | "payout_failed",
   creatorId: string,
   marketplace: Marketplace["code"],
   currency: string,
   amountMinor: number,
-): PostingFields {
-  return {
-    kind,
-    creatorId,
-    campaignId: null,
-    marketplace,
-    currency,
-    shipmentId: null,
-    orderId: null,
-    asin: null,
-    amountMinor,
-    earningMonth: null,
-    reportDate: null,
-    rate: null,
-    units: 0,
-    revenueMinor: 0,
-    note: null,
-  };
+): void {
+  out.post(
+    { creatorId, campaignId: null, marketplace, currency, shipmentId: null, orderId: null },
+    { kind, asin: null, amountMinor, earningMonth: null, reportDate: null, rate: null, units: 0, revenueMinor: 0, note: null },
+  );
 }
 
 /** §8.4: earned when it occurs (its month in the marketplace zone), payable like any earning; never touches a budget. */
@@ -843,23 +841,20 @@ function commissionAdjusted(state: EngineState, event: Ev<"CommissionAdjusted">,
     }
   }
   const market = out.rules.marketplaces[marketplace];
-  out.post({
-    kind: "adjustment",
-    creatorId,
-    campaignId: campaignId ?? null,
-    marketplace,
-    currency: market.currency,
-    shipmentId: null,
-    orderId: null,
-    asin: null,
-    amountMinor: toMinor(new Dec(amount), market.minorDigits),
-    earningMonth: earningMonth(event.occurredAtMs, market.zone),
-    reportDate: null, // not campaign activity: not in the daily report (§8.4)
-    rate: null,
-    units: 0,
-    revenueMinor: 0,
-    note: `${reasonCode} by ${actor}: ${note}`,
-  });
+  out.post(
+    { creatorId, campaignId: campaignId ?? null, marketplace, currency: market.currency, shipmentId: null, orderId: null },
+    {
+      kind: "adjustment",
+      asin: null,
+      amountMinor: toMinor(new Dec(amount), market.minorDigits),
+      earningMonth: earningMonth(event.occurredAtMs, market.zone),
+      reportDate: null, // not campaign activity: not in the daily report (§8.4)
+      rate: null,
+      units: 0,
+      revenueMinor: 0,
+      note: `${reasonCode} by ${actor}: ${note}`,
+    },
+  );
 }
 
 /** §9: every management fact names a known campaign that has not ended; otherwise it changes nothing. */

@@ -71,21 +71,18 @@ export function balanceWrittenOff(state: EngineState, event: Ev<"BalanceWrittenO
       creatorId,
     );
   }
-  out.post({
-    kind: "writeoff",
-    creatorId,
-    campaignId: null,
-    marketplace,
-    currency: market.currency,
-    shipmentId: null,
-    orderId: null,
-    asin: null,
-    amountMinor,
-    earningMonth: earningMonth(event.occurredAtMs, market.zone),
-    reportDate: null, // not campaign activity: not in the daily report
-    rate: null,
-    units: 0,
-    revenueMinor: 0,
-    note: `${reasonCode} by ${actor}: ${note}`,
-  });
+  out.post(
+    { creatorId, campaignId: null, marketplace, currency: market.currency, shipmentId: null, orderId: null },
+    {
+      kind: "writeoff",
+      asin: null,
+      amountMinor,
+      earningMonth: earningMonth(event.occurredAtMs, market.zone),
+      reportDate: null, // not campaign activity: not in the daily report
+      rate: null,
+      units: 0,
+      revenueMinor: 0,
+      note: `${reasonCode} by ${actor}: ${note}`,
+    },
+  );
 }

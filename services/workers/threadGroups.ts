@@ -11,7 +11,9 @@ import type { ProjectionName } from "../../projections/projection.ts";
  * indexes 20 %, the report's 10 %, then earnings, payout, budget, webhooks. The engine's thread also
  * clones every batch for the writers (8 % of its time in the per-thread profile of the split), so
  * it counts 35: measured, that puts earnings and budget on the writer and rebuilt all six in
- * 40.8–42.0 s against 44.1–45.2 s with 28 (two runs each, alternating).
+ * 40.8–42.0 s against 44.1–45.2 s with 28 (two runs each, alternating). Once the engine's postings
+ * lost their spreads (docs/scaling.md, "Postings without spreads") 24 put earnings on the engine's
+ * thread and made no difference (25.4 / 28.8k against 26.5 / 29.6k ev/s), so it stays 35.
  */
 const ENGINE_COST = 35;
 const WRITE_COST: Readonly<Record<ProjectionName, number>> = { journal: 20, report: 10, earnings: 5, payout: 3, budget: 2, webhooks: 1 };
