@@ -125,11 +125,24 @@ function stableOffsetMinutes(day: number, zone: string): number {
   return offset;
 }
 
+/** YYYY-MM-DD of a day counted from 1970-01-01, each made once (a Date and its ISO text per call cost the engine more). */
+const isoDates = new Map<number, string>();
+
+function isoDate(day: number): string {
+  let text = isoDates.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDates.size >= OFFSET_CACHE_DAYS_MAX) isoDates.clear();
+    isoDates.set(day, text);
+  }
+  return text;
+}
+
 /** Local calendar date (YYYY-MM-DD) of an instant in a zone. */
 export function localDate(epochMs: number, zone: string): string {
   const offset = stableOffsetMinutes(Math.floor(epochMs / DAY_MS), zone);
   if (Number.isNaN(offset)) return DateTime.fromMillis(epochMs, { zone }).toISODate()!;
-  return new Date(epochMs + offset * 60_000).toISOString().slice(0, 10);
+  return isoDate(Math.floor((epochMs + offset * 60_000) / DAY_MS));
 }
 
 /** Earning month (YYYY-MM) of an instant in the marketplace zone (rule 9). */

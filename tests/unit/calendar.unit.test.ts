@@ -1,5 +1,6 @@
 // SPEC §2 (occurredAt is an instant with an offset), rule 9 (earning month in the marketplace's
 // reporting time zone), rule 10 (payable date), §5 (report range: inclusive, ≤ 90 days).
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import {
   checkReportRange,
@@ -84,6 +85,22 @@ describe("earning month and local date (rule 9)", () => {
     expect(localDate(Date.parse("2026-11-01T06:59:59.999Z"), LA)).toBe("2026-10-31"); // PDT
     expect(localDate(Date.parse("2026-11-02T07:59:59.999Z"), LA)).toBe("2026-11-01"); // PST
     expect(localDate(Date.parse("2026-11-02T08:00:00Z"), LA)).toBe("2026-11-02");
+  });
+
+  it("agrees with luxon every 263 minutes over two years, in zones with DST, half- and quarter-hour offsets", () => {
+    // localDate's caches (a zone's offset per UTC day, the text per local day) against luxon itself.
+    const zones = [LA, TOKYO, LONDON, KOLKATA, "Asia/Kathmandu", "Pacific/Chatham", "America/St_Johns", "UTC"];
+    const fromMs = Date.parse("1969-06-01T00:00:00Z");
+    const stepMs = 263 * 60_000;
+    let compared = 0;
+    for (const zone of zones) {
+      for (let ms = fromMs; ms < fromMs + 2 * 366 * 86_400_000; ms += stepMs) {
+        const expected = DateTime.fromMillis(ms, { zone }).toISODate();
+        if (localDate(ms, zone) !== expected) expect(`${localDate(ms, zone)} at ${ms} in ${zone}`).toBe(expected);
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(8 * 4_008);
   });
 
   it("London in summer time, Berlin at new year, Kolkata at +05:30", () => {
