@@ -81,14 +81,14 @@ function toStored(row: Row): StoredEvent {
  * their table's lock before they find there is nothing to do, so every process start stalled the
  * appends of the processes already running, and could deadlock with one in flight (seen in the crash
  * suite: a killed appender's transaction holding the head's row while the reopen's DDL held `events`).
- * The index is made last, in the same transaction as the rest (createOrUpgradeSchema).
+ * The last index is made last, in the same transaction as the rest (createOrUpgradeSchema).
  */
 async function schemaIsCurrent(pool: pg.Pool, s: string): Promise<boolean> {
   const { rows } = await pool.query<{ current: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
        AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($3) AND attname = 'hash' AND NOT attisdropped) = 1
        AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($4) AND attname = 'hash' AND NOT attisdropped) = 1 AS current`,
-    [`${s}.events_id_lower`, `${s}.store_meta`, `${s}.events`, `${s}.head`],
+    [`${s}.events_unchained`, `${s}.store_meta`, `${s}.events`, `${s}.head`],
   );
   return rows[0]!.current;
 }
@@ -121,6 +121,8 @@ async function createOrUpgradeSchema(pool: pg.Pool, s: string): Promise<void> {
     ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS hash text;
     ALTER TABLE ${s}.head ADD COLUMN IF NOT EXISTS hash text;
     CREATE INDEX IF NOT EXISTS events_id_lower ON ${s}.events ((lower(id) COLLATE "C"), position);
+    -- The rows without a hash: empty once chained, so each open's check (chainIfNeeded) reads no rows.
+    CREATE INDEX IF NOT EXISTS events_unchained ON ${s}.events (position) WHERE hash IS NULL;
   `);
 }
 

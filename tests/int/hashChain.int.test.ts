@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { verifyChain } from "../../infra/eventStore/hashChain.ts";
 import type { EventStore } from "../../infra/eventStore/port.ts";
 import { openPostgresEventStore } from "../../infra/eventStore/postgresEventStore.ts";
-import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
+import { FIRST_UNCHAINED, openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
 import { clicks } from "../support/testEvents.ts";
 import { PG_URL, dropSchema, randomSchema } from "../support/pgTest.ts";
 
@@ -154,10 +154,10 @@ describe.each([
 });
 
 describe("the hash chain on sqlite, written to by a release that keeps none", () => {
-  it("an append after a row without a hash is refused, naming it, instead of chaining on from a wrong link", async () => {
+  it("an append after a row without a hash is refused, naming it, instead of chaining on from a wrong link; a reopen chains it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ledger-chain-old-writer-"));
     const file = join(dir, "events.db");
-    const store = await openSqliteEventStore({ file });
+    let store = await openSqliteEventStore({ file });
     try {
       await store.append(clicks(["a"]));
       // Another process of an older release appends position 2 with no hash while this store is open.
@@ -173,6 +173,19 @@ describe("the hash chain on sqlite, written to by a release that keeps none", ()
         "event store: position 2 has no hash (appended by a release without the hash chain?); reopen the store to chain it",
       );
       expect(await store.head()).toBe(2);
+      // The open finds the row through the index of rows without a hash, never a scan of every row.
+      const check = new Database(file, { readonly: true });
+      expect(
+        check
+          .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${FIRST_UNCHAINED}`)
+          .all()
+          .map((r) => r.detail),
+      ).toEqual(["SEARCH events USING INDEX events_unchained"]);
+      check.close();
+      await store.close();
+      store = await openSqliteEventStore({ file });
+      await store.append(clicks(["b"]));
+      expect(await verifyChain(store)).toMatchObject({ ok: true, verified: 3, firstBadPosition: null });
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
