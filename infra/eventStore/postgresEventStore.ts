@@ -81,14 +81,14 @@ function toStored(row: Row): StoredEvent {
  * their table's lock before they find there is nothing to do, so every process start stalled the
  * appends of the processes already running, and could deadlock with one in flight (seen in the crash
  * suite: a killed appender's transaction holding the head's row while the reopen's DDL held `events`).
- * The last index is made last, in the same transaction as the rest (createOrUpgradeSchema).
+ * The index is made last, in the same transaction as the rest (createOrUpgradeSchema).
  */
 async function schemaIsCurrent(pool: pg.Pool, s: string): Promise<boolean> {
   const { rows } = await pool.query<{ current: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
        AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($3) AND attname = 'hash' AND NOT attisdropped) = 1
        AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($4) AND attname = 'hash' AND NOT attisdropped) = 1 AS current`,
-    [`${s}.events_unchained`, `${s}.store_meta`, `${s}.events`, `${s}.head`],
+    [`${s}.events_id_lower`, `${s}.store_meta`, `${s}.events`, `${s}.head`],
   );
   return rows[0]!.current;
 }
@@ -121,8 +121,6 @@ async function createOrUpgradeSchema(pool: pg.Pool, s: string): Promise<void> {
     ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS hash text;
     ALTER TABLE ${s}.head ADD COLUMN IF NOT EXISTS hash text;
     CREATE INDEX IF NOT EXISTS events_id_lower ON ${s}.events ((lower(id) COLLATE "C"), position);
-    -- The rows without a hash: empty once chained, so each open's check (chainIfNeeded) reads no rows.
-    CREATE INDEX IF NOT EXISTS events_unchained ON ${s}.events (position) WHERE hash IS NULL;
   `);
 }
 
@@ -132,9 +130,15 @@ async function createOrUpgradeSchema(pool: pg.Pool, s: string): Promise<void> {
  * head's hash. Idempotent: a second process opening meanwhile finds nothing left to chain.
  */
 async function chainIfNeeded(pool: pg.Pool, s: string): Promise<void> {
-  const unchained = await pool.query(`SELECT 1 FROM ${s}.events WHERE hash IS NULL LIMIT 1`);
-  const head = await pool.query<{ position: string; hash: string | null }>(`SELECT position, hash FROM ${s}.head`);
-  if (unchained.rows.length === 0 && (head.rows[0]!.hash !== null || Number(head.rows[0]!.position) === 0)) return;
+  // Read off the head and its event alone, as the SQLite store reads its last row (UNCHAINED_AT_END
+  // there): an append refuses to go on after an event without a hash, so a store that needs the
+  // chain has none at its head. (Looking for any event without a hash read every row on each open.)
+  const head = await pool.query<{ position: string; hash: string | null; event_unchained: boolean }>(
+    `SELECT h.position, h.hash, (e.position IS NOT NULL AND e.hash IS NULL) AS event_unchained
+       FROM ${s}.head h LEFT JOIN ${s}.events e ON e.position = h.position`,
+  );
+  const { position, hash, event_unchained } = head.rows[0]!;
+  if (Number(position) === 0 || (hash !== null && !event_unchained)) return;
   const client = await pool.connect();
   try {
     await client.query("BEGIN");

@@ -142,13 +142,13 @@ DROP INDEX IF EXISTS events_stream;
 `;
 
 /**
- * The rows without a hash (SPEC §13), in an index of their own: empty once the store is chained (every
- * append writes its hash), so each open asks for the first one without reading every row (the scan
- * took 140–210 ms at 1M events; docs/scaling.md, "Figures behind code comments"). Rows a release
- * without the chain appends land in it too, and the next open chains them.
+ * 1 when the last row has no hash: the open's whole check for rows to chain (SPEC §13). Every append
+ * writes its rows' hashes and refuses to go on after a row without one (hashOf), so rows without a
+ * hash are a store from before the chain or what a release without it appended last: in both the
+ * last row has none. Asking for the first row without a hash instead read every row of a chained
+ * store on each open: 139–154 ms at 1M events (docs/scaling.md, "Figures behind code comments").
  */
-const UNCHAINED_INDEX = "CREATE INDEX IF NOT EXISTS events_unchained ON events (position) WHERE hash IS NULL";
-export const FIRST_UNCHAINED = "SELECT min(position) FROM events WHERE hash IS NULL";
+const UNCHAINED_AT_END = "SELECT hash IS NULL FROM events ORDER BY position DESC LIMIT 1";
 
 /** How long opening waits for the write lock: another process may be making the streams whole (minutes at millions of events). */
 const OPEN_BUSY_TIMEOUT_MS = 600_000;
@@ -301,18 +301,16 @@ export class SqliteEventStore implements EventStore {
   /**
    * SPEC §13: a store written before the hash chain gains it once, on open: every row from the
    * first without a hash on, in position order, under the write lock (a second process opening the
-   * file meanwhile waits and finds it done).
+   * file meanwhile waits and finds it done). Whether it is needed is read off the last row alone
+   * (UNCHAINED_AT_END).
    */
   private chainIfNeeded(): void {
     const hasColumn = () => this.db.prepare<[], string>("SELECT name FROM pragma_table_info('events')").pluck().all().includes("hash");
-    const hasIndex = () =>
-      this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'events_unchained'").get() !== undefined;
-    const firstUnchained = () => this.db.prepare<[], number | null>(FIRST_UNCHAINED).pluck().get();
-    if (hasColumn() && hasIndex() && firstUnchained() === null) return;
+    const firstUnchained = () => this.db.prepare<[], number | null>("SELECT min(position) FROM events WHERE hash IS NULL").pluck().get();
+    if (hasColumn() && this.db.prepare<[], number>(UNCHAINED_AT_END).pluck().get() !== 1) return;
     this.db.exec("BEGIN IMMEDIATE");
     try {
       if (!hasColumn()) this.db.exec("ALTER TABLE events ADD COLUMN hash TEXT");
-      this.db.exec(UNCHAINED_INDEX);
       const first = firstUnchained();
       if (first !== null && first !== undefined) {
         let prev =

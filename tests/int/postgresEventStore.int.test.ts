@@ -70,29 +70,6 @@ describe("postgres event store: recordedAt and ids for issue 27 (GET /v1/log/pos
   });
 });
 
-describe("postgres event store: the open's check for rows without a hash", () => {
-  it("reads the partial index of rows without a hash, made also for a store of the release before", async () => {
-    const schema = randomSchema("es_unchained");
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      const first = await openPostgresEventStore({ connectionString: PG_URL, schema });
-      await first.append(clicks(["u1"]));
-      await first.close();
-      await client.query(`DROP INDEX "${schema}".events_unchained`); // as the release before left it
-      const store = await openPostgresEventStore({ connectionString: PG_URL, schema });
-      await client.query("SET enable_seqscan = off");
-      const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT 1 FROM "${schema}".events WHERE hash IS NULL LIMIT 1`);
-      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toContain("Index Only Scan using events_unchained");
-      expect(await store.head()).toBe(1);
-      await store.close();
-    } finally {
-      await client.end();
-      await dropSchema(schema);
-    }
-  });
-});
-
 describe("postgres event store: opening a current store runs no DDL", () => {
   it("opens beside an append in flight (its head row and `events` locked) without waiting for it", async () => {
     const schema = randomSchema("es_open");
