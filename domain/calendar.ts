@@ -1,7 +1,7 @@
 // Business calendar (SPEC §4 rules 9-10, §5 report range). Every date has an explicit zone.
 import { DateTime } from "luxon";
 import { assert } from "./assert.ts";
-import { datesBetween } from "./localDates.ts";
+import { datesBetween, fromUtcMs } from "./localDates.ts";
 
 /** ISO-8601 instant that carries an offset or Z (SPEC §2); a local time without offset is invalid. */
 export const INSTANT_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
@@ -127,12 +127,14 @@ function stableOffsetMinutes(day: number, zone: string): number {
 
 /** YYYY-MM-DD of a day counted from 1970-01-01, each made once (a Date and its ISO text per call cost the engine more). */
 const isoDates = new Map<number, string>();
+/** Days whose text is kept at most (the whole cache is dropped past it, as the offsets' is). */
+const ISO_DATES_CACHED_MAX = 100_000;
 
 function isoDate(day: number): string {
   let text = isoDates.get(day);
   if (text === undefined) {
-    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (isoDates.size >= OFFSET_CACHE_DAYS_MAX) isoDates.clear();
+    text = fromUtcMs(day * DAY_MS);
+    if (isoDates.size >= ISO_DATES_CACHED_MAX) isoDates.clear();
     isoDates.set(day, text);
   }
   return text;

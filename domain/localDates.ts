@@ -9,7 +9,8 @@ export function toUtcMs(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 }
 
-function fromUtcMs(ms: number): string {
+/** The local date YYYY-MM-DD whose midnight UTC is `ms` (toUtcMs's inverse). */
+export function fromUtcMs(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 

@@ -9,8 +9,8 @@ import { emptyOutcome, type Anomaly, type AnomalyCode, type Fact, type Outcome, 
 export type Ev<T extends CurrentEvent["type"]> = CurrentEventOf<T>;
 
 /**
- * Who a posting belongs to. One object serves every posting of a shipment, of a campaign's
- * settlement or of a payout; post() reads its fields into the posting one by one.
+ * Who a posting belongs to. One object serves every posting of a shipment's lines, of its return or
+ * of its settlement when the campaign ends; post() reads its fields into the posting one by one.
  */
 export type PostingOwner = Pick<Posting, "creatorId" | "campaignId" | "marketplace" | "currency" | "shipmentId" | "orderId">;
 
