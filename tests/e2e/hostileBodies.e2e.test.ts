@@ -70,8 +70,28 @@ interface Answer {
  */
 const agent = new http.Agent({ keepAlive: true });
 
+/**
+ * Answers that a reset can lose: a server that answers a 413 mid-body closes the connection with
+ * the rest of the body unread, and the client's kernel may see the reset (EPIPE on its next write,
+ * or ECONNRESET) before the answer is read, so node:http reports the error and never the answer
+ * (seen once in CI, 2026-12-06, on the 3.5 M-line NDJSON body). Only then is the request sent
+ * again, at most this many times in all; the answer is held to the same expectations.
+ */
+const ANSWER_LOST_TRIES_MAX = 3;
+
+async function request(url: string, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await requestOnce(url, method, pathname, headers, body);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (tries >= ANSWER_LOST_TRIES_MAX || (code !== "EPIPE" && code !== "ECONNRESET")) throw error;
+    }
+  }
+}
+
 /** One request over node:http (any body, any headers); resolves on the answer even if the server stops reading early. */
-function request(url: string, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function requestOnce(url: string, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(body, "utf8");
     const all: Record<string, string | number> = { ...headers };
