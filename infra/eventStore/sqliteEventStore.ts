@@ -146,7 +146,7 @@ DROP INDEX IF EXISTS events_stream;
  * writes its rows' hashes and refuses to go on after a row without one (hashOf), so rows without a
  * hash are a store from before the chain or what a release without it appended last: in both the
  * last row has none. Asking for the first row without a hash instead read every row of a chained
- * store on each open: 139–154 ms at 1M events (docs/scaling.md, "Figures behind code comments").
+ * store on each open: 139–227 ms at 1M events (docs/scaling.md, "Figures behind code comments").
  */
 const UNCHAINED_AT_END = "SELECT hash IS NULL FROM events ORDER BY position DESC LIMIT 1";
 
