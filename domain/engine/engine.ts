@@ -11,7 +11,7 @@ import { Dec, fractionDigits, lineAmountMinor, proportionMinor, toMinor } from "
 import { KNOWN_RULE_VERSIONS, standardRate, type RuleVersion } from "../rules.ts";
 import { disclosureQualifies } from "./disclosure.ts";
 import type { Outcome } from "./outcome.ts";
-import { OutcomeBuilder, type Ev, type PostingOwner } from "./outcomeBuilder.ts";
+import { accountAmount, OutcomeBuilder, type Ev, type PostingOwner } from "./outcomeBuilder.ts";
 import { earnedKey, pairKey, type CampaignState, type EngineState, type LineState, type ShipmentState } from "./state.ts";
 import { balanceWrittenOff, heldIn, payoutsHeld, payoutsReleased, payoutThresholdSet } from "./payoutControls.ts";
 import { insertStrike, removalTime } from "./strikes.ts";
@@ -282,18 +282,7 @@ function moveBudget(c: CampaignState, out: OutcomeBuilder): void {
     shipmentId: null,
     orderId: null,
   };
-  const amount = {
-    kind: difference > 0 ? "budget_funding" : "budget_return",
-    asin: null,
-    amountMinor: difference,
-    earningMonth: null,
-    reportDate: null,
-    rate: null,
-    units: 0,
-    revenueMinor: 0,
-    note: null,
-  } as const;
-  out.post(owner, amount, c.brandId);
+  out.post(owner, accountAmount(difference > 0 ? "budget_funding" : "budget_return", difference, null, null), c.brandId);
   c.balanceMinor += difference;
 }
 
@@ -820,7 +809,7 @@ function postPayout(
 ): void {
   out.post(
     { creatorId, campaignId: null, marketplace, currency, shipmentId: null, orderId: null },
-    { kind, asin: null, amountMinor, earningMonth: null, reportDate: null, rate: null, units: 0, revenueMinor: 0, note: null },
+    accountAmount(kind, amountMinor, null, null),
   );
 }
 
@@ -843,17 +832,13 @@ function commissionAdjusted(state: EngineState, event: Ev<"CommissionAdjusted">,
   const market = out.rules.marketplaces[marketplace];
   out.post(
     { creatorId, campaignId: campaignId ?? null, marketplace, currency: market.currency, shipmentId: null, orderId: null },
-    {
-      kind: "adjustment",
-      asin: null,
-      amountMinor: toMinor(new Dec(amount), market.minorDigits),
-      earningMonth: earningMonth(event.occurredAtMs, market.zone),
-      reportDate: null, // not campaign activity: not in the daily report (§8.4)
-      rate: null,
-      units: 0,
-      revenueMinor: 0,
-      note: `${reasonCode} by ${actor}: ${note}`,
-    },
+    // Not campaign activity: not in the daily report (§8.4).
+    accountAmount(
+      "adjustment",
+      toMinor(new Dec(amount), market.minorDigits),
+      earningMonth(event.occurredAtMs, market.zone),
+      `${reasonCode} by ${actor}: ${note}`,
+    ),
   );
 }
 

@@ -23,6 +23,14 @@ export type PostingAmount = Pick<
   ruleVersion?: number;
 };
 
+/**
+ * An amount booked to accounts alone: no line of an order (ASIN, rate, units, revenue) and no day in
+ * the daily report (budget, payouts, adjustments, write-offs).
+ */
+export function accountAmount(kind: Posting["kind"], amountMinor: number, earningMonth: string | null, note: string | null): PostingAmount {
+  return { kind, asin: null, amountMinor, earningMonth, reportDate: null, rate: null, units: 0, revenueMinor: 0, note };
+}
+
 /** SPEC §13: the month an amount of `month` is booked in: the first open month once `month` is closed. */
 export function bookedMonth(closedThrough: ReadonlyMap<string, string>, marketplace: string, month: string): string {
   const closed = closedThrough.get(marketplace);

@@ -5,7 +5,7 @@
 import { earningMonth } from "../calendar.ts";
 import type { MarketplaceCode } from "../marketplaces.ts";
 import { Dec, formatMinor, toMinor } from "../money.ts";
-import { OutcomeBuilder, type Ev } from "./outcomeBuilder.ts";
+import { accountAmount, OutcomeBuilder, type Ev } from "./outcomeBuilder.ts";
 import { ALL_MARKETPLACES, earnedKey, type EngineState } from "./state.ts";
 
 function scopeOf(marketplace: MarketplaceCode | undefined): string {
@@ -73,16 +73,7 @@ export function balanceWrittenOff(state: EngineState, event: Ev<"BalanceWrittenO
   }
   out.post(
     { creatorId, campaignId: null, marketplace, currency: market.currency, shipmentId: null, orderId: null },
-    {
-      kind: "writeoff",
-      asin: null,
-      amountMinor,
-      earningMonth: earningMonth(event.occurredAtMs, market.zone),
-      reportDate: null, // not campaign activity: not in the daily report
-      rate: null,
-      units: 0,
-      revenueMinor: 0,
-      note: `${reasonCode} by ${actor}: ${note}`,
-    },
+    // Not campaign activity: not in the daily report.
+    accountAmount("writeoff", amountMinor, earningMonth(event.occurredAtMs, market.zone), `${reasonCode} by ${actor}: ${note}`),
   );
 }
