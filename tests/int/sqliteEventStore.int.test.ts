@@ -38,6 +38,15 @@ function storedTails(file: string, streamIds?: string[]): { through: unknown; ta
   return { through, tails: streamIds === undefined ? tails : tails.filter(([id]) => streamIds.includes(id)) };
 }
 
+/** `streams` whole after two clicks on tracking t-1 and then one on t-2 (positions 1–3). */
+const TWO_STREAMS_WHOLE = {
+  through: "3",
+  tails: [
+    ["tracking-t-1", 1, 2],
+    ["tracking-t-2", 0, 3],
+  ],
+};
+
 describe("sqlite event store: streams as linked tails (formats 2 and 3)", () => {
   let dir: string;
   beforeEach(() => {
@@ -207,13 +216,7 @@ describe("sqlite event store: streams as linked tails (formats 2 and 3)", () => 
     expect(storedTails(file)).toEqual({ through: "0", tails: [] });
     const reader = await openSqliteEventStore({ file });
     await reader.close(); // the writer is still open (or crashed): the reader's close writes what the events say
-    expect(storedTails(file)).toEqual({
-      through: "3",
-      tails: [
-        ["tracking-t-1", 1, 2],
-        ["tracking-t-2", 0, 3],
-      ],
-    });
+    expect(storedTails(file)).toEqual(TWO_STREAMS_WHOLE);
     expect((await writer.append(clicks(["k3"], "t-1"), { expectedRevisions: { "tracking-t-1": 1 } })).outcomes).toEqual([
       { id: "k3", position: 4, duplicate: false },
     ]);
@@ -230,13 +233,7 @@ describe("sqlite event store: streams as linked tails (formats 2 and 3)", () => 
     asFormat2.exec("DELETE FROM store_meta WHERE key = 'streams_through'");
     asFormat2.close();
     const reopened = await openSqliteEventStore({ file });
-    expect(storedTails(file)).toEqual({
-      through: "3",
-      tails: [
-        ["tracking-t-1", 1, 2],
-        ["tracking-t-2", 0, 3],
-      ],
-    });
+    expect(storedTails(file)).toEqual(TWO_STREAMS_WHOLE);
     expect((await reopened.append(clicks(["x3"], "t-1"), { expectedRevisions: { "tracking-t-1": 1 } })).outcomes).toEqual([
       { id: "x3", position: 4, duplicate: false },
     ]);
