@@ -59,16 +59,20 @@ export function anomalyView(r: AnomalyRow): Anomaly {
   };
 }
 
-/** Writes the anomalies of a batch of outcomes (each once: a replayed batch changes nothing). */
-export async function insertAnomalies(tx: ReadModelTx, prefix: string, outcomes: readonly Outcome[]): Promise<void> {
-  const rows: SqlValue[][] = [];
-  for (const o of outcomes) {
+/** A batch's anomalies as rows, written each once (a replayed batch changes nothing). */
+export class AnomalyRows {
+  private readonly rows: SqlValue[][] = [];
+
+  add(o: Outcome): void {
     o.anomalies.forEach((a, idx) => {
       const row = anomalyRow(a, idx);
-      rows.push(ANOMALY_COLUMNS.map((c) => row[c] as SqlValue));
+      this.rows.push(ANOMALY_COLUMNS.map((c) => row[c] as SqlValue));
     });
   }
-  await insertIgnore(tx, `${prefix}anomalies`, ANOMALY_COLUMNS, rows);
+
+  async write(tx: ReadModelTx, prefix: string): Promise<void> {
+    await insertIgnore(tx, `${prefix}anomalies`, ANOMALY_COLUMNS, this.rows);
+  }
 }
 
 /** The columns of an anomaly row in a SELECT (`alias.` before each, when given). */

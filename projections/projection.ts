@@ -2,7 +2,7 @@
 // Versions live side by side as tables with a version prefix (`earnings_v2_totals`), so a rebuild
 // writes a fresh copy while the active one keeps serving (SPEC §6).
 import type { Outcome } from "../domain/engine/outcome.ts";
-import type { Dialect, ReadModelTx } from "../infra/readModel/port.ts";
+import type { Dialect, ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 
 export const PROJECTION_NAMES = ["journal", "earnings", "budget", "report", "payout", "webhooks"] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
@@ -44,10 +44,31 @@ export interface ProjectionDefinition {
    * once is cheaper than keeping a random-order index up to date row by row).
    */
   readIndexes?: Readonly<Record<string, string>>;
-  /** Folds a batch of outcomes (ascending positions) into the tables under `prefix`. */
-  apply(tx: ReadModelTx, prefix: string, outcomes: readonly Outcome[]): Promise<void>;
+  /** A batch of writes to the tables under `prefix` (ProjectionBatch), begun with nothing added. */
+  batch(read: ReadModelRead, prefix: string): ProjectionBatch;
   /** Tables (without prefix) and their key columns, for canonical export and diff. */
   tables: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Reads of what is committed, outside the batch's transaction: a projection's tables have one writer,
+ * its projector, whose batches commit one after another. Where another writer shares the connection
+ * (the webhooks' delivery worker, serializeTransactions), a read in a transaction of its own waits
+ * for that writer's transaction instead of running inside it.
+ */
+export type ReadModelRead = Pick<ReadModelDb, "query" | "transaction">;
+
+/**
+ * One batch of a projection's writes: the engine's outcomes are added as they come (a catch-up adds
+ * a page at a time, so a page's outcomes are garbage once folded instead of living until the batch
+ * ends: docs/scaling.md, "Batches folded as they come"), then written in one transaction with the
+ * checkpoint. What a batch writes depends only on the outcomes added, not on how they were split.
+ */
+export interface ProjectionBatch {
+  /** Adds outcomes in ascending positions, after those added before; writes nothing. */
+  add(outcomes: readonly Outcome[]): Promise<void>;
+  /** Writes everything added, inside the batch's transaction. */
+  write(tx: ReadModelTx): Promise<void>;
 }
 
 export function tablePrefix(name: ProjectionName, version: number): string {

@@ -10,7 +10,7 @@ import { int } from "../infra/readModel/port.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { Outcome } from "../domain/engine/outcome.ts";
 import { DEFINITIONS } from "./definitions.ts";
-import { tablePrefix, type ProjectionDefinition, type ProjectionName, type VersionStatus } from "./projection.ts";
+import { tablePrefix, type ProjectionBatch, type ProjectionDefinition, type ProjectionName, type VersionStatus } from "./projection.ts";
 import { createProgressTable, recordCheckpointTime } from "./versionProgress.ts";
 
 export interface VersionInfo {
@@ -114,6 +114,8 @@ export interface ProjectorLog {
 export class Projector {
   private position_ = 0;
   private storeId_: string | null = null;
+  /** Outcomes added since the last commit, folded (null: none). */
+  private batch: ProjectionBatch | null = null;
 
   private constructor(
     readonly db: ReadModelDb,
@@ -235,11 +237,24 @@ export class Projector {
   }
 
   /** Applies the outcomes of events up to `last` (some events have none for this projection). */
-  async apply(outcomes: readonly Outcome[], last: { position: number; eventId: string }): Promise<void> {
-    if (last.position <= this.position_) return;
+  /**
+   * Adds outcomes to the batch in progress (ProjectionBatch): those past this projector's position,
+   * in ascending positions, after the ones added before. Nothing is written until commit.
+   */
+  async add(outcomes: readonly Outcome[]): Promise<void> {
     const fresh = outcomes.filter((o) => o.position > this.position_);
+    if (fresh.length === 0) return;
+    this.batch ??= this.definition.batch(this.db, this.prefix);
+    await this.batch.add(fresh);
+  }
+
+  /** Writes the batch in progress and moves the checkpoint to `last`, in one transaction. */
+  async commit(last: { position: number; eventId: string }): Promise<void> {
+    const batch = this.batch;
+    this.batch = null;
+    if (last.position <= this.position_) return;
     await this.db.transaction(async (tx) => {
-      await this.definition.apply(tx, this.prefix, fresh);
+      await batch?.write(tx);
       // The checkpoint moves only from where this projector left it: if another process projected
       // this version meanwhile, nothing commits and this projector stops (never counts twice).
       const moved = await tx.run("UPDATE projections SET position = ?, event_id = ? WHERE name = ? AND version = ? AND position = ?", [
@@ -270,6 +285,7 @@ export class Projector {
     await this.createReadIndexes();
     this.position_ = 0;
     this.storeId_ = null;
+    this.batch = null;
   }
 }
 

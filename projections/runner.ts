@@ -22,7 +22,10 @@ export interface RunnerProjector {
   readonly ruleVersion: number;
   /** Last position committed (where this projector resumes). */
   readonly position: number;
-  apply(outcomes: readonly Outcome[], last: { position: number; eventId: string }): Promise<void>;
+  /** Adds outcomes to the batch in progress (Projector.add); the runner adds a catch-up batch a page at a time. */
+  add(outcomes: readonly Outcome[]): Promise<void>;
+  /** Ends the batch at `last`: committed, or (on a writer thread) handed over to be. */
+  commit(last: { position: number; eventId: string }): Promise<void>;
   dropReadIndexes(): Promise<void>;
   createReadIndexes(): Promise<void>;
   settled?(): Promise<void>;
@@ -68,9 +71,10 @@ interface Lane {
  */
 export const RUNNER_BATCH_DEFAULT = 5_000;
 /**
- * Events read and folded at a time within a catch-up batch (catchUpBatch): a page's events are
- * garbage before the next page is read, instead of a whole batch's outliving the engine's young
- * generation (docs/scaling.md, "A catch-up batch read in pages").
+ * Events read, folded and added to the projectors at a time within a catch-up batch (catchUpBatch):
+ * a page's events and outcomes are garbage before the next page is read (each projector keeps what
+ * its fold made of them), instead of a whole batch's outliving the engine's young generation
+ * (docs/scaling.md, "A catch-up batch read in pages", "Batches folded as they come").
  */
 export const CATCH_UP_PAGE_EVENTS = 1_000;
 /** Live batches: small, so an API in the same process answers between them. */
@@ -128,7 +132,10 @@ export class ProjectionRunner {
       if (events.length === 0) return;
       const lastEvent = events[events.length - 1]!;
       // Lane by lane: one lane's outcomes are handed over before the next lane folds.
-      for (const lane of this.lanes) await this.handOver(lane, this.fold(lane, events, []), lastEvent);
+      for (const lane of this.lanes) {
+        await this.add(lane, events);
+        await this.handOver(lane, lastEvent);
+      }
       this.batchDone(lastEvent.position, events.length);
     });
   }
@@ -148,24 +155,26 @@ export class ProjectionRunner {
     }
   }
 
-  /** Folds consecutive events through one lane's engine, adding their outcomes to `outcomes`. */
-  private fold(lane: Lane, events: readonly StoredEvent[], outcomes: Outcome[]): Outcome[] {
+  /** Folds consecutive events through one lane's engine and adds their outcomes to its projectors' batches. */
+  private async add(lane: Lane, events: readonly StoredEvent[]): Promise<void> {
+    const outcomes: Outcome[] = [];
     for (const event of events) {
       if (event.position <= lane.state.position) continue; // this lane's snapshot is already past it
       // An engine error (a bug, a broken invariant) is not an anomaly: it stops this runner with
       // every checkpoint where it was, so a restart retries (and a rebuild reproduces the same).
       outcomes.push(applyEvent(lane.state, lane.rules, toCurrentEvent(event)));
     }
-    return outcomes;
+    if (outcomes.length === 0) return;
+    for (const projector of lane.projectors) await projector.add(outcomes);
+    lane.eventsSinceSnapshot += outcomes.length;
   }
 
-  /** Hands a lane's outcomes of a batch ending at `lastEvent` to its projectors, and snapshots the lane when due. */
-  private async handOver(lane: Lane, outcomes: readonly Outcome[], lastEvent: StoredEvent): Promise<void> {
+  /** Ends a lane's batch at `lastEvent` in each of its projectors, and snapshots the lane when due. */
+  private async handOver(lane: Lane, lastEvent: StoredEvent): Promise<void> {
     for (const projector of lane.projectors) {
-      await projector.apply(outcomes, { position: lastEvent.position, eventId: lastEvent.id });
+      await projector.commit({ position: lastEvent.position, eventId: lastEvent.id });
       await new Promise((resolve) => setImmediate(resolve)); // let requests in between projectors
     }
-    lane.eventsSinceSnapshot += outcomes.length;
     if (lane.eventsSinceSnapshot >= this.snapshotEveryEvents) await this.snapshot(lane);
   }
 
@@ -217,27 +226,26 @@ export class ProjectionRunner {
   }
 
   /**
-   * Catch-up's batch: up to `count` events after the runner's position, read and folded a page
-   * (pageSize) at a time, then handed over as one batch, every lane's. False when there was nothing
-   * to read. A read that fails stops the runner, as a failed batch does: after a first page, the
+   * Catch-up's batch: up to `count` events after the runner's position, read, folded and added to
+   * the projectors' batches a page (pageSize) at a time, then committed as one batch, every lane's.
+   * False when there was nothing to read. A read that fails stops the runner, as a failed batch does: after a first page, the
    * engine is already past events nobody committed.
    */
   private async catchUpBatch(count: number, head: number): Promise<boolean> {
     let read = 0;
     await this.guarded(async () => {
-      const folded: Outcome[][] = this.lanes.map(() => []);
       let lastEvent: StoredEvent | null = null;
       while (read < count) {
         const after = lastEvent?.position ?? this.lastPosition_;
         if (after >= head) break;
         const page = await this.options.store.readForward(after, Math.min(this.catchUpPageSize, count - read));
         if (page.length === 0) break;
-        for (const [i, lane] of this.lanes.entries()) this.fold(lane, page, folded[i]!);
+        for (const lane of this.lanes) await this.add(lane, page);
         lastEvent = page[page.length - 1]!;
         read += page.length;
       }
       if (lastEvent === null) return;
-      for (const [i, lane] of this.lanes.entries()) await this.handOver(lane, folded[i]!, lastEvent);
+      for (const lane of this.lanes) await this.handOver(lane, lastEvent);
       this.batchDone(lastEvent.position, read);
     });
     return read > 0;

@@ -12,10 +12,9 @@
 // as of a position; ids are code-point text (idText) so pages and prefix searches are SQL ranges.
 import { assert } from "../../domain/assert.ts";
 import { budgetFlow } from "../../domain/journal/entryKinds.ts";
-import type { Outcome } from "../../domain/engine/outcome.ts";
 import type { EventType } from "../../domain/events/schemas.ts";
-import { idText, int, type Dialect, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
-import type { ProjectionDefinition } from "../projection.ts";
+import { idText, int, type Dialect, type SqlValue } from "../../infra/readModel/port.ts";
+import type { ProjectionDefinition, ReadModelRead } from "../projection.ts";
 
 /** The columns of a campaign row (the same in `campaigns` and `history`). */
 export const CAMPAIGN_COLUMNS = [
@@ -96,8 +95,8 @@ function toValues(row: CampaignRow): SqlValue[] {
   return CAMPAIGN_COLUMNS.map((c) => row[c]);
 }
 
-async function loadRow(tx: ReadModelTx, p: string, campaignId: string): Promise<CampaignRow | null> {
-  const rows = await tx.query<Record<string, unknown>>(`SELECT ${CAMPAIGN_COLUMNS.join(", ")} FROM ${p}campaigns WHERE campaign_id = ?`, [
+async function loadRow(read: ReadModelRead, p: string, campaignId: string): Promise<CampaignRow | null> {
+  const rows = await read.query<Record<string, unknown>>(`SELECT ${CAMPAIGN_COLUMNS.join(", ")} FROM ${p}campaigns WHERE campaign_id = ?`, [
     campaignId,
   ]);
   const r = rows[0];
@@ -136,106 +135,112 @@ export const budgetProjection: ProjectionDefinition = {
     campaigns_search: "campaigns (lower(campaign_id), campaign_id)",
     campaigns_brand_search: "campaigns (lower(brand_id), brand_id)",
   },
-  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+  batch(read, p) {
     const rows = new Map<string, CampaignRow>();
     const history: SqlValue[][] = [];
     const changes: SqlValue[][] = [];
     const rowOf = async (campaignId: string): Promise<CampaignRow> => {
-      const row = rows.get(campaignId) ?? (await loadRow(tx, p, campaignId));
+      const row = rows.get(campaignId) ?? (await loadRow(read, p, campaignId));
       assert(row !== null, `budget projection: campaign ${campaignId} has an entry or fact before it was created`);
       rows.set(campaignId, row);
       return row;
     };
-    for (const o of outcomes) {
-      const touched = new Set<string>();
-      for (const post of o.postings) {
-        if (post.campaignId === null) continue;
-        const flow = budgetFlow(post.kind, post.amountMinor);
-        if (flow.spentMinor === 0 && flow.releasedMinor === 0) continue;
-        const row = await rowOf(post.campaignId);
-        row.spent += flow.spentMinor;
-        row.released += flow.releasedMinor;
-        touched.add(post.campaignId);
-      }
-      for (const f of o.facts) {
-        switch (f.kind) {
-          case "campaign": {
-            const existing = rows.get(f.campaignId) ?? (await loadRow(tx, p, f.campaignId));
-            const row: CampaignRow = existing ?? {
-              campaign_id: f.campaignId,
-              brand_id: f.brandId,
-              marketplace: f.marketplace,
-              bonus_rate: f.bonusRate,
-              budget: 0,
-              spent: 0,
-              released: 0,
-              exhausted_at: null,
-              starts_at: f.startsAt,
-              ends_at: f.endsAt,
-              ends_at_ms: f.endsAtMs,
-              asins: "[]",
-              paused: 0,
-              ended: 0,
-              creators: 0,
-              position: o.position,
-              created_position: o.position,
-            };
-            Object.assign(row, {
-              budget: f.budgetMinor,
-              ends_at: f.endsAt,
-              ends_at_ms: f.endsAtMs,
-              asins: JSON.stringify(f.asins),
-              paused: f.paused ? 1 : 0,
-            });
-            rows.set(f.campaignId, row);
-            touched.add(f.campaignId);
-            break;
+    return {
+      async add(outcomes) {
+        for (const o of outcomes) {
+          const touched = new Set<string>();
+          for (const post of o.postings) {
+            if (post.campaignId === null) continue;
+            const flow = budgetFlow(post.kind, post.amountMinor);
+            if (flow.spentMinor === 0 && flow.releasedMinor === 0) continue;
+            const row = await rowOf(post.campaignId);
+            row.spent += flow.spentMinor;
+            row.released += flow.releasedMinor;
+            touched.add(post.campaignId);
           }
-          case "budget": {
-            const row = await rowOf(f.campaignId);
-            // The journal and the engine must tell the same budget (SPEC §8.1 reconciliation).
-            assert(
-              row.spent === f.spentMinor && row.released === f.releasedMinor,
-              `budget projection: campaign ${f.campaignId} at position ${o.position}: the journal gives spent ${row.spent}, released ${row.released}; the engine ${f.spentMinor}, ${f.releasedMinor}`,
-            );
-            row.budget = f.budgetMinor;
-            row.exhausted_at = f.exhaustedAt;
-            touched.add(f.campaignId);
-            break;
+          for (const f of o.facts) {
+            switch (f.kind) {
+              case "campaign": {
+                const existing = rows.get(f.campaignId) ?? (await loadRow(read, p, f.campaignId));
+                const row: CampaignRow = existing ?? {
+                  campaign_id: f.campaignId,
+                  brand_id: f.brandId,
+                  marketplace: f.marketplace,
+                  bonus_rate: f.bonusRate,
+                  budget: 0,
+                  spent: 0,
+                  released: 0,
+                  exhausted_at: null,
+                  starts_at: f.startsAt,
+                  ends_at: f.endsAt,
+                  ends_at_ms: f.endsAtMs,
+                  asins: "[]",
+                  paused: 0,
+                  ended: 0,
+                  creators: 0,
+                  position: o.position,
+                  created_position: o.position,
+                };
+                Object.assign(row, {
+                  budget: f.budgetMinor,
+                  ends_at: f.endsAt,
+                  ends_at_ms: f.endsAtMs,
+                  asins: JSON.stringify(f.asins),
+                  paused: f.paused ? 1 : 0,
+                });
+                rows.set(f.campaignId, row);
+                touched.add(f.campaignId);
+                break;
+              }
+              case "budget": {
+                const row = await rowOf(f.campaignId);
+                // The journal and the engine must tell the same budget (SPEC §8.1 reconciliation).
+                assert(
+                  row.spent === f.spentMinor && row.released === f.releasedMinor,
+                  `budget projection: campaign ${f.campaignId} at position ${o.position}: the journal gives spent ${row.spent}, released ${row.released}; the engine ${f.spentMinor}, ${f.releasedMinor}`,
+                );
+                row.budget = f.budgetMinor;
+                row.exhausted_at = f.exhaustedAt;
+                touched.add(f.campaignId);
+                break;
+              }
+              case "campaign_ended":
+                (await rowOf(f.campaignId)).ended = 1;
+                touched.add(f.campaignId);
+                break;
+              case "acceptance":
+                (await rowOf(f.campaignId)).creators += 1;
+                touched.add(f.campaignId);
+                break;
+              default:
+                break; // facts of other read models
+            }
           }
-          case "campaign_ended":
-            (await rowOf(f.campaignId)).ended = 1;
-            touched.add(f.campaignId);
-            break;
-          case "acceptance":
-            (await rowOf(f.campaignId)).creators += 1;
-            touched.add(f.campaignId);
-            break;
-          default:
-            break; // facts of other read models
+          for (const campaignId of touched) {
+            const row = rows.get(campaignId)!;
+            row.position = o.position;
+            history.push(toValues(row));
+            // A management event that changed something touched exactly the campaign it names (an anomaly touches none).
+            if (CHANGE_TYPES.has(o.eventType))
+              changes.push([campaignId, o.position, o.eventType, o.eventId, o.occurredAt, row.budget, row.ends_at, row.paused, row.ended]);
+          }
         }
-      }
-      for (const campaignId of touched) {
-        const row = rows.get(campaignId)!;
-        row.position = o.position;
-        history.push(toValues(row));
-        // A management event that changed something touched exactly the campaign it names (an anomaly touches none).
-        if (CHANGE_TYPES.has(o.eventType))
-          changes.push([campaignId, o.position, o.eventType, o.eventId, o.occurredAt, row.budget, row.ends_at, row.paused, row.ended]);
-      }
-    }
-    const placeholders = CAMPAIGN_COLUMNS.map(() => "?").join(", ");
-    await tx.runMany(
-      `INSERT INTO ${p}campaigns (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (campaign_id) DO UPDATE SET ` +
-        CAMPAIGN_COLUMNS.filter((c) => c !== "campaign_id")
-          .map((c) => `${c} = excluded.${c}`)
-          .join(", "),
-      [...rows.values()].map(toValues),
-    );
-    await tx.runMany(`INSERT INTO ${p}history (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders})`, history);
-    await tx.runMany(
-      `INSERT INTO ${p}changes (${CHANGE_COLUMNS.join(", ")}) VALUES (${CHANGE_COLUMNS.map(() => "?").join(", ")})`,
-      changes,
-    );
+      },
+      async write(tx) {
+        const placeholders = CAMPAIGN_COLUMNS.map(() => "?").join(", ");
+        await tx.runMany(
+          `INSERT INTO ${p}campaigns (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (campaign_id) DO UPDATE SET ` +
+            CAMPAIGN_COLUMNS.filter((c) => c !== "campaign_id")
+              .map((c) => `${c} = excluded.${c}`)
+              .join(", "),
+          [...rows.values()].map(toValues),
+        );
+        await tx.runMany(`INSERT INTO ${p}history (${CAMPAIGN_COLUMNS.join(", ")}) VALUES (${placeholders})`, history);
+        await tx.runMany(
+          `INSERT INTO ${p}changes (${CHANGE_COLUMNS.join(", ")}) VALUES (${CHANGE_COLUMNS.map(() => "?").join(", ")})`,
+          changes,
+        );
+      },
+    };
   },
 };

@@ -2,13 +2,12 @@
 // per earning month and per campaign, which campaigns' content counts, and anomalies per creator,
 // written from its fold (fold.ts).
 // The audit trail of every amount is the journal projection's (projections/journal).
-import type { Outcome } from "../../domain/engine/outcome.ts";
-import { idText, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { idText } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import { bucketColumnsDdl } from "../bucketColumns.ts";
 import { EarningsFold } from "./fold.ts";
 import type { ProjectionDefinition } from "../projection.ts";
-import { anomaliesTableDdl, insertAnomalies } from "../anomalies.ts";
+import { AnomalyRows, anomaliesTableDdl } from "../anomalies.ts";
 
 export const earningsProjection: ProjectionDefinition = {
   name: "earnings",
@@ -34,27 +33,35 @@ export const earningsProjection: ProjectionDefinition = {
     // GET /v1/search (issue 27): creator ids by their first characters, ignoring case.
     creators_search: "creators (lower(creator_id), creator_id)",
   },
-  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+  batch(_read, p) {
     const fold = new EarningsFold();
-    for (const o of outcomes) {
-      fold.at(o.position);
-      for (const post of o.postings) fold.entry(post);
-      for (const f of o.facts) if (f.kind === "acceptance" || f.kind === "content") fold.fact(f);
-      for (const a of o.anomalies) if (a.creatorId !== null) fold.creator(a.creatorId);
-    }
-    await insertIgnore(
-      tx,
-      `${p}creators`,
-      ["creator_id", "position"],
-      [...fold.creators].map(([creatorId, position]) => [creatorId, position]),
-    );
-    await fold.totals.write(tx, `${p}totals`);
-    await fold.months.write(tx, `${p}months`);
-    await fold.campaigns.write(tx, `${p}campaigns`);
-    await tx.runMany(
-      `INSERT INTO ${p}content (creator_id, campaign_id, qualified) VALUES (?, ?, ?) ON CONFLICT (creator_id, campaign_id) DO UPDATE SET qualified = excluded.qualified`,
-      [...fold.content.values()].map((c) => [c.creatorId, c.campaignId, c.qualified ? 1 : 0]),
-    );
-    await insertAnomalies(tx, p, outcomes);
+    const anomalies = new AnomalyRows();
+    return {
+      async add(outcomes) {
+        for (const o of outcomes) {
+          fold.at(o.position);
+          for (const post of o.postings) fold.entry(post);
+          for (const f of o.facts) if (f.kind === "acceptance" || f.kind === "content") fold.fact(f);
+          for (const a of o.anomalies) if (a.creatorId !== null) fold.creator(a.creatorId);
+          anomalies.add(o);
+        }
+      },
+      async write(tx) {
+        await insertIgnore(
+          tx,
+          `${p}creators`,
+          ["creator_id", "position"],
+          [...fold.creators].map(([creatorId, position]) => [creatorId, position]),
+        );
+        await fold.totals.write(tx, `${p}totals`);
+        await fold.months.write(tx, `${p}months`);
+        await fold.campaigns.write(tx, `${p}campaigns`);
+        await tx.runMany(
+          `INSERT INTO ${p}content (creator_id, campaign_id, qualified) VALUES (?, ?, ?) ON CONFLICT (creator_id, campaign_id) DO UPDATE SET qualified = excluded.qualified`,
+          [...fold.content.values()].map((c) => [c.creatorId, c.campaignId, c.qualified ? 1 : 0]),
+        );
+        await anomalies.write(tx, p);
+      },
+    };
   },
 };

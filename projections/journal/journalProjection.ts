@@ -9,11 +9,11 @@
 // so keeping the closes (periods) and each marketplace's booked months with their first position
 // (period_months) in the same tables, at the same position, lets one snapshot answer it as of any P.
 import { transferOf } from "../../domain/journal/entryKinds.ts";
-import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
+import type { Fact } from "../../domain/engine/outcome.ts";
 import { minor, moneyColumn, type ReadModelTx, type SqlValue } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import type { ProjectionDefinition } from "../projection.ts";
-import { anomaliesTableDdl, insertAnomalies } from "../anomalies.ts";
+import { AnomalyRows, anomaliesTableDdl } from "../anomalies.ts";
 
 export const ENTRY_COLUMNS = [
   "position",
@@ -125,6 +125,16 @@ function factRow(position: number, seq: number, f: Fact): FactRow | null {
   }
 }
 
+/** One side of a transfer: what it does to an account's balance. */
+interface AccountMove {
+  account: string;
+  position: number;
+  seq: number;
+  delta: bigint;
+  currency: string;
+  marketplace: string;
+}
+
 interface AccountState {
   balance: bigint;
   currency: string;
@@ -232,89 +242,113 @@ export const journalProjection: ProjectionDefinition = {
     entries_moved: "entries (marketplace, original_month, position, seq) WHERE earning_month <> original_month",
     anomalies_creator: "anomalies (creator_id, position)",
   },
-  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+  batch(_read, p) {
     const entries: SqlValue[][] = [];
     const facts: SqlValue[][] = [];
     const dayFacts: SqlValue[][] = [];
     const periods: SqlValue[][] = [];
     /** Each booked month's first entry in this batch (by "marketplace month"): period_months keeps the first. */
     const months = new Map<string, SqlValue[]>();
-    const touched = new Set<string>();
-    for (const o of outcomes)
-      for (const post of o.postings) if (post.source !== null && post.destination !== null) touched.add(post.source).add(post.destination);
-    const accounts = await loadBalances(tx, p, [...touched]);
-    const accountEntries: SqlValue[][] = [];
-    const lastPosition = new Map<string, number>();
-    const move = (account: string, position: number, seq: number, delta: bigint, currency: string, marketplace: string) => {
-      let state = accounts.get(account);
-      if (!state) accounts.set(account, (state = { balance: 0n, currency, marketplace, firstPosition: position }));
-      state.balance += delta;
-      accountEntries.push([account, position, seq, delta, state.balance]);
-      lastPosition.set(account, position);
-    };
-    for (const o of outcomes) {
-      for (const post of o.postings) {
-        entries.push([
-          post.position,
-          post.seq,
-          post.sourceEventId,
-          post.eventType,
-          o.occurredAt,
-          post.kind,
-          post.source,
-          post.destination,
-          post.amountMinor,
-          post.marketplace,
-          post.creatorId,
-          post.campaignId,
-          post.shipmentId,
-          post.orderId,
-          post.asin,
-          post.earningMonth,
-          post.originalMonth,
-          post.reportDate,
-          post.rate,
-          post.ruleVersion,
-          post.units,
-          post.revenueMinor,
-          post.note,
-        ]);
-        const monthKey = `${post.marketplace} ${post.earningMonth}`;
-        if (post.earningMonth !== null && !months.has(monthKey)) months.set(monthKey, [post.marketplace, post.earningMonth, post.position]);
-        const transfer = transferOf(post.kind, post.amountMinor);
-        if (transfer === null || post.source === null || post.destination === null) continue;
-        const amount = BigInt(transfer.amountMinor);
-        move(post.source, post.position, post.seq, -amount, post.currency, post.marketplace);
-        move(post.destination, post.position, post.seq, amount, post.currency, post.marketplace);
-      }
-      let seq = 0;
-      for (const f of o.facts) {
-        if (f.kind === "period_closed") periods.push([f.marketplace, f.month, o.position, f.closedAt, f.actor, f.note]);
-        const fact = factRow(o.position, seq, f);
-        if (fact !== null) {
-          (fact.table === "facts" ? facts : dayFacts).push(fact.row);
-          seq += 1;
+    /** Every account's moves, in entry order; their running balances are found when written, from the balances before the batch. */
+    const moves: AccountMove[] = [];
+    const anomalies = new AnomalyRows();
+    return {
+      async add(outcomes) {
+        for (const o of outcomes) {
+          for (const post of o.postings) {
+            entries.push([
+              post.position,
+              post.seq,
+              post.sourceEventId,
+              post.eventType,
+              o.occurredAt,
+              post.kind,
+              post.source,
+              post.destination,
+              post.amountMinor,
+              post.marketplace,
+              post.creatorId,
+              post.campaignId,
+              post.shipmentId,
+              post.orderId,
+              post.asin,
+              post.earningMonth,
+              post.originalMonth,
+              post.reportDate,
+              post.rate,
+              post.ruleVersion,
+              post.units,
+              post.revenueMinor,
+              post.note,
+            ]);
+            const monthKey = `${post.marketplace} ${post.earningMonth}`;
+            if (post.earningMonth !== null && !months.has(monthKey))
+              months.set(monthKey, [post.marketplace, post.earningMonth, post.position]);
+            const transfer = transferOf(post.kind, post.amountMinor);
+            if (transfer === null || post.source === null || post.destination === null) continue;
+            const amount = BigInt(transfer.amountMinor);
+            moves.push(
+              {
+                account: post.source,
+                position: post.position,
+                seq: post.seq,
+                delta: -amount,
+                currency: post.currency,
+                marketplace: post.marketplace,
+              },
+              {
+                account: post.destination,
+                position: post.position,
+                seq: post.seq,
+                delta: amount,
+                currency: post.currency,
+                marketplace: post.marketplace,
+              },
+            );
+          }
+          let seq = 0;
+          for (const f of o.facts) {
+            if (f.kind === "period_closed") periods.push([f.marketplace, f.month, o.position, f.closedAt, f.actor, f.note]);
+            const fact = factRow(o.position, seq, f);
+            if (fact !== null) {
+              (fact.table === "facts" ? facts : dayFacts).push(fact.row);
+              seq += 1;
+            }
+          }
+          anomalies.add(o);
         }
-      }
-    }
-    await insertIgnore(tx, `${p}entries`, ENTRY_COLUMNS, entries);
-    await tx.runMany(
-      `INSERT INTO ${p}account_entries (account, position, seq, delta_minor, balance_minor) VALUES (?, ?, ?, ?, ?)`,
-      accountEntries,
-    );
-    await tx.runMany(
-      `INSERT INTO ${p}accounts (account, currency, marketplace, balance_minor, first_position, last_position) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (account) DO UPDATE SET balance_minor = excluded.balance_minor, last_position = excluded.last_position`,
-      [...lastPosition.entries()].map(([account, last]) => {
-        const s = accounts.get(account)!;
-        return [account, s.currency, s.marketplace, s.balance, s.firstPosition, last];
-      }),
-    );
-    await insertIgnore(tx, `${p}facts`, FACT_COLUMNS, facts);
-    await insertIgnore(tx, `${p}day_facts`, DAY_FACT_COLUMNS, dayFacts);
-    await insertIgnore(tx, `${p}periods`, ["marketplace", "month", "position", "closed_at", "actor", "note"], periods);
-    // Batches come in position order, so a month's row keeps its first entry's position (a later batch's is ignored).
-    await insertIgnore(tx, `${p}period_months`, ["marketplace", "month", "first_position"], [...months.values()]);
-    await insertAnomalies(tx, p, outcomes);
+      },
+      async write(tx) {
+        const accounts = await loadBalances(tx, p, [...new Set(moves.map((m) => m.account))]);
+        const accountEntries: SqlValue[][] = [];
+        const lastPosition = new Map<string, number>();
+        for (const { account, position, seq, delta, currency, marketplace } of moves) {
+          let state = accounts.get(account);
+          if (!state) accounts.set(account, (state = { balance: 0n, currency, marketplace, firstPosition: position }));
+          state.balance += delta;
+          accountEntries.push([account, position, seq, delta, state.balance]);
+          lastPosition.set(account, position);
+        }
+        await insertIgnore(tx, `${p}entries`, ENTRY_COLUMNS, entries);
+        await tx.runMany(
+          `INSERT INTO ${p}account_entries (account, position, seq, delta_minor, balance_minor) VALUES (?, ?, ?, ?, ?)`,
+          accountEntries,
+        );
+        await tx.runMany(
+          `INSERT INTO ${p}accounts (account, currency, marketplace, balance_minor, first_position, last_position) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (account) DO UPDATE SET balance_minor = excluded.balance_minor, last_position = excluded.last_position`,
+          [...lastPosition.entries()].map(([account, last]) => {
+            const s = accounts.get(account)!;
+            return [account, s.currency, s.marketplace, s.balance, s.firstPosition, last];
+          }),
+        );
+        await insertIgnore(tx, `${p}facts`, FACT_COLUMNS, facts);
+        await insertIgnore(tx, `${p}day_facts`, DAY_FACT_COLUMNS, dayFacts);
+        await insertIgnore(tx, `${p}periods`, ["marketplace", "month", "position", "closed_at", "actor", "note"], periods);
+        // Batches come in position order, so a month's row keeps its first entry's position (a later batch's is ignored).
+        await insertIgnore(tx, `${p}period_months`, ["marketplace", "month", "first_position"], [...months.values()]);
+        await anomalies.write(tx, p);
+      },
+    };
   },
 };

@@ -2,8 +2,8 @@
 // payable amount of each earning month, pending bonus, tax info, payment method and the creator's
 // own threshold; every payout with its status (issued, or failed and why); the holds standing now
 // (a release deletes its hold's row), written from its fold (fold.ts).
-import type { Fact, Outcome } from "../../domain/engine/outcome.ts";
-import { idText, moneyColumn, type ReadModelTx } from "../../infra/readModel/port.ts";
+import type { Fact } from "../../domain/engine/outcome.ts";
+import { idText, moneyColumn } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import { PayoutFold, type PayoutFact } from "./fold.ts";
 import type { ProjectionDefinition } from "../projection.ts";
@@ -49,50 +49,56 @@ export const payoutProjection: ProjectionDefinition = {
     // GET /v1/search (issue 27): payout ids by their first characters, ignoring case.
     payouts_search: "payouts (lower(payout_id), payout_id)",
   },
-  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+  batch(_read, p) {
     const fold = new PayoutFold();
-    for (const o of outcomes) {
-      for (const post of o.postings) fold.entry(post);
-      for (const f of o.facts) if (isPayoutFact(f)) fold.fact(f, o.position);
-    }
-    await fold.accounts.write(tx, `${p}accounts`);
-    await fold.months.write(tx, `${p}months`);
-    for (const s of fold.settings.values()) {
-      if (s.taxInfo)
-        await tx.run(
-          `INSERT INTO ${p}accounts (creator_id, marketplace, tax_info) VALUES (?, ?, 1) ON CONFLICT (creator_id, marketplace) DO UPDATE SET tax_info = 1`,
-          [s.creatorId, s.marketplace],
+    return {
+      async add(outcomes) {
+        for (const o of outcomes) {
+          for (const post of o.postings) fold.entry(post);
+          for (const f of o.facts) if (isPayoutFact(f)) fold.fact(f, o.position);
+        }
+      },
+      async write(tx) {
+        await fold.accounts.write(tx, `${p}accounts`);
+        await fold.months.write(tx, `${p}months`);
+        for (const s of fold.settings.values()) {
+          if (s.taxInfo)
+            await tx.run(
+              `INSERT INTO ${p}accounts (creator_id, marketplace, tax_info) VALUES (?, ?, 1) ON CONFLICT (creator_id, marketplace) DO UPDATE SET tax_info = 1`,
+              [s.creatorId, s.marketplace],
+            );
+          if (s.method !== null) {
+            await tx.run(
+              `INSERT INTO ${p}accounts (creator_id, marketplace, method) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET method = excluded.method`,
+              [s.creatorId, s.marketplace, s.method],
+            );
+          }
+          if (s.thresholdSet)
+            await tx.run(
+              `INSERT INTO ${p}accounts (creator_id, marketplace, own_threshold) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET own_threshold = excluded.own_threshold`,
+              [s.creatorId, s.marketplace, s.thresholdMinor],
+            );
+        }
+        for (const { creatorId, scope, standing: hold } of fold.holds.values()) {
+          if (hold === null) {
+            await tx.run(`DELETE FROM ${p}holds WHERE creator_id = ? AND scope = ?`, [creatorId, scope]);
+          } else {
+            await tx.run(
+              `INSERT INTO ${p}holds (creator_id, scope, reason_code, note, actor, since, position) VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (creator_id, scope) DO UPDATE SET reason_code = excluded.reason_code, note = excluded.note, actor = excluded.actor,
+                 since = excluded.since, position = excluded.position`,
+              [creatorId, scope, hold.reasonCode, hold.note, hold.actor, hold.since, hold.position],
+            );
+          }
+        }
+        const payouts = fold.payouts.map((x) => [x.payoutId, x.creatorId, x.marketplace, x.amountMinor, x.date, x.position]);
+        await insertIgnore(tx, `${p}payouts`, ["payout_id", "creator_id", "marketplace", "amount", "date", "position"], payouts);
+        // After the inserts: a payout and its failure may come in one batch.
+        await tx.runMany(
+          `UPDATE ${p}payouts SET failed_position = ?, failed_reason = ? WHERE payout_id = ?`,
+          fold.failures.map((f) => [f.position, f.reason, f.payoutId]),
         );
-      if (s.method !== null) {
-        await tx.run(
-          `INSERT INTO ${p}accounts (creator_id, marketplace, method) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET method = excluded.method`,
-          [s.creatorId, s.marketplace, s.method],
-        );
-      }
-      if (s.thresholdSet)
-        await tx.run(
-          `INSERT INTO ${p}accounts (creator_id, marketplace, own_threshold) VALUES (?, ?, ?) ON CONFLICT (creator_id, marketplace) DO UPDATE SET own_threshold = excluded.own_threshold`,
-          [s.creatorId, s.marketplace, s.thresholdMinor],
-        );
-    }
-    for (const { creatorId, scope, standing: hold } of fold.holds.values()) {
-      if (hold === null) {
-        await tx.run(`DELETE FROM ${p}holds WHERE creator_id = ? AND scope = ?`, [creatorId, scope]);
-      } else {
-        await tx.run(
-          `INSERT INTO ${p}holds (creator_id, scope, reason_code, note, actor, since, position) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (creator_id, scope) DO UPDATE SET reason_code = excluded.reason_code, note = excluded.note, actor = excluded.actor,
-             since = excluded.since, position = excluded.position`,
-          [creatorId, scope, hold.reasonCode, hold.note, hold.actor, hold.since, hold.position],
-        );
-      }
-    }
-    const payouts = fold.payouts.map((x) => [x.payoutId, x.creatorId, x.marketplace, x.amountMinor, x.date, x.position]);
-    await insertIgnore(tx, `${p}payouts`, ["payout_id", "creator_id", "marketplace", "amount", "date", "position"], payouts);
-    // After the inserts: a payout and its failure may come in one batch.
-    await tx.runMany(
-      `UPDATE ${p}payouts SET failed_position = ?, failed_reason = ? WHERE payout_id = ?`,
-      fold.failures.map((f) => [f.position, f.reason, f.payoutId]),
-    );
+      },
+    };
   },
 };

@@ -1,7 +1,6 @@
 // Daily report read model (SPEC §5 report): per creator, local date and campaign, written from its
 // fold (fold.ts).
-import type { Outcome } from "../../domain/engine/outcome.ts";
-import { moneyColumn, type ReadModelTx } from "../../infra/readModel/port.ts";
+import { moneyColumn } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import { DAY_KEY, ORDER_COLUMNS, REPORT_MONEY_VALUES, ReportFold } from "./fold.ts";
 import type { ProjectionDefinition } from "../projection.ts";
@@ -21,16 +20,22 @@ export const reportProjection: ProjectionDefinition = {
   readIndexes: {
     days_campaign: "days (campaign_id, date)",
   },
-  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
+  batch(_read, p) {
     const fold = new ReportFold();
-    for (const o of outcomes) {
-      for (const post of o.postings) fold.entry(post);
-      for (const f of o.facts) {
-        if (f.kind === "click") fold.clicks(f);
-        else if (f.kind === "shipment") fold.order(f, f.orderId);
-      }
-    }
-    await fold.days.write(tx, `${p}days`);
-    await insertIgnore(tx, `${p}orders`, ORDER_COLUMNS, [...fold.orders.values()]);
+    return {
+      async add(outcomes) {
+        for (const o of outcomes) {
+          for (const post of o.postings) fold.entry(post);
+          for (const f of o.facts) {
+            if (f.kind === "click") fold.clicks(f);
+            else if (f.kind === "shipment") fold.order(f, f.orderId);
+          }
+        }
+      },
+      async write(tx) {
+        await fold.days.write(tx, `${p}days`);
+        await insertIgnore(tx, `${p}orders`, ORDER_COLUMNS, [...fold.orders.values()]);
+      },
+    };
   },
 };

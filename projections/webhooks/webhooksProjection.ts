@@ -47,34 +47,56 @@ export const webhooksProjection: ProjectionDefinition = {
     CREATE TABLE IF NOT EXISTS ${p}attempts (webhook_id TEXT NOT NULL, position BIGINT NOT NULL, seq INTEGER NOT NULL, attempt INTEGER NOT NULL,
       at TEXT NOT NULL, duration_ms INTEGER NOT NULL, status_code INTEGER, error TEXT, PRIMARY KEY (webhook_id, position, seq, attempt));
   `,
-  async apply(tx: ReadModelTx, p: string, outcomes: readonly Outcome[]) {
-    const active = await activeEndpoints(tx, p);
-    const deliveries: SqlValue[][] = [];
-    for (const o of outcomes) {
-      for (const f of o.facts) {
-        if (f.kind === "webhook_registered") {
-          await tx.run(
-            `INSERT INTO ${p}endpoints (webhook_id, url, events, registered_position, registered_at, status) VALUES (?, ?, ?, ?, ?, 'active')
-             ON CONFLICT (webhook_id) DO UPDATE SET url = excluded.url, events = excluded.events, registered_position = excluded.registered_position,
-               registered_at = excluded.registered_at, status = 'active', deleted_position = NULL, disabled_at = NULL, disabled_reason = NULL`,
-            [f.webhookId, f.url, JSON.stringify(f.events), o.position, o.occurredAt],
-          );
-          active.set(f.webhookId, new Set(f.events));
-        } else if (f.kind === "webhook_deleted") {
-          await tx.run(`UPDATE ${p}endpoints SET status = 'deleted', deleted_position = ? WHERE webhook_id = ?`, [o.position, f.webhookId]);
-          active.delete(f.webhookId);
+  batch(read, p) {
+    /**
+     * The outcomes the write goes through. Only this projector makes an endpoint active, so when none
+     * was active as the batch began, the outcomes before its first registration or deletion deliver
+     * nothing and change no endpoint: they are not kept (a rebuild without endpoints holds none).
+     */
+    const kept: Outcome[] = [];
+    let beganWithEndpoints: boolean | null = null;
+    return {
+      async add(outcomes) {
+        // In a transaction: the delivery worker shares the connection, and a plain read could run inside
+        // one of its transactions and see an endpoint disabled that it then rolls back.
+        beganWithEndpoints ??= (await read.transaction((tx) => activeEndpoints(tx, p))).size > 0;
+        for (const o of outcomes)
+          if (beganWithEndpoints || kept.length > 0 || o.facts.some((f) => f.kind === "webhook_registered" || f.kind === "webhook_deleted"))
+            kept.push(o);
+      },
+      async write(tx) {
+        const active = await activeEndpoints(tx, p);
+        const deliveries: SqlValue[][] = [];
+        for (const o of kept) {
+          for (const f of o.facts) {
+            if (f.kind === "webhook_registered") {
+              await tx.run(
+                `INSERT INTO ${p}endpoints (webhook_id, url, events, registered_position, registered_at, status) VALUES (?, ?, ?, ?, ?, 'active')
+                 ON CONFLICT (webhook_id) DO UPDATE SET url = excluded.url, events = excluded.events, registered_position = excluded.registered_position,
+                   registered_at = excluded.registered_at, status = 'active', deleted_position = NULL, disabled_at = NULL, disabled_reason = NULL`,
+                [f.webhookId, f.url, JSON.stringify(f.events), o.position, o.occurredAt],
+              );
+              active.set(f.webhookId, new Set(f.events));
+            } else if (f.kind === "webhook_deleted") {
+              await tx.run(`UPDATE ${p}endpoints SET status = 'deleted', deleted_position = ? WHERE webhook_id = ?`, [
+                o.position,
+                f.webhookId,
+              ]);
+              active.delete(f.webhookId);
+            }
+          }
+          if (active.size === 0) continue;
+          for (const item of webhookItems(o)) {
+            for (const [webhookId, subscribed] of active) {
+              const type = deliveredAs(item.events, subscribed);
+              if (type === null) continue;
+              const body = JSON.stringify({ entryId: item.entryId, type, data: item.data });
+              deliveries.push([webhookId, item.position, item.seq, item.entryId, type, body, "pending", 0, 0]);
+            }
+          }
         }
-      }
-      if (active.size === 0) continue;
-      for (const item of webhookItems(o)) {
-        for (const [webhookId, subscribed] of active) {
-          const type = deliveredAs(item.events, subscribed);
-          if (type === null) continue;
-          const body = JSON.stringify({ entryId: item.entryId, type, data: item.data });
-          deliveries.push([webhookId, item.position, item.seq, item.entryId, type, body, "pending", 0, 0]);
-        }
-      }
-    }
-    await insertIgnore(tx, `${p}deliveries`, DELIVERY_COLUMNS, deliveries);
+        await insertIgnore(tx, `${p}deliveries`, DELIVERY_COLUMNS, deliveries);
+      },
+    };
   },
 };

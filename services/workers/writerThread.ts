@@ -1,7 +1,8 @@
 // Read models written on a thread of their own (threadGroups.ts): the engine's thread hands each
-// batch's outcomes to a writer thread (writerWorker.ts) and goes on folding the next batch while the
-// writer commits this one. At most WRITER_BATCHES_IN_FLIGHT batches wait for a writer: past that,
-// the engine waits (a bounded queue, so memory is bounded whatever the writer's speed).
+// batch's outcomes to a writer thread (writerWorker.ts) as it folds them, a page at a time while
+// catching up, and goes on folding the next batch while the writer commits this one. At most
+// WRITER_BATCHES_IN_FLIGHT batches wait for a writer: past that, the engine waits (a bounded queue,
+// so memory is bounded whatever the writer's speed).
 //
 // Nothing about the guarantees changes: each projector on the writer commits its checkpoint with its
 // writes, exactly as on the engine's thread; the engine saves its state only once every batch before
@@ -17,7 +18,8 @@ import { startServiceWorker, workerStop } from "./workerThread.ts";
 /**
  * Batches handed to a writer and not yet committed, at most, per rule version it writes (one lane of
  * the runner each: in practice one). Two keep the writer busy while the engine folds the next one;
- * more would only hold more outcomes in memory (each batch of 5,000 events is a few MB of outcomes).
+ * more would only hold more in memory (each batch of 5,000 events is a few MB of outcomes, in flight
+ * or as what the writer's folds made of them).
  */
 export const WRITER_BATCHES_IN_FLIGHT = 2;
 
@@ -42,7 +44,8 @@ export interface WriterProjectorInfo {
 }
 
 export type ToWriter =
-  | { type: "apply"; id: number; ruleVersion: number; outcomes: readonly Outcome[]; last: { position: number; eventId: string } }
+  | { type: "add"; ruleVersion: number; outcomes: readonly Outcome[] }
+  | { type: "commit"; id: number; ruleVersion: number; last: { position: number; eventId: string } }
   | { type: "dropReadIndexes" | "createReadIndexes"; id: number; ruleVersion: number }
   | { type: "stop" };
 export type FromWriter =
@@ -149,9 +152,16 @@ export async function startWriterThread(
       get position() {
         return position;
       },
-      async apply(outcomes, last) {
+      // A batch's outcomes go over as the engine adds them (a page at a time while catching up), so
+      // neither thread holds them whole; the writer folds each as it comes and commits at `commit`.
+      async add(outcomes) {
         while (inFlight.length >= WRITER_BATCHES_IN_FLIGHT) await inFlight[0];
-        const done = track(request({ type: "apply", id: nextId++, ruleVersion, outcomes, last }));
+        if (failure !== null) throw failure;
+        worker.postMessage({ type: "add", ruleVersion, outcomes } satisfies ToWriter);
+      },
+      async commit(last) {
+        while (inFlight.length >= WRITER_BATCHES_IN_FLIGHT) await inFlight[0];
+        const done = track(request({ type: "commit", id: nextId++, ruleVersion, last }));
         void done.then(
           () => (position = Math.max(position, last.position)),
           () => undefined,

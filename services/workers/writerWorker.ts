@@ -1,6 +1,7 @@
 // A writer thread (writerThread.ts): opens its projectors as the engine's thread would (under the
-// locks the process holds, checked against the store), then applies the outcomes it is handed, one
-// request after another, and says when each is done. It runs no engine and reads no events.
+// locks the process holds, checked against the store), then adds the outcomes it is handed to its
+// projectors' batches and commits each batch when told, one request after another, and says when
+// each commit is done. It runs no engine and reads no events.
 import { parentPort, workerData } from "node:worker_threads";
 import { asError } from "../../domain/assert.ts";
 import { openEventStore } from "../../infra/eventStore/openEventStore.ts";
@@ -22,8 +23,11 @@ try {
   const lanes = (ruleVersion: number): Projector[] => projectors.filter((p) => p.ruleVersion === ruleVersion);
   const handle = async (message: ToWriter): Promise<void> => {
     switch (message.type) {
-      case "apply":
-        for (const projector of lanes(message.ruleVersion)) await projector.apply(message.outcomes, message.last);
+      case "add":
+        for (const projector of lanes(message.ruleVersion)) await projector.add(message.outcomes);
+        return;
+      case "commit":
+        for (const projector of lanes(message.ruleVersion)) await projector.commit(message.last);
         return tell({ type: "done", id: message.id });
       case "dropReadIndexes":
         for (const projector of lanes(message.ruleVersion)) if (projector.position === 0) await projector.dropReadIndexes();

@@ -8,7 +8,7 @@ import type { EventStore } from "../../infra/eventStore/port.ts";
 import { openSqliteSnapshotStore } from "../../infra/engineSnapshots.ts";
 import { PROJECTION_NAMES, type ProjectionName } from "../../projections/projection.ts";
 import { activeVersion, Projector, promote } from "../../projections/projector.ts";
-import { ProjectionRunner } from "../../projections/runner.ts";
+import { ProjectionRunner, type RunnerProjector } from "../../projections/runner.ts";
 import { DEFINITIONS } from "../../projections/definitions.ts";
 import {
   FIXTURE,
@@ -121,6 +121,38 @@ describe("replay determinism over the hand-written fixture", () => {
       }
     },
   );
+
+  // What lets a page's outcomes die young (runner.ts CATCH_UP_PAGE_EVENTS): each page goes to every
+  // projector as soon as it is folded; the batch is committed once, at its last event.
+  it("a catch-up batch reaches each projector a page at a time and is committed once", async () => {
+    const calls: string[] = [];
+    const recorder: RunnerProjector = {
+      ruleVersion: 1,
+      position: 0,
+      async add(outcomes) {
+        calls.push(`add ${outcomes[0]!.position}-${outcomes[outcomes.length - 1]!.position}`);
+      },
+      async commit(last) {
+        calls.push(`commit ${last.position}`);
+      },
+      async dropReadIndexes() {},
+      async createReadIndexes() {},
+    };
+    const runner = new ProjectionRunner({
+      store: env.store,
+      projectors: [recorder],
+      group: null,
+      snapshots: null,
+      batchSize: 10,
+      pageSize: 4,
+    });
+    await runner.catchUp();
+    expect(calls).toEqual(
+      ["1-4", "5-8", "9-10", "c10", "11-14", "15-18", "19-20", "c20", "21-24", "25-28", "29-30", "c30", "31-32", "c32"].map((c) =>
+        c.startsWith("c") ? `commit ${c.slice(1)}` : `add ${c}`,
+      ),
+    );
+  });
 
   it.each([0, 1.5, 10_001])("a page size of %s is refused: a store reads 1..10,000 events at a time", async (pageSize) => {
     const dbs = await freshDbs(env, `page-${pageSize}`);

@@ -38,8 +38,10 @@ describe("two processes projecting one version", () => {
     const dbB = openSqliteReadModelDb(file);
     const a = await Projector.open(dbA, earningsProjection, { ruleVersion: 1 });
     const b = await Projector.open(dbB, earningsProjection, { ruleVersion: 1 });
-    await a.apply(outcomes, { position: 3, eventId: "shp-1" });
-    await expect(b.apply(outcomes, { position: 3, eventId: "shp-1" })).rejects.toBeInstanceOf(CheckpointMovedError);
+    await a.add(outcomes);
+    await a.commit({ position: 3, eventId: "shp-1" });
+    await b.add(outcomes);
+    await expect(b.commit({ position: 3, eventId: "shp-1" })).rejects.toBeInstanceOf(CheckpointMovedError);
     const earnings = await earningsOf(dbA, a.prefix, "K1");
     expect(earnings[0]?.totals.standard).toBe("1.80");
     await dbA.close();

@@ -3,6 +3,7 @@
 // registration on, in position order — written with the checkpoint. A hand-written history,
 // projected by a real runner into SQLite and PostgreSQL read models; expected rows written out by
 // hand. The outbox is the same whatever the batch size (a rebuild re-creates the same entryIds).
+import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadModelDb } from "../../infra/readModel/port.ts";
 import {
@@ -55,6 +56,20 @@ async function deliveries(db: ReadModelDb, prefix: string) {
     `SELECT webhook_id, entry_id, type, state, attempts FROM ${prefix}deliveries ORDER BY webhook_id, position, seq`,
   );
   return rows.map((r) => [r.webhook_id, r.entry_id, r.type, r.state, Number(r.attempts)]);
+}
+
+/** Runs `test` over new, empty read models in `dir` (PostgreSQL: a schema of their own), closed after. */
+async function withFreshDbs(kind: ReadModelKind, dir: string, test: (dbs: Dbs) => Promise<void>): Promise<void> {
+  const schema = kind === "postgres" ? randomSchema("hooks") : undefined;
+  let dbs: Dbs | null = null;
+  try {
+    mkdirSync(dir, { recursive: true });
+    dbs = await openDbs(kind, { dir, ...(schema ? { schema } : {}) });
+    await test(dbs);
+  } finally {
+    if (dbs) await closeDbs(dbs);
+    if (schema) await dropSchema(schema);
+  }
 }
 
 describe.each<ReadModelKind>(["sqlite", "postgres"])("the webhooks projection (%s read models)", (kind) => {
@@ -164,18 +179,46 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("the webhooks projection (%
   });
 
   it.each([1, 7])("a rebuild in batches of %i writes the same outbox, byte for byte", async (batchSize) => {
-    const dir = `${env.dir}/batch-${batchSize}`;
-    const schema = kind === "postgres" ? randomSchema("hooks") : undefined;
-    let dbs: Dbs | null = null;
-    try {
-      const { mkdirSync } = await import("node:fs");
-      mkdirSync(dir, { recursive: true });
-      dbs = await openDbs(kind, { dir, ...(schema ? { schema } : {}) });
+    await withFreshDbs(kind, `${env.dir}/batch-${batchSize}`, async (dbs) => {
       await catchUp(env.store, dbs, { batchSize });
       expect(sha256(await canonicalExport(dbs.webhooks, "webhooks"))).toBe(sha256(await canonicalExport(env.dbs.webhooks, "webhooks")));
-    } finally {
-      if (dbs) await closeDbs(dbs);
-      if (schema) await dropSchema(schema);
-    }
+    });
+  });
+});
+
+// A batch that begins with no active endpoint keeps no outcome before its first registration or
+// deletion (projections/webhooks/webhooksProjection.ts): what comes after it is delivered, also when
+// the batch is added a page of one event at a time.
+const LATE = [
+  campaignCreated({ id: "l-cc", campaignId: "C1", budget: "100.00" }), // 1: budget_funding 1:0 (nobody subscribed)
+  accepted({ id: "l-acc", campaignId: "C1", creatorId: "K1", trackingId: "T1" }), // 2
+  shipped({ id: "l-ship1", shipmentId: "S1", trackingId: "T1", lines: [line("A1", "toys", 1, "30.00")] }), // 3: standard 3:0, bonus 3:1
+  webhookRegistered({ webhookId: "wh_late", url: "https://late.example.com/h", events: ["posting.created"] }), // 4
+  shipped({ id: "l-ship2", shipmentId: "S2", trackingId: "T1", lines: [line("A1", "toys", 1, "20.00")] }), // 5: standard 5:0, bonus 5:1
+];
+
+describe.each<ReadModelKind>(["sqlite", "postgres"])("an endpoint registered mid-batch (%s read models)", (kind) => {
+  let env: ProjectionEnv;
+
+  beforeAll(async () => {
+    env = await openEnv(kind);
+    expect((await appendRaw(env.store, LATE, { internal: true })).lastPosition).toBe(LATE.length);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it.each([
+    [1000, 1000],
+    [1000, 1],
+    [1, 1],
+  ])("batches of %i read in pages of %i queue the postings after its registration, and only those", async (batchSize, pageSize) => {
+    await withFreshDbs(kind, `${env.dir}/late-${batchSize}-${pageSize}`, async (dbs) => {
+      await catchUp(env.store, dbs, { batchSize, pageSize });
+      expect(await deliveries(dbs.webhooks, (await prefixes(dbs)).webhooks)).toEqual([
+        ["wh_late", "5:0", "posting.created", "pending", 0],
+        ["wh_late", "5:1", "posting.created", "pending", 0],
+      ]);
+    });
   });
 });
