@@ -31,7 +31,7 @@ export type VersionStatus = "active" | "building" | "retired";
 export interface ProjectionDefinition {
   name: ProjectionName;
   /**
-   * The layout of the tables below; raise it with every change of `schema` or of what `apply`
+   * The layout of the tables below; raise it with every change of `schema` or of what `batch`
    * writes. A version built with another layout is dropped and rebuilt from the store on open.
    */
   format: number;

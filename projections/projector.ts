@@ -7,6 +7,7 @@
 // (verifyStore below).
 import type { ReadModelDb, ReadModelTx } from "../infra/readModel/port.ts";
 import { int } from "../infra/readModel/port.ts";
+import { asError } from "../domain/assert.ts";
 import type { EventStore } from "../infra/eventStore/port.ts";
 import type { Outcome } from "../domain/engine/outcome.ts";
 import { DEFINITIONS } from "./definitions.ts";
@@ -116,6 +117,8 @@ export class Projector {
   private storeId_: string | null = null;
   /** Outcomes added since the last commit, folded (null: none). */
   private batch: ProjectionBatch | null = null;
+  /** Why an add failed, once one did. */
+  private broken: Error | null = null;
 
   private constructor(
     readonly db: ReadModelDb,
@@ -236,20 +239,34 @@ export class Projector {
     this.storeId_ = storeId;
   }
 
-  /** Applies the outcomes of events up to `last` (some events have none for this projection). */
   /**
    * Adds outcomes to the batch in progress (ProjectionBatch): those past this projector's position,
-   * in ascending positions, after the ones added before. Nothing is written until commit.
+   * in ascending positions, after the ones added before. Nothing is written until commit. An add
+   * that fails leaves a batch folded in part: this projector refuses everything after it (a new one
+   * resumes from the checkpoint).
    */
   async add(outcomes: readonly Outcome[]): Promise<void> {
+    this.refuseIfBroken();
     const fresh = outcomes.filter((o) => o.position > this.position_);
     if (fresh.length === 0) return;
     this.batch ??= this.definition.batch(this.db, this.prefix);
-    await this.batch.add(fresh);
+    try {
+      await this.batch.add(fresh);
+    } catch (error) {
+      this.batch = null;
+      this.broken = asError(error);
+      throw error;
+    }
+  }
+
+  private refuseIfBroken(): void {
+    if (this.broken !== null)
+      throw new Error(`${this.name} v${this.version}: an earlier add failed (${this.broken.message}); open it again`);
   }
 
   /** Writes the batch in progress and moves the checkpoint to `last`, in one transaction. */
   async commit(last: { position: number; eventId: string }): Promise<void> {
+    this.refuseIfBroken();
     const batch = this.batch;
     this.batch = null;
     if (last.position <= this.position_) return;

@@ -44,7 +44,10 @@ export interface RunnerOptions {
   snapshots: SnapshotStore | null;
   /** Events per catch-up batch (RUNNER_BATCH_DEFAULT). */
   batchSize?: number;
-  /** Events read and folded at a time within a catch-up batch (CATCH_UP_PAGE_EVENTS). */
+  /**
+   * Events folded and added to the projectors at a time within a batch, and read at a time while
+   * catching up (CATCH_UP_PAGE_EVENTS).
+   */
   pageSize?: number;
   /** Events per batch when following live (default: batchSize if set, else RUNNER_LIVE_BATCH_DEFAULT). */
   liveBatchSize?: number;
@@ -131,9 +134,10 @@ export class ProjectionRunner {
     await this.guarded(async () => {
       if (events.length === 0) return;
       const lastEvent = events[events.length - 1]!;
-      // Lane by lane: one lane's outcomes are handed over before the next lane folds.
+      // Lane by lane: one lane's outcomes are handed over before the next lane folds; a page at a
+      // time, as a catch-up's (a live batch on a projector thread is up to 5,000 events).
       for (const lane of this.lanes) {
-        await this.add(lane, events);
+        for (let i = 0; i < events.length; i += this.catchUpPageSize) await this.add(lane, events.slice(i, i + this.catchUpPageSize));
         await this.handOver(lane, lastEvent);
       }
       this.batchDone(lastEvent.position, events.length);

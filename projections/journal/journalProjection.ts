@@ -112,7 +112,7 @@ function factRow(position: number, seq: number, f: Fact): FactRow | null {
       return row(f.creatorId, null, f.marketplace, null, null, null, JSON.stringify({ note: f.note, actor: f.actor }));
     case "threshold":
       return row(f.creatorId, null, f.marketplace, null, null, f.amountMinor, null);
-    // Closes name no creator: they have their own table, periods (apply).
+    // Closes name no creator: they have their own table, periods (the batch's add).
     case "period_closed":
     case "campaign":
     case "campaign_ended":

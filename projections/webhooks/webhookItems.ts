@@ -29,6 +29,11 @@ function isNotification(fact: Fact): fact is Notification {
   return fact.kind === "budget_exhausted" || fact.kind === "campaign_ended";
 }
 
+/** Whether webhookItems(o) has anything (without making the items). */
+export function hasWebhookItems(o: Outcome): boolean {
+  return o.postings.length > 0 || o.anomalies.length > 0 || o.facts.some(isNotification);
+}
+
 export function webhookItems(o: Outcome): WebhookItem[] {
   const items: WebhookItem[] = [];
   for (const post of o.postings) {

@@ -7,13 +7,14 @@
 // happened into `deliveries` and `attempts` (webhookQueries.ts); nothing here reads a clock.
 //
 // Endpoints that are disabled (their give-up span ran out) or deleted get no new rows. With no
-// endpoint registered, a batch costs one indexed query.
+// endpoint registered, a batch costs one indexed query in a transaction of its own, and another
+// when it is written.
 import type { Outcome } from "../../domain/engine/outcome.ts";
 import { deliveredAs, type WebhookEvent } from "../../domain/webhooks/webhookEvents.ts";
 import type { ReadModelTx, SqlValue } from "../../infra/readModel/port.ts";
 import { insertIgnore } from "../additive.ts";
 import type { ProjectionDefinition } from "../projection.ts";
-import { webhookItems } from "./webhookItems.ts";
+import { hasWebhookItems, webhookItems } from "./webhookItems.ts";
 
 export const ENDPOINT_STATUSES = ["active", "disabled", "deleted"] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -49,20 +50,24 @@ export const webhooksProjection: ProjectionDefinition = {
   `,
   batch(read, p) {
     /**
-     * The outcomes the write goes through. Only this projector makes an endpoint active, so when none
-     * was active as the batch began, the outcomes before its first registration or deletion deliver
-     * nothing and change no endpoint: they are not kept (a rebuild without endpoints holds none).
+     * The outcomes the write goes through: those that register or delete an endpoint, and those with
+     * items to deliver once an endpoint may be active. Only this projector makes an endpoint active
+     * (the delivery worker only disables one), so when none was active as the batch began, items
+     * before its first registration go nowhere: a rebuild without endpoints keeps no outcome, and
+     * none keeps a click's.
      */
     const kept: Outcome[] = [];
-    let beganWithEndpoints: boolean | null = null;
+    let endpointsMayBeActive: boolean | null = null;
     return {
       async add(outcomes) {
         // In a transaction: the delivery worker shares the connection, and a plain read could run inside
         // one of its transactions and see an endpoint disabled that it then rolls back.
-        beganWithEndpoints ??= (await read.transaction((tx) => activeEndpoints(tx, p))).size > 0;
-        for (const o of outcomes)
-          if (beganWithEndpoints || kept.length > 0 || o.facts.some((f) => f.kind === "webhook_registered" || f.kind === "webhook_deleted"))
-            kept.push(o);
+        endpointsMayBeActive ??= (await read.transaction((tx) => activeEndpoints(tx, p))).size > 0;
+        for (const o of outcomes) {
+          const endpointFact = o.facts.some((f) => f.kind === "webhook_registered" || f.kind === "webhook_deleted");
+          if (endpointFact) endpointsMayBeActive = true;
+          if (endpointFact || (endpointsMayBeActive && hasWebhookItems(o))) kept.push(o);
+        }
       },
       async write(tx) {
         const active = await activeEndpoints(tx, p);

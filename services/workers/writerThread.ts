@@ -17,7 +17,8 @@ import { startServiceWorker, workerStop } from "./workerThread.ts";
 
 /**
  * Batches handed to a writer and not yet committed, at most, per rule version it writes (one lane of
- * the runner each: in practice one). Two keep the writer busy while the engine folds the next one;
+ * the runner each: in practice one). Adds wait too: while two are pending, the engine folds one page
+ * of the next batch and waits. Two keep the writer busy while the engine folds;
  * more would only hold more in memory (each batch of 5,000 events is a few MB of outcomes, in flight
  * or as what the writer's folds made of them).
  */

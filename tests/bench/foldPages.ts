@@ -1,8 +1,10 @@
-// The engine alone over a bench store, as a catch-up folds it: batches of RUNNER_BATCH_DEFAULT (--batch) events
-// whose outcomes are kept until the batch ends (the runner hands a batch over whole), the events read
-// `--page` at a time, its growing state on disk as the services keep it. It writes no read model, so what
-// it prints is the engine's own cost and the garbage collector's share of it (runner.ts catchUpBatch,
-// docs/scaling.md "A catch-up batch read in pages"):
+// The engine alone over a bench store, as a catch-up folds it: the events read `--page` at a time and
+// each page's outcomes handed over (dropped) once folded, as the runner adds them to its projectors;
+// `--batch N` keeps them until N events are folded instead (the runner before 2026-12-06 kept a whole
+// batch); its growing state on disk as the services keep it, saved every SNAPSHOT_EVERY_EVENTS_DEFAULT
+// events. It writes no read model, so what it prints is the engine's own cost and the garbage
+// collector's share of it (runner.ts catchUpBatch, docs/scaling.md "A catch-up batch read in pages",
+// "Batches folded as they come"):
 //   npm run -s build
 //   node --max-old-space-size=256 --v8-pool-size=0 dist/tests/bench/foldPages.js --store /tmp/b/ingest/events.db --page 1000
 // (a store from `dist/tests/bench/bench.js --phase ingest --dir /tmp/b/ingest --events 1000000 --seed 1`).
@@ -19,7 +21,7 @@ import { toCurrentEvent } from "../../domain/events/current.ts";
 import { ruleVersion } from "../../domain/rules.ts";
 import { openSqliteSnapshotStore } from "../../infra/engineSnapshots.ts";
 import { openSqliteEventStore } from "../../infra/eventStore/sqliteEventStore.ts";
-import { RUNNER_BATCH_DEFAULT, SNAPSHOT_EVERY_EVENTS_DEFAULT } from "../../projections/runner.ts";
+import { SNAPSHOT_EVERY_EVENTS_DEFAULT } from "../../projections/runner.ts";
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -28,7 +30,7 @@ function option(name: string): string | undefined {
 
 const storeFile = option("--store");
 const pageEvents = Number(option("--page") ?? "1000");
-const batchEvents = Number(option("--batch") ?? RUNNER_BATCH_DEFAULT);
+const batchEvents = Number(option("--batch") ?? pageEvents);
 if (storeFile === undefined || !Number.isInteger(pageEvents) || pageEvents < 1 || !Number.isInteger(batchEvents) || batchEvents < 1)
   throw new Error("usage: foldPages.js --store <events.db> [--page <events read at a time>] [--batch <events whose outcomes are kept>]");
 

@@ -94,12 +94,12 @@ describe("replay determinism over the hand-written fixture", () => {
     }
   });
 
-  // A catch-up batch is read and folded page by page (runner.ts catchUpBatch), then handed over whole.
+  // A catch-up batch is read, folded and added page by page (runner.ts catchUpBatch), then committed once.
   it.each([
     [10, 3],
     [1000, 1],
   ])(
-    "a clean rebuild with batch size %i read in pages of %i hands over whole batches and exports identically",
+    "a clean rebuild with batch size %i read in pages of %i commits whole batches and exports identically",
     async (batchSize, pageSize) => {
       const dbs = await freshDbs(env, `batch-${batchSize}-page-${pageSize}`);
       try {

@@ -20,20 +20,77 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** The fixture's three events folded by the engine: a campaign, an acceptance, a shipment (standard 1.80). */
+function fixtureOutcomes() {
+  const validation = validateBatch([
+    campaignCreated({ id: "cc-1" }),
+    accepted({ id: "acc-1" }),
+    shipped({ id: "shp-1", lines: [line("A9", "kitchen", 2, "20.00")] }), // 40.00 × 0.045 = 1.80
+  ]);
+  if (!validation.ok) throw new Error("fixture invalid");
+  const state = emptyState();
+  return validation.events.map((e, i) => applyEvent(state, RULES_V1, toCurrentEvent({ ...e, position: i + 1 })));
+}
+
+function earningsFile(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return path.join(dir, "earnings.db");
+}
+
+describe("a projector's batch (Projector.add, commit)", () => {
+  it("writes nothing until commit, then the batch and the checkpoint together", async () => {
+    const db = openSqliteReadModelDb(earningsFile());
+    const projector = await Projector.open(db, earningsProjection, { ruleVersion: 1 });
+    const outcomes = fixtureOutcomes();
+    await projector.add(outcomes.slice(0, 2));
+    await projector.add(outcomes.slice(2));
+    expect(await earningsOf(db, projector.prefix, "K1")).toEqual([]);
+    expect(await db.query("SELECT position FROM projections WHERE name = 'earnings'")).toEqual([{ position: 0n }]);
+    await projector.commit({ position: 3, eventId: "shp-1" });
+    expect((await earningsOf(db, projector.prefix, "K1"))[0]?.totals.standard).toBe("1.80");
+    expect(await db.query("SELECT position FROM projections WHERE name = 'earnings'")).toEqual([{ position: 3n }]);
+    await db.close();
+  });
+
+  it("after an add that failed, refuses to commit what it folded in part; a projector opened again resumes at its checkpoint", async () => {
+    const file = earningsFile();
+    const db = openSqliteReadModelDb(file);
+    let adds = 0;
+    const failingSecondAdd = {
+      ...earningsProjection,
+      batch(read: Parameters<typeof earningsProjection.batch>[0], prefix: string) {
+        const batch = earningsProjection.batch(read, prefix);
+        return {
+          add: async (outcomes: Parameters<typeof batch.add>[0]) => {
+            adds += 1;
+            if (adds === 2) throw new Error("disk full");
+            await batch.add(outcomes);
+          },
+          write: batch.write,
+        };
+      },
+    };
+    const broken = await Projector.open(db, failingSecondAdd, { ruleVersion: 1 });
+    const outcomes = fixtureOutcomes();
+    await broken.add(outcomes.slice(0, 2));
+    await expect(broken.add(outcomes.slice(2))).rejects.toThrow("disk full");
+    await expect(broken.commit({ position: 3, eventId: "shp-1" })).rejects.toThrow(
+      "earnings v1: an earlier add failed (disk full); open it again",
+    );
+    expect(await db.query("SELECT position FROM projections WHERE name = 'earnings'")).toEqual([{ position: 0n }]);
+    const again = await Projector.open(db, earningsProjection, { ruleVersion: 1 });
+    await again.add(outcomes);
+    await again.commit({ position: 3, eventId: "shp-1" });
+    expect((await earningsOf(db, again.prefix, "K1"))[0]?.totals.standard).toBe("1.80");
+    await db.close();
+  });
+});
+
 describe("two processes projecting one version", () => {
   it("the second one's commit is refused and nothing is counted twice", async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = path.join(dir, "earnings.db");
-    const validation = validateBatch([
-      campaignCreated({ id: "cc-1" }),
-      accepted({ id: "acc-1" }),
-      shipped({ id: "shp-1", lines: [line("A9", "kitchen", 2, "20.00")] }), // 40.00 × 0.045 = 1.80
-    ]);
-    if (!validation.ok) throw new Error("fixture invalid");
-    const state = emptyState();
-    const outcomes = validation.events.map((e, i) => applyEvent(state, RULES_V1, toCurrentEvent({ ...e, position: i + 1 })));
-
+    const file = earningsFile();
+    const outcomes = fixtureOutcomes();
     const dbA = openSqliteReadModelDb(file);
     const dbB = openSqliteReadModelDb(file);
     const a = await Projector.open(dbA, earningsProjection, { ruleVersion: 1 });
