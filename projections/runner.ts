@@ -22,7 +22,7 @@ export interface RunnerProjector {
   readonly ruleVersion: number;
   /** Last position committed (where this projector resumes). */
   readonly position: number;
-  /** Adds outcomes to the batch in progress (Projector.add); the runner adds a catch-up batch a page at a time. */
+  /** Adds outcomes to the batch in progress (Projector.add); the runner adds every batch a page at a time. */
   add(outcomes: readonly Outcome[]): Promise<void>;
   /** Ends the batch at `last`: committed, or (on a writer thread) handed over to be. */
   commit(last: { position: number; eventId: string }): Promise<void>;
@@ -232,8 +232,8 @@ export class ProjectionRunner {
   /**
    * Catch-up's batch: up to `count` events after the runner's position, read, folded and added to
    * the projectors' batches a page (pageSize) at a time, then committed as one batch, every lane's.
-   * False when there was nothing to read. A read that fails stops the runner, as a failed batch does: after a first page, the
-   * engine is already past events nobody committed.
+   * False when there was nothing to read. A read that fails stops the runner, as a failed batch
+   * does: after a first page, the engine is already past events nobody committed.
    */
   private async catchUpBatch(count: number, head: number): Promise<boolean> {
     let read = 0;

@@ -17,10 +17,10 @@ import { startServiceWorker, workerStop } from "./workerThread.ts";
 
 /**
  * Batches handed to a writer and not yet committed, at most, per rule version it writes (one lane of
- * the runner each: in practice one). Adds wait too: while two are pending, the engine folds one page
- * of the next batch and waits. Two keep the writer busy while the engine folds;
+ * the runner each: in practice one). Two keep the writer busy while the engine folds the next one;
  * more would only hold more in memory (each batch of 5,000 events is a few MB of outcomes, in flight
- * or as what the writer's folds made of them).
+ * or as what the writer's folds made of them). A batch's adds wait for room as its commit does, so
+ * while two are pending the engine folds one page of the next batch and waits.
  */
 export const WRITER_BATCHES_IN_FLIGHT = 2;
 
@@ -146,6 +146,10 @@ export async function startWriterThread(
       );
       return done;
     };
+    /** Waits while WRITER_BATCHES_IN_FLIGHT batches are pending (a failed one rejects). */
+    const room = async () => {
+      while (inFlight.length >= WRITER_BATCHES_IN_FLIGHT) await inFlight[0];
+    };
     const own = projectors.filter((p) => p.ruleVersion === ruleVersion);
     let position = Math.min(...own.map((p) => p.position));
     return {
@@ -156,12 +160,12 @@ export async function startWriterThread(
       // A batch's outcomes go over as the engine adds them (a page at a time while catching up), so
       // neither thread holds them whole; the writer folds each as it comes and commits at `commit`.
       async add(outcomes) {
-        while (inFlight.length >= WRITER_BATCHES_IN_FLIGHT) await inFlight[0];
+        await room();
         if (failure !== null) throw failure;
         worker.postMessage({ type: "add", ruleVersion, outcomes } satisfies ToWriter);
       },
       async commit(last) {
-        while (inFlight.length >= WRITER_BATCHES_IN_FLIGHT) await inFlight[0];
+        await room();
         const done = track(request({ type: "commit", id: nextId++, ruleVersion, last }));
         void done.then(
           () => (position = Math.max(position, last.position)),
