@@ -13,7 +13,8 @@ import type { ProjectionName } from "../../projections/projection.ts";
  * it counts 35: measured, that puts earnings and budget on the writer and rebuilt all six in
  * 40.8–42.0 s against 44.1–45.2 s with 28 (two runs each, alternating). Once the engine's postings
  * lost their spreads (docs/scaling.md, "Postings without spreads") 24 put earnings on the engine's
- * thread and made no difference (25.4 / 28.8k against 26.5 / 29.6k ev/s), so it stays 35.
+ * thread and made no difference (25.4 / 28.8k against 26.5 / 29.6k ev/s), so it stays 35; again once
+ * the engine's thread kept no outcomes ("Batches folded as they come"): 49.6 / 49.4k against 49.2 / 48.5k.
  */
 const ENGINE_COST = 35;
 const WRITE_COST: Readonly<Record<ProjectionName, number>> = { journal: 20, report: 10, earnings: 5, payout: 3, budget: 2, webhooks: 1 };
