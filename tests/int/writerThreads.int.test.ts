@@ -122,6 +122,35 @@ describe("projectors with a writer thread", () => {
     }
   }, 60_000);
 
+  it("report a fold that fails on the writer thread before its batch is committed", async () => {
+    const config = configIn(2, "fatal");
+    const store = await openEventStore(config.store);
+    const failures: Error[] = [];
+    const host = await runProjectors(config, store, PROJECTION_NAMES, createLogger("silent"), (e) => failures.push(e), {
+      threads: 2,
+      liveBatchEvents: 300,
+    });
+    try {
+      await appendRaw(store, events.slice(0, 500));
+      await atHead(config, store);
+      // The budget projection (on the writer thread) reads a campaign's row when a batch first touches
+      // it, as the outcomes are added: with its table gone that read fails, before any commit.
+      const budget = await openProjectionDb(config, "budget");
+      await budget.run("DROP TABLE budget_v1_campaigns");
+      await budget.close();
+      await appendRaw(store, events.slice(500, 600));
+      await waitUntil(() => failures.length > 0, 30_000, "the failure reported");
+      expect(failures[0]!.message).toMatch(/no such table: budget_v1_campaigns/);
+      // Nothing of that batch was committed: the journal, written on the same thread before budget, stayed where it was.
+      const journal = await openProjectionDb(config, "journal");
+      expect(await journal.query("SELECT position FROM projections WHERE name = 'journal'")).toEqual([{ position: 500n }]);
+      await journal.close();
+    } finally {
+      await host.stop();
+      await store.close();
+    }
+  }, 60_000);
+
   it("a snapshot that cannot be written stops the runner, and is reported at once", async () => {
     const env = await openEnv();
     try {
