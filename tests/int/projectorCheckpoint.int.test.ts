@@ -1,16 +1,11 @@
 // A projector's checkpoint moves only from where it left it (projections/projector.ts): a second
 // process projecting the same version fails instead of counting the same events twice.
 import { afterEach, describe, expect, it } from "vitest";
-import { applyEvent } from "../../domain/engine/engine.ts";
-import { emptyState } from "../../domain/engine/state.ts";
-import { toCurrentEvent } from "../../domain/events/current.ts";
-import { validateBatch } from "../../domain/events/validate.ts";
-import { RULES_V1 } from "../../domain/rules.ts";
 import { openSqliteReadModelDb } from "../../infra/readModel/sqliteReadModelDb.ts";
 import { earningsOf } from "../../projections/earnings/earningsQueries.ts";
 import { CheckpointMovedError, ensureVersionsTable, Projector } from "../../projections/projector.ts";
 import { earningsProjection } from "../../projections/earnings/earningsProjection.ts";
-import { accepted, campaignCreated, line, shipped } from "../support/domainFixtures.ts";
+import { accepted, campaignCreated, line, run, shipped } from "../support/domainFixtures.ts";
 import { tempDir } from "../support/projectionHarness.ts";
 import path from "node:path";
 import fs from "node:fs";
@@ -22,14 +17,11 @@ afterEach(() => {
 
 /** The fixture's three events folded by the engine: a campaign, an acceptance, a shipment (standard 1.80). */
 function fixtureOutcomes() {
-  const validation = validateBatch([
+  return run([
     campaignCreated({ id: "cc-1" }),
     accepted({ id: "acc-1" }),
     shipped({ id: "shp-1", lines: [line("A9", "kitchen", 2, "20.00")] }), // 40.00 × 0.045 = 1.80
-  ]);
-  if (!validation.ok) throw new Error("fixture invalid");
-  const state = emptyState();
-  return validation.events.map((e, i) => applyEvent(state, RULES_V1, toCurrentEvent({ ...e, position: i + 1 })));
+  ]).outcomes;
 }
 
 function earningsFile(): string {

@@ -3,9 +3,12 @@
 // registration on, in position order — written with the checkpoint. A hand-written history,
 // projected by a real runner into SQLite and PostgreSQL read models; expected rows written out by
 // hand. The outbox is the same whatever the batch size (a rebuild re-creates the same entryIds).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadModelDb } from "../../infra/readModel/port.ts";
+import { openSqliteReadModelDb } from "../../infra/readModel/sqliteReadModelDb.ts";
+import { Projector } from "../../projections/projector.ts";
+import { webhooksProjection } from "../../projections/webhooks/webhooksProjection.ts";
 import {
   accepted,
   campaignCreated,
@@ -13,6 +16,7 @@ import {
   click,
   line,
   payoutIssued,
+  run,
   shipped,
   webhookDeleted,
   webhookRegistered,
@@ -29,6 +33,7 @@ import {
   type Dbs,
   type ProjectionEnv,
   type ReadModelKind,
+  tempDir,
 } from "../support/projectionHarness.ts";
 import { randomSchema, dropSchema } from "../support/pgTest.ts";
 
@@ -220,5 +225,37 @@ describe.each<ReadModelKind>(["sqlite", "postgres"])("an endpoint registered mid
         ["wh_late", "5:1", "posting.created", "pending", 0],
       ]);
     });
+  });
+});
+
+// The endpoints a batch delivers to are read in its own transaction, when it is written: the delivery
+// worker may disable one (its give-up span ran out) while the batch's outcomes are being added.
+describe("an endpoint disabled while a batch is being added", () => {
+  it("gets nothing of that batch; one left active gets it", async () => {
+    const { outcomes } = run(LATE);
+    const deliveredWith = async (disableMidBatch: boolean) => {
+      const dir = tempDir();
+      const db = openSqliteReadModelDb(`${dir}/webhooks.db`);
+      try {
+        const projector = await Projector.open(db, webhooksProjection, { ruleVersion: 1 });
+        await projector.add(outcomes.slice(0, 4)); // … the registration of wh_late at 4
+        await projector.commit({ position: 4, eventId: outcomes[3]!.eventId });
+        await projector.add(outcomes.slice(4)); // the shipment at 5: two postings
+        if (disableMidBatch)
+          await db.run(
+            `UPDATE ${projector.prefix}endpoints SET status = 'disabled', disabled_at = '2026-06-01T00:00:00Z', disabled_reason = 'gave up' WHERE webhook_id = 'wh_late'`,
+          );
+        await projector.commit({ position: 5, eventId: outcomes[4]!.eventId });
+        return await deliveries(db, projector.prefix);
+      } finally {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    expect(await deliveredWith(true)).toEqual([]);
+    expect(await deliveredWith(false)).toEqual([
+      ["wh_late", "5:0", "posting.created", "pending", 0],
+      ["wh_late", "5:1", "posting.created", "pending", 0],
+    ]);
   });
 });
