@@ -2,6 +2,7 @@
 // damaged one — truncated, overwritten with garbage, not a database — is named in the log, deleted
 // and made again, and what it held is rebuilt from the store. The event store itself is never
 // opened this way: a damaged store refuses to start (sqliteEventStore.ts).
+import { asError } from "../domain/assert.ts";
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import { hasDamageCode, permissionProblem } from "./sqliteFileProblems.ts";
@@ -45,8 +46,8 @@ export function openCacheFile(file: string, what: string, log: CacheFileLog | un
   try {
     return openChecked(file);
   } catch (error) {
-    if (!isDamage(error)) throw new Error(`${what} ${file}: ${(error as Error).message}${permissionsClause(file, error)}`);
-    log?.warn({ file, err: (error as Error).message }, `${what} is damaged; deleting it and rebuilding it from the event store`);
+    if (!isDamage(error)) throw new Error(`${what} ${file}: ${asError(error).message}${permissionsClause(file, error)}`);
+    log?.warn({ file, err: asError(error).message }, `${what} is damaged; deleting it and rebuilding it from the event store`);
     for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
     return openChecked(file);
   }
@@ -61,7 +62,7 @@ export function assertWritable(db: Database.Database, file: string, what: string
     db.pragma(`user_version = ${Number(db.pragma("user_version", { simple: true }))}`);
   } catch (error) {
     throw new Error(
-      `${what} ${file} cannot be written (${(error as Error).message}); a process that projects needs it writable${permissionsClause(file, error)}`,
+      `${what} ${file} cannot be written (${asError(error).message}); a process that projects needs it writable${permissionsClause(file, error)}`,
     );
   }
 }

@@ -2,6 +2,7 @@
 // The ledger's command line (commander): serve, ingest, replay, payouts run, trueup, verify, demo, projectors. The
 // entry point of every process (package.json, bin/ledger.js, the Dockerfile); its helpers (file
 // ingest, progress bars, the replay commands) are in services/cli/.
+import { asError } from "../domain/assert.ts";
 import { Command, InvalidArgumentError } from "commander";
 import fs from "node:fs";
 import { parseLocalDate, YEAR_MAX, YEAR_MIN } from "../domain/calendar.ts";
@@ -285,6 +286,6 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`ledger: ${(error as Error).message}\n`);
+  process.stderr.write(`ledger: ${asError(error).message}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 // Wires one ledger process: the event store, the read-model databases, and (optionally) the
 // projectors that run in this process. The API and the CLI both start from here.
+import { asError } from "../domain/assert.ts";
 import fs from "node:fs";
 import type { Logger } from "pino";
 import { ruleVersion, type RuleVersion } from "../domain/rules.ts";
@@ -194,8 +195,8 @@ export class Ledger {
         }
       }
     } catch (error) {
-      this.log.error({ err: (error as Error).message }, "following a promotion failed");
-      this.onProjectorFailure(error as Error);
+      this.log.error({ err: asError(error).message }, "following a promotion failed");
+      this.onProjectorFailure(asError(error));
     } finally {
       this.switching = false;
     }

@@ -5,7 +5,7 @@
 // stream, so a CampaignEndChanged that lands between its read and its append refuses the append
 // (the next tick decides again with the new end) instead of ending the campaign at an old end.
 // Two schedulers racing write identical events: one is stored, the other refused or a duplicate.
-import { assertNever } from "../domain/assert.ts";
+import { asError, assertNever } from "../domain/assert.ts";
 import { streamIdOf } from "../domain/events/streams.ts";
 import { campaignsDueToEnd } from "../projections/budget/budgetQueries.ts";
 import { ingestBatch } from "./ingest/ingest.ts";
@@ -73,7 +73,7 @@ export function startScheduler(ledger: Ledger, now: () => number = Date.now): ()
     try {
       await endDueCampaigns(ledger, now());
     } catch (error) {
-      ledger.log.error({ err: (error as Error).message }, "scheduler tick failed");
+      ledger.log.error({ err: asError(error).message }, "scheduler tick failed");
     }
     if (!stopped) timer = setTimeout(() => void tick(), ledger.config.schedulerIntervalMs);
   };

@@ -2,6 +2,7 @@
 // JSON.parse, then read as events. It says what was wrong with the text as a value, not how a
 // transport answers it: `POST /v1/events` reads it on the ingest thread (services/ingest/
 // ingestRequest.ts) and the API turns each refusal into its HTTP answer (services/http/bodies.ts).
+import { asError } from "../assert.ts";
 import { JSON_DEPTH_MAX, scanJson } from "./jsonScan.ts";
 
 /** Why JSON text was not read: each refusal carries what its answer names. */
@@ -35,7 +36,7 @@ export function readJsonText(text: string, eventsMax: number): JsonTextRead<unkn
     // strict schemas then report as an unknown field at its path.
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return refused({ kind: "not_json", reason: (error as Error).message.slice(0, 200) });
+    return refused({ kind: "not_json", reason: asError(error).message.slice(0, 200) });
   }
 }
 

@@ -41,6 +41,7 @@
 //    already taken are the canonical contents compared, the stored one rebuilt from its columns.
 //    The `content` column is no longer filled ('' in new rows; older rows hold a digest nobody
 //    reads any more).
+import { asError } from "../../domain/assert.ts";
 import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import type { LedgerEvent, StoredEvent } from "../../domain/events/envelope.ts";
@@ -665,6 +666,6 @@ export async function openSqliteEventStore(options: { file: string; tailsWriteEv
         : hasDamageCode(error)
           ? " (the store is the source of truth and is never rebuilt: restore it from a backup)"
           : "";
-    throw new Error(`event store ${options.file}: ${(error as Error).message}${remedy}`);
+    throw new Error(`event store ${options.file}: ${asError(error).message}${remedy}`);
   }
 }

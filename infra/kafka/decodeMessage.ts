@@ -2,6 +2,7 @@
 // A message holds ONE envelope (SPEC §2) as UTF-8 JSON — or one CloudEvent in structured mode
 // (SPEC §11: its content-type header says application/cloudevents+json, or it has a `specversion`),
 // mapped as HTTP maps it (domain/events/cloudEvents.ts); batching is Kafka's job, not the payload's.
+import { asError } from "../../domain/assert.ts";
 import { CLOUDEVENTS_MEDIA_TYPE, looksLikeCloudEvent, validateCloudEvents } from "../../domain/events/cloudEvents.ts";
 import type { LedgerEvent } from "../../domain/events/envelope.ts";
 import { parseBoundedJson } from "../../domain/events/jsonScan.ts";
@@ -43,7 +44,7 @@ export function decodeMessage(value: Buffer | null, options: DecodeOptions = {})
   try {
     raw = parseBoundedJson(value.toString("utf8"));
   } catch (error) {
-    return { ok: false, reason: { code: "invalid_json", message: `not valid JSON: ${(error as Error).message}` } };
+    return { ok: false, reason: { code: "invalid_json", message: `not valid JSON: ${asError(error).message}` } };
   }
   // A batch of one: the same validation (and problem format) as HTTP and file ingest.
   const cloudEvent = (options.contentType ?? "").toLowerCase().startsWith(CLOUDEVENTS_MEDIA_TYPE) || looksLikeCloudEvent(raw);

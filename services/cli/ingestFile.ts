@@ -16,6 +16,7 @@
 // NDJSON only: input whose first non-blank character is `[` (a JSON array) is refused before
 // anything is appended. Reading an array would mean holding it whole, or a second parser for one
 // input shape; `jq -c '.[]'` turns it into NDJSON in one step.
+import { asError } from "../../domain/assert.ts";
 import fs from "node:fs";
 import readline from "node:readline";
 import type { Readable } from "node:stream";
@@ -226,7 +227,7 @@ export async function ingestNdjson(store: EventStore, input: Readable, options: 
         if (line.length > NDJSON_LINE_MAX_CHARS) throw new Error(`line is longer than ${NDJSON_LINE_MAX_CHARS} characters`);
         batch.push({ line: lineNo, text, value: parseBoundedJson(line) });
       } catch (error) {
-        batch.push({ line: lineNo, text, parseError: (error as Error).message });
+        batch.push({ line: lineNo, text, parseError: asError(error).message });
       }
       if (batch.length >= options.batch) await flush();
       if (stopped) break;

@@ -3,6 +3,7 @@
 // millions of tiny NDJSON lines (hardening issue D2). So, before any JSON.parse, an O(n) scan
 // bounds the nesting depth and counts the events, and NDJSON is read line by line from the
 // request stream and refused as soon as it holds more events than a batch may.
+import { asError } from "../../domain/assert.ts";
 import type { Readable } from "node:stream";
 import type { FastifyRequest } from "fastify";
 import { NDJSON_LINE_MAX_CHARS, PROBLEMS_MAX } from "../../domain/events/limits.ts";
@@ -156,7 +157,7 @@ export class NdjsonReader {
       const value: unknown = JSON.parse(text);
       if (this.problems.length === 0) this.values.push(value);
     } catch (error) {
-      problem(`not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+      problem(`not valid JSON: ${asError(error).message.slice(0, 200)}`);
     }
   }
 }

@@ -14,6 +14,7 @@
 // sends it again after the restart; receivers de-duplicate on its entryId. Recording a page's
 // deliveries together widens that window to at most one page (DELIVERY_PAGE_MAX, RECORD_AFTER_MS):
 // what a crash sends again, and what is still sent after the endpoint is deleted or disabled.
+import { asError } from "../../domain/assert.ts";
 import { nextAttemptMs } from "../../domain/webhooks/retrySchedule.ts";
 import type { ReadModelDb } from "../../infra/readModel/port.ts";
 import { endpointAgent, postWebhook, type EndpointAgent } from "../../infra/webhooks/postWebhook.ts";
@@ -118,7 +119,7 @@ export class WebhookDeliveryWorker {
       }
       this.dropIdleAgents();
     } catch (error) {
-      this.options.log.error({ err: (error as Error).message }, "webhooks: looking for due deliveries failed");
+      this.options.log.error({ err: asError(error).message }, "webhooks: looking for due deliveries failed");
     }
     this.schedule(this.options.settings.pollMs);
   }
