@@ -98,7 +98,14 @@ describe("projectors with a writer thread", () => {
     expect(actual.journal.split("\n").length).toBeGreaterThan(4_000);
   }, 120_000);
 
-  it("report a write that fails on the writer thread", async () => {
+  /**
+   * Projectors on two threads caught up with 500 events; `breakIt` then spoils something the writer
+   * thread uses, 100 more events come, and `check` reads the failure the host reported.
+   */
+  async function failOnTheWriterThread(
+    breakIt: (config: LedgerConfig) => Promise<void>,
+    check: (failure: Error, config: LedgerConfig) => Promise<void>,
+  ): Promise<void> {
     const config = configIn(2, "fatal");
     const store = await openEventStore(config.store);
     const failures: Error[] = [];
@@ -109,46 +116,45 @@ describe("projectors with a writer thread", () => {
     try {
       await appendRaw(store, events.slice(0, 500));
       await atHead(config, store);
-      // Another writer moves the journal's checkpoint (the writer thread holds the journal): its next commit must refuse.
-      const journal = await openProjectionDb(config, "journal");
-      await journal.run("UPDATE projections SET position = position + 1 WHERE name = 'journal'");
-      await journal.close();
+      await breakIt(config);
       await appendRaw(store, events.slice(500, 600));
       await waitUntil(() => failures.length > 0, 30_000, "the failure reported");
-      expect(failures[0]!.message).toMatch(/journal v1: the checkpoint is no longer at 500; another process is projecting this version/);
+      await check(failures[0]!, config);
     } finally {
       await host.stop();
       await store.close();
     }
+  }
+
+  it("report a write that fails on the writer thread", async () => {
+    await failOnTheWriterThread(
+      async (config) => {
+        // Another writer moves the journal's checkpoint (the writer thread holds the journal): its next commit must refuse.
+        const journal = await openProjectionDb(config, "journal");
+        await journal.run("UPDATE projections SET position = position + 1 WHERE name = 'journal'");
+        await journal.close();
+      },
+      async (failure) => {
+        expect(failure.message).toMatch(/journal v1: the checkpoint is no longer at 500; another process is projecting this version/);
+      },
+    );
   }, 60_000);
 
   it("report a fold that fails on the writer thread before its batch is committed", async () => {
-    const config = configIn(2, "fatal");
-    const store = await openEventStore(config.store);
-    const failures: Error[] = [];
-    const host = await runProjectors(config, store, PROJECTION_NAMES, createLogger("silent"), (e) => failures.push(e), {
-      threads: 2,
-      liveBatchEvents: 300,
-    });
-    try {
-      await appendRaw(store, events.slice(0, 500));
-      await atHead(config, store);
-      // The budget projection (on the writer thread) reads a campaign's row when a batch first touches
-      // it, as the outcomes are added: with its table gone that read fails, before any commit.
-      const budget = await openProjectionDb(config, "budget");
-      await budget.run("DROP TABLE budget_v1_campaigns");
-      await budget.close();
-      await appendRaw(store, events.slice(500, 600));
-      await waitUntil(() => failures.length > 0, 30_000, "the failure reported");
-      expect(failures[0]!.message).toMatch(/no such table: budget_v1_campaigns/);
-      // Nothing of that batch was committed: the journal, written on the same thread before budget, stayed where it was.
-      const journal = await openProjectionDb(config, "journal");
-      expect(await journal.query("SELECT position FROM projections WHERE name = 'journal'")).toEqual([{ position: 500n }]);
-      await journal.close();
-    } finally {
-      await host.stop();
-      await store.close();
-    }
+    await failOnTheWriterThread(
+      async (config) => {
+        // The budget projection (on the writer thread) reads a campaign's row when a batch first touches
+        // it, as the outcomes are added: with its table gone that read fails, before any commit.
+        const budget = await openProjectionDb(config, "budget");
+        await budget.run("DROP TABLE budget_v1_campaigns");
+        await budget.close();
+      },
+      async (failure, config) => {
+        expect(failure.message).toMatch(/no such table: budget_v1_campaigns/);
+        // Nothing of that batch was committed: the journal, written on the same thread before budget, stayed where it was.
+        expect((await positions(config)).journal).toBe(500);
+      },
+    );
   }, 60_000);
 
   it("a snapshot that cannot be written stops the runner, and is reported at once", async () => {
